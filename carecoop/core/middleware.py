@@ -1,0 +1,67 @@
+"""Enforces each view's declared policy, resolves the organisation in the URL and activates its scope."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django_scopes import scope, scopes_disabled
+
+from carecoop.core.permissions import policy_of
+from carecoop.tenancy import selectors as tenancy_selectors
+
+
+class AccessMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is not None and match.namespace == "admin":
+            # The admin checks for a superuser itself (see config/urls.py) and spans cooperatives.
+            with scopes_disabled():
+                return _render(view_func(request, *view_args, **view_kwargs))
+
+        policy = policy_of(view_func)
+        if policy is None:
+            raise ImproperlyConfigured(
+                f"The view {view_func.__module__}.{view_func.__name__} declares no access policy."
+            )
+        if policy.kind == "public":
+            return None
+        if not request.user.is_authenticated:
+            return None  # LoginRequiredMiddleware has already redirected; defensive only.
+        if policy.kind == "signed_in":
+            return None
+
+        slug_key = "coop" if policy.kind == "coop" else "org"
+        slug = view_kwargs.get(slug_key)
+        if not slug:
+            raise ImproperlyConfigured(f"{view_func.__name__} needs <{slug_key}> in its URL.")
+        access = tenancy_selectors.access_for(
+            user=request.user, slug=slug, cooperative=policy.kind == "coop"
+        )
+        if access is None:
+            raise Http404  # Not yours and does not exist look the same.
+        if not access.can(policy.permission):
+            raise PermissionDenied
+        request.access = access  # type: ignore[attr-defined]
+        with scope(coop=access.org.pk):
+            return _render(view_func(request, *view_args, **view_kwargs))
+
+
+def _render(response: HttpResponse) -> HttpResponse:
+    """Render lazy template responses while the scope is still active."""
+    render = getattr(response, "render", None)
+    if callable(render) and not getattr(response, "is_rendered", True):
+        render()
+    return response

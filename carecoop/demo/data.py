@@ -1,0 +1,283 @@
+"""The three demonstration cooperatives, modelled on the reference cooperatives of the product brief.
+
+Every person is fictional; names are common in each country. Figures follow the brief: cooperative A
+runs 13 centres of at most 30 children, 9 a.m. to 5 p.m.; B one centre of about 70 children and a
+primary school; C a municipal centre of about 80 children open 7 a.m. to 10 p.m.
+"""
+
+import datetime
+
+COOPERATIVES = [
+    {
+        "slug": "shakti-creches",
+        "name": "Shakti Child Care Workers' Cooperative",
+        "kind": "cooperative",
+        "ilo_type": "multi_stakeholder",
+        "country": "IN",
+        "city": "Ahmedabad",
+        "currency": "INR",
+        "languages": "gu,hi,en",
+        "time_zone": "Asia/Kolkata",
+        "founded_on": datetime.date(1986, 6, 1),
+        "is_public": True,
+    },
+    {
+        "slug": "manos-unidas",
+        "name": "Cooperativa Artesanal Manos Unidas",
+        "kind": "cooperative",
+        "ilo_type": "producer",
+        "country": "GT",
+        "city": "Villa Nueva",
+        "currency": "GTQ",
+        "languages": "es,en",
+        "time_zone": "America/Guatemala",
+        "founded_on": datetime.date(1988, 3, 1),
+        "is_public": True,
+    },
+    {
+        "slug": "recicla-bh",
+        "name": "Cooperativa de Catadores Recicla BH",
+        "kind": "cooperative",
+        "ilo_type": "worker",
+        "country": "BR",
+        "city": "Belo Horizonte",
+        "currency": "BRL",
+        "languages": "pt-br,en",
+        "time_zone": "America/Sao_Paulo",
+        "founded_on": datetime.date(1990, 5, 1),
+        "is_public": True,
+    },
+]
+
+FEDERATIONS = [
+    {
+        "slug": "care-coop-network",
+        "name": "Care Cooperatives Network",
+        "kind": "network",
+        "country": "CH",
+        "city": "Geneva",
+        "currency": "USD",
+        "languages": "en,fr,es",
+        "time_zone": "Europe/Zurich",
+    },
+    {
+        "slug": "women-workers-union",
+        "name": "Women Workers' Union",
+        "kind": "union",
+        "country": "IN",
+        "city": "Ahmedabad",
+        "currency": "INR",
+        "languages": "gu,hi,en",
+        "time_zone": "Asia/Kolkata",
+    },
+]
+
+AFFILIATIONS = [
+    ("shakti-creches", "women-workers-union", datetime.date(1986, 6, 1)),
+    ("shakti-creches", "care-coop-network", datetime.date(2019, 1, 1)),
+    ("manos-unidas", "care-coop-network", datetime.date(2019, 1, 1)),
+    ("recicla-bh", "care-coop-network", datetime.date(2020, 1, 1)),
+]
+
+AHMEDABAD_AREAS = [
+    "Behrampura", "Gomtipur", "Rakhial", "Saraspur", "Vatva", "Juhapura", "Danilimda",
+    "Bapunagar", "Amraiwadi", "Naroda", "Odhav", "Shahpur", "Jamalpur",
+]
+
+CENTRES = {
+    "shakti-creches": [
+        {
+            "code": f"ahd-{i + 1:02d}",
+            "name": f"Shakti Creche {area}",
+            "city": "Ahmedabad",
+            "licensed_capacity": 30,
+            "min_age_months": 0,
+            "max_age_months": 72,
+            "opens_at": datetime.time(9, 0),
+            "closes_at": datetime.time(17, 0),
+        }
+        for i, area in enumerate(AHMEDABAD_AREAS)
+    ],
+    "manos-unidas": [
+        {
+            "code": "centro-infantil",
+            "name": "Centro Infantil Montessori Manos Unidas",
+            "city": "Villa Nueva",
+            "licensed_capacity": 70,
+            "min_age_months": 1,
+            "max_age_months": 72,
+            "opens_at": datetime.time(7, 0),
+            "closes_at": datetime.time(17, 0),
+        },
+        {
+            "code": "escuela",
+            "name": "Escuela Primaria Manos Unidas",
+            "city": "Villa Nueva",
+            "licensed_capacity": 150,
+            "min_age_months": 60,
+            "max_age_months": 156,
+            "opens_at": datetime.time(7, 0),
+            "closes_at": datetime.time(13, 0),
+        },
+    ],
+    "recicla-bh": [
+        {
+            "code": "cmei-catadores",
+            "name": "Centro de Educação Infantil dos Catadores",
+            "city": "Belo Horizonte",
+            "licensed_capacity": 80,
+            "min_age_months": 0,
+            "max_age_months": 71,
+            "opens_at": datetime.time(7, 0),
+            "closes_at": datetime.time(22, 0),
+        },
+    ],
+}
+
+MEMBER_CLASSES = {
+    "shakti-creches": [
+        {
+            "code": "care-worker",
+            "name": "Care worker (facilitator)",
+            "description": "Facilitators and helpers who run the creches; shareholders.",
+            "may_vote": True,
+            "vote_weight_percent": 50,
+            "may_hold_office": True,
+            "may_enrol_children": True,
+            "min_shares": 1,
+        },
+        {
+            "code": "parent",
+            "name": "Parent (mother)",
+            "description": "Union members whose children attend; shareholders.",
+            "may_vote": True,
+            "vote_weight_percent": 50,
+            "may_hold_office": True,
+            "may_enrol_children": True,
+            "min_shares": 1,
+        },
+    ],
+    "manos-unidas": [
+        {
+            "code": "artisan",
+            "name": "Socia artesana",
+            "description": "Worker-members who make and sell handicrafts.",
+            "may_vote": True,
+            "may_hold_office": True,
+            "may_enrol_children": True,
+            "min_shares": 1,
+        },
+        {
+            "code": "community",
+            "name": "Familia de la comunidad",
+            "description": "Families from the settlement who use the centre; no vote.",
+            "may_vote": False,
+            "may_hold_office": False,
+            "may_enrol_children": True,
+        },
+    ],
+    "recicla-bh": [
+        {
+            "code": "catador",
+            "name": "Catador(a) cooperado(a)",
+            "description": "Waste-picker members; 70 % of the centre's places are theirs.",
+            "may_vote": True,
+            "may_hold_office": True,
+            "may_enrol_children": True,
+            "min_shares": 1,
+        },
+        {
+            "code": "comunidade",
+            "name": "Família da comunidade",
+            "description": "Families from the neighbourhood; 30 % of the places.",
+            "may_vote": False,
+            "may_hold_office": False,
+            "may_enrol_children": True,
+        },
+    ],
+}
+
+NAMES = {
+    "shakti-creches": {
+        "women": [
+            "Meena", "Hansa", "Jyoti", "Kokila", "Rekha", "Savita", "Geeta", "Manisha", "Nisha",
+            "Pooja", "Sonal", "Bhavna", "Kiran", "Asha", "Usha", "Lata", "Daksha", "Hetal",
+            "Jagruti", "Rupal", "Shobha", "Varsha", "Farzana", "Ruksana", "Shabana", "Nasreen",
+            "Kailash", "Madhu", "Sarla", "Kanchan",
+        ],
+        "men": ["Ramesh", "Suresh", "Mahesh", "Dinesh", "Jayesh", "Haresh", "Imran", "Salim"],
+        "children": [
+            "Aarav", "Vivaan", "Diya", "Riya", "Krish", "Aditya", "Ananya", "Ishaan", "Kavya",
+            "Zoya", "Ayaan", "Dhruv", "Mahi", "Jiya", "Yash", "Tanvi", "Om", "Heer", "Aryan",
+            "Naitik", "Sana", "Arham", "Khushi", "Prisha",
+        ],
+        "families": [
+            "Patel", "Parmar", "Solanki", "Chauhan", "Makwana", "Vaghela", "Rathod", "Desai",
+            "Shah", "Pathan", "Shaikh", "Mansuri", "Prajapati", "Vankar", "Thakor", "Chavda",
+        ],
+        "phone": "+91 9{:09d}",
+        "occupation": {"care-worker": "5311", "parent": "5211"},
+        "activity": {"care-worker": "8890", "parent": "4781"},
+    },
+    "manos-unidas": {
+        "women": [
+            "María", "Ana", "Rosa", "Juana", "Carmen", "Marta", "Lucía", "Sandra", "Gloria",
+            "Elena", "Sofía", "Andrea", "Marisol", "Lesbia", "Ingrid", "Brenda", "Olga", "Irma",
+        ],
+        "men": ["José", "Juan", "Carlos", "Luis", "Pedro", "Mario"],
+        "children": [
+            "Mateo", "Santiago", "Valeria", "Camila", "Diego", "Ximena", "Josué", "Génesis",
+            "Ángel", "Allison", "Keneth", "Dulce", "Emily", "Sebastián",
+        ],
+        "families": [
+            "López", "García", "Pérez", "Hernández", "Morales", "Gómez", "Ramírez", "Xicará",
+            "Coyoy", "Tzoc", "Ajú", "Cux", "Chávez", "Méndez", "Castillo", "Ordóñez",
+        ],
+        "phone": "+502 5{:07d}",
+        "occupation": {"artisan": "7318", "community": "5211"},
+        "activity": {"artisan": "1392", "community": "4789"},
+    },
+    "recicla-bh": {
+        "women": [
+            "Maria", "Ana", "Francisca", "Antônia", "Adriana", "Juliana", "Márcia", "Fernanda",
+            "Patrícia", "Aline", "Sandra", "Cláudia", "Rosângela", "Luciana", "Edna", "Dalva",
+        ],
+        "men": [
+            "José", "João", "Antônio", "Francisco", "Carlos", "Paulo", "Raimundo", "Marcos",
+        ],
+        "children": [
+            "Miguel", "Arthur", "Heitor", "Helena", "Alice", "Laura", "Davi", "Gael",
+            "Valentina", "Sophia", "Enzo", "Lorena", "Théo", "Manuela",
+        ],
+        "families": [
+            "Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira",
+            "Lima", "Gomes", "Costa", "Ribeiro", "Martins", "Carvalho", "Almeida", "Lopes",
+        ],
+        "phone": "+55 31 9{:08d}",
+        "occupation": {"catador": "9611", "comunidade": "9629"},
+        "activity": {"catador": "3830", "comunidade": "4789"},
+    },
+}
+
+# (member class, how many, share of women, children per household range)
+MEMBERSHIP_PLAN = {
+    "shakti-creches": [("care-worker", 39, 1.0, (0, 1)), ("parent", 250, 1.0, (1, 2))],
+    "manos-unidas": [("artisan", 84, 0.85, (0, 2)), ("community", 30, 0.9, (1, 1))],
+    "recicla-bh": [("catador", 100, 0.55, (0, 1)), ("comunidade", 24, 0.8, (1, 1))],
+}
+
+PASSWORD = "carecoop-demo"
+
+# username, organisation, role, extra
+USERS = [
+    ("manager.shakti", "shakti-creches", "manager", {}),
+    ("board.shakti", "shakti-creches", "board", {}),
+    ("treasurer.shakti", "shakti-creches", "treasurer", {}),
+    ("facilitator.shakti", "shakti-creches", "facilitator", {"centres": ["ahd-01", "ahd-02"]}),
+    ("member.shakti", "shakti-creches", "member", {"person": "first-parent"}),
+    ("auditor.shakti", "shakti-creches", "auditor", {}),
+    ("manager.manos", "manos-unidas", "manager", {}),
+    ("manager.recicla", "recicla-bh", "manager", {}),
+    ("facilitator.recicla", "recicla-bh", "facilitator", {"centres": ["cmei-catadores"]}),
+    ("analyst.network", "care-coop-network", "analyst", {}),
+]

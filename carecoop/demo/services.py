@@ -1,0 +1,237 @@
+"""Loads the demonstration cooperatives through the same services the interface uses."""
+
+import datetime
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scope
+
+from carecoop.care.models import Centre
+from carecoop.demo import data
+from carecoop.members import services as members
+from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
+from carecoop.tenancy import services as tenancy
+from carecoop.tenancy.models import Organisation
+
+
+def demo_load(*, seed: int = 2026) -> bool:
+    """Create the demo organisations, people and sign-ins. Returns False if they already exist."""
+    if Organisation.objects.filter(slug=data.COOPERATIVES[0]["slug"]).exists():
+        return False
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    User = get_user_model()
+    with transaction.atomic():
+        admin = User.objects.create_superuser("admin", "admin@example.org", data.PASSWORD)
+        orgs: dict[str, Organisation] = {}
+        for fields in data.COOPERATIVES + data.FEDERATIONS:
+            orgs[fields["slug"]] = tenancy.organisation_create(**fields)
+        for member, parent, started_on in data.AFFILIATIONS:
+            tenancy.affiliation_create(
+                member=orgs[member], parent=orgs[parent], started_on=started_on
+            )
+        first_parent: dict[str, Person] = {}
+        centres: dict[str, Centre] = {}
+        for coop_fields in data.COOPERATIVES:
+            coop = orgs[coop_fields["slug"]]
+            with scope(coop=coop.pk):
+                first_parent[coop.slug] = _load_cooperative(coop, admin, rng, today, centres)
+        for username, slug, role, extra in data.USERS:
+            user = User.objects.filter(username=username).first() or User.objects.create_user(
+                username, f"{username}@example.org", data.PASSWORD
+            )
+            tenancy.role_grant(
+                user=user,
+                org=orgs[slug],
+                role=role,
+                centres=[centres[c] for c in extra.get("centres", [])],
+                person=first_parent.get(slug) if extra.get("person") else None,
+            )
+    return True
+
+
+def _load_cooperative(
+    coop: Organisation,
+    by: Any,
+    rng: random.Random,
+    today: datetime.date,
+    centres: dict[str, Centre],
+) -> Person:
+    coop_centres = []
+    for fields in data.CENTRES[coop.slug]:
+        centre = Centre(coop=coop, **fields)
+        centre.full_clean()
+        centre.save()
+        centres[centre.code] = centre
+        coop_centres.append(centre)
+    care_centres = [c for c in coop_centres if c.min_age_months < 12] or coop_centres
+    classes = {
+        fields["code"]: members.member_class_create(coop=coop, by=by, **fields)
+        for fields in data.MEMBER_CLASSES[coop.slug]
+    }
+    names = data.NAMES[coop.slug]
+    first_parent: Person | None = None
+    number = 0
+    for class_code, how_many, share_women, (fewest, most) in data.MEMBERSHIP_PLAN[coop.slug]:
+        member_class = classes[class_code]
+        for _i in range(how_many):
+            number += 1
+            membership = _register(
+                coop, by, rng, today, names, member_class, number, share_women, care_centres
+            )
+            if membership is None:
+                continue
+            person = membership.person
+            if first_parent is None and member_class.may_enrol_children and fewest > 0:
+                first_parent = person
+            for _c in range(rng.randint(fewest, most)):
+                _add_child(by, rng, today, names, person)
+            if member_class.may_vote:
+                _work(by, rng, names, person, class_code)
+        _vary_statuses(coop, by, rng, today, member_class)
+    assert first_parent is not None
+    return first_parent
+
+
+def _register(
+    coop: Organisation,
+    by: Any,
+    rng: random.Random,
+    today: datetime.date,
+    names: dict[str, Any],
+    member_class: MemberClass,
+    number: int,
+    share_women: float,
+    centres: list[Centre],
+) -> Membership | None:
+    woman = rng.random() < share_women
+    given = rng.choice(names["women"] if woman else names["men"])
+    family = rng.choice(names["families"])
+    born = today - datetime.timedelta(days=rng.randint(19 * 365, 52 * 365))
+    applied = today - datetime.timedelta(days=rng.randint(40, 12 * 365))
+    household = members.household_create(
+        coop=coop, by=by, name=f"{given} {family}", centre=rng.choice(centres)
+    )
+    fields: dict[str, Any] = {
+        "given_name": given,
+        "family_name": family,
+        "date_of_birth": born,
+        "sex": Sex.FEMALE if woman else Sex.MALE,
+        "phone": names["phone"].format(rng.randint(0, 10**7 - 1)),
+        "preferred_language": coop.language_list[0],
+        "consent_given_on": applied,
+        "consent_note": "Signed registration form",
+    }
+    if coop.country == "BR" and rng.random() < 0.04:
+        fields["displacement_status"] = "refugee"
+    try:
+        with transaction.atomic():
+            return members.member_register(
+                coop=coop,
+                by=by,
+                member_class=member_class,
+                applied_on=applied,
+                admitted_on=applied + datetime.timedelta(days=rng.randint(7, 35)),
+                number=str(number),
+                household=household,
+                household_relation="head",
+                **fields,
+            )
+    except ValidationError:  # The same name and birth date drawn twice: draw another person.
+        return None
+
+
+def _add_child(
+    by: Any, rng: random.Random, today: datetime.date, names: dict[str, Any], parent: Person
+) -> None:
+    born = today - datetime.timedelta(days=rng.randint(60, 6 * 365))
+    try:
+        with transaction.atomic():
+            members.dependant_add(
+                household=parent.household,
+                by=by,
+                guardians=[
+                    (
+                        parent,
+                        GuardianRelation.MOTHER
+                        if parent.sex == Sex.FEMALE
+                        else GuardianRelation.FATHER,
+                    )
+                ],
+                given_name=rng.choice(names["children"]),
+                family_name=parent.family_name,
+                date_of_birth=born,
+                sex=rng.choice([Sex.FEMALE, Sex.MALE]),
+            )
+    except ValidationError:
+        pass
+
+
+def _work(
+    by: Any, rng: random.Random, names: dict[str, Any], person: Person, class_code: str
+) -> None:
+    status = "22" if class_code not in ("care-worker",) else rng.choice(["41", "43"])
+    members.work_record_save(
+        person=person,
+        by=by,
+        status_in_employment=status,
+        occupation=names["occupation"][class_code],
+        activity=names["activity"][class_code],
+        registered_business="no" if status == "22" else "unknown",
+        social_insurance="no",
+        paid_annual_leave="no" if status == "43" else rng.choice(["yes", "no"]),
+        paid_sick_leave="no",
+        usual_days="123456",
+        usual_start=datetime.time(rng.choice([6, 7, 8, 9]), 0),
+        usual_end=datetime.time(rng.choice([16, 17, 18, 20]), 0),
+        income_minor=rng.randint(3000, 9000) * 100,
+        income_currency=person.coop.currency,
+        income_period="month",
+    )
+
+
+def _vary_statuses(
+    coop: Organisation, by: Any, rng: random.Random, today: datetime.date, member_class: MemberClass
+) -> None:
+    """A registry is never all active: a few applicants waiting, suspended and exited members."""
+    memberships = list(
+        Membership.objects.filter(member_class=member_class, status="active").order_by("pk")
+    )
+    rng.shuffle(memberships)
+    for membership in memberships[:2]:
+        members.membership_transition(
+            membership=membership,
+            by=by,
+            to_status="suspended",
+            effective_on=today - datetime.timedelta(days=20),
+            reason="Dues unpaid for three months; the board will review.",
+        )
+    for membership in memberships[2:4]:
+        members.membership_transition(
+            membership=membership,
+            by=by,
+            to_status="exited",
+            effective_on=today - datetime.timedelta(days=10),
+            reason="Moved away with the family.",
+        )
+    for _i in range(3):
+        names = data.NAMES[coop.slug]
+        try:
+            with transaction.atomic():
+                members.member_register(
+                    coop=coop,
+                    by=by,
+                    member_class=member_class,
+                    applied_on=today - datetime.timedelta(days=rng.randint(1, 30)),
+                    given_name=rng.choice(names["women"]),
+                    family_name=rng.choice(names["families"]),
+                    date_of_birth=today - datetime.timedelta(days=rng.randint(20 * 365, 40 * 365)),
+                    sex=Sex.FEMALE,
+                    phone=names["phone"].format(rng.randint(0, 10**7 - 1)),
+                )
+        except ValidationError:
+            pass

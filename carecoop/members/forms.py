@@ -1,0 +1,190 @@
+"""Forms parse and present input; the rules live in services."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.care.models import Centre
+from carecoop.core.money import minor_digits, to_decimal, to_minor
+from carecoop.members.models import (
+    GuardianRelation,
+    MemberClass,
+    MembershipStatus,
+    Person,
+    WorkRecord,
+)
+from carecoop.members.services import TRANSITIONS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+
+PERSON_FIELDS = [
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "preferred_language",
+    "consent_given_on",
+    "consent_note",
+]
+SENSITIVE_FIELDS = ["displacement_status", "disability"]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS + SENSITIVE_FIELDS
+        widgets = {"date_of_birth": DATE, "consent_given_on": DATE}
+
+    def __init__(self, *args: Any, show_sensitive: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not show_sensitive:
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+
+    def _post_clean(self) -> None:
+        # Model validation (uniqueness, cooperative) runs in the service, inside the scope.
+        pass
+
+
+class MemberCreateForm(PersonForm):
+    member_class = forms.ModelChoiceField(
+        label=_("member class"), queryset=MemberClass.objects.none()
+    )
+    number = forms.CharField(
+        label=_("member number"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to use the next number."),
+    )
+    applied_on = forms.DateField(label=_("applied on"), widget=DATE, initial=timezone.localdate)
+    admitted_on = forms.DateField(
+        label=_("admitted on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty while the application waits for the board."),
+    )
+    centre = forms.ModelChoiceField(
+        label=_("care centre used"), queryset=Centre.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)
+        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)
+
+
+class MembershipForm(forms.Form):
+    member_class = forms.ModelChoiceField(
+        label=_("member class"), queryset=MemberClass.objects.none()
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("new status"))
+    effective_on = forms.DateField(label=_("effective on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (s.value, s.label) for s in MembershipStatus if s.value in TRANSITIONS[current]
+        ]
+
+
+class ChildForm(forms.ModelForm):
+    relation = forms.ChoiceField(
+        label=_("relation of the guardian to the child"), choices=GuardianRelation.choices
+    )
+
+    class Meta:
+        model = Person
+        fields = ["given_name", "family_name", "date_of_birth", "sex"]
+        widgets = {"date_of_birth": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].required = True
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class WorkRecordForm(forms.ModelForm):
+    income = forms.DecimalField(label=_("income"), required=False, min_value=Decimal(0))
+    usual_days = forms.MultipleChoiceField(
+        label=_("usual working days"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("1", _("Monday")),
+            ("2", _("Tuesday")),
+            ("3", _("Wednesday")),
+            ("4", _("Thursday")),
+            ("5", _("Friday")),
+            ("6", _("Saturday")),
+            ("7", _("Sunday")),
+        ],
+    )
+
+    class Meta:
+        model = WorkRecord
+        fields = [
+            "status_in_employment",
+            "occupation",
+            "activity",
+            "registered_business",
+            "social_insurance",
+            "paid_annual_leave",
+            "paid_sick_leave",
+            "usual_days",
+            "usual_start",
+            "usual_end",
+            "income_period",
+        ]
+        widgets = {"usual_start": TIME, "usual_end": TIME}
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["income"].decimal_places = minor_digits(currency)
+        self.fields["income"].help_text = _("In %(currency)s.") % {"currency": currency}
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            self.initial["usual_days"] = list(instance.usual_days)
+            if instance.income_minor is not None:
+                self.initial["income"] = to_decimal(instance.income_minor, currency)
+
+    def clean_usual_days(self) -> str:
+        return "".join(sorted(self.cleaned_data["usual_days"]))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        income = data.get("income")
+        if income is not None:
+            try:
+                data["income_minor"] = to_minor(income, self.currency)
+            except (ValueError, InvalidOperation):
+                self.add_error("income", _("Too many decimals for this currency."))
+        else:
+            data["income_minor"] = None
+        if data.get("income_minor") is not None and not data.get("income_period"):
+            self.add_error("income_period", _("Say whether the income is per day, week or month."))
+        return data
+
+    def _post_clean(self) -> None:
+        pass
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["income_minor"] = self.cleaned_data["income_minor"]
+        data["income_currency"] = self.currency if data["income_minor"] is not None else ""
+        return data

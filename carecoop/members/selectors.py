@@ -1,0 +1,186 @@
+"""Reads of the member registry, narrowed to what the asking role may see."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from carecoop.core.permissions import Access
+from carecoop.members.models import (
+    Household,
+    MemberClass,
+    Membership,
+    MembershipStatus,
+    Person,
+    WorkRecord,
+)
+
+# Roles that see the whole registry of their cooperative.
+WHOLE_REGISTRY = {"manager", "board", "treasurer", "auditor"}
+
+
+def visible_people(*, access: Access) -> QuerySet[Person]:
+    """People the asking role may see: everyone, their centres' households, or their own household."""
+    people = Person.objects.filter(coop_id=access.coop_id)
+    if access.roles & WHOLE_REGISTRY:
+        return people
+    allowed = Q(pk__in=[])
+    if "facilitator" in access.roles:
+        allowed |= Q(household__centre_id__in=access.centre_ids)
+    if "member" in access.roles:
+        allowed |= Q(
+            household__in=Person.objects.filter(
+                coop_id=access.coop_id, pk__in=access.person_ids
+            ).values("household_id")
+        )
+    return people.filter(allowed)
+
+
+def member_list(
+    *,
+    access: Access,
+    query: str = "",
+    status: str = "",
+    member_class: MemberClass | None = None,
+    centre_id: int | None = None,
+) -> QuerySet[Membership]:
+    memberships = Membership.objects.filter(
+        coop_id=access.coop_id, person__in=visible_people(access=access)
+    )
+    if query:
+        for word in query.casefold().split()[:5]:
+            memberships = memberships.filter(person__search_text__contains=word)
+    if status:
+        memberships = memberships.filter(status=status)
+    if member_class is not None:
+        memberships = memberships.filter(member_class=member_class)
+    if centre_id is not None:
+        memberships = memberships.filter(person__household__centre_id=centre_id)
+    return memberships.select_related("person", "member_class", "person__household__centre").only(
+        "number",
+        "status",
+        "person__given_name",
+        "person__family_name",
+        "person__phone",
+        "person__household__name",
+        "person__household__centre__name",
+        "member_class__name",
+    ).order_by("person__family_name", "person__given_name", "pk")
+
+
+def person_get(*, access: Access, pk: int) -> Person:
+    """One person the asking role may see; 404 for anyone else's, or no one's."""
+    person = (
+        visible_people(access=access)
+        .select_related("household", "household__centre")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def membership_get(*, access: Access, person: Person) -> Membership | None:
+    return (
+        Membership.objects.filter(coop_id=access.coop_id, person=person)
+        .select_related("member_class")
+        .first()
+    )
+
+
+def household_people(*, person: Person) -> QuerySet[Person]:
+    if person.household_id is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(household_id=person.household_id)
+        .exclude(pk=person.pk)
+        .prefetch_related("guardianships__guardian")
+        .order_by("date_of_birth")
+    )
+
+
+def member_classes(*, access: Access) -> QuerySet[MemberClass]:
+    return MemberClass.objects.filter(coop_id=access.coop_id).annotate(
+        active=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
+    )
+
+
+def households(*, access: Access) -> QuerySet[Household]:
+    return Household.objects.filter(
+        pk__in=visible_people(access=access).values("household_id")
+    ).order_by("name")
+
+
+@dataclass
+class Change:
+    when: Any
+    who: str
+    what: str
+    field: str
+    before: str
+    after: str
+
+
+HIDDEN = "•••"
+
+
+def person_history(*, access: Access, person: Person) -> list[Change]:
+    """Every recorded change to a person, their membership and their work: who, when, before, after.
+
+    Sensitive fields are masked for roles that may not see them.
+    """
+    show_sensitive = access.can("members.view_sensitive")
+    sources: list[Any] = [person.history.all()]
+    sources.append(
+        Membership.history.filter(person_id=person.pk)  # type: ignore[attr-defined]
+    )
+    sources.append(WorkRecord.history.filter(person_id=person.pk))  # type: ignore[attr-defined]
+    changes: list[Change] = []
+    for history in sources:
+        records = list(history.select_related("history_user").order_by("history_date"))
+        previous = None
+        for record in records:
+            who = record.history_user.get_username() if record.history_user else ""
+            what = str(record.instance._meta.verbose_name)
+            if previous is None:
+                changes.append(Change(record.history_date, who, what, "", "", ""))
+            else:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    field = record.instance._meta.get_field(change.field)
+                    masked = change.field in Person.SENSITIVE_FIELDS and not show_sensitive
+                    changes.append(
+                        Change(
+                            record.history_date,
+                            who,
+                            what,
+                            str(field.verbose_name),
+                            HIDDEN if masked else _display(field, change.old),
+                            HIDDEN if masked else _display(field, change.new),
+                        )
+                    )
+            previous = record
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes
+
+
+def _display(field: Any, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if field.is_relation:
+        related = field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    return str(choices.get(value, value))
+
+
+def member_counts(*, access: Access) -> dict[str, int]:
+    counts = dict(
+        Membership.objects.filter(coop_id=access.coop_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in MembershipStatus.values}

@@ -1,0 +1,271 @@
+"""Every write to the member registry. Each service validates, writes and audits in one transaction."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecoop.members.classifications import derive_formality
+from carecoop.members.models import (
+    Guardianship,
+    Household,
+    MemberClass,
+    Membership,
+    MembershipStatus,
+    Person,
+    Relation,
+    StatusChange,
+    WorkRecord,
+)
+from carecoop.tenancy.models import Organisation
+
+S = MembershipStatus
+
+# The membership lifecycle: which status may follow which.
+TRANSITIONS: dict[str, set[str]] = {
+    S.APPLICANT: {S.ACTIVE, S.EXITED},
+    S.ACTIVE: {S.SUSPENDED, S.EXITED},
+    S.SUSPENDED: {S.ACTIVE, S.EXITED},
+    S.EXITED: set(),
+}
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _save(instance: Any, *, by: Any) -> None:
+    """Validate every field and constraint, then save, recording who made the change."""
+    instance.full_clean()
+    instance._history_user = by
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:  # A concurrent writer won a race the validation could not see.
+        raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
+
+
+def _check_birth(date_of_birth: datetime.date | None) -> None:
+    if date_of_birth and date_of_birth > _today():
+        raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
+
+
+def _index_text(person: Person, number: str = "") -> str:
+    return " ".join(
+        part for part in (person.given_name, person.family_name, person.phone, number) if part
+    ).casefold()
+
+
+def _next_member_number(coop: Organisation) -> str:
+    numeric = (
+        Membership.objects.filter(coop=coop, number__regex=r"^[0-9]+$")
+        .annotate(n=Cast("number", IntegerField()))
+        .aggregate(top=Max("n"))
+    )
+    return str((numeric["top"] or 0) + 1)
+
+
+@transaction.atomic
+def household_create(
+    *, coop: Organisation, by: Any, name: str, address: str = "", centre: Any = None
+) -> Household:
+    household = Household(coop=coop, name=name, address=address, centre=centre)
+    _save(household, by=by)
+    return household
+
+
+@transaction.atomic
+def member_class_create(*, coop: Organisation, by: Any, **fields: Any) -> MemberClass:
+    member_class = MemberClass(coop=coop, **fields)
+    _save(member_class, by=by)
+    return member_class
+
+
+@transaction.atomic
+def member_register(
+    *,
+    coop: Organisation,
+    by: Any,
+    member_class: MemberClass,
+    applied_on: datetime.date,
+    admitted_on: datetime.date | None = None,
+    number: str = "",
+    household: Household | None = None,
+    household_name: str = "",
+    **person_fields: Any,
+) -> Membership:
+    """Register a person as an applicant, and admit them at once when ``admitted_on`` is given.
+
+    Without a household, one is created in the member's name (a household of one is still a
+    household). A member class of another cooperative is refused.
+    """
+    if member_class.coop_id != coop.pk:
+        raise ValidationError({"member_class": _("This choice belongs to another cooperative.")})
+    _check_birth(person_fields.get("date_of_birth"))
+    if applied_on > _today():
+        raise ValidationError({"applied_on": _("An application cannot be dated in the future.")})
+    if admitted_on and admitted_on < applied_on:
+        raise ValidationError({"admitted_on": _("A member cannot be admitted before applying.")})
+    if admitted_on and admitted_on > _today():
+        raise ValidationError({"admitted_on": _("An admission cannot be dated in the future.")})
+
+    person = Person(coop=coop, **person_fields)
+    if household is None:
+        household = household_create(
+            coop=coop, by=by, name=household_name or person.full_name
+        )
+        person.household_relation = person.household_relation or Relation.HEAD
+    person.household = household
+    number = number.strip() or _next_member_number(coop)
+    person.search_text = _index_text(person, number)
+    _save(person, by=by)
+
+    membership = Membership(
+        coop=coop,
+        person=person,
+        member_class=member_class,
+        number=number,
+        status=S.APPLICANT,
+        applied_on=applied_on,
+    )
+    _save(membership, by=by)
+    StatusChange.objects.create(
+        coop=coop,
+        membership=membership,
+        from_status="",
+        to_status=S.APPLICANT,
+        effective_on=applied_on,
+        reason=_("Application received."),
+        recorded_by=by,
+    )
+    if admitted_on:
+        membership_transition(
+            membership=membership,
+            by=by,
+            to_status=S.ACTIVE,
+            effective_on=admitted_on,
+            reason=_("Admitted on registration."),
+        )
+    return membership
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: Any, **fields: Any) -> Person:
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _check_birth(person.date_of_birth)
+    number = person.memberships.values_list("number", flat=True).first() or ""
+    person.search_text = _index_text(person, number)
+    _save(person, by=by)
+    return person
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, by: Any, member_class: MemberClass) -> Membership:
+    if member_class.coop_id != membership.coop_id:
+        raise ValidationError({"member_class": _("This choice belongs to another cooperative.")})
+    membership.member_class = member_class
+    _save(membership, by=by)
+    return membership
+
+
+@transaction.atomic
+def membership_transition(
+    *,
+    membership: Membership,
+    by: Any,
+    to_status: str,
+    effective_on: datetime.date,
+    reason: str,
+) -> Membership:
+    """Move a membership along its lifecycle: admit, suspend, reinstate or exit, with date and reason."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    current = membership.status
+    if to_status not in TRANSITIONS[current]:
+        raise ValidationError(
+            {
+                "to_status": _("A membership cannot go from %(from)s to %(to)s.")
+                % {"from": S(current).label, "to": S(to_status).label}
+            }
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for this change.")})
+    if effective_on > _today():
+        raise ValidationError({"effective_on": _("This change cannot be dated in the future.")})
+    last = membership.status_changes.order_by("-effective_on").values_list(
+        "effective_on", flat=True
+    ).first()
+    if last and effective_on < last:
+        raise ValidationError(
+            {"effective_on": _("This change cannot be dated before the previous one.")}
+        )
+    if to_status == S.ACTIVE and membership.admitted_on is None:
+        membership.admitted_on = effective_on
+    if to_status == S.EXITED:
+        membership.exited_on = effective_on
+    membership.status = to_status
+    membership._change_reason = reason  # type: ignore[attr-defined]
+    _save(membership, by=by)
+    StatusChange.objects.create(
+        coop_id=membership.coop_id,
+        membership=membership,
+        from_status=current,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        recorded_by=by,
+    )
+    return membership
+
+
+@transaction.atomic
+def dependant_add(
+    *,
+    household: Household,
+    by: Any,
+    guardians: list[tuple[Person, str]],
+    **person_fields: Any,
+) -> Person:
+    """Add a child to a household, with the guardians who are responsible for them."""
+    _check_birth(person_fields.get("date_of_birth"))
+    child = Person(
+        coop_id=household.coop_id,
+        household=household,
+        household_relation=Relation.CHILD,
+        **person_fields,
+    )
+    child.search_text = _index_text(child)
+    _save(child, by=by)
+    for guardian, relation in guardians:
+        _save(
+            Guardianship(
+                coop_id=household.coop_id, child=child, guardian=guardian, relation=relation
+            ),
+            by=by,
+        )
+    return child
+
+
+@transaction.atomic
+def work_record_save(*, person: Person, by: Any, **fields: Any) -> WorkRecord:
+    record = WorkRecord.objects.filter(person=person).first() or WorkRecord(
+        coop_id=person.coop_id, person=person
+    )
+    for name, value in fields.items():
+        setattr(record, name, value)
+    if record.income_minor is not None and not record.income_currency:
+        record.income_currency = person.coop.currency
+    record.formality = derive_formality(
+        status=record.status_in_employment,
+        registered_business=record.registered_business,
+        social_insurance=record.social_insurance,
+        paid_annual_leave=record.paid_annual_leave,
+        paid_sick_leave=record.paid_sick_leave,
+    )
+    _save(record, by=by)
+    return record

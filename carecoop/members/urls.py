@@ -1,0 +1,15 @@
+from django.urls import path
+
+from carecoop.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("classes/", views.class_list, name="classes"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("<int:pk>/edit/", views.person_edit, name="edit"),
+    path("<int:pk>/status/", views.membership_status, name="status"),
+    path("<int:pk>/children/new/", views.child_add, name="child_add"),
+    path("<int:pk>/work/", views.work_edit, name="work"),
+]

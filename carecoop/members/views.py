@@ -1,0 +1,232 @@
+"""Thin views: parse input, call one service or selector, render."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from carecoop.care.models import Centre
+from carecoop.core.forms import apply_errors
+from carecoop.core.permissions import coop_permission
+from carecoop.members import forms, selectors, services
+from carecoop.members.models import MemberClass, MembershipStatus, WorkRecord
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+@coop_permission("members.list")
+def member_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in MembershipStatus.values else ""
+    classes = list(MemberClass.objects.filter(coop_id=access.coop_id).only("name"))
+    chosen_class = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
+    centres = list(Centre.objects.filter(coop_id=access.coop_id).only("name"))
+    if access.roles == {"facilitator"}:
+        centres = [c for c in centres if c.pk in access.centre_ids]
+    chosen_centre = next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
+    memberships = selectors.member_list(
+        access=access,
+        query=query,
+        status=status,
+        member_class=chosen_class,
+        centre_id=chosen_centre.pk if chosen_centre else None,
+    )
+    page = Paginator(memberships, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "query": query,
+        "status": status,
+        "statuses": MembershipStatus.choices,
+        "classes": classes,
+        "chosen_class": chosen_class,
+        "centres": centres,
+        "chosen_centre": chosen_centre,
+        "params": params.urlencode(),
+        "show_contact": access.can("members.view_contact"),
+        "can_change": access.can("members.change"),
+    }
+    template = "members/_rows.html" if request.htmx else "members/member_list.html"
+    return render(request, template, context)
+
+
+@coop_permission("members.change")
+def member_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.MemberCreateForm(request.POST or None, coop_id=access.coop_id, show_sensitive=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        centre = data.pop("centre")
+        try:
+            household = None
+            if centre is not None:
+                household = services.household_create(
+                    coop=access.org,
+                    by=request.user,
+                    name=f"{data['given_name']} {data['family_name']}".strip(),
+                    centre=centre,
+                )
+            membership = services.member_register(
+                coop=access.org, by=request.user, household=household, **data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Member registered."))
+            return redirect("members:detail", coop=coop, pk=membership.person_id)
+    return render(request, "members/member_form.html", {"form": form, "title": _("New member")})
+
+
+@coop_permission("members.view")
+def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    person = selectors.person_get(access=access, pk=pk)
+    membership = selectors.membership_get(access=access, person=person)
+    context = {
+        "person": person,
+        "membership": membership,
+        "status_changes": membership.status_changes.select_related("recorded_by")
+        if membership
+        else [],
+        "household_people": selectors.household_people(person=person),
+        "guardians": person.guardianships.select_related("guardian"),
+        "work": WorkRecord.objects.filter(person=person).first(),
+        "show_sensitive": access.can("members.view_sensitive"),
+        "show_contact": access.can("members.view_contact"),
+        "can_change": access.can("members.change"),
+        "history": selectors.person_history(access=access, person=person)
+        if access.can("members.view_history")
+        else None,
+    }
+    return render(request, "members/person_detail.html", context)
+
+
+@coop_permission("members.change")
+def person_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    person = selectors.person_get(access=access, pk=pk)
+    membership = selectors.membership_get(access=access, person=person)
+    form = forms.PersonForm(request.POST or None, instance=person, show_sensitive=True)
+    class_form = (
+        forms.MembershipForm(
+            request.POST or None,
+            coop_id=access.coop_id,
+            initial={"member_class": membership.member_class},
+            prefix="m",
+        )
+        if membership
+        else None
+    )
+    if request.method == "POST" and form.is_valid() and (class_form is None or class_form.is_valid()):
+        try:
+            services.person_update(person=person, by=request.user, **form.cleaned_data)
+            if membership and class_form:
+                services.membership_update(
+                    membership=membership,
+                    by=request.user,
+                    member_class=class_form.cleaned_data["member_class"],
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("members:detail", coop=coop, pk=person.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "extra_form": class_form, "title": person.full_name, "person": person},
+    )
+
+
+@coop_permission("members.change")
+def membership_status(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    person = selectors.person_get(access=access, pk=pk)
+    membership = selectors.membership_get(access=access, person=person)
+    if membership is None:
+        return redirect("members:detail", coop=coop, pk=person.pk)
+    form = forms.StatusForm(request.POST or None, current=membership.status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_transition(
+                membership=membership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Membership status changed."))
+            return redirect("members:detail", coop=coop, pk=person.pk)
+    return render(
+        request,
+        "members/status_form.html",
+        {"form": form, "person": person, "membership": membership},
+    )
+
+
+@coop_permission("members.change")
+def child_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    guardian = selectors.person_get(access=access, pk=pk)
+    form = forms.ChildForm(request.POST or None, initial={"family_name": guardian.family_name})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        relation = data.pop("relation")
+        try:
+            household = guardian.household or services.household_create(
+                coop=access.org, by=request.user, name=guardian.full_name
+            )
+            if guardian.household_id is None:
+                services.person_update(person=guardian, by=request.user, household=household)
+            child = services.dependant_add(
+                household=household, by=request.user, guardians=[(guardian, relation)], **data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Child added to the household."))
+            return redirect("members:detail", coop=coop, pk=child.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "title": _("Add a child"), "person": guardian},
+    )
+
+
+@coop_permission("members.change")
+def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    person = selectors.person_get(access=access, pk=pk)
+    record = WorkRecord.objects.filter(person=person).first()
+    form = forms.WorkRecordForm(
+        request.POST or None, instance=record, currency=access.org.currency
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.work_record_save(person=person, by=request.user, **form.service_fields())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Work record saved."))
+            return redirect("members:detail", coop=coop, pk=person.pk)
+    return render(
+        request,
+        "members/member_form.html",
+        {"form": form, "title": _("Work"), "person": person},
+    )
+
+
+@coop_permission("members.view_classes")
+def class_list(request: HttpRequest, coop: str) -> HttpResponse:
+    classes = selectors.member_classes(access=_access(request))
+    return render(request, "members/class_list.html", {"classes": classes})
+

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from carecoop.tenancy.models import Affiliation, Organisation, Role
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "ilo_type", "country", "currency", "is_public"]
+    list_filter = ["kind", "ilo_type", "country"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(admin.ModelAdmin):
+    list_display = ["member", "parent", "started_on", "ended_on"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "org", "role"]
+    list_filter = ["role", "org"]
+    raw_id_fields = ["person"]

@@ -1,0 +1,206 @@
+"""Cooperatives, federations, their affiliations, and the roles people hold in them."""
+
+import zoneinfo
+
+from babel import Locale
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.core.money import is_currency
+
+
+class OrgKind(models.TextChoices):
+    COOPERATIVE = "cooperative", _("Cooperative")
+    FEDERATION = "federation", _("Federation")
+    UNION = "union", _("Union")
+    NETWORK = "network", _("Network")
+
+
+class IloType(models.TextChoices):
+    """Type by the interest of the members (ILO Guidelines concerning statistics of cooperatives, 2018)."""
+
+    PRODUCER = "producer", _("Producer cooperative")
+    WORKER = "worker", _("Worker cooperative")
+    USER = "user", _("Consumer/user cooperative")
+    MULTI_STAKEHOLDER = "multi_stakeholder", _("Multi-stakeholder cooperative")
+
+
+class Level(models.TextChoices):
+    PRIMARY = "primary", _("Primary")
+    SECONDARY = "secondary", _("Secondary")
+    APEX = "apex", _("Apex")
+
+
+def validate_country(code: str) -> None:
+    if code not in Locale("en").territories or not (len(code) == 2 and code.isupper()):
+        raise ValidationError(_("Enter an ISO 3166 two-letter country code."), code="country")
+
+
+def validate_currency(code: str) -> None:
+    if not is_currency(code):
+        raise ValidationError(_("Enter an ISO 4217 currency code."), code="currency")
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("Enter a time zone such as Asia/Kolkata."), code="time_zone")
+
+
+def validate_languages(value: str) -> None:
+    shipped = {code for code, _name in settings.LANGUAGES}
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    if not codes or any(c not in shipped for c in codes):
+        raise ValidationError(
+            _("List languages by their codes, separated by commas (for example: hi,gu,en)."),
+            code="languages",
+        )
+
+
+class Organisation(models.Model):
+    """A cooperative (a tenant) or a federation, union or network of cooperatives."""
+
+    slug = models.SlugField(_("short name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    ilo_type = models.CharField(_("type"), max_length=20, choices=IloType.choices, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.PRIMARY)
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    languages = models.CharField(
+        _("languages"), max_length=100, default="en", validators=[validate_languages]
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        help_text=_("Show the name, place and centres in the public directory."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="cooperative") & ~Q(ilo_type="") | ~Q(kind="cooperative"),
+                name="organisation_cooperative_has_type",
+                violation_error_message=_("A cooperative needs a type."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_cooperative(self) -> bool:
+        return self.kind == OrgKind.COOPERATIVE
+
+    @property
+    def language_list(self) -> list[str]:
+        return [c.strip() for c in self.languages.split(",") if c.strip()]
+
+
+class Affiliation(models.Model):
+    """A cooperative belongs to a federation, union or network for a period."""
+
+    member = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="affiliations", verbose_name=_("member")
+    )
+    parent = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="affiliates", verbose_name=_("federation")
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "parent", "started_on"], name="affiliation_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="affiliation_ends_after_start",
+                violation_error_message=_("An affiliation cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(member=F("parent")),
+                name="affiliation_not_self",
+                violation_error_message=_("An organisation cannot affiliate to itself."),
+            ),
+        ]
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.kind == OrgKind.COOPERATIVE:
+            raise ValidationError(
+                {"parent": _("A cooperative affiliates to a federation, union or network.")}
+            )
+
+
+class RoleCode(models.TextChoices):
+    MANAGER = "manager", _("Manager")
+    BOARD = "board", _("Board member")
+    TREASURER = "treasurer", _("Treasurer")
+    FACILITATOR = "facilitator", _("Facilitator")
+    MEMBER = "member", _("Member")
+    AUDITOR = "auditor", _("Auditor")
+    ANALYST = "analyst", _("Federation analyst")
+
+
+COOP_ROLES = {
+    RoleCode.MANAGER,
+    RoleCode.BOARD,
+    RoleCode.TREASURER,
+    RoleCode.FACILITATOR,
+    RoleCode.MEMBER,
+    RoleCode.AUDITOR,
+}
+FEDERATION_ROLES = {RoleCode.MANAGER, RoleCode.ANALYST}
+
+
+class Role(models.Model):
+    """A user's role in one organisation. A user may hold several roles in several organisations."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="carecoop_roles"
+    )
+    org = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="roles", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=RoleCode.choices)
+    # A facilitator works only in these centres.
+    centres = models.ManyToManyField("care.Centre", blank=True, verbose_name=_("centres"))
+    # A member sees the household of this person only.
+    person = models.ForeignKey(
+        "members.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "user", "role"], name="role_unique_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org}"
+
+    def clean(self) -> None:
+        allowed = COOP_ROLES if self.org.is_cooperative else FEDERATION_ROLES
+        if self.role not in allowed:
+            raise ValidationError({"role": _("This role does not exist in this organisation.")})
+        if self.person_id and self.person.coop_id != self.org_id:
+            raise ValidationError({"person": _("This choice belongs to another cooperative.")})

@@ -1,0 +1,56 @@
+"""Writes for organisations, affiliations and roles."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from carecoop.tenancy.models import Affiliation, Organisation, Role
+
+
+@transaction.atomic
+def organisation_create(**fields: Any) -> Organisation:
+    org = Organisation(**fields)
+    org.full_clean()
+    org.save()
+    return org
+
+
+@transaction.atomic
+def affiliation_create(
+    *,
+    member: Organisation,
+    parent: Organisation,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+) -> Affiliation:
+    affiliation = Affiliation(
+        member=member, parent=parent, started_on=started_on, ended_on=ended_on
+    )
+    affiliation.full_clean()
+    affiliation.save()
+    return affiliation
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user: Any,
+    org: Organisation,
+    role: str,
+    centres: list[Any] | None = None,
+    person: Any = None,
+) -> Role:
+    grant = Role(user=user, org=org, role=role, person=person)
+    grant.full_clean()
+    grant.save()
+    if centres:
+        for centre in centres:
+            if centre.coop_id != org.pk:
+                raise ValidationError({"centres": _("This choice belongs to another cooperative.")})
+        with scope(coop=org.pk):
+            grant.centres.set(centres)
+    return grant

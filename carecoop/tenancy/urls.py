@@ -1,0 +1,8 @@
+from django.urls import path
+
+from carecoop.tenancy import views
+
+urlpatterns = [
+    path("home/", views.home, name="home"),
+    path("c/<slug:coop>/", views.dashboard, name="dashboard"),
+]

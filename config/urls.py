@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from carecoop.core import permissions
+from carecoop.directory import views as directory_views
+
+admin.site.has_permission = permissions.admin_has_permission  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("", include("carecoop.directory.urls")),
+    path("accounts/login/", directory_views.login, name="login"),
+    path("accounts/logout/", directory_views.logout, name="logout"),
+    path("i18n/setlang/", directory_views.set_language, name="set_language"),
+    path("", include("carecoop.tenancy.urls")),
+    path("c/<slug:coop>/members/", include("carecoop.members.urls")),
+    path("c/<slug:coop>/centres/", include("carecoop.care.urls")),
+    path("f/<slug:org>/", include("carecoop.federation.urls")),
+    path("admin/", admin.site.urls),
+]
