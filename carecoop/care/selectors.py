@@ -10,8 +10,8 @@ def centre_list(*, access: Access) -> QuerySet[Centre]:
     if access.roles == {"facilitator"}:
         qs = qs.filter(pk__in=access.centre_ids)
     return qs.annotate(
-        households=Count("households", distinct=True),
-        children=Count(
+        household_count=Count("households", distinct=True),
+        child_count=Count(
             "households__people",
             filter=Q(households__people__household_relation="child"),
             distinct=True,

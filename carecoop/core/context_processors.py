@@ -1,13 +1,25 @@
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, to_locale
+
+
+@cache
+def shipped_languages() -> list[tuple[str, str]]:
+    """Each shipped language named in itself (babel knows every one; Django's table lacks some)."""
+    names = []
+    for code, _name in settings.LANGUAGES:
+        locale = Locale.parse(to_locale(code))
+        names.append((code, str(locale.get_display_name(locale)).capitalize()))
+    return names
 
 
 def carecoop(request: HttpRequest) -> dict[str, Any]:
     return {
         "access": getattr(request, "access", None),
         "LANGUAGE_BIDI": get_language_bidi(),
-        "SHIPPED_LANGUAGES": settings.LANGUAGES,
+        "SHIPPED_LANGUAGES": shipped_languages(),
     }
