@@ -144,7 +144,7 @@ def member_register(
         recorded_by=by,
     )
     if admitted_on:
-        membership_transition(
+        membership = membership_transition(
             membership=membership,
             by=by,
             to_status=S.ACTIVE,

@@ -1,0 +1,63 @@
+# carecoop: `make demo` to try it, `make test` to check everything. Needs only Python 3.11+, make and git.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/carecoop
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench screenshot clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py translations_compile
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_load
+	@echo "carecoop is starting on http://127.0.0.1:8000 (stop it with Ctrl-C)."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup lint typecheck checks pytest pytest-postgres
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy carecoop/*/services.py carecoop/*/selectors.py
+
+checks:
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=carecoop.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest:
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+
+pytest-postgres:
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== pytest on PostgreSQL =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it."; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL pass is skipped."; \
+	fi
+
+bench: setup
+	$(BIN)/python bench/members.py
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/python bench/members.py; \
+	fi
+
+clean:
+	rm -rf $(VENV) var build staticfiles

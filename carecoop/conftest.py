@@ -1,0 +1,107 @@
+"""Shared fixtures: two cooperatives that must never see each other, and people in every role."""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_scopes import scope
+
+from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
+from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
+
+PASSWORD = "a-test-password-1"
+
+
+def make_user(username: str, **extra: Any) -> Any:
+    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+
+
+def grant(user: Any, org: Organisation, role: str, **extra: Any) -> Any:
+    from carecoop.tenancy.services import role_grant
+
+    return role_grant(user=user, org=org, role=role, **extra)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class World:
+    """Cooperative ``home`` with a member in every role, and cooperative ``other`` with secrets."""
+
+    def __init__(self) -> None:
+        self.home = OrganisationFactory(slug="home-coop", name="Home Cooperative")
+        self.other = OrganisationFactory(slug="other-coop", name="Other Cooperative")
+        self.federation = FederationFactory(slug="the-network")
+        with scope(coop=self.home.pk):
+            self.centre = CentreFactory(coop=self.home, name="Home Centre One")
+            self.centre2 = CentreFactory(coop=self.home, name="Home Centre Two")
+            self.member_class = MemberClassFactory(coop=self.home, name="Care worker")
+            self.membership = MembershipFactory(
+                coop=self.home,
+                member_class=self.member_class,
+                person__given_name="Hansa",
+                person__family_name="Parmar",
+                household_centre=self.centre,
+            )
+            self.person = self.membership.person
+            self.elsewhere = MembershipFactory(
+                coop=self.home,
+                member_class=self.member_class,
+                person__given_name="Kokila",
+                person__family_name="Vaghela",
+                household_centre=self.centre2,
+            )
+        with scope(coop=self.other.pk):
+            self.other_centre = CentreFactory(coop=self.other, name="Secret Centre Zeta")
+            self.other_class = MemberClassFactory(coop=self.other, name="Secret Class Zeta")
+            self.other_membership = MembershipFactory(
+                coop=self.other,
+                member_class=self.other_class,
+                person__given_name="Zenobia",
+                person__family_name="Secretname",
+                person__phone="+55 31 99999 0000",
+                household_centre=self.other_centre,
+            )
+            self.other_person = self.other_membership.person
+        self.users: dict[str, Any] = {}
+        for role in ("manager", "board", "treasurer", "facilitator", "member", "auditor"):
+            user = make_user(f"{role}.home")
+            extra: dict[str, Any] = {}
+            if role == "facilitator":
+                extra["centres"] = [self.centre]
+            if role == "member":
+                extra["person"] = self.person
+            grant(user, self.home, role, **extra)
+            self.users[role] = user
+        self.users["analyst"] = make_user("analyst.network")
+        grant(self.users["analyst"], self.federation, "analyst")
+        self.users["outsider"] = make_user("manager.other")
+        grant(self.users["outsider"], self.other, "manager")
+
+    def client(self, role: str) -> Client:
+        return client_for(self.users[role])
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return World()
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
+def home_scope(world: World) -> Iterator[World]:
+    with scope(coop=world.home.pk):
+        yield world

@@ -1,0 +1,26 @@
+import factory
+
+from carecoop.tenancy.models import Organisation
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"coop-{n}")
+    name = factory.Sequence(lambda n: f"Cooperative {n}")
+    kind = "cooperative"
+    ilo_type = "multi_stakeholder"
+    country = "IN"
+    city = "Ahmedabad"
+    currency = "INR"
+    languages = "gu,hi,en"
+    time_zone = "Asia/Kolkata"
+
+
+class FederationFactory(OrganisationFactory):
+    kind = "network"
+    ilo_type = ""
+    currency = "USD"
+    country = "CH"
