@@ -17,7 +17,9 @@ PASSWORD = "a-test-password-1"
 
 
 def make_user(username: str, **extra: Any) -> Any:
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, **extra
+    )
 
 
 def grant(user: Any, org: Organisation, role: str, **extra: Any) -> Any:
@@ -105,3 +107,6 @@ def today() -> datetime.date:
 def home_scope(world: World) -> Iterator[World]:
     with scope(coop=world.home.pk):
         yield world
+
+
+pytest_plugins = ["carecoop.browser"]

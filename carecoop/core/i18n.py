@@ -26,8 +26,10 @@ class Problem:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {m.group(0) if not (m.group(1) or m.group(2)) else (m.group(1) or m.group(2))
-            for m in PLACEHOLDER.finditer(text)}
+    return {
+        m.group(0) if not (m.group(1) or m.group(2)) else (m.group(1) or m.group(2))
+        for m in PLACEHOLDER.finditer(text)
+    }
 
 
 def check_catalogue(path: Path) -> list[Problem]:

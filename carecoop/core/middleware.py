@@ -1,4 +1,4 @@
-"""Enforces each view's declared policy, resolves the organisation in the URL and activates its scope."""
+"""Enforces each view's declared policy, resolves the URL's organisation, activates its scope."""
 
 from collections.abc import Callable
 from typing import Any

@@ -1,4 +1,4 @@
-"""Money as integer minor units beside an ISO 4217 code; formatted for the reader's locale by babel."""
+"""Money as integer minor units beside an ISO 4217 code, formatted by babel for the reader."""
 
 from decimal import Decimal
 
@@ -37,4 +37,6 @@ def babel_locale(language: str | None = None) -> Locale:
 
 
 def format_money(minor: int, currency: str, language: str | None = None) -> str:
-    return str(format_currency(to_decimal(minor, currency), currency, locale=babel_locale(language)))
+    return str(
+        format_currency(to_decimal(minor, currency), currency, locale=babel_locale(language))
+    )

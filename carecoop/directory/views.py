@@ -9,9 +9,7 @@ from carecoop.directory import selectors
 
 @public
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "directory/landing.html", {"cooperatives": selectors.public_directory()}
-    )
+    return render(request, "directory/landing.html", {"cooperatives": selectors.public_directory()})
 
 
 login = public(auth_views.LoginView.as_view(redirect_authenticated_user=True))

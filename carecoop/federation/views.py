@@ -10,4 +10,8 @@ from carecoop.federation import selectors
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
     rows = selectors.federation_overview(access=access)
-    return render(request, "federation/overview.html", {"org": access.org, "rows": rows, "small_cell": settings.CARECOOP_SMALL_CELL})
+    return render(
+        request,
+        "federation/overview.html",
+        {"org": access.org, "rows": rows, "small_cell": settings.CARECOOP_SMALL_CELL},
+    )

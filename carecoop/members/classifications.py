@@ -62,7 +62,10 @@ class IsicRev4(models.TextChoices):
     MARKET_FOOD = "4781", _("Retail sale via stalls and markets of food, beverages and tobacco")
     MARKET_OTHER = "4789", _("Retail sale via stalls and markets of other goods")
     PRIMARY_EDUCATION = "8510", _("Pre-primary and primary education")
-    SOCIAL_WORK = "8890", _("Other social work activities without accommodation (incl. child day-care)")
+    SOCIAL_WORK = (
+        "8890",
+        _("Other social work activities without accommodation (incl. child day-care)"),
+    )
     DOMESTIC_EMPLOYERS = "9700", _("Activities of households as employers of domestic personnel")
 
 

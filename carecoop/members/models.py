@@ -245,7 +245,7 @@ class Membership(CoopOwned):
 
 
 class StatusChange(CoopOwned):
-    """A dated, reasoned transition in a membership's life: the statutory register of admissions and exits."""
+    """A dated, reasoned change of a membership's status: the register of admissions and exits."""
 
     membership = models.ForeignKey(
         Membership, models.CASCADE, related_name="status_changes", verbose_name=_("membership")
@@ -369,9 +369,7 @@ class WorkRecord(CoopOwned):
         verbose_name = _("work record")
         verbose_name_plural = _("work records")
         constraints = [
-            models.UniqueConstraint(
-                fields=["coop", "person"], name="workrecord_one_per_person"
-            ),
+            models.UniqueConstraint(fields=["coop", "person"], name="workrecord_one_per_person"),
             models.CheckConstraint(
                 condition=Q(income_minor__isnull=True) | Q(income_minor__gte=0),
                 name="workrecord_income_not_negative",

@@ -21,7 +21,7 @@ WHOLE_REGISTRY = {"manager", "board", "treasurer", "auditor"}
 
 
 def visible_people(*, access: Access) -> QuerySet[Person]:
-    """People the asking role may see: everyone, their centres' households, or their own household."""
+    """People the asking role may see: everyone, their centres' households, or their own."""
     people = Person.objects.filter(coop_id=access.coop_id)
     if access.roles & WHOLE_REGISTRY:
         return people
@@ -57,16 +57,20 @@ def member_list(
         memberships = memberships.filter(member_class=member_class)
     if centre_id is not None:
         memberships = memberships.filter(person__household__centre_id=centre_id)
-    return memberships.select_related("person", "member_class", "person__household__centre").only(
-        "number",
-        "status",
-        "person__given_name",
-        "person__family_name",
-        "person__phone",
-        "person__household__name",
-        "person__household__centre__name",
-        "member_class__name",
-    ).order_by("person__family_name", "person__given_name", "pk")
+    return (
+        memberships.select_related("person", "member_class", "person__household__centre")
+        .only(
+            "number",
+            "status",
+            "person__given_name",
+            "person__family_name",
+            "person__phone",
+            "person__household__name",
+            "person__household__centre__name",
+            "member_class__name",
+        )
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
 
 
 def person_get(*, access: Access, pk: int) -> Person:

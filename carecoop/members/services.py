@@ -1,4 +1,4 @@
-"""Every write to the member registry. Each service validates, writes and audits in one transaction."""
+"""Every write to the member registry: each validates, writes and audits in one transaction."""
 
 import datetime
 from typing import Any
@@ -116,9 +116,7 @@ def member_register(
 
     person = Person(coop=coop, **person_fields)
     if household is None:
-        household = household_create(
-            coop=coop, by=by, name=household_name or person.full_name
-        )
+        household = household_create(coop=coop, by=by, name=household_name or person.full_name)
         person.household_relation = person.household_relation or Relation.HEAD
     person.household = household
     number = number.strip() or _next_member_number(coop)
@@ -183,7 +181,7 @@ def membership_transition(
     effective_on: datetime.date,
     reason: str,
 ) -> Membership:
-    """Move a membership along its lifecycle: admit, suspend, reinstate or exit, with date and reason."""
+    """Move a membership along its lifecycle (admit, suspend, reinstate, exit) with date and reason."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     current = membership.status
     if to_status not in TRANSITIONS[current]:
@@ -197,9 +195,11 @@ def membership_transition(
         raise ValidationError({"reason": _("Give the reason for this change.")})
     if effective_on > _today():
         raise ValidationError({"effective_on": _("This change cannot be dated in the future.")})
-    last = membership.status_changes.order_by("-effective_on").values_list(
-        "effective_on", flat=True
-    ).first()
+    last = (
+        membership.status_changes.order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
     if last and effective_on < last:
         raise ValidationError(
             {"effective_on": _("This change cannot be dated before the previous one.")}

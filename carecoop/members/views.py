@@ -127,7 +127,11 @@ def person_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         if membership
         else None
     )
-    if request.method == "POST" and form.is_valid() and (class_form is None or class_form.is_valid()):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (class_form is None or class_form.is_valid())
+    ):
         try:
             services.person_update(person=person, by=request.user, **form.cleaned_data)
             if membership and class_form:
@@ -207,9 +211,7 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     person = selectors.person_get(access=access, pk=pk)
     record = WorkRecord.objects.filter(person=person).first()
-    form = forms.WorkRecordForm(
-        request.POST or None, instance=record, currency=access.org.currency
-    )
+    form = forms.WorkRecordForm(request.POST or None, instance=record, currency=access.org.currency)
     if request.method == "POST" and form.is_valid():
         try:
             services.work_record_save(person=person, by=request.user, **form.service_fields())
@@ -229,4 +231,3 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def class_list(request: HttpRequest, coop: str) -> HttpResponse:
     classes = selectors.member_classes(access=_access(request))
     return render(request, "members/class_list.html", {"classes": classes})
-

@@ -20,7 +20,7 @@ class OrgKind(models.TextChoices):
 
 
 class IloType(models.TextChoices):
-    """Type by the interest of the members (ILO Guidelines concerning statistics of cooperatives, 2018)."""
+    """Type by the members' interest (ILO Guidelines concerning statistics of cooperatives, 2018)."""
 
     PRODUCER = "producer", _("Producer cooperative")
     WORKER = "worker", _("Worker cooperative")
@@ -66,7 +66,9 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
     ilo_type = models.CharField(_("type"), max_length=20, choices=IloType.choices, blank=True)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.PRIMARY)
+    level = models.CharField(
+        _("level"), max_length=10, choices=Level.choices, default=Level.PRIMARY
+    )
     country = models.CharField(_("country"), max_length=2, validators=[validate_country])
     city = models.CharField(_("city"), max_length=100, blank=True)
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
@@ -137,6 +139,9 @@ class Affiliation(models.Model):
                 violation_error_message=_("An organisation cannot affiliate to itself."),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.parent}"
 
     def clean(self) -> None:
         if self.parent_id and self.parent.kind == OrgKind.COOPERATIVE:

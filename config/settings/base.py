@@ -1,4 +1,4 @@
-"""Settings shared by every profile. Everything secret or machine-specific comes from the environment."""
+"""Settings shared by every profile. Secrets and machine specifics come from the environment."""
 
 import os
 from pathlib import Path
@@ -123,6 +123,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "carecoop" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

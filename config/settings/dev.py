@@ -2,10 +2,12 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-carecoop-demo-key-do-not-use-in-production")
+os.environ.setdefault(
+    "SECRET_KEY", "dev-only-not-secret-carecoop-demo-key-do-not-use-in-production"
+)
 os.environ.setdefault("DEBUG", "true")
 
-from .base import *  # noqa: E402, F403
-from .base import VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import VAR_DIR
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-carecoop-key-for-the-test-suite")
 
-from .base import *  # noqa: E402, F403
-from .base import VAR_DIR  # noqa: E402
+from .base import *  # noqa: F403
+from .base import VAR_DIR
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False

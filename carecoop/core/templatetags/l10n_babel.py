@@ -44,6 +44,4 @@ def day(value: datetime.date | None, fmt: str = "medium") -> str:
 def moment(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
-    return str(
-        format_datetime(timezone.localtime(value), format="medium", locale=babel_locale())
-    )
+    return str(format_datetime(timezone.localtime(value), format="medium", locale=babel_locale()))

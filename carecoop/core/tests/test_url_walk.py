@@ -12,7 +12,9 @@ from carecoop.core.permissions import policy_of
 SECRETS = ("Zenobia", "Secretname", "Secret Centre Zeta", "Secret Class Zeta", "99999 0000")
 
 
-def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Any]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
@@ -53,7 +55,9 @@ def test_anonymous_visitor_is_sent_to_sign_in(world: Any) -> None:
 
     client = Client()
     for route, _ns, view in all_patterns():
-        url = fill(route, coop=world.other.slug, org=world.federation.slug, pk=world.other_person.pk)
+        url = fill(
+            route, coop=world.other.slug, org=world.federation.slug, pk=world.other_person.pk
+        )
         response = client.get(url)
         if policy_of(view).kind == "public":
             assert response.status_code in (200, 302, 405), url

@@ -29,11 +29,14 @@ def test_every_combination_gets_a_verdict_and_family_workers_are_informal(
     if status in {"41", "42", "43", "44", "30"} and insurance == Answer.YES:
         assert verdict == Formality.FORMAL
     if status in {"11", "12", "21", "22"}:
-        assert verdict == {
-            "yes": Formality.FORMAL,
-            "no": Formality.INFORMAL,
-            "unknown": Formality.UNDETERMINED,
-        }[registered]
+        assert (
+            verdict
+            == {
+                "yes": Formality.FORMAL,
+                "no": Formality.INFORMAL,
+                "unknown": Formality.UNDETERMINED,
+            }[registered]
+        )
 
 
 def test_employee_without_insurance_is_formal_only_with_both_leaves():

@@ -32,7 +32,10 @@ def test_register_creates_person_household_membership_and_audit(home_scope):
     assert membership.admitted_on == datetime.date(2024, 3, 20)
     assert membership.person.household.name == "Rekha Solanki"
     changes = list(StatusChange.objects.filter(membership=membership).order_by("pk"))
-    assert [(c.from_status, c.to_status) for c in changes] == [("", "applicant"), ("applicant", "active")]
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        ("", "applicant"),
+        ("applicant", "active"),
+    ]
     assert changes[-1].recorded_by == world.users["manager"]
     history = membership.person.history.all()
     assert history.count() == 1 and history[0].history_user == world.users["manager"]

@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,7 +36,9 @@ def test_manager_adds_a_member_and_finds_them(world):
         assert person.memberships.get().status == "active"
     response = client.get("/c/home-coop/members/?q=savita")
     assert "Makwana" in response.content.decode()
-    detail = client.get(response.url if response.status_code == 302 else f"/c/home-coop/members/{person.pk}/")
+    detail = client.get(
+        response.url if response.status_code == 302 else f"/c/home-coop/members/{person.pk}/"
+    )
     assert "Makwana" in detail.content.decode()
 
 
@@ -47,7 +47,10 @@ def test_manager_adds_a_member_and_finds_them(world):
     [
         ({"date_of_birth": "2999-01-01"}, "future"),
         ({"admitted_on": "2024-12-01"}, "before applying"),
-        ({"given_name": "hansa", "family_name": "PARMAR", "date_of_birth": "1990-01-01"}, "already registered"),
+        (
+            {"given_name": "hansa", "family_name": "PARMAR", "date_of_birth": "1990-01-01"},
+            "already registered",
+        ),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(world, overrides, message):
@@ -76,7 +79,9 @@ def test_a_forged_member_class_or_cooperative_in_the_form_saves_nothing(world):
 def test_errors_are_shown_in_the_reader_language(world):
     client = world.client("manager")
     client.cookies["django_language"] = "es"
-    response = client.post("/c/home-coop/members/new/", new_member_form(world, date_of_birth="2999-01-01"))
+    response = client.post(
+        "/c/home-coop/members/new/", new_member_form(world, date_of_birth="2999-01-01")
+    )
     body = response.content.decode()
     assert 'lang="es"' in body
     assert "A date of birth cannot be in the future." not in body
@@ -92,7 +97,9 @@ def test_arabic_pages_are_right_to_left(world):
 def test_exit_with_reason_is_recorded_and_visible(world, today):
     client = world.client("manager")
     url = f"/c/home-coop/members/{world.person.pk}/status/"
-    response = client.post(url, {"to_status": "exited", "effective_on": today.isoformat(), "reason": "Moved to Surat"})
+    response = client.post(
+        url, {"to_status": "exited", "effective_on": today.isoformat(), "reason": "Moved to Surat"}
+    )
     assert response.status_code == 302
     detail = client.get(f"/c/home-coop/members/{world.person.pk}/").content.decode()
     assert "Moved to Surat" in detail
@@ -123,7 +130,13 @@ def test_child_added_to_household_with_guardian(world):
     client = world.client("manager")
     response = client.post(
         f"/c/home-coop/members/{world.person.pk}/children/new/",
-        {"given_name": "Heer", "family_name": "Parmar", "date_of_birth": "2023-06-01", "sex": "female", "relation": "mother"},
+        {
+            "given_name": "Heer",
+            "family_name": "Parmar",
+            "date_of_birth": "2023-06-01",
+            "sex": "female",
+            "relation": "mother",
+        },
     )
     assert response.status_code == 302
     child_page = client.get(response.url).content.decode()
@@ -169,7 +182,9 @@ def test_each_role_sees_what_it_needs(world, role, sees_kokila, sees_hansa):
     body = world.client(role).get("/c/home-coop/members/").content.decode()
     assert ("Vaghela" in body) == sees_kokila
     assert ("Parmar" in body) == sees_hansa
-    status = world.client(role).get(f"/c/home-coop/members/{world.elsewhere.person_id}/").status_code
+    status = (
+        world.client(role).get(f"/c/home-coop/members/{world.elsewhere.person_id}/").status_code
+    )
     assert status == (200 if sees_kokila else 404)
 
 
@@ -184,7 +199,10 @@ def test_only_managers_change_the_registry(world, role):
 def test_sensitive_fields_are_for_managers_only(world):
     with scope(coop=world.home.pk):
         Person.objects.filter(pk=world.person.pk).update(displacement_status="refugee")
-    assert "Refugee" in world.client("manager").get(f"/c/home-coop/members/{world.person.pk}/").content.decode()
+    assert (
+        "Refugee"
+        in world.client("manager").get(f"/c/home-coop/members/{world.person.pk}/").content.decode()
+    )
     for role in ("board", "auditor", "facilitator", "member"):
         body = world.client(role).get(f"/c/home-coop/members/{world.person.pk}/").content.decode()
         assert "Refugee" not in body, role
@@ -202,7 +220,9 @@ def test_member_list_queries_do_not_grow_with_members(world):
     few = count()
     with scope(coop=world.home.pk):
         for _ in range(40):
-            MembershipFactory(coop=world.home, member_class=world.member_class, household_centre=world.centre)
+            MembershipFactory(
+                coop=world.home, member_class=world.member_class, household_centre=world.centre
+            )
     assert count() == few
     assert few <= 10
 
@@ -214,14 +234,18 @@ def test_search_and_filters(world):
     assert "Vaghela" in body and "Parmar" not in body
     body = client.get("/c/home-coop/members/?status=exited").content.decode()
     assert "Vaghela" not in body and "Parmar" not in body
-    htmx = client.get("/c/home-coop/members/?q=kokila", headers={"HX-Request": "true"}).content.decode()
+    htmx = client.get(
+        "/c/home-coop/members/?q=kokila", headers={"HX-Request": "true"}
+    ).content.decode()
     assert "Vaghela" in htmx and "<html" not in htmx
 
 
 def test_pagination(world):
     with scope(coop=world.home.pk):
         for i in range(30):
-            MembershipFactory(coop=world.home, member_class=world.member_class, person__family_name=f"Zz{i:02d}")
+            MembershipFactory(
+                coop=world.home, member_class=world.member_class, person__family_name=f"Zz{i:02d}"
+            )
     client = world.client("manager")
     first = client.get("/c/home-coop/members/").content.decode()
     second = client.get("/c/home-coop/members/?page=2").content.decode()

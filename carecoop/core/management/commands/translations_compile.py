@@ -7,7 +7,9 @@ from carecoop.core.i18n import check_catalogue, compile_catalogue
 
 
 class Command(BaseCommand):
-    help = "Check that every catalogue is complete (nothing untranslated or fuzzy), then compile it."
+    help = (
+        "Check that every catalogue is complete (nothing untranslated or fuzzy), then compile it."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         catalogues = sorted(

@@ -15,7 +15,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo cooperatives already loaded.")
         self.stdout.write("")
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password: {data.PASSWORD}")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/accounts/login/ with password: {data.PASSWORD}"
+        )
         for username, org, role, _extra in data.USERS:
             self.stdout.write(f"  {username:<22} {role:<12} {org}")
         self.stdout.write(f"  {'admin':<22} {'superuser':<12} /admin/")

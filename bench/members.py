@@ -1,0 +1,223 @@
+"""Budget for the member registry at the size of a large cooperative.
+
+20,000 members in one cooperative (and a second cooperative of 2,000, so scoping is exercised):
+- the member list page must be at most 14 KB of gzip-compressed HTML and at most 10 queries;
+- search must answer in well under 100 ms of server time (median of 20 searches; budget 100 ms).
+
+Runs on SQLite by default and on PostgreSQL when DATABASE_URL points at one (a database named
+``<name>_bench`` is created and dropped). Exits non-zero when a budget is exceeded.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+URL = os.environ.get("DATABASE_URL", "")
+if URL.startswith("postgres"):
+    os.environ["DATABASE_URL"] = URL.rsplit("/", 1)[0] + "/carecoop_bench"
+    ENGINE = "PostgreSQL"
+else:
+    (ROOT / "var").mkdir(exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (ROOT / "var" / f"bench.sqlite3{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+    ENGINE = "SQLite"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+MEMBERS = 20_000
+BUDGET_PAGE_BYTES = 14 * 1024
+BUDGET_QUERIES = 10
+BUDGET_SEARCH_MS = 100.0
+
+
+def prepare_postgres() -> None:
+    import psycopg
+
+    admin_url = URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS carecoop_bench")
+        conn.execute("CREATE DATABASE carecoop_bench")
+
+
+def populate(slug: str, size: int, rng: random.Random) -> None:
+    from django_scopes import scope
+
+    from carecoop.care.models import Centre
+    from carecoop.members.models import Household, MemberClass, Membership, Person
+    from carecoop.tenancy.models import Organisation
+
+    coop = Organisation.objects.create(
+        slug=slug,
+        name=slug,
+        kind="cooperative",
+        ilo_type="multi_stakeholder",
+        country="IN",
+        currency="INR",
+        languages="gu,hi,en",
+        time_zone="Asia/Kolkata",
+    )
+    given = ["Meena", "Hansa", "Jyoti", "Kokila", "Rekha", "Savita", "Geeta", "Farzana", "Usha"]
+    family = ["Patel", "Parmar", "Solanki", "Chauhan", "Makwana", "Vaghela", "Shaikh", "Rathod"]
+    with scope(coop=coop.pk):
+        centres = Centre.objects.bulk_create(
+            Centre(
+                coop=coop,
+                code=f"c{i}",
+                name=f"Creche {i}",
+                licensed_capacity=30,
+                opens_at=datetime.time(9),
+                closes_at=datetime.time(17),
+            )
+            for i in range(13)
+        )
+        classes = MemberClass.objects.bulk_create(
+            [
+                MemberClass(coop=coop, code="care-worker", name="Care worker"),
+                MemberClass(coop=coop, code="parent", name="Parent"),
+            ]
+        )
+        households = Household.objects.bulk_create(
+            (Household(coop=coop, name=f"H{i}", centre=centres[i % 13]) for i in range(size)),
+            batch_size=2000,
+        )
+        people = []
+        for i, household in enumerate(households):
+            g, f = rng.choice(given), rng.choice(family)
+            phone = f"+91 98{i:08d}"
+            people.append(
+                Person(
+                    coop=coop,
+                    given_name=g,
+                    family_name=f"{f}{i}",
+                    household=household,
+                    household_relation="head",
+                    phone=phone,
+                    date_of_birth=datetime.date(1970, 1, 1) + datetime.timedelta(days=i % 9000),
+                    search_text=f"{g} {f}{i} {phone} {i + 1}".casefold(),
+                )
+            )
+        people = Person.objects.bulk_create(people, batch_size=2000)
+        Membership.objects.bulk_create(
+            (
+                Membership(
+                    coop=coop,
+                    person=p,
+                    member_class=classes[i % 2],
+                    number=str(i + 1),
+                    status="active",
+                    applied_on=datetime.date(2020, 1, 1),
+                    admitted_on=datetime.date(2020, 2, 1),
+                )
+                for i, p in enumerate(people)
+            ),
+            batch_size=2000,
+        )
+    return coop
+
+
+def main() -> int:
+    if ENGINE == "PostgreSQL":
+        prepare_postgres()
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from carecoop.tenancy.services import role_grant
+
+    rng = random.Random(7)
+    started = time.perf_counter()
+    coop = populate("big-coop", MEMBERS, rng)
+    populate("neighbour-coop", 2_000, rng)
+    load_s = time.perf_counter() - started
+    if ENGINE == "PostgreSQL":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    user = get_user_model().objects.create_user("bench.manager", password="x")
+    role_grant(user=user, org=coop, role="manager")
+    client = Client()
+    client.force_login(user)
+    url = "/c/big-coop/members/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200, response.status_code
+    assert response.get("Content-Encoding") == "gzip", dict(response.headers)
+    page_bytes = len(response.content)
+    query_count = len(queries)
+
+    timings = {}
+    for label, query in [
+        ("name", "hansa parmar12"),
+        ("phone", "9800001234"),
+        ("number", "19999"),
+        ("no match", "zzzz"),
+    ]:
+        runs = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            r = client.get(url, {"q": query}, headers={"HX-Request": "true"})
+            runs.append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200
+        timings[label] = statistics.median(runs)
+
+    print(
+        f"\nMember registry budget on {ENGINE}: {MEMBERS:,} members "
+        f"(+2,000 in a neighbour), loaded in {load_s:.1f} s"
+    )
+    rows = [
+        (
+            "member list page, gzip bytes",
+            f"{page_bytes:,}",
+            f"<= {BUDGET_PAGE_BYTES:,}",
+            page_bytes <= BUDGET_PAGE_BYTES,
+        ),
+        (
+            "member list page, queries",
+            str(query_count),
+            f"<= {BUDGET_QUERIES}",
+            query_count <= BUDGET_QUERIES,
+        ),
+    ]
+    for label, ms in timings.items():
+        rows.append(
+            (
+                f"search by {label}, median ms",
+                f"{ms:.1f}",
+                f"< {BUDGET_SEARCH_MS:.0f}",
+                ms < BUDGET_SEARCH_MS,
+            )
+        )
+    failed = False
+    for label, value, budget, ok in rows:
+        failed |= not ok
+        print(f"  {label:<32} {value:>10}  budget {budget:<10} {'ok' if ok else 'OVER BUDGET'}")
+    if ENGINE == "PostgreSQL":
+        connection.close()
+        import psycopg
+
+        with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS carecoop_bench")
+    assert settings.DEBUG is False
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
