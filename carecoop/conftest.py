@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django_scopes import scope
 
+from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
 from carecoop.tenancy.models import Organisation
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
@@ -107,6 +108,3 @@ def today() -> datetime.date:
 def home_scope(world: World) -> Iterator[World]:
     with scope(coop=world.home.pk):
         yield world
-
-
-pytest_plugins = ["carecoop.browser"]

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
+class CoopManager(type(ScopedManager(coop="coop"))):  # type: ignore[misc]
+    """The scoped manager of django-scopes, given a module-level name so type checkers find it."""
+
+
 class CoopOwned(models.Model):
     """A row that belongs to one cooperative.
 
@@ -23,7 +27,7 @@ class CoopOwned(models.Model):
         verbose_name=_("cooperative"),
     )
 
-    objects = ScopedManager(coop="coop")
+    objects = CoopManager()
 
     # Foreign keys to other tenant-owned rows that must belong to the same cooperative.
     same_coop_fields: tuple[str, ...] = ()

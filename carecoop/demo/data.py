@@ -6,8 +6,9 @@ primary school; C a municipal centre of about 80 children open 7 a.m. to 10 p.m.
 """
 
 import datetime
+from typing import Any
 
-COOPERATIVES = [
+COOPERATIVES: list[dict[str, Any]] = [
     {
         "slug": "shakti-creches",
         "name": "Shakti Child Care Workers' Cooperative",
@@ -49,7 +50,7 @@ COOPERATIVES = [
     },
 ]
 
-FEDERATIONS = [
+FEDERATIONS: list[dict[str, Any]] = [
     {
         "slug": "care-coop-network",
         "name": "Care Cooperatives Network",
@@ -95,7 +96,7 @@ AHMEDABAD_AREAS = [
     "Jamalpur",
 ]
 
-CENTRES = {
+CENTRES: dict[str, list[dict[str, Any]]] = {
     "shakti-creches": [
         {
             "code": f"ahd-{i + 1:02d}",
@@ -145,7 +146,7 @@ CENTRES = {
     ],
 }
 
-MEMBER_CLASSES = {
+MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
     "shakti-creches": [
         {
             "code": "care-worker",
@@ -208,7 +209,7 @@ MEMBER_CLASSES = {
     ],
 }
 
-NAMES = {
+NAMES: dict[str, dict[str, Any]] = {
     "shakti-creches": {
         "women": [
             "Meena",
@@ -430,7 +431,7 @@ MEMBERSHIP_PLAN = {
 PASSWORD = "carecoop-demo"
 
 # username, organisation, role, extra
-USERS = [
+USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("manager.shakti", "shakti-creches", "manager", {}),
     ("board.shakti", "shakti-creches", "board", {}),
     ("treasurer.shakti", "shakti-creches", "treasurer", {}),

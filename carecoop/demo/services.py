@@ -149,10 +149,12 @@ def _add_child(
     by: Any, rng: random.Random, today: datetime.date, names: dict[str, Any], parent: Person
 ) -> None:
     born = today - datetime.timedelta(days=rng.randint(60, 6 * 365))
+    household = parent.household
+    assert household is not None
     try:
         with transaction.atomic():
             members.dependant_add(
-                household=parent.household,
+                household=household,
                 by=by,
                 guardians=[
                     (

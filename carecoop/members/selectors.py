@@ -137,10 +137,8 @@ def person_history(*, access: Access, person: Person) -> list[Change]:
     """
     show_sensitive = access.can("members.view_sensitive")
     sources: list[Any] = [person.history.all()]
-    sources.append(
-        Membership.history.filter(person_id=person.pk)  # type: ignore[attr-defined]
-    )
-    sources.append(WorkRecord.history.filter(person_id=person.pk))  # type: ignore[attr-defined]
+    sources.append(Membership.history.filter(person_id=person.pk))
+    sources.append(WorkRecord.history.filter(person_id=person.pk))
     changes: list[Change] = []
     for history in sources:
         records = list(history.select_related("history_user").order_by("history_date"))

@@ -181,7 +181,7 @@ def membership_transition(
     effective_on: datetime.date,
     reason: str,
 ) -> Membership:
-    """Move a membership along its lifecycle (admit, suspend, reinstate, exit) with date and reason."""
+    """Admit, suspend, reinstate or exit a membership, dated and with a reason."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     current = membership.status
     if to_status not in TRANSITIONS[current]:

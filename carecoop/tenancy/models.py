@@ -20,7 +20,7 @@ class OrgKind(models.TextChoices):
 
 
 class IloType(models.TextChoices):
-    """Type by the members' interest (ILO Guidelines concerning statistics of cooperatives, 2018)."""
+    """Type by the members' interest (ILO guidelines on cooperative statistics, 2018)."""
 
     PRODUCER = "producer", _("Producer cooperative")
     WORKER = "worker", _("Worker cooperative")
@@ -207,5 +207,5 @@ class Role(models.Model):
         allowed = COOP_ROLES if self.org.is_cooperative else FEDERATION_ROLES
         if self.role not in allowed:
             raise ValidationError({"role": _("This role does not exist in this organisation.")})
-        if self.person_id and self.person.coop_id != self.org_id:
+        if self.person is not None and self.person.coop_id != self.org_id:
             raise ValidationError({"person": _("This choice belongs to another cooperative.")})
