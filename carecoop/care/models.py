@@ -26,7 +26,11 @@ class Centre(CoopOwned):
         verbose_name_plural = _("centres")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["coop", "code"], name="centre_unique_code"),
+            models.UniqueConstraint(
+                fields=["coop", "code"],
+                name="centre_unique_code",
+                violation_error_message=_("A centre with this code already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(max_age_months__gte=F("min_age_months")),
                 name="centre_age_range",

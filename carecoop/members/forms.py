@@ -78,6 +78,25 @@ class MemberCreateForm(PersonForm):
         self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)
 
 
+class MemberClassForm(forms.ModelForm):
+    class Meta:
+        model = MemberClass
+        fields = [
+            "code",
+            "name",
+            "description",
+            "may_vote",
+            "vote_weight_percent",
+            "may_hold_office",
+            "may_enrol_children",
+            "min_shares",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
 class MembershipForm(forms.Form):
     member_class = forms.ModelChoiceField(
         label=_("member class"), queryset=MemberClass.objects.none()

@@ -38,7 +38,11 @@ class MemberClass(CoopOwned):
         verbose_name_plural = _("member classes")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["coop", "code"], name="memberclass_unique_code"),
+            models.UniqueConstraint(
+                fields=["coop", "code"],
+                name="memberclass_unique_code",
+                violation_error_message=_("A member class with this code already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(vote_weight_percent__isnull=True) | Q(vote_weight_percent__lte=100),
                 name="memberclass_weight_percent",

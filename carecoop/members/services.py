@@ -79,9 +79,40 @@ def household_create(
     return household
 
 
+def _check_vote_weights(member_class: MemberClass) -> None:
+    """Class-weighted votes share at most 100 % of the total between the classes."""
+    others = (
+        MemberClass.objects.filter(coop_id=member_class.coop_id, may_vote=True)
+        .exclude(pk=member_class.pk)
+        .exclude(vote_weight_percent=None)
+        .values_list("vote_weight_percent", flat=True)
+    )
+    mine = member_class.vote_weight_percent if member_class.may_vote else None
+    total = sum(others) + (mine or 0)
+    if mine is not None and total > 100:
+        raise ValidationError(
+            {
+                "vote_weight_percent": _(
+                    "The classes' shares of the vote would add up to %(total)s %%; at most 100 %%."
+                )
+                % {"total": total}
+            }
+        )
+
+
 @transaction.atomic
 def member_class_create(*, coop: Organisation, by: Any, **fields: Any) -> MemberClass:
     member_class = MemberClass(coop=coop, **fields)
+    _check_vote_weights(member_class)
+    _save(member_class, by=by)
+    return member_class
+
+
+@transaction.atomic
+def member_class_update(*, member_class: MemberClass, by: Any, **fields: Any) -> MemberClass:
+    for name, value in fields.items():
+        setattr(member_class, name, value)
+    _check_vote_weights(member_class)
     _save(member_class, by=by)
     return member_class
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -229,5 +229,36 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("members.view_classes")
 def class_list(request: HttpRequest, coop: str) -> HttpResponse:
-    classes = selectors.member_classes(access=_access(request))
-    return render(request, "members/class_list.html", {"classes": classes})
+    access = _access(request)
+    classes = selectors.member_classes(access=access)
+    return render(
+        request,
+        "members/class_list.html",
+        {"classes": classes, "can_change": access.can("members.change")},
+    )
+
+
+@coop_permission("members.change")
+def class_edit(request: HttpRequest, coop: str, pk: int | None = None) -> HttpResponse:
+    access = _access(request)
+    member_class = (
+        selectors.member_classes(access=access).filter(pk=pk).first() if pk is not None else None
+    )
+    if pk is not None and member_class is None:
+        raise Http404
+    form = forms.MemberClassForm(request.POST or None, instance=member_class)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if member_class is None:
+                services.member_class_create(coop=access.org, by=request.user, **form.cleaned_data)
+            else:
+                services.member_class_update(
+                    member_class=member_class, by=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Member class saved."))
+            return redirect("members:classes", coop=coop)
+    title = member_class.name if member_class else _("New member class")
+    return render(request, "members/member_form.html", {"form": form, "title": title})

@@ -250,3 +250,34 @@ def test_pagination(world):
     first = client.get("/c/home-coop/members/").content.decode()
     second = client.get("/c/home-coop/members/?page=2").content.decode()
     assert "Zz29" not in first and "Zz29" in second
+
+
+def test_manager_defines_member_classes_with_their_rights(world):
+    client = world.client("manager")
+    data = {
+        "code": "parent",
+        "name": "Parent",
+        "may_vote": "on",
+        "vote_weight_percent": "50",
+        "may_enrol_children": "on",
+        "min_shares": "1",
+    }
+    assert client.post("/c/home-coop/members/classes/new/", data).status_code == 302
+    page = client.get("/c/home-coop/members/classes/").content.decode()
+    assert "Parent" in page and "50 % of the total vote" in page
+    # A second class cannot take more than the remaining half of the vote.
+    response = client.post(
+        "/c/home-coop/members/classes/new/",
+        {**data, "code": "worker", "name": "Worker", "vote_weight_percent": "60"},
+    )
+    assert response.status_code == 200 and "110" in response.content.decode()
+    # The same code twice is refused.
+    response = client.post("/c/home-coop/members/classes/new/", {**data, "vote_weight_percent": ""})
+    assert response.status_code == 200
+    assert "A member class with this code already exists." in response.content.decode()
+
+
+def test_a_member_class_of_another_cooperative_cannot_be_edited(world):
+    url = f"/c/home-coop/members/classes/{world.other_class.pk}/"
+    assert world.client("manager").get(url).status_code == 404
+    assert world.client("manager").post(url, {"code": "x", "name": "x"}).status_code == 404
