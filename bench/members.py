@@ -163,6 +163,16 @@ def main() -> int:
     page_bytes = len(response.content)
     query_count = len(queries)
 
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(10):
+            client.get(url, {"q": "hansa parmar12"}, headers={"HX-Request": "true"})
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumtime").print_stats(30)
     timings = {}
     for label, query in [
         ("name", "hansa parmar12"),

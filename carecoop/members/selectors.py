@@ -45,9 +45,9 @@ def member_list(
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
 ) -> QuerySet[Membership]:
-    memberships = Membership.objects.filter(
-        coop_id=access.coop_id, person__in=visible_people(access=access)
-    )
+    memberships = Membership.objects.filter(coop_id=access.coop_id)
+    if not access.roles & WHOLE_REGISTRY:
+        memberships = memberships.filter(person__in=visible_people(access=access))
     if query:
         for word in query.casefold().split()[:5]:
             memberships = memberships.filter(person__search_text__contains=word)
