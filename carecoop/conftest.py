@@ -10,6 +10,9 @@ from django.test import Client
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
+from carecoop.care.models import Application
+from carecoop.care.tests.factories import RoomFactory
+from carecoop.members.models import Guardianship, Person
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
 from carecoop.tenancy.models import Organisation
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
@@ -33,6 +36,22 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def make_child(parent: Person, name: str, born: datetime.date) -> Person:
+    child = Person.objects.create(
+        coop_id=parent.coop_id,
+        given_name=name,
+        family_name=parent.family_name,
+        date_of_birth=born,
+        household=parent.household,
+        household_relation="child",
+        search_text=f"{name} {parent.family_name}".casefold(),
+    )
+    Guardianship.objects.create(
+        coop_id=parent.coop_id, child=child, guardian=parent, relation="mother"
+    )
+    return child
 
 
 class World:
@@ -73,6 +92,15 @@ class World:
                 household_centre=self.other_centre,
             )
             self.other_person = self.other_membership.person
+            self.other_child = make_child(self.other_person, "Zefirino", datetime.date(2024, 1, 5))
+            self.other_room = RoomFactory(coop=self.other, centre=self.other_centre)
+            self.other_application = Application.objects.create(
+                coop=self.other,
+                child=self.other_child,
+                centre=self.other_centre,
+                applied_on=datetime.date(2025, 1, 1),
+                wanted_from=datetime.date(2025, 6, 1),
+            )
         self.users: dict[str, Any] = {}
         for role in ("manager", "board", "treasurer", "facilitator", "member", "auditor"):
             user = make_user(f"{role}.home")

@@ -1,11 +1,29 @@
-from django.db.models import Count, Q, QuerySet
+"""Reads about centres, places and attendance, narrowed to what the asking role may see."""
 
-from carecoop.care.models import Centre
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from carecoop.care.models import (
+    Application,
+    ApplicationStatus,
+    Attendance,
+    Booking,
+    Centre,
+    Enrolment,
+    Room,
+    SeatPool,
+)
 from carecoop.core.permissions import Access
+from carecoop.members.selectors import visible_people
 
 
 def centre_list(*, access: Access) -> QuerySet[Centre]:
-    """Centres of the cooperative in scope, with the number of households using each."""
+    """The cooperative's centres, with the number of households and children using each."""
     qs = Centre.objects.filter(coop_id=access.coop_id)
     if access.roles == {"facilitator"}:
         qs = qs.filter(pk__in=access.centre_ids)
@@ -17,3 +35,191 @@ def centre_list(*, access: Access) -> QuerySet[Centre]:
             distinct=True,
         ),
     ).order_by("name")
+
+
+def centre_get(*, access: Access, pk: int, working: bool = False) -> Centre:
+    """One centre; with ``working``, only a centre where the asking facilitator works."""
+    centre = Centre.objects.filter(coop_id=access.coop_id, pk=pk).first()
+    if centre is None:
+        raise Http404
+    if working and "manager" not in access.roles and centre.pk not in access.centre_ids:
+        raise Http404
+    return centre
+
+
+def working_centre_ids(access: Access) -> frozenset[int] | None:
+    """Centres whose children the user may record: None means every centre of the cooperative."""
+    return None if "manager" in access.roles else access.centre_ids
+
+
+def active_enrolments(centre: Centre, on: datetime.date) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(centre=centre, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+@dataclass
+class Use:
+    label: str
+    taken: int
+    capacity: int
+    present: int | None = None
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def share(self) -> float:
+        return self.taken / self.capacity if self.capacity else 0.0
+
+
+@dataclass
+class Occupancy:
+    centre: Use
+    rooms: list[Use] = field(default_factory=list)
+    pools: list[Use] = field(default_factory=list)
+    month_attendance_rate: float | None = None
+    open_offers: int = 0
+    waiting: int = 0
+
+
+def occupancy(*, centre: Centre, on: datetime.date) -> Occupancy:
+    """Places taken today per centre, room and pool, against capacity; this month's attendance."""
+    enrolled = active_enrolments(centre, on)
+    by_room = dict(
+        enrolled.values_list("room_id").annotate(n=Count("pk")).values_list("room_id", "n")
+    )
+    by_pool = dict(
+        enrolled.values_list("pool_id").annotate(n=Count("pk")).values_list("pool_id", "n")
+    )
+    room_of = dict(enrolled.values_list("child_id", "room_id"))
+    present_ids = set(
+        Attendance.objects.filter(centre=centre, date=on, checked_in_at__isnull=False).values_list(
+            "child_id", flat=True
+        )
+    )
+    present_rooms: dict[int, int] = {}
+    for child_id in present_ids:
+        room_id = room_of.get(child_id)
+        if room_id is not None:
+            present_rooms[room_id] = present_rooms.get(room_id, 0) + 1
+    applications = dict(
+        Application.objects.filter(centre=centre, status__in=["waiting", "offered"])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    total = sum(by_room.values())
+    result = Occupancy(
+        centre=Use(
+            centre.name,
+            total,
+            centre.licensed_capacity,
+            len(present_ids),
+        ),
+        rooms=[
+            Use(r.name, by_room.get(r.pk, 0), r.capacity, present_rooms.get(r.pk, 0))
+            for r in Room.objects.filter(centre=centre)
+        ],
+        pools=[
+            Use(p.name, by_pool.get(p.pk, 0), p.places)
+            for p in SeatPool.objects.filter(centre=centre)
+        ],
+        open_offers=applications.get(ApplicationStatus.OFFERED, 0),
+        waiting=applications.get(ApplicationStatus.WAITING, 0),
+    )
+    first = on.replace(day=1)
+    present_days = Attendance.objects.filter(
+        centre=centre, date__gte=first, date__lte=on, checked_in_at__isnull=False
+    ).count()
+    expected = sum(
+        active_enrolments(centre, day).count()
+        for day in (first + datetime.timedelta(days=d) for d in range((on - first).days + 1))
+        if day.isoweekday() <= 5
+    )
+    result.month_attendance_rate = present_days / expected if expected else None
+    return result
+
+
+@dataclass
+class SheetRow:
+    enrolment: Enrolment
+    attendance: Attendance | None
+    collectors: dict[str, str]
+
+
+def attendance_sheet(*, centre: Centre, on: datetime.date) -> list[SheetRow]:
+    """The children expected on a day, with what is recorded and who may collect them (a fixed
+    number of queries, whatever the number of children)."""
+    from carecoop.care.models import AuthorisedCollector
+    from carecoop.members.models import Guardianship
+
+    enrolments = list(
+        active_enrolments(centre, on)
+        .select_related("child", "room")
+        .order_by("room__min_age_months", "child__given_name")
+    )
+    child_ids = [e.child_id for e in enrolments]
+    records = {
+        a.child_id: a
+        for a in Attendance.objects.filter(centre=centre, date=on, child_id__in=child_ids)
+    }
+    collectors: dict[int, dict[str, str]] = {cid: {} for cid in child_ids}
+    for g in Guardianship.objects.filter(child_id__in=child_ids).select_related("guardian"):
+        collectors[g.child_id][f"g:{g.guardian_id}"] = g.guardian.full_name
+    for c in AuthorisedCollector.objects.filter(child_id__in=child_ids).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    ):
+        collectors[c.child_id][f"c:{c.pk}"] = f"{c.name} ({c.relation})"
+    return [SheetRow(e, records.get(e.child_id), collectors[e.child_id]) for e in enrolments]
+
+
+@dataclass
+class RegisterRow:
+    child: Any
+    room: str
+    marks: list[str]
+    present: int
+
+
+def monthly_register(
+    *, centre: Centre, year: int, month: int
+) -> tuple[list[datetime.date], list[RegisterRow]]:
+    """The paper register: a row per child, a column per day, P for present, A for absent."""
+    days = [
+        datetime.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)
+    ]
+    enrolments = list(
+        Enrolment.objects.filter(centre=centre, starts_on__lte=days[-1])
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=days[0]))
+        .select_related("child", "room")
+        .order_by("room__min_age_months", "child__given_name")
+    )
+    marks: dict[tuple[int, datetime.date], str] = {}
+    for child_id, date, checked_in, absence in Attendance.objects.filter(
+        centre=centre, date__gte=days[0], date__lte=days[-1]
+    ).values_list("child_id", "date", "checked_in_at", "absence"):
+        marks[(child_id, date)] = "P" if checked_in else ("A" if absence else "")
+    rows = []
+    for e in enrolments:
+        row = [marks.get((e.child_id, d), "") for d in days]
+        rows.append(RegisterRow(e.child, e.room.name, row, row.count("P")))
+    return days, rows
+
+
+def children_of(*, access: Access) -> QuerySet[Any]:
+    """Children the asking role may see (facilitators: their centres; members: their household)."""
+    return visible_people(access=access).filter(household_relation="child")
+
+
+def active_enrolments_of(child: Any, on: datetime.date) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(child=child, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+def upcoming_bookings(child: Any, on: datetime.date) -> QuerySet[Booking]:
+    return Booking.objects.filter(enrolment__child=child, date__gte=on).select_related(
+        "enrolment__centre"
+    )[:14]

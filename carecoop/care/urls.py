@@ -5,4 +5,17 @@ from carecoop.care import views
 app_name = "care"
 urlpatterns = [
     path("", views.centre_list, name="centre_list"),
+    path("sync/", views.sync, name="sync"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("<int:pk>/", views.centre_detail, name="centre"),
+    path("<int:pk>/waitlist/", views.waitlist, name="waitlist"),
+    path("<int:pk>/allocate/", views.allocate, name="allocate"),
+    path("<int:pk>/apply/", views.apply, name="apply"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("applications/<int:pk>/answer/", views.offer_answer, name="offer_answer"),
+    path("children/<int:pk>/", views.child_detail, name="child"),
+    path("children/<int:pk>/bookings/new/", views.booking_add, name="booking_add"),
+    path("children/<int:pk>/collectors/new/", views.collector_add, name="collector_add"),
+    path("children/<int:pk>/care/", views.profile_edit, name="profile_edit"),
 ]

@@ -443,3 +443,49 @@ USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("facilitator.recicla", "recicla-bh", "facilitator", {"centres": ["cmei-catadores"]}),
     ("analyst.network", "care-coop-network", "analyst", {}),
 ]
+
+# Rooms per centre code prefix: (name, youngest months, oldest months, places)
+ROOMS: dict[str, list[tuple[str, int, int, int]]] = {
+    "ahd": [("Cradles (0-2)", 0, 23, 10), ("Little ones (2-6)", 24, 72, 20)],
+    "centro-infantil": [
+        ("Lactantes", 1, 17, 15),
+        ("Maternal", 18, 35, 20),
+        ("Preescolar", 36, 72, 35),
+    ],
+    "escuela": [("Primaria", 60, 156, 150)],
+    "cmei-catadores": [
+        ("Berçário", 0, 11, 12),
+        ("1 a 2 anos", 12, 35, 24),
+        ("3 a 4 anos", 36, 59, 28),
+        ("5 anos", 60, 71, 16),
+    ],
+}
+
+# Pools per centre code prefix: (name, places or None for all, member class codes, days to release)
+POOLS: dict[str, list[tuple[str, int | None, list[str], int | None]]] = {
+    "ahd": [("Union members", None, ["care-worker", "parent"], None)],
+    "centro-infantil": [("Socias artesanas", 45, ["artisan"], None), ("Comunidad", 25, [], None)],
+    "escuela": [("Todos", None, [], None)],
+    "cmei-catadores": [
+        ("Filhos de catadores (70 %)", 56, ["catador"], -30),
+        ("Comunidade (30 %)", 24, [], None),
+    ],
+}
+
+PRIORITY = {"member": 10, "sibling": 5, "single_parent": 5, "special_needs": 5, "waiting_month": 1}
+
+# Long days for the waste pickers' centre: (weekday, opens, closes)
+HOURS: dict[str, list[tuple[int, datetime.time, datetime.time]]] = {
+    "cmei-catadores": [
+        *[(d, datetime.time(7), datetime.time(22)) for d in range(1, 6)],
+        (6, datetime.time(7), datetime.time(13)),
+    ],
+}
+
+CLOSURES: dict[str, tuple[int, int, str]] = {
+    # centre code prefix: (days from today, length in days, reason)
+    "ahd": (20, 5, "Diwali"),
+    "centro-infantil": (40, 5, "Semana Santa"),
+    "escuela": (40, 5, "Semana Santa"),
+    "cmei-catadores": (30, 3, "Carnaval"),
+}

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
-from carecoop.care.models import Centre
+from carecoop.care import services as care
+from carecoop.care.models import Absence, Attendance, Centre, Room, SeatPool
 from carecoop.demo import data
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
@@ -40,6 +41,7 @@ def demo_load(*, seed: int = 2026) -> bool:
             coop = orgs[coop_fields["slug"]]
             with scope(coop=coop.pk):
                 first_parent[coop.slug] = _load_cooperative(coop, admin, rng, today, centres)
+                _load_care(coop, admin, rng, today)
         for username, slug, role, extra in data.USERS:
             user = User.objects.filter(username=username).first() or User.objects.create_user(
                 username, f"{username}@example.org", data.PASSWORD
@@ -237,3 +239,130 @@ def _vary_statuses(
                 )
         except ValidationError:
             pass
+
+
+def _prefix(code: str) -> str:
+    return "ahd" if code.startswith("ahd-") else code
+
+
+def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.date) -> None:
+    """Rooms, pools, priorities, hours and closures; children enrolled where a room fits them,
+    on the waitlist where none does; and three months of attendance."""
+    classes = {c.code: c for c in MemberClass.objects.filter(coop=coop)}
+    for centre in Centre.objects.filter(coop=coop):
+        key = _prefix(centre.code)
+        for name, youngest, oldest, places in data.ROOMS[key]:
+            care.room_create(
+                centre=centre,
+                by=by,
+                name=name,
+                min_age_months=youngest,
+                max_age_months=oldest,
+                capacity=places,
+            )
+        for name, places, class_codes, release in data.POOLS[key]:
+            care.pool_create(
+                centre=centre,
+                by=by,
+                name=name,
+                places=places or centre.licensed_capacity,
+                member_classes=[classes[c] for c in class_codes],
+                release_on=today + datetime.timedelta(days=release) if release else None,
+            )
+        care.priority_set(centre=centre, by=by, points=data.PRIORITY)
+        for weekday, opens, closes in data.HOURS.get(key, []):
+            care.opening_hours_set(
+                centre=centre, by=by, weekday=weekday, opens_at=opens, closes_at=closes
+            )
+        start, length, reason = data.CLOSURES[key]
+        care.closure_add(
+            centre=centre,
+            by=by,
+            starts_on=today + datetime.timedelta(days=start),
+            ends_on=today + datetime.timedelta(days=start + length - 1),
+            reason=reason,
+        )
+        _enrol_children(centre, by, rng, today)
+
+
+def _enrol_children(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:
+    rooms = list(Room.objects.filter(centre=centre))
+    pools = list(SeatPool.objects.filter(centre=centre).prefetch_related("member_classes"))
+    children = Person.objects.filter(
+        household__centre=centre, household_relation="child"
+    ).select_related("household")
+    attendance = []
+    for child in children.order_by("pk"):
+        assert child.date_of_birth is not None
+        starts_on = max(
+            today - datetime.timedelta(days=90), child.date_of_birth + datetime.timedelta(days=62)
+        )
+        age = care.age_in_months(child.date_of_birth, starts_on)
+        room = next((r for r in rooms if r.min_age_months <= age <= r.max_age_months), None)
+        guardian_classes = set(
+            Membership.objects.filter(person__wards__child=child, status="active").values_list(
+                "member_class_id", flat=True
+            )
+        )
+        pool = next(
+            (p for p in pools if {c.pk for c in p.member_classes.all()} & guardian_classes),
+            None,
+        ) or next((p for p in pools if not p.member_classes.all()), None)
+        enrolment = None
+        if room is not None and pool is not None:
+            try:
+                with transaction.atomic():
+                    enrolment = care.enrolment_create(
+                        child=child, room=room, pool=pool, starts_on=starts_on, by=by
+                    )
+            except ValidationError:
+                enrolment = None
+        if enrolment is None:
+            try:
+                with transaction.atomic():
+                    care.application_submit(
+                        child=child,
+                        centre=centre,
+                        by=by,
+                        applied_on=today - datetime.timedelta(days=rng.randint(5, 200)),
+                        wanted_from=max(today, child.date_of_birth + datetime.timedelta(days=62)),
+                        single_working_parent=rng.random() < 0.2,
+                    )
+            except ValidationError:
+                pass
+            continue
+        guardian = child.guardianships.select_related("guardian").first()
+        collector = guardian.guardian.full_name if guardian else ""
+        day = starts_on
+        while day < today:
+            if day.isoweekday() <= 5:
+                if rng.random() < 0.86:
+                    attendance.append(
+                        Attendance(
+                            coop_id=centre.coop_id,
+                            child=child,
+                            centre=centre,
+                            date=day,
+                            checked_in_at=datetime.time(centre.opens_at.hour, rng.randint(0, 40)),
+                            brought_by=collector,
+                            checked_out_at=datetime.time(
+                                centre.closes_at.hour - 1, rng.randint(0, 59)
+                            ),
+                            collected_by=collector,
+                            recorded_by=by,
+                        )
+                    )
+                else:
+                    attendance.append(
+                        Attendance(
+                            coop_id=centre.coop_id,
+                            child=child,
+                            centre=centre,
+                            date=day,
+                            absence=rng.choice(Absence.values),
+                            recorded_by=by,
+                        )
+                    )
+            day += datetime.timedelta(days=1)
+    # Three months of history at once: the registers of the past, entered in bulk.
+    Attendance.objects.bulk_create(attendance, batch_size=2000)

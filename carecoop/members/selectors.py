@@ -27,7 +27,12 @@ def visible_people(*, access: Access) -> QuerySet[Person]:
         return people
     allowed = Q(pk__in=[])
     if "facilitator" in access.roles:
-        allowed |= Q(household__centre_id__in=access.centre_ids)
+        from carecoop.care.models import Enrolment
+
+        enrolled = Enrolment.objects.filter(
+            coop_id=access.coop_id, centre_id__in=access.centre_ids
+        ).values("child_id")
+        allowed |= Q(household__centre_id__in=access.centre_ids) | Q(pk__in=enrolled)
     if "member" in access.roles:
         allowed |= Q(
             household__in=Person.objects.filter(

@@ -1,0 +1,755 @@
+"""Every write about places, enrolment, bookings and attendance."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecoop.care import allocation
+from carecoop.care.models import (
+    Application,
+    ApplicationStatus,
+    Attendance,
+    AuthorisedCollector,
+    Booking,
+    Centre,
+    ChildProfile,
+    Closure,
+    Enrolment,
+    OpeningHours,
+    PriorityRule,
+    Room,
+    SeatPool,
+    SyncOperation,
+    SyncStatus,
+)
+from carecoop.members.models import Guardianship, Membership, MembershipStatus, Person
+
+
+def _save(instance: Any, *, by: Any) -> None:
+    instance.full_clean()
+    instance._history_user = by
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
+
+
+def _lock(centre: Centre) -> Centre:
+    """Serialise the writes that count places in one centre."""
+    return Centre.objects.select_for_update().get(pk=centre.pk)
+
+
+def age_in_months(born: datetime.date, on: datetime.date) -> int:
+    return allocation.months_between(born, on)
+
+
+# Centres -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def centre_create(*, coop: Any, by: Any, **fields: Any) -> Centre:
+    centre = Centre(coop=coop, **fields)
+    _save(centre, by=by)
+    return centre
+
+
+@transaction.atomic
+def opening_hours_set(
+    *, centre: Centre, by: Any, weekday: int, opens_at: datetime.time, closes_at: datetime.time
+) -> OpeningHours:
+    hours = OpeningHours.objects.filter(centre=centre, weekday=weekday).first() or OpeningHours(
+        coop_id=centre.coop_id, centre=centre, weekday=weekday
+    )
+    hours.opens_at, hours.closes_at = opens_at, closes_at
+    _save(hours, by=by)
+    return hours
+
+
+@transaction.atomic
+def closure_add(
+    *, centre: Centre, by: Any, starts_on: datetime.date, ends_on: datetime.date, reason: str
+) -> Closure:
+    closure = Closure(
+        coop_id=centre.coop_id, centre=centre, starts_on=starts_on, ends_on=ends_on, reason=reason
+    )
+    _save(closure, by=by)
+    return closure
+
+
+@transaction.atomic
+def room_create(*, centre: Centre, by: Any, **fields: Any) -> Room:
+    centre = _lock(centre)
+    room = Room(coop_id=centre.coop_id, centre=centre, **fields)
+    if room.min_age_months < centre.min_age_months or room.max_age_months > centre.max_age_months:
+        raise ValidationError(_("A room's ages must lie within the centre's ages."))
+    other = sum(Room.objects.filter(centre=centre).values_list("capacity", flat=True))
+    if other + room.capacity > centre.licensed_capacity:
+        raise ValidationError(
+            _("The rooms would hold %(n)s children; the centre is licensed for %(max)s.")
+            % {"n": other + room.capacity, "max": centre.licensed_capacity}
+        )
+    _save(room, by=by)
+    return room
+
+
+@transaction.atomic
+def pool_create(
+    *,
+    centre: Centre,
+    by: Any,
+    name: str,
+    places: int,
+    member_classes: list[Any] | None = None,
+    release_on: datetime.date | None = None,
+) -> SeatPool:
+    centre = _lock(centre)
+    other = sum(SeatPool.objects.filter(centre=centre).values_list("places", flat=True))
+    if other + places > centre.licensed_capacity:
+        raise ValidationError(
+            _("The pools would share %(n)s places; the centre is licensed for %(max)s.")
+            % {"n": other + places, "max": centre.licensed_capacity}
+        )
+    pool = SeatPool(
+        coop_id=centre.coop_id, centre=centre, name=name, places=places, release_on=release_on
+    )
+    _save(pool, by=by)
+    for member_class in member_classes or []:
+        if member_class.coop_id != centre.coop_id:
+            raise ValidationError(_("This choice belongs to another cooperative."))
+    pool.member_classes.set(member_classes or [])
+    return pool
+
+
+@transaction.atomic
+def priority_set(*, centre: Centre, by: Any, points: dict[str, int]) -> None:
+    for criterion, value in points.items():
+        rule = PriorityRule.objects.filter(
+            centre=centre, criterion=criterion
+        ).first() or PriorityRule(coop_id=centre.coop_id, centre=centre, criterion=criterion)
+        rule.points = value
+        _save(rule, by=by)
+
+
+# Children ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def child_profile_save(*, child: Person, by: Any, **fields: Any) -> ChildProfile:
+    profile = ChildProfile.objects.filter(child=child).first() or ChildProfile(
+        coop_id=child.coop_id, child=child
+    )
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    _save(profile, by=by)
+    return profile
+
+
+@transaction.atomic
+def collector_add(*, child: Person, by: Any, **fields: Any) -> AuthorisedCollector:
+    collector = AuthorisedCollector(coop_id=child.coop_id, child=child, **fields)
+    _save(collector, by=by)
+    return collector
+
+
+# Applications and allocation ---------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    child: Person,
+    centre: Centre,
+    by: Any,
+    wanted_from: datetime.date,
+    applied_on: datetime.date | None = None,
+    single_working_parent: bool = False,
+    special_needs: bool = False,
+) -> Application:
+    if child.coop_id != centre.coop_id:
+        raise ValidationError(_("This choice belongs to another cooperative."))
+    if child.date_of_birth is None:
+        raise ValidationError({"child": _("Record the child's date of birth first.")})
+    age = age_in_months(child.date_of_birth, wanted_from)
+    if not centre.min_age_months <= age <= centre.max_age_months:
+        raise ValidationError(
+            {
+                "wanted_from": _(
+                    "On that date the child will be %(age)s months old; this centre takes "
+                    "children from %(min)s to %(max)s months."
+                )
+                % {"age": age, "min": centre.min_age_months, "max": centre.max_age_months}
+            }
+        )
+    application = Application(
+        coop_id=centre.coop_id,
+        child=child,
+        centre=centre,
+        applied_on=applied_on or timezone.localdate(),
+        wanted_from=wanted_from,
+        single_working_parent=single_working_parent,
+        special_needs=special_needs,
+    )
+    _save(application, by=by)
+    return application
+
+
+def candidates_for(centre: Centre, on: datetime.date) -> list[allocation.Candidate]:
+    """The waiting applications of a centre as the allocation rules see them (a fixed number of
+    queries, whatever the number of applications)."""
+    applications = list(
+        Application.objects.filter(centre=centre, status=ApplicationStatus.WAITING).select_related(
+            "child"
+        )
+    )
+    child_ids = [a.child_id for a in applications]
+    guardians: dict[int, set[int]] = {}
+    for child_id, guardian_id in Guardianship.objects.filter(child_id__in=child_ids).values_list(
+        "child_id", "guardian_id"
+    ):
+        guardians.setdefault(child_id, set()).add(guardian_id)
+    all_guardians = {g for gs in guardians.values() for g in gs}
+    classes: dict[int, set[int]] = {}
+    for person_id, class_id in Membership.objects.filter(
+        person_id__in=all_guardians, status=MembershipStatus.ACTIVE
+    ).values_list("person_id", "member_class_id"):
+        classes.setdefault(person_id, set()).add(class_id)
+    attending_households = set(
+        Enrolment.objects.filter(centre=centre, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .values_list("child__household_id", flat=True)
+    )
+    special_needs = set(
+        ChildProfile.objects.filter(child_id__in=child_ids)
+        .exclude(special_needs="")
+        .values_list("child_id", flat=True)
+    )
+    result = []
+    for a in applications:
+        member_classes = frozenset(
+            c for g in guardians.get(a.child_id, ()) for c in classes.get(g, ())
+        )
+        born = a.child.date_of_birth or a.wanted_from
+        result.append(
+            allocation.Candidate(
+                id=a.pk,
+                applied_on=a.applied_on,
+                age_months=age_in_months(born, max(a.wanted_from, on)),
+                member_class_ids=member_classes,
+                sibling_attends=a.child.household_id in attending_households,
+                single_working_parent=a.single_working_parent,
+                special_needs=a.special_needs or a.child_id in special_needs,
+            )
+        )
+    return result
+
+
+def waitlist(centre: Centre, on: datetime.date) -> list[allocation.Ranked]:
+    points = dict(PriorityRule.objects.filter(centre=centre).values_list("criterion", "points"))
+    return allocation.rank(candidates_for(centre, on), points, on)
+
+
+def _active_enrolments(centre: Centre, on: datetime.date) -> Any:
+    return Enrolment.objects.filter(centre=centre, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+def _place_state(
+    centre: Centre, on: datetime.date
+) -> tuple[list[allocation.PoolState], list[allocation.RoomState], int]:
+    """Places taken per pool and room: enrolled children plus offers still open."""
+    enrolled = list(_active_enrolments(centre, on).values_list("pool_id", "room_id"))
+    offered = list(
+        Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED).values_list(
+            "offered_pool_id", "offered_room_id"
+        )
+    )
+    taken = enrolled + offered
+    pool_classes: dict[int, set[int]] = {}
+    for pool_id, class_id in SeatPool.member_classes.through.objects.filter(
+        seatpool__centre=centre
+    ).values_list("seatpool_id", "memberclass_id"):
+        pool_classes.setdefault(pool_id, set()).add(class_id)
+    pools = [
+        allocation.PoolState(
+            id=p.pk,
+            places=p.places,
+            filled=sum(1 for pool_id, _r in taken if pool_id == p.pk),
+            member_class_ids=frozenset(pool_classes.get(p.pk, ())),
+            released=p.release_on is not None and p.release_on <= on,
+        )
+        for p in SeatPool.objects.filter(centre=centre)
+    ]
+    rooms = [
+        allocation.RoomState(
+            id=r.pk,
+            min_age_months=r.min_age_months,
+            max_age_months=r.max_age_months,
+            capacity=r.capacity,
+            filled=sum(1 for _p, room_id in taken if room_id == r.pk),
+        )
+        for r in Room.objects.filter(centre=centre)
+    ]
+    return pools, rooms, len(taken)
+
+
+@dataclass
+class AllocationResult:
+    offered: int
+    expired: int
+    unplaced: dict[int, str]
+
+
+@transaction.atomic
+def places_allocate(
+    *, centre: Centre, by: Any, on: datetime.date | None = None, offer_days: int = 14
+) -> AllocationResult:
+    """Expire stale offers, then offer free places to the waitlist in rank order. Safe to rerun."""
+    on = on or timezone.localdate()
+    centre = _lock(centre)
+    expired = offers_expire(centre=centre, on=on)
+    pools, rooms, taken = _place_state(centre, on)
+    outcome = allocation.allocate(
+        waitlist(centre, on),
+        pools=pools,
+        rooms=rooms,
+        licensed=centre.licensed_capacity,
+        enrolled=taken,
+    )
+    applications = Application.objects.in_bulk([o.candidate_id for o in outcome.offers])
+    for offer in outcome.offers:
+        application = applications[offer.candidate_id]
+        application.status = ApplicationStatus.OFFERED
+        application.offered_pool_id = offer.pool_id
+        application.offered_room_id = offer.room_id
+        application.offer_expires_on = on + datetime.timedelta(days=offer_days)
+        _save(application, by=by)
+    return AllocationResult(len(outcome.offers), expired, outcome.unplaced)
+
+
+def offers_expire(*, centre: Centre, on: datetime.date) -> int:
+    """Offers not answered in time go back to the pool. Running it twice changes nothing."""
+    stale = Application.objects.filter(
+        centre=centre, status=ApplicationStatus.OFFERED, offer_expires_on__lt=on
+    )
+    count = 0
+    for application in stale:
+        application.status = ApplicationStatus.EXPIRED
+        application.save(update_fields=["status"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def offer_answer(
+    *, application: Application, by: Any, accept: bool, starts_on: datetime.date | None = None
+) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.OFFERED:
+        raise ValidationError(_("There is no open offer on this application."))
+    today = timezone.localdate()
+    if application.offer_expires_on and application.offer_expires_on < today:
+        raise ValidationError(_("This offer has expired."))
+    if not accept:
+        application.status = ApplicationStatus.DECLINED
+        _save(application, by=by)
+        return application
+    assert application.offered_room is not None
+    application.status = ApplicationStatus.ACCEPTED
+    _save(application, by=by)
+    enrolment_create(
+        child=application.child,
+        room=application.offered_room,
+        pool=application.offered_pool,
+        starts_on=starts_on or max(application.wanted_from, today),
+        by=by,
+        holding_offer=True,
+    )
+    return application
+
+
+# Enrolment and bookings --------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    child: Person,
+    room: Room,
+    by: Any,
+    starts_on: datetime.date,
+    pool: SeatPool | None = None,
+    days: str = "12345",
+    holding_offer: bool = False,
+) -> Enrolment:
+    """Enrol a child in a room. The room, the pool and the licence are never exceeded; a child
+    whose offer is being accepted already holds the place that the offer reserved."""
+    centre = _lock(room.centre)
+    if child.date_of_birth is None:
+        raise ValidationError(_("Record the child's date of birth first."))
+    age = age_in_months(child.date_of_birth, starts_on)
+    if not room.min_age_months <= age <= room.max_age_months:
+        raise ValidationError(
+            _(
+                "On %(date)s the child will be %(age)s months old; %(room)s takes children "
+                "from %(min)s to %(max)s months."
+            )
+            % {
+                "date": starts_on.isoformat(),
+                "age": age,
+                "room": room.name,
+                "min": room.min_age_months,
+                "max": room.max_age_months,
+            }
+        )
+    if _active_enrolments(centre, starts_on).filter(child=child).exists():
+        raise ValidationError(_("This child is already enrolled here on that date."))
+    active = _active_enrolments(centre, starts_on)
+    held = 0 if holding_offer else 1
+    offers = Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
+    if (
+        active.filter(room=room).count() + offers.filter(offered_room=room).count() + held
+        > room.capacity
+    ):
+        raise ValidationError(_("%(room)s is full.") % {"room": room.name})
+    if pool is not None and (
+        active.filter(pool=pool).count() + offers.filter(offered_pool=pool).count() + held
+        > pool.places
+    ):
+        raise ValidationError(_("The pool %(pool)s is full.") % {"pool": pool.name})
+    if active.count() + offers.count() + held > centre.licensed_capacity:
+        raise ValidationError(_("The centre is full (licensed places)."))
+    enrolment = Enrolment(
+        coop_id=centre.coop_id,
+        child=child,
+        centre=centre,
+        room=room,
+        pool=pool,
+        starts_on=starts_on,
+        days=days,
+    )
+    _save(enrolment, by=by)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_move(*, enrolment: Enrolment, room: Room, by: Any, on: datetime.date) -> Enrolment:
+    """Move a child to another room (as they grow), ending the old enrolment the day before."""
+    if room.centre_id != enrolment.centre_id:
+        raise ValidationError(_("A child moves between rooms of the same centre."))
+    enrolment.ends_on = on - datetime.timedelta(days=1)
+    _save(enrolment, by=by)
+    return enrolment_create(
+        child=enrolment.child,
+        room=room,
+        pool=enrolment.pool,
+        starts_on=on,
+        days=enrolment.days,
+        by=by,
+        holding_offer=False,
+    )
+
+
+def hours_on(centre: Centre, day: datetime.date) -> tuple[datetime.time, datetime.time] | None:
+    """Opening hours on a day, or None when the centre is closed."""
+    if Closure.objects.filter(centre=centre, starts_on__lte=day, ends_on__gte=day).exists():
+        return None
+    hours = list(OpeningHours.objects.filter(centre=centre))
+    if not hours:
+        return (centre.opens_at, centre.closes_at) if day.isoweekday() <= 5 else None
+    for h in hours:
+        if h.weekday == day.isoweekday():
+            return h.opens_at, h.closes_at
+    return None
+
+
+@transaction.atomic
+def booking_set(
+    *,
+    enrolment: Enrolment,
+    by: Any,
+    date: datetime.date,
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
+) -> Booking:
+    """Book care for a day, within the opening hours. Without times: 'time not yet known'."""
+    hours = hours_on(enrolment.centre, date)
+    if hours is None:
+        raise ValidationError({"date": _("The centre is closed on that day.")})
+    if enrolment.starts_on > date or (enrolment.ends_on and enrolment.ends_on < date):
+        raise ValidationError({"date": _("The child is not enrolled on that day.")})
+    opens, closes = hours
+    for value in (starts_at, ends_at):
+        if value is not None and not opens <= value <= closes:
+            raise ValidationError(
+                _("The centre is open from %(opens)s to %(closes)s on that day.")
+                % {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+            )
+    booking = Booking.objects.filter(enrolment=enrolment, date=date).first() or Booking(
+        coop_id=enrolment.coop_id, enrolment=enrolment, date=date
+    )
+    booking.starts_at, booking.ends_at = starts_at, ends_at
+    _save(booking, by=by)
+    return booking
+
+
+# Attendance --------------------------------------------------------------------------------
+
+
+def authorised_collectors(child: Person, on: datetime.date) -> dict[str, str]:
+    """Who may collect the child on a day: guardians and the family's authorised people."""
+    people = {
+        f"g:{g.guardian_id}": g.guardian.full_name
+        for g in Guardianship.objects.filter(child=child).select_related("guardian")
+    }
+    for c in AuthorisedCollector.objects.filter(child=child).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    ):
+        people[f"c:{c.pk}"] = f"{c.name} ({c.relation})"
+    return people
+
+
+def _attendance(child: Person, centre: Centre, date: datetime.date) -> Attendance:
+    return Attendance.objects.select_for_update().filter(child=child, date=date).first() or (
+        Attendance(coop_id=centre.coop_id, child=child, centre=centre, date=date)
+    )
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    child: Person,
+    centre: Centre,
+    by: Any,
+    date: datetime.date,
+    at: datetime.time,
+    brought_by: str = "",
+) -> Attendance:
+    if not _active_enrolments(centre, date).filter(child=child).exists():
+        raise ValidationError(_("The child is not enrolled here on that day."))
+    record = _attendance(child, centre, date)
+    if record.checked_in_at is not None and record.checked_in_at != at:
+        raise Conflict(
+            _("Arrival was already recorded at %(time)s.")
+            % {"time": record.checked_in_at.strftime("%H:%M")}
+        )
+    record.checked_in_at, record.absence = at, ""
+    record.brought_by = brought_by or record.brought_by
+    record.recorded_by = by
+    _save(record, by=by)
+    return record
+
+
+@transaction.atomic
+def attendance_check_out(
+    *,
+    child: Person,
+    centre: Centre,
+    by: Any,
+    date: datetime.date,
+    at: datetime.time,
+    collector: str = "",
+    collector_name: str = "",
+    override: str = "",
+) -> Attendance:
+    """Record the departure. Someone not authorised is refused, unless the carer records why
+    they let the child go (the override is reported to the manager)."""
+    if not _active_enrolments(centre, date).filter(child=child).exists():
+        raise ValidationError(_("The child is not enrolled here on that day."))
+    allowed = authorised_collectors(child, date)
+    if collector in allowed:
+        name = allowed[collector]
+        override = ""
+    else:
+        name = collector_name.strip()
+        if not name:
+            raise ValidationError(_("Say who collected the child."))
+        if not override.strip():
+            raise ValidationError(
+                _("%(name)s is not authorised to collect this child. Record why you let them.")
+                % {"name": name}
+            )
+    record = _attendance(child, centre, date)
+    if record.checked_out_at is not None and record.checked_out_at != at:
+        raise Conflict(
+            _("Departure was already recorded at %(time)s.")
+            % {"time": record.checked_out_at.strftime("%H:%M")}
+        )
+    record.checked_out_at, record.collected_by, record.collection_override = at, name, override
+    record.recorded_by = by
+    _save(record, by=by)
+    return record
+
+
+@transaction.atomic
+def attendance_absent(
+    *, child: Person, centre: Centre, by: Any, date: datetime.date, reason: str
+) -> Attendance:
+    record = _attendance(child, centre, date)
+    if record.checked_in_at is not None:
+        raise Conflict(_("The child was recorded as present that day."))
+    record.absence, record.recorded_by = reason, by
+    _save(record, by=by)
+    return record
+
+
+class Conflict(ValidationError):
+    """The operation disagrees with what is already recorded; nothing was changed."""
+
+
+# Offline sync ------------------------------------------------------------------------------
+
+SYNC_KINDS = {"check_in", "check_out", "absent"}
+PAYLOAD_KEYS = (
+    "kind",
+    "child",
+    "centre",
+    "date",
+    "time",
+    "collector",
+    "collector_name",
+    "override",
+    "reason",
+    "brought_by",
+)
+
+
+@dataclass
+class SyncResult:
+    op_id: str
+    status: str  # applied, duplicate, conflict or rejected
+    message: str = ""
+
+
+def _parse(operation: dict[str, Any]) -> tuple[uuid.UUID, str, int, datetime.date, dict[str, Any]]:
+    try:
+        op_id = uuid.UUID(str(operation["op_id"]))
+        kind = str(operation["kind"])
+        child_id = int(operation["child"])
+        date = datetime.date.fromisoformat(str(operation["date"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(_("This operation is incomplete or malformed.")) from exc
+    if kind not in SYNC_KINDS:
+        raise ValidationError(_("This operation is incomplete or malformed."))
+    return op_id, kind, child_id, date, operation
+
+
+def sync_apply(
+    *, coop: Any, by: Any, centre_ids: frozenset[int] | None, operations: list[Any]
+) -> list[SyncResult]:
+    """Apply operations recorded offline, each exactly once, in any order.
+
+    An operation already applied answers "duplicate" with its first result, and changes nothing; an
+    operation that disagrees with what is recorded answers "conflict"; a malformed operation, or one
+    about a child outside the user's centres, answers "rejected". ``centre_ids`` None means all
+    centres of the cooperative.
+    """
+    results = []
+    for raw in operations[:5000]:
+        op_key = str(raw.get("op_id", "")) if isinstance(raw, dict) else ""
+        try:
+            op_id, kind, child_id, date, op = _parse(raw if isinstance(raw, dict) else {})
+        except ValidationError as error:
+            results.append(SyncResult(op_key, SyncStatus.REJECTED, " ".join(error.messages)))
+            continue
+        results.append(_sync_one(coop, by, centre_ids, op_id, kind, child_id, date, op))
+    return results
+
+
+def _sync_one(
+    coop: Any,
+    by: Any,
+    centre_ids: frozenset[int] | None,
+    op_id: uuid.UUID,
+    kind: str,
+    child_id: int,
+    date: datetime.date,
+    op: dict[str, Any],
+) -> SyncResult:
+    payload = {k: op.get(k) for k in PAYLOAD_KEYS}
+    previous = SyncOperation.objects.filter(coop=coop, op_id=op_id).first()
+    if previous is not None:
+        return _replayed(previous, payload)
+    try:
+        with transaction.atomic():
+            record = SyncOperation.objects.create(
+                coop=coop,
+                op_id=op_id,
+                kind=kind,
+                payload=payload,
+                status=SyncStatus.APPLIED,
+                recorded_by=by,
+            )
+            try:
+                with transaction.atomic():
+                    _apply(by, centre_ids, kind, child_id, date, op)
+            except Conflict as error:
+                record.status, record.message = SyncStatus.CONFLICT, " ".join(error.messages)
+            except (ValidationError, ValueError) as error:
+                record.status = SyncStatus.REJECTED
+                record.message = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )[:300]
+            if record.status != SyncStatus.APPLIED:
+                record.save(update_fields=["status", "message"])
+    except IntegrityError:
+        # The same operation arrived twice at once: the other request holds it.
+        return _replayed(SyncOperation.objects.get(coop=coop, op_id=op_id), payload)
+    return SyncResult(str(op_id), record.status, record.message)
+
+
+def _replayed(previous: SyncOperation, payload: dict[str, Any]) -> SyncResult:
+    if previous.payload != payload:
+        return SyncResult(
+            str(previous.op_id),
+            SyncStatus.CONFLICT,
+            _("This operation was already received with different content."),
+        )
+    return SyncResult(str(previous.op_id), "duplicate", previous.message)
+
+
+def _apply(
+    by: Any,
+    centre_ids: frozenset[int] | None,
+    kind: str,
+    child_id: int,
+    date: datetime.date,
+    op: dict[str, Any],
+) -> None:
+    centre = Centre.objects.filter(pk=op.get("centre")).first()
+    child = Person.objects.filter(pk=child_id).first()
+    if centre is None or child is None or (centre_ids is not None and centre.pk not in centre_ids):
+        raise ValidationError(_("This child or centre is not yours to record."))
+    at = datetime.time.fromisoformat(str(op.get("time") or "00:00"))
+    if kind == "check_in":
+        attendance_check_in(
+            child=child,
+            centre=centre,
+            by=by,
+            date=date,
+            at=at,
+            brought_by=str(op.get("brought_by") or ""),
+        )
+    elif kind == "check_out":
+        attendance_check_out(
+            child=child,
+            centre=centre,
+            by=by,
+            date=date,
+            at=at,
+            collector=str(op.get("collector") or ""),
+            collector_name=str(op.get("collector_name") or ""),
+            override=str(op.get("override") or ""),
+        )
+    else:
+        attendance_absent(
+            child=child, centre=centre, by=by, date=date, reason=str(op.get("reason") or "unknown")
+        )

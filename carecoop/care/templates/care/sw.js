@@ -1,0 +1,25 @@
+{% load static %}// carecoop attendance: keeps the attendance pages and their files for use without a connection.
+const CACHE = "carecoop-attendance-1";
+const FILES = ["{% static 'carecoop/carecoop.css' %}", "{% static 'carecoop/attendance.js' %}", "{% static 'django_htmx/htmx-2.min.js' %}"];
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
+});
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (!url.pathname.includes("/attendance/") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
+  event.respondWith(
+    fetch(request)
+      .then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })
+      .catch(() => caches.match(request).then((hit) => hit || caches.match(request, { ignoreSearch: true })))
+  );
+});
