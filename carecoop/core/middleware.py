@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from carecoop.core.permissions import policy_of
@@ -55,7 +57,8 @@ class AccessMiddleware:
         if not access.can(policy.permission):
             raise PermissionDenied
         request.access = access  # type: ignore[attr-defined]
-        with scope(coop=access.org.pk):
+        # Dates and times are the organisation's own: "today" in Ahmedabad is not today in UTC.
+        with scope(coop=access.org.pk), timezone.override(ZoneInfo(access.org.time_zone)):
             return _render(view_func(request, *view_args, **view_kwargs))
 
 

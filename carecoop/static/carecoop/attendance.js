@@ -104,6 +104,7 @@
         }
       }
     }
+    if (op.kind === "absent") op.reason = row.querySelector("select[name=reason]").value;
     row.querySelector(".state").textContent = button.dataset.done + " " + op.time;
     await put(op);
     await show();
@@ -116,7 +117,12 @@
   });
   window.addEventListener("online", send);
   show().then(send);
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(data.sw, { scope: data.scope }).catch(() => {});
+  if ("serviceWorker" in navigator && self.caches) {
+    // Keep this page for use without a connection; the service worker answers from the cache.
+    navigator.serviceWorker
+      .register(data.sw, { scope: data.scope })
+      .then(() => caches.open(data.cache))
+      .then((cache) => cache.add(location.href))
+      .catch(() => {});
   }
 })();

@@ -16,7 +16,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     city = "Ahmedabad"
     currency = "INR"
     languages = "gu,hi,en"
-    time_zone = "Asia/Kolkata"
+    time_zone = "UTC"  # Tests compare with the server's date; see test_time_zones.
 
 
 class FederationFactory(OrganisationFactory):

@@ -1,0 +1,74 @@
+"""The attendance page on a phone with no signal: records wait in the outbox and sync once."""
+
+import datetime
+
+import pytest
+from django_scopes import scope
+
+from carecoop.browser import screenshot
+from carecoop.care import services
+from carecoop.care.models import Attendance, SyncOperation
+from carecoop.conftest import PASSWORD, make_child
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_attendance_offline_then_synced(world, live_server, phone, today):
+    with scope(coop=world.home.pk):
+        world.centre.licensed_capacity = 30
+        world.centre.save()
+        room = services.room_create(
+            centre=world.centre,
+            by=None,
+            name="Little ones",
+            min_age_months=0,
+            max_age_months=72,
+            capacity=10,
+        )
+        children = [
+            make_child(world.person, name, today - datetime.timedelta(days=days))
+            for name, days in [("Diya", 800), ("Krish", 1200)]
+        ]
+        for child in children:
+            services.enrolment_create(
+                child=child, room=room, starts_on=today - datetime.timedelta(days=5), by=None
+            )
+    page = phone
+    page.goto(
+        f"{live_server.url}/accounts/login/?next=/c/home-coop/centres/{world.centre.pk}/attendance/"
+    )
+    page.fill("input[name=username]", "facilitator.home")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/attendance/")
+    page.wait_for_function("document.getElementById('outbox').dataset.count === '0'")
+    page.wait_for_function(
+        "caches.open('carecoop-attendance-1').then(c => c.match(location.href)).then(Boolean)",
+        polling=200,
+    )
+
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.reload()  # Served by the service worker from its cache.
+    assert page.locator("[data-child]").count() == 2
+    first = page.locator(f"[data-child='{children[0].pk}']")
+    second = page.locator(f"[data-child='{children[1].pk}']")
+    first.locator("button[data-kind=check_in]").click()
+    second.locator("button[data-kind=check_in]").click()
+    first.locator("button[data-kind=check_out]").click()
+    page.wait_for_function("document.getElementById('outbox').dataset.count === '3'")
+    screenshot(page, "attendance-offline")
+    with scope(coop=world.home.pk):
+        assert Attendance.objects.count() == 0  # Nothing reached the server.
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.getElementById('outbox').dataset.count === '0'")
+    screenshot(page, "attendance-synced")
+    with scope(coop=world.home.pk):
+        records = {a.child_id: a for a in Attendance.objects.all()}
+        assert set(records) == {children[0].pk, children[1].pk}
+        assert records[children[0].pk].checked_out_at is not None
+        assert records[children[0].pk].collected_by == world.person.full_name
+        assert records[children[1].pk].checked_out_at is None
+        assert SyncOperation.objects.filter(status="applied").count() == 3

@@ -1,0 +1,308 @@
+import datetime
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from carecoop.care import services
+from carecoop.care.models import Application, Attendance, Enrolment, SyncOperation
+from carecoop.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rooms_and_pools_never_exceed_the_licence(creche):
+    with pytest.raises(ValidationError) as error:
+        services.room_create(
+            centre=creche.centre,
+            by=creche.by,
+            name="More",
+            min_age_months=0,
+            max_age_months=72,
+            capacity=1,
+        )
+    assert "licensed for 6" in str(error.value)
+    with pytest.raises(ValidationError):
+        services.pool_create(centre=creche.centre, by=creche.by, name="Extra", places=1)
+
+
+def test_a_child_older_than_the_room_is_refused(creche):
+    with pytest.raises(ValidationError) as error:
+        creche.enrol(child=creche.child, room=creche.babies)
+    assert "Babies takes children from 0 to 23 months" in str(error.value)
+    assert not Enrolment.objects.exists()
+
+
+def test_a_full_room_refuses_the_next_child(creche):
+    creche.enrol(child=creche.baby, room=creche.babies)
+    other_baby = make_child(creche.parent, "Jiya", creche.today - datetime.timedelta(days=100))
+    third = make_child(creche.parent, "Mahi", creche.today - datetime.timedelta(days=90))
+    creche.enrol(child=other_baby, room=creche.babies)
+    with pytest.raises(ValidationError) as error:
+        creche.enrol(child=third, room=creche.babies)
+    assert "Babies is full" in str(error.value)
+
+
+def test_application_for_a_child_too_old_for_the_centre_is_refused(creche):
+    old = make_child(creche.parent, "Yash", creche.today - datetime.timedelta(days=365 * 7))
+    with pytest.raises(ValidationError) as error:
+        services.application_submit(
+            child=old, centre=creche.centre, by=creche.by, wanted_from=creche.today
+        )
+    assert "this centre takes children from 0 to 72 months" in str(error.value)
+
+
+def test_waitlist_explains_and_allocation_offers_then_enrols(creche):
+    services.application_submit(
+        child=creche.neighbour_child,
+        centre=creche.centre,
+        by=creche.by,
+        wanted_from=creche.today,
+        applied_on=creche.today - datetime.timedelta(days=200),
+    )
+    services.application_submit(
+        child=creche.child,
+        centre=creche.centre,
+        by=creche.by,
+        wanted_from=creche.today,
+        applied_on=creche.today - datetime.timedelta(days=10),
+    )
+    ranked = services.waitlist(creche.centre, creche.today)
+    # The member's child leads despite applying later: 10 points against 6 months of waiting.
+    assert [r.candidate.id for r in ranked][0] == Application.objects.get(child=creche.child).pk
+    assert any("active member" in reason for reason in ranked[0].reasons)
+    assert any("Waiting for 6 months" in reason for reason in ranked[1].reasons)
+
+    result = services.places_allocate(centre=creche.centre, by=creche.by, on=creche.today)
+    assert result.offered == 2
+    mine = Application.objects.get(child=creche.child)
+    theirs = Application.objects.get(child=creche.neighbour_child)
+    assert mine.offered_pool == creche.members_pool and theirs.offered_pool == creche.community_pool
+    # Allocating again offers nothing more: the places are held by the open offers.
+    assert (
+        services.places_allocate(centre=creche.centre, by=creche.by, on=creche.today).offered == 0
+    )
+
+    services.offer_answer(application=mine, by=creche.by, accept=True)
+    enrolment = Enrolment.objects.get(child=creche.child)
+    assert enrolment.room == creche.toddlers and enrolment.pool == creche.members_pool
+
+
+def test_offers_expire_and_the_place_goes_back(creche):
+    services.application_submit(
+        child=creche.child, centre=creche.centre, by=creche.by, wanted_from=creche.today
+    )
+    services.places_allocate(centre=creche.centre, by=creche.by, on=creche.today, offer_days=3)
+    later = creche.today + datetime.timedelta(days=10)
+    result = services.places_allocate(centre=creche.centre, by=creche.by, on=later)
+    assert result.expired == 1
+    assert Application.objects.get(child=creche.child).status == "expired"
+    # Expiring again changes nothing.
+    assert services.offers_expire(centre=creche.centre, on=later) == 0
+
+
+def test_booking_outside_opening_hours_or_on_a_closure_is_refused(creche):
+    enrolment = creche.enrol()
+    monday = creche.today + datetime.timedelta(days=7 - creche.today.weekday())
+    with pytest.raises(ValidationError) as error:
+        services.booking_set(
+            enrolment=enrolment,
+            by=creche.by,
+            date=monday,
+            starts_at=datetime.time(7),
+            ends_at=datetime.time(12),
+        )
+    assert "open from 09:00 to 17:00" in str(error.value)
+    services.closure_add(
+        centre=creche.centre, by=creche.by, starts_on=monday, ends_on=monday, reason="Holiday"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.booking_set(enrolment=enrolment, by=creche.by, date=monday)
+    assert "closed" in str(error.value)
+    tuesday = monday + datetime.timedelta(days=1)
+    booking = services.booking_set(enrolment=enrolment, by=creche.by, date=tuesday)
+    assert not booking.time_known  # Shift not yet known: the day is booked, the hours later.
+    booking = services.booking_set(
+        enrolment=enrolment,
+        by=creche.by,
+        date=tuesday,
+        starts_at=datetime.time(9),
+        ends_at=datetime.time(16),
+    )
+    assert booking.time_known
+
+
+def test_long_days_follow_the_centre_hours(creche):
+    enrolment = creche.enrol()
+    for weekday in range(1, 6):
+        services.opening_hours_set(
+            centre=creche.centre,
+            by=creche.by,
+            weekday=weekday,
+            opens_at=datetime.time(7),
+            closes_at=datetime.time(22),
+        )
+    monday = creche.today + datetime.timedelta(days=7 - creche.today.weekday())
+    booking = services.booking_set(
+        enrolment=enrolment,
+        by=creche.by,
+        date=monday,
+        starts_at=datetime.time(14),
+        ends_at=datetime.time(21, 30),
+    )
+    assert booking.ends_at == datetime.time(21, 30)
+    saturday = monday + datetime.timedelta(days=5)
+    with pytest.raises(ValidationError):
+        services.booking_set(enrolment=enrolment, by=creche.by, date=saturday)
+
+
+def test_pick_up_by_someone_not_authorised_is_refused_unless_overridden(creche):
+    creche.enrol()
+    day = creche.today
+    services.attendance_check_in(
+        child=creche.child, centre=creche.centre, by=creche.by, date=day, at=datetime.time(9)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.attendance_check_out(
+            child=creche.child,
+            centre=creche.centre,
+            by=creche.by,
+            date=day,
+            at=datetime.time(16),
+            collector="other",
+            collector_name="Unknown man",
+        )
+    assert "not authorised" in str(error.value)
+    assert Attendance.objects.get(child=creche.child).checked_out_at is None
+    record = services.attendance_check_out(
+        child=creche.child,
+        centre=creche.centre,
+        by=creche.by,
+        date=day,
+        at=datetime.time(16),
+        collector="other",
+        collector_name="Uncle Ramesh",
+        override="Mother phoned the centre",
+    )
+    assert record.collection_override == "Mother phoned the centre"
+    assert record.history.count() >= 2
+
+
+def test_a_guardian_or_authorised_person_collects(creche):
+    creche.enrol()
+    collector = services.collector_add(
+        child=creche.child, by=creche.by, name="Grandmother Lata", relation="grandmother"
+    )
+    allowed = services.authorised_collectors(creche.child, creche.today)
+    assert f"g:{creche.parent.pk}" in allowed and f"c:{collector.pk}" in allowed
+    services.attendance_check_in(
+        child=creche.child,
+        centre=creche.centre,
+        by=creche.by,
+        date=creche.today,
+        at=datetime.time(9),
+    )
+    record = services.attendance_check_out(
+        child=creche.child,
+        centre=creche.centre,
+        by=creche.by,
+        date=creche.today,
+        at=datetime.time(17),
+        collector=f"c:{collector.pk}",
+    )
+    assert record.collected_by.startswith("Grandmother Lata") and not record.collection_override
+
+
+def ops(creche, day):
+    child, centre = creche.child.pk, creche.centre.pk
+    return [
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "check_in",
+            "child": child,
+            "centre": centre,
+            "date": day,
+            "time": "09:05",
+        },
+        {
+            "op_id": str(uuid.uuid4()),
+            "kind": "check_out",
+            "child": child,
+            "centre": centre,
+            "date": day,
+            "time": "16:40",
+            "collector": f"g:{creche.parent.pk}",
+        },
+    ]
+
+
+def test_a_replayed_batch_is_applied_once(creche):
+    creche.enrol()
+    batch = ops(creche, creche.today.isoformat())
+    first = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
+    )
+    second = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
+    )
+    assert [r.status for r in first] == ["applied", "applied"]
+    assert [r.status for r in second] == ["duplicate", "duplicate"]
+    assert Attendance.objects.count() == 1 and SyncOperation.objects.count() == 2
+    record = Attendance.objects.get()
+    assert (record.checked_in_at, record.checked_out_at) == (
+        datetime.time(9, 5),
+        datetime.time(16, 40),
+    )
+
+
+def test_a_batch_out_of_order_gives_the_same_day(creche):
+    creche.enrol()
+    batch = ops(creche, creche.today.isoformat())
+    results = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch[::-1]
+    )
+    assert [r.status for r in results] == ["applied", "applied"]
+    record = Attendance.objects.get()
+    assert (record.checked_in_at, record.checked_out_at) == (
+        datetime.time(9, 5),
+        datetime.time(16, 40),
+    )
+
+
+def test_a_tampered_or_foreign_batch_changes_nothing(creche):
+    creche.enrol()
+    batch = ops(creche, creche.today.isoformat())
+    services.sync_apply(coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch[:1])
+    tampered = [{**batch[0], "time": "06:00"}]
+    result = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=tampered
+    )
+    assert result[0].status == "conflict"
+    foreign = [{**batch[1], "op_id": str(uuid.uuid4()), "centre": creche.world.centre2.pk}]
+    result = services.sync_apply(
+        coop=creche.world.home,
+        by=creche.by,
+        centre_ids=frozenset({creche.world.centre2.pk + 999}),
+        operations=foreign,
+    )
+    assert result[0].status == "rejected"
+    malformed = [{"op_id": "not-a-uuid", "kind": "check_in"}, {"kind": "explode"}, "junk"]
+    result = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=malformed
+    )
+    assert [r.status for r in result] == ["rejected"] * 3
+    record = Attendance.objects.get()
+    assert record.checked_in_at == datetime.time(9, 5) and record.checked_out_at is None
+
+
+def test_a_second_arrival_time_for_the_same_day_is_a_conflict(creche):
+    creche.enrol()
+    day = creche.today.isoformat()
+    first = ops(creche, day)[:1]
+    again = [{**first[0], "op_id": str(uuid.uuid4()), "time": "10:30"}]
+    services.sync_apply(coop=creche.world.home, by=creche.by, centre_ids=None, operations=first)
+    result = services.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=again
+    )
+    assert result[0].status == "conflict" and "09:05" in result[0].message
+    assert Attendance.objects.get().checked_in_at == datetime.time(9, 5)

@@ -1,0 +1,162 @@
+import datetime
+import gzip
+import json
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
+
+from carecoop.care.models import Application, Attendance
+from carecoop.conftest import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def test_centre_page_shows_occupancy_per_room_and_pool(world, creche):
+    creche.enrol()
+    body = world.client("manager").get(f"/c/home-coop/centres/{creche.centre.pk}/").content.decode()
+    assert "Toddlers" in body and "Members" in body and "Community" in body
+    assert "1 / 6" in body
+
+
+def test_parent_applies_for_her_child_and_sees_only_her_children(world, creche):
+    client = world.client("member")
+    page = client.get(f"/c/home-coop/centres/{creche.centre.pk}/apply/").content.decode()
+    assert "Diya" in page and "Kavya" not in page
+    response = client.post(
+        f"/c/home-coop/centres/{creche.centre.pk}/apply/",
+        {"child": creche.child.pk, "wanted_from": creche.today.isoformat()},
+    )
+    assert response.status_code == 302
+    with scope(coop=world.home.pk):
+        assert Application.objects.filter(child=creche.child).exists()
+    # Another family's child cannot be slipped into the form.
+    response = client.post(
+        f"/c/home-coop/centres/{creche.centre.pk}/apply/",
+        {"child": creche.neighbour_child.pk, "wanted_from": creche.today.isoformat()},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+
+
+def test_waitlist_positions_are_explained(world, creche):
+    with scope(coop=world.home.pk):
+        from carecoop.care import services
+
+        services.application_submit(
+            child=creche.child, centre=creche.centre, by=creche.by, wanted_from=creche.today
+        )
+    body = (
+        world.client("board")
+        .get(f"/c/home-coop/centres/{creche.centre.pk}/waitlist/")
+        .content.decode()
+    )
+    assert "Diya" in body and "A guardian is an active member: 10 points" in body
+    assert (
+        world.client("board").post(f"/c/home-coop/centres/{creche.centre.pk}/allocate/").status_code
+        == 403
+    )
+    assert (
+        world.client("manager")
+        .post(f"/c/home-coop/centres/{creche.centre.pk}/allocate/")
+        .status_code
+        == 302
+    )
+    with scope(coop=world.home.pk):
+        assert Application.objects.get(child=creche.child).status == "offered"
+
+
+def test_facilitator_records_only_in_her_centres(world, creche):
+    creche.enrol()
+    client = world.client("facilitator")
+    assert client.get(f"/c/home-coop/centres/{creche.centre.pk}/attendance/").status_code == 200
+    assert client.get(f"/c/home-coop/centres/{world.centre2.pk}/attendance/").status_code == 404
+    op = {
+        "op_id": str(uuid.uuid4()),
+        "kind": "check_in",
+        "child": creche.child.pk,
+        "centre": world.centre2.pk,
+        "date": creche.today.isoformat(),
+        "time": "09:00",
+    }
+    response = client.post(
+        "/c/home-coop/centres/sync/",
+        json.dumps({"operations": [op]}),
+        content_type="application/json",
+    )
+    assert response.json()["results"][0]["status"] == "rejected"
+    op = {**op, "op_id": str(uuid.uuid4()), "centre": creche.centre.pk}
+    response = client.post(
+        "/c/home-coop/centres/sync/",
+        json.dumps({"operations": [op]}),
+        content_type="application/json",
+    )
+    assert response.json()["results"][0]["status"] == "applied"
+    bad = client.post("/c/home-coop/centres/sync/", "not json", content_type="application/json")
+    assert bad.status_code == 400
+
+
+def test_attendance_page_is_small_and_its_queries_do_not_grow(world, creche):
+    client = world.client("manager")
+    url = f"/c/home-coop/centres/{creche.centre.pk}/attendance/"
+    creche.enrol()
+    client.get(url)
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, headers={"accept-encoding": "gzip"})
+        return len(queries), response
+
+    few, _response = measure()
+    with scope(coop=world.home.pk):
+        for i in range(3):
+            creche.enrol(
+                child=make_child(
+                    creche.parent, f"Kid{i}", creche.today - datetime.timedelta(days=900 + i)
+                )
+            )
+    many, response = measure()
+    assert many == few
+    html = gzip.decompress(response.content).decode()
+    assert html.count('data-child="') == 4
+    assert len(response.content) < 14 * 1024
+
+
+def test_the_register_prints_present_and_absent_days(world, creche):
+    creche.enrol()
+    with scope(coop=world.home.pk):
+        Attendance.objects.create(
+            coop=world.home,
+            child=creche.child,
+            centre=creche.centre,
+            date=creche.today,
+            checked_in_at=datetime.time(9),
+        )
+    body = (
+        world.client("manager")
+        .get(f"/c/home-coop/centres/{creche.centre.pk}/register/?month={creche.today:%Y-%m}")
+        .content.decode()
+    )
+    assert "Diya" in body and "<td>P</td>" in body
+
+
+def test_child_health_is_for_managers_and_facilitators(world, creche):
+    creche.enrol()
+    with scope(coop=world.home.pk):
+        from carecoop.care import services
+
+        services.child_profile_save(child=creche.child, by=creche.by, allergies="Peanuts")
+    url = f"/c/home-coop/centres/children/{creche.child.pk}/"
+    assert "Peanuts" in world.client("manager").get(url).content.decode()
+    assert "Peanuts" in world.client("facilitator").get(url).content.decode()
+    member_view = world.client("member").get(url)
+    assert member_view.status_code == 200 and "Peanuts" not in member_view.content.decode()
+    assert world.client("board").get(url).status_code == 403
+
+
+def test_service_worker_is_served_for_the_attendance_scope(world):
+    response = world.client("facilitator").get("/c/home-coop/centres/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "/attendance/" in response.content.decode()
