@@ -260,12 +260,12 @@ def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.
                 max_age_months=oldest,
                 capacity=places,
             )
-        for name, places, class_codes, release in data.POOLS[key]:
+        for pool_name, pool_places, class_codes, release in data.POOLS[key]:
             care.pool_create(
                 centre=centre,
                 by=by,
-                name=name,
-                places=places or centre.licensed_capacity,
+                name=pool_name,
+                places=pool_places or centre.licensed_capacity,
                 member_classes=[classes[c] for c in class_codes],
                 release_on=today + datetime.timedelta(days=release) if release else None,
             )

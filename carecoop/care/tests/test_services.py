@@ -69,7 +69,7 @@ def test_waitlist_explains_and_allocation_offers_then_enrols(creche):
     )
     ranked = services.waitlist(creche.centre, creche.today)
     # The member's child leads despite applying later: 10 points against 6 months of waiting.
-    assert [r.candidate.id for r in ranked][0] == Application.objects.get(child=creche.child).pk
+    assert ranked[0].candidate.id == Application.objects.get(child=creche.child).pk
     assert any("active member" in reason for reason in ranked[0].reasons)
     assert any("Waiting for 6 months" in reason for reason in ranked[1].reasons)
 
