@@ -31,7 +31,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy carecoop/*/services.py carecoop/*/selectors.py
+	$(BIN)/mypy carecoop/*/services.py carecoop/*/selectors.py carecoop/care/attendance.py carecoop/care/allocation.py
 
 checks:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
 from carecoop.core.forms import apply_errors
@@ -179,7 +180,7 @@ def sync(request: HttpRequest, coop: str) -> HttpResponse:
             raise TypeError
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("The request is not a list of operations.")}, status=400)
-    results = services.sync_apply(
+    results = attendance_rules.sync_apply(
         coop=access.org,
         by=request.user,
         centre_ids=selectors.working_centre_ids(access),
@@ -208,7 +209,7 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "child": child,
         "enrolments": enrolments,
         "bookings": selectors.upcoming_bookings(child, today),
-        "collectors": services.authorised_collectors(child, today),
+        "collectors": attendance_rules.authorised_collectors(child, today),
         "profile": ChildProfile.objects.filter(child=child).first()
         if access.can("care.view_health")
         else None,

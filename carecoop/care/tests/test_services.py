@@ -4,7 +4,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 
-from carecoop.care import services
+from carecoop.care import attendance, services
 from carecoop.care.models import Application, Attendance, Enrolment, SyncOperation
 from carecoop.conftest import make_child
 
@@ -159,11 +159,11 @@ def test_long_days_follow_the_centre_hours(creche):
 def test_pick_up_by_someone_not_authorised_is_refused_unless_overridden(creche):
     creche.enrol()
     day = creche.today
-    services.attendance_check_in(
+    attendance.attendance_check_in(
         child=creche.child, centre=creche.centre, by=creche.by, date=day, at=datetime.time(9)
     )
     with pytest.raises(ValidationError) as error:
-        services.attendance_check_out(
+        attendance.attendance_check_out(
             child=creche.child,
             centre=creche.centre,
             by=creche.by,
@@ -174,7 +174,7 @@ def test_pick_up_by_someone_not_authorised_is_refused_unless_overridden(creche):
         )
     assert "not authorised" in str(error.value)
     assert Attendance.objects.get(child=creche.child).checked_out_at is None
-    record = services.attendance_check_out(
+    record = attendance.attendance_check_out(
         child=creche.child,
         centre=creche.centre,
         by=creche.by,
@@ -193,16 +193,16 @@ def test_a_guardian_or_authorised_person_collects(creche):
     collector = services.collector_add(
         child=creche.child, by=creche.by, name="Grandmother Lata", relation="grandmother"
     )
-    allowed = services.authorised_collectors(creche.child, creche.today)
+    allowed = attendance.authorised_collectors(creche.child, creche.today)
     assert f"g:{creche.parent.pk}" in allowed and f"c:{collector.pk}" in allowed
-    services.attendance_check_in(
+    attendance.attendance_check_in(
         child=creche.child,
         centre=creche.centre,
         by=creche.by,
         date=creche.today,
         at=datetime.time(9),
     )
-    record = services.attendance_check_out(
+    record = attendance.attendance_check_out(
         child=creche.child,
         centre=creche.centre,
         by=creche.by,
@@ -239,10 +239,10 @@ def ops(creche, day):
 def test_a_replayed_batch_is_applied_once(creche):
     creche.enrol()
     batch = ops(creche, creche.today.isoformat())
-    first = services.sync_apply(
+    first = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
     )
-    second = services.sync_apply(
+    second = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
     )
     assert [r.status for r in first] == ["applied", "applied"]
@@ -258,7 +258,7 @@ def test_a_replayed_batch_is_applied_once(creche):
 def test_a_batch_out_of_order_gives_the_same_day(creche):
     creche.enrol()
     batch = ops(creche, creche.today.isoformat())
-    results = services.sync_apply(
+    results = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch[::-1]
     )
     assert [r.status for r in results] == ["applied", "applied"]
@@ -272,14 +272,16 @@ def test_a_batch_out_of_order_gives_the_same_day(creche):
 def test_a_tampered_or_foreign_batch_changes_nothing(creche):
     creche.enrol()
     batch = ops(creche, creche.today.isoformat())
-    services.sync_apply(coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch[:1])
+    attendance.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch[:1]
+    )
     tampered = [{**batch[0], "time": "06:00"}]
-    result = services.sync_apply(
+    result = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=tampered
     )
     assert result[0].status == "conflict"
     foreign = [{**batch[1], "op_id": str(uuid.uuid4()), "centre": creche.world.centre2.pk}]
-    result = services.sync_apply(
+    result = attendance.sync_apply(
         coop=creche.world.home,
         by=creche.by,
         centre_ids=frozenset({creche.world.centre2.pk + 999}),
@@ -287,7 +289,7 @@ def test_a_tampered_or_foreign_batch_changes_nothing(creche):
     )
     assert result[0].status == "rejected"
     malformed = [{"op_id": "not-a-uuid", "kind": "check_in"}, {"kind": "explode"}, "junk"]
-    result = services.sync_apply(
+    result = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=malformed
     )
     assert [r.status for r in result] == ["rejected"] * 3
@@ -300,8 +302,8 @@ def test_a_second_arrival_time_for_the_same_day_is_a_conflict(creche):
     day = creche.today.isoformat()
     first = ops(creche, day)[:1]
     again = [{**first[0], "op_id": str(uuid.uuid4()), "time": "10:30"}]
-    services.sync_apply(coop=creche.world.home, by=creche.by, centre_ids=None, operations=first)
-    result = services.sync_apply(
+    attendance.sync_apply(coop=creche.world.home, by=creche.by, centre_ids=None, operations=first)
+    result = attendance.sync_apply(
         coop=creche.world.home, by=creche.by, centre_ids=None, operations=again
     )
     assert result[0].status == "conflict" and "09:05" in result[0].message

@@ -118,11 +118,13 @@
   window.addEventListener("online", send);
   show().then(send);
   if ("serviceWorker" in navigator && self.caches) {
-    // Keep this page for use without a connection; the service worker answers from the cache.
+    // Keep this page for use without a connection: the service worker answers from this cache.
     navigator.serviceWorker
       .register(data.sw, { scope: data.scope })
+      .then(() => navigator.serviceWorker.ready)
       .then(() => caches.open(data.cache))
-      .then((cache) => cache.add(location.href))
+      .then((cache) => cache.add(location.href).then(() => cache.match(location.href)))
+      .then((kept) => { if (kept) sheet.dataset.offlineReady = "1"; })
       .catch(() => {});
   }
 })();

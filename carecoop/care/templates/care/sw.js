@@ -13,10 +13,11 @@ self.addEventListener("fetch", (event) => {
   if (!url.pathname.includes("/attendance/") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
   event.respondWith(
     fetch(request)
-      .then((response) => {
+      .then(async (response) => {
         if (response.ok) {
-          const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(request, copy));
+          // Stored before the page gets the answer, so "kept for offline use" is never half-true.
+          const cache = await caches.open(CACHE);
+          await cache.put(request, response.clone());
         }
         return response;
       })

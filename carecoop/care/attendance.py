@@ -1,0 +1,437 @@
+"""Attendance: the rules of a child's day, the services that record it, and the offline sync that
+applies operations recorded on a phone exactly once, in any order.
+
+The rules are plain functions on an ``Attendance`` row so that one operation (a service) and a
+batch of a thousand (the sync) follow them identically.
+"""
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from carecoop.care.models import (
+    Absence,
+    Attendance,
+    AuthorisedCollector,
+    Centre,
+    Enrolment,
+    SyncOperation,
+    SyncStatus,
+)
+from carecoop.members.models import Guardianship, Person
+
+
+class Conflict(ValidationError):
+    """The operation disagrees with what is already recorded; nothing was changed."""
+
+
+FIELDS = [
+    "checked_in_at",
+    "brought_by",
+    "checked_out_at",
+    "collected_by",
+    "collection_override",
+    "absence",
+    "recorded_by",
+]
+
+
+def _hhmm(value: datetime.time) -> str:
+    return value.strftime("%H:%M")
+
+
+# The rules ---------------------------------------------------------------------------------
+
+
+def rule_check_in(record: Attendance, *, at: datetime.time, brought_by: str = "") -> None:
+    if record.checked_in_at is not None and record.checked_in_at != at:
+        raise Conflict(
+            _("Arrival was already recorded at %(time)s.") % {"time": _hhmm(record.checked_in_at)}
+        )
+    record.checked_in_at, record.absence = at, ""
+    record.brought_by = brought_by or record.brought_by
+    _rule_order(record)
+
+
+def rule_check_out(
+    record: Attendance,
+    *,
+    at: datetime.time,
+    allowed: dict[str, str],
+    collector: str = "",
+    collector_name: str = "",
+    override: str = "",
+) -> None:
+    """Someone not authorised is refused, unless the carer records why they let the child go
+    (the override stays on the record for the manager)."""
+    if collector in allowed:
+        name, override = allowed[collector], ""
+    else:
+        name = collector_name.strip()
+        if not name:
+            raise ValidationError(_("Say who collected the child."))
+        if not override.strip():
+            raise ValidationError(
+                _("%(name)s is not authorised to collect this child. Record why you let them.")
+                % {"name": name}
+            )
+    if record.checked_out_at is not None and record.checked_out_at != at:
+        raise Conflict(
+            _("Departure was already recorded at %(time)s.")
+            % {"time": _hhmm(record.checked_out_at)}
+        )
+    record.checked_out_at, record.collected_by = at, name
+    record.collection_override = override.strip()
+    _rule_order(record)
+
+
+def rule_absent(record: Attendance, *, reason: str) -> None:
+    if record.checked_in_at is not None:
+        raise Conflict(_("The child was recorded as present that day."))
+    if reason not in Absence.values:
+        raise ValidationError(_("This operation is incomplete or malformed."))
+    record.absence = reason
+
+
+def _rule_order(record: Attendance) -> None:
+    if (
+        record.checked_in_at
+        and record.checked_out_at
+        and record.checked_out_at < record.checked_in_at
+    ):
+        raise Conflict(_("A child cannot leave before arriving."))
+
+
+# What the rules need to know ---------------------------------------------------------------
+
+
+@dataclass
+class Facts:
+    """Enrolments, attendance rows and authorised collectors for a set of children and days,
+    loaded in a fixed number of queries."""
+
+    enrolments: list[tuple[int, int, datetime.date, datetime.date | None]] = field(
+        default_factory=list
+    )
+    records: dict[tuple[int, datetime.date], Attendance] = field(default_factory=dict)
+    guardians: dict[int, dict[str, str]] = field(default_factory=dict)
+    collectors: dict[int, list[tuple[str, str, datetime.date | None]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, child_ids: set[int], dates: set[datetime.date], *, lock: bool) -> "Facts":
+        facts = cls()
+        if not child_ids or not dates:
+            return facts
+        first, last = min(dates), max(dates)
+        facts.enrolments = list(
+            Enrolment.objects.filter(child_id__in=child_ids, starts_on__lte=last)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+            .values_list("child_id", "centre_id", "starts_on", "ends_on")
+        )
+        rows = Attendance.objects.filter(child_id__in=child_ids, date__in=dates)
+        facts.records = {
+            (a.child_id, a.date): a for a in (rows.select_for_update() if lock else rows)
+        }
+        for g in Guardianship.objects.filter(child_id__in=child_ids).select_related("guardian"):
+            facts.guardians.setdefault(g.child_id, {})[f"g:{g.guardian_id}"] = g.guardian.full_name
+        for c in AuthorisedCollector.objects.filter(child_id__in=child_ids):
+            facts.collectors.setdefault(c.child_id, []).append(
+                (f"c:{c.pk}", f"{c.name} ({c.relation})", c.valid_until)
+            )
+        return facts
+
+    def enrolled(self, child_id: int, centre_id: int, on: datetime.date) -> bool:
+        return any(
+            c == child_id and centre == centre_id and start <= on and (end is None or end >= on)
+            for c, centre, start, end in self.enrolments
+        )
+
+    def allowed(self, child_id: int, on: datetime.date) -> dict[str, str]:
+        people = dict(self.guardians.get(child_id, {}))
+        for key, name, until in self.collectors.get(child_id, []):
+            if until is None or until >= on:
+                people[key] = name
+        return people
+
+    def record(self, child: Person, centre: Centre, on: datetime.date) -> Attendance:
+        key = (child.pk, on)
+        if key not in self.records:
+            self.records[key] = Attendance(
+                coop_id=centre.coop_id, child=child, centre=centre, date=on
+            )
+        return self.records[key]
+
+
+def authorised_collectors(child: Person, on: datetime.date) -> dict[str, str]:
+    """Who may collect the child on a day: guardians and the family's authorised people."""
+    return Facts.load({child.pk}, {on}, lock=False).allowed(child.pk, on)
+
+
+# One operation -----------------------------------------------------------------------------
+
+
+def _one(child: Person, centre: Centre, by: Any, on: datetime.date, apply: Any) -> Attendance:
+    facts = Facts.load({child.pk}, {on}, lock=True)
+    if not facts.enrolled(child.pk, centre.pk, on):
+        raise ValidationError(_("The child is not enrolled here on that day."))
+    record = facts.record(child, centre, on)
+    apply(record, facts)
+    record.recorded_by = by
+    record.full_clean()
+    record._history_user = by  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    child: Person,
+    centre: Centre,
+    by: Any,
+    date: datetime.date,
+    at: datetime.time,
+    brought_by: str = "",
+) -> Attendance:
+    return _one(
+        child, centre, by, date, lambda r, f: rule_check_in(r, at=at, brought_by=brought_by)
+    )
+
+
+@transaction.atomic
+def attendance_check_out(
+    *,
+    child: Person,
+    centre: Centre,
+    by: Any,
+    date: datetime.date,
+    at: datetime.time,
+    collector: str = "",
+    collector_name: str = "",
+    override: str = "",
+) -> Attendance:
+    return _one(
+        child,
+        centre,
+        by,
+        date,
+        lambda r, f: rule_check_out(
+            r,
+            at=at,
+            allowed=f.allowed(child.pk, date),
+            collector=collector,
+            collector_name=collector_name,
+            override=override,
+        ),
+    )
+
+
+@transaction.atomic
+def attendance_absent(
+    *, child: Person, centre: Centre, by: Any, date: datetime.date, reason: str
+) -> Attendance:
+    return _one(child, centre, by, date, lambda r, f: rule_absent(r, reason=reason))
+
+
+# Offline sync ------------------------------------------------------------------------------
+
+KINDS = {"check_in", "check_out", "absent"}
+PAYLOAD_KEYS = (
+    "kind",
+    "child",
+    "centre",
+    "date",
+    "time",
+    "collector",
+    "collector_name",
+    "override",
+    "reason",
+    "brought_by",
+)
+MAX_BATCH = 5000
+
+
+@dataclass
+class SyncResult:
+    op_id: str
+    status: str  # applied, duplicate, conflict or rejected
+    message: str = ""
+
+
+@dataclass
+class Operation:
+    op_id: uuid.UUID
+    kind: str
+    child_id: int
+    centre_id: int
+    date: datetime.date
+    time: datetime.time
+    payload: dict[str, Any]
+
+
+def _parse(raw: Any) -> Operation:
+    if not isinstance(raw, dict):
+        raise ValidationError(_("This operation is incomplete or malformed."))
+    try:
+        operation = Operation(
+            op_id=uuid.UUID(str(raw["op_id"])),
+            kind=str(raw["kind"]),
+            child_id=int(raw["child"]),
+            centre_id=int(raw["centre"]),
+            date=datetime.date.fromisoformat(str(raw["date"])),
+            time=datetime.time.fromisoformat(str(raw.get("time") or "00:00")),
+            payload={k: raw.get(k) for k in PAYLOAD_KEYS},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValidationError(_("This operation is incomplete or malformed.")) from exc
+    if operation.kind not in KINDS:
+        raise ValidationError(_("This operation is incomplete or malformed."))
+    return operation
+
+
+def sync_apply(
+    *, coop: Any, by: Any, centre_ids: frozenset[int] | None, operations: list[Any]
+) -> list[SyncResult]:
+    """Apply operations recorded offline, each exactly once, whatever the order they arrive in.
+
+    An operation already applied answers "duplicate" and changes nothing; one that disagrees with
+    what is recorded answers "conflict"; a malformed one, or one about a child outside the user's
+    centres, answers "rejected". ``centre_ids`` None means every centre of the cooperative.
+    The batch is applied in bulk; if another request applies some of the same operations at the
+    same moment, the batch is rolled back and applied one operation at a time.
+    """
+    results: list[SyncResult | None] = []
+    parsed: list[tuple[int, Operation]] = []
+    for index, raw in enumerate(operations[:MAX_BATCH]):
+        try:
+            parsed.append((index, _parse(raw)))
+            results.append(None)
+        except ValidationError as error:
+            op_key = str(raw.get("op_id", "")) if isinstance(raw, dict) else ""
+            results.append(SyncResult(op_key, SyncStatus.REJECTED, " ".join(error.messages)))
+    try:
+        with transaction.atomic():
+            done = _apply_batch(coop, by, centre_ids, [op for _i, op in parsed])
+    except IntegrityError:
+        done = [_apply_alone(coop, by, centre_ids, op) for _i, op in parsed]
+    for (index, _op), result in zip(parsed, done, strict=True):
+        results[index] = result
+    return [r for r in results if r is not None]
+
+
+def _check(
+    coop: Any,
+    centre_ids: frozenset[int] | None,
+    op: Operation,
+    centres: dict[int, Centre],
+    children: dict[int, Person],
+    facts: Facts,
+) -> tuple[Person, Centre]:
+    centre, child = centres.get(op.centre_id), children.get(op.child_id)
+    if centre is None or child is None or (centre_ids is not None and centre.pk not in centre_ids):
+        raise ValidationError(_("This child or centre is not yours to record."))
+    if not facts.enrolled(child.pk, centre.pk, op.date):
+        raise ValidationError(_("The child is not enrolled here on that day."))
+    return child, centre
+
+
+def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
+    p = op.payload
+    if op.kind == "check_in":
+        rule_check_in(record, at=op.time, brought_by=str(p.get("brought_by") or ""))
+    elif op.kind == "check_out":
+        rule_check_out(
+            record,
+            at=op.time,
+            allowed=facts.allowed(op.child_id, op.date),
+            collector=str(p.get("collector") or ""),
+            collector_name=str(p.get("collector_name") or ""),
+            override=str(p.get("override") or ""),
+        )
+    else:
+        rule_absent(record, reason=str(p.get("reason") or "unknown"))
+
+
+def _apply_batch(
+    coop: Any, by: Any, centre_ids: frozenset[int] | None, ops: list[Operation]
+) -> list[SyncResult]:
+    previous = {
+        o.op_id: o
+        for o in SyncOperation.objects.filter(coop=coop, op_id__in=[op.op_id for op in ops])
+    }
+    centres = Centre.objects.filter(coop=coop).in_bulk({op.centre_id for op in ops})
+    children = Person.objects.filter(coop=coop).in_bulk({op.child_id for op in ops})
+    facts = Facts.load(set(children), {op.date for op in ops}, lock=True)
+    existing = {key for key in facts.records}
+    touched: dict[tuple[int, datetime.date], Attendance] = {}
+    new_ops: dict[uuid.UUID, SyncOperation] = {}
+    results = []
+    for op in ops:
+        earlier = previous.get(op.op_id) or new_ops.get(op.op_id)
+        if earlier is not None:
+            results.append(_replayed(earlier, op.payload))
+            continue
+        status, message = SyncStatus.APPLIED, ""
+        try:
+            child, centre = _check(coop, centre_ids, op, centres, children, facts)
+            record = facts.record(child, centre, op.date)
+            before = {name: getattr(record, name) for name in FIELDS}
+            try:
+                _rule(op, record, facts)
+            except ValidationError:
+                for name, value in before.items():
+                    setattr(record, name, value)
+                raise
+            record.recorded_by = by
+            touched[(child.pk, op.date)] = record
+        except Conflict as error:
+            status, message = SyncStatus.CONFLICT, " ".join(error.messages)
+        except ValidationError as error:
+            status, message = SyncStatus.REJECTED, " ".join(error.messages)
+        new_ops[op.op_id] = SyncOperation(
+            coop=coop,
+            op_id=op.op_id,
+            kind=op.kind,
+            payload=op.payload,
+            status=status,
+            message=message[:300],
+            recorded_by=by,
+        )
+        results.append(SyncResult(str(op.op_id), status, message))
+    created = [r for key, r in touched.items() if key not in existing]
+    updated = [r for key, r in touched.items() if key in existing]
+    if created:
+        bulk_create_with_history(created, Attendance, batch_size=500, default_user=by)
+    if updated:
+        bulk_update_with_history(updated, Attendance, FIELDS, batch_size=500, default_user=by)
+    SyncOperation.objects.bulk_create(new_ops.values(), batch_size=500)
+    return results
+
+
+def _apply_alone(
+    coop: Any, by: Any, centre_ids: frozenset[int] | None, op: Operation
+) -> SyncResult:
+    """One operation in its own transaction: the careful path when batches race."""
+    try:
+        with transaction.atomic():
+            return _apply_batch(coop, by, centre_ids, [op])[0]
+    except IntegrityError:
+        earlier = SyncOperation.objects.get(coop=coop, op_id=op.op_id)
+        return _replayed(earlier, op.payload)
+
+
+def _replayed(previous: SyncOperation, payload: dict[str, Any]) -> SyncResult:
+    if previous.payload != payload:
+        return SyncResult(
+            str(previous.op_id),
+            SyncStatus.CONFLICT,
+            _("This operation was already received with different content."),
+        )
+    return SyncResult(str(previous.op_id), "duplicate", previous.message)
