@@ -87,13 +87,15 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
 def rank(candidates: list[Candidate], points: dict[str, int], on: datetime.date) -> list[Ranked]:
     """Order applications by points, then by who applied first; every position is explained."""
     ranked = []
+    member, sibling = _("A guardian is an active member"), _("A brother or sister already attends")
+    single, special = _("Single working parent"), _("Child with special needs")
     for c in candidates:
         waited = months_between(c.applied_on, on)
         earned = [
-            (bool(c.member_class_ids), "member", _("A guardian is an active member"), 1),
-            (c.sibling_attends, "sibling", _("A brother or sister already attends"), 1),
-            (c.single_working_parent, "single_parent", _("Single working parent"), 1),
-            (c.special_needs, "special_needs", _("Child with special needs"), 1),
+            (bool(c.member_class_ids), "member", member, 1),
+            (c.sibling_attends, "sibling", sibling, 1),
+            (c.single_working_parent, "single_parent", single, 1),
+            (c.special_needs, "special_needs", special, 1),
             (
                 waited > 0,
                 "waiting_month",

@@ -117,8 +117,8 @@ class Facts:
     """Enrolments, attendance rows and authorised collectors for a set of children and days,
     loaded in a fixed number of queries."""
 
-    enrolments: list[tuple[int, int, datetime.date, datetime.date | None]] = field(
-        default_factory=list
+    enrolments: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = field(
+        default_factory=dict
     )
     records: dict[tuple[int, datetime.date], Attendance] = field(default_factory=dict)
     guardians: dict[int, dict[str, str]] = field(default_factory=dict)
@@ -130,17 +130,21 @@ class Facts:
         if not child_ids or not dates:
             return facts
         first, last = min(dates), max(dates)
-        facts.enrolments = list(
+        for child_id, centre_id, start, end in (
             Enrolment.objects.filter(child_id__in=child_ids, starts_on__lte=last)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
             .values_list("child_id", "centre_id", "starts_on", "ends_on")
-        )
+        ):
+            facts.enrolments.setdefault((child_id, centre_id), []).append((start, end))
         rows = Attendance.objects.filter(child_id__in=child_ids, date__in=dates)
         facts.records = {
             (a.child_id, a.date): a for a in (rows.select_for_update() if lock else rows)
         }
-        for g in Guardianship.objects.filter(child_id__in=child_ids).select_related("guardian"):
-            facts.guardians.setdefault(g.child_id, {})[f"g:{g.guardian_id}"] = g.guardian.full_name
+        for child_id, guardian_id, given, family in Guardianship.objects.filter(
+            child_id__in=child_ids
+        ).values_list("child_id", "guardian_id", "guardian__given_name", "guardian__family_name"):
+            name = f"{given} {family}".strip()
+            facts.guardians.setdefault(child_id, {})[f"g:{guardian_id}"] = name
         for c in AuthorisedCollector.objects.filter(child_id__in=child_ids):
             facts.collectors.setdefault(c.child_id, []).append(
                 (f"c:{c.pk}", f"{c.name} ({c.relation})", c.valid_until)
@@ -149,8 +153,8 @@ class Facts:
 
     def enrolled(self, child_id: int, centre_id: int, on: datetime.date) -> bool:
         return any(
-            c == child_id and centre == centre_id and start <= on and (end is None or end >= on)
-            for c, centre, start, end in self.enrolments
+            start <= on and (end is None or end >= on)
+            for start, end in self.enrolments.get((child_id, centre_id), [])
         )
 
     def allowed(self, child_id: int, on: datetime.date) -> dict[str, str]:
@@ -164,7 +168,7 @@ class Facts:
         key = (child.pk, on)
         if key not in self.records:
             self.records[key] = Attendance(
-                coop_id=centre.coop_id, child=child, centre=centre, date=on
+                coop_id=centre.coop_id, child_id=child.pk, centre_id=centre.pk, date=on
             )
         return self.records[key]
 
@@ -367,7 +371,9 @@ def _apply_batch(
         for o in SyncOperation.objects.filter(coop=coop, op_id__in=[op.op_id for op in ops])
     }
     centres = Centre.objects.filter(coop=coop).in_bulk({op.centre_id for op in ops})
-    children = Person.objects.filter(coop=coop).in_bulk({op.child_id for op in ops})
+    children = (
+        Person.objects.filter(coop=coop).only("id", "coop_id").in_bulk({op.child_id for op in ops})
+    )
     facts = Facts.load(set(children), {op.date for op in ops}, lock=True)
     existing = {key for key in facts.records}
     touched: dict[tuple[int, datetime.date], Attendance] = {}

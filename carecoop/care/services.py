@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import get_history_manager_for_model
 
 from carecoop.care import allocation
 from carecoop.care.models import (
@@ -320,14 +321,23 @@ def places_allocate(
         licensed=centre.licensed_capacity,
         enrolled=taken,
     )
-    applications = Application.objects.in_bulk([o.candidate_id for o in outcome.offers])
+    # The rows were validated when submitted; the allocation sets only what it decided, in one
+    # UPDATE per (pool, room) pair, and records the history of each row.
+    expires = on + datetime.timedelta(days=offer_days)
+    groups: dict[tuple[int, int], list[int]] = {}
     for offer in outcome.offers:
-        application = applications[offer.candidate_id]
-        application.status = ApplicationStatus.OFFERED
-        application.offered_pool_id = offer.pool_id
-        application.offered_room_id = offer.room_id
-        application.offer_expires_on = on + datetime.timedelta(days=offer_days)
-        _save(application, by=by)
+        groups.setdefault((offer.pool_id, offer.room_id), []).append(offer.candidate_id)
+    for (pool_id, room_id), ids in groups.items():
+        Application.objects.filter(centre=centre, pk__in=ids).update(
+            status=ApplicationStatus.OFFERED,
+            offered_pool_id=pool_id,
+            offered_room_id=room_id,
+            offer_expires_on=expires,
+        )
+    offered = list(Application.objects.filter(pk__in=[o.candidate_id for o in outcome.offers]))
+    get_history_manager_for_model(Application).bulk_history_create(
+        offered, batch_size=500, default_user=by
+    )
     return AllocationResult(len(outcome.offers), expired, outcome.unplaced)
 
 

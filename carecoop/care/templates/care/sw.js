@@ -1,6 +1,6 @@
 {% load static %}// carecoop attendance: keeps the attendance pages and their files for use without a connection.
 const CACHE = "carecoop-attendance-1";
-const FILES = ["{% static 'carecoop/carecoop.css' %}", "{% static 'carecoop/attendance.js' %}", "{% static 'django_htmx/htmx-2.min.js' %}"];
+const FILES = ["{% static 'carecoop/carecoop.css' %}", "{% static 'carecoop/attendance.js' %}"];
 self.addEventListener("install", (event) => {
   self.skipWaiting();
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));

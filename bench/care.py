@@ -1,0 +1,376 @@
+"""Budgets for the care centres, at the size of reference cooperative A and beyond.
+
+- Allocation: 13 centres, about 400 places, 2,000 applications: all centres allocated in < 1 s.
+- Sync: 1,000 attendance operations recorded offline, applied in < 1 s (and replayed as
+  duplicates).
+- The attendance page of a 30-child room: <= 14 KB of compressed HTML, a query count that does not
+  depend on the number of children, and usable within 5 s on an emulated 2G connection (250 kbit/s
+  down, 50 kbit/s up, 300 ms round trips) when chromium is installed.
+
+Runs on SQLite by default and on PostgreSQL when DATABASE_URL points at one. Exits non-zero when
+a budget is exceeded.
+"""
+
+import datetime
+import os
+import random
+import shutil
+import sys
+import threading
+import time
+import uuid
+
+from harness import drop_database, fresh_database, report
+
+DB = "carecoop_bench_care"
+ENGINE = fresh_database(DB)
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django_scopes import scope  # noqa: E402
+
+from carecoop.care import attendance, services  # noqa: E402
+from carecoop.care.models import Application, Centre, Enrolment, Room, SeatPool  # noqa: E402
+from carecoop.members.models import (  # noqa: E402
+    Guardianship,
+    Household,
+    MemberClass,
+    Membership,
+    Person,
+)
+from carecoop.tenancy.models import Organisation  # noqa: E402
+from carecoop.tenancy.services import role_grant  # noqa: E402
+
+TODAY = datetime.date.today()
+rng = random.Random(11)
+
+
+def cooperative(slug: str) -> Organisation:
+    return Organisation.objects.create(
+        slug=slug,
+        name=slug,
+        kind="cooperative",
+        ilo_type="multi_stakeholder",
+        country="IN",
+        currency="INR",
+        languages="gu,hi,en",
+        time_zone="UTC",
+    )
+
+
+def families(coop: Organisation, count: int, member_class: MemberClass, centre_of) -> list[Person]:
+    """``count`` children, each with a mother who is an active member one time in two."""
+    households = Household.objects.bulk_create(
+        [Household(coop=coop, name=f"H{i}", centre=centre_of(i)) for i in range(count)],
+        batch_size=1000,
+    )
+    mothers = Person.objects.bulk_create(
+        [
+            Person(
+                coop=coop,
+                given_name="Mother",
+                family_name=f"F{i}",
+                household=h,
+                household_relation="head",
+                date_of_birth=datetime.date(1990, 1, 1),
+            )
+            for i, h in enumerate(households)
+        ],
+        batch_size=1000,
+    )
+    children = Person.objects.bulk_create(
+        [
+            Person(
+                coop=coop,
+                given_name="Child",
+                family_name=f"F{i}",
+                household=h,
+                household_relation="child",
+                date_of_birth=TODAY - datetime.timedelta(days=rng.randint(100, 2000)),
+            )
+            for i, h in enumerate(households)
+        ],
+        batch_size=1000,
+    )
+    Guardianship.objects.bulk_create(
+        [
+            Guardianship(coop=coop, child=c, guardian=m, relation="mother")
+            for c, m in zip(children, mothers, strict=True)
+        ],
+        batch_size=1000,
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                coop=coop,
+                person=m,
+                member_class=member_class,
+                number=str(i + 1),
+                status="active",
+                applied_on=datetime.date(2020, 1, 1),
+                admitted_on=datetime.date(2020, 1, 2),
+            )
+            for i, m in enumerate(mothers)
+            if i % 2 == 0
+        ],
+        batch_size=1000,
+    )
+    return children
+
+
+def bench_allocation(user) -> list[tuple[str, str, str, bool]]:
+    coop = cooperative("allocation-coop")
+    with scope(coop=coop.pk):
+        member_class = MemberClass.objects.create(coop=coop, code="parent", name="Parent")
+        centres = []
+        for i in range(13):
+            centre = Centre.objects.create(
+                coop=coop,
+                code=f"c{i}",
+                name=f"Creche {i}",
+                licensed_capacity=31,
+                opens_at=datetime.time(9),
+                closes_at=datetime.time(17),
+            )
+            Room.objects.create(
+                coop=coop,
+                centre=centre,
+                name="Babies",
+                min_age_months=0,
+                max_age_months=23,
+                capacity=11,
+            )
+            Room.objects.create(
+                coop=coop,
+                centre=centre,
+                name="Older",
+                min_age_months=24,
+                max_age_months=72,
+                capacity=20,
+            )
+            pool = SeatPool.objects.create(coop=coop, centre=centre, name="Members", places=22)
+            pool.member_classes.set([member_class])
+            SeatPool.objects.create(coop=coop, centre=centre, name="Community", places=9)
+            services.priority_set(
+                centre=centre, by=user, points={"member": 10, "sibling": 5, "waiting_month": 1}
+            )
+            centres.append(centre)
+        children = families(coop, 2000, member_class, lambda i: centres[i % 13])
+        Application.objects.bulk_create(
+            [
+                Application(
+                    coop=coop,
+                    child=c,
+                    centre=centres[i % 13],
+                    applied_on=TODAY - datetime.timedelta(days=rng.randint(0, 400)),
+                    wanted_from=TODAY,
+                )
+                for i, c in enumerate(children)
+            ],
+            batch_size=1000,
+        )
+        started = time.perf_counter()
+        offered = sum(
+            services.places_allocate(centre=c, by=user, on=TODAY).offered for c in centres
+        )
+        seconds = time.perf_counter() - started
+    return [
+        (
+            f"allocation: 13 centres, 2,000 applications ({offered} offers), s",
+            f"{seconds:.2f}",
+            "< 1.0",
+            seconds < 1.0,
+        ),
+    ]
+
+
+def bench_sync(user) -> list[tuple[str, str, str, bool]]:
+    coop = cooperative("sync-coop")
+    with scope(coop=coop.pk):
+        member_class = MemberClass.objects.create(coop=coop, code="parent", name="Parent")
+        centre = Centre.objects.create(
+            coop=coop,
+            code="big",
+            name="Big centre",
+            licensed_capacity=1000,
+            opens_at=datetime.time(7),
+            closes_at=datetime.time(22),
+        )
+        room = Room.objects.create(
+            coop=coop, centre=centre, name="All", min_age_months=0, max_age_months=72, capacity=1000
+        )
+        children = families(coop, 1000, member_class, lambda i: centre)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    coop=coop,
+                    child=c,
+                    centre=centre,
+                    room=room,
+                    starts_on=TODAY - datetime.timedelta(days=3),
+                )
+                for c in children
+            ],
+            batch_size=1000,
+        )
+        ops = [
+            {
+                "op_id": str(uuid.uuid4()),
+                "kind": "check_in",
+                "child": c.pk,
+                "centre": centre.pk,
+                "date": TODAY.isoformat(),
+                "time": "08:30",
+            }
+            for c in children
+        ]
+        started = time.perf_counter()
+        results = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
+        first = time.perf_counter() - started
+        assert all(r.status == "applied" for r in results), results[:3]
+        started = time.perf_counter()
+        again = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
+        replay = time.perf_counter() - started
+        assert all(r.status == "duplicate" for r in again)
+    return [
+        ("sync: 1,000 operations applied, s", f"{first:.2f}", "< 1.0", first < 1.0),
+        ("sync: the same 1,000 replayed as duplicates, s", f"{replay:.2f}", "< 1.0", replay < 1.0),
+    ]
+
+
+def attendance_room(user):
+    coop = cooperative("page-coop")
+    role_grant(user=user, org=coop, role="manager")
+    with scope(coop=coop.pk):
+        member_class = MemberClass.objects.create(coop=coop, code="parent", name="Parent")
+        centre = Centre.objects.create(
+            coop=coop,
+            code="creche",
+            name="Shakti Creche Behrampura",
+            licensed_capacity=30,
+            opens_at=datetime.time(9),
+            closes_at=datetime.time(17),
+        )
+        room = Room.objects.create(
+            coop=coop,
+            centre=centre,
+            name="Little ones (2-6)",
+            min_age_months=0,
+            max_age_months=72,
+            capacity=30,
+        )
+        children = families(coop, 30, member_class, lambda i: centre)
+        for i, c in enumerate(children):
+            c.given_name, c.family_name = (
+                rng.choice(["Aarav", "Diya", "Kavya", "Ishaan", "Zoya"]),
+                f"Prajapati{i}",
+            )
+            c.save()
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    coop=coop,
+                    child=c,
+                    centre=centre,
+                    room=room,
+                    starts_on=TODAY - datetime.timedelta(days=3),
+                )
+                for c in children
+            ]
+        )
+    return coop, centre
+
+
+def bench_page(user) -> list[tuple[str, str, str, bool]]:
+    coop, centre = attendance_room(user)
+    client = Client()
+    client.force_login(user)
+    url = f"/c/{coop.slug}/centres/{centre.pk}/attendance/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    size = len(response.content)
+    rows = [
+        ("attendance page, 30 children, gzip bytes", f"{size:,}", "<= 14,336", size <= 14 * 1024),
+        ("attendance page, queries", str(len(queries)), "<= 12", len(queries) <= 12),
+    ]
+    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            raise SystemExit("CI must measure the 2G budget: install Debian's chromium.")
+        print("No chromium here: the 2G measurement is skipped.")
+        return rows
+    seconds = page_on_2g(chromium, client, url)
+    rows.append(
+        (
+            "attendance page usable on 2G (first visit), s",
+            f"{seconds:.1f}",
+            "<= 5.0",
+            seconds <= 5.0,
+        )
+    )
+    return rows
+
+
+def page_on_2g(chromium: str, client: Client, path: str) -> float:
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+    from playwright.sync_api import sync_playwright
+
+    from carecoop.browser import CHROMIUM_ARGS
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet)
+    server.set_app(StaticFilesHandler(get_wsgi_application()))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 360, "height": 740})
+            context.add_cookies(
+                [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
+            )
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send(
+                "Network.emulateNetworkConditions",
+                {
+                    "offline": False,
+                    "latency": 300,
+                    "downloadThroughput": 250 * 1024 / 8,
+                    "uploadThroughput": 50 * 1024 / 8,
+                },
+            )
+            started = time.perf_counter()
+            page.goto(base + path, wait_until="commit")
+            page.wait_for_function(
+                "document.getElementById('outbox') && document.getElementById('outbox').dataset.count !== undefined",
+                timeout=30_000,
+            )
+            seconds = time.perf_counter() - started
+            browser.close()
+    finally:
+        server.shutdown()
+    return seconds
+
+
+def main() -> int:
+    user = get_user_model().objects.create_user("bench", password="x")
+    rows = bench_allocation(user) + bench_sync(user) + bench_page(user)
+    ok = report(f"Care centres on {ENGINE}", rows)
+    drop_database(DB)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared set-up for the benchmarks: a fresh database (SQLite file, or PostgreSQL when
+DATABASE_URL points at one), Django configured, and a table of results against budgets."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+
+
+def fresh_database(name: str) -> str:
+    """Point Django at an empty database called ``name``; returns the engine's name."""
+    if SERVER_URL.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(SERVER_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+        engine = "PostgreSQL"
+    else:
+        (ROOT / "var").mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            (ROOT / "var" / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / f'{name}.sqlite3'}"
+        engine = "SQLite"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    return engine
+
+
+def drop_database(name: str) -> None:
+    if SERVER_URL.startswith("postgres"):
+        import psycopg
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(SERVER_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+def report(title: str, rows: list[tuple[str, str, str, bool]]) -> bool:
+    """Print the results; True when every budget holds."""
+    print(f"\n{title}")
+    ok = True
+    for label, value, budget, within in rows:
+        ok &= within
+        print(f"  {label:<44} {value:>10}  budget {budget:<10} {'ok' if within else 'OVER BUDGET'}")
+    return ok
