@@ -1,4 +1,5 @@
 import datetime
+import io
 import uuid
 
 import pytest
@@ -308,3 +309,17 @@ def test_a_second_arrival_time_for_the_same_day_is_a_conflict(creche):
     )
     assert result[0].status == "conflict" and "09:05" in result[0].message
     assert Attendance.objects.get().checked_in_at == datetime.time(9, 5)
+
+
+def test_the_nightly_allocation_is_safe_to_run_twice(creche):
+    from django.core.management import call_command
+
+    services.application_submit(
+        child=creche.child, centre=creche.centre, by=creche.by, wanted_from=creche.today
+    )
+    out = io.StringIO()
+    call_command("care_allocate", stdout=out)
+    call_command("care_allocate", stdout=out)
+    assert "home-coop: 1 offered" in out.getvalue() and "home-coop: 0 offered" in out.getvalue()
+    assert Application.objects.get(child=creche.child).status == "offered"
+    assert Application.objects.filter(status="offered").count() == 1
