@@ -10,7 +10,7 @@ from django.test import Client
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
-from carecoop.care.models import Application
+from carecoop.care.models import Application, Enrolment
 from carecoop.care.tests.factories import RoomFactory
 from carecoop.members.models import Guardianship, Person
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
@@ -94,6 +94,13 @@ class World:
             self.other_person = self.other_membership.person
             self.other_child = make_child(self.other_person, "Zefirino", datetime.date(2024, 1, 5))
             self.other_room = RoomFactory(coop=self.other, centre=self.other_centre)
+            self.other_enrolment = Enrolment.objects.create(
+                coop=self.other,
+                child=self.other_child,
+                centre=self.other_centre,
+                room=self.other_room,
+                starts_on=datetime.date(2025, 6, 1),
+            )
             self.other_application = Application.objects.create(
                 coop=self.other,
                 child=self.other_child,

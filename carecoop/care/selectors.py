@@ -223,3 +223,29 @@ def upcoming_bookings(child: Any, on: datetime.date) -> QuerySet[Booking]:
     return Booking.objects.filter(enrolment__child=child, date__gte=on).select_related(
         "enrolment__centre"
     )[:14]
+
+
+@dataclass
+class Move:
+    enrolment: Enrolment
+    age_months: int
+    room: Room
+
+
+def moves_due(*, centre: Centre, on: datetime.date) -> list[Move]:
+    """Children who have outgrown their room, with the room that now fits their age."""
+    from carecoop.care.allocation import months_between
+
+    rooms = list(Room.objects.filter(centre=centre))
+    moves = []
+    for enrolment in active_enrolments(centre, on).select_related("child", "room"):
+        born = enrolment.child.date_of_birth
+        if born is None:
+            continue
+        age = months_between(born, on)
+        if age <= enrolment.room.max_age_months:
+            continue
+        fits = next((r for r in rooms if r.min_age_months <= age <= r.max_age_months), None)
+        if fits is not None:
+            moves.append(Move(enrolment, age, fits))
+    return moves

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/register/", views.register, name="register"),
     path("applications/<int:pk>/answer/", views.offer_answer, name="offer_answer"),
+    path("enrolments/<int:pk>/move/", views.enrolment_move, name="enrolment_move"),
     path("children/<int:pk>/", views.child_detail, name="child"),
     path("children/<int:pk>/bookings/new/", views.booking_add, name="booking_add"),
     path("children/<int:pk>/collectors/new/", views.collector_add, name="collector_add"),

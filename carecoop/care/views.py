@@ -51,8 +51,37 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         and (selectors.working_centre_ids(access) is None or centre.pk in access.centre_ids),
         "can_see_waitlist": access.can("care.view_waitlist"),
         "can_apply": access.can("care.apply"),
+        "moves": selectors.moves_due(centre=centre, on=today) if access.can("care.manage") else [],
     }
     return render(request, "care/centre_detail.html", context)
+
+
+@require_POST
+@coop_permission("care.manage")
+def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Move a child who has outgrown their room to the room that fits their age."""
+    enrolment = Enrolment.objects.filter(pk=pk).select_related("centre", "child").first()
+    if enrolment is None:
+        raise Http404
+    today = timezone.localdate()
+    move = next(
+        (m for m in selectors.moves_due(centre=enrolment.centre, on=today) if m.enrolment.pk == pk),
+        None,
+    )
+    if move is None:
+        messages.error(request, _("This child does not need to move."))
+    else:
+        try:
+            services.enrolment_move(enrolment=enrolment, room=move.room, by=request.user, on=today)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s moved to %(room)s.")
+                % {"name": enrolment.child.full_name, "room": move.room.name},
+            )
+    return redirect("care:centre", coop=coop, pk=enrolment.centre_id)
 
 
 @coop_permission("care.view_waitlist")

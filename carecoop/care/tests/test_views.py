@@ -160,3 +160,35 @@ def test_service_worker_is_served_for_the_attendance_scope(world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert "/attendance/" in response.content.decode()
+
+
+def test_children_who_outgrow_their_room_move_up(world, creche):
+    with scope(coop=world.home.pk):
+        from carecoop.care import services
+
+        # Enrolled as a baby 500 days ago, Aryan is now two and has outgrown the babies' room.
+        grown = make_child(creche.parent, "Aryan", creche.today - datetime.timedelta(days=760))
+        services.enrolment_create(
+            child=grown,
+            room=creche.babies,
+            pool=creche.members_pool,
+            by=creche.by,
+            starts_on=creche.today - datetime.timedelta(days=500),
+        )
+    client = world.client("manager")
+    page = client.get(f"/c/home-coop/centres/{creche.centre.pk}/").content.decode()
+    assert "Aryan" in page and "Move to Toddlers" in page
+    with scope(coop=world.home.pk):
+        from carecoop.care.models import Enrolment
+
+        enrolment = Enrolment.objects.get(child=grown)
+    response = client.post(f"/c/home-coop/centres/enrolments/{enrolment.pk}/move/")
+    assert response.status_code == 302
+    with scope(coop=world.home.pk):
+        rooms = list(
+            Enrolment.objects.filter(child=grown)
+            .order_by("starts_on")
+            .values_list("room__name", "ends_on")
+        )
+    assert rooms[0] == ("Babies", creche.today - datetime.timedelta(days=1))
+    assert rooms[1] == ("Toddlers", None)

@@ -45,6 +45,8 @@ def other_id(world: Any, route: str) -> int:
         return world.other_child.pk
     if "centres/applications/" in route:
         return world.other_application.pk
+    if "centres/enrolments/" in route:
+        return world.other_enrolment.pk
     if "centres/<int:pk>" in route:
         return world.other_centre.pk
     if "members/classes/" in route:
