@@ -25,6 +25,7 @@ from carecoop.care.models import (
     SyncOperation,
     SyncStatus,
 )
+from carecoop.core.services import validated_save
 from carecoop.members.models import Guardianship, Person
 
 
@@ -188,9 +189,7 @@ def _one(child: Person, centre: Centre, by: Any, on: datetime.date, apply: Any) 
     record = facts.record(child, centre, on)
     apply(record, facts)
     record.recorded_by = by
-    record.full_clean()
-    record._history_user = by  # type: ignore[attr-defined]
-    record.save()
+    validated_save(record, by=by)
     return record
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,17 +26,8 @@ from carecoop.care.models import (
     Room,
     SeatPool,
 )
+from carecoop.core.services import validated_save
 from carecoop.members.models import Guardianship, Membership, MembershipStatus, Person
-
-
-def _save(instance: Any, *, by: Any) -> None:
-    instance.full_clean()
-    instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
 
 
 def _lock(centre: Centre) -> Centre:
@@ -54,7 +45,7 @@ def age_in_months(born: datetime.date, on: datetime.date) -> int:
 @transaction.atomic
 def centre_create(*, coop: Any, by: Any, **fields: Any) -> Centre:
     centre = Centre(coop=coop, **fields)
-    _save(centre, by=by)
+    validated_save(centre, by=by)
     return centre
 
 
@@ -66,7 +57,7 @@ def opening_hours_set(
         coop_id=centre.coop_id, centre=centre, weekday=weekday
     )
     hours.opens_at, hours.closes_at = opens_at, closes_at
-    _save(hours, by=by)
+    validated_save(hours, by=by)
     return hours
 
 
@@ -77,7 +68,7 @@ def closure_add(
     closure = Closure(
         coop_id=centre.coop_id, centre=centre, starts_on=starts_on, ends_on=ends_on, reason=reason
     )
-    _save(closure, by=by)
+    validated_save(closure, by=by)
     return closure
 
 
@@ -93,7 +84,7 @@ def room_create(*, centre: Centre, by: Any, **fields: Any) -> Room:
             _("The rooms would hold %(n)s children; the centre is licensed for %(max)s.")
             % {"n": other + room.capacity, "max": centre.licensed_capacity}
         )
-    _save(room, by=by)
+    validated_save(room, by=by)
     return room
 
 
@@ -117,7 +108,7 @@ def pool_create(
     pool = SeatPool(
         coop_id=centre.coop_id, centre=centre, name=name, places=places, release_on=release_on
     )
-    _save(pool, by=by)
+    validated_save(pool, by=by)
     for member_class in member_classes or []:
         if member_class.coop_id != centre.coop_id:
             raise ValidationError(_("This choice belongs to another cooperative."))
@@ -132,7 +123,7 @@ def priority_set(*, centre: Centre, by: Any, points: dict[str, int]) -> None:
             centre=centre, criterion=criterion
         ).first() or PriorityRule(coop_id=centre.coop_id, centre=centre, criterion=criterion)
         rule.points = value
-        _save(rule, by=by)
+        validated_save(rule, by=by)
 
 
 # Children ----------------------------------------------------------------------------------
@@ -145,14 +136,14 @@ def child_profile_save(*, child: Person, by: Any, **fields: Any) -> ChildProfile
     )
     for name, value in fields.items():
         setattr(profile, name, value)
-    _save(profile, by=by)
+    validated_save(profile, by=by)
     return profile
 
 
 @transaction.atomic
 def collector_add(*, child: Person, by: Any, **fields: Any) -> AuthorisedCollector:
     collector = AuthorisedCollector(coop_id=child.coop_id, child=child, **fields)
-    _save(collector, by=by)
+    validated_save(collector, by=by)
     return collector
 
 
@@ -194,7 +185,7 @@ def application_submit(
         single_working_parent=single_working_parent,
         special_needs=special_needs,
     )
-    _save(application, by=by)
+    validated_save(application, by=by)
     return application
 
 
@@ -383,11 +374,11 @@ def offer_answer(
         raise ValidationError(_("This offer has expired."))
     if not accept:
         application.status = ApplicationStatus.DECLINED
-        _save(application, by=by)
+        validated_save(application, by=by)
         return application
     assert application.offered_room is not None
     application.status = ApplicationStatus.ACCEPTED
-    _save(application, by=by)
+    validated_save(application, by=by)
     enrolment_create(
         child=application.child,
         room=application.offered_room,
@@ -459,7 +450,7 @@ def enrolment_create(
         starts_on=starts_on,
         days=days,
     )
-    _save(enrolment, by=by)
+    validated_save(enrolment, by=by)
     return enrolment
 
 
@@ -469,7 +460,7 @@ def enrolment_move(*, enrolment: Enrolment, room: Room, by: Any, on: datetime.da
     if room.centre_id != enrolment.centre_id:
         raise ValidationError(_("A child moves between rooms of the same centre."))
     enrolment.ends_on = on - datetime.timedelta(days=1)
-    _save(enrolment, by=by)
+    validated_save(enrolment, by=by)
     return enrolment_create(
         child=enrolment.child,
         room=room,
@@ -520,5 +511,5 @@ def booking_set(
         coop_id=enrolment.coop_id, enrolment=enrolment, date=date
     )
     booking.starts_at, booking.ends_at = starts_at, ends_at
-    _save(booking, by=by)
+    validated_save(booking, by=by)
     return booking

@@ -4,12 +4,13 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecoop.core.services import validated_save
 from carecoop.members.classifications import derive_formality
 from carecoop.members.models import (
     Guardianship,
@@ -39,17 +40,6 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _save(instance: Any, *, by: Any) -> None:
-    """Validate every field and constraint, then save, recording who made the change."""
-    instance.full_clean()
-    instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:  # A concurrent writer won a race the validation could not see.
-        raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
-
-
 def _check_birth(date_of_birth: datetime.date | None) -> None:
     if date_of_birth and date_of_birth > _today():
         raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
@@ -75,7 +65,7 @@ def household_create(
     *, coop: Organisation, by: Any, name: str, address: str = "", centre: Any = None
 ) -> Household:
     household = Household(coop=coop, name=name, address=address, centre=centre)
-    _save(household, by=by)
+    validated_save(household, by=by)
     return household
 
 
@@ -104,7 +94,7 @@ def _check_vote_weights(member_class: MemberClass) -> None:
 def member_class_create(*, coop: Organisation, by: Any, **fields: Any) -> MemberClass:
     member_class = MemberClass(coop=coop, **fields)
     _check_vote_weights(member_class)
-    _save(member_class, by=by)
+    validated_save(member_class, by=by)
     return member_class
 
 
@@ -113,7 +103,7 @@ def member_class_update(*, member_class: MemberClass, by: Any, **fields: Any) ->
     for name, value in fields.items():
         setattr(member_class, name, value)
     _check_vote_weights(member_class)
-    _save(member_class, by=by)
+    validated_save(member_class, by=by)
     return member_class
 
 
@@ -152,7 +142,7 @@ def member_register(
     person.household = household
     number = number.strip() or _next_member_number(coop)
     person.search_text = _index_text(person, number)
-    _save(person, by=by)
+    validated_save(person, by=by)
 
     membership = Membership(
         coop=coop,
@@ -162,7 +152,7 @@ def member_register(
         status=S.APPLICANT,
         applied_on=applied_on,
     )
-    _save(membership, by=by)
+    validated_save(membership, by=by)
     StatusChange.objects.create(
         coop=coop,
         membership=membership,
@@ -190,7 +180,7 @@ def person_update(*, person: Person, by: Any, **fields: Any) -> Person:
     _check_birth(person.date_of_birth)
     number = person.memberships.values_list("number", flat=True).first() or ""
     person.search_text = _index_text(person, number)
-    _save(person, by=by)
+    validated_save(person, by=by)
     return person
 
 
@@ -199,7 +189,7 @@ def membership_update(*, membership: Membership, by: Any, member_class: MemberCl
     if member_class.coop_id != membership.coop_id:
         raise ValidationError({"member_class": _("This choice belongs to another cooperative.")})
     membership.member_class = member_class
-    _save(membership, by=by)
+    validated_save(membership, by=by)
     return membership
 
 
@@ -241,7 +231,7 @@ def membership_transition(
         membership.exited_on = effective_on
     membership.status = to_status
     membership._change_reason = reason  # type: ignore[attr-defined]
-    _save(membership, by=by)
+    validated_save(membership, by=by)
     StatusChange.objects.create(
         coop_id=membership.coop_id,
         membership=membership,
@@ -271,9 +261,9 @@ def dependant_add(
         **person_fields,
     )
     child.search_text = _index_text(child)
-    _save(child, by=by)
+    validated_save(child, by=by)
     for guardian, relation in guardians:
-        _save(
+        validated_save(
             Guardianship(
                 coop_id=household.coop_id, child=child, guardian=guardian, relation=relation
             ),
@@ -298,5 +288,5 @@ def work_record_save(*, person: Person, by: Any, **fields: Any) -> WorkRecord:
         paid_annual_leave=record.paid_annual_leave,
         paid_sick_leave=record.paid_sick_leave,
     )
-    _save(record, by=by)
+    validated_save(record, by=by)
     return record
