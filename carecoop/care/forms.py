@@ -6,7 +6,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.care.models import Absence, AuthorisedCollector, ChildProfile
+from carecoop.care.models import (
+    Absence,
+    AuthorisedCollector,
+    Centre,
+    ChildProfile,
+    Closure,
+    Criterion,
+    Room,
+    Service,
+    Weekday,
+)
+from carecoop.members.models import MemberClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
@@ -65,3 +76,122 @@ class BookingForm(forms.Form):
 
 
 ABSENCE_CHOICES = Absence.choices
+
+
+class CentreForm(forms.ModelForm):
+    services = forms.MultipleChoiceField(
+        label=_("services offered"),
+        choices=Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Centre
+        fields = [
+            "code",
+            "name",
+            "city",
+            "address",
+            "latitude",
+            "longitude",
+            "licensed_capacity",
+            "min_age_months",
+            "max_age_months",
+            "opens_at",
+            "closes_at",
+            "scheme",
+            "services",
+        ]
+        widgets = {"opens_at": TIME, "closes_at": TIME}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["services"] = self.instance.services.split(",")
+
+    def clean_services(self) -> str:
+        return ",".join(self.cleaned_data["services"])
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class RoomForm(forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = ["name", "min_age_months", "max_age_months", "capacity"]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class PoolForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    places = forms.IntegerField(label=_("places"), min_value=0)
+    member_classes = forms.ModelMultipleChoiceField(
+        label=_("for children of these member classes"),
+        queryset=MemberClass.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for a pool open to everyone."),
+    )
+    release_on = forms.DateField(
+        label=_("unfilled places released on"),
+        required=False,
+        widget=DATE,
+        help_text=_("After this date, empty places may be offered to the other pools' applicants."),
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_classes"].queryset = MemberClass.objects.filter(coop_id=coop_id)
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class HoursForm(forms.Form):
+    """Opening hours for each weekday; a day left empty is a closed day."""
+
+    def __init__(self, *args: Any, current: dict[int, tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, label in Weekday.choices:
+            opens, closes = current.get(day, (None, None))
+            self.fields[f"opens_{day}"] = forms.TimeField(
+                label=label, required=False, widget=TIME, initial=opens
+            )
+            self.fields[f"closes_{day}"] = forms.TimeField(
+                label=_("until"), required=False, widget=TIME, initial=closes
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for day, label in Weekday.choices:
+            if bool(data.get(f"opens_{day}")) != bool(data.get(f"closes_{day}")):
+                self.add_error(
+                    f"closes_{day}",
+                    _("Give both times for %(day)s, or neither if it is closed.") % {"day": label},
+                )
+        return data
+
+    def days(self) -> dict[int, tuple[Any, Any]]:
+        return {
+            day: (self.cleaned_data[f"opens_{day}"], self.cleaned_data[f"closes_{day}"])
+            for day, _label in Weekday.choices
+        }
+
+
+class PriorityForm(forms.Form):
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion, label in Criterion.choices:
+            self.fields[criterion] = forms.IntegerField(
+                label=label, min_value=0, max_value=100, initial=current.get(criterion, 0)
+            )

@@ -50,6 +50,31 @@ def centre_create(*, coop: Any, by: Any, **fields: Any) -> Centre:
 
 
 @transaction.atomic
+def centre_update(*, centre: Centre, by: Any, **fields: Any) -> Centre:
+    centre = _lock(centre)
+    for name, value in fields.items():
+        setattr(centre, name, value)
+    taken = _active_enrolments(centre, timezone.localdate()).count()
+    if centre.licensed_capacity < taken:
+        raise ValidationError(
+            {
+                "licensed_capacity": _(
+                    "%(n)s children are enrolled today; the licence cannot be smaller."
+                )
+                % {"n": taken}
+            }
+        )
+    validated_save(centre, by=by)
+    return centre
+
+
+@transaction.atomic
+def opening_hours_clear(*, centre: Centre, by: Any, weekday: int) -> None:
+    """The centre is closed on this weekday."""
+    OpeningHours.objects.filter(centre=centre, weekday=weekday).delete()
+
+
+@transaction.atomic
 def opening_hours_set(
     *, centre: Centre, by: Any, weekday: int, opens_at: datetime.time, closes_at: datetime.time
 ) -> OpeningHours:
@@ -59,6 +84,23 @@ def opening_hours_set(
     hours.opens_at, hours.closes_at = opens_at, closes_at
     validated_save(hours, by=by)
     return hours
+
+
+@transaction.atomic
+def opening_week_set(
+    *,
+    centre: Centre,
+    by: Any,
+    days: dict[int, tuple[datetime.time | None, datetime.time | None]],
+) -> None:
+    """Set the hours of each weekday at once; a day without hours is closed."""
+    for weekday, (opens, closes) in days.items():
+        if opens and closes:
+            opening_hours_set(
+                centre=centre, by=by, weekday=weekday, opens_at=opens, closes_at=closes
+            )
+        else:
+            opening_hours_clear(centre=centre, by=by, weekday=weekday)
 
 
 @transaction.atomic

@@ -5,6 +5,13 @@ from carecoop.care import views
 app_name = "care"
 urlpatterns = [
     path("", views.centre_list, name="centre_list"),
+    path("new/", views.centre_create, name="centre_create"),
+    path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
+    path("<int:pk>/rooms/new/", views.room_add, name="room_add"),
+    path("<int:pk>/pools/new/", views.pool_add, name="pool_add"),
+    path("<int:pk>/closures/new/", views.closure_add, name="closure_add"),
+    path("<int:pk>/hours/", views.hours_edit, name="hours"),
+    path("<int:pk>/priorities/", views.priorities_edit, name="priorities"),
     path("sync/", views.sync, name="sync"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("<int:pk>/", views.centre_detail, name="centre"),

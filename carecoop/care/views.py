@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +17,8 @@ from django.views.decorators.http import require_POST
 from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
-from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
 
 
 def _access(request: HttpRequest) -> Any:
@@ -33,8 +34,125 @@ def _day(value: str | None) -> datetime.date:
 
 @coop_permission("care.view_centres")
 def centre_list(request: HttpRequest, coop: str) -> HttpResponse:
-    centres = selectors.centre_list(access=_access(request))
-    return render(request, "care/centre_list.html", {"centres": centres})
+    access = _access(request)
+    centres = selectors.centre_list(access=access)
+    return render(
+        request,
+        "care/centre_list.html",
+        {"centres": centres, "can_manage": access.can("care.manage")},
+    )
+
+
+def _to_centre(coop: str) -> Any:
+    return lambda centre: reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk})
+
+
+@coop_permission("care.manage")
+def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.CentreForm(request.POST or None),
+        save=lambda data: services.centre_create(coop=access.org, by=request.user, **data),
+        done=_("Centre saved."),
+        next_url=_to_centre(coop),
+        template="care/form.html",
+        context={"title": _("New centre")},
+    )
+
+
+@coop_permission("care.manage")
+def centre_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.CentreForm(request.POST or None, instance=centre),
+        save=lambda data: services.centre_update(centre=centre, by=request.user, **data),
+        done=_("Centre saved."),
+        next_url=_to_centre(coop),
+        template="care/form.html",
+        context={"title": centre.name, "centre": centre},
+    )
+
+
+@coop_permission("care.manage")
+def room_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.RoomForm(request.POST or None),
+        save=lambda data: services.room_create(centre=centre, by=request.user, **data),
+        done=_("Room added."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("New room"), "centre": centre},
+    )
+
+
+@coop_permission("care.manage")
+def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    return form_page(
+        request,
+        forms.PoolForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.pool_create(
+            centre=centre,
+            by=request.user,
+            **{**data, "member_classes": list(data["member_classes"])},
+        ),
+        done=_("Pool of places added."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("New pool of places"), "centre": centre},
+    )
+
+
+@coop_permission("care.manage")
+def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.ClosureForm(request.POST or None),
+        save=lambda data: services.closure_add(centre=centre, by=request.user, **data),
+        done=_("Closure added."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("Closures"), "centre": centre},
+    )
+
+
+@coop_permission("care.manage")
+def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    current = {h.weekday: (h.opens_at, h.closes_at) for h in centre.hours.all()}
+    form = forms.HoursForm(request.POST or None, current=current)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.opening_week_set(
+            centre=centre, by=request.user, days=form.days()
+        ),
+        done=_("Opening hours saved."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("Opening hours"), "centre": centre},
+    )
+
+
+@coop_permission("care.manage")
+def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    current = dict(centre.priority_rules.values_list("criterion", "points"))
+    return form_page(
+        request,
+        forms.PriorityForm(request.POST or None, current=current),
+        save=lambda data: services.priority_set(centre=centre, by=request.user, points=data),
+        done=_("Priority points saved."),
+        next_url=reverse("care:waitlist", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("Priority points"), "centre": centre},
+    )
 
 
 @coop_permission("care.view_centres")
@@ -51,6 +169,7 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         and (selectors.working_centre_ids(access) is None or centre.pk in access.centre_ids),
         "can_see_waitlist": access.can("care.view_waitlist"),
         "can_apply": access.can("care.apply"),
+        "can_manage": access.can("care.manage"),
         "moves": selectors.moves_due(centre=centre, on=today) if access.can("care.manage") else [],
     }
     return render(request, "care/centre_detail.html", context)
@@ -144,22 +263,20 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    children = list(selectors.children_of(access=access).order_by("given_name"))
-    form = forms.ApplicationForm(request.POST or None, children=children)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        child = next(c for c in children if c.pk == data.pop("child"))
-        try:
-            services.application_submit(child=child, centre=centre, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Application received. It is now on the waitlist."))
-            return redirect("care:centre", coop=coop, pk=centre.pk)
-    return render(
+    children = {c.pk: c for c in selectors.children_of(access=access).order_by("given_name")}
+
+    def save(data: dict[str, Any]) -> Any:
+        child = children[data.pop("child")]
+        return services.application_submit(child=child, centre=centre, by=request.user, **data)
+
+    return form_page(
         request,
-        "care/form.html",
-        {"form": form, "title": _("Apply for a place"), "centre": centre},
+        forms.ApplicationForm(request.POST or None, children=list(children.values())),
+        save=save,
+        done=_("Application received. It is now on the waitlist."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
+        template="care/form.html",
+        context={"title": _("Apply for a place"), "centre": centre},
     )
 
 
@@ -259,42 +376,36 @@ def _child(request: HttpRequest, pk: int) -> Any:
 @coop_permission("care.view_children")
 def booking_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     child = _child(request, pk)
-    today = timezone.localdate()
-    enrolment = selectors.active_enrolments_of(child, today).select_related("centre").first()
-    form = forms.BookingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data: dict[str, Any]) -> Any:
         data.pop("time_unknown")
-        try:
-            if enrolment is None:
-                raise ValidationError(_("The child is not enrolled on that day."))
-            services.booking_set(enrolment=enrolment, by=request.user, **data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Care time booked."))
-            return redirect("care:child", coop=coop, pk=child.pk)
-    return render(
-        request, "care/form.html", {"form": form, "title": _("Book care time"), "child": child}
+        enrolment = selectors.active_enrolments_of(child, data["date"]).first()
+        if enrolment is None:
+            raise ValidationError({"date": _("The child is not enrolled on that day.")})
+        return services.booking_set(enrolment=enrolment, by=request.user, **data)
+
+    return form_page(
+        request,
+        forms.BookingForm(request.POST or None),
+        save=save,
+        done=_("Care time booked."),
+        next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
+        template="care/form.html",
+        context={"title": _("Book care time"), "child": child},
     )
 
 
 @coop_permission("care.manage")
 def collector_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     child = _child(request, pk)
-    form = forms.CollectorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.collector_add(child=child, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Authorised person added."))
-            return redirect("care:child", coop=coop, pk=child.pk)
-    return render(
+    return form_page(
         request,
-        "care/form.html",
-        {"form": form, "title": _("Someone else who may collect the child"), "child": child},
+        forms.CollectorForm(request.POST or None),
+        save=lambda data: services.collector_add(child=child, by=request.user, **data),
+        done=_("Authorised person added."),
+        next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
+        template="care/form.html",
+        context={"title": _("Someone else who may collect the child"), "child": child},
     )
 
 
@@ -302,17 +413,12 @@ def collector_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def profile_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     child = _child(request, pk)
     profile = ChildProfile.objects.filter(child=child).first()
-    form = forms.ChildProfileForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_profile_save(child=child, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("care:child", coop=coop, pk=child.pk)
-    return render(
+    return form_page(
         request,
-        "care/form.html",
-        {"form": form, "title": _("Health and care needs"), "child": child},
+        forms.ChildProfileForm(request.POST or None, instance=profile),
+        save=lambda data: services.child_profile_save(child=child, by=request.user, **data),
+        done=_("Changes saved."),
+        next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
+        template="care/form.html",
+        context={"title": _("Health and care needs"), "child": child},
     )
