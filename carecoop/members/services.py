@@ -118,12 +118,13 @@ def member_register(
     number: str = "",
     household: Household | None = None,
     household_name: str = "",
+    centre: Any = None,
     **person_fields: Any,
 ) -> Membership:
     """Register a person as an applicant, and admit them at once when ``admitted_on`` is given.
 
     Without a household, one is created in the member's name (a household of one is still a
-    household). A member class of another cooperative is refused.
+    household), using ``centre`` if given. A member class of another cooperative is refused.
     """
     if member_class.coop_id != coop.pk:
         raise ValidationError({"member_class": _("This choice belongs to another cooperative.")})
@@ -137,7 +138,9 @@ def member_register(
 
     person = Person(coop=coop, **person_fields)
     if household is None:
-        household = household_create(coop=coop, by=by, name=household_name or person.full_name)
+        household = household_create(
+            coop=coop, by=by, name=household_name or person.full_name, centre=centre
+        )
         person.household_relation = person.household_relation or Relation.HEAD
     person.household = household
     number = number.strip() or _next_member_number(coop)
@@ -270,6 +273,18 @@ def dependant_add(
             by=by,
         )
     return child
+
+
+@transaction.atomic
+def child_register(*, guardian: Person, by: Any, relation: str, **person_fields: Any) -> Person:
+    """Add a child to a guardian's household (creating the household if the guardian has none)."""
+    household = guardian.household
+    if household is None:
+        household = household_create(coop=guardian.coop, by=by, name=guardian.full_name)
+        person_update(person=guardian, by=by, household=household)
+    return dependant_add(
+        household=household, by=by, guardians=[(guardian, relation)], **person_fields
+    )
 
 
 @transaction.atomic

@@ -8,17 +8,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import MemberClass, MembershipStatus, WorkRecord
 
 
 def _access(request: HttpRequest) -> Any:
     return request.access  # type: ignore[attr-defined]
+
+
+def _detail(coop: str, pk: int) -> str:
+    return reverse("members:detail", kwargs={"coop": coop, "pk": pk})
 
 
 @coop_permission("members.list")
@@ -63,28 +69,15 @@ def member_list(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("members.change")
 def member_create(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
-    form = forms.MemberCreateForm(request.POST or None, coop_id=access.coop_id, show_sensitive=True)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        centre = data.pop("centre")
-        try:
-            household = None
-            if centre is not None:
-                household = services.household_create(
-                    coop=access.org,
-                    by=request.user,
-                    name=f"{data['given_name']} {data['family_name']}".strip(),
-                    centre=centre,
-                )
-            membership = services.member_register(
-                coop=access.org, by=request.user, household=household, **data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Member registered."))
-            return redirect("members:detail", coop=coop, pk=membership.person_id)
-    return render(request, "members/member_form.html", {"form": form, "title": _("New member")})
+    return form_page(
+        request,
+        forms.MemberCreateForm(request.POST or None, coop_id=access.coop_id, show_sensitive=True),
+        save=lambda data: services.member_register(coop=access.org, by=request.user, **data),
+        done=_("Member registered."),
+        next_url=lambda membership: _detail(coop, membership.person_id),
+        template="members/member_form.html",
+        context={"title": _("New member")},
+    )
 
 
 @coop_permission("members.view")
@@ -159,50 +152,30 @@ def membership_status(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     membership = selectors.membership_get(access=access, person=person)
     if membership is None:
         return redirect("members:detail", coop=coop, pk=person.pk)
-    form = forms.StatusForm(request.POST or None, current=membership.status)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_transition(
-                membership=membership, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Membership status changed."))
-            return redirect("members:detail", coop=coop, pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "members/status_form.html",
-        {"form": form, "person": person, "membership": membership},
+        forms.StatusForm(request.POST or None, current=membership.status),
+        save=lambda data: services.membership_transition(
+            membership=membership, by=request.user, **data
+        ),
+        done=_("Membership status changed."),
+        next_url=_detail(coop, person.pk),
+        template="members/status_form.html",
+        context={"person": person, "membership": membership},
     )
 
 
 @coop_permission("members.change")
 def child_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
-    guardian = selectors.person_get(access=access, pk=pk)
-    form = forms.ChildForm(request.POST or None, initial={"family_name": guardian.family_name})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        relation = data.pop("relation")
-        try:
-            household = guardian.household or services.household_create(
-                coop=access.org, by=request.user, name=guardian.full_name
-            )
-            if guardian.household_id is None:
-                services.person_update(person=guardian, by=request.user, household=household)
-            child = services.dependant_add(
-                household=household, by=request.user, guardians=[(guardian, relation)], **data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Child added to the household."))
-            return redirect("members:detail", coop=coop, pk=child.pk)
-    return render(
+    guardian = selectors.person_get(access=_access(request), pk=pk)
+    return form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "title": _("Add a child"), "person": guardian},
+        forms.ChildForm(request.POST or None, initial={"family_name": guardian.family_name}),
+        save=lambda data: services.child_register(guardian=guardian, by=request.user, **data),
+        done=_("Child added to the household."),
+        next_url=lambda child: _detail(coop, child.pk),
+        template="members/member_form.html",
+        context={"title": _("Add a child"), "person": guardian},
     )
 
 
@@ -212,18 +185,16 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     person = selectors.person_get(access=access, pk=pk)
     record = WorkRecord.objects.filter(person=person).first()
     form = forms.WorkRecordForm(request.POST or None, instance=record, currency=access.org.currency)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.work_record_save(person=person, by=request.user, **form.service_fields())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Work record saved."))
-            return redirect("members:detail", coop=coop, pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "members/member_form.html",
-        {"form": form, "title": _("Work"), "person": person},
+        form,
+        save=lambda data: services.work_record_save(
+            person=person, by=request.user, **form.service_fields()
+        ),
+        done=_("Work record saved."),
+        next_url=_detail(coop, person.pk),
+        template="members/member_form.html",
+        context={"title": _("Work"), "person": person},
     )
 
 
@@ -246,19 +217,18 @@ def class_edit(request: HttpRequest, coop: str, pk: int | None = None) -> HttpRe
     )
     if pk is not None and member_class is None:
         raise Http404
-    form = forms.MemberClassForm(request.POST or None, instance=member_class)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if member_class is None:
-                services.member_class_create(coop=access.org, by=request.user, **form.cleaned_data)
-            else:
-                services.member_class_update(
-                    member_class=member_class, by=request.user, **form.cleaned_data
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Member class saved."))
-            return redirect("members:classes", coop=coop)
-    title = member_class.name if member_class else _("New member class")
-    return render(request, "members/member_form.html", {"form": form, "title": title})
+
+    def save(data: dict[str, Any]) -> Any:
+        if member_class is None:
+            return services.member_class_create(coop=access.org, by=request.user, **data)
+        return services.member_class_update(member_class=member_class, by=request.user, **data)
+
+    return form_page(
+        request,
+        forms.MemberClassForm(request.POST or None, instance=member_class),
+        save=save,
+        done=_("Member class saved."),
+        next_url=reverse("members:classes", kwargs={"coop": coop}),
+        template="members/member_form.html",
+        context={"title": member_class.name if member_class else _("New member class")},
+    )

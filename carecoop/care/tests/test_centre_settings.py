@@ -90,7 +90,9 @@ def test_manager_opens_a_long_day_centre_with_rooms_pools_and_hours(world):
         assert PriorityRule.objects.get(centre=centre, criterion="member").points == 10
     page = client.get(f"{base}/").content.decode()
     assert (
-        "07:00\u201322:00" in page and "Carnaval" in page and "Health and nutrition access point" in page
+        "07:00\u201322:00" in page
+        and "Carnaval" in page
+        and "Health and nutrition access point" in page
     )
 
 
