@@ -249,3 +249,13 @@ def moves_due(*, centre: Centre, on: datetime.date) -> list[Move]:
         if fits is not None:
             moves.append(Move(enrolment, age, fits))
     return moves
+
+
+def collection_overrides(*, centre: Centre, since: datetime.date) -> QuerySet[Attendance]:
+    """Children let go with someone not authorised, for the manager to follow up."""
+    return (
+        Attendance.objects.filter(centre=centre, date__gte=since)
+        .exclude(collection_override="")
+        .select_related("child", "recorded_by")
+        .order_by("-date")
+    )

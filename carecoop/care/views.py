@@ -171,6 +171,11 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "can_apply": access.can("care.apply"),
         "can_manage": access.can("care.manage"),
         "moves": selectors.moves_due(centre=centre, on=today) if access.can("care.manage") else [],
+        "overrides": selectors.collection_overrides(
+            centre=centre, since=today - datetime.timedelta(days=30)
+        )
+        if access.can("care.manage")
+        else [],
     }
     return render(request, "care/centre_detail.html", context)
 

@@ -187,6 +187,11 @@ def test_pick_up_by_someone_not_authorised_is_refused_unless_overridden(creche):
     )
     assert record.collection_override == "Mother phoned the centre"
     assert record.history.count() >= 2
+    page = creche.world.client("manager").get(f"/c/home-coop/centres/{creche.centre.pk}/")
+    assert (
+        "Uncle Ramesh" in page.content.decode()
+        and "Mother phoned the centre" in page.content.decode()
+    )
 
 
 def test_a_guardian_or_authorised_person_collects(creche):
