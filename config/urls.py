@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("carecoop.tenancy.urls")),
     path("c/<slug:coop>/members/", include("carecoop.members.urls")),
     path("c/<slug:coop>/centres/", include("carecoop.care.urls")),
+    path("c/<slug:coop>/staff/", include("carecoop.staffing.urls")),
+    path("c/<slug:coop>/health/", include("carecoop.health.urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("admin/", admin.site.urls),
 ]

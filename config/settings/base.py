@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "carecoop.tenancy",
     "carecoop.care",
     "carecoop.members",
+    "carecoop.staffing",
+    "carecoop.health",
     "carecoop.federation",
     "carecoop.directory",
     "carecoop.demo",
