@@ -10,8 +10,10 @@ from django.test import Client
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
+from carecoop.care import services as care_services
 from carecoop.care.models import Application, Enrolment
 from carecoop.care.tests.factories import RoomFactory
+from carecoop.health.models import Referral
 from carecoop.members.models import Guardianship, Person
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
 from carecoop.tenancy.models import Organisation
@@ -38,12 +40,13 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def make_child(parent: Person, name: str, born: datetime.date) -> Person:
+def make_child(parent: Person, name: str, born: datetime.date, sex: str = "female") -> Person:
     child = Person.objects.create(
         coop_id=parent.coop_id,
         given_name=name,
         family_name=parent.family_name,
         date_of_birth=born,
+        sex=sex,
         household=parent.household,
         household_relation="child",
         search_text=f"{name} {parent.family_name}".casefold(),
@@ -101,6 +104,13 @@ class World:
                 room=self.other_room,
                 starts_on=datetime.date(2025, 6, 1),
             )
+            self.other_referral = Referral.objects.create(
+                coop=self.other,
+                child=self.other_child,
+                referred_on=datetime.date(2025, 2, 1),
+                service="hospital",
+                reason="Zefirino's secret reason",
+            )
             self.other_application = Application.objects.create(
                 coop=self.other,
                 child=self.other_child,
@@ -143,3 +153,56 @@ def today() -> datetime.date:
 def home_scope(world: World) -> Iterator[World]:
     with scope(coop=world.home.pk):
         yield world
+
+
+class Creche:
+    """A creche of the home cooperative: 2 rooms, a members' pool and a community pool."""
+
+    def __init__(self, world, today):
+        self.world = world
+        by = world.users["manager"]
+        self.by = by
+        centre = world.centre
+        centre.licensed_capacity = 6
+        centre.save()
+        self.centre = centre
+        self.babies = care_services.room_create(
+            centre=centre, by=by, name="Babies", min_age_months=0, max_age_months=23, capacity=2
+        )
+        self.toddlers = care_services.room_create(
+            centre=centre, by=by, name="Toddlers", min_age_months=24, max_age_months=72, capacity=4
+        )
+        self.members_pool = care_services.pool_create(
+            centre=centre, by=by, name="Members", places=4, member_classes=[world.member_class]
+        )
+        self.community_pool = care_services.pool_create(
+            centre=centre, by=by, name="Community", places=2
+        )
+        care_services.priority_set(
+            centre=centre, by=by, points={"member": 10, "sibling": 5, "waiting_month": 1}
+        )
+        self.parent = world.person
+        self.child = make_child(self.parent, "Diya", today - datetime.timedelta(days=365 * 3))
+        self.baby = make_child(self.parent, "Om", today - datetime.timedelta(days=200))
+        neighbour = MembershipFactory(
+            coop=world.home, member_class=world.member_class, status="exited"
+        )
+        self.neighbour_child = make_child(
+            neighbour.person, "Kavya", today - datetime.timedelta(days=365 * 4)
+        )
+        self.today = today
+
+    def enrol(self, child=None, room=None):
+        return care_services.enrolment_create(
+            child=child or self.child,
+            room=room or self.toddlers,
+            pool=self.members_pool,
+            starts_on=self.today - datetime.timedelta(days=30),
+            by=self.by,
+        )
+
+
+@pytest.fixture
+def creche(world, today):
+    with scope(coop=world.home.pk):
+        yield Creche(world, today)

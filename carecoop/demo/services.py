@@ -13,6 +13,7 @@ from django_scopes import scope
 from carecoop.care import services as care
 from carecoop.care.models import Absence, Attendance, Centre, Room, SeatPool
 from carecoop.demo import data
+from carecoop.demo import health as demo_health
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
 from carecoop.tenancy import services as tenancy
@@ -283,6 +284,7 @@ def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.
             reason=reason,
         )
         _enrol_children(centre, by, rng, today)
+        demo_health.load(centre, by, rng, today)
 
 
 def _enrol_children(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:

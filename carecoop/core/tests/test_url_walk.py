@@ -41,8 +41,12 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
 
 def other_id(world: Any, route: str) -> int:
     """An id of the other cooperative's row of the kind the route expects."""
-    if "centres/children/" in route:
+    if "centres/children/" in route or "health/children/" in route:
         return world.other_child.pk
+    if "health/referrals/" in route:
+        return world.other_referral.pk
+    if "health/centres/" in route:
+        return world.other_centre.pk
     if "centres/applications/" in route:
         return world.other_application.pk
     if "centres/enrolments/" in route:
