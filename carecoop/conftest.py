@@ -16,6 +16,7 @@ from carecoop.care.tests.factories import RoomFactory
 from carecoop.health.models import Referral
 from carecoop.members.models import Guardianship, Person
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
+from carecoop.staffing.models import CheckIn, Staff, TrainingSession, TrainingTopic
 from carecoop.tenancy.models import Organisation
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
 
@@ -110,6 +111,28 @@ class World:
                 referred_on=datetime.date(2025, 2, 1),
                 service="hospital",
                 reason="Zefirino's secret reason",
+            )
+            self.other_staff = Staff.objects.create(
+                coop=self.other,
+                centre=self.other_centre,
+                given_name="Zenobia",
+                family_name="Secretname",
+                role="care_worker",
+                started_on=datetime.date(2025, 1, 1),
+            )
+            topic = TrainingTopic.objects.create(coop=self.other, name="Secret Class Zeta")
+            self.other_session = TrainingSession.objects.create(
+                coop=self.other,
+                title="Secret Centre Zeta",
+                date=datetime.date(2025, 6, 1),
+                topic=topic,
+            )
+            self.other_checkin = CheckIn.objects.create(
+                coop=self.other,
+                staff=self.other_staff,
+                centre=self.other_centre,
+                date=datetime.date(2025, 6, 1),
+                in_at=datetime.time(9),
             )
             self.other_application = Application.objects.create(
                 coop=self.other,

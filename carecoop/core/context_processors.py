@@ -18,8 +18,16 @@ def shipped_languages() -> list[tuple[str, str]]:
 
 
 def carecoop(request: HttpRequest) -> dict[str, Any]:
+    access = getattr(request, "access", None)
     return {
-        "access": getattr(request, "access", None),
+        "access": access,
+        "nav": {
+            "members": access.can("members.list"),
+            "centres": access.can("care.view_centres"),
+            "staff": access.can("staffing.view"),
+        }
+        if access is not None and access.org.is_cooperative
+        else {},
         "LANGUAGE_BIDI": get_language_bidi(),
         "SHIPPED_LANGUAGES": shipped_languages(),
     }

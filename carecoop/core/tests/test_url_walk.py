@@ -41,6 +41,12 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
 
 def other_id(world: Any, route: str) -> int:
     """An id of the other cooperative's row of the kind the route expects."""
+    if "/staff/training/" in route:
+        return world.other_session.pk
+    if "/staff/checkins/" in route:
+        return world.other_checkin.pk
+    if route.startswith("c/<slug:coop>/staff/<int:pk>"):
+        return world.other_staff.pk
     if "centres/children/" in route or "health/children/" in route:
         return world.other_child.pk
     if "health/referrals/" in route:

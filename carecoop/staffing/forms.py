@@ -1,0 +1,185 @@
+"""Forms parse and present input; the rules live in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.care.models import Centre, Room, Weekday
+from carecoop.core.money import to_decimal
+from carecoop.members.models import Person
+from carecoop.staffing.models import (
+    Employment,
+    RatioRuleSet,
+    ShiftTemplate,
+    Staff,
+    StaffRole,
+    TrainingTopic,
+    WagePeriod,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+
+
+class StaffForm(forms.Form):
+    given_name = forms.CharField(label=_("given name"), max_length=100)
+    family_name = forms.CharField(label=_("family name"), max_length=100, required=False)
+    centre = forms.ModelChoiceField(label=_("centre"), queryset=Centre.objects.none())
+    role = forms.ChoiceField(label=_("role"), choices=StaffRole.choices)
+    employment = forms.ChoiceField(
+        label=_("employment"), choices=Employment.choices, initial=Employment.EMPLOYED
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("contracted hours per week"), min_value=0, max_value=80, decimal_places=1
+    )
+    wage = forms.DecimalField(label=_("wage"), required=False, min_value=0, decimal_places=3)
+    wage_currency = forms.CharField(label=_("currency"), max_length=3, required=False)
+    wage_period = forms.ChoiceField(
+        label=_("wage period"), choices=[("", "—"), *WagePeriod.choices], required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("member record"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Only if this person is in the cooperative's records."),
+    )
+    started_on = forms.DateField(label=_("started on"), widget=DATE, initial=timezone.localdate)
+    ended_on = forms.DateField(label=_("left on"), widget=DATE, required=False)
+
+    def __init__(
+        self, *args: Any, coop: Any, centres: Any, instance: Staff | None = None, **kwargs: Any
+    ) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "given_name": instance.given_name,
+                "family_name": instance.family_name,
+                "centre": instance.centre_id,
+                "role": instance.role,
+                "employment": instance.employment,
+                "hours_per_week": instance.hours_per_week,
+                "wage": to_decimal(instance.wage_minor, instance.wage_currency)
+                if instance.wage_minor is not None
+                else None,
+                "wage_currency": instance.wage_currency,
+                "wage_period": instance.wage_period,
+                "person": instance.person_id,
+                "started_on": instance.started_on,
+                "ended_on": instance.ended_on,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["person"].queryset = (
+            Person.objects.filter(coop_id=coop.pk)
+            .exclude(household_relation="child")
+            .order_by("given_name", "family_name")
+        )
+        if not self.initial.get("wage_currency"):
+            self.initial["wage_currency"] = getattr(coop, "currency", "")
+
+
+class QualificationForm(forms.Form):
+    name = forms.CharField(label=_("qualification"), max_length=200)
+    obtained_on = forms.DateField(label=_("obtained on"), widget=DATE)
+    expires_on = forms.DateField(label=_("expires on"), widget=DATE, required=False)
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(label=_("topic"), max_length=200)
+    interval_months = forms.IntegerField(
+        label=_("repeat every (months)"), min_value=1, max_value=60, initial=3
+    )
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    topic = forms.ModelChoiceField(label=_("topic"), queryset=TrainingTopic.objects.none())
+    centre = forms.ModelChoiceField(
+        label=_("centre"),
+        queryset=Centre.objects.none(),
+        required=False,
+        help_text=_("Leave empty for a session for the whole cooperative."),
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = TrainingTopic.objects.filter(coop_id=coop_id)
+        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)
+
+
+class AttendanceForm(forms.Form):
+    staff = forms.ModelMultipleChoiceField(
+        label=_("who attended"),
+        queryset=Staff.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+
+
+class CentreStaffingForm(forms.Form):
+    legal_rule_set = forms.ModelChoiceField(
+        label=_("legal ratio"),
+        queryset=RatioRuleSet.objects.none(),
+        required=False,
+        help_text=_("The rule the centre must meet by law."),
+    )
+    target_rule_set = forms.ModelChoiceField(
+        label=_("quality target"),
+        queryset=RatioRuleSet.objects.none(),
+        required=False,
+        help_text=_("The cooperative's own, usually stricter, target."),
+    )
+
+    def __init__(self, *args: Any, rule_sets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["legal_rule_set"].queryset = rule_sets
+        self.fields["target_rule_set"].queryset = rule_sets
+
+
+class ShiftForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=60)
+    starts_at = forms.TimeField(label=_("from"), widget=TIME)
+    ends_at = forms.TimeField(label=_("until"), widget=TIME)
+
+
+class AssignForm(forms.Form):
+    """Give a shift to someone on some days of the week shown."""
+
+    staff = forms.ModelChoiceField(label=_("staff member"), queryset=Staff.objects.none())
+    shift = forms.ModelChoiceField(label=_("shift"), queryset=ShiftTemplate.objects.none())
+    room = forms.ModelChoiceField(label=_("room"), queryset=Room.objects.none(), required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("days"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[1, 2, 3, 4, 5],
+    )
+
+    def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(
+            centre=centre, ended_on__isnull=True
+        ).order_by("given_name")
+        self.fields["shift"].queryset = ShiftTemplate.objects.filter(centre=centre)
+        self.fields["room"].queryset = Room.objects.filter(centre=centre)
+
+
+class CheckInForm(forms.Form):
+    staff = forms.ModelChoiceField(label=_("staff member"), queryset=Staff.objects.none())
+    room = forms.ModelChoiceField(label=_("room"), queryset=Room.objects.none(), required=False)
+    in_at = forms.TimeField(label=_("arrived"), widget=TIME)
+
+    def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = Staff.objects.filter(
+            centre=centre, ended_on__isnull=True
+        ).order_by("given_name")
+        self.fields["room"].queryset = Room.objects.filter(centre=centre)
+        if not self.is_bound:
+            self.initial["in_at"] = timezone.localtime().time().replace(second=0, microsecond=0)

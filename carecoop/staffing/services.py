@@ -1,0 +1,398 @@
+"""Every write about staff, training, ratio rules, shifts, rosters and check-ins."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carecoop.care.models import Centre, Room
+from carecoop.care.services import hours_on
+from carecoop.core.money import is_currency, to_minor
+from carecoop.core.services import validated_save
+from carecoop.staffing.models import (
+    CentreStaffing,
+    CheckIn,
+    Qualification,
+    RatioRuleSet,
+    RosterEntry,
+    ShiftTemplate,
+    Staff,
+    TrainingAttendance,
+    TrainingSession,
+    TrainingTopic,
+)
+
+STAFF_FIELDS = (
+    "centre",
+    "person",
+    "given_name",
+    "family_name",
+    "role",
+    "employment",
+    "hours_per_week",
+    "started_on",
+    "ended_on",
+)
+
+
+def _hm(value: datetime.time) -> str:
+    return value.strftime("%H:%M")
+
+
+def _same_coop(coop_id: int, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.coop_id != coop_id:
+            raise ValidationError(_("This choice belongs to another cooperative."))
+
+
+def _set_wage(staff: Staff, wage: Decimal | None, currency: str | None, period: str | None) -> None:
+    if wage is None:
+        staff.wage_minor, staff.wage_currency, staff.wage_period = None, "", ""
+        return
+    currency = (currency or "").upper()
+    if not is_currency(currency):
+        raise ValidationError(
+            {"wage_currency": _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    try:
+        staff.wage_minor = to_minor(Decimal(wage), currency)
+    except ValueError as exc:
+        raise ValidationError(
+            {"wage": _("%(currency)s does not have that many decimals.") % {"currency": currency}}
+        ) from exc
+    if not period:
+        raise ValidationError(
+            {"wage_period": _("Say whether the wage is per hour, day, week or month.")}
+        )
+    staff.wage_currency, staff.wage_period = currency, period
+
+
+# Staff -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    coop: Any,
+    by: Any,
+    centre: Centre,
+    given_name: str,
+    role: str,
+    started_on: datetime.date,
+    family_name: str = "",
+    person: Any = None,
+    employment: str = "employed",
+    hours_per_week: Decimal | int = 0,
+    ended_on: datetime.date | None = None,
+    wage: Decimal | None = None,
+    wage_currency: str | None = None,
+    wage_period: str | None = None,
+) -> Staff:
+    _same_coop(coop.pk, centre, person)
+    staff = Staff(
+        coop=coop,
+        centre=centre,
+        person=person,
+        given_name=given_name,
+        family_name=family_name,
+        role=role,
+        employment=employment,
+        hours_per_week=Decimal(hours_per_week),
+        started_on=started_on,
+        ended_on=ended_on,
+    )
+    _set_wage(staff, wage, wage_currency, wage_period)
+    validated_save(staff, by=by)
+    return staff
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    staff: Staff,
+    by: Any,
+    wage: Decimal | None = None,
+    wage_currency: str | None = None,
+    wage_period: str | None = None,
+    **fields: Any,
+) -> Staff:
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    for name, value in fields.items():
+        if name not in STAFF_FIELDS:
+            raise TypeError(name)
+        setattr(staff, name, value)
+    _same_coop(staff.coop_id, staff.centre, staff.person)
+    _set_wage(staff, wage, wage_currency, wage_period)
+    validated_save(staff, by=by)
+    return staff
+
+
+@transaction.atomic
+def qualification_add(
+    *,
+    staff: Staff,
+    by: Any,
+    name: str,
+    obtained_on: datetime.date,
+    expires_on: datetime.date | None = None,
+) -> Qualification:
+    qualification = Qualification(
+        coop_id=staff.coop_id,
+        staff=staff,
+        name=name,
+        obtained_on=obtained_on,
+        expires_on=expires_on,
+    )
+    validated_save(qualification, by=by)
+    return qualification
+
+
+# Training ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_topic_create(
+    *, coop: Any, by: Any, name: str, interval_months: int = 3
+) -> TrainingTopic:
+    topic = TrainingTopic(coop=coop, name=name, interval_months=interval_months)
+    validated_save(topic, by=by)
+    return topic
+
+
+@transaction.atomic
+def training_session_create(
+    *,
+    coop: Any,
+    by: Any,
+    title: str,
+    date: datetime.date,
+    topic: TrainingTopic,
+    centre: Centre | None = None,
+) -> TrainingSession:
+    _same_coop(coop.pk, topic, centre)
+    session = TrainingSession(coop=coop, title=title, date=date, topic=topic, centre=centre)
+    validated_save(session, by=by)
+    return session
+
+
+@transaction.atomic
+def training_attendance_record(*, session: TrainingSession, by: Any, staff: list[Staff]) -> int:
+    """Record who attended a session; someone already recorded is left as is. Returns how many
+    were added."""
+    _same_coop(session.coop_id, *staff)
+    done = set(
+        TrainingAttendance.objects.filter(session=session).values_list("staff_id", flat=True)
+    )
+    added = 0
+    for person in staff:
+        if person.pk in done:
+            continue
+        if session.centre_id is not None and person.centre_id != session.centre_id:
+            raise ValidationError(
+                _("%(name)s does not work at the centre of this session.")
+                % {"name": person.full_name}
+            )
+        validated_save(
+            TrainingAttendance(coop_id=session.coop_id, session=session, staff=person), by=by
+        )
+        done.add(person.pk)
+        added += 1
+    return added
+
+
+# Ratio rules -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_sets_refresh() -> int:
+    """Load the shipped rule set files again (idempotent; the migration does it once)."""
+    from carecoop.staffing.loader import rule_sets_load
+
+    return rule_sets_load(RatioRuleSet)
+
+
+@transaction.atomic
+def centre_staffing_set(
+    *,
+    centre: Centre,
+    by: Any,
+    legal_rule_set: RatioRuleSet | None,
+    target_rule_set: RatioRuleSet | None,
+) -> CentreStaffing:
+    settings = CentreStaffing.objects.filter(centre=centre).first() or CentreStaffing(
+        coop_id=centre.coop_id, centre=centre
+    )
+    settings.legal_rule_set = legal_rule_set
+    settings.target_rule_set = target_rule_set
+    validated_save(settings, by=by)
+    return settings
+
+
+# Shifts and rosters ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shift_template_create(
+    *,
+    centre: Centre,
+    by: Any,
+    name: str,
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+) -> ShiftTemplate:
+    template = ShiftTemplate(
+        coop_id=centre.coop_id, centre=centre, name=name, starts_at=starts_at, ends_at=ends_at
+    )
+    validated_save(template, by=by)
+    return template
+
+
+def _check_hours(
+    centre: Centre, date: datetime.date, start: datetime.time, end: datetime.time
+) -> None:
+    hours = hours_on(centre, date)
+    if hours is None:
+        raise ValidationError(
+            {"date": _("The centre is closed on %(date)s.") % {"date": date.isoformat()}}
+        )
+    opens, closes = hours
+    if start < opens or end > closes:
+        raise ValidationError(
+            _("The centre is open from %(opens)s to %(closes)s that day.")
+            % {"opens": _hm(opens), "closes": _hm(closes)}
+        )
+
+
+@transaction.atomic
+def roster_entry_add(
+    *,
+    staff: Staff,
+    by: Any,
+    date: datetime.date,
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    room: Room | None = None,
+    shift: ShiftTemplate | None = None,
+) -> RosterEntry:
+    """Put someone on the roster; refused when it overlaps their other hours that day or lies
+    outside the centre's opening hours."""
+    staff = Staff.objects.select_for_update().select_related("centre").get(pk=staff.pk)
+    centre = staff.centre
+    if room is not None and room.centre_id != centre.pk:
+        raise ValidationError({"room": _("This room is in another centre.")})
+    if ends_at <= starts_at:
+        raise ValidationError(_("A shift must end after it starts."))
+    if staff.started_on > date or (staff.ended_on is not None and staff.ended_on < date):
+        raise ValidationError(
+            _("%(name)s does not work here on %(date)s.")
+            % {"name": staff.full_name, "date": date.isoformat()}
+        )
+    _check_hours(centre, date, starts_at, ends_at)
+    clash = (
+        RosterEntry.objects.filter(
+            staff=staff, date=date, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            _("%(name)s is already on the roster from %(start)s to %(end)s that day.")
+            % {"name": staff.full_name, "start": _hm(clash.starts_at), "end": _hm(clash.ends_at)}
+        )
+    entry = RosterEntry(
+        coop_id=staff.coop_id,
+        staff=staff,
+        centre=centre,
+        room=room,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        shift=shift,
+    )
+    validated_save(entry, by=by)
+    return entry
+
+
+@transaction.atomic
+def roster_week_assign(
+    *,
+    staff: Staff,
+    by: Any,
+    shift: ShiftTemplate,
+    week_start: datetime.date,
+    weekdays: list[int],
+    room: Room | None = None,
+) -> list[RosterEntry]:
+    """Give someone a shift on some days of a week (ISO weekdays). All or nothing: one clash and
+    no day is saved."""
+    if shift.centre_id != staff.centre_id:
+        raise ValidationError({"shift": _("This shift belongs to another centre.")})
+    monday = week_start - datetime.timedelta(days=week_start.isoweekday() - 1)
+    return [
+        roster_entry_add(
+            staff=staff,
+            by=by,
+            date=monday + datetime.timedelta(days=weekday - 1),
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            room=room,
+            shift=shift,
+        )
+        for weekday in sorted(set(weekdays))
+    ]
+
+
+@transaction.atomic
+def roster_entry_delete(*, entry: RosterEntry, by: Any) -> None:
+    entry._history_user = by  # type: ignore[attr-defined]
+    entry.delete()
+
+
+# Check-in and check-out --------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    staff: Staff,
+    by: Any,
+    date: datetime.date,
+    in_at: datetime.time,
+    room: Room | None = None,
+) -> CheckIn:
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    if room is not None and room.centre_id != staff.centre_id:
+        raise ValidationError({"room": _("This room is in another centre.")})
+    if CheckIn.objects.filter(staff=staff, date=date, out_at__isnull=True).exists():
+        raise ValidationError(
+            _("%(name)s has already arrived and not yet left.") % {"name": staff.full_name}
+        )
+    if CheckIn.objects.filter(staff=staff, date=date, in_at__lt=in_at, out_at__gt=in_at).exists():
+        raise ValidationError(
+            _("%(name)s was already here at %(time)s.")
+            % {"name": staff.full_name, "time": _hm(in_at)}
+        )
+    checkin = CheckIn(
+        coop_id=staff.coop_id,
+        staff=staff,
+        centre_id=staff.centre_id,
+        room=room,
+        date=date,
+        in_at=in_at,
+    )
+    validated_save(checkin, by=by)
+    return checkin
+
+
+@transaction.atomic
+def checkout_record(*, checkin: CheckIn, by: Any, out_at: datetime.time) -> CheckIn:
+    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if checkin.out_at is not None:
+        raise ValidationError(_("This departure is already recorded."))
+    checkin.out_at = out_at
+    validated_save(checkin, by=by)
+    return checkin

@@ -1,0 +1,387 @@
+"""Thin views over the staffing services and selectors."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
+from carecoop.staffing import forms, selectors, services
+from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
+
+FORM = "staffing/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"staffing:{name}", kwargs={"coop": coop, **kwargs})
+
+
+# Staff -------------------------------------------------------------------------------------
+
+
+@coop_permission("staffing.view")
+def staff_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    context = {
+        "staff": selectors.staff_list(access=access),
+        "centres": selectors.centres(access=access).order_by("name"),
+        "can_manage": access.can("staffing.manage"),
+        "can_checkin": access.can("staffing.record_checkin"),
+    }
+    return render(request, "staffing/staff_list.html", context)
+
+
+def _staff_data(data: dict[str, Any]) -> dict[str, Any]:
+    data["wage_currency"] = (data.get("wage_currency") or "").upper() or None
+    data["wage_period"] = data.get("wage_period") or None
+    return data
+
+
+@coop_permission("staffing.manage")
+def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.StaffForm(
+        request.POST or None, coop=access.org, centres=selectors.centres(access=access)
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.staff_create(
+            coop=access.org, by=request.user, **_staff_data(data)
+        ),
+        done=_("Staff member saved."),
+        next_url=lambda staff: _url("staff", coop, pk=staff.pk),
+        template=FORM,
+        context={"title": _("New staff member")},
+    )
+
+
+@coop_permission("staffing.manage")
+def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    staff = selectors.staff_get(access=access, pk=pk)
+    form = forms.StaffForm(
+        request.POST or None,
+        coop=access.org,
+        centres=selectors.centres(access=access),
+        instance=staff,
+    )
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.staff_update(staff=staff, by=request.user, **_staff_data(data)),
+        done=_("Staff member saved."),
+        next_url=_url("staff", coop, pk=staff.pk),
+        template=FORM,
+        context={"title": staff.full_name, "back": _url("staff", coop, pk=staff.pk)},
+    )
+
+
+@coop_permission("staffing.view")
+def staff_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    staff = selectors.staff_get(access=access, pk=pk)
+    today = timezone.localdate()
+    context = {
+        "staff": staff,
+        "qualifications": staff.qualifications.all(),
+        "training": staff.training.select_related("session__topic").order_by("-session__date"),
+        "due": selectors.training_due(access=access, on=today, staff_ids=[staff.pk]),
+        "roster": staff.roster.filter(date__gte=today - datetime.timedelta(days=7))
+        .select_related("room")
+        .order_by("date", "starts_at")[:21],
+        "today": today,
+        "can_manage": access.can("staffing.manage"),
+        "can_see_wage": access.can("staffing.view_wages"),
+    }
+    return render(request, "staffing/staff_detail.html", context)
+
+
+@coop_permission("staffing.manage")
+def qualification_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    staff = selectors.staff_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.QualificationForm(request.POST or None),
+        save=lambda data: services.qualification_add(staff=staff, by=request.user, **data),
+        done=_("Qualification added."),
+        next_url=_url("staff", coop, pk=staff.pk),
+        template=FORM,
+        context={"title": _("New qualification"), "back": _url("staff", coop, pk=staff.pk)},
+    )
+
+
+# Training ----------------------------------------------------------------------------------
+
+
+@coop_permission("staffing.view")
+def session_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    sessions = selectors.sessions(access=access)[:100]
+    context = {
+        "sessions": sessions,
+        "topics": TrainingTopic.objects.filter(coop_id=access.coop_id),
+        "can_manage": access.can("staffing.manage"),
+    }
+    return render(request, "staffing/session_list.html", context)
+
+
+@coop_permission("staffing.manage")
+def topic_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.TopicForm(request.POST or None),
+        save=lambda data: services.training_topic_create(coop=access.org, by=request.user, **data),
+        done=_("Training topic saved."),
+        next_url=_url("sessions", coop),
+        template=FORM,
+        context={"title": _("New training topic"), "back": _url("sessions", coop)},
+    )
+
+
+@coop_permission("staffing.manage")
+def session_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.SessionForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.training_session_create(
+            coop=access.org, by=request.user, **data
+        ),
+        done=_("Training session saved."),
+        next_url=lambda session: _url("session_attendance", coop, pk=session.pk),
+        template=FORM,
+        context={"title": _("New training session"), "back": _url("sessions", coop)},
+    )
+
+
+@coop_permission("staffing.manage")
+def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    session = selectors.session_get(access=access, pk=pk)
+    staff = selectors.staff_list(access=access)
+    if session.centre_id is not None:
+        staff = staff.filter(centre_id=session.centre_id)
+    attended = list(session.attendances.values_list("staff_id", flat=True))
+    form = forms.AttendanceForm(request.POST or None, staff=staff, initial={"staff": attended})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.training_attendance_record(
+            session=session, by=request.user, staff=list(data["staff"])
+        ),
+        done=_("Attendance recorded."),
+        next_url=_url("sessions", coop),
+        template=FORM,
+        context={
+            "title": session.title,
+            "subtitle": f"{session.topic.name} · {session.date.isoformat()}",
+            "back": _url("sessions", coop),
+        },
+    )
+
+
+@coop_permission("staffing.view")
+def training_due(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    today = timezone.localdate()
+    rows = selectors.training_due(access=access, on=today)
+    overdue = [r for r in rows if r.overdue]
+    soon = [r for r in rows if not r.overdue and r.due_on <= today + datetime.timedelta(days=30)]
+    return render(
+        request,
+        "staffing/training_due.html",
+        {"overdue": overdue, "soon": soon, "today": today},
+    )
+
+
+# Centres: rules, shifts, roster, check-in, coverage ----------------------------------------
+
+
+@coop_permission("staffing.manage")
+def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    centre = selectors.centre_get(access=_access(request), pk=pk)
+    current = CentreStaffing.objects.filter(centre=centre).first()
+    initial = (
+        {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
+        if current
+        else {}
+    )
+    rule_sets = selectors.rule_sets()
+    return form_page(
+        request,
+        forms.CentreStaffingForm(request.POST or None, rule_sets=rule_sets, initial=initial),
+        save=lambda data: services.centre_staffing_set(centre=centre, by=request.user, **data),
+        done=_("Ratio rules saved."),
+        next_url=_url("week", coop, pk=centre.pk),
+        template="staffing/centre_settings.html",
+        context={"title": _("Ratio rules"), "centre": centre, "rule_sets": rule_sets},
+    )
+
+
+@coop_permission("staffing.view")
+def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    can_manage = access.can("staffing.manage")
+    form = forms.ShiftForm(request.POST or None)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.shift_template_create(centre=centre, by=request.user, **data),
+        done=_("Shift saved."),
+        next_url=_url("shifts", coop, pk=centre.pk),
+        template="staffing/shifts.html",
+        context={
+            "centre": centre,
+            "shifts": ShiftTemplate.objects.filter(centre=centre),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@coop_permission("staffing.view")
+def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The week's roster: a row per staff member, a column per day; managers assign shifts."""
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    week = selectors.week_of(_day(request.GET.get("week")))
+    can_manage = access.can("staffing.manage")
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    form = forms.AssignForm(request.POST or None, centre=centre)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.roster_week_assign(
+            staff=data["staff"],
+            by=request.user,
+            shift=data["shift"],
+            room=data["room"],
+            week_start=week[0],
+            weekdays=data["weekdays"],
+        )
+
+    grid = selectors.roster_week(centre=centre, week=week)
+    staff = list(selectors.staff_list(access=access).filter(centre=centre))
+    rows = [(s, [grid.get(s.pk, {}).get(d, []) for d in week]) for s in staff]
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=_("Shifts added to the roster."),
+        next_url=_url("roster", coop, pk=centre.pk) + f"?week={week[0].isoformat()}",
+        template="staffing/roster.html",
+        context={
+            "centre": centre,
+            "week": week,
+            "rows": rows,
+            "previous": (week[0] - datetime.timedelta(days=7)).isoformat(),
+            "next": (week[0] + datetime.timedelta(days=7)).isoformat(),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@coop_permission("staffing.record_checkin")
+def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Who is here today: arrivals and departures of staff, for the centre's facilitator."""
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    today = timezone.localdate()
+    form = forms.CheckInForm(request.POST or None, centre=centre)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.checkin_record(
+            staff=data["staff"], by=request.user, date=today, in_at=data["in_at"], room=data["room"]
+        ),
+        done=_("Arrival recorded."),
+        next_url=_url("checkins", coop, pk=centre.pk),
+        template="staffing/checkins.html",
+        context={
+            "centre": centre,
+            "today": today,
+            "records": CheckIn.objects.filter(centre=centre, date=today).select_related(
+                "staff", "room"
+            ),
+        },
+    )
+
+
+@require_POST
+@coop_permission("staffing.record_checkin")
+def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    checkin = CheckIn.objects.filter(pk=pk).first()
+    if (
+        checkin is None
+        or not selectors.centres(access=access).filter(pk=checkin.centre_id).exists()
+    ):
+        raise Http404
+    try:
+        services.checkout_record(
+            checkin=checkin,
+            by=request.user,
+            out_at=timezone.localtime().time().replace(second=0, microsecond=0),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Departure recorded."))
+    return redirect("staffing:checkins", coop=coop, pk=checkin.centre_id)
+
+
+@coop_permission("staffing.view")
+def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    day = _day(request.GET.get("date"))
+    result = selectors.coverage(centre=centre, days=[day], now=timezone.localtime())
+    context = {
+        "centre": centre,
+        "coverage": result,
+        "day": result.days[0],
+        "previous": (day - datetime.timedelta(days=1)).isoformat(),
+        "next": (day + datetime.timedelta(days=1)).isoformat(),
+        "can_manage": access.can("staffing.manage"),
+    }
+    return render(request, "staffing/day.html", context)
+
+
+@coop_permission("staffing.view")
+def week_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    week = selectors.week_of(_day(request.GET.get("week")))
+    result = selectors.coverage(centre=centre, days=week, now=timezone.localtime())
+    context = {
+        "centre": centre,
+        "coverage": result,
+        "rooms": [*result.rooms, None],
+        "previous": (week[0] - datetime.timedelta(days=7)).isoformat(),
+        "next": (week[0] + datetime.timedelta(days=7)).isoformat(),
+        "can_manage": access.can("staffing.manage"),
+    }
+    return render(request, "staffing/week.html", context)
