@@ -16,6 +16,11 @@ urlpatterns = [
     path("c/<slug:coop>/centres/", include("carecoop.care.urls")),
     path("c/<slug:coop>/staff/", include("carecoop.staffing.urls")),
     path("c/<slug:coop>/health/", include("carecoop.health.urls")),
+    path("c/<slug:coop>/capital/", include("carecoop.capital.urls")),
+    path("c/<slug:coop>/governance/", include("carecoop.governance.urls")),
+    path("c/<slug:coop>/ledger/", include("carecoop.ledger.urls")),
+    path("c/<slug:coop>/billing/", include("carecoop.billing.urls")),
+    path("c/<slug:coop>/funding/", include("carecoop.funding.urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+from carecoop.core.permissions import rule_set  # noqa: F401
