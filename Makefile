@@ -31,7 +31,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy carecoop/*/services.py carecoop/*/selectors.py carecoop/care/attendance.py carecoop/care/allocation.py carecoop/staffing/ratios.py carecoop/health/growth.py carecoop/health/schedules.py
+	$(BIN)/mypy carecoop/*/services.py carecoop/*/selectors.py carecoop/care/attendance.py carecoop/care/allocation.py carecoop/staffing/ratios.py carecoop/health/growth.py carecoop/health/schedules.py carecoop/governance/rules.py carecoop/capital/schedule.py
 
 checks:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
@@ -53,7 +53,7 @@ pytest-postgres:
 		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL pass is skipped."; \
 	fi
 
-BENCHES := bench/members.py bench/care.py bench/staffing.py
+BENCHES := bench/members.py bench/care.py bench/staffing.py bench/governance.py
 
 bench: setup
 	@for script in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$script || exit 1; done

@@ -10,9 +10,11 @@ from django.test import Client
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
+from carecoop.capital.models import Payment, ShareClass, Subscription
 from carecoop.care import services as care_services
 from carecoop.care.models import Application, Enrolment
 from carecoop.care.tests.factories import RoomFactory
+from carecoop.governance.models import Body, Meeting, Question, Term
 from carecoop.health.models import Referral
 from carecoop.members.models import Guardianship, Person
 from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
@@ -133,6 +135,56 @@ class World:
                 centre=self.other_centre,
                 date=datetime.date(2025, 6, 1),
                 in_at=datetime.time(9),
+            )
+            self.other_body = Body.objects.create(
+                coop=self.other, kind="board", name="Secret Class Zeta board"
+            )
+            self.other_term = Term.objects.create(
+                coop=self.other,
+                body=self.other_body,
+                membership=self.other_membership,
+                starts_on=datetime.date(2025, 1, 1),
+                ends_on=datetime.date(2028, 1, 1),
+            )
+            self.other_meeting = Meeting.objects.create(
+                coop=self.other,
+                body=self.other_body,
+                title="Secret Centre Zeta meeting",
+                notice_on=datetime.date(2025, 1, 1),
+                first_call_at=datetime.datetime(2025, 2, 1, 10, tzinfo=datetime.UTC),
+                place="Zeta",
+            )
+            self.other_question = Question.objects.create(
+                coop=self.other,
+                meeting=self.other_meeting,
+                kind="motion",
+                title="Secret Class Zeta motion",
+                method="secret",
+            )
+            self.other_share_class = ShareClass.objects.create(
+                coop=self.other,
+                code="z",
+                name="Secret Class Zeta",
+                par_value_minor=100,
+                currency="INR",
+            )
+            self.other_subscription = Subscription.objects.create(
+                coop=self.other,
+                membership=self.other_membership,
+                share_class=self.other_share_class,
+                shares=1,
+                subscribed_on=datetime.date(2025, 1, 1),
+                total_minor=100,
+                instalment_minor=100,
+                first_due_on=datetime.date(2025, 1, 1),
+            )
+            self.other_payment = Payment.objects.create(
+                coop=self.other,
+                subscription=self.other_subscription,
+                amount_minor=100,
+                method="cash",
+                paid_on=datetime.date(2025, 1, 1),
+                receipt_number=1,
             )
             self.other_application = Application.objects.create(
                 coop=self.other,

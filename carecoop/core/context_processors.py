@@ -25,6 +25,8 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "members": access.can("members.list"),
             "centres": access.can("care.view_centres"),
             "staff": access.can("staffing.view"),
+            "capital": access.can("capital.view"),
+            "governance": access.can("governance.view"),
         }
         if access is not None and access.org.is_cooperative
         else {},

@@ -13,6 +13,7 @@ from django_scopes import scope
 from carecoop.care import services as care
 from carecoop.care.models import Absence, Attendance, Centre, Room, SeatPool
 from carecoop.demo import data
+from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
 from carecoop.demo import staffing as demo_staffing
 from carecoop.members import services as members
@@ -44,6 +45,7 @@ def demo_load(*, seed: int = 2026) -> bool:
             with scope(coop=coop.pk):
                 first_parent[coop.slug] = _load_cooperative(coop, admin, rng, today, centres)
                 _load_care(coop, admin, rng, today)
+                demo_governance.load(coop, admin, rng, today)
         for username, slug, role, extra in data.USERS:
             user = User.objects.filter(username=username).first() or User.objects.create_user(
                 username, f"{username}@example.org", data.PASSWORD

@@ -41,6 +41,19 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
 
 def other_id(world: Any, route: str) -> int:
     """An id of the other cooperative's row of the kind the route expects."""
+    by_prefix = {
+        "governance/bodies/": world.other_body,
+        "governance/terms/": world.other_term,
+        "governance/meetings/": world.other_meeting,
+        "governance/questions/": world.other_question,
+        "capital/classes/": world.other_share_class,
+        "capital/subscriptions/": world.other_subscription,
+        "capital/payments/": world.other_payment,
+        "capital/members/": world.other_membership,
+    }
+    for prefix, row in by_prefix.items():
+        if prefix in route:
+            return row.pk
     if "/staff/training/" in route:
         return world.other_session.pk
     if "/staff/checkins/" in route:

@@ -1,0 +1,132 @@
+"""Forms parse and present input; the rules live in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.capital.models import PaymentMethod, ShareClass
+from carecoop.governance.models import BoardDecision
+from carecoop.members.models import MemberClass, Membership
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} · {obj.person.full_name}"
+
+
+class DecisionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} · {obj.title}"
+
+
+def _members(coop_id: int) -> Any:
+    return (
+        Membership.objects.filter(coop_id=coop_id)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+
+
+class ShareClassForm(forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=40)
+    name = forms.CharField(label=_("name"), max_length=120)
+    par_value = forms.DecimalField(label=_("par value"), min_value=0, decimal_places=3)
+    currency = forms.CharField(label=_("currency"), max_length=3)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+
+
+class LimitForm(forms.Form):
+    member_class = forms.ModelChoiceField(
+        label=_("member class"), queryset=MemberClass.objects.none()
+    )
+    min_shares = forms.IntegerField(label=_("minimum shares"), min_value=0, initial=1)
+    max_shares = forms.IntegerField(label=_("maximum shares"), min_value=0, required=False)
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+
+class SubscriptionForm(forms.Form):
+    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
+    shares = forms.IntegerField(label=_("shares"), min_value=1, initial=1)
+    subscribed_on = forms.DateField(
+        label=_("subscribed on"), widget=DATE, initial=timezone.localdate
+    )
+    instalment = forms.DecimalField(
+        label=_("instalment"),
+        min_value=0,
+        decimal_places=3,
+        required=False,
+        help_text=_("Leave empty to pay the whole amount at once."),
+    )
+    first_due_on = forms.DateField(label=_("first instalment due on"), widget=DATE, required=False)
+    interval_months = forms.IntegerField(
+        label=_("months between instalments"), min_value=1, initial=1
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _members(coop_id).exclude(status="exited")  # type: ignore[attr-defined]
+        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    method = forms.ChoiceField(label=_("paid by"), choices=PaymentMethod.choices)
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE, initial=timezone.localdate)
+    client_reference = forms.CharField(
+        label=_("reference"),
+        max_length=64,
+        required=False,
+        help_text=_("The mobile-money transaction id or the paper receipt's number."),
+    )
+
+
+class TransferForm(forms.Form):
+    from_membership = MemberChoice(label=_("from"), queryset=Membership.objects.none())
+    to_membership = MemberChoice(label=_("to"), queryset=Membership.objects.none())
+    share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
+    shares = forms.IntegerField(label=_("shares"), min_value=1)
+    transferred_on = forms.DateField(
+        label=_("transferred on"), widget=DATE, initial=timezone.localdate
+    )
+    board_decision = DecisionChoice(
+        label=_("approved by board decision"), queryset=BoardDecision.objects.none()
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("from_membership", "to_membership"):
+            self.fields[name].queryset = _members(coop_id)  # type: ignore[attr-defined]
+        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        self.fields["board_decision"].queryset = BoardDecision.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+
+class RedemptionForm(forms.Form):
+    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
+    shares = forms.IntegerField(label=_("shares"), min_value=1)
+    redeemed_on = forms.DateField(label=_("redeemed on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("amount paid back"),
+        min_value=0,
+        decimal_places=3,
+        required=False,
+        help_text=_("Leave empty to pay back the par value."),
+    )
+    board_decision = DecisionChoice(
+        label=_("board decision"), queryset=BoardDecision.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
+        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        self.fields["board_decision"].queryset = BoardDecision.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]

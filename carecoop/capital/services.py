@@ -1,0 +1,497 @@
+"""Every write about share capital: each validates, writes and audits in one transaction."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from carecoop.capital.models import (
+    Certificate,
+    Payment,
+    PaymentMethod,
+    Redemption,
+    ShareClass,
+    ShareLimit,
+    Subscription,
+    Transfer,
+)
+from carecoop.core.money import format_money, is_currency, to_minor
+from carecoop.core.services import validated_save
+from carecoop.governance.models import BoardDecision
+from carecoop.governance.services import counter_next
+from carecoop.members.models import MemberClass, Membership, MembershipStatus
+
+
+def _same_coop(coop_id: int, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.coop_id != coop_id:
+            raise ValidationError(_("This choice belongs to another cooperative."))
+
+
+def _minor(amount: Decimal | int, currency: str, field: str) -> int:
+    try:
+        return to_minor(Decimal(amount), currency)
+    except (ValueError, ArithmeticError) as exc:
+        raise ValidationError(
+            {field: _("%(currency)s does not have that many decimals.") % {"currency": currency}}
+        ) from exc
+
+
+# Share classes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def share_class_create(
+    *,
+    coop: Any,
+    by: Any,
+    code: str,
+    name: str,
+    par_value: Decimal | int,
+    currency: str,
+    description: str = "",
+) -> ShareClass:
+    currency = currency.upper()
+    if not is_currency(currency):
+        raise ValidationError(
+            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    share_class = ShareClass(
+        coop=coop,
+        code=code,
+        name=name,
+        par_value_minor=_minor(par_value, currency, "par_value"),
+        currency=currency,
+        description=description,
+    )
+    validated_save(share_class, by=by)
+    return share_class
+
+
+@transaction.atomic
+def share_limit_set(
+    *,
+    share_class: ShareClass,
+    by: Any,
+    member_class: MemberClass,
+    min_shares: int,
+    max_shares: int | None = None,
+) -> ShareLimit:
+    _same_coop(share_class.coop_id, member_class)
+    limit = ShareLimit.objects.filter(
+        coop_id=share_class.coop_id, share_class=share_class, member_class=member_class
+    ).first() or ShareLimit(
+        coop_id=share_class.coop_id, share_class=share_class, member_class=member_class
+    )
+    limit.min_shares, limit.max_shares = min_shares, max_shares
+    validated_save(limit, by=by)
+    return limit
+
+
+# Holdings ------------------------------------------------------------------------------------
+
+
+def _held(membership: Membership, share_class: ShareClass) -> int:
+    return int(
+        Certificate.objects.filter(
+            coop_id=membership.coop_id,
+            membership=membership,
+            share_class=share_class,
+            cancelled_on__isnull=True,
+        ).aggregate(n=Sum("shares"))["n"]
+        or 0
+    )
+
+
+def _promised(membership: Membership, share_class: ShareClass) -> int:
+    """Shares subscribed and not yet paid up (they will become certificates)."""
+    return int(
+        Subscription.objects.filter(
+            coop_id=membership.coop_id,
+            membership=membership,
+            share_class=share_class,
+            status=Subscription.Status.OPEN,
+        ).aggregate(n=Sum("shares"))["n"]
+        or 0
+    )
+
+
+def _check_max(membership: Membership, share_class: ShareClass, adding: int) -> None:
+    limit = ShareLimit.objects.filter(
+        coop_id=membership.coop_id,
+        share_class=share_class,
+        member_class_id=membership.member_class_id,
+    ).first()
+    if limit is None or limit.max_shares is None:
+        return
+    total = _held(membership, share_class) + _promised(membership, share_class) + adding
+    if total > limit.max_shares:
+        raise ValidationError(
+            {
+                "shares": _(
+                    "%(member)s would hold %(total)s shares of %(share_class)s; "
+                    "members of this class may hold at most %(max)s."
+                )
+                % {
+                    "member": membership.person,
+                    "total": total,
+                    "share_class": share_class.name,
+                    "max": limit.max_shares,
+                }
+            }
+        )
+
+
+def _certificate(
+    *,
+    membership: Membership,
+    share_class: ShareClass,
+    shares: int,
+    issued_on: datetime.date,
+    by: Any,
+    subscription: Subscription | None = None,
+    transfer: Transfer | None = None,
+) -> Certificate:
+    certificate = Certificate(
+        coop_id=membership.coop_id,
+        number=counter_next(coop_id=membership.coop_id, key="certificate"),
+        membership=membership,
+        share_class=share_class,
+        shares=shares,
+        issued_on=issued_on,
+        origin=Certificate.Origin.TRANSFER if transfer else Certificate.Origin.SUBSCRIPTION,
+        subscription=subscription,
+        transfer=transfer,
+    )
+    validated_save(certificate, by=by)
+    return certificate
+
+
+def _take_shares(
+    *,
+    membership: Membership,
+    share_class: ShareClass,
+    shares: int,
+    on: datetime.date,
+    by: Any,
+    transfer: Transfer | None = None,
+    redemption: Redemption | None = None,
+) -> None:
+    """Cancel the member's oldest certificates until ``shares`` are taken; what is left over of
+    the last one is issued again on a new certificate."""
+    certificates = list(
+        Certificate.objects.select_for_update()
+        .filter(
+            coop_id=membership.coop_id,
+            membership=membership,
+            share_class=share_class,
+            cancelled_on__isnull=True,
+        )
+        .order_by("number")
+    )
+    held = sum(c.shares for c in certificates)
+    if held < shares:
+        raise ValidationError(
+            {
+                "shares": _(
+                    "%(member)s holds %(held)s paid-up shares of %(share_class)s, "
+                    "fewer than %(shares)s."
+                )
+                % {
+                    "member": membership.person,
+                    "held": held,
+                    "share_class": share_class.name,
+                    "shares": shares,
+                }
+            }
+        )
+    remaining = shares
+    for certificate in certificates:
+        if remaining <= 0:
+            break
+        certificate.cancelled_on = on
+        certificate.cancelled_by_transfer = transfer
+        certificate.cancelled_by_redemption = redemption
+        validated_save(certificate, by=by)
+        if certificate.shares > remaining:
+            _certificate(
+                membership=membership,
+                share_class=share_class,
+                shares=certificate.shares - remaining,
+                issued_on=on,
+                by=by,
+                subscription=certificate.subscription,
+                transfer=certificate.transfer,
+            )
+        remaining -= certificate.shares
+
+
+# Subscriptions and payments ------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_create(
+    *,
+    coop: Any,
+    by: Any,
+    membership: Membership,
+    share_class: ShareClass,
+    shares: int,
+    subscribed_on: datetime.date,
+    instalment: Decimal | int | None = None,
+    first_due_on: datetime.date | None = None,
+    interval_months: int = 1,
+) -> Subscription:
+    """Subscribe shares, to be paid in instalments (the whole amount at once when no instalment
+    is given)."""
+    _same_coop(coop.pk, membership, share_class)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status in (MembershipStatus.EXITED, MembershipStatus.SUSPENDED):
+        raise ValidationError(
+            {"membership": _("Only applicants and active members subscribe shares.")}
+        )
+    if shares < 1:
+        raise ValidationError({"shares": _("Subscribe at least one share.")})
+    _check_max(membership, share_class, shares)
+    total = shares * share_class.par_value_minor
+    per = total if instalment is None else _minor(instalment, share_class.currency, "instalment")
+    if per <= 0 or per > total:
+        raise ValidationError(
+            {"instalment": _("An instalment is above zero and no more than the amount subscribed.")}
+        )
+    subscription = Subscription(
+        coop=coop,
+        membership=membership,
+        share_class=share_class,
+        shares=shares,
+        subscribed_on=subscribed_on,
+        total_minor=total,
+        instalment_minor=per,
+        first_due_on=first_due_on or subscribed_on,
+        interval_months=interval_months,
+    )
+    validated_save(subscription, by=by)
+    return subscription
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    subscription: Subscription,
+    by: Any,
+    amount: Decimal | int,
+    method: str,
+    paid_on: datetime.date,
+    client_reference: str = "",
+) -> Payment:
+    """Record a payment towards a subscription and number its receipt. The same
+    ``client_reference`` sent again returns the payment already recorded; once the subscription
+    is paid up, its certificate is issued."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    currency = subscription.share_class.currency
+    amount_minor = _minor(amount, currency, "amount")
+    client_reference = client_reference.strip()
+    if client_reference:
+        earlier = Payment.objects.filter(
+            coop_id=subscription.coop_id, client_reference=client_reference
+        ).first()
+        if earlier is not None:
+            if earlier.subscription_id == subscription.pk and earlier.amount_minor == amount_minor:
+                return earlier
+            raise ValidationError(
+                {
+                    "client_reference": _(
+                        "Reference %(reference)s was already used for another payment "
+                        "(receipt %(receipt)s)."
+                    )
+                    % {"reference": client_reference, "receipt": earlier.receipt_number}
+                }
+            )
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": _("Say whether it was paid in cash or by mobile money.")})
+    if subscription.status != Subscription.Status.OPEN:
+        raise ValidationError(_("This subscription is no longer being paid."))
+    if amount_minor <= 0:
+        raise ValidationError({"amount": _("A payment is above zero.")})
+    if amount_minor > subscription.balance_minor:
+        raise ValidationError(
+            {
+                "amount": _("Only %(balance)s remain to be paid on this subscription.")
+                % {"balance": format_money(subscription.balance_minor, currency)}
+            }
+        )
+    if paid_on < subscription.subscribed_on:
+        raise ValidationError({"paid_on": _("A payment cannot come before the subscription.")})
+    payment = Payment(
+        coop_id=subscription.coop_id,
+        subscription=subscription,
+        amount_minor=amount_minor,
+        method=method,
+        paid_on=paid_on,
+        receipt_number=counter_next(coop_id=subscription.coop_id, key="receipt"),
+        client_reference=client_reference,
+        recorded_by=by,
+    )
+    validated_save(payment, by=by)
+    subscription.paid_minor += amount_minor
+    if subscription.paid_minor == subscription.total_minor:
+        subscription.status = Subscription.Status.PAID
+        _certificate(
+            membership=subscription.membership,
+            share_class=subscription.share_class,
+            shares=subscription.shares,
+            issued_on=paid_on,
+            by=by,
+            subscription=subscription,
+        )
+    validated_save(subscription, by=by)
+    return payment
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription: Subscription, by: Any) -> Subscription:
+    """Cancel a subscription nothing has been paid on (a mistake, a change of mind)."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.paid_minor:
+        raise ValidationError(
+            _("Payments were made on this subscription: redeem the shares instead.")
+        )
+    subscription.status = Subscription.Status.CANCELLED
+    validated_save(subscription, by=by)
+    return subscription
+
+
+# Transfers and redemptions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def transfer_record(
+    *,
+    coop: Any,
+    by: Any,
+    from_membership: Membership,
+    to_membership: Membership,
+    share_class: ShareClass,
+    shares: int,
+    transferred_on: datetime.date,
+    board_decision: BoardDecision | None,
+) -> Transfer:
+    """Pass paid-up shares from one member to another, as a board decision approved."""
+    _same_coop(coop.pk, from_membership, to_membership, share_class, board_decision)
+    if board_decision is None:
+        raise ValidationError(
+            {"board_decision": _("A transfer needs the board decision that approved it.")}
+        )
+    if board_decision.decided_on > transferred_on:
+        raise ValidationError(
+            {
+                "board_decision": _("Decision %(number)s was taken after the date of the transfer.")
+                % {"number": board_decision.number}
+            }
+        )
+    if from_membership.pk == to_membership.pk:
+        raise ValidationError(
+            {"to_membership": _("A member cannot transfer shares to themselves.")}
+        )
+    if to_membership.status not in (MembershipStatus.ACTIVE, MembershipStatus.APPLICANT):
+        raise ValidationError({"to_membership": _("Shares go to an active member or applicant.")})
+    if shares < 1:
+        raise ValidationError({"shares": _("Transfer at least one share.")})
+    _check_max(to_membership, share_class, shares)
+    transfer = Transfer(
+        coop=coop,
+        from_membership=from_membership,
+        to_membership=to_membership,
+        share_class=share_class,
+        shares=shares,
+        transferred_on=transferred_on,
+        board_decision=board_decision,
+    )
+    validated_save(transfer, by=by)
+    _take_shares(
+        membership=from_membership,
+        share_class=share_class,
+        shares=shares,
+        on=transferred_on,
+        by=by,
+        transfer=transfer,
+    )
+    _certificate(
+        membership=to_membership,
+        share_class=share_class,
+        shares=shares,
+        issued_on=transferred_on,
+        by=by,
+        transfer=transfer,
+    )
+    return transfer
+
+
+@transaction.atomic
+def redemption_record(
+    *,
+    coop: Any,
+    by: Any,
+    membership: Membership,
+    share_class: ShareClass,
+    shares: int,
+    redeemed_on: datetime.date,
+    reason: str,
+    amount: Decimal | int | None = None,
+    board_decision: BoardDecision | None = None,
+) -> Redemption:
+    """Pay shares back: to a member who has left, or, with a board decision, shares above the
+    member's minimum. The amount is the par value unless the statutes' valuation differs."""
+    _same_coop(coop.pk, membership, share_class, board_decision)
+    if shares < 1:
+        raise ValidationError({"shares": _("Redeem at least one share.")})
+    if membership.status != MembershipStatus.EXITED:
+        if board_decision is None:
+            raise ValidationError(
+                {
+                    "board_decision": _(
+                        "Shares of a member who has not left are redeemed only by a board decision."
+                    )
+                }
+            )
+        limit = ShareLimit.objects.filter(
+            coop_id=coop.pk, share_class=share_class, member_class_id=membership.member_class_id
+        ).first()
+        minimum = limit.min_shares if limit else 0
+        if _held(membership, share_class) - shares < minimum:
+            raise ValidationError(
+                {
+                    "shares": _(
+                        "The member would keep fewer than the %(min)s shares the class requires."
+                    )
+                    % {"min": minimum}
+                }
+            )
+    redemption = Redemption(
+        coop=coop,
+        membership=membership,
+        share_class=share_class,
+        shares=shares,
+        amount_minor=(
+            shares * share_class.par_value_minor
+            if amount is None
+            else _minor(amount, share_class.currency, "amount")
+        ),
+        redeemed_on=redeemed_on,
+        reason=reason,
+        board_decision=board_decision,
+    )
+    validated_save(redemption, by=by)
+    _take_shares(
+        membership=membership,
+        share_class=share_class,
+        shares=shares,
+        on=redeemed_on,
+        by=by,
+        redemption=redemption,
+    )
+    return redemption

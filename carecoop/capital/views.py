@@ -1,0 +1,180 @@
+"""Thin views over the share-capital services and selectors."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecoop.capital import forms, selectors, services
+from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
+
+FORM = "capital/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"capital:{name}", kwargs={"coop": coop, **kwargs})
+
+
+@coop_permission("capital.view")
+def overview(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    today = timezone.localdate()
+    members = selectors.memberships(access=access)
+    page = Paginator(members, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    held = selectors.holdings(coop_id=access.coop_id, on=today, membership_ids=[m.pk for m in page])
+    context = {
+        "totals": selectors.totals(access=access),
+        "classes": selectors.share_classes(access=access),
+        "limits": selectors.share_limits(access=access),
+        "page": page,
+        "rows": [
+            (
+                m,
+                held.get(m.pk),
+                (held[m.pk].paid_shares if m.pk in held else 0) < m.member_class.min_shares,
+            )
+            for m in page
+        ],
+        "payments": selectors.payments(access=access)[:10],
+        "transfers": selectors.transfers(access=access)[:10],
+        "redemptions": selectors.redemptions(access=access)[:10],
+        "currency": access.org.currency,
+        "can_manage": access.can("capital.manage"),
+    }
+    return render(request, "capital/overview.html", context)
+
+
+@coop_permission("capital.manage")
+def share_class_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.ShareClassForm(request.POST or None, initial={"currency": access.org.currency}),
+        save=lambda data: services.share_class_create(coop=access.org, by=request.user, **data),
+        done=_("Share class saved."),
+        next_url=_url("overview", coop),
+        template=FORM,
+        context={"title": _("New share class"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("capital.manage")
+def limit_set(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    share_class = selectors.share_class_get(access=access, pk=pk)
+    return form_page(
+        request,
+        forms.LimitForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.share_limit_set(
+            share_class=share_class, by=request.user, **data
+        ),
+        done=_("Limits saved."),
+        next_url=_url("overview", coop),
+        template=FORM,
+        context={"title": _("Shares per member class: %(name)s") % {"name": share_class.name}},
+    )
+
+
+@coop_permission("capital.manage")
+def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.SubscriptionForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.subscription_create(coop=access.org, by=request.user, **data),
+        done=_("Subscription recorded."),
+        next_url=lambda s: _url("subscription", coop, pk=s.pk),
+        template=FORM,
+        context={"title": _("New share subscription"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("capital.view")
+def subscription_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The subscription, its payments, and (for the treasurer) the form to record one."""
+    access = _access(request)
+    subscription = selectors.subscription_get(access=access, pk=pk)
+    can_manage = access.can("capital.manage")
+    form = forms.PaymentForm(request.POST or None) if can_manage else None
+    context = {
+        "subscription": subscription,
+        "payments": subscription.payments.order_by("paid_on", "receipt_number"),
+        "certificates": subscription.certificates.all(),
+        "can_manage": can_manage,
+    }
+    if form is None or request.method != "POST":
+        return render(request, "capital/subscription.html", {"form": form, **context})
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.payment_record(
+            subscription=subscription, by=request.user, **data
+        ),
+        done=_("Payment recorded."),
+        next_url=lambda payment: _url("receipt", coop, pk=payment.pk),
+        template="capital/subscription.html",
+        context=context,
+    )
+
+
+@coop_permission("capital.view")
+def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    payment = selectors.payment_get(access=_access(request), pk=pk)
+    return render(request, "capital/receipt.html", {"payment": payment})
+
+
+@coop_permission("capital.view")
+def member_capital(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    membership = selectors.membership_get(access=access, pk=pk)
+    today = timezone.localdate()
+    context = {
+        "membership": membership,
+        "holding": selectors.holdings(
+            coop_id=access.coop_id, on=today, membership_ids=[membership.pk]
+        ).get(membership.pk),
+        "subscriptions": selectors.subscriptions(access=access, membership=membership),
+        "certificates": selectors.register(access=access, current_only=False).filter(
+            membership=membership
+        ),
+        "currency": access.org.currency,
+    }
+    return render(request, "capital/member.html", context)
+
+
+@coop_permission("capital.manage")
+def transfer_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.TransferForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.transfer_record(coop=access.org, by=request.user, **data),
+        done=_("Transfer recorded in the share register."),
+        next_url=_url("overview", coop),
+        template=FORM,
+        context={"title": _("Transfer of shares"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("capital.manage")
+def redemption_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.RedemptionForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.redemption_record(coop=access.org, by=request.user, **data),
+        done=_("Redemption recorded in the share register."),
+        next_url=_url("overview", coop),
+        template=FORM,
+        context={"title": _("Redemption of shares"), "back": _url("overview", coop)},
+    )

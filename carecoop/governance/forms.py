@@ -1,0 +1,218 @@
+"""Forms parse and present input; the rules live in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.governance.models import (
+    Body,
+    BodyKind,
+    Majority,
+    MajorityBase,
+    Method,
+    Presence,
+    Term,
+    TieRule,
+)
+from carecoop.members.models import MemberClass, Membership
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MemberChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} · {obj.person.full_name}"
+
+
+def _members(coop_id: int) -> Any:
+    return (
+        Membership.objects.filter(coop_id=coop_id)
+        .exclude(status="exited")
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name")
+    )
+
+
+class BodyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=BodyKind.choices)
+    name = forms.CharField(label=_("name"), max_length=120)
+    open_seats = forms.IntegerField(label=_("seats open to any class"), min_value=0, initial=0)
+    term_years = forms.IntegerField(label=_("term of office (years)"), min_value=1, initial=3)
+    term_limit = forms.IntegerField(
+        label=_("consecutive terms allowed"), min_value=1, required=False
+    )
+    stagger_groups = forms.IntegerField(label=_("renewed in groups"), min_value=1, initial=1)
+    notice_days = forms.IntegerField(label=_("notice of a meeting (days)"), min_value=0, initial=15)
+    quorum_first_percent = forms.IntegerField(
+        label=_("quorum at first call (% of members)"), min_value=0, max_value=100, initial=50
+    )
+    quorum_second_percent = forms.IntegerField(
+        label=_("quorum at second call (% of members)"), min_value=0, max_value=100, initial=0
+    )
+    second_call_minutes = forms.IntegerField(
+        label=_("second call after (minutes)"), min_value=0, initial=30
+    )
+    proxy_limit = forms.IntegerField(label=_("proxies one person may hold"), min_value=0, initial=1)
+    tie_rule = forms.ChoiceField(label=_("tie in an election"), choices=TieRule.choices)
+
+
+class SeatsForm(forms.Form):
+    member_class = forms.ModelChoiceField(
+        label=_("member class"), queryset=MemberClass.objects.none()
+    )
+    seats = forms.IntegerField(label=_("seats"), min_value=0)
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+
+class ClassRuleForm(SeatsForm):
+    seats = None  # type: ignore[assignment]
+    min_paid_shares = forms.IntegerField(
+        label=_("shares paid up at least"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty to use the class's minimum shares."),
+    )
+    max_arrears_months = forms.IntegerField(
+        label=_("arrears allowed (months)"), min_value=0, required=False
+    )
+    min_months_member = forms.IntegerField(
+        label=_("months of membership at least"), min_value=0, initial=0
+    )
+
+
+class TermForm(forms.Form):
+    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    seat_class = forms.ModelChoiceField(
+        label=_("seat reserved for"),
+        queryset=MemberClass.objects.none(),
+        required=False,
+        empty_label=_("an open seat"),
+    )
+    office = forms.ChoiceField(label=_("office"), choices=Term.Office.choices)
+    starts_on = forms.DateField(label=_("starts on"), widget=DATE, initial=timezone.localdate)
+    ends_on = forms.DateField(
+        label=_("ends on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty for a full term."),
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
+        self.fields["seat_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+
+class TermEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("left office on"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE, initial=timezone.localdate)
+    title = forms.CharField(label=_("decision"), max_length=200)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea, required=False)
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("body"), queryset=Body.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    first_call_at = forms.DateTimeField(label=_("first call"), widget=DATETIME)
+    notice_on = forms.DateField(label=_("notice given on"), widget=DATE, initial=timezone.localdate)
+    place = forms.CharField(label=_("place"), max_length=200)
+    agenda = forms.CharField(
+        label=_("agenda"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("One item a line."),
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+    def clean_agenda(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("item"), max_length=200)
+    text = forms.CharField(label=_("details"), widget=forms.Textarea, required=False)
+
+
+class AttendanceForm(forms.Form):
+    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    presence = forms.ChoiceField(label=_("presence"), choices=Presence.choices)
+    proxy_holder = MemberChoice(
+        label=_("represented by"), queryset=Membership.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("membership", "proxy_holder"):
+            self.fields[name].queryset = _members(coop_id)  # type: ignore[attr-defined]
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(label=_("motion"), max_length=200)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea, required=False)
+    method = forms.ChoiceField(label=_("how"), choices=Method.choices)
+    majority = forms.ChoiceField(label=_("majority"), choices=Majority.choices)
+    majority_base = forms.ChoiceField(label=_("counted"), choices=MajorityBase.choices)
+
+
+class ElectionForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("elects to"), queryset=Body.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    method = forms.ChoiceField(label=_("how"), choices=Method.choices, initial=Method.SECRET)
+
+    def __init__(self, *args: Any, coop_id: int, classes: list[MemberClass], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(coop_id=coop_id).exclude(  # type: ignore[attr-defined]
+            kind=BodyKind.ASSEMBLY
+        )
+        self.classes = classes
+        self.fields["seats_open"] = forms.IntegerField(
+            label=_("open seats to fill"), min_value=0, initial=0
+        )
+        for member_class in classes:
+            self.fields[f"seats_{member_class.pk}"] = forms.IntegerField(
+                label=_("seats for %(class)s") % {"class": member_class.name},
+                min_value=0,
+                initial=0,
+            )
+
+    def seats(self) -> dict[MemberClass | None, int]:
+        chosen: dict[MemberClass | None, int] = {}
+        if self.cleaned_data.get("seats_open"):
+            chosen[None] = self.cleaned_data["seats_open"]
+        for member_class in self.classes:
+            if self.cleaned_data.get(f"seats_{member_class.pk}"):
+                chosen[member_class] = self.cleaned_data[f"seats_{member_class.pk}"]
+        return chosen
+
+
+class CandidateForm(forms.Form):
+    membership = MemberChoice(label=_("candidate"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
+
+
+class OpenVoteForm(forms.Form):
+    closes_at = forms.DateTimeField(label=_("voting closes at"), widget=DATETIME)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your voting code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -1,0 +1,356 @@
+"""Reads for member control: who may vote or stand on a date (with the reasons in words),
+bodies with their seats and vacancies, terms ending soon, meetings, results and minutes."""
+
+import datetime
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carecoop.capital.selectors import holdings
+from carecoop.core.permissions import Access
+from carecoop.governance import rules
+from carecoop.governance.models import (
+    Attendee,
+    BallotEntry,
+    BoardDecision,
+    Body,
+    BodyKind,
+    BodySeat,
+    ClassRule,
+    Meeting,
+    Presence,
+    Question,
+    Term,
+    VoterCode,
+)
+from carecoop.members.models import MemberClass, Membership
+
+
+@dataclass
+class Eligibility:
+    membership_id: int
+    member_class_id: int
+    may_vote: bool
+    may_stand: bool
+    vote_reasons: list[str] = field(default_factory=list)
+    stand_reasons: list[str] = field(default_factory=list)
+
+
+def class_rules(*, coop_id: int) -> dict[int, ClassRule]:
+    return {r.member_class_id: r for r in ClassRule.objects.filter(coop_id=coop_id)}
+
+
+def eligibility(
+    *, coop_id: int, on: datetime.date, membership_ids: list[int] | None = None
+) -> dict[int, Eligibility]:
+    """Who may vote and who may stand for office on ``on``, from the register and the share
+    capital, with the reasons in words. A fixed number of queries for any number of members."""
+    memberships = Membership.objects.filter(coop_id=coop_id).exclude(status="exited")
+    if membership_ids is not None:
+        memberships = Membership.objects.filter(coop_id=coop_id, pk__in=membership_ids)
+    classes = {c.pk: c for c in MemberClass.objects.filter(coop_id=coop_id)}
+    rules_by_class = class_rules(coop_id=coop_id)
+    capital = holdings(coop_id=coop_id, on=on, membership_ids=membership_ids)
+    result = {}
+    for pk, class_id, status, admitted_on in memberships.values_list(
+        "pk", "member_class_id", "status", "admitted_on"
+    ):
+        member_class = classes[class_id]
+        rule = rules_by_class.get(class_id)
+        holding = capital.get(pk)
+        standing = rules.Standing(
+            status=status,
+            admitted_on=admitted_on,
+            may_vote=member_class.may_vote,
+            may_hold_office=member_class.may_hold_office,
+            paid_shares=holding.paid_shares if holding else 0,
+            min_paid_shares=(
+                rule.min_paid_shares
+                if rule is not None and rule.min_paid_shares is not None
+                else member_class.min_shares
+            ),
+            arrears_months=holding.arrears_months if holding else 0,
+            max_arrears_months=rule.max_arrears_months if rule else None,
+            min_months_member=rule.min_months_member if rule else 0,
+        )
+        vote = rules.vote_refusals(standing, on)
+        stand = rules.office_refusals(standing, on)
+        result[pk] = Eligibility(pk, class_id, not vote, not stand, vote, stand)
+    return result
+
+
+def one_eligibility(*, membership: Membership, on: datetime.date) -> Eligibility:
+    return eligibility(coop_id=membership.coop_id, on=on, membership_ids=[membership.pk])[
+        membership.pk
+    ]
+
+
+def eligibility_table(*, access: Access, on: datetime.date) -> list[tuple[Membership, Eligibility]]:
+    found = eligibility(coop_id=access.coop_id, on=on)
+    rows = (
+        Membership.objects.filter(coop_id=access.coop_id, pk__in=list(found))
+        .select_related("person", "member_class")
+        .order_by("member_class__name", "person__family_name", "person__given_name")
+    )
+    return [(m, found[m.pk]) for m in rows]
+
+
+# Bodies and terms ----------------------------------------------------------------------------
+
+
+def bodies(*, access: Access) -> QuerySet[Body]:
+    return Body.objects.filter(coop_id=access.coop_id)
+
+
+def body_get(*, access: Access, pk: int) -> Body:
+    body = bodies(access=access).filter(pk=pk).first()
+    if body is None:
+        raise Http404
+    return body
+
+
+def current_terms(*, body: Body, on: datetime.date) -> QuerySet[Term]:
+    return (
+        Term.objects.filter(coop_id=body.coop_id, body=body, starts_on__lte=on, ends_on__gt=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        .select_related("membership__person", "membership__member_class", "seat_class")
+    )
+
+
+@dataclass
+class SeatLine:
+    member_class: MemberClass | None
+    seats: int
+    filled: int
+
+    @property
+    def vacant(self) -> int:
+        return max(0, self.seats - self.filled)
+
+
+def seat_lines(*, body: Body, on: datetime.date) -> list[SeatLine]:
+    """Each group of seats (reserved per class, then open) with how many are filled on ``on``."""
+    filled: Tally[int | None] = Tally(
+        current_terms(body=body, on=on).values_list("seat_class_id", flat=True)
+    )
+    lines = [
+        SeatLine(seat.member_class, seat.seats, filled.get(seat.member_class_id, 0))
+        for seat in BodySeat.objects.filter(coop_id=body.coop_id, body=body).select_related(
+            "member_class"
+        )
+    ]
+    if body.open_seats or filled.get(None):
+        lines.append(SeatLine(None, body.open_seats, filled.get(None, 0)))
+    return lines
+
+
+def terms_ending(*, access: Access, on: datetime.date, days: int = 90) -> QuerySet[Term]:
+    """Terms that end within ``days`` of ``on`` (and have not ended early)."""
+    return (
+        Term.objects.filter(
+            coop_id=access.coop_id,
+            ended_on__isnull=True,
+            ends_on__gt=on,
+            ends_on__lte=on + datetime.timedelta(days=days),
+        )
+        .select_related("body", "membership__person", "seat_class")
+        .order_by("ends_on")
+    )
+
+
+def consecutive_terms(*, body: Body, membership: Membership, on: datetime.date) -> int:
+    """How many terms in a row the member has served on the body up to ``on``."""
+    terms = list(
+        Term.objects.filter(
+            coop_id=body.coop_id, body=body, membership=membership, starts_on__lte=on
+        ).order_by("-starts_on")
+    )
+    count = 0
+    following = on
+    for term in terms:
+        if (following - term.last_day).days > 31:
+            break
+        count += 1
+        following = term.starts_on
+    return count
+
+
+def entitled(*, meeting: Meeting) -> dict[int, int]:
+    """Members entitled to vote at the meeting: {membership id: member class id}. A general
+    assembly is every member who may vote on its date; a board or committee, its office
+    holders."""
+    on = meeting_day(meeting)
+    if meeting.body.kind == BodyKind.ASSEMBLY:
+        return {
+            pk: e.member_class_id
+            for pk, e in eligibility(coop_id=meeting.coop_id, on=on).items()
+            if e.may_vote
+        }
+    return {
+        t.membership_id: t.membership.member_class_id
+        for t in current_terms(body=meeting.body, on=on)
+    }
+
+
+def entitlement_refusals(*, meeting: Meeting, membership: Membership) -> list[str]:
+    """Why one member may not vote at the meeting (empty: they may), without evaluating the
+    whole register."""
+    on = meeting_day(meeting)
+    if meeting.body.kind == BodyKind.ASSEMBLY:
+        return one_eligibility(membership=membership, on=on).vote_reasons
+    if current_terms(body=meeting.body, on=on).filter(membership=membership).exists():
+        return []
+    return [_("They hold no seat on %(body)s.") % {"body": meeting.body.name}]
+
+
+def meeting_day(meeting: Meeting) -> datetime.date:
+    """The meeting's date in its cooperative's time zone."""
+    return timezone.localtime(meeting.first_call_at, ZoneInfo(meeting.coop.time_zone)).date()
+
+
+# Decisions and meetings ----------------------------------------------------------------------
+
+
+def decisions(*, access: Access) -> QuerySet[BoardDecision]:
+    return BoardDecision.objects.filter(coop_id=access.coop_id)
+
+
+def decision_get(*, access: Access, pk: int) -> BoardDecision:
+    decision = decisions(access=access).filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    return decision
+
+
+def meetings(*, access: Access) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(coop_id=access.coop_id).select_related("body")
+
+
+def meeting_get(*, access: Access, pk: int) -> Meeting:
+    meeting = meetings(access=access).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def upcoming_meetings(*, access: Access, now: datetime.datetime) -> QuerySet[Meeting]:
+    return (
+        meetings(access=access)
+        .filter(first_call_at__gte=now - datetime.timedelta(hours=12))
+        .exclude(status__in=[Meeting.Status.CLOSED, Meeting.Status.CANCELLED])
+        .order_by("first_call_at")
+    )
+
+
+def attendance(*, meeting: Meeting) -> QuerySet[Attendee]:
+    return (
+        Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
+        .select_related("membership__person", "member_class", "proxy_holder__person")
+        .order_by("membership__person__family_name", "membership__person__given_name")
+    )
+
+
+def presence_by_class(*, meeting: Meeting) -> dict[int, int]:
+    """Members present or represented, per member class."""
+    return dict(
+        Attendee.objects.filter(
+            coop_id=meeting.coop_id,
+            meeting=meeting,
+            presence__in=[Presence.PRESENT, Presence.PROXY],
+        )
+        .values("member_class_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_class_id", "n")
+    )
+
+
+def attendance_counts(*, meeting: Meeting) -> dict[str, int]:
+    counts = dict(
+        Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
+        .values("presence")
+        .annotate(n=Count("pk"))
+        .values_list("presence", "n")
+    )
+    return {p: counts.get(p, 0) for p in Presence.values}
+
+
+def question_get(*, access: Access, pk: int) -> Question:
+    question = (
+        Question.objects.filter(coop_id=access.coop_id, pk=pk)
+        .select_related("meeting__body", "body")
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def turnout(*, question: Question) -> dict[str, int]:
+    codes = VoterCode.objects.filter(coop_id=question.coop_id, question=question)
+    return {"issued": codes.count(), "used": codes.filter(used=True).count()}
+
+
+def ballot_counts(*, question: Question) -> tuple[dict[int, dict[Any, int]], dict[int, int]]:
+    """The secret ballot box, counted: marks per voter class and choice (None: blank), and
+    ballots per voter class. Two grouped queries whatever the number of ballots."""
+    rows = BallotEntry.objects.filter(coop_id=question.coop_id, question=question)
+    marks: dict[int, dict[Any, int]] = {}
+    for class_id, choice_id, n in (
+        rows.values("member_class_id", "choice_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_class_id", "choice_id", "n")
+    ):
+        marks.setdefault(class_id, {})[choice_id] = n
+    ballots = dict(
+        rows.values("member_class_id")
+        .annotate(n=Count("ballot", distinct=True))
+        .values_list("member_class_id", "n")
+    )
+    return marks, ballots
+
+
+def minutes(*, meeting: Meeting) -> dict[str, Any]:
+    """What the minutes say, from what was recorded: attendance, quorum, each question with its
+    tally by class and its result, and the decisions numbered."""
+    class_names = dict(
+        MemberClass.objects.filter(coop_id=meeting.coop_id).values_list("pk", "name")
+    )
+    by_class: dict[str, dict[str, int]] = {}
+    for class_id, presence, n in (
+        Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
+        .values("member_class_id", "presence")
+        .annotate(n=Count("pk"))
+        .values_list("member_class_id", "presence", "n")
+    ):
+        by_class.setdefault(class_names.get(class_id, "?"), {p: 0 for p in Presence.values})[
+            presence
+        ] = n
+    questions = list(
+        Question.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
+        .select_related("body")
+        .order_by("pk")
+    )
+    return {
+        "meeting": meeting,
+        "agenda": list(meeting.agenda.all()),
+        "attendance": attendance(meeting=meeting),
+        "counts": attendance_counts(meeting=meeting),
+        "by_class": sorted(by_class.items()),
+        "questions": questions,
+        "decisions": list(
+            BoardDecision.objects.filter(coop_id=meeting.coop_id, meeting=meeting).order_by(
+                "number"
+            )
+        ),
+        "terms": list(
+            Term.objects.filter(coop_id=meeting.coop_id, election__meeting=meeting)
+            .select_related("membership__person", "body", "seat_class")
+            .order_by("body__name", "membership__person__family_name")
+        ),
+    }

@@ -1,0 +1,566 @@
+"""Thin views over the governance services and selectors, and the public voting page."""
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scope
+
+from carecoop.core.permissions import coop_permission, public
+from carecoop.core.views import form_page
+from carecoop.governance import forms, selectors, services
+from carecoop.governance.models import Choice, ElectionSeat, Method, Question, Term
+from carecoop.members.models import MemberClass
+from carecoop.tenancy.models import Organisation, OrgKind
+
+FORM = "governance/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"governance:{name}", kwargs={"coop": coop, **kwargs})
+
+
+def _day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _act(request: HttpRequest, action: Any, done: str) -> None:
+    try:
+        action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
+# Overview, rules, eligibility -----------------------------------------------------------------
+
+
+@coop_permission("governance.view")
+def overview(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    today = timezone.localdate()
+    context = {
+        "bodies": selectors.bodies(access=access),
+        "meetings": selectors.upcoming_meetings(access=access, now=timezone.now()),
+        "past": selectors.meetings(access=access).filter(status="closed")[:10],
+        "ending": selectors.terms_ending(access=access, on=today),
+        "decisions": selectors.decisions(access=access)[:10],
+        "can_manage": access.can("governance.manage"),
+    }
+    return render(request, "governance/overview.html", context)
+
+
+@coop_permission("governance.view")
+def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    on = _day(request.GET.get("on"))
+    rows = selectors.eligibility_table(access=access, on=on)
+    rules = selectors.class_rules(coop_id=access.coop_id)
+    if not access.roles & {"manager", "board", "treasurer", "auditor"}:
+        rows = [r for r in rows if r[0].person_id in access.person_ids]
+    context = {
+        "rows": rows,
+        "on": on,
+        "classes": [
+            (c, rules.get(c.pk)) for c in MemberClass.objects.filter(coop_id=access.coop_id)
+        ],
+        "can_manage": access.can("governance.manage"),
+    }
+    return render(request, "governance/eligibility.html", context)
+
+
+@coop_permission("governance.manage")
+def class_rule(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.ClassRuleForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.class_rule_set(coop=access.org, by=request.user, **data),
+        done=_("Eligibility rule saved."),
+        next_url=_url("eligibility", coop),
+        template=FORM,
+        context={"title": _("Eligibility rule of a class"), "back": _url("eligibility", coop)},
+    )
+
+
+# Bodies and terms ----------------------------------------------------------------------------
+
+
+@coop_permission("governance.manage")
+def body_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.BodyForm(request.POST or None),
+        save=lambda data: services.body_create(coop=access.org, by=request.user, **data),
+        done=_("Body saved."),
+        next_url=lambda body: _url("body", coop, pk=body.pk),
+        template=FORM,
+        context={"title": _("New body"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("governance.view")
+def body_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    body = selectors.body_get(access=access, pk=pk)
+    on = _day(request.GET.get("on"))
+    context = {
+        "body": body,
+        "on": on,
+        "lines": selectors.seat_lines(body=body, on=on),
+        "terms": selectors.current_terms(body=body, on=on).order_by("ends_on"),
+        "can_manage": access.can("governance.manage"),
+    }
+    return render(request, "governance/body.html", context)
+
+
+@coop_permission("governance.manage")
+def body_seats(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    body = selectors.body_get(access=access, pk=pk)
+    return form_page(
+        request,
+        forms.SeatsForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.body_seats_set(body=body, by=request.user, **data),
+        done=_("Seats saved."),
+        next_url=_url("body", coop, pk=body.pk),
+        template=FORM,
+        context={"title": _("Seats reserved on %(body)s") % {"body": body.name}},
+    )
+
+
+@coop_permission("governance.manage")
+def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    body = selectors.body_get(access=access, pk=pk)
+    return form_page(
+        request,
+        forms.TermForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.term_create(body=body, by=request.user, **data),
+        done=_("Term of office recorded."),
+        next_url=_url("body", coop, pk=body.pk),
+        template=FORM,
+        context={"title": _("New term on %(body)s") % {"body": body.name}},
+    )
+
+
+@coop_permission("governance.manage")
+def term_end(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    term = Term.objects.filter(coop_id=access.coop_id, pk=pk).select_related("body").first()
+    if term is None:
+        raise Http404
+    return form_page(
+        request,
+        forms.TermEndForm(request.POST or None),
+        save=lambda data: services.term_end(term=term, by=request.user, **data),
+        done=_("The seat is now vacant."),
+        next_url=_url("body", coop, pk=term.body_id),
+        template=FORM,
+        context={"title": _("End a term early")},
+    )
+
+
+# Board decisions -----------------------------------------------------------------------------
+
+
+@coop_permission("governance.view")
+def decisions(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    context = {
+        "decisions": selectors.decisions(access=access)[:200],
+        "can_manage": access.can("governance.manage"),
+    }
+    return render(request, "governance/decisions.html", context)
+
+
+@coop_permission("governance.manage")
+def decision_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.DecisionForm(request.POST or None),
+        save=lambda data: services.decision_record(coop=access.org, by=request.user, **data),
+        done=_("Board decision recorded."),
+        next_url=_url("decisions", coop),
+        template=FORM,
+        context={"title": _("New board decision"), "back": _url("decisions", coop)},
+    )
+
+
+# Meetings ------------------------------------------------------------------------------------
+
+
+@coop_permission("governance.manage")
+def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.MeetingForm(request.POST or None, coop_id=access.coop_id),
+        save=lambda data: services.meeting_convene(by=request.user, **data),
+        done=_("Meeting convened."),
+        next_url=lambda meeting: _url("meeting", coop, pk=meeting.pk),
+        template=FORM,
+        context={"title": _("Convene a meeting"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("governance.view")
+def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    can_manage = access.can("governance.manage")
+    form = forms.AttendanceForm(coop_id=access.coop_id) if can_manage else None
+    context = {
+        "meeting": meeting,
+        "agenda": meeting.agenda.all(),
+        "attendance": selectors.attendance(meeting=meeting),
+        "counts": selectors.attendance_counts(meeting=meeting),
+        "questions": meeting.questions.all(),
+        "form": form,
+        "can_manage": can_manage,
+    }
+    return render(request, "governance/meeting.html", context)
+
+
+@coop_permission("governance.manage")
+def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.AgendaItemForm(request.POST or None),
+        save=lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **data),
+        done=_("Agenda item added."),
+        next_url=_url("meeting", coop, pk=meeting.pk),
+        template=FORM,
+        context={"title": _("Add to the agenda")},
+    )
+
+
+@require_POST
+@coop_permission("governance.manage")
+def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    form = forms.AttendanceForm(request.POST, coop_id=access.coop_id)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.attendance_record(
+                meeting=meeting, by=request.user, **form.cleaned_data
+            ),
+            _("Attendance recorded."),
+        )
+    else:
+        messages.error(request, _("Choose a member and their presence."))
+    return redirect(_url("meeting", coop, pk=meeting.pk))
+
+
+@require_POST
+@coop_permission("governance.manage")
+def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    _act(
+        request,
+        lambda: services.meeting_open(meeting=meeting, by=request.user),
+        _("The meeting is in session."),
+    )
+    return redirect(_url("meeting", coop, pk=meeting.pk))
+
+
+@require_POST
+@coop_permission("governance.manage")
+def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    _act(
+        request,
+        lambda: services.meeting_close(meeting=meeting, by=request.user),
+        _("The meeting is closed."),
+    )
+    return redirect(_url("meeting", coop, pk=meeting.pk))
+
+
+@coop_permission("governance.view")
+def meeting_minutes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    return render(request, "governance/minutes.html", selectors.minutes(meeting=meeting))
+
+
+@coop_permission("governance.manage")
+def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    return form_page(
+        request,
+        forms.MotionForm(request.POST or None),
+        save=lambda data: services.motion_create(meeting=meeting, by=request.user, **data),
+        done=_("Motion added."),
+        next_url=lambda q: _url("question", coop, pk=q.pk),
+        template=FORM,
+        context={"title": _("New motion"), "back": _url("meeting", coop, pk=meeting.pk)},
+    )
+
+
+@coop_permission("governance.manage")
+def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    classes = list(MemberClass.objects.filter(coop_id=access.coop_id, may_hold_office=True))
+    form = forms.ElectionForm(request.POST or None, coop_id=access.coop_id, classes=classes)
+
+    def save(data: dict[str, Any]) -> Question:
+        return services.election_create(
+            meeting=meeting,
+            by=request.user,
+            body=data["body"],
+            title=data["title"],
+            method=data["method"],
+            seats=form.seats(),
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=_("Election added."),
+        next_url=lambda q: _url("question", coop, pk=q.pk),
+        template=FORM,
+        context={"title": _("New election"), "back": _url("meeting", coop, pk=meeting.pk)},
+    )
+
+
+# Questions: candidates, voting, counts -------------------------------------------------------
+
+
+@coop_permission("governance.view")
+def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    question = selectors.question_get(access=access, pk=pk)
+    can_manage = access.can("governance.manage")
+    classes = list(
+        MemberClass.objects.filter(
+            coop_id=access.coop_id, pk__in=selectors.presence_by_class(meeting=question.meeting)
+        )
+    )
+    choices = list(question.choices.select_related("seat_class"))
+    context = {
+        "question": question,
+        "choices": choices,
+        "seats": ElectionSeat.objects.filter(
+            coop_id=access.coop_id, question=question
+        ).select_related("member_class"),
+        "turnout": selectors.turnout(question=question),
+        "classes": classes,
+        "candidate_form": forms.CandidateForm(coop_id=access.coop_id)
+        if can_manage and question.kind == "election" and question.status == "draft"
+        else None,
+        "open_form": forms.OpenVoteForm(
+            initial={"closes_at": timezone.localtime() + datetime.timedelta(minutes=30)}
+        )
+        if can_manage and question.status == "draft"
+        else None,
+        "can_manage": can_manage,
+        "vote_url": request.build_absolute_uri(_url("vote", coop)),
+    }
+    return render(request, "governance/question.html", context)
+
+
+@require_POST
+@coop_permission("governance.manage")
+def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    question = selectors.question_get(access=access, pk=pk)
+    form = forms.CandidateForm(request.POST, coop_id=access.coop_id)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.candidate_add(
+                question=question, by=request.user, membership=form.cleaned_data["membership"]
+            ),
+            _("Candidate added."),
+        )
+    else:
+        messages.error(request, _("Choose a member."))
+    return redirect(_url("question", coop, pk=question.pk))
+
+
+@require_POST
+@coop_permission("governance.manage")
+def question_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    question = selectors.question_get(access=_access(request), pk=pk)
+    form = forms.OpenVoteForm(request.POST)
+    if form.is_valid():
+        _act(
+            request,
+            lambda: services.question_open(
+                question=question, by=request.user, closes_at=form.cleaned_data["closes_at"]
+            ),
+            _("Voting is open."),
+        )
+    else:
+        messages.error(request, _("Say when voting closes."))
+    return redirect(_url("question", coop, pk=question.pk))
+
+
+@require_POST
+@coop_permission("governance.manage")
+def question_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    question = selectors.question_get(access=_access(request), pk=pk)
+    _act(
+        request,
+        lambda: services.question_close(question=question, by=request.user),
+        _("Voting is closed and counted."),
+    )
+    return redirect(_url("question", coop, pk=question.pk))
+
+
+@require_POST
+@coop_permission("governance.manage")
+def question_codes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Issue the codes and show them once, for printing (and send them by SMS if asked)."""
+    question = selectors.question_get(access=_access(request), pk=pk)
+    try:
+        issued = services.codes_issue(
+            question=question, by=request.user, send_sms=request.POST.get("sms") == "1"
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_url("question", coop, pk=question.pk))
+    response = render(
+        request,
+        "governance/codes.html",
+        {
+            "question": question,
+            "issued": issued,
+            "vote_url": request.build_absolute_uri(_url("vote", coop)),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@coop_permission("governance.manage")
+def question_counts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Enter the counts of a show of hands (teller 0) or of a paper ballot (teller 1 or 2)."""
+    access = _access(request)
+    question = selectors.question_get(access=access, pk=pk)
+    if question.method == Method.SECRET:
+        raise Http404
+    classes = list(
+        MemberClass.objects.filter(
+            coop_id=access.coop_id, pk__in=selectors.presence_by_class(meeting=question.meeting)
+        )
+    )
+    choices = list(Choice.objects.filter(coop_id=access.coop_id, question=question))
+    keys = [(str(c.code or c.pk), c.label) for c in choices]
+    if question.kind == Question.Kind.ELECTION:
+        keys.insert(0, ("ballots", _("Ballots cast")))
+    tellers = [0] if question.method == Method.OPEN else [1, 2]
+    if request.method == "POST":
+        try:
+            teller = int(request.POST.get("teller", "-1"))
+        except ValueError:
+            teller = -1
+        counts = {
+            c.pk: {key: request.POST.get(f"c_{c.pk}_{key}", "0") or "0" for key, _label in keys}
+            for c in classes
+        }
+        try:
+            services.counts_enter(question=question, by=request.user, teller=teller, counts=counts)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Counts saved."))
+            return redirect(_url("question", coop, pk=question.pk))
+    context = {"question": question, "classes": classes, "keys": keys, "tellers": tellers}
+    return render(request, "governance/counts.html", context)
+
+
+# The public voting page ----------------------------------------------------------------------
+
+
+@public
+def vote(request: HttpRequest, coop: str) -> HttpResponse:
+    """A tiny page for a basic phone: type the code, see that one ballot, vote once. No account:
+    the page resolves the cooperative and the code, and works inside that cooperative's scope."""
+    org = Organisation.objects.filter(slug=coop, kind=OrgKind.COOPERATIVE).first()
+    if org is None:
+        raise Http404
+    with scope(coop=org.pk), timezone.override(ZoneInfo(org.time_zone)):
+        return _vote(request, org)
+
+
+def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
+    context: dict[str, Any] = {"org": org}
+    code = request.POST.get("code", "") if request.method == "POST" else ""
+    if not code:
+        context["form"] = forms.CodeForm()
+        return _no_store(render(request, "governance/vote.html", context))
+    voter = services.code_lookup(coop_id=org.pk, code=code)
+    error = ""
+    if voter is None:
+        error = _("This code is not valid. Check it and type it again.")
+    elif voter.used:
+        error = _("This code has already been used to vote.")
+    elif voter.question.status != Question.Status.OPEN or (
+        voter.question.closes_at and timezone.now() >= voter.question.closes_at
+    ):
+        error = _("Voting on “%(title)s” is closed.") % {"title": voter.question.title}
+    if error:
+        context.update(form=forms.CodeForm(initial={"code": code}), error=error)
+        return _no_store(render(request, "governance/vote.html", context, status=400))
+    assert voter is not None
+    question = voter.question
+    choices = list(
+        Choice.objects.filter(coop_id=org.pk, question=question).select_related("seat_class")
+    )
+    seats = {
+        s.member_class_id: s
+        for s in ElectionSeat.objects.filter(coop_id=org.pk, question=question).select_related(
+            "member_class"
+        )
+    }
+    if request.POST.get("cast") == "1":
+        picked = []
+        for value in request.POST.getlist("choice"):
+            try:
+                picked.append(int(value))
+            except ValueError:
+                continue
+        try:
+            services.ballot_cast(coop_id=org.pk, code=code, choice_ids=picked)
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            context["done"] = question.title
+            return _no_store(render(request, "governance/vote.html", context))
+    groups = [
+        (seats.get(class_id), [c for c in choices if c.seat_class_id == class_id])
+        for class_id in dict.fromkeys(c.seat_class_id for c in choices)
+    ]
+    context.update(question=question, code=code, groups=groups)
+    return _no_store(render(request, "governance/vote.html", context))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
