@@ -47,10 +47,16 @@ class BodyForm(forms.Form):
     stagger_groups = forms.IntegerField(label=_("renewed in groups"), min_value=1, initial=1)
     notice_days = forms.IntegerField(label=_("notice of a meeting (days)"), min_value=0, initial=15)
     quorum_first_percent = forms.IntegerField(
-        label=_("quorum at first call (% of members)"), min_value=0, max_value=100, initial=50
+        label=_("quorum at first call (percentage of the members)"),
+        min_value=0,
+        max_value=100,
+        initial=50,
     )
     quorum_second_percent = forms.IntegerField(
-        label=_("quorum at second call (% of members)"), min_value=0, max_value=100, initial=0
+        label=_("quorum at second call (percentage of the members)"),
+        min_value=0,
+        max_value=100,
+        initial=0,
     )
     second_call_minutes = forms.IntegerField(
         label=_("second call after (minutes)"), min_value=0, initial=30

@@ -69,10 +69,10 @@ class Body(CoopOwned):
     )
     notice_days = models.PositiveSmallIntegerField(_("notice of a meeting (days)"), default=15)
     quorum_first_percent = models.PositiveSmallIntegerField(
-        _("quorum at first call (% of members)"), default=50
+        _("quorum at first call (percentage of the members)"), default=50
     )
     quorum_second_percent = models.PositiveSmallIntegerField(
-        _("quorum at second call (% of members)"),
+        _("quorum at second call (percentage of the members)"),
         default=0,
         help_text=_("0: any number of members present."),
     )
@@ -99,7 +99,7 @@ class Body(CoopOwned):
             models.CheckConstraint(
                 condition=Q(quorum_first_percent__lte=100) & Q(quorum_second_percent__lte=100),
                 name="body_quorum_percent",
-                violation_error_message=_("A quorum is at most 100 % of the members."),
+                violation_error_message=_("A quorum cannot be more than all the members."),
             ),
             models.CheckConstraint(
                 condition=Q(term_years__gte=1) & Q(stagger_groups__gte=1),

@@ -46,7 +46,9 @@ class MemberClass(CoopOwned):
             models.CheckConstraint(
                 condition=Q(vote_weight_percent__isnull=True) | Q(vote_weight_percent__lte=100),
                 name="memberclass_weight_percent",
-                violation_error_message=_("A share of the vote is at most 100 %."),
+                violation_error_message=_(
+                    "A share of the vote cannot be more than the whole vote."
+                ),
             ),
         ]
 

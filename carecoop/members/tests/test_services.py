@@ -181,3 +181,21 @@ def test_work_record_derives_formality(home_scope):
     )
     assert record.formality == "formal"
     assert record.history.count() == 2
+
+
+def test_constraint_messages_format_without_error(home_scope):
+    """Django formats a constraint's message with %: a stray percent sign would crash."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.violation_error_message:
+                assert constraint.get_violation_error_message()
+
+
+def test_a_class_share_above_the_whole_vote_is_refused_by_the_database_rule(home_scope):
+    member_class = home_scope.member_class
+    member_class.vote_weight_percent = 150
+    with pytest.raises(ValidationError) as error:
+        member_class.full_clean()
+    assert "whole vote" in str(error.value)
