@@ -186,6 +186,7 @@ class World:
                 paid_on=datetime.date(2025, 1, 1),
                 receipt_number=1,
             )
+            self._other_money()
             self.other_application = Application.objects.create(
                 coop=self.other,
                 child=self.other_child,
@@ -207,6 +208,91 @@ class World:
         grant(self.users["analyst"], self.federation, "analyst")
         self.users["outsider"] = make_user("manager.other")
         grant(self.users["outsider"], self.other, "manager")
+
+    def _other_money(self) -> None:
+        """Rows of the other cooperative's books, for the cross-tenant walk."""
+        from carecoop.billing.models import (
+            Invoice,
+            StatementImport,
+            StatementLine,
+            WaiverApplication,
+            WaiverCriterion,
+        )
+        from carecoop.billing.models import Payment as FeePayment
+        from carecoop.funding.models import Funder, Grant
+        from carecoop.ledger.services import credit, debit, entry_post
+
+        d = datetime.date(2025, 6, 1)
+        self.other_entry = entry_post(
+            coop=self.other,
+            by=None,
+            date=d,
+            memo="Secret Centre Zeta rent",
+            lines=[debit("5100", 100, self.other_centre.pk), credit("1000", 100)],
+        )
+        self.other_invoice = Invoice.objects.create(
+            coop=self.other,
+            household=self.other_person.household,
+            centre=self.other_centre,
+            month=d,
+            number="F202506-000001",
+            currency=self.other.currency,
+            total_minor=17500,
+            issued_on=d,
+            due_on=d,
+            entry=self.other_entry,
+        )
+        self.other_fee_payment = FeePayment.objects.create(
+            coop=self.other,
+            invoice=self.other_invoice,
+            method="cash",
+            amount_minor=100,
+            currency=self.other.currency,
+            received_on=d,
+            payer="Zenobia Secretname",
+            receipt_number="R0000001",
+            key="cash:zeta",
+            entry=self.other_entry,
+        )
+        self.other_statement = StatementImport.objects.create(
+            coop=self.other, provider="Zeta", file_name="Secret Class Zeta.csv"
+        )
+        self.other_statement_line = StatementLine.objects.create(
+            coop=self.other,
+            statement=self.other_statement,
+            provider="Zeta",
+            reference="Z1",
+            paid_on=d,
+            amount_minor=100,
+            currency=self.other.currency,
+            payer="Zenobia Secretname",
+            status="unmatched",
+        )
+        criterion = WaiverCriterion.objects.create(
+            coop=self.other, name="Secret Class Zeta", description="x"
+        )
+        self.other_waiver = WaiverApplication.objects.create(
+            coop=self.other,
+            household=self.other_person.household,
+            criterion=criterion,
+            percent=50,
+            first_month=d,
+            last_month=d,
+            reason="Zefirino's secret reason",
+        )
+        funder = Funder.objects.create(
+            coop=self.other, name="Secret Centre Zeta donor", kind="donor"
+        )
+        self.other_grant = Grant.objects.create(
+            coop=self.other,
+            funder=funder,
+            title="Secret Centre Zeta grant",
+            amount_minor=100,
+            currency=self.other.currency,
+            starts_on=d,
+            ends_on=d,
+            centre=self.other_centre,
+        )
 
     def client(self, role: str) -> Client:
         return client_for(self.users[role])

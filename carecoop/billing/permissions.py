@@ -1,1 +1,18 @@
-from carecoop.core.permissions import rule_set  # noqa: F401
+from carecoop.core.permissions import (
+    is_auditor,
+    is_board,
+    is_facilitator,
+    is_manager,
+    is_treasurer,
+    rule_set,
+)
+
+# Fees and invoices: the treasurer and the manager run billing and record payments; facilitators
+# take cash at their centres and see those centres' invoices; the board decides waivers; the
+# board and auditors read.
+rule_set.add_rule(
+    "billing.view", is_manager | is_treasurer | is_board | is_auditor | is_facilitator
+)
+rule_set.add_rule("billing.manage", is_manager | is_treasurer)
+rule_set.add_rule("billing.record_payment", is_manager | is_treasurer | is_facilitator)
+rule_set.add_rule("billing.decide_waivers", is_manager | is_board)

@@ -27,6 +27,9 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "staff": access.can("staffing.view"),
             "capital": access.can("capital.view"),
             "governance": access.can("governance.view"),
+            "billing": access.can("billing.view"),
+            "ledger": access.can("ledger.view"),
+            "funding": access.can("funding.view"),
         }
         if access is not None and access.org.is_cooperative
         else {},

@@ -15,6 +15,7 @@ from carecoop.care.models import Absence, Attendance, Centre, Room, SeatPool
 from carecoop.demo import data
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
+from carecoop.demo import money as demo_money
 from carecoop.demo import staffing as demo_staffing
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
@@ -290,6 +291,7 @@ def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.
         demo_health.load(centre, by, rng, today)
     # Its own random generator, so the people above stay the same whatever staffing draws.
     demo_staffing.load(coop, by, random.Random(f"staff-{coop.slug}"), today)
+    demo_money.load(coop, by, random.Random(f"money-{coop.slug}"), today)
 
 
 def _enrol_children(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:

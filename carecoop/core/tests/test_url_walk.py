@@ -42,6 +42,13 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
 def other_id(world: Any, route: str) -> int:
     """An id of the other cooperative's row of the kind the route expects."""
     by_prefix = {
+        "/billing/invoices/": world.other_invoice,
+        "/billing/payments/": world.other_fee_payment,
+        "/billing/statements/lines/": world.other_statement_line,
+        "/billing/statements/": world.other_statement,
+        "/billing/waivers/": world.other_waiver,
+        "/ledger/entries/": world.other_entry,
+        "/funding/grants/": world.other_grant,
         "governance/bodies/": world.other_body,
         "governance/terms/": world.other_term,
         "governance/meetings/": world.other_meeting,

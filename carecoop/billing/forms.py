@@ -1,0 +1,167 @@
+"""Forms parse and present input; the rules live in services."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
+from carecoop.care.models import Centre, SeatPool
+from carecoop.members.models import Household, MemberClass
+
+DATE = forms.DateInput(attrs={"type": "date"})
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+class MonthField(forms.DateField):
+    widget = MONTH
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=MONTH_FORMATS, **kwargs)
+
+
+class RunForm(forms.Form):
+    month = MonthField(label=_("month"), initial=lambda: timezone.localdate().replace(day=1))
+    catch_up = forms.BooleanField(
+        label=_("also bill every earlier month that was missed"), required=False, initial=True
+    )
+
+
+class FeeCategoryForm(forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=30)
+    name = forms.CharField(label=_("name"), max_length=100)
+    pool = forms.ModelChoiceField(
+        label=_("for children in this pool of places"),
+        queryset=SeatPool.objects.none(),
+        required=False,
+    )
+    member_class = forms.ModelChoiceField(
+        label=_("for children of this member class"),
+        queryset=MemberClass.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].queryset = SeatPool.objects.filter(coop_id=coop.pk).select_related(
+            "centre"
+        )  # type: ignore[attr-defined]
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+
+
+class FeeScheduleForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("centre"), queryset=Centre.objects.none())
+    category = forms.ModelChoiceField(label=_("fee category"), queryset=FeeCategory.objects.none())
+    amount = forms.DecimalField(label=_("monthly fee"), min_value=0, decimal_places=3)
+    effective_from = forms.DateField(label=_("effective from"), widget=DATE)
+    effective_until = forms.DateField(label=_("effective until"), widget=DATE, required=False)
+    board_decision = forms.CharField(
+        label=_("board decision"),
+        max_length=200,
+        help_text=_("The reference of the board's decision that set this fee."),
+    )
+    sibling_discount_percent = forms.IntegerField(
+        label=_("discount for each further child (%)"), min_value=0, max_value=100, initial=0
+    )
+    prorate = forms.BooleanField(
+        label=_("charge part months by the day"), required=False, initial=True
+    )
+    absence_days = forms.IntegerField(
+        label=_("absences before a credit (days)"), min_value=0, max_value=31, required=False
+    )
+    absence_credit_percent = forms.IntegerField(
+        label=_("credit for long absence (%)"), min_value=0, max_value=100, initial=0
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = FeeCategory.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
+
+
+class PaymentForm(forms.Form):
+    method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.CASH)
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    currency = forms.CharField(label=_("currency"), max_length=3)
+    received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
+    reference = forms.CharField(
+        label=_("reference"),
+        max_length=80,
+        required=False,
+        help_text=_("The mobile money or bank transfer reference."),
+    )
+    payer = forms.CharField(label=_("paid by"), max_length=200, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].initial = currency
+        self.fields["key"].initial = uuid.uuid4().hex
+
+
+class PaymentByNumberForm(PaymentForm):
+    invoice = forms.CharField(label=_("invoice number"), max_length=30)
+    field_order = ["invoice"]
+
+
+class StatementForm(forms.Form):
+    provider = forms.CharField(label=_("payment provider"), max_length=60)
+    file = forms.FileField(
+        label=_("statement (CSV)"),
+        help_text=_("Columns: date, reference, amount, currency, payer, phone, message."),
+    )
+
+
+class MatchForm(forms.Form):
+    invoice = forms.CharField(label=_("invoice number"), max_length=30, required=False)
+
+
+class WaiverApplicationForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("household"), queryset=Household.objects.none())
+    criterion = forms.ModelChoiceField(
+        label=_("criterion"), queryset=WaiverCriterion.objects.none()
+    )
+    percent = forms.IntegerField(label=_("share of the fee waived (%)"), min_value=1, max_value=100)
+    first_month = MonthField(label=_("from month"))
+    last_month = MonthField(label=_("until month"))
+    reason = forms.CharField(label=_("circumstances"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, households: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households  # type: ignore[attr-defined]
+        self.fields["criterion"].queryset = WaiverCriterion.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("decision"),
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        coerce=lambda v: v == "yes",
+    )
+    note = forms.CharField(label=_("decision"), max_length=300, required=False)
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=120)
+    description = forms.CharField(
+        label=_("who qualifies"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    max_percent = forms.IntegerField(
+        label=_("largest share waived (%)"), min_value=1, max_value=100, initial=100
+    )
+
+
+class ContributionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ContributionKind.choices)
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    received_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    source = forms.CharField(label=_("from"), max_length=200)
+    decision = forms.CharField(label=_("board decision"), max_length=200, required=False)
+
+
+class MonthForm(forms.Form):
+    month = MonthField(label=_("month"), initial=lambda: timezone.localdate().replace(day=1))

@@ -1,0 +1,64 @@
+import datetime
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope
+
+from carecoop.billing.jobs import billing_monthly
+from carecoop.billing.services import billing_run, waivers_apply
+from carecoop.tenancy.models import Organisation
+
+
+class Progress:
+    """A text progress bar on standard error."""
+
+    def __init__(self, stream: Any, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // total if total else self.width
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} households"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Issue the monthly invoices: one per household, a line per child. Without --month, "
+        "bills every month missed up to this one. Safe to run twice: nothing is billed twice."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--coop", action="append", help="cooperative short name (repeatable)")
+        parser.add_argument("--month", help="YYYY-MM: bill this month only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        progress = Progress(sys.stderr)
+        if options["month"]:
+            try:
+                month = datetime.date.fromisoformat(options["month"] + "-01")
+            except ValueError as exc:
+                raise CommandError("--month must look like 2026-05") from exc
+            coops = Organisation.objects.filter(kind="cooperative")
+            if options["coop"]:
+                coops = coops.filter(slug__in=options["coop"])
+            for coop in coops.order_by("pk"):
+                with scope(coop=coop.pk):
+                    result = billing_run(coop=coop, by=None, month=month, progress=progress)
+                    waivers_apply(coop=coop, by=None, month=month)
+                self.stdout.write(
+                    f"{coop.slug} {month:%Y-%m}: {result.invoices} invoices, "
+                    f"{result.already} children already billed, {result.skipped} without a fee"
+                )
+            return
+        for slug, results in billing_monthly(slugs=options["coop"], progress=progress).items():
+            for r in results:
+                self.stdout.write(
+                    f"{slug} {r.month:%Y-%m}: {r.invoices} invoices, {r.skipped} without a fee"
+                )
+            if not results:
+                self.stdout.write(f"{slug}: nothing to bill")

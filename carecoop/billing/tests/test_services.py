@@ -1,0 +1,295 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from carecoop.billing import services
+from carecoop.billing.fees import previous_month
+from carecoop.billing.models import (
+    BillingRun,
+    Invoice,
+    InvoiceLine,
+    LineStatus,
+    Payment,
+    Reminder,
+    StatementLine,
+    Waiver,
+)
+from carecoop.billing.sms import MemoryBackend
+from carecoop.ledger import chart
+from carecoop.ledger.models import Entry, Line
+from carecoop.ledger.selectors import account_balance, trial_balance
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(Invoice.objects.values_list("household_id", "month", "total_minor", "number")),
+        sorted(InvoiceLine.objects.values_list("enrolment_id", "month", "amount_minor")),
+        sorted(Line.objects.values_list("account__code", "centre_id", "amount_minor")),
+    )
+
+
+def test_one_invoice_per_household_with_a_line_per_child(billed):
+    household, _kids = billed.enrol_family(2)
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    invoice = Invoice.objects.get(household=household)
+    amounts = sorted(invoice.lines.values_list("amount_minor", flat=True))
+    assert amounts == [8750, 17500]  # the second child half price
+    assert invoice.total_minor == 26250
+    assert account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE) == 26250
+    assert trial_balance(coop=billed.coop).balanced
+
+
+def test_billing_twice_changes_nothing(billed):
+    billed.enrol_family(2)
+    billed.enrol_family(1)
+    first = services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    before = snapshot()
+    second = services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    assert first.invoices == 2 and second.invoices == 0 and second.already == 3
+    assert snapshot() == before
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(families=st.lists(st.integers(1, 3), min_size=1, max_size=4), batch=st.integers(1, 3))
+def test_property_billing_twice_changes_nothing_and_every_entry_balances(billed, families, batch):
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            for n in families:
+                billed.enrol_family(n)
+            services.billing_run(
+                coop=billed.coop, by=billed.by, month=billed.month, batch_size=batch
+            )
+            before = snapshot()
+            services.billing_run(
+                coop=billed.coop, by=billed.by, month=billed.month, batch_size=batch
+            )
+            assert snapshot() == before
+            for entry in Entry.objects.all():
+                assert sum(entry.lines.values_list("amount_minor", flat=True)) == 0
+            total = sum(Invoice.objects.values_list("total_minor", flat=True))
+            assert account_balance(coop_id=billed.coop.pk, code=chart.FEE_INCOME) == total
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
+    for n in (1, 2, 1, 2, 1):
+        billed.enrol_family(n)
+    real = services._reserve_numbers
+    calls = {"n": 0}
+
+    def failing(coop_id, name, count):
+        calls["n"] += 1
+        numbers = real(coop_id, name, count)
+        if calls["n"] == 3:
+            return [1] * count  # number 1 is taken: the invoice number constraint fails
+        return numbers
+
+    monkeypatch.setattr(services, "_reserve_numbers", failing)
+    with pytest.raises(IntegrityError):
+        services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
+    assert BillingRun.objects.get().status == "failed"
+    assert Invoice.objects.count() == 4  # two whole batches, nothing of the third
+    monkeypatch.setattr(services, "_reserve_numbers", real)
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
+    assert BillingRun.objects.get().status == "done"
+    assert Invoice.objects.count() == 5
+    assert InvoiceLine.objects.count() == 7
+    total = sum(Invoice.objects.values_list("total_minor", flat=True))
+    assert total == 3 * 17500 + 2 * (17500 + 8750)
+    assert account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE) == total
+    assert trial_balance(coop=billed.coop).balanced
+
+
+def test_catch_up_bills_the_missed_months(billed):
+    billed.enrol_family(1, starts_on=billed.month - datetime.timedelta(days=120))
+    earlier = previous_month(previous_month(billed.month))
+    services.billing_run(coop=billed.coop, by=billed.by, month=earlier)
+    results = services.billing_catch_up(coop=billed.coop, by=billed.by, through=billed.month)
+    assert [r.month for r in results] == [previous_month(billed.month), billed.month]
+    assert Invoice.objects.count() == 3
+
+
+def test_a_part_month_and_a_community_child(billed):
+    household, _ = billed.enrol_family(
+        1, pool=False, starts_on=billed.month + datetime.timedelta(days=14)
+    )
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    line = InvoiceLine.objects.get(invoice__household=household)
+    assert line.full_minor == 25000
+    assert line.days == line.month_days - 14
+    assert line.amount_minor == (2 * 25000 * line.days + line.month_days) // (2 * line.month_days)
+
+
+def _invoice(billed):
+    household, _ = billed.enrol_family(1)
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    return Invoice.objects.get(household=household)
+
+
+def test_cash_payment_gets_a_numbered_receipt_and_posts_once(billed):
+    invoice = _invoice(billed)
+    kwargs = dict(
+        invoice=invoice,
+        by=billed.by,
+        method="cash",
+        amount=Decimal("100"),
+        received_on=billed.today,
+        key="form-1",
+    )
+    first = services.payment_record(**kwargs)
+    again = services.payment_record(**kwargs)
+    assert first.pk == again.pk and first.receipt_number == "R0000001"
+    invoice.refresh_from_db()
+    assert invoice.paid_minor == 10000 and invoice.due_minor == 7500
+    assert Entry.objects.filter(source_key__startswith="payment:").count() == 1
+    assert account_balance(coop_id=billed.coop.pk, code=chart.CASH) == 10000
+
+
+def test_bad_payments_are_refused_with_a_reason(billed):
+    invoice = _invoice(billed)
+    with pytest.raises(ValidationError, match="more than"):
+        services.payment_record(
+            invoice=invoice,
+            by=billed.by,
+            method="cash",
+            amount=Decimal("176"),
+            received_on=billed.today,
+            key="k",
+        )
+    with pytest.raises(ValidationError, match="USD"):
+        services.payment_record(
+            invoice=invoice,
+            by=billed.by,
+            method="cash",
+            currency="USD",
+            amount=Decimal("1"),
+            received_on=billed.today,
+            key="k",
+        )
+    with pytest.raises(ValidationError, match="reference"):
+        services.payment_record(
+            invoice=invoice,
+            by=billed.by,
+            method="mobile",
+            amount=Decimal("1"),
+            received_on=billed.today,
+        )
+    with pytest.raises(ValidationError, match="no invoice numbered"):
+        services.invoice_by_number(coop=billed.coop, number="F000000-000000")
+    assert Payment.objects.count() == 0
+    assert not Entry.objects.filter(source_key__startswith="payment:").exists()
+
+
+def test_statement_import_matches_skips_duplicates_and_records_once(billed):
+    invoice = _invoice(billed)
+    phone = invoice.household.people.exclude(phone="").first().phone
+    other = _invoice(billed)
+    csv = (
+        "date,reference,amount,currency,payer,phone,message\n"
+        f"{billed.today},MP-1,175.00,INR,A,,fees {invoice.number}\n"
+        f"{billed.today},MP-2,175.00,INR,B,{phone},fees\n"
+        f"{billed.today},MP-3,199.00,INR,C,+1 555,hello\n"
+    )
+    statement = services.statement_import(
+        coop=billed.coop, by=billed.by, provider="UPI", file_name="s.csv", content=csv
+    )
+    statuses = dict(StatementLine.objects.values_list("reference", "status"))
+    assert statuses == {"MP-1": "proposed", "MP-2": "unmatched", "MP-3": "unmatched"}
+    # MP-2's phone is the household of the invoice already matched by number, not of ``other``.
+    outcome = services.statement_record(statement=statement, by=billed.by)
+    assert outcome.recorded == 1
+    invoice.refresh_from_db()
+    assert invoice.status == "paid"
+    again = services.statement_import(
+        coop=billed.coop, by=billed.by, provider="UPI", file_name="s.csv", content=csv
+    )
+    assert again.duplicates == 3 and again.lines.count() == 0
+    line = StatementLine.objects.get(reference="MP-3")
+    services.statement_line_match(line=line, by=billed.by, invoice=other)
+    assert services.statement_record(statement=statement, by=billed.by).refused == 1
+    line.refresh_from_db()
+    assert line.status == LineStatus.UNMATCHED and "more than" in line.reason
+    assert Payment.objects.count() == 1
+
+
+def test_waiver_only_while_the_fund_can_pay(billed):
+    invoice = _invoice(billed)
+    criterion = services.waiver_criterion_create(
+        coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+    )
+    application = services.waiver_apply(
+        coop=billed.coop,
+        by=billed.by,
+        household=invoice.household,
+        criterion=criterion,
+        percent=100,
+        first_month=billed.month,
+        last_month=billed.month,
+        reason="Lost work",
+    )
+    services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    with pytest.raises(ValidationError, match="overdraw"):
+        services.waiver_grant(
+            application=application, invoice=invoice, by=billed.by, on=billed.today
+        )
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=billed.month).unfunded == 1
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    outcome = services.waivers_apply(coop=billed.coop, by=billed.by, month=billed.month)
+    assert outcome.granted == 1
+    invoice.refresh_from_db()
+    assert invoice.waived_minor == 17500 and invoice.status == "paid"
+    assert services.fund_balance(coop=billed.coop) == 50000 - 17500
+    assert Waiver.objects.count() == 1
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=billed.month).granted == 0
+    assert trial_balance(coop=billed.coop).balanced
+
+
+def test_fee_in_another_currency_is_refused(billed):
+    with pytest.raises(ValidationError, match="INR"):
+        services.fee_schedule_create(
+            coop=billed.coop,
+            by=billed.by,
+            centre=billed.creche.centre,
+            category=billed.members,
+            amount=Decimal(15),
+            currency="USD",
+            effective_from=billed.month,
+            board_decision="x",
+        )
+
+
+def test_reminders_go_once_to_the_household_phone(billed):
+    invoice = _invoice(billed)
+    later = invoice.due_on + datetime.timedelta(days=1)
+    backend = MemoryBackend()
+    backend.outbox = []
+    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
+    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
+    assert invoice.number in backend.outbox[0][1]
+    assert Reminder.objects.count() == 1

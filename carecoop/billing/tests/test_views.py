@@ -1,0 +1,86 @@
+import pytest
+from django_scopes import scope
+
+from carecoop.billing import services
+from carecoop.billing.models import Invoice, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(slug):
+    base = f"/c/{slug}/billing/"
+    return [
+        base,
+        base + "run/",
+        base + "fees/",
+        base + "fees/new/",
+        base + "fees/categories/new/",
+        base + "invoices/",
+        base + "payments/new/",
+        base + "statements/",
+        base + "arrears/",
+        base + "waivers/",
+        base + "waivers/new/",
+        base + "waivers/criteria/new/",
+        base + "waivers/fund/",
+    ]
+
+
+def test_the_treasurer_reaches_every_page_and_a_member_none(billed):
+    for url in _urls(billed.coop.slug):
+        assert billed.world.client("treasurer").get(url).status_code == 200, url
+        assert billed.world.client("member").get(url).status_code == 403, url
+
+
+def test_the_run_button_then_a_payment_and_its_receipt(billed):
+    with scope(coop=billed.coop.pk):
+        household, _ = billed.enrol_family(2)
+    client = billed.world.client("treasurer")
+    slug = billed.coop.slug
+    response = client.post(
+        f"/c/{slug}/billing/run/", {"month": billed.month.strftime("%Y-%m"), "catch_up": ""}
+    )
+    assert response.status_code == 302
+    client.post(f"/c/{slug}/billing/run/", {"month": billed.month.strftime("%Y-%m")})
+    with scope(coop=billed.coop.pk):
+        invoice = Invoice.objects.get(household=household)
+    page = client.get(f"/c/{slug}/billing/invoices/{invoice.pk}/").content.decode()
+    assert invoice.number in page
+    form = client.get(f"/c/{slug}/billing/invoices/{invoice.pk}/pay/")
+    key = form.context["form"]["key"].value()
+    data = {
+        "method": "cash",
+        "amount": "100",
+        "currency": "INR",
+        "received_on": billed.today.isoformat(),
+        "key": key,
+    }
+    first = client.post(f"/c/{slug}/billing/invoices/{invoice.pk}/pay/", data)
+    second = client.post(f"/c/{slug}/billing/invoices/{invoice.pk}/pay/", data)  # a double click
+    assert first["Location"] == second["Location"]
+    with scope(coop=billed.coop.pk):
+        assert Payment.objects.count() == 1
+    receipt = client.get(first["Location"]).content.decode()
+    assert "R0000001" in receipt
+    over = client.post(
+        f"/c/{slug}/billing/invoices/{invoice.pk}/pay/", {**data, "key": "other", "amount": "999"}
+    )
+    assert over.status_code == 200 and "more than" in over.content.decode()
+    missing = client.post(
+        f"/c/{slug}/billing/payments/new/", {**data, "key": "x", "invoice": "F999999-000001"}
+    )
+    assert "A payment is always recorded against an invoice" in missing.content.decode()
+
+
+def test_a_facilitator_sees_only_the_invoices_of_their_centres(billed):
+    with scope(coop=billed.coop.pk):
+        billed.enrol_family(1)
+        services.billing_run(coop=billed.coop, by=None, month=billed.month)
+        invoice = Invoice.objects.get()
+        Invoice.objects.filter(pk=invoice.pk).update(centre=billed.world.centre2)
+    client = billed.world.client("facilitator")
+    assert client.get(f"/c/{billed.coop.slug}/billing/invoices/{invoice.pk}/").status_code == 404
+    assert (
+        invoice.number
+        not in client.get(f"/c/{billed.coop.slug}/billing/invoices/").content.decode()
+    )

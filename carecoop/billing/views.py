@@ -1,0 +1,459 @@
+"""Thin views over the billing services and selectors."""
+
+import importlib.util
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecoop.billing import fees, forms, selectors, services
+from carecoop.billing.models import LineStatus
+from carecoop.core.forms import apply_errors
+from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
+
+FORM = "billing/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"billing:{name}", kwargs={"coop": coop, **kwargs})
+
+
+@coop_permission("billing.view")
+def overview(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    context = {
+        "runs": selectors.runs(access=access)[:12],
+        "month": month,
+        "summary": selectors.month_summary(access=access, month=month),
+        "arrears": selectors.arrears_total(access=access, on=today),
+        "fund": selectors.fund_balance(access=access),
+        "run_form": forms.RunForm(),
+        "can_manage": access.can("billing.manage"),
+        "can_pay": access.can("billing.record_payment"),
+    }
+    return render(request, "billing/overview.html", context)
+
+
+@coop_permission("billing.manage")
+def run(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        month = fees.month_start(form.cleaned_data["month"])
+        try:
+            if form.cleaned_data["catch_up"]:
+                results = services.billing_catch_up(coop=access.org, by=request.user, through=month)
+                if not any(r.month == month for r in results):
+                    results.append(
+                        services.billing_run(coop=access.org, by=request.user, month=month)
+                    )
+                    services.waivers_apply(coop=access.org, by=request.user, month=month)
+            else:
+                results = [services.billing_run(coop=access.org, by=request.user, month=month)]
+                services.waivers_apply(coop=access.org, by=request.user, month=month)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            for r in results:
+                messages.success(
+                    request,
+                    _(
+                        "%(month)s: %(invoices)s invoices issued, %(already)s children already billed, %(skipped)s without a fee."
+                    )
+                    % {
+                        "month": r.month.strftime("%Y-%m"),
+                        "invoices": r.invoices,
+                        "already": r.already,
+                        "skipped": r.skipped,
+                    },
+                )
+                for note in r.messages:
+                    messages.warning(request, note)
+            return redirect(_url("invoices", coop) + f"?month={month:%Y-%m}")
+    return render(
+        request, FORM, {"form": form, "title": _("Billing run"), "back": _url("overview", coop)}
+    )
+
+
+# Fees ----------------------------------------------------------------------------------------
+
+
+@coop_permission("billing.view")
+def fee_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return render(
+        request,
+        "billing/fees.html",
+        {
+            "schedules": selectors.schedules(access=access),
+            "categories": selectors.categories(access=access),
+            "can_manage": access.can("billing.manage"),
+        },
+    )
+
+
+@coop_permission("billing.manage")
+def fee_category_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.FeeCategoryForm(request.POST or None, coop=access.org),
+        save=lambda data: services.fee_category_create(coop=access.org, by=request.user, **data),
+        done=_("Fee category saved."),
+        next_url=_url("fees", coop),
+        template=FORM,
+        context={"title": _("New fee category"), "back": _url("fees", coop)},
+    )
+
+
+@coop_permission("billing.manage")
+def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.FeeScheduleForm(request.POST or None, coop=access.org),
+        save=lambda data: services.fee_schedule_create(coop=access.org, by=request.user, **data),
+        done=_("Fee saved."),
+        next_url=_url("fees", coop),
+        template=FORM,
+        context={"title": _("New fee"), "back": _url("fees", coop)},
+    )
+
+
+# Invoices and payments -----------------------------------------------------------------------
+
+
+@coop_permission("billing.view")
+def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    qs = selectors.invoices(access=access).order_by("-month", "number")
+    month_text = request.GET.get("month", "")
+    status = request.GET.get("status", "")
+    try:
+        month = forms.MonthField().clean(month_text) if month_text else None
+    except ValidationError:
+        month = None
+    if month:
+        qs = qs.filter(month=month.replace(day=1))
+    if status in ("open", "paid", "cancelled"):
+        qs = qs.filter(status=status)
+    return render(
+        request,
+        "billing/invoices.html",
+        {"invoices": qs[:200], "month": month, "status": status},
+    )
+
+
+@coop_permission("billing.view")
+def invoice_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    invoice = selectors.invoice_get(access=access, pk=pk)
+    return render(
+        request,
+        "billing/invoice.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.order_by("description"),
+            "payments": invoice.payments.order_by("received_on", "pk"),
+            "waivers": invoice.waivers.select_related("application__criterion"),
+            "can_pay": access.can("billing.record_payment") and invoice.due_minor > 0,
+        },
+    )
+
+
+@coop_permission("billing.record_payment")
+def invoice_pay(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    invoice = selectors.invoice_get(access=access, pk=pk)
+    form = forms.PaymentForm(request.POST or None, currency=invoice.currency)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.payment_record(invoice=invoice, by=request.user, **data),
+        done=_("Payment recorded."),
+        next_url=lambda payment: _url("receipt", coop, pk=payment.pk),
+        template=FORM,
+        context={
+            "title": _("Payment of invoice %(number)s") % {"number": invoice.number},
+            "subtitle": _("Still due: %(due)s")
+            % {"due": _money(invoice.due_minor, invoice.currency)},
+            "back": _url("invoice", coop, pk=invoice.pk),
+        },
+    )
+
+
+def _money(minor: int, currency: str) -> str:
+    from carecoop.core.money import format_money
+
+    return format_money(minor, currency)
+
+
+@coop_permission("billing.record_payment")
+def payment_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.PaymentByNumberForm(request.POST or None, currency=access.org.currency)
+
+    def save(data: dict[str, Any]) -> Any:
+        invoice = services.invoice_by_number(coop=access.org, number=data.pop("invoice"))
+        invoice = selectors.invoice_get(access=access, pk=invoice.pk)
+        return services.payment_record(invoice=invoice, by=request.user, **data)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        done=_("Payment recorded."),
+        next_url=lambda payment: _url("receipt", coop, pk=payment.pk),
+        template=FORM,
+        context={"title": _("Record a payment"), "back": _url("overview", coop)},
+    )
+
+
+@coop_permission("billing.view")
+def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    payment = selectors.payment_get(access=access, pk=pk)
+    context = {"payment": payment, "invoice": payment.invoice, "org": access.org}
+    if request.GET.get("format") == "pdf" and importlib.util.find_spec("weasyprint"):
+        import weasyprint  # type: ignore[import-not-found]
+
+        html = render_to_string("billing/receipt.html", context, request=request)
+        pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{payment.receipt_number}.pdf"'
+        return response
+    context["pdf"] = importlib.util.find_spec("weasyprint") is not None
+    return render(request, "billing/receipt.html", context)
+
+
+# Statements ----------------------------------------------------------------------------------
+
+
+@coop_permission("billing.manage")
+def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.StatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.add_error("file", _("The statement must be a CSV file in UTF-8."))
+        else:
+            try:
+                statement = services.statement_import(
+                    coop=access.org,
+                    by=request.user,
+                    provider=form.cleaned_data["provider"],
+                    file_name=upload.name,
+                    content=content,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if statement.duplicates:
+                    messages.warning(
+                        request,
+                        _("%(n)s lines had already been imported and were skipped.")
+                        % {"n": statement.duplicates},
+                    )
+                messages.success(request, _("Statement imported: check the matches."))
+                return redirect(_url("statement", coop, pk=statement.pk))
+    return render(
+        request,
+        "billing/statements.html",
+        {"form": form, "statements": selectors.statements(access=access)[:30]},
+    )
+
+
+@coop_permission("billing.manage")
+def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    statement = selectors.statement_get(access=access, pk=pk)
+    lines = statement.lines.select_related("invoice", "payment").order_by("paid_on", "pk")
+    return render(
+        request,
+        "billing/statement.html",
+        {
+            "statement": statement,
+            "lines": lines,
+            "proposed": sum(1 for line in lines if line.status == LineStatus.PROPOSED),
+        },
+    )
+
+
+@require_POST
+@coop_permission("billing.manage")
+def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    line = selectors.statement_line_get(access=access, pk=pk)
+    form = forms.MatchForm(request.POST)
+    if form.is_valid():
+        number = form.cleaned_data["invoice"].strip()
+        try:
+            invoice = services.invoice_by_number(coop=access.org, number=number) if number else None
+            services.statement_line_match(line=line, by=request.user, invoice=invoice)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(_url("statement", coop, pk=line.statement_id))
+
+
+@require_POST
+@coop_permission("billing.manage")
+def statement_record(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    statement = selectors.statement_get(access=access, pk=pk)
+    outcome = services.statement_record(statement=statement, by=request.user)
+    messages.success(
+        request,
+        _("%(recorded)s payments recorded; %(refused)s lines need a look.")
+        % {"recorded": outcome.recorded, "refused": outcome.refused},
+    )
+    return redirect(_url("statement", coop, pk=statement.pk))
+
+
+# Arrears and reminders -----------------------------------------------------------------------
+
+
+@coop_permission("billing.view")
+def arrears(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "billing/arrears.html",
+        {
+            "invoices": selectors.arrears(access=access, on=today)[:300],
+            "total": selectors.arrears_total(access=access, on=today),
+            "can_manage": access.can("billing.manage"),
+        },
+    )
+
+
+@require_POST
+@coop_permission("billing.manage")
+def remind(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    sent = services.reminders_send(coop=access.org, by=request.user, on=timezone.localdate())
+    messages.success(request, _("%(n)s reminders sent.") % {"n": sent})
+    return redirect(_url("arrears", coop))
+
+
+# Waivers and the solidarity fund -------------------------------------------------------------
+
+
+@coop_permission("billing.view")
+def waivers(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return render(
+        request,
+        "billing/waivers.html",
+        {
+            "applications": selectors.applications(access=access)[:100],
+            "criteria": selectors.criteria(access=access),
+            "contributions": selectors.contributions(access=access)[:20],
+            "fund": selectors.fund_balance(access=access),
+            "waived": selectors.waivers_total(access=access),
+            "decision_form": forms.DecisionForm(),
+            "month_form": forms.MonthForm(),
+            "can_manage": access.can("billing.manage"),
+            "can_decide": access.can("billing.decide_waivers"),
+        },
+    )
+
+
+@coop_permission("billing.manage")
+def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.WaiverApplicationForm(
+            request.POST or None, households=selectors.households(access=access), coop=access.org
+        ),
+        save=lambda data: services.waiver_apply(coop=access.org, by=request.user, **data),
+        done=_("Application saved; the board will decide."),
+        next_url=_url("waivers", coop),
+        template=FORM,
+        context={"title": _("Application for a fee waiver"), "back": _url("waivers", coop)},
+    )
+
+
+@require_POST
+@coop_permission("billing.decide_waivers")
+def waiver_decide(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    application = selectors.application_get(access=access, pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.waiver_decide(
+                application=application,
+                by=request.user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+                on=timezone.localdate(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Decision recorded."))
+    return redirect(_url("waivers", coop))
+
+
+@require_POST
+@coop_permission("billing.manage")
+def waivers_apply(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form = forms.MonthForm(request.POST)
+    if form.is_valid():
+        outcome = services.waivers_apply(
+            coop=access.org, by=request.user, month=form.cleaned_data["month"]
+        )
+        messages.success(request, _("%(n)s waivers granted.") % {"n": outcome.granted})
+        for note in sorted(set(outcome.messages)):
+            messages.error(request, note)
+    return redirect(_url("waivers", coop))
+
+
+@coop_permission("billing.manage")
+def criterion_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.CriterionForm(request.POST or None),
+        save=lambda data: services.waiver_criterion_create(
+            coop=access.org, by=request.user, **data
+        ),
+        done=_("Criterion saved."),
+        next_url=_url("waivers", coop),
+        template=FORM,
+        context={"title": _("New waiver criterion"), "back": _url("waivers", coop)},
+    )
+
+
+@coop_permission("billing.manage")
+def fund_contribute(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.ContributionForm(request.POST or None),
+        save=lambda data: services.fund_contribute(coop=access.org, by=request.user, **data),
+        done=_("Contribution recorded."),
+        next_url=_url("waivers", coop),
+        template=FORM,
+        context={"title": _("Give to the solidarity fund"), "back": _url("waivers", coop)},
+    )

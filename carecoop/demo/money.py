@@ -1,0 +1,220 @@
+"""Demonstration fees, billing, payments, waivers, grants and expenses, through the services.
+
+Called inside ``scope(coop=coop.pk)`` once the centres, pools and enrolments exist (see
+``carecoop.demo.services._load_care``):
+
+- A (Shakti creches, India, INR): Rs 175 a child a month for everyone (reference cooperative A),
+  half for a second child; running cost about Rs 22,500 a creche; the National Creche Scheme
+  pays part; waivers for the poorest from the solidarity fund.
+- B (Manos Unidas, Guatemala, GTQ): worker-members Q115 (about US$ 15) and the community Q170
+  (about US$ 22); a donor grant in US dollars converted at the rate table.
+- C (Recicla BH, Brazil, BRL): catadores R$ 60, the community R$ 150; the municipality's
+  agreement and sales of recycled products.
+
+Three months are billed (two past and the current), most past invoices are paid in cash or by
+mobile money, a few are in arrears.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+from carecoop.billing import services as billing
+from carecoop.billing.fees import month_start, previous_month
+from carecoop.billing.models import Invoice, InvoiceStatus
+from carecoop.care.models import Centre
+from carecoop.funding import services as funding
+from carecoop.ledger import services as ledger
+from carecoop.members.models import Household, MemberClass
+
+# slug: (member class code or None, member fee, community fee, running cost per place a month,
+#        sibling discount %, funders [(name, kind, currency, amount a month per centre)])
+PLANS: dict[str, dict[str, Any]] = {
+    "shakti-creches": {
+        "member_class": "care-worker",
+        "member_fee": Decimal(175),
+        "community_fee": Decimal(175),
+        "cost_per_place": Decimal(750),
+        "sibling": 50,
+        "funders": [
+            ("National Creche Scheme", "government", "INR", Decimal(6000)),
+            ("Sales of the cooperative's masala", "sales", "INR", Decimal(1500)),
+        ],
+        "decision": "Board resolution 2025/07",
+    },
+    "manos-unidas": {
+        "member_class": "artisan",
+        "member_fee": Decimal(115),
+        "community_fee": Decimal(170),
+        "cost_per_place": Decimal(420),
+        "sibling": 25,
+        "funders": [
+            ("Fundación Niñez Primero", "donor", "USD", Decimal(900)),
+            ("Federación de cooperativas", "parent_org", "GTQ", Decimal(2500)),
+        ],
+        "decision": "Acta de junta directiva 14/2025",
+    },
+    "recicla-bh": {
+        "member_class": "catador",
+        "member_fee": Decimal(60),
+        "community_fee": Decimal(150),
+        "cost_per_place": Decimal(900),
+        "sibling": 30,
+        "funders": [
+            ("Prefeitura de Belo Horizonte (convênio)", "government", "BRL", Decimal(30000)),
+            ("Venda de produtos reciclados", "sales", "BRL", Decimal(4000)),
+        ],
+        "decision": "Ata do conselho 2025-08",
+    },
+}
+RATES = {"GTQ": Decimal("7.70"), "BRL": Decimal("5.40"), "INR": Decimal("86.50")}
+COST_SPLIT = [  # category, share of the running cost
+    ("salaries", Decimal("0.72")),
+    ("rent", Decimal("0.09")),
+    ("food", Decimal("0.12")),
+    ("medicine", Decimal("0.01")),
+    ("supplies", Decimal("0.03")),
+    ("supervision", Decimal("0.03")),
+]
+
+
+def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
+    plan = PLANS.get(coop.slug)
+    if plan is None:
+        return
+    ledger.chart_ensure(coop=coop, by=by)
+    this_month = month_start(today)
+    months = [previous_month(previous_month(this_month)), previous_month(this_month), this_month]
+    start = previous_month(months[0])
+    for currency, rate in RATES.items():
+        if currency != "USD":
+            ledger.exchange_rate_set(
+                by=by, base="USD", quote=currency, on=start, rate=rate, source="Demo rate"
+            )
+    member_class = MemberClass.objects.filter(coop=coop, code=plan["member_class"]).first()
+    members = billing.fee_category_create(
+        coop=coop, by=by, code="members", name="Worker-members", member_class=member_class
+    )
+    community = billing.fee_category_create(coop=coop, by=by, code="community", name="Community")
+    centres = list(Centre.objects.filter(coop=coop).order_by("pk"))
+    for centre in centres:
+        for category, fee in ((members, plan["member_fee"]), (community, plan["community_fee"])):
+            billing.fee_schedule_create(
+                coop=coop,
+                by=by,
+                centre=centre,
+                category=category,
+                amount=fee,
+                effective_from=start,
+                board_decision=plan["decision"],
+                sibling_discount_percent=plan["sibling"],
+            )
+    # The solidarity fund: a donation and an allocation, a criterion, approved applications.
+    billing.fund_contribute(
+        coop=coop,
+        by=by,
+        kind="donation",
+        amount=plan["community_fee"] * 20,
+        received_on=start,
+        source="Members' festival collection",
+    )
+    billing.fund_contribute(
+        coop=coop,
+        by=by,
+        kind="allocation",
+        amount=plan["community_fee"] * 10,
+        received_on=start,
+        source="General reserve",
+        decision=plan["decision"],
+    )
+    criterion = billing.waiver_criterion_create(
+        coop=coop,
+        by=by,
+        name="No income this month",
+        description="The household earned nothing this month (illness, loss of the stall, floods).",
+    )
+    households = list(
+        Household.objects.filter(coop=coop, people__enrolments__isnull=False)
+        .distinct()
+        .order_by("pk")
+    )
+    for household in rng.sample(households, min(3, len(households))):
+        application = billing.waiver_apply(
+            coop=coop,
+            by=by,
+            household=household,
+            criterion=criterion,
+            percent=100,
+            first_month=months[0],
+            last_month=months[-1],
+            reason="Lost work after an illness.",
+        )
+        billing.waiver_decide(application=application, by=by, approve=True, on=start)
+    # Funders, grants, money received and expenses.
+    for name, kind, currency, monthly in plan["funders"]:
+        funder = funding.funder_create(coop=coop, by=by, name=name, kind=kind)
+        for centre in centres:
+            grant = funding.grant_create(
+                coop=coop,
+                by=by,
+                funder=funder,
+                title=f"{name}: {centre.name}"[:200],
+                amount=monthly * 12,
+                currency=currency,
+                starts_on=start,
+                ends_on=start + datetime.timedelta(days=364),
+                centre=centre,
+                restricted=kind == "government",
+                purpose="Running cost of the centre" if kind == "government" else "",
+            )
+            for month in months:
+                funding.disbursement_record(
+                    grant=grant,
+                    by=by,
+                    received_on=month + datetime.timedelta(days=4),
+                    amount=monthly,
+                    reference=f"{month:%Y%m}-{centre.pk}",
+                )
+    for centre in centres:
+        running = plan["cost_per_place"] * centre.licensed_capacity
+        for month in months:
+            for kind, share in COST_SPLIT:
+                amount = (running * share * Decimal(rng.uniform(0.92, 1.08))).quantize(Decimal(1))
+                funding.expense_record(
+                    coop=coop,
+                    by=by,
+                    date=month + datetime.timedelta(days=rng.randint(0, 25)),
+                    category=kind,
+                    amount=amount,
+                    paid_from="bank" if kind in ("salaries", "rent") else "cash",
+                    description=f"{kind.capitalize()} {month:%m/%Y}",
+                    centre=centre,
+                )
+            for kind, share in COST_SPLIT:
+                funding.budget_set(
+                    coop=coop,
+                    by=by,
+                    year=this_month.year,
+                    category=kind,
+                    centre=centre,
+                    amount=(running * share * 12).quantize(Decimal(1)),
+                )
+    # Billing, waivers and payments.
+    for month in months:
+        billing.billing_run(coop=coop, by=by, month=month, today=month)
+        billing.waivers_apply(coop=coop, by=by, month=month, on=month)
+        paying = 0.85 if month < this_month else 0.4
+        for invoice in Invoice.objects.filter(coop=coop, month=month, status=InvoiceStatus.OPEN):
+            if rng.random() > paying:
+                continue
+            mobile = rng.random() < 0.4
+            billing.payment_record(
+                invoice=invoice,
+                by=by,
+                method="mobile" if mobile else "cash",
+                amount=str(Decimal(invoice.due_minor).scaleb(-2)),
+                received_on=min(today, month + datetime.timedelta(days=rng.randint(1, 20))),
+                reference=f"MM{invoice.pk:07d}" if mobile else "",
+                key=f"demo-{invoice.pk}",
+            )

@@ -1,0 +1,131 @@
+"""Forms parse and present input; the rules live in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.care.models import Centre
+from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _centres(coop: Any) -> Any:
+    return Centre.objects.filter(coop_id=coop.pk).order_by("name")
+
+
+class FunderForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=200)
+    kind = forms.ChoiceField(label=_("kind"), choices=FunderKind.choices)
+    contact = forms.CharField(label=_("contact"), max_length=200, required=False)
+
+
+class GrantForm(forms.Form):
+    funder = forms.ModelChoiceField(label=_("funder"), queryset=Funder.objects.none())
+    title = forms.CharField(label=_("title"), max_length=200)
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    currency = forms.CharField(label=_("currency"), max_length=3)
+    starts_on = forms.DateField(label=_("from"), widget=DATE)
+    ends_on = forms.DateField(label=_("until"), widget=DATE)
+    restricted = forms.BooleanField(label=_("restricted to a purpose"), required=False)
+    purpose = forms.CharField(label=_("purpose"), max_length=300, required=False)
+    centre = forms.ModelChoiceField(
+        label=_("centre"), queryset=Centre.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Funder.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
+        self.fields["currency"].initial = coop.currency
+
+
+class DisbursementForm(forms.Form):
+    received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    reference = forms.CharField(label=_("reference"), max_length=80, required=False)
+
+
+class ExpenseForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
+    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    paid_from = forms.ChoiceField(label=_("paid from"), choices=PaidFrom.choices)
+    description = forms.CharField(label=_("description"), max_length=200)
+    centre = forms.ModelChoiceField(
+        label=_("centre"), queryset=Centre.objects.none(), required=False
+    )
+    grant = forms.ModelChoiceField(
+        label=_("paid from the grant"), queryset=Grant.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
+        self.fields["grant"].queryset = Grant.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
+    amount = forms.DecimalField(label=_("amount for the year"), min_value=0, decimal_places=3)
+    centre = forms.ModelChoiceField(
+        label=_("centre"), queryset=Centre.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("from"), widget=DATE, required=False)
+    until = forms.DateField(label=_("until"), widget=DATE, required=False)
+
+
+class ScenarioForm(forms.Form):
+    places = forms.IntegerField(label=_("places"), min_value=1, max_value=10000)
+    occupancy = forms.IntegerField(label=_("places filled (%)"), min_value=0, max_value=100)
+    fee = forms.DecimalField(label=_("monthly fee per child"), min_value=0, decimal_places=2)
+    wages = forms.DecimalField(label=_("wages a month"), min_value=0, decimal_places=2)
+    other_costs = forms.DecimalField(
+        label=_("other running costs a month"), min_value=0, decimal_places=2
+    )
+    subsidy = forms.DecimalField(
+        label=_("subsidy per child a month"), min_value=0, decimal_places=2
+    )
+    collection = forms.IntegerField(label=_("fees actually paid (%)"), min_value=0, max_value=100)
+    waivers = forms.IntegerField(label=_("fees waived (%)"), min_value=0, max_value=100)
+
+
+class PlanForm(forms.Form):
+    places = forms.IntegerField(label=_("places"), min_value=1, max_value=10000, initial=30)
+    fee = forms.DecimalField(label=_("monthly fee per child"), min_value=0, decimal_places=2)
+    occupancy_start = forms.IntegerField(
+        label=_("places filled when opening (%)"), min_value=0, max_value=100, initial=40
+    )
+    occupancy_target = forms.IntegerField(
+        label=_("places filled later (%)"), min_value=0, max_value=100, initial=90
+    )
+    months_to_fill = forms.IntegerField(
+        label=_("months to fill"), min_value=0, max_value=36, initial=6
+    )
+    setup_cost = forms.DecimalField(
+        label=_("set-up cost (rooms, equipment, licence)"), min_value=0, decimal_places=2
+    )
+    running_cost = forms.DecimalField(
+        label=_("running cost a month, wages included"), min_value=0, decimal_places=2
+    )
+    setup_grant = forms.DecimalField(
+        label=_("set-up grants"), min_value=0, decimal_places=2, initial=0
+    )
+    subsidy = forms.DecimalField(
+        label=_("subsidy per child a month"), min_value=0, decimal_places=2, initial=0
+    )
+    collection = forms.IntegerField(
+        label=_("fees actually paid (%)"), min_value=0, max_value=100, initial=90
+    )

@@ -1,0 +1,284 @@
+"""Reads about funders, grants, expenses and budgets, and the sustainability figures: each
+figure is a grouped SQL sum of integer minor units, in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from carecoop.billing.models import Invoice, InvoiceLine
+from carecoop.care.models import Centre
+from carecoop.core.permissions import Access
+from carecoop.funding import sustainability as sus
+from carecoop.funding.models import Budget, Expense, Funder, FunderKind, Grant
+from carecoop.ledger import chart
+from carecoop.ledger.models import AccountKind, Line
+
+SEES_ALL = {"manager", "board", "treasurer", "auditor"}
+
+
+def centres(*, access: Access) -> QuerySet[Centre]:
+    qs = Centre.objects.filter(coop_id=access.coop_id).order_by("name")
+    return qs if access.roles & SEES_ALL else qs.filter(pk__in=access.centre_ids)
+
+
+def centre_get(*, access: Access, pk: int) -> Centre:
+    centre = centres(access=access).filter(pk=pk).first()
+    if centre is None:
+        raise Http404
+    return centre
+
+
+def funders(*, access: Access) -> QuerySet[Funder]:
+    return Funder.objects.filter(coop_id=access.coop_id).annotate(n=Count("grants"))
+
+
+def grants(*, access: Access) -> QuerySet[Grant]:
+    return (
+        Grant.objects.filter(coop_id=access.coop_id)
+        .select_related("funder", "centre")
+        .annotate(received=Sum("disbursements__amount_minor"))
+        .order_by("-starts_on", "pk")
+    )
+
+
+def grant_get(*, access: Access, pk: int) -> Grant:
+    grant = grants(access=access).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def expenses(*, access: Access) -> QuerySet[Expense]:
+    return Expense.objects.filter(coop_id=access.coop_id).select_related("centre", "grant")
+
+
+def budget_vs_actual(*, access: Access, year: int) -> list[dict[str, Any]]:
+    budgets = Budget.objects.filter(coop_id=access.coop_id, year=year).select_related("centre")
+    actual = {
+        (r["centre_id"], r["category"]): int(r["total"] or 0)
+        for r in Expense.objects.filter(coop_id=access.coop_id, date__year=year)
+        .values("centre_id", "category")
+        .annotate(total=Sum("amount_minor"))
+    }
+    rows = []
+    for b in budgets:
+        spent = actual.get((b.centre_id, b.category), 0)
+        rows.append(
+            {
+                "budget": b,
+                "spent_minor": spent,
+                "left_minor": b.amount_minor - spent,
+                "share": sus.ratio(spent, b.amount_minor),
+            }
+        )
+    return rows
+
+
+INCOME_SOURCES = {
+    chart.FEE_INCOME: "fees",
+    chart.GRANT_PUBLIC: FunderKind.GOVERNMENT,
+    chart.GRANT_DONOR: FunderKind.DONOR,
+    chart.GRANT_PARENT_ORG: FunderKind.PARENT_ORG,
+    chart.PRODUCT_SALES: FunderKind.PRODUCT_SALES,
+    chart.OTHER_INCOME: "other",
+}
+
+
+@dataclass
+class Figures:
+    """One centre's (or the cooperative's) figures over a period."""
+
+    name: str
+    places: int = 0
+    months: int = 1
+    cost_minor: int = 0
+    costs: dict[str, int] = field(default_factory=dict)  # expense account code -> amount
+    income: dict[str, int] = field(default_factory=dict)  # source -> amount
+    child_months: int = 0
+    full_fees_minor: int = 0
+    billed_minor: int = 0
+    collected_minor: int = 0
+    waived_minor: int = 0
+    centre: Any = None
+
+    def add(self, other: "Figures") -> None:
+        self.places += other.places
+        self.cost_minor += other.cost_minor
+        for k, v in other.costs.items():
+            self.costs[k] = self.costs.get(k, 0) + v
+        for k, v in other.income.items():
+            self.income[k] = self.income.get(k, 0) + v
+        self.child_months += other.child_months
+        self.full_fees_minor += other.full_fees_minor
+        self.billed_minor += other.billed_minor
+        self.collected_minor += other.collected_minor
+        self.waived_minor += other.waived_minor
+
+    @property
+    def monthly_cost_minor(self) -> int:
+        return round(self.cost_minor / self.months) if self.months else 0
+
+    @property
+    def cost_per_child_month_minor(self) -> int | None:
+        return round(self.cost_minor / self.child_months) if self.child_months else None
+
+    @property
+    def occupancy(self) -> float | None:
+        return sus.ratio(self.child_months, self.places * self.months)
+
+    @property
+    def recovery(self) -> float | None:
+        return sus.ratio(self.billed_minor, self.cost_minor)
+
+    @property
+    def collected_recovery(self) -> float | None:
+        return sus.ratio(self.collected_minor, self.cost_minor)
+
+    @property
+    def average_fee_minor(self) -> int | None:
+        return round(self.full_fees_minor / self.child_months) if self.child_months else None
+
+    @property
+    def potential_minor(self) -> int:
+        return (self.average_fee_minor or 0) * self.places * self.months
+
+    @property
+    def full_recovery(self) -> float | None:
+        return sus.ratio(self.potential_minor, self.cost_minor)
+
+    @property
+    def other_income_minor(self) -> int:
+        return sum(v for k, v in self.income.items() if k != "fees")
+
+    @property
+    def break_even_fee_minor(self) -> int | None:
+        """The fee per child-month that, with the other income, would cover the cost."""
+        if not self.child_months:
+            return None
+        return round(
+            max(self.cost_minor - self.other_income_minor - self.waived_minor, 0)
+            / self.child_months
+        )
+
+    def explanation(self, currency: str) -> sus.Explanation:
+        return sus.explain(
+            currency=currency,
+            cost_minor=self.cost_minor,
+            potential_minor=self.potential_minor,
+            full_fees_minor=self.full_fees_minor,
+            billed_minor=self.billed_minor,
+            waived_minor=self.waived_minor,
+            collected_minor=self.collected_minor,
+        )
+
+
+@dataclass
+class Dashboard:
+    since: datetime.date
+    until: datetime.date
+    months: int
+    total: Figures
+    centres: list[Figures]
+    cash_minor: int
+    runway_months: float | None
+    mix: list[tuple[str, int]]
+
+
+def _months(since: datetime.date, until: datetime.date) -> int:
+    return max(1, (until.year - since.year) * 12 + until.month - since.month + 1)
+
+
+def sustainability(
+    *, access: Access, since: datetime.date, until: datetime.date, centre_id: int | None = None
+) -> Dashboard:
+    """Cost per child-month, fees billed, collected and waived against running cost, the funding
+    mix and months of runway, per centre and for the cooperative: five grouped queries."""
+    coop_id = access.coop_id
+    months = _months(since, until)
+    visible = list(centres(access=access))
+    if centre_id is not None:
+        visible = [c for c in visible if c.pk == centre_id]
+    per: dict[int | None, Figures] = {
+        c.pk: Figures(name=c.name, places=c.licensed_capacity, months=months, centre=c)
+        for c in visible
+    }
+    ids = [c.pk for c in visible]
+    restrict = (
+        Q(centre_id__in=ids) if (centre_id is not None or not access.roles & SEES_ALL) else Q()
+    )
+    # 1. Income and expense per centre and account.
+    lines = (
+        Line.objects.filter(
+            restrict,
+            coop_id=coop_id,
+            entry__date__gte=since,
+            entry__date__lte=until,
+            account__kind__in=[AccountKind.INCOME, AccountKind.EXPENSE],
+        )
+        .values("centre_id", "account__code", "account__kind")
+        .annotate(total=Sum("amount_minor"))
+    )
+    shared = Figures(name="", months=months)
+    for row in lines:
+        target = per.get(row["centre_id"], shared)
+        amount = int(row["total"] or 0)
+        if row["account__kind"] == AccountKind.EXPENSE:
+            target.cost_minor += amount
+            target.costs[row["account__code"]] = target.costs.get(row["account__code"], 0) + amount
+        else:
+            source = str(INCOME_SOURCES.get(row["account__code"], "other"))
+            target.income[source] = target.income.get(source, 0) - amount
+    # 2. Children billed and fees per centre.
+    for row in (
+        InvoiceLine.objects.filter(
+            restrict, coop_id=coop_id, month__gte=since.replace(day=1), month__lte=until
+        )
+        .values("centre_id")
+        .annotate(n=Count("pk"), full=Sum("full_minor"), billed=Sum("amount_minor"))
+    ):
+        f = per.get(row["centre_id"])
+        if f is not None:
+            f.child_months = row["n"]
+            f.full_fees_minor = int(row["full"] or 0)
+            f.billed_minor = int(row["billed"] or 0)
+    # 3. Paid and waived against those invoices.
+    for row in (
+        Invoice.objects.filter(
+            restrict, coop_id=coop_id, month__gte=since.replace(day=1), month__lte=until
+        )
+        .values("centre_id")
+        .annotate(paid=Sum("paid_minor"), waived=Sum("waived_minor"))
+    ):
+        f = per.get(row["centre_id"])
+        if f is not None:
+            f.collected_minor = int(row["paid"] or 0)
+            f.waived_minor = int(row["waived"] or 0)
+    total = Figures(name="", months=months)
+    for f in per.values():
+        total.add(f)
+    if centre_id is None:
+        total.add(shared)  # the cooperative's own costs and income (no centre)
+    # 4. Cash, mobile money and bank today.
+    cash = int(
+        Line.objects.filter(
+            coop_id=coop_id, account__code__in=chart.CASH_ACCOUNTS, entry__date__lte=until
+        ).aggregate(s=Sum("amount_minor"))["s"]
+        or 0
+    )
+    burn = total.monthly_cost_minor - round(total.other_income_minor / months)
+    runway = cash / burn if burn > 0 else None
+    labels = {"fees": "fees", **{k: k for k in FunderKind.values}, "other": "other"}
+    mix = [(labels[k], v) for k, v in sorted(total.income.items(), key=lambda kv: -kv[1]) if v]
+    return Dashboard(
+        since=since,
+        until=until,
+        months=months,
+        total=total,
+        centres=list(per.values()),
+        cash_minor=cash,
+        runway_months=runway,
+        mix=mix,
+    )

@@ -1,0 +1,265 @@
+"""Every write about funders, grants, disbursements, expenses and budgets. Money that moves
+posts to the ledger through ``ledger.services.entry_post``."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carecoop.care.models import Centre
+from carecoop.core.money import format_money, is_currency, to_minor
+from carecoop.core.services import validated_save
+from carecoop.funding.models import (
+    Budget,
+    Disbursement,
+    Expense,
+    ExpenseCategory,
+    Funder,
+    FunderKind,
+    Grant,
+    PaidFrom,
+)
+from carecoop.ledger import chart
+from carecoop.ledger.selectors import convert
+from carecoop.ledger.services import credit, debit, entry_post
+
+INCOME_ACCOUNT = {
+    FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,
+    FunderKind.DONOR: chart.GRANT_DONOR,
+    FunderKind.PARENT_ORG: chart.GRANT_PARENT_ORG,
+    FunderKind.PRODUCT_SALES: chart.PRODUCT_SALES,
+}
+EXPENSE_ACCOUNT = {
+    ExpenseCategory.SALARIES: chart.SALARIES,
+    ExpenseCategory.RENT: chart.RENT,
+    ExpenseCategory.FOOD: chart.FOOD,
+    ExpenseCategory.MEDICINE: chart.MEDICINE,
+    ExpenseCategory.SUPPLIES: chart.SUPPLIES,
+    ExpenseCategory.SUPERVISION: chart.SUPERVISION,
+    ExpenseCategory.OTHER: chart.OTHER_EXPENSE,
+}
+PAID_ACCOUNT = {
+    PaidFrom.CASH: chart.CASH,
+    PaidFrom.BANK: chart.BANK,
+    PaidFrom.MOBILE: chart.MOBILE_MONEY,
+}
+
+
+def _same_coop(coop_id: int, *objects: Any) -> None:
+    for obj in objects:
+        if obj is not None and obj.coop_id != coop_id:
+            raise ValidationError(_("This choice belongs to another cooperative."))
+
+
+def _amount(amount: Decimal | str, currency: str) -> int:
+    currency = currency.upper()
+    if not is_currency(currency):
+        raise ValidationError(
+            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    try:
+        minor = to_minor(Decimal(str(amount)), currency)
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(
+            {"amount": _("%(currency)s does not have that many decimals.") % {"currency": currency}}
+        ) from exc
+    if minor <= 0:
+        raise ValidationError({"amount": _("Enter an amount above zero.")})
+    return minor
+
+
+def _books(coop: Any, currency: str) -> str:
+    currency = (currency or coop.currency).upper()
+    if currency != coop.currency:
+        raise ValidationError(
+            {
+                "currency": _(
+                    "The cooperative keeps its books in %(books)s; this is in %(given)s. "
+                    "Record what was paid in %(books)s."
+                )
+                % {"books": coop.currency, "given": currency}
+            }
+        )
+    return currency
+
+
+@transaction.atomic
+def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = "") -> Funder:
+    funder = Funder(coop_id=coop.pk, name=name, kind=kind, contact=contact)
+    validated_save(funder, by=by)
+    return funder
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    coop: Any,
+    by: Any,
+    funder: Funder,
+    title: str,
+    amount: Decimal,
+    currency: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    restricted: bool = False,
+    purpose: str = "",
+    centre: Centre | None = None,
+) -> Grant:
+    _same_coop(coop.pk, funder, centre)
+    currency = (currency or coop.currency).upper()
+    if restricted and not purpose.strip():
+        raise ValidationError({"purpose": _("Say what a restricted grant may pay for.")})
+    grant = Grant(
+        coop_id=coop.pk,
+        funder=funder,
+        title=title,
+        amount_minor=_amount(amount, currency),
+        currency=currency,
+        restricted=restricted,
+        purpose=purpose,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        centre=centre,
+    )
+    validated_save(grant, by=by)
+    return grant
+
+
+@transaction.atomic
+def disbursement_record(
+    *,
+    grant: Grant,
+    by: Any,
+    received_on: datetime.date,
+    amount: Decimal,
+    reference: str = "",
+) -> Disbursement:
+    """Money received under a grant: converted to the books' currency at the table's rate for
+    the day (a grant in another currency needs a rate), and posted as income of the centre."""
+    grant = (
+        Grant.objects.select_for_update()
+        .select_related("coop", "funder")
+        .get(pk=grant.pk, coop_id=grant.coop_id)
+    )
+    coop = grant.coop
+    amount_minor = _amount(amount, grant.currency)
+    received = sum(Disbursement.objects.filter(grant=grant).values_list("amount_minor", flat=True))
+    if received + amount_minor > grant.amount_minor:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "This would bring the grant to %(total)s, above the %(granted)s granted."
+                )
+                % {
+                    "total": format_money(received + amount_minor, grant.currency),
+                    "granted": format_money(grant.amount_minor, grant.currency),
+                }
+            }
+        )
+    if reference and Disbursement.objects.filter(grant=grant, reference=reference).exists():
+        raise ValidationError({"reference": _("This disbursement has already been recorded.")})
+    books_minor = convert(amount_minor, grant.currency, coop.currency, received_on)
+    centre_id = grant.centre_id
+    entry = entry_post(
+        coop=coop,
+        by=by,
+        date=received_on,
+        memo=_("%(funder)s: %(title)s") % {"funder": grant.funder.name, "title": grant.title},
+        lines=[
+            debit(chart.BANK, books_minor, centre_id),
+            credit(INCOME_ACCOUNT[FunderKind(grant.funder.kind)], books_minor, centre_id),
+        ],
+        source_key=f"disbursement:{grant.pk}:{reference}" if reference else "",
+    )
+    disbursement = Disbursement(
+        coop_id=coop.pk,
+        grant=grant,
+        received_on=received_on,
+        amount_minor=amount_minor,
+        books_minor=books_minor,
+        reference=reference,
+        entry=entry,
+    )
+    validated_save(disbursement, by=by)
+    return disbursement
+
+
+@transaction.atomic
+def expense_record(
+    *,
+    coop: Any,
+    by: Any,
+    date: datetime.date,
+    category: str,
+    amount: Decimal,
+    paid_from: str,
+    description: str,
+    centre: Centre | None = None,
+    currency: str = "",
+    grant: Grant | None = None,
+) -> Expense:
+    _same_coop(coop.pk, centre, grant)
+    currency = _books(coop, currency)
+    amount_minor = _amount(amount, currency)
+    if category not in ExpenseCategory.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    if (
+        grant is not None
+        and grant.restricted
+        and grant.centre_id
+        and grant.centre_id != (centre.pk if centre else None)
+    ):
+        raise ValidationError({"grant": _("This restricted grant is for another centre.")})
+    centre_id = centre.pk if centre else None
+    entry = entry_post(
+        coop=coop,
+        by=by,
+        date=date,
+        memo=description,
+        lines=[
+            debit(EXPENSE_ACCOUNT[ExpenseCategory(category)], amount_minor, centre_id),
+            credit(PAID_ACCOUNT[PaidFrom(paid_from)], amount_minor, centre_id),
+        ],
+        currency=currency,
+    )
+    expense = Expense(
+        coop_id=coop.pk,
+        date=date,
+        centre=centre,
+        category=category,
+        amount_minor=amount_minor,
+        currency=currency,
+        paid_from=paid_from,
+        description=description,
+        grant=grant,
+        entry=entry,
+    )
+    validated_save(expense, by=by)
+    return expense
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    coop: Any,
+    by: Any,
+    year: int,
+    category: str,
+    amount: Decimal,
+    centre: Centre | None = None,
+    currency: str = "",
+) -> Budget:
+    _same_coop(coop.pk, centre)
+    currency = _books(coop, currency)
+    minor = to_minor(Decimal(str(amount)), currency) if Decimal(str(amount)) else 0
+    budget = Budget.objects.filter(
+        coop_id=coop.pk, year=year, centre=centre, category=category
+    ).first()
+    budget = budget or Budget(coop_id=coop.pk, year=year, centre=centre, category=category)
+    budget.amount_minor = minor
+    budget.currency = currency
+    validated_save(budget, by=by)
+    return budget

@@ -1,0 +1,387 @@
+"""Thin views over the funding services and selectors, and the sustainability pages."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecoop.core.forms import apply_errors
+from carecoop.core.money import minor_digits, to_decimal
+from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
+from carecoop.funding import forms, selectors, services, svg
+from carecoop.funding import sustainability as sus
+from carecoop.funding.models import FunderKind
+from carecoop.ledger import chart
+
+FORM = "funding/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"funding:{name}", kwargs={"coop": coop, **kwargs})
+
+
+def _minor(value: Decimal, currency: str) -> int:
+    return int(Decimal(value).scaleb(minor_digits(currency)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
+    today = timezone.localdate()
+    until = today
+    since = (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
+    form = forms.PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        since = form.cleaned_data["since"] or since
+        until = form.cleaned_data["until"] or until
+    if since > until:
+        since, until = until, since
+    return form, since, until
+
+
+def _source_labels() -> dict[str, str]:
+    return {
+        "fees": _("Fees collected"),
+        "other": _("Other income"),
+        **{k: str(v) for k, v in FunderKind.choices},
+    }
+
+
+def _coverage_chart(figures: list[selectors.Figures], title: str) -> Any:
+    groups = []
+    for f in figures:
+        other = f.other_income_minor
+        gap = max(f.cost_minor - f.collected_minor - f.waived_minor - other, 0)
+        groups.append(
+            (
+                f.name,
+                [
+                    (_("Fees collected"), f.collected_minor),
+                    (_("Waived (solidarity fund)"), f.waived_minor),
+                    (_("Grants, donations, sales"), other),
+                    (_("Not covered"), gap),
+                ],
+            )
+        )
+    return svg.bars(title, groups)
+
+
+@coop_permission("funding.view")
+def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form, since, until = _period(request)
+    board = selectors.sustainability(access=access, since=since, until=until)
+    labels = _source_labels()
+    total = board.total
+    total.name = _("Cooperative")
+    context = {
+        "form": form,
+        "board": board,
+        "total": total,
+        "explanation": total.explanation(access.org.currency),
+        "mix": [(labels.get(k, k), v) for k, v in board.mix],
+        "mix_chart": svg.bars(
+            _("Funding mix"), [(_("Income"), [(labels.get(k, k), v) for k, v in board.mix])]
+        ),
+        "coverage_chart": _coverage_chart(board.centres, _("How each centre's cost is covered")),
+        "reference": sus.reference_a(),
+        "can_manage": access.can("funding.manage"),
+        "currency": access.org.currency,
+    }
+    return render(request, "funding/dashboard.html", context)
+
+
+@coop_permission("funding.view")
+def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    centre = selectors.centre_get(access=access, pk=pk)
+    form, since, until = _period(request)
+    board = selectors.sustainability(access=access, since=since, until=until, centre_id=centre.pk)
+    figures = board.centres[0]
+    labels = _source_labels()
+    cost_names = {code: str(name) for code, name, _kind in chart.DEFAULT_CHART}
+    return render(
+        request,
+        "funding/centre.html",
+        {
+            "form": form,
+            "board": board,
+            "centre": centre,
+            "f": figures,
+            "costs": sorted(
+                ((cost_names.get(k, k), v) for k, v in figures.costs.items()), key=lambda kv: -kv[1]
+            ),
+            "income": [(labels.get(k, k), v) for k, v in figures.income.items() if v],
+            "explanation": figures.explanation(access.org.currency),
+            "coverage_chart": _coverage_chart([figures], _("How the cost is covered")),
+            "currency": access.org.currency,
+        },
+    )
+
+
+def _scenario_defaults(access: Any) -> dict[str, Any]:
+    """Start from the first centre's last six months, else from cooperative A's figures."""
+    currency = access.org.currency
+    today = timezone.localdate()
+    since = (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
+    board = selectors.sustainability(access=access, since=since, until=today)
+    f = next((c for c in board.centres if c.child_months and c.cost_minor), None)
+    if f is None:
+        return {
+            "places": 30,
+            "occupancy": 100,
+            "fee": Decimal(175),
+            "wages": Decimal(18000),
+            "other_costs": Decimal(4500),
+            "subsidy": Decimal(0),
+            "collection": 100,
+            "waivers": 0,
+        }
+    months = f.months
+    wages = f.costs.get(chart.SALARIES, 0)
+    billed_net = f.billed_minor - f.waived_minor
+    return {
+        "places": f.places,
+        "occupancy": round(100 * (f.occupancy or 0)),
+        "fee": to_decimal(f.average_fee_minor or 0, currency),
+        "wages": to_decimal(round(wages / months), currency),
+        "other_costs": to_decimal(round((f.cost_minor - wages) / months), currency),
+        "subsidy": to_decimal(round(f.other_income_minor / f.child_months), currency),
+        "collection": round(100 * f.collected_minor / billed_net) if billed_net > 0 else 100,
+        "waivers": round(100 * f.waived_minor / f.billed_minor) if f.billed_minor else 0,
+    }
+
+
+@coop_permission("funding.view")
+def what_if(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    currency = access.org.currency
+    form = forms.ScenarioForm(
+        request.GET or None, initial=_scenario_defaults(access) if not request.GET else None
+    )
+    data = (
+        form.cleaned_data
+        if form.is_bound and form.is_valid()
+        else (form.initial if not form.is_bound else None)
+    )
+    context: dict[str, Any] = {"form": form, "currency": currency}
+    if data:
+        base = sus.Scenario(
+            places=int(data["places"]),
+            occupancy=int(data["occupancy"]) / 100,
+            fee_minor=_minor(data["fee"], currency),
+            running_cost_minor=_minor(data["other_costs"], currency),
+            wages_minor=_minor(data["wages"], currency),
+            subsidy_per_child_minor=_minor(data["subsidy"], currency),
+            collection_rate=int(data["collection"]) / 100,
+            waiver_share=int(data["waivers"]) / 100,
+        )
+        variants = [
+            (_("As entered"), base),
+            (_("Every place filled"), _replace(base, occupancy=1.0)),
+            (_("Fee up by a quarter"), _replace(base, fee_minor=round(base.fee_minor * 1.25))),
+            (_("Wages up by a tenth"), _replace(base, wages_minor=round(base.wages_minor * 1.1))),
+            (
+                _("Everyone pays"),
+                _replace(base, collection_rate=1.0, waiver_share=0.0),
+            ),
+        ]
+        context["rows"] = [(label, sus.outcome(s)) for label, s in variants]
+        points = [
+            (occ, sus.outcome(_replace(base, occupancy=occ / 100)).recovery or 0.0)
+            for occ in range(0, 101, 10)
+        ]
+        context["chart"] = svg.line(
+            _("Share of the cost paid by fees, by places filled"),
+            points,
+            x_label=_("places filled (%)"),
+            y_label=_("fees ÷ cost"),
+            marker=base.occupancy * 100,
+        )
+    return render(request, "funding/what_if.html", context)
+
+
+def _replace(s: sus.Scenario, **changes: Any) -> sus.Scenario:
+    from dataclasses import replace
+
+    return replace(s, **changes)
+
+
+@coop_permission("funding.view")
+def planner(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    currency = access.org.currency
+    form = forms.PlanForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "currency": currency, "steps": sus.START_COOP_STEPS}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        result = sus.plan(
+            sus.Plan(
+                places=d["places"],
+                fee_minor=_minor(d["fee"], currency),
+                occupancy_start=d["occupancy_start"] / 100,
+                occupancy_target=d["occupancy_target"] / 100,
+                months_to_fill=d["months_to_fill"],
+                setup_cost_minor=_minor(d["setup_cost"], currency),
+                running_cost_minor=_minor(d["running_cost"], currency),
+                setup_grant_minor=_minor(d["setup_grant"] or 0, currency),
+                subsidy_per_child_minor=_minor(d["subsidy"] or 0, currency),
+                collection_rate=d["collection"] / 100,
+            )
+        )
+        context["result"] = result
+        context["chart"] = svg.line(
+            _("Cash after set-up, month by month"),
+            [
+                (m.month, m.income_minor / m.cost_minor if m.cost_minor else 0)
+                for m in result.months
+            ],
+            x_label=_("month"),
+            y_label=_("income ÷ cost"),
+        )
+    return render(request, "funding/planner.html", context)
+
+
+# Funders, grants, expenses, budgets ------------------------------------------------------------
+
+
+@coop_permission("funding.view")
+def funder_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return render(
+        request,
+        "funding/funders.html",
+        {
+            "funders": selectors.funders(access=access),
+            "grants": selectors.grants(access=access),
+            "can_manage": access.can("funding.manage"),
+        },
+    )
+
+
+@coop_permission("funding.manage")
+def funder_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.FunderForm(request.POST or None),
+        save=lambda data: services.funder_create(coop=access.org, by=request.user, **data),
+        done=_("Funder saved."),
+        next_url=_url("funders", coop),
+        template=FORM,
+        context={"title": _("New funder"), "back": _url("funders", coop)},
+    )
+
+
+@coop_permission("funding.manage")
+def grant_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.GrantForm(request.POST or None, coop=access.org),
+        save=lambda data: services.grant_create(coop=access.org, by=request.user, **data),
+        done=_("Grant saved."),
+        next_url=lambda grant: _url("grant", coop, pk=grant.pk),
+        template=FORM,
+        context={"title": _("New grant"), "back": _url("funders", coop)},
+    )
+
+
+@coop_permission("funding.view")
+def grant_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    grant = selectors.grant_get(access=access, pk=pk)
+    return render(
+        request,
+        "funding/grant.html",
+        {
+            "grant": grant,
+            "disbursements": grant.disbursements.order_by("received_on"),
+            "expenses": grant.expenses.order_by("date")[:50],
+            "form": forms.DisbursementForm(),
+            "can_manage": access.can("funding.manage"),
+        },
+    )
+
+
+@require_POST
+@coop_permission("funding.manage")
+def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    grant = selectors.grant_get(access=access, pk=pk)
+    form = forms.DisbursementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disbursement_record(grant=grant, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Disbursement recorded."))
+    else:
+        messages.error(request, _("Enter a date and an amount."))
+    return redirect(_url("grant", coop, pk=grant.pk))
+
+
+@coop_permission("funding.view")
+def expense_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return render(
+        request,
+        "funding/expenses.html",
+        {
+            "expenses": selectors.expenses(access=access)[:100],
+            "can_manage": access.can("funding.manage"),
+        },
+    )
+
+
+@coop_permission("funding.manage")
+def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    return form_page(
+        request,
+        forms.ExpenseForm(request.POST or None, coop=access.org),
+        save=lambda data: services.expense_record(coop=access.org, by=request.user, **data),
+        done=_("Expense recorded."),
+        next_url=_url("expenses", coop),
+        template=FORM,
+        context={"title": _("New expense"), "back": _url("expenses", coop)},
+    )
+
+
+@coop_permission("funding.view")
+def budgets(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    form = (
+        forms.BudgetForm(request.POST or None, coop=access.org)
+        if access.can("funding.manage")
+        else None
+    )
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.budget_set(coop=access.org, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Budget saved."))
+            return redirect(_url("budgets", coop) + f"?year={form.cleaned_data['year']}")
+    return render(
+        request,
+        "funding/budgets.html",
+        {"rows": selectors.budget_vs_actual(access=access, year=year), "year": year, "form": form},
+    )

@@ -1,0 +1,87 @@
+"""Forms parse and present input; the rules live in services."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carecoop.care.models import Centre
+from carecoop.core.money import to_minor
+from carecoop.ledger.models import Account
+
+DATE = forms.DateInput(attrs={"type": "date"})
+ROWS = 4
+
+
+class ManualEntryForm(forms.Form):
+    date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    memo = forms.CharField(label=_("description"), max_length=300)
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = coop.currency
+        accounts = Account.objects.filter(coop_id=coop.pk).order_by("code")
+        centres = Centre.objects.filter(coop_id=coop.pk).order_by("name")
+        for i in range(1, ROWS + 1):
+            self.fields[f"account_{i}"] = forms.ModelChoiceField(
+                label=_("account %(n)s") % {"n": i}, queryset=accounts, required=i <= 2
+            )
+            self.fields[f"debit_{i}"] = forms.DecimalField(
+                label=_("debit"), required=False, min_value=0, decimal_places=3
+            )
+            self.fields[f"credit_{i}"] = forms.DecimalField(
+                label=_("credit"), required=False, min_value=0, decimal_places=3
+            )
+            self.fields[f"centre_{i}"] = forms.ModelChoiceField(
+                label=_("centre"), queryset=centres, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        rows = []
+        for i in range(1, ROWS + 1):
+            account = data.get(f"account_{i}")
+            if account is None:
+                continue
+            amounts = []
+            for name in ("debit", "credit"):
+                value = data.get(f"{name}_{i}") or Decimal(0)
+                try:
+                    amounts.append(to_minor(value, self.currency))
+                except ValueError:
+                    self.add_error(
+                        f"{name}_{i}",
+                        _("%(currency)s does not have that many decimals.")
+                        % {"currency": self.currency},
+                    )
+                    amounts.append(0)
+            rows.append((account, amounts[0], amounts[1], data.get(f"centre_{i}")))
+        data["rows"] = rows
+        return data
+
+
+class ReverseForm(forms.Form):
+    date = forms.DateField(label=_("date of the reversal"), widget=DATE, initial=timezone.localdate)
+    reason = forms.CharField(label=_("why"), max_length=200)
+
+
+class RateForm(forms.Form):
+    base = forms.CharField(label=_("from currency"), max_length=3)
+    quote = forms.CharField(label=_("to currency"), max_length=3)
+    on = forms.DateField(label=_("valid from"), widget=DATE, initial=timezone.localdate)
+    rate = forms.DecimalField(label=_("rate"), min_value=0, decimal_places=6)
+    source = forms.CharField(label=_("source"), max_length=200, required=False)
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("from"), widget=DATE, required=False)
+    until = forms.DateField(label=_("until"), widget=DATE, required=False)
+    centre = forms.ModelChoiceField(
+        label=_("centre"), queryset=Centre.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop.pk).order_by("name")  # type: ignore[attr-defined]

@@ -1,0 +1,223 @@
+"""Reads of the ledger: balances, trial balance, income statement, balance sheet, conversions.
+
+Every sum is a SQL sum of integer minor units."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from carecoop.core.money import minor_digits
+from carecoop.core.permissions import Access
+from carecoop.ledger.models import CREDIT_KINDS, Account, AccountKind, Entry, ExchangeRate, Line
+
+
+@dataclass
+class Balance:
+    account: Account
+    debit_minor: int
+    credit_minor: int
+
+    @property
+    def net_minor(self) -> int:
+        """Debit minus credit."""
+        return self.debit_minor - self.credit_minor
+
+    @property
+    def debit_balance_minor(self) -> int:
+        return max(self.net_minor, 0)
+
+    @property
+    def credit_balance_minor(self) -> int:
+        return max(-self.net_minor, 0)
+
+    @property
+    def natural_minor(self) -> int:
+        """The balance with the sign the account normally has (credit accounts positive when
+        in credit)."""
+        return -self.net_minor if self.account.kind in CREDIT_KINDS else self.net_minor
+
+
+@dataclass
+class Statement:
+    currency: str
+    sections: dict[str, list[Balance]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    result_minor: int = 0
+    balanced: bool = True
+
+
+def accounts(*, coop_id: int) -> QuerySet[Account]:
+    return Account.objects.filter(coop_id=coop_id).order_by("code")
+
+
+def entries(*, access: Access) -> QuerySet[Entry]:
+    return Entry.objects.filter(coop_id=access.coop_id).order_by("-date", "-pk")
+
+
+def entry_get(*, access: Access, pk: int) -> Entry:
+    entry = entries(access=access).filter(pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _lines(
+    coop_id: int,
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    centre_id: int | None = None,
+) -> QuerySet[Line]:
+    qs = Line.objects.filter(coop_id=coop_id)
+    if since is not None:
+        qs = qs.filter(entry__date__gte=since)
+    if until is not None:
+        qs = qs.filter(entry__date__lte=until)
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
+    return qs
+
+
+def balances(
+    *,
+    coop_id: int,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    centre_id: int | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> list[Balance]:
+    """Debits and credits per account in one grouped query (accounts without lines included)."""
+    rows = (
+        _lines(coop_id, since=since, until=until, centre_id=centre_id)
+        .values("account_id")
+        .annotate(
+            debit=Sum("amount_minor", filter=Q(amount_minor__gt=0)),
+            credit=Sum("amount_minor", filter=Q(amount_minor__lt=0)),
+        )
+    )
+    sums = {r["account_id"]: (int(r["debit"] or 0), -int(r["credit"] or 0)) for r in rows}
+    result = []
+    for account in accounts(coop_id=coop_id):
+        if kinds is not None and account.kind not in kinds:
+            continue
+        debit_minor, credit_minor = sums.get(account.pk, (0, 0))
+        result.append(Balance(account, debit_minor, credit_minor))
+    return result
+
+
+def account_balance(*, coop_id: int, code: str, until: datetime.date | None = None) -> int:
+    """The natural balance of one account (credit accounts positive when in credit)."""
+    account = Account.objects.filter(coop_id=coop_id, code=code).first()
+    if account is None:
+        return 0
+    qs = _lines(coop_id, until=until).filter(account=account)
+    net = int(qs.aggregate(s=Sum("amount_minor"))["s"] or 0)
+    return -net if account.kind in CREDIT_KINDS else net
+
+
+def trial_balance(
+    *, coop: Any, until: datetime.date | None = None, centre_id: int | None = None
+) -> Statement:
+    rows = [b for b in balances(coop_id=coop.pk, until=until, centre_id=centre_id)]
+    debit = sum(b.debit_balance_minor for b in rows)
+    credit = sum(b.credit_balance_minor for b in rows)
+    return Statement(
+        currency=coop.currency,
+        sections={"accounts": rows},
+        totals={"debit": debit, "credit": credit},
+        balanced=debit == credit,
+    )
+
+
+def income_statement(
+    *,
+    coop: Any,
+    since: datetime.date | None,
+    until: datetime.date | None,
+    centre_id: int | None = None,
+) -> Statement:
+    rows = balances(
+        coop_id=coop.pk,
+        since=since,
+        until=until,
+        centre_id=centre_id,
+        kinds=(AccountKind.INCOME, AccountKind.EXPENSE),
+    )
+    income = [b for b in rows if b.account.kind == AccountKind.INCOME]
+    expense = [b for b in rows if b.account.kind == AccountKind.EXPENSE]
+    total_income = sum(b.natural_minor for b in income)
+    total_expense = sum(b.natural_minor for b in expense)
+    return Statement(
+        currency=coop.currency,
+        sections={"income": income, "expense": expense},
+        totals={"income": total_income, "expense": total_expense},
+        result_minor=total_income - total_expense,
+    )
+
+
+def balance_sheet(*, coop: Any, on: datetime.date | None = None) -> Statement:
+    rows = balances(coop_id=coop.pk, until=on)
+    by_kind: dict[str, list[Balance]] = {k: [] for k in AccountKind.values}
+    for b in rows:
+        by_kind[b.account.kind].append(b)
+    result = sum(b.natural_minor for b in by_kind[AccountKind.INCOME]) - sum(
+        b.natural_minor for b in by_kind[AccountKind.EXPENSE]
+    )
+    assets = sum(b.natural_minor for b in by_kind[AccountKind.ASSET])
+    liabilities = sum(b.natural_minor for b in by_kind[AccountKind.LIABILITY])
+    equity = sum(b.natural_minor for b in by_kind[AccountKind.EQUITY])
+    return Statement(
+        currency=coop.currency,
+        sections={
+            "assets": by_kind[AccountKind.ASSET],
+            "liabilities": by_kind[AccountKind.LIABILITY],
+            "equity": by_kind[AccountKind.EQUITY],
+        },
+        totals={"assets": assets, "liabilities": liabilities, "equity": equity + result},
+        result_minor=result,
+        balanced=assets == liabilities + equity + result,
+    )
+
+
+def rate_on(base: str, quote: str, on: datetime.date) -> Decimal:
+    """The latest rate on or before ``on`` (or the inverse of the opposite rate)."""
+    if base == quote:
+        return Decimal(1)
+    row = (
+        ExchangeRate.objects.filter(base=base, quote=quote, on__lte=on)
+        .order_by("-on")
+        .values_list("rate_millionths", flat=True)
+        .first()
+    )
+    if row is not None:
+        return Decimal(row) / 1_000_000
+    inverse = (
+        ExchangeRate.objects.filter(base=quote, quote=base, on__lte=on)
+        .order_by("-on")
+        .values_list("rate_millionths", flat=True)
+        .first()
+    )
+    if inverse is not None:
+        return Decimal(1_000_000) / Decimal(inverse)
+    raise ValidationError(
+        _("There is no exchange rate from %(base)s to %(quote)s on or before %(date)s.")
+        % {"base": base, "quote": quote, "date": on.isoformat()}
+    )
+
+
+def convert(minor: int, base: str, quote: str, on: datetime.date) -> int:
+    """Minor units of ``base`` to minor units of ``quote`` at the table's rate for ``on``."""
+    if base == quote:
+        return minor
+    value = Decimal(minor).scaleb(-minor_digits(base)) * rate_on(base, quote, on)
+    return int(value.scaleb(minor_digits(quote)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def exchange_rates() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.order_by("base", "quote", "-on")

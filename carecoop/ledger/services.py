@@ -1,0 +1,227 @@
+"""The one posting service, and every other write to the ledger."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from carecoop.care.models import Centre
+from carecoop.core.money import format_money, is_currency
+from carecoop.core.services import validated_save
+from carecoop.ledger.chart import DEFAULT_CHART
+from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
+
+
+@dataclass(frozen=True)
+class Post:
+    """One line to post: an account code, a signed amount (debit positive) and a cost centre."""
+
+    account: str
+    amount_minor: int
+    centre_id: int | None = None
+
+
+def debit(account: str, amount_minor: int, centre_id: int | None = None) -> Post:
+    return Post(account, int(amount_minor), centre_id)
+
+
+def credit(account: str, amount_minor: int, centre_id: int | None = None) -> Post:
+    return Post(account, -int(amount_minor), centre_id)
+
+
+@transaction.atomic
+def chart_ensure(*, coop: Any, by: Any = None) -> dict[str, Account]:
+    """Create the care cooperative's chart of accounts where missing; returns accounts by code."""
+    accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
+    missing = [
+        Account(coop_id=coop.pk, code=code, name=str(name), kind=kind)
+        for code, name, kind in DEFAULT_CHART
+        if code not in accounts
+    ]
+    if missing:
+        Account.objects.bulk_create(missing, ignore_conflicts=True)
+        accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
+    return accounts
+
+
+@transaction.atomic
+def account_create(
+    *, coop: Any, by: Any, code: str, name: str, kind: str, description: str = ""
+) -> Account:
+    account = Account(coop_id=coop.pk, code=code, name=name, kind=kind, description=description)
+    validated_save(account, by=by)
+    return account
+
+
+def _check(coop: Any, lines: Sequence[Post], currency: str, accounts: dict[str, Account]) -> None:
+    if currency != coop.currency:
+        raise ValidationError(
+            _(
+                "This amount is in %(given)s but the cooperative keeps its books in "
+                "%(books)s. Convert it first."
+            )
+            % {"given": currency, "books": coop.currency}
+        )
+    if len(lines) < 2:
+        raise ValidationError(_("An entry needs at least two lines."))
+    for line in lines:
+        if not isinstance(line.amount_minor, int) or line.amount_minor == 0:
+            raise ValidationError(_("Every line of an entry needs an amount other than zero."))
+        if line.account not in accounts:
+            raise ValidationError(
+                _("There is no account %(code)s in the chart of accounts.") % {"code": line.account}
+            )
+    total = sum(line.amount_minor for line in lines)
+    if total != 0:
+        debits = sum(x.amount_minor for x in lines if x.amount_minor > 0)
+        credits = -sum(x.amount_minor for x in lines if x.amount_minor < 0)
+        raise ValidationError(
+            _(
+                "The entry does not balance: debits %(debits)s, credits %(credits)s. "
+                "Nothing was posted."
+            )
+            % {
+                "debits": format_money(debits, currency),
+                "credits": format_money(credits, currency),
+            }
+        )
+    centre_ids = {x.centre_id for x in lines if x.centre_id is not None}
+    if centre_ids:
+        found = set(
+            Centre.objects.filter(coop_id=coop.pk, pk__in=centre_ids).values_list("pk", flat=True)
+        )
+        if found != centre_ids:
+            raise ValidationError(_("This choice belongs to another cooperative."))
+
+
+@transaction.atomic
+def entry_post(
+    *,
+    coop: Any,
+    by: Any,
+    date: datetime.date,
+    memo: str,
+    lines: Sequence[Post],
+    currency: str | None = None,
+    source_key: str = "",
+    reverses: Entry | None = None,
+    accounts: dict[str, Account] | None = None,
+) -> Entry:
+    """Post a balanced entry: the only way anything reaches the ledger.
+
+    Refuses an entry that does not balance, a currency other than the books', an unknown account
+    or a centre of another cooperative. With a ``source_key`` it posts at most once: asked again,
+    it returns the entry already posted."""
+    currency = currency or coop.currency
+    if source_key:
+        existing = Entry.objects.filter(coop_id=coop.pk, source_key=source_key).first()
+        if existing is not None:
+            return existing
+    accounts = accounts or chart_ensure(coop=coop, by=by)
+    _check(coop, lines, currency, accounts)
+    entry = Entry(
+        coop_id=coop.pk,
+        date=date,
+        memo=memo[:300],
+        currency=currency,
+        source_key=source_key,
+        reverses=reverses,
+        posted_by=by if getattr(by, "pk", None) else None,
+    )
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This has already been posted.")) from exc
+    Line.objects.bulk_create(
+        [
+            Line(
+                coop_id=coop.pk,
+                entry=entry,
+                account=accounts[x.account],
+                centre_id=x.centre_id,
+                amount_minor=x.amount_minor,
+            )
+            for x in lines
+        ]
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_reverse(*, entry: Entry, by: Any, date: datetime.date, reason: str) -> Entry:
+    """Correct a posted entry by posting its mirror image; the original stays as it was."""
+    entry = Entry.objects.select_for_update().get(pk=entry.pk, coop_id=entry.coop_id)
+    if entry.reverses_id is not None:
+        raise ValidationError(_("A reversal cannot itself be reversed; post a new entry."))
+    if Entry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+    lines = [
+        Post(code, -amount, centre_id)
+        for code, amount, centre_id in Line.objects.filter(entry=entry).values_list(
+            "account__code", "amount_minor", "centre_id"
+        )
+    ]
+    return entry_post(
+        coop=entry.coop,
+        by=by,
+        date=date,
+        memo=_("Reversal of “%(memo)s”: %(reason)s") % {"memo": entry.memo, "reason": reason},
+        lines=lines,
+        currency=entry.currency,
+        source_key=f"reversal:{entry.pk}",
+        reverses=entry,
+    )
+
+
+@transaction.atomic
+def manual_entry_post(
+    *,
+    coop: Any,
+    by: Any,
+    date: datetime.date,
+    memo: str,
+    rows: Sequence[tuple[Account, int, int, Centre | None]],
+) -> Entry:
+    """A treasurer's entry from the form: rows of (account, debit, credit, centre)."""
+    lines = []
+    for account, debit_minor, credit_minor, centre in rows:
+        if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):
+            raise ValidationError(_("This choice belongs to another cooperative."))
+        if debit_minor and credit_minor:
+            raise ValidationError(_("A line is either a debit or a credit, not both."))
+        amount = debit_minor - credit_minor
+        if amount:
+            lines.append(Post(account.code, amount, centre.pk if centre else None))
+    if not memo.strip():
+        raise ValidationError({"memo": _("Describe the entry.")})
+    accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
+    return entry_post(coop=coop, by=by, date=date, memo=memo, lines=lines, accounts=accounts)
+
+
+@transaction.atomic
+def exchange_rate_set(
+    *, by: Any, base: str, quote: str, on: datetime.date, rate: Decimal, source: str = ""
+) -> ExchangeRate:
+    base, quote = base.upper(), quote.upper()
+    for code in (base, quote):
+        if not is_currency(code):
+            raise ValidationError(_("%(code)s is not a currency code.") % {"code": code})
+    if base == quote:
+        raise ValidationError(_("Choose two different currencies."))
+    if rate <= 0:
+        raise ValidationError({"rate": _("A rate must be above zero.")})
+    millionths = int((Decimal(rate) * 1_000_000).to_integral_value())
+    existing = ExchangeRate.objects.filter(base=base, quote=quote, on=on).first()
+    row = existing or ExchangeRate(base=base, quote=quote, on=on)
+    row.rate_millionths = millionths
+    row.source = source
+    validated_save(row, by=by)
+    return row

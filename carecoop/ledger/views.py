@@ -1,0 +1,185 @@
+"""Thin views over the ledger services and selectors."""
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carecoop.core.permissions import coop_permission
+from carecoop.core.views import form_page
+from carecoop.ledger import forms, selectors, services
+
+FORM = "ledger/form.html"
+
+
+def _access(request: HttpRequest) -> Any:
+    return request.access  # type: ignore[attr-defined]
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"ledger:{name}", kwargs={"coop": coop, **kwargs})
+
+
+def _period(
+    request: HttpRequest, coop: Any
+) -> tuple[forms.PeriodForm, datetime.date, datetime.date, Any]:
+    today = timezone.localdate()
+    form = forms.PeriodForm(request.GET or None, coop=coop)
+    since, until, centre = today.replace(month=1, day=1), today, None
+    if form.is_bound and form.is_valid():
+        since = form.cleaned_data["since"] or since
+        until = form.cleaned_data["until"] or until
+        centre = form.cleaned_data["centre"]
+    return form, since, until, centre
+
+
+@coop_permission("ledger.view")
+def accounts(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    services.chart_ensure(coop=access.org, by=request.user)
+    form, _since, until, centre = _period(request, access.org)
+    statement = selectors.trial_balance(
+        coop=access.org, until=until, centre_id=centre.pk if centre else None
+    )
+    return render(
+        request,
+        "ledger/trial_balance.html",
+        {
+            "statement": statement,
+            "form": form,
+            "until": until,
+            "centre": centre,
+            "can_post": access.can("ledger.post"),
+        },
+    )
+
+
+@coop_permission("ledger.view")
+def income_statement(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form, since, until, centre = _period(request, access.org)
+    statement = selectors.income_statement(
+        coop=access.org, since=since, until=until, centre_id=centre.pk if centre else None
+    )
+    return render(
+        request,
+        "ledger/income_statement.html",
+        {"statement": statement, "form": form, "since": since, "until": until, "centre": centre},
+    )
+
+
+@coop_permission("ledger.view")
+def balance_sheet(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    form, _since, until, _centre = _period(request, access.org)
+    statement = selectors.balance_sheet(coop=access.org, on=until)
+    return render(
+        request,
+        "ledger/balance_sheet.html",
+        {"statement": statement, "form": form, "until": until},
+    )
+
+
+@coop_permission("ledger.view")
+def entries(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    rows = selectors.entries(access=access).prefetch_related("lines__account", "lines__centre")[:50]
+    return render(
+        request,
+        "ledger/entries.html",
+        {"entries": rows, "can_post": access.can("ledger.post")},
+    )
+
+
+@coop_permission("ledger.view")
+def entry_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    entry = selectors.entry_get(access=access, pk=pk)
+    return render(
+        request,
+        "ledger/entry.html",
+        {
+            "entry": entry,
+            "lines": entry.lines.select_related("account", "centre").order_by("-amount_minor"),
+            "reversal": selectors.entries(access=access).filter(reverses=entry).first(),
+            "form": forms.ReverseForm(),
+            "can_post": access.can("ledger.post"),
+        },
+    )
+
+
+@require_POST
+@coop_permission("ledger.post")
+def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    entry = selectors.entry_get(access=access, pk=pk)
+    form = forms.ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            reversal = services.entry_reverse(entry=entry, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The entry was reversed."))
+            return redirect(_url("entry", coop, pk=reversal.pk))
+    else:
+        messages.error(request, _("Give a date and a reason."))
+    return redirect(_url("entry", coop, pk=entry.pk))
+
+
+@coop_permission("ledger.post")
+def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    services.chart_ensure(coop=access.org, by=request.user)
+    form = forms.ManualEntryForm(request.POST or None, coop=access.org)
+    return form_page(
+        request,
+        form,
+        save=lambda data: services.manual_entry_post(
+            coop=access.org,
+            by=request.user,
+            date=data["date"],
+            memo=data["memo"],
+            rows=data["rows"],
+        ),
+        done=_("Entry posted."),
+        next_url=lambda entry: _url("entry", coop, pk=entry.pk),
+        template=FORM,
+        context={
+            "title": _("New entry"),
+            "subtitle": _("Debits must equal credits. Amounts in %(currency)s.")
+            % {"currency": access.org.currency},
+            "back": _url("entries", coop),
+        },
+    )
+
+
+@coop_permission("ledger.view")
+def rates(request: HttpRequest, coop: str) -> HttpResponse:
+    access = _access(request)
+    can = access.can("ledger.post")
+    form = forms.RateForm(request.POST or None) if can else None
+    if request.method == "POST" and not can:
+        return redirect(_url("rates", coop))
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_rate_set(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            from carecoop.core.forms import apply_errors
+
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Rate saved."))
+            return redirect(_url("rates", coop))
+    return render(
+        request,
+        "ledger/rates.html",
+        {"rates": selectors.exchange_rates()[:100], "form": form},
+    )
