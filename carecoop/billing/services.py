@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from carecoop.billing import fees, sms
+from carecoop.billing import fees
 from carecoop.billing.models import (
     BillingRun,
     ContributionKind,
@@ -40,6 +40,7 @@ from carecoop.billing.models import (
     WaiverStatus,
 )
 from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
+from carecoop.core import sms
 from carecoop.core.money import format_money, is_currency, to_minor
 from carecoop.core.services import validated_save
 from carecoop.ledger import chart
@@ -996,7 +997,7 @@ def reminders_send(*, coop: Any, by: Any, on: datetime.date, backend: Any = None
                 defaults={"phone": phone, "text": text[:480], "backend": backend.name},
             )
             if created:
-                backend.send(phone, text)
+                backend.send(to=phone, text=text)
                 sent += 1
     return sent
 

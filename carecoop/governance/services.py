@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.capital import schedule
+from carecoop.core import sms
 from carecoop.core.services import validated_save
-from carecoop.governance import codes, rules, selectors, sms
+from carecoop.governance import codes, rules, selectors
 from carecoop.governance.models import (
     AgendaItem,
     Attendee,

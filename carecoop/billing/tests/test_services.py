@@ -19,7 +19,7 @@ from carecoop.billing.models import (
     StatementLine,
     Waiver,
 )
-from carecoop.billing.sms import MemoryBackend
+from carecoop.core.sms import MemoryBackend
 from carecoop.ledger import chart
 from carecoop.ledger.models import Entry, Line
 from carecoop.ledger.selectors import account_balance, trial_balance
@@ -288,8 +288,8 @@ def test_reminders_go_once_to_the_household_phone(billed):
     invoice = _invoice(billed)
     later = invoice.due_on + datetime.timedelta(days=1)
     backend = MemoryBackend()
-    backend.outbox = []
+    MemoryBackend.outbox.clear()
     assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
     assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
-    assert invoice.number in backend.outbox[0][1]
+    assert invoice.number in MemoryBackend.outbox[0][1]
     assert Reminder.objects.count() == 1
