@@ -1,10 +1,15 @@
 """Budget for the monthly billing run.
 
 - PostgreSQL: 400,000 children (about 250,000 households) billed in under a minute, and the
-  run's throughput within 3x of the database's own bulk path inserting the same invoice and line
-  rows (INSERT ... SELECT into the same tables, with the same indexes and constraints), measured
-  side by side in this run.
+  run's throughput within 3x of the database's own bulk path loading the very same invoice and
+  line rows into the same tables (same indexes, constraints and foreign keys), measured side by
+  side in this run: COPY ... FROM STDIN on PostgreSQL; on SQLite, which has no bulk-load
+  protocol, one prepared INSERT run over all rows in one transaction (what its own ``.import``
+  does).
 - SQLite: the same with 20,000 children (BENCH_CHILDREN overrides the count).
+
+INSERT ... SELECT of the same rows (a copy inside the database, with no rows coming in) is shown
+beside it for information.
 
 Exits non-zero when a budget is exceeded.
 """
@@ -133,13 +138,44 @@ def build() -> Organisation:
     return coop
 
 
-def bulk_path(coop: Organisation) -> float:
-    """Delete the run's rows and insert the very same rows with INSERT ... SELECT."""
+def _hold() -> tuple[list[tuple], list[tuple]]:
+    """The run's rows, read back, then deleted so that each path can insert them again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM billing_invoice ORDER BY id")
+        invoices = [tuple(r) for r in cursor.fetchall()]
+        cursor.execute("SELECT * FROM billing_invoiceline ORDER BY id")
+        lines = [tuple(r) for r in cursor.fetchall()]
+    return invoices, lines
+
+
+def _empty() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM billing_invoiceline")
+        cursor.execute("DELETE FROM billing_invoice")
+
+
+def load_path(invoices: list[tuple], lines: list[tuple]) -> float:
+    """Load the same rows from the client through the database's own bulk path."""
+    _empty()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, rows in (("billing_invoice", invoices), ("billing_invoiceline", lines)):
+            if ENGINE == "PostgreSQL":
+                with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["?"] * len(rows[0]))
+                cursor.cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    return time.perf_counter() - started
+
+
+def copy_path() -> float:
+    """The same rows copied inside the database with INSERT ... SELECT."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE hold_invoice AS SELECT * FROM billing_invoice")
         cursor.execute("CREATE TEMP TABLE hold_line AS SELECT * FROM billing_invoiceline")
-        cursor.execute("DELETE FROM billing_invoiceline")
-        cursor.execute("DELETE FROM billing_invoice")
+    _empty()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO billing_invoice SELECT * FROM hold_invoice")
@@ -169,9 +205,13 @@ def main() -> int:
         again = services.billing_run(coop=coop, by=None, month=MONTH)
         rerun_seconds = time.perf_counter() - started
         assert again.invoices == 0 and InvoiceLine.objects.count() == lines
-        bulk_seconds = bulk_path(coop)
+        held = _hold()
+        load_seconds = load_path(*held)
         assert Invoice.objects.count() == invoices and InvoiceLine.objects.count() == lines
-    ratio = run_seconds / bulk_seconds
+        copy_seconds = copy_path()
+        assert Invoice.objects.count() == invoices and InvoiceLine.objects.count() == lines
+    bulk = "COPY" if ENGINE == "PostgreSQL" else "prepared INSERT"
+    ratio = run_seconds / load_seconds
     rows = [
         (
             f"billing run, {CHILDREN:,} children ({ENGINE})",
@@ -185,8 +225,10 @@ def main() -> int:
             "",
             True,
         ),
-        ("INSERT ... SELECT of the same rows", f"{bulk_seconds:.1f} s", "", True),
+        (f"same rows through the bulk path ({bulk})", f"{load_seconds:.1f} s", "", True),
         ("run time / bulk path time", f"{ratio:.2f}x", "<= 3x", ratio <= 3),
+        ("INSERT ... SELECT inside the database", f"{copy_seconds:.1f} s", "", True),
+        ("  run time / INSERT ... SELECT time", f"{run_seconds / copy_seconds:.2f}x", "", True),
         ("second run (nothing to bill)", f"{rerun_seconds:.1f} s", "", True),
     ]
     ok = report(f"Billing ({ENGINE})", rows)
