@@ -90,7 +90,13 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
     for currency, rate in RATES.items():
         if currency != "USD":
             ledger.exchange_rate_set(
-                by=by, base="USD", quote=currency, on=start, rate=rate, source="Demo rate"
+                coop=coop,
+                by=by,
+                base="USD",
+                quote=currency,
+                on=start,
+                rate=rate,
+                source="Demo rate",
             )
     member_class = MemberClass.objects.filter(coop=coop, code=plan["member_class"]).first()
     members = billing.fee_category_create(

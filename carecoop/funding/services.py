@@ -161,7 +161,7 @@ def disbursement_record(
         )
     if reference and Disbursement.objects.filter(grant=grant, reference=reference).exists():
         raise ValidationError({"reference": _("This disbursement has already been recorded.")})
-    books_minor = convert(amount_minor, grant.currency, coop.currency, received_on)
+    books_minor = convert(coop.pk, amount_minor, grant.currency, coop.currency, received_on)
     centre_id = grant.centre_id
     entry = entry_post(
         coop=coop,

@@ -138,11 +138,12 @@ class Line(CoopOwned):
         return -self.amount_minor if self.amount_minor < 0 else 0
 
 
-class ExchangeRate(models.Model):
-    """A dated rate for reports that combine currencies (entered, never fetched live).
+class ExchangeRate(CoopOwned):
+    """A dated rate for amounts that combine currencies (entered, never fetched live).
 
-    One unit of ``base`` is worth ``rate_millionths`` / 1,000,000 units of ``quote``. Shared
-    reference data: it belongs to no cooperative.
+    One unit of ``base`` is worth ``rate_millionths`` / 1,000,000 units of ``quote``. Each
+    cooperative keeps its own table (the rates its bank or money agent actually gave), so no
+    other cooperative's entry can change its books.
     """
 
     base = models.CharField(_("from currency"), max_length=3)
@@ -159,7 +160,7 @@ class ExchangeRate(models.Model):
         ordering = ["base", "quote", "-on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["base", "quote", "on"],
+                fields=["coop", "base", "quote", "on"],
                 name="ledger_exchangerate_one_per_day",
                 violation_error_message=_("A rate for these currencies on this day exists."),
             ),

@@ -185,12 +185,12 @@ def balance_sheet(*, coop: Any, on: datetime.date | None = None) -> Statement:
     )
 
 
-def rate_on(base: str, quote: str, on: datetime.date) -> Decimal:
+def rate_on(coop_id: int, base: str, quote: str, on: datetime.date) -> Decimal:
     """The latest rate on or before ``on`` (or the inverse of the opposite rate)."""
     if base == quote:
         return Decimal(1)
     row = (
-        ExchangeRate.objects.filter(base=base, quote=quote, on__lte=on)
+        ExchangeRate.objects.filter(coop_id=coop_id, base=base, quote=quote, on__lte=on)
         .order_by("-on")
         .values_list("rate_millionths", flat=True)
         .first()
@@ -198,7 +198,7 @@ def rate_on(base: str, quote: str, on: datetime.date) -> Decimal:
     if row is not None:
         return Decimal(row) / 1_000_000
     inverse = (
-        ExchangeRate.objects.filter(base=quote, quote=base, on__lte=on)
+        ExchangeRate.objects.filter(coop_id=coop_id, base=quote, quote=base, on__lte=on)
         .order_by("-on")
         .values_list("rate_millionths", flat=True)
         .first()
@@ -211,13 +211,13 @@ def rate_on(base: str, quote: str, on: datetime.date) -> Decimal:
     )
 
 
-def convert(minor: int, base: str, quote: str, on: datetime.date) -> int:
-    """Minor units of ``base`` to minor units of ``quote`` at the table's rate for ``on``."""
+def convert(coop_id: int, minor: int, base: str, quote: str, on: datetime.date) -> int:
+    """Minor units of ``base`` to minor units of ``quote`` at the cooperative's rate for ``on``."""
     if base == quote:
         return minor
-    value = Decimal(minor).scaleb(-minor_digits(base)) * rate_on(base, quote, on)
+    value = Decimal(minor).scaleb(-minor_digits(base)) * rate_on(coop_id, base, quote, on)
     return int(value.scaleb(minor_digits(quote)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def exchange_rates() -> QuerySet[ExchangeRate]:
-    return ExchangeRate.objects.order_by("base", "quote", "-on")
+def exchange_rates(*, coop_id: int) -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.filter(coop_id=coop_id).order_by("base", "quote", "-on")

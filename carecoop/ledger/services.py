@@ -208,7 +208,14 @@ def manual_entry_post(
 
 @transaction.atomic
 def exchange_rate_set(
-    *, by: Any, base: str, quote: str, on: datetime.date, rate: Decimal, source: str = ""
+    *,
+    coop: Any,
+    by: Any,
+    base: str,
+    quote: str,
+    on: datetime.date,
+    rate: Decimal,
+    source: str = "",
 ) -> ExchangeRate:
     base, quote = base.upper(), quote.upper()
     for code in (base, quote):
@@ -219,8 +226,8 @@ def exchange_rate_set(
     if rate <= 0:
         raise ValidationError({"rate": _("A rate must be above zero.")})
     millionths = int((Decimal(rate) * 1_000_000).to_integral_value())
-    existing = ExchangeRate.objects.filter(base=base, quote=quote, on=on).first()
-    row = existing or ExchangeRate(base=base, quote=quote, on=on)
+    existing = ExchangeRate.objects.filter(coop_id=coop.pk, base=base, quote=quote, on=on).first()
+    row = existing or ExchangeRate(coop_id=coop.pk, base=base, quote=quote, on=on)
     row.rate_millionths = millionths
     row.source = source
     validated_save(row, by=by)

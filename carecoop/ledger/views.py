@@ -170,7 +170,7 @@ def rates(request: HttpRequest, coop: str) -> HttpResponse:
         return redirect(_url("rates", coop))
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.exchange_rate_set(by=request.user, **form.cleaned_data)
+            services.exchange_rate_set(coop=access.org, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             from carecoop.core.forms import apply_errors
 
@@ -181,5 +181,5 @@ def rates(request: HttpRequest, coop: str) -> HttpResponse:
     return render(
         request,
         "ledger/rates.html",
-        {"rates": selectors.exchange_rates()[:100], "form": form},
+        {"rates": selectors.exchange_rates(coop_id=access.coop_id)[:100], "form": form},
     )

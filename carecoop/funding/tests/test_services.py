@@ -33,7 +33,9 @@ def test_grants_and_expenses_post_to_the_centre(home_scope):
     )
     with pytest.raises(ValidationError, match="no exchange rate"):
         services.disbursement_record(grant=grant, by=None, received_on=DAY, amount=Decimal(500))
-    exchange_rate_set(by=None, base="USD", quote="GTQ", on=DAY, rate=Decimal("7.70"))
+    exchange_rate_set(
+        coop=home_scope.home, by=None, base="USD", quote="GTQ", on=DAY, rate=Decimal("7.70")
+    )
     d = services.disbursement_record(
         grant=grant, by=None, received_on=DAY, amount=Decimal(500), reference="T1"
     )

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_scopes import scope
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,14 +129,31 @@ def test_manual_entry_from_rows(home_scope):
     assert entry.lines.count() == 2
 
 
-def test_exchange_rates_convert_for_reports(db):
+def test_exchange_rates_convert_with_the_cooperatives_own_table(world):
     from decimal import Decimal
 
-    services.exchange_rate_set(by=None, base="USD", quote="GTQ", on=DAY, rate=Decimal("7.75"))
-    assert selectors.convert(1500, "USD", "GTQ", DAY) == 11625
-    assert selectors.convert(11625, "GTQ", "USD", DAY) == 1500
-    with pytest.raises(ValidationError, match="no exchange rate"):
-        selectors.convert(100, "USD", "GTQ", DAY - datetime.timedelta(days=1))
+    home, other = world.home.pk, world.other.pk
+    with scope(coop=home):
+        services.exchange_rate_set(
+            coop=world.home, by=None, base="USD", quote="GTQ", on=DAY, rate=Decimal("7.75")
+        )
+        assert selectors.convert(home, 1500, "USD", "GTQ", DAY) == 11625
+        assert selectors.convert(home, 11625, "GTQ", "USD", DAY) == 1500
+        with pytest.raises(ValidationError, match="no exchange rate"):
+            selectors.convert(home, 100, "USD", "GTQ", DAY - datetime.timedelta(days=1))
+    with scope(coop=other):
+        # Another cooperative's rate neither shows nor counts here.
+        with pytest.raises(ValidationError, match="no exchange rate"):
+            selectors.convert(other, 1500, "USD", "GTQ", DAY)
+        services.exchange_rate_set(
+            coop=world.other, by=None, base="USD", quote="GTQ", on=DAY, rate=Decimal("8")
+        )
+        assert selectors.convert(other, 1500, "USD", "GTQ", DAY) == 12000
+        assert list(selectors.exchange_rates(coop_id=other).values_list("coop_id", flat=True)) == [
+            other
+        ]
+    with scope(coop=home):
+        assert selectors.convert(home, 1500, "USD", "GTQ", DAY) == 11625
 
 
 line_strategy = st.tuples(st.sampled_from(CODES), st.integers(1, 10_000_000))
