@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
@@ -58,6 +59,13 @@ def make_child(parent: Person, name: str, born: datetime.date, sex: str = "femal
         coop_id=parent.coop_id, child=child, guardian=parent, relation="mother"
     )
     return child
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A request in another language leaves it active in the thread: each test starts afresh."""
+    yield
+    translation.deactivate()
 
 
 class World:

@@ -18,7 +18,7 @@ from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import act, form_page
 
 
 def _access(request: HttpRequest) -> Any:
@@ -195,16 +195,14 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     if move is None:
         messages.error(request, _("This child does not need to move."))
     else:
-        try:
-            services.enrolment_move(enrolment=enrolment, room=move.room, by=request.user, on=today)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s moved to %(room)s.")
-                % {"name": enrolment.child.full_name, "room": move.room.name},
-            )
+        act(
+            request,
+            lambda: services.enrolment_move(
+                enrolment=enrolment, room=move.room, by=request.user, on=today
+            ),
+            _("%(name)s moved to %(room)s.")
+            % {"name": enrolment.child.full_name, "room": move.room.name},
+        )
     return redirect("care:centre", coop=coop, pk=enrolment.centre_id)
 
 
@@ -253,14 +251,13 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     application = Application.objects.filter(pk=pk).select_related("centre").first()
     if application is None:
         raise Http404
-    try:
-        services.offer_answer(
+    act(
+        request,
+        lambda: services.offer_answer(
             application=application, by=request.user, accept=request.POST.get("answer") == "accept"
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Answer recorded."))
+        ),
+        _("Answer recorded."),
+    )
     return redirect("care:waitlist", coop=coop, pk=application.centre_id)
 
 

@@ -34,3 +34,34 @@ def form_page(
             messages.success(request, done)
             return redirect(next_url(result) if callable(next_url) else next_url)
     return render(request, template, {"form": form, **context})
+
+
+def act(request: HttpRequest, action: Callable[[], Any], done: str | Callable[[Any], str]) -> Any:
+    """Run a service behind a button and say what happened: ``done`` (or ``done(result)``) on
+    success, the service's reasons when it refused. Returns the result, or None when refused."""
+    try:
+        result = action()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return result
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+    invalid: str,
+    next_url: str,
+) -> HttpResponse:
+    """A small form posted from another page (a button with a field or two): run ``save`` with
+    the cleaned data through ``act``, or say ``invalid``; then go back to ``next_url``."""
+    if form.is_valid():
+        act(request, lambda: save(dict(form.cleaned_data)), done)
+    else:
+        messages.error(request, invalid)
+    return redirect(next_url)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from carecoop.core.forms import apply_errors
 from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import form_action, form_page
 from carecoop.funding import forms, selectors, services, svg
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import FunderKind
@@ -320,17 +320,14 @@ def grant_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     grant = selectors.grant_get(access=access, pk=pk)
-    form = forms.DisbursementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.disbursement_record(grant=grant, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Disbursement recorded."))
-    else:
-        messages.error(request, _("Enter a date and an amount."))
-    return redirect(_url("grant", coop, pk=grant.pk))
+    return form_action(
+        request,
+        forms.DisbursementForm(request.POST),
+        save=lambda data: services.disbursement_record(grant=grant, by=request.user, **data),
+        done=_("Disbursement recorded."),
+        invalid=_("Enter a date and an amount."),
+        next_url=_url("grant", coop, pk=grant.pk),
+    )
 
 
 @coop_permission("funding.view")

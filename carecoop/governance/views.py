@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope
 
 from carecoop.core.permissions import coop_permission, public
-from carecoop.core.views import form_page
+from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Choice, ElectionSeat, Method, Question, Term
 from carecoop.members.models import MemberClass
@@ -37,16 +37,6 @@ def _day(value: str | None) -> datetime.date:
         return datetime.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         return timezone.localdate()
-
-
-def _act(request: HttpRequest, action: Any, done: str) -> None:
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
 
 
 # Overview, rules, eligibility -----------------------------------------------------------------
@@ -260,25 +250,21 @@ def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
-    form = forms.AttendanceForm(request.POST, coop_id=access.coop_id)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.attendance_record(
-                meeting=meeting, by=request.user, **form.cleaned_data
-            ),
-            _("Attendance recorded."),
-        )
-    else:
-        messages.error(request, _("Choose a member and their presence."))
-    return redirect(_url("meeting", coop, pk=meeting.pk))
+    return form_action(
+        request,
+        forms.AttendanceForm(request.POST, coop_id=access.coop_id),
+        save=lambda data: services.attendance_record(meeting=meeting, by=request.user, **data),
+        done=_("Attendance recorded."),
+        invalid=_("Choose a member and their presence."),
+        next_url=_url("meeting", coop, pk=meeting.pk),
+    )
 
 
 @require_POST
 @coop_permission("governance.manage")
 def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=_access(request), pk=pk)
-    _act(
+    act(
         request,
         lambda: services.meeting_open(meeting=meeting, by=request.user),
         _("The meeting is in session."),
@@ -290,7 +276,7 @@ def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("governance.manage")
 def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=_access(request), pk=pk)
-    _act(
+    act(
         request,
         lambda: services.meeting_close(meeting=meeting, by=request.user),
         _("The meeting is closed."),
@@ -387,43 +373,39 @@ def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     question = selectors.question_get(access=access, pk=pk)
-    form = forms.CandidateForm(request.POST, coop_id=access.coop_id)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.candidate_add(
-                question=question, by=request.user, membership=form.cleaned_data["membership"]
-            ),
-            _("Candidate added."),
-        )
-    else:
-        messages.error(request, _("Choose a member."))
-    return redirect(_url("question", coop, pk=question.pk))
+    return form_action(
+        request,
+        forms.CandidateForm(request.POST, coop_id=access.coop_id),
+        save=lambda data: services.candidate_add(
+            question=question, by=request.user, membership=data["membership"]
+        ),
+        done=_("Candidate added."),
+        invalid=_("Choose a member."),
+        next_url=_url("question", coop, pk=question.pk),
+    )
 
 
 @require_POST
 @coop_permission("governance.manage")
 def question_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     question = selectors.question_get(access=_access(request), pk=pk)
-    form = forms.OpenVoteForm(request.POST)
-    if form.is_valid():
-        _act(
-            request,
-            lambda: services.question_open(
-                question=question, by=request.user, closes_at=form.cleaned_data["closes_at"]
-            ),
-            _("Voting is open."),
-        )
-    else:
-        messages.error(request, _("Say when voting closes."))
-    return redirect(_url("question", coop, pk=question.pk))
+    return form_action(
+        request,
+        forms.OpenVoteForm(request.POST),
+        save=lambda data: services.question_open(
+            question=question, by=request.user, closes_at=data["closes_at"]
+        ),
+        done=_("Voting is open."),
+        invalid=_("Say when voting closes."),
+        next_url=_url("question", coop, pk=question.pk),
+    )
 
 
 @require_POST
 @coop_permission("governance.manage")
 def question_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     question = selectors.question_get(access=_access(request), pk=pk)
-    _act(
+    act(
         request,
         lambda: services.question_close(question=question, by=request.user),
         _("Voting is closed and counted."),

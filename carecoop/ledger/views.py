@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
 
 FORM = "ledger/form.html"
@@ -121,16 +121,14 @@ def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     entry = selectors.entry_get(access=access, pk=pk)
     form = forms.ReverseForm(request.POST)
-    if form.is_valid():
-        try:
-            reversal = services.entry_reverse(entry=entry, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The entry was reversed."))
-            return redirect(_url("entry", coop, pk=reversal.pk))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Give a date and a reason."))
+    elif reversal := act(
+        request,
+        lambda: services.entry_reverse(entry=entry, by=request.user, **form.cleaned_data),
+        _("The entry was reversed."),
+    ):
+        return redirect(_url("entry", coop, pk=reversal.pk))
     return redirect(_url("entry", coop, pk=entry.pk))
 
 

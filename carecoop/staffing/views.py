@@ -3,8 +3,7 @@
 import datetime
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
 from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
 
@@ -340,16 +339,15 @@ def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         or not selectors.centres(access=access).filter(pk=checkin.centre_id).exists()
     ):
         raise Http404
-    try:
-        services.checkout_record(
+    act(
+        request,
+        lambda: services.checkout_record(
             checkin=checkin,
             by=request.user,
             out_at=timezone.localtime().time().replace(second=0, microsecond=0),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Departure recorded."))
+        ),
+        _("Departure recorded."),
+    )
     return redirect("staffing:checkins", coop=coop, pk=checkin.centre_id)
 
 
