@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 
 from carecoop.billing.models import (
@@ -24,7 +24,7 @@ from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.members.models import Household
+from carecoop.members.models import Household, Person
 
 SEES_ALL = {"manager", "treasurer", "board", "auditor"}
 
@@ -38,9 +38,35 @@ def centres(*, access: Access) -> QuerySet[Centre]:
     return qs if sees_all(access) else qs.filter(pk__in=access.centre_ids)
 
 
+def own_households(*, access: Access) -> QuerySet[Person]:
+    """The households of the member's own person records (none for other roles)."""
+    return Person.objects.filter(
+        coop_id=access.coop_id, pk__in=access.person_ids, household__isnull=False
+    ).values("household_id")
+
+
 def invoices(*, access: Access) -> QuerySet[Invoice]:
+    """Every invoice for the roles that see the books; a facilitator's centres; a member's own
+    household."""
     qs = Invoice.objects.filter(coop_id=access.coop_id).select_related("household", "centre")
-    return qs if sees_all(access) else qs.filter(centre_id__in=access.centre_ids)
+    if sees_all(access):
+        return qs
+    allowed = Q(centre_id__in=access.centre_ids)
+    if "member" in access.roles:
+        allowed |= Q(household_id__in=own_households(access=access))
+    return qs.filter(allowed)
+
+
+def own_invoices(*, access: Access) -> QuerySet[Invoice]:
+    """The member's own household's invoices, newest first, whatever other roles they hold."""
+    return (
+        Invoice.objects.filter(
+            coop_id=access.coop_id, household_id__in=own_households(access=access)
+        )
+        .select_related("household", "centre")
+        .prefetch_related("payments")
+        .order_by("-month", "number")
+    )
 
 
 def invoice_get(*, access: Access, pk: int) -> Invoice:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("fees/", views.fee_list, name="fees"),
     path("fees/new/", views.fee_schedule_new, name="fee_new"),
     path("fees/categories/new/", views.fee_category_new, name="category_new"),
+    path("mine/", views.mine, name="mine"),
     path("invoices/", views.invoice_list, name="invoices"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),

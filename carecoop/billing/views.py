@@ -1,13 +1,11 @@
 """Thin views over the billing services and selectors."""
 
-import importlib.util
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from carecoop.billing import fees, forms, selectors, services
 from carecoop.billing.models import LineStatus
+from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import form_action, form_page
 
 FORM = "billing/form.html"
 
@@ -158,7 +157,24 @@ def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("billing.view")
+@coop_permission("billing.view_own")
+def mine(request: HttpRequest, coop: str) -> HttpResponse:
+    """A parent's own account: every invoice of their household, what was paid, waived and is
+    still due, with the receipts."""
+    access = _access(request)
+    invoices = list(selectors.own_invoices(access=access)[:36])
+    return render(
+        request,
+        "billing/mine.html",
+        {
+            "invoices": invoices,
+            "due": sum(i.due_minor for i in invoices if i.status == "open"),
+            "currency": access.org.currency,
+        },
+    )
+
+
+@coop_permission("billing.see_invoice")
 def invoice_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     invoice = selectors.invoice_get(access=access, pk=pk)
@@ -223,20 +239,18 @@ def payment_new(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("billing.view")
+@coop_permission("billing.see_invoice")
 def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     payment = selectors.payment_get(access=access, pk=pk)
     context = {"payment": payment, "invoice": payment.invoice, "org": access.org}
-    if request.GET.get("format") == "pdf" and importlib.util.find_spec("weasyprint"):
-        import weasyprint  # type: ignore[import-not-found]
-
-        html = render_to_string("billing/receipt.html", context, request=request)
-        pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{payment.receipt_number}.pdf"'
-        return response
-    context["pdf"] = importlib.util.find_spec("weasyprint") is not None
+    context["pdf"] = pdf.available()
+    if request.GET.get("format") == "pdf":
+        if context["pdf"]:
+            return pdf.pdf_response(
+                request, "billing/receipt_pdf.html", context, payment.receipt_number
+            )
+        messages.error(request, _("PDF cannot be made on this server: print the page instead."))
     return render(request, "billing/receipt.html", context)
 
 
@@ -301,15 +315,20 @@ def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     line = selectors.statement_line_get(access=access, pk=pk)
-    form = forms.MatchForm(request.POST)
-    if form.is_valid():
-        number = form.cleaned_data["invoice"].strip()
-        try:
-            invoice = services.invoice_by_number(coop=access.org, number=number) if number else None
-            services.statement_line_match(line=line, by=request.user, invoice=invoice)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect(_url("statement", coop, pk=line.statement_id))
+
+    def match(data: dict[str, Any]) -> Any:
+        number = data["invoice"].strip()
+        invoice = services.invoice_by_number(coop=access.org, number=number) if number else None
+        return services.statement_line_match(line=line, by=request.user, invoice=invoice)
+
+    return form_action(
+        request,
+        forms.MatchForm(request.POST),
+        save=match,
+        done=_("Match saved."),
+        invalid=_("Enter an invoice number."),
+        next_url=_url("statement", coop, pk=line.statement_id),
+    )
 
 
 @require_POST
@@ -397,21 +416,16 @@ def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
 def waiver_decide(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     application = selectors.application_get(access=access, pk=pk)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.waiver_decide(
-                application=application,
-                by=request.user,
-                approve=form.cleaned_data["approve"],
-                note=form.cleaned_data["note"],
-                on=timezone.localdate(),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Decision recorded."))
-    return redirect(_url("waivers", coop))
+    return form_action(
+        request,
+        forms.DecisionForm(request.POST),
+        save=lambda data: services.waiver_decide(
+            application=application, by=request.user, on=timezone.localdate(), **data
+        ),
+        done=_("Decision recorded."),
+        invalid=_("Say whether the waiver is approved."),
+        next_url=_url("waivers", coop),
+    )
 
 
 @require_POST

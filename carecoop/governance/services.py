@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from carecoop.capital import schedule
 from carecoop.core import sms
@@ -542,7 +543,11 @@ def motion_create(
         method=method,
     )
     validated_save(question, by=by)
-    labels = {rules.FOR: _("For"), rules.AGAINST: _("Against"), rules.ABSTAIN: _("Abstain")}
+    labels = {
+        rules.FOR: pgettext("vote", "For"),
+        rules.AGAINST: pgettext("vote", "Against"),
+        rules.ABSTAIN: pgettext("vote", "Abstain"),
+    }
     for position, (code, _english) in enumerate(MOTION_CHOICES, start=1):
         validated_save(
             Choice(

@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django_scopes import scope
 
 from carecoop.billing import services
 from carecoop.billing.models import Invoice, Payment
+from carecoop.conftest import make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +87,86 @@ def test_a_facilitator_sees_only_the_invoices_of_their_centres(billed):
         invoice.number
         not in client.get(f"/c/{billed.coop.slug}/billing/invoices/").content.decode()
     )
+
+
+def test_a_receipt_as_pdf_in_arabic(billed):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    with scope(coop=billed.coop.pk):
+        household, _ = billed.enrol_family(1)
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, today=billed.today)
+    with scope(coop=billed.coop.pk):
+        invoice = Invoice.objects.get(household=household)
+        payment = services.payment_record(
+            invoice=invoice,
+            by=billed.by,
+            method="cash",
+            amount="100",
+            currency="INR",
+            received_on=billed.today,
+            key="pdf-test",
+        )
+    client = billed.world.client("treasurer")
+    client.cookies["django_language"] = "ar"
+    url = f"/c/{billed.coop.slug}/billing/payments/{payment.pk}/receipt/"
+    assert 'href="?format=pdf"' in client.get(url).content.decode()
+    response = client.get(url, {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
+    assert payment.receipt_number in text
+    assert "الإيصال" in text  # "Receipt" in Arabic, shaped and extracted in logical order
+
+
+def test_a_parent_sees_their_own_fees_and_receipts_and_no_one_elses(billed):
+    from carecoop.care import services as care
+
+    world = billed.world
+    with scope(coop=billed.coop.pk):
+        own_child = make_child(world.person, "Ravi", billed.today - datetime.timedelta(days=1100))
+        care.enrolment_create(
+            child=own_child,
+            room=billed.creche.toddlers,
+            pool=billed.creche.members_pool,
+            starts_on=billed.month - datetime.timedelta(days=60),
+            by=billed.by,
+        )
+        neighbour, _ = billed.enrol_family(1)
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, today=billed.today)
+    with scope(coop=billed.coop.pk):
+        own = Invoice.objects.get(household=world.person.household)
+        other = Invoice.objects.get(household=neighbour)
+        paid = services.payment_record(
+            invoice=own,
+            by=billed.by,
+            method="cash",
+            amount="100",
+            currency="INR",
+            received_on=billed.today,
+            key="own",
+        )
+        theirs = services.payment_record(
+            invoice=other,
+            by=billed.by,
+            method="cash",
+            amount="100",
+            currency="INR",
+            received_on=billed.today,
+            key="theirs",
+        )
+    client = world.client("member")
+    base = f"/c/{billed.coop.slug}/billing/"
+    page = client.get(base + "mine/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert own.number in html and paid.receipt_number in html
+    assert other.number not in html and theirs.receipt_number not in html
+    assert "₹75.00" in html  # Rs 175 less Rs 100 paid
+    assert client.get(f"{base}invoices/{own.pk}/").status_code == 200
+    assert client.get(f"{base}payments/{paid.pk}/receipt/").status_code == 200
+    assert client.get(f"{base}invoices/{other.pk}/").status_code == 404
+    assert client.get(f"{base}payments/{theirs.pk}/receipt/").status_code == 404
+    assert client.get(f"{base}invoices/").status_code == 403
+    # The roles that keep the books have no household of their own to show.
+    assert world.client("treasurer").get(base + "mine/").status_code == 403
