@@ -89,6 +89,19 @@ def test_a_facilitator_sees_only_the_invoices_of_their_centres(billed):
     )
 
 
+def _cash(billed, invoice, key):
+    """Rs 100 in cash against ``invoice``."""
+    return services.payment_record(
+        invoice=invoice,
+        by=billed.by,
+        method="cash",
+        amount="100",
+        currency="INR",
+        received_on=billed.today,
+        key=key,
+    )
+
+
 def test_a_receipt_as_pdf_in_arabic(billed):
     from io import BytesIO
 
@@ -99,15 +112,7 @@ def test_a_receipt_as_pdf_in_arabic(billed):
     services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, today=billed.today)
     with scope(coop=billed.coop.pk):
         invoice = Invoice.objects.get(household=household)
-        payment = services.payment_record(
-            invoice=invoice,
-            by=billed.by,
-            method="cash",
-            amount="100",
-            currency="INR",
-            received_on=billed.today,
-            key="pdf-test",
-        )
+        payment = _cash(billed, invoice, "pdf-test")
     client = billed.world.client("treasurer")
     client.cookies["django_language"] = "ar"
     url = f"/c/{billed.coop.slug}/billing/payments/{payment.pk}/receipt/"
@@ -137,24 +142,8 @@ def test_a_parent_sees_their_own_fees_and_receipts_and_no_one_elses(billed):
     with scope(coop=billed.coop.pk):
         own = Invoice.objects.get(household=world.person.household)
         other = Invoice.objects.get(household=neighbour)
-        paid = services.payment_record(
-            invoice=own,
-            by=billed.by,
-            method="cash",
-            amount="100",
-            currency="INR",
-            received_on=billed.today,
-            key="own",
-        )
-        theirs = services.payment_record(
-            invoice=other,
-            by=billed.by,
-            method="cash",
-            amount="100",
-            currency="INR",
-            received_on=billed.today,
-            key="theirs",
-        )
+        paid = _cash(billed, own, "own")
+        theirs = _cash(billed, other, "theirs")
     client = world.client("member")
     base = f"/c/{billed.coop.slug}/billing/"
     page = client.get(base + "mine/")

@@ -1,5 +1,4 @@
 import datetime
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +10,7 @@ from carecoop.tenancy.models import Organisation
 
 
 class Progress:
-    """A text progress bar on standard error."""
+    """A text progress bar on the command's standard error."""
 
     def __init__(self, stream: Any, width: int = 30) -> None:
         self.stream, self.width = stream, width
@@ -19,10 +18,9 @@ class Progress:
     def __call__(self, done: int, total: int) -> None:
         filled = self.width * done // total if total else self.width
         self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} households"
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} households",
+            ending="\n" if done >= total else "",
         )
-        if done >= total:
-            self.stream.write("\n")
         self.stream.flush()
 
 
@@ -37,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="YYYY-MM: bill this month only")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        progress = Progress(sys.stderr)
+        progress = Progress(self.stderr)
         if options["month"]:
             try:
                 month = datetime.date.fromisoformat(options["month"] + "-01")

@@ -1,0 +1,52 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_scopes import scope
+
+from carecoop.billing.models import Invoice, Reminder
+from carecoop.core.sms import MemoryBackend
+
+pytestmark = pytest.mark.django_db
+
+
+def _call(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_the_billing_command_shows_progress_and_bills_once(billed):
+    with scope(coop=billed.coop.pk):
+        billed.enrol_family(2)
+        billed.enrol_family(1)
+    month = billed.month.strftime("%Y-%m")
+    out, err = _call("billing_run", "--coop", billed.coop.slug, "--month", month)
+    assert f"{billed.coop.slug} {month}: 2 invoices" in out
+    assert "[##############################] 2/2 households" in err
+    again, _err = _call("billing_run", "--coop", billed.coop.slug, "--month", month)
+    assert f"{month}: 0 invoices, 3 children already billed" in again
+    with scope(coop=billed.coop.pk):
+        assert Invoice.objects.count() == 2
+    with pytest.raises(CommandError, match="2026-05"):
+        _call("billing_run", "--month", "May")
+
+
+def test_the_daily_reminder_command_texts_each_overdue_household_once(billed, settings):
+    settings.CARECOOP_SMS_BACKEND = "carecoop.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    with scope(coop=billed.coop.pk):
+        household, _children = billed.enrol_family(1)
+        phone = household.people.exclude(phone="").first().phone
+    _call("billing_run", "--coop", billed.coop.slug, "--month", billed.month.strftime("%Y-%m"))
+    with scope(coop=billed.coop.pk):
+        invoice = Invoice.objects.get(household=household)
+    late = (invoice.due_on + datetime.timedelta(days=1)).isoformat()
+    out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
+    assert out.strip() == f"{billed.coop.slug}: 1 reminders sent"
+    assert MemoryBackend.outbox[0][0] == phone and invoice.number in MemoryBackend.outbox[0][1]
+    out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
+    assert out.strip() == f"{billed.coop.slug}: 0 reminders sent"
+    with scope(coop=billed.coop.pk):
+        assert Reminder.objects.count() == 1
