@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -1013,6 +1014,7 @@ def _close_motion(
         base=question.majority_base,
     )
     shares = rules.class_weights({c: weights.get(c) for c in tally.by_class})
+    hidden = _reveals_a_vote(question, {c: sum(row.values()) for c, row in marks.items()})
     question.carried = tally.carried
     question.result = {
         "weighted": tally.weighted,
@@ -1020,15 +1022,26 @@ def _close_motion(
         "against": rules.fmt(tally.against),
         "abstain": rules.fmt(tally.abstain),
         "base": rules.fmt(tally.base),
+        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden else 0,
         "classes": [
             {
                 "name": classes[c].name if c in classes else "?",
                 "weight": rules.fmt(shares[c]) if shares else "",
-                **row,
+                **({} if hidden else row),
             }
             for c, row in sorted(tally.by_class.items(), key=lambda i: str(classes.get(i[0])))
         ],
     }
+
+
+def _reveals_a_vote(question: Question, ballots: dict[int, int]) -> bool:
+    """Whether counts by class would let someone work out how a few members voted in secret: a
+    class with fewer ballots than the smallest cell shown (``CARECOOP_SMALL_CELL``), beside other
+    classes. Open votes are open, and one class's counts are the totals anyway."""
+    if question.method == Method.OPEN:
+        return False
+    cast = [n for n in ballots.values() if n]
+    return len(cast) > 1 and min(cast) < settings.CARECOOP_SMALL_CELL
 
 
 def _close_election(
@@ -1051,6 +1064,7 @@ def _close_election(
         pk: c.candidate.admitted_on for pk, c in candidates.items() if c.candidate is not None
     }
     day = meeting_day(question.meeting)
+    hidden = _reveals_a_vote(question, ballots)
     groups = []
     elected_all: list[Choice] = []
     for seat in ElectionSeat.objects.filter(coop_id=question.coop_id, question=question).order_by(
@@ -1074,7 +1088,9 @@ def _close_election(
                     {
                         "name": candidates[pk].label,
                         "votes": rules.fmt(votes.get(pk, Fraction(0))),
-                        "by_class": {
+                        "by_class": {}
+                        if hidden
+                        else {
                             classes[c].name: marks.get(c, {}).get(pk, 0)
                             for c in sorted(marks)
                             if c in classes
@@ -1090,6 +1106,7 @@ def _close_election(
         )
     question.result = {
         "weighted": rules.class_weights(weights) is not None,
+        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden else 0,
         "seed": seed,
         "groups": groups,
         "ballots": [

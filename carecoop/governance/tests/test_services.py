@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from carecoop.capital import services as capital
@@ -220,10 +221,41 @@ def test_secret_motion_by_code_weighted_by_class(assembly):
     # Workers 50 % x 4/4 + parents 50 % x 2/6 = 66.67 % for: carried; by heads 6 to 4 too.
     assert closed.carried
     assert closed.result["for"] == "66.67" and closed.result["weighted"] is True
+    # Four care workers all voted for: counts by class would tell each of them how the others
+    # voted, so only the totals are kept.
+    assert closed.result["by_class_hidden_below"] == 5
     rows = {r["name"]: r for r in closed.result["classes"]}
-    assert rows["Parent"]["against"] == 4 and rows["Care worker"]["for"] == 4
+    assert set(rows) == {"Parent", "Care worker"}
+    assert not any("for" in row or "against" in row for row in rows.values())
+    shown = render_to_string("governance/_result.html", {"q": closed})
+    assert "fewer than 5 ballots" in shown and "Care worker" not in shown
     # The general assembly's motions are not board decisions.
     assert not BoardDecision.objects.exists()
+
+
+def test_secret_counts_by_class_show_when_every_class_is_big_enough(assembly):
+    fifth = MembershipFactory(coop=assembly.coop, member_class=assembly.workers_class)
+    assembly.pay_up(fifth)
+    assembly.workers.append(fifth)
+    meeting = assembly.open_meeting()
+    motion = services.motion_create(meeting=meeting, by=assembly.by, title="Rent", method="secret")
+    services.question_open(question=motion, by=assembly.by, closes_at=later())
+    issued = {
+        i.membership.pk: i.code for i in services.codes_issue(question=motion, by=assembly.by)
+    }
+    choice = {c.code: c.pk for c in motion.choices.all()}
+    for member in assembly.voters:
+        vote = "for" if member in assembly.workers[:3] + assembly.parents[:1] else "against"
+        services.ballot_cast(
+            coop_id=assembly.coop.pk, code=issued[member.pk], choice_ids=[choice[vote]]
+        )
+    closed = services.question_close(question=motion, by=assembly.by)
+    assert closed.result["by_class_hidden_below"] == 0
+    rows = {r["name"]: r for r in closed.result["classes"]}
+    assert (rows["Care worker"]["for"], rows["Care worker"]["against"]) == (3, 2)
+    assert (rows["Parent"]["for"], rows["Parent"]["against"]) == (1, 5)
+    shown = render_to_string("governance/_result.html", {"q": closed})
+    assert "fewer than" not in shown and "Care worker" in shown
 
 
 def test_no_vote_after_closing_nor_with_a_wrong_choice(assembly):
