@@ -110,6 +110,10 @@ class PaymentByNumberForm(PaymentForm):
 
 class StatementForm(forms.Form):
     provider = forms.CharField(label=_("payment provider"), max_length=60)
+    method = forms.ChoiceField(
+        label=_("paid by"),
+        choices=[(Method.MOBILE, Method.MOBILE.label), (Method.BANK, Method.BANK.label)],
+    )
     file = forms.FileField(
         label=_("statement (CSV)"),
         help_text=_("Columns: date, reference, amount, currency, payer, phone, message."),

@@ -316,6 +316,7 @@ class Payment(CoopOwned):
                 condition=Q(amount_minor__gt=0), name="billing_payment_positive"
             ),
         ]
+        indexes = [models.Index(fields=["coop", "reference"], name="billing_payment_reference")]
 
 
 class StatementImport(CoopOwned):
@@ -325,6 +326,13 @@ class StatementImport(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    # A mobile money provider's statement or a bank's: the money is in a different account.
+    method = models.CharField(
+        _("paid by"),
+        max_length=10,
+        choices=[(Method.MOBILE, Method.MOBILE.label), (Method.BANK, Method.BANK.label)],
+        default=Method.MOBILE,
+    )
     duplicates = models.PositiveIntegerField(_("lines already imported"), default=0)
 
     class Meta:

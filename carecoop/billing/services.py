@@ -673,7 +673,10 @@ def payment_record(
     key = f"{method}:{reference}" if reference else key
     if not key:
         raise ValidationError(_("This form has expired: open it again."))
-    existing = Payment.objects.filter(coop_id=coop.pk, key=key).first()
+    # The same transfer typed in by hand and then met again in the provider's statement (or
+    # the other way round) is one payment, whichever way it was first recorded.
+    same = Q(key=key) | Q(reference=reference) if reference else Q(key=key)
+    existing = Payment.objects.filter(same, coop_id=coop.pk).first()
     if existing is not None:
         if existing.invoice_id != invoice.pk:
             raise ValidationError(
@@ -781,14 +784,23 @@ def _digits(phone: str) -> str:
 
 @transaction.atomic
 def statement_import(
-    *, coop: Any, by: Any, provider: str, file_name: str, content: str
+    *,
+    coop: Any,
+    by: Any,
+    provider: str,
+    file_name: str,
+    content: str,
+    method: str = Method.MOBILE,
 ) -> StatementImport:
-    """Read a provider's CSV statement, skip lines already imported, and propose a matching
-    invoice for each line: by the invoice number in its message, else by the payer's phone and
-    the exact amount due. Nothing is recorded until the treasurer confirms."""
+    """Read a provider's CSV statement (``method``: a mobile money provider's or a bank's), skip
+    lines already imported, show lines already recorded by hand as recorded, and propose a
+    matching invoice for each other line: by the invoice number in its message, else by the
+    payer's phone and the exact amount due. Nothing is recorded until the treasurer confirms."""
     provider = provider.strip()
     if not provider:
         raise ValidationError({"provider": _("Name the payment provider.")})
+    if method not in (Method.MOBILE, Method.BANK):
+        raise ValidationError({"method": _("Choose mobile money or a bank transfer.")})
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     missing = [c for c in ("date", "reference", "amount") if c not in (reader.fieldnames or [])]
     if missing:
@@ -816,9 +828,16 @@ def statement_import(
         coop_id=coop.pk,
         provider=provider,
         file_name=file_name[:200],
+        method=method,
         imported_by=by if getattr(by, "pk", None) else None,
     )
     statement.save()
+    by_hand = {
+        p.reference: p
+        for p in Payment.objects.filter(coop_id=coop.pk, reference__in=[p[1] for p in parsed]).only(
+            "pk", "reference", "receipt_number", "invoice_id"
+        )
+    }
     seen = set(
         StatementLine.objects.filter(
             coop_id=coop.pk, provider=provider, reference__in=[p[1] for p in parsed]
@@ -848,8 +867,13 @@ def statement_import(
         seen.add(reference)
         text = (row.get("message") or "").strip()
         invoice_pk, reason = None, ""
+        recorded = by_hand.get(reference)
         match = INVOICE_NUMBER.search(f"{text} {reference}")
-        if currency != coop.currency:
+        if recorded is not None:
+            reason = _("Already recorded, receipt %(receipt)s.") % {
+                "receipt": recorded.receipt_number
+            }
+        elif currency != coop.currency:
             reason = _("In %(currency)s, not the cooperative's currency.") % {"currency": currency}
         elif match and match.group(0).upper() in by_number:
             invoice_pk = by_number[match.group(0).upper()]["pk"]
@@ -882,8 +906,13 @@ def statement_import(
                 payer=(row.get("payer") or "")[:200],
                 phone=(row.get("phone") or "")[:30],
                 text=text[:300],
-                status=LineStatus.PROPOSED if invoice_pk else LineStatus.UNMATCHED,
-                invoice_id=invoice_pk,
+                status=LineStatus.RECORDED
+                if recorded
+                else LineStatus.PROPOSED
+                if invoice_pk
+                else LineStatus.UNMATCHED,
+                invoice_id=recorded.invoice_id if recorded else invoice_pk,
+                payment=recorded,
                 reason=reason,
             )
         )
@@ -926,11 +955,11 @@ def statement_record(*, statement: StatementImport, by: Any) -> Recorded:
                 payment = payment_record(
                     invoice=line.invoice,
                     by=by,
-                    method=Method.MOBILE,
+                    method=statement.method,
                     amount=str(Decimal(line.amount_minor).scaleb(-_digits_of(line.currency))),
                     currency=line.currency,
                     received_on=line.paid_on,
-                    reference=f"{line.provider}:{line.reference}"[:80],
+                    reference=line.reference,
                     payer=line.payer,
                 )
                 StatementLine.objects.filter(pk=line.pk).update(

@@ -273,6 +273,7 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
                     coop=access.org,
                     by=request.user,
                     provider=form.cleaned_data["provider"],
+                    method=form.cleaned_data["method"],
                     file_name=upload.name,
                     content=content,
                 )

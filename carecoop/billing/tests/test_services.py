@@ -231,6 +231,56 @@ def test_statement_import_matches_skips_duplicates_and_records_once(billed):
     assert Payment.objects.count() == 1
 
 
+def test_a_bank_statement_posts_to_the_bank_and_knows_payments_typed_in_by_hand(billed):
+    invoice, other = _invoice(billed), _invoice(billed)
+    services.payment_record(
+        invoice=invoice,
+        by=billed.by,
+        method="bank",
+        amount=Decimal("100"),
+        received_on=billed.today,
+        reference="TRF-9",
+    )
+    csv = (
+        "date,reference,amount,currency,payer,phone,message\n"
+        f"{billed.today},TRF-9,100.00,INR,A,,fees {invoice.number}\n"
+        f"{billed.today},TRF-10,175.00,INR,B,,fees {other.number}\n"
+    )
+    statement = services.statement_import(
+        coop=billed.coop,
+        by=billed.by,
+        provider="State Bank",
+        file_name="s.csv",
+        content=csv,
+        method="bank",
+    )
+    typed = StatementLine.objects.get(reference="TRF-9")
+    assert typed.status == LineStatus.RECORDED and "R0000001" in typed.reason
+    assert services.statement_record(statement=statement, by=billed.by).recorded == 1
+    assert Payment.objects.count() == 2
+    assert account_balance(coop_id=billed.coop.pk, code=chart.BANK) == 27500
+    assert account_balance(coop_id=billed.coop.pk, code=chart.MOBILE_MONEY) == 0
+    # Typed in again by hand after the import, with another method: still the same payment.
+    again = services.payment_record(
+        invoice=other,
+        by=billed.by,
+        method="mobile",
+        amount=Decimal("175"),
+        received_on=billed.today,
+        reference="TRF-10",
+    )
+    assert again.method == "bank" and Payment.objects.count() == 2
+    with pytest.raises(ValidationError, match="mobile money or a bank"):
+        services.statement_import(
+            coop=billed.coop,
+            by=billed.by,
+            provider="X",
+            file_name="s.csv",
+            content=csv,
+            method="cash",
+        )
+
+
 def test_waiver_only_while_the_fund_can_pay(billed):
     invoice = _invoice(billed)
     criterion = services.waiver_criterion_create(
