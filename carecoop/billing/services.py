@@ -41,11 +41,11 @@ from carecoop.billing.models import (
 )
 from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
-from carecoop.core.money import format_money, is_currency, to_minor
+from carecoop.core.money import format_money, to_minor
 from carecoop.core.services import validated_save
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.ledger.services import chart_ensure, credit, debit, entry_post
+from carecoop.ledger.services import books_currency, chart_ensure, credit, debit, entry_post
 from carecoop.members.models import Guardianship, Household, MemberClass, Person
 
 METHOD_ACCOUNT = {
@@ -73,25 +73,6 @@ def _minor(amount: Decimal | int | str, currency: str, field_name: str = "amount
                 % {"amount": amount, "currency": currency}
             }
         ) from exc
-
-
-def _books_currency(coop: Any, currency: str, field_name: str = "currency") -> str:
-    currency = (currency or coop.currency).upper()
-    if not is_currency(currency):
-        raise ValidationError(
-            {field_name: _("%(code)s is not a currency code.") % {"code": currency}}
-        )
-    if currency != coop.currency:
-        raise ValidationError(
-            {
-                field_name: _(
-                    "The cooperative charges and keeps its books in %(books)s; this is in "
-                    "%(given)s. Convert it with the exchange-rate table first."
-                )
-                % {"books": coop.currency, "given": currency}
-            }
-        )
-    return currency
 
 
 def _reserve_numbers(coop_id: int, name: str, count: int) -> list[int]:
@@ -147,7 +128,7 @@ def fee_schedule_create(
     absence_credit_percent: int = 0,
 ) -> FeeSchedule:
     _same_coop(coop.pk, centre, category)
-    currency = _books_currency(coop, currency)
+    currency = books_currency(coop, currency)
     if not board_decision.strip():
         raise ValidationError({"board_decision": _("Name the board decision that set this fee.")})
     schedule = FeeSchedule(
@@ -1056,7 +1037,7 @@ def fund_contribute(
     currency: str = "",
     decision: str = "",
 ) -> FundContribution:
-    currency = _books_currency(coop, currency)
+    currency = books_currency(coop, currency)
     amount_minor = _minor(amount, currency)
     if amount_minor <= 0:
         raise ValidationError({"amount": _("A contribution must be more than zero.")})

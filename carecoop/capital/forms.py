@@ -113,6 +113,7 @@ class RedemptionForm(forms.Form):
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1)
     redeemed_on = forms.DateField(label=_("redeemed on"), widget=DATE, initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("paid by"), choices=PaymentMethod.choices)
     reason = forms.CharField(label=_("reason"), max_length=200)
     amount = forms.DecimalField(
         label=_("amount paid back"),

@@ -239,6 +239,9 @@ class Redemption(CoopOwned):
     )
     shares = models.PositiveIntegerField(_("shares"))
     amount_minor = models.BigIntegerField(_("amount paid back"))
+    method = models.CharField(
+        _("paid by"), max_length=12, choices=PaymentMethod.choices, default=PaymentMethod.CASH
+    )
     redeemed_on = models.DateField(_("redeemed on"))
     reason = models.CharField(_("reason"), max_length=200)
     board_decision = models.ForeignKey(

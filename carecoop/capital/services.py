@@ -19,11 +19,16 @@ from carecoop.capital.models import (
     Subscription,
     Transfer,
 )
-from carecoop.core.money import format_money, is_currency, to_minor
+from carecoop.core.money import format_money, to_minor
 from carecoop.core.services import validated_save
 from carecoop.governance.models import BoardDecision
 from carecoop.governance.services import counter_next
+from carecoop.ledger import chart
+from carecoop.ledger.services import books_currency, credit, debit, entry_post
 from carecoop.members.models import MemberClass, Membership, MembershipStatus
+
+# Where the money of a share payment or a redemption is: the ledger account of each method.
+METHOD_ACCOUNT = {PaymentMethod.CASH: chart.CASH, PaymentMethod.MOBILE_MONEY: chart.MOBILE_MONEY}
 
 
 def _same_coop(coop_id: int, *objects: Any) -> None:
@@ -55,11 +60,8 @@ def share_class_create(
     currency: str,
     description: str = "",
 ) -> ShareClass:
-    currency = currency.upper()
-    if not is_currency(currency):
-        raise ValidationError(
-            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
-        )
+    # Shares are paid into the cooperative's books, so they are in the books' currency.
+    currency = books_currency(coop, currency)
     share_class = ShareClass(
         coop=coop,
         code=code,
@@ -337,6 +339,19 @@ def payment_record(
         recorded_by=by,
     )
     validated_save(payment, by=by)
+    entry_post(
+        coop=subscription.coop,
+        by=by,
+        date=paid_on,
+        memo=_("Share payment, receipt %(receipt)s: %(member)s")
+        % {"receipt": payment.receipt_number, "member": subscription.membership},
+        lines=[
+            debit(METHOD_ACCOUNT[PaymentMethod(method)], amount_minor),
+            credit(chart.SHARE_CAPITAL, amount_minor),
+        ],
+        currency=currency,
+        source_key=f"share-payment:{payment.pk}",
+    )
     subscription.paid_minor += amount_minor
     if subscription.paid_minor == subscription.total_minor:
         subscription.status = Subscription.Status.PAID
@@ -443,10 +458,14 @@ def redemption_record(
     reason: str,
     amount: Decimal | int | None = None,
     board_decision: BoardDecision | None = None,
+    method: str = PaymentMethod.CASH,
 ) -> Redemption:
     """Pay shares back: to a member who has left, or, with a board decision, shares above the
-    member's minimum. The amount is the par value unless the statutes' valuation differs."""
+    member's minimum. The amount is the par value unless the statutes' valuation differs; it
+    leaves the cash or mobile money account and the members' share capital."""
     _same_coop(coop.pk, membership, share_class, board_decision)
+    if method not in PaymentMethod.values:
+        raise ValidationError({"method": _("Say whether it was paid in cash or by mobile money.")})
     if shares < 1:
         raise ValidationError({"shares": _("Redeem at least one share.")})
     if membership.status != MembershipStatus.EXITED:
@@ -481,11 +500,25 @@ def redemption_record(
             if amount is None
             else _minor(amount, share_class.currency, "amount")
         ),
+        method=method,
         redeemed_on=redeemed_on,
         reason=reason,
         board_decision=board_decision,
     )
     validated_save(redemption, by=by)
+    if redemption.amount_minor:
+        entry_post(
+            coop=coop,
+            by=by,
+            date=redeemed_on,
+            memo=_("Shares paid back: %(member)s") % {"member": membership},
+            lines=[
+                debit(chart.SHARE_CAPITAL, redemption.amount_minor),
+                credit(METHOD_ACCOUNT[PaymentMethod(method)], redemption.amount_minor),
+            ],
+            currency=share_class.currency,
+            source_key=f"share-redemption:{redemption.pk}",
+        )
     _take_shares(
         membership=membership,
         share_class=share_class,

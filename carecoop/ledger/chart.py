@@ -13,6 +13,7 @@ FAMILY_CREDIT = "2100"
 DEFERRED_GRANTS = "2200"
 GENERAL_RESERVE = "3000"
 SOLIDARITY_FUND = "3100"
+SHARE_CAPITAL = "3200"
 FEE_INCOME = "4000"
 GRANT_PUBLIC = "4100"
 GRANT_DONOR = "4200"
@@ -41,6 +42,7 @@ DEFAULT_CHART = [
     (DEFERRED_GRANTS, _("Restricted grants not yet spent"), "liability"),
     (GENERAL_RESERVE, _("General reserve"), "equity"),
     (SOLIDARITY_FUND, _("Solidarity fund"), "equity"),
+    (SHARE_CAPITAL, _("Members' share capital"), "equity"),
     (FEE_INCOME, _("Fees from families"), "income"),
     (GRANT_PUBLIC, _("Public schemes"), "income"),
     (GRANT_DONOR, _("Donors"), "income"),

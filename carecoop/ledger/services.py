@@ -58,6 +58,27 @@ def account_create(
     return account
 
 
+def books_currency(coop: Any, currency: str, field_name: str = "currency") -> str:
+    """The currency code, checked to be the one the cooperative keeps its books in (blank means
+    that one): fees, shares and everything else it charges are in that currency."""
+    currency = (currency or coop.currency).upper()
+    if not is_currency(currency):
+        raise ValidationError(
+            {field_name: _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    if currency != coop.currency:
+        raise ValidationError(
+            {
+                field_name: _(
+                    "The cooperative charges and keeps its books in %(books)s; this is in "
+                    "%(given)s. Convert it with the exchange-rate table first."
+                )
+                % {"books": coop.currency, "given": currency}
+            }
+        )
+    return currency
+
+
 def _check(coop: Any, lines: Sequence[Post], currency: str, accounts: dict[str, Account]) -> None:
     if currency != coop.currency:
         raise ValidationError(

@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from carecoop.capital import schedule, selectors, services
 from carecoop.capital.models import Certificate, Payment, Subscription
 from carecoop.governance import services as governance
+from carecoop.ledger import chart
+from carecoop.ledger.models import Entry
+from carecoop.ledger.selectors import account_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +124,18 @@ def test_instalments_receipts_and_the_certificate(capital):
         == 2
     )
     assert second.history.first().history_user == by
+    # Each payment posted once: into mobile money or cash, and the members' share capital.
+    assert Entry.objects.filter(source_key__startswith="share-payment:").count() == 2
+    assert account_balance(coop_id=world.home.pk, code=chart.MOBILE_MONEY) == 10_000
+    assert account_balance(coop_id=world.home.pk, code=chart.CASH) == 40_000
+    assert account_balance(coop_id=world.home.pk, code=chart.SHARE_CAPITAL) == 50_000
+
+
+def test_shares_are_in_the_books_currency(world):
+    with scope(coop=world.home.pk), pytest.raises(ValidationError, match="keeps its books in"):
+        services.share_class_create(
+            coop=world.home, by=None, code="usd", name="Dollar", par_value=10, currency="USD"
+        )
 
 
 def test_maximum_per_member_class(capital):
@@ -216,6 +231,9 @@ def test_transfer_cites_a_board_decision_and_redemption_on_exit(capital):
         reason="Left the cooperative",
     )
     assert redemption.amount_minor == 50_000
+    # Paid back in cash out of the share capital paid in (3 shares of 250.00).
+    assert account_balance(coop_id=world.home.pk, code=chart.SHARE_CAPITAL) == 25_000
+    assert account_balance(coop_id=world.home.pk, code=chart.CASH) == 25_000
     assert (
         selectors.holdings(coop_id=world.home.pk, on=datetime.date(2026, 4, 2))[
             seller.pk
