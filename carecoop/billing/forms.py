@@ -1,6 +1,5 @@
 """Forms parse and present input; the rules live in services."""
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import Centre, SeatPool
+from carecoop.core.forms import SubmitOnce
 from carecoop.members.models import Household, MemberClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -83,7 +83,7 @@ class FeeScheduleForm(forms.Form):
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(SubmitOnce):
     method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.CASH)
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
     currency = forms.CharField(label=_("currency"), max_length=3)
@@ -95,12 +95,10 @@ class PaymentForm(forms.Form):
         help_text=_("The mobile money or bank transfer reference."),
     )
     payer = forms.CharField(label=_("paid by"), max_length=200, required=False)
-    key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["currency"].initial = currency
-        self.fields["key"].initial = uuid.uuid4().hex
 
 
 class PaymentByNumberForm(PaymentForm):
@@ -159,7 +157,7 @@ class CriterionForm(forms.Form):
     )
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(SubmitOnce):
     kind = forms.ChoiceField(label=_("kind"), choices=ContributionKind.choices)
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
     received_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)

@@ -1036,7 +1036,16 @@ def fund_contribute(
     source: str,
     currency: str = "",
     decision: str = "",
+    key: str = "",
 ) -> FundContribution:
+    """A donation or an allocation to the solidarity fund. The form's ``key`` records it once,
+    however often the form is sent."""
+    if key:
+        earlier = FundContribution.objects.filter(
+            coop_id=coop.pk, entry__source_key=f"fund:{key}"
+        ).first()
+        if earlier is not None:
+            return earlier
     currency = books_currency(coop, currency)
     amount_minor = _minor(amount, currency)
     if amount_minor <= 0:
@@ -1053,6 +1062,7 @@ def fund_contribute(
         % {"kind": ContributionKind(kind).label, "source": source},
         lines=[debit(from_account, amount_minor), credit(chart.SOLIDARITY_FUND, amount_minor)],
         currency=currency,
+        source_key=f"fund:{key}" if key else "",
     )
     contribution = FundContribution(
         coop_id=coop.pk,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre
+from carecoop.core.forms import SubmitOnce
 from carecoop.core.money import to_minor
 from carecoop.ledger.models import Account
 
@@ -15,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 ROWS = 4
 
 
-class ManualEntryForm(forms.Form):
+class ManualEntryForm(SubmitOnce):
     date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     memo = forms.CharField(label=_("description"), max_length=300)
 

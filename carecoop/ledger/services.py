@@ -210,8 +210,10 @@ def manual_entry_post(
     date: datetime.date,
     memo: str,
     rows: Sequence[tuple[Account, int, int, Centre | None]],
+    key: str = "",
 ) -> Entry:
-    """A treasurer's entry from the form: rows of (account, debit, credit, centre)."""
+    """A treasurer's entry from the form: rows of (account, debit, credit, centre). The form's
+    ``key`` posts it once, however often the form is sent."""
     lines = []
     for account, debit_minor, credit_minor, centre in rows:
         if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):
@@ -224,7 +226,15 @@ def manual_entry_post(
     if not memo.strip():
         raise ValidationError({"memo": _("Describe the entry.")})
     accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
-    return entry_post(coop=coop, by=by, date=date, memo=memo, lines=lines, accounts=accounts)
+    return entry_post(
+        coop=coop,
+        by=by,
+        date=date,
+        memo=memo,
+        lines=lines,
+        accounts=accounts,
+        source_key=f"manual:{key}" if key else "",
+    )
 
 
 @transaction.atomic

@@ -146,6 +146,7 @@ def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
             date=data["date"],
             memo=data["memo"],
             rows=data["rows"],
+            key=data["key"],
         ),
         done=_("Entry posted."),
         next_url=lambda entry: _url("entry", coop, pk=entry.pk),

@@ -159,3 +159,24 @@ def test_a_parent_sees_their_own_fees_and_receipts_and_no_one_elses(billed):
     assert client.get(f"{base}invoices/").status_code == 403
     # The roles that keep the books have no household of their own to show.
     assert world.client("treasurer").get(base + "mine/").status_code == 403
+
+
+def test_a_gift_to_the_fund_sent_twice_is_recorded_once(billed):
+    from carecoop.billing.models import FundContribution
+
+    client = billed.world.client("treasurer")
+    url = f"/c/{billed.coop.slug}/billing/waivers/fund/"
+    page = client.get(url).content.decode()
+    key = page.split('name="key" value="')[1].split('"')[0]
+    data = {
+        "kind": "donation",
+        "amount": "500",
+        "received_on": "2026-03-01",
+        "source": "Neighbours",
+        "key": key,
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    with scope(coop=billed.coop.pk):
+        assert FundContribution.objects.count() == 1
+        assert services.fund_balance(coop=billed.coop) == 50000

@@ -39,8 +39,11 @@ def test_a_manual_entry_must_balance_and_can_be_reversed(world):
     }
     response = client.post(f"/c/{slug}/ledger/entries/new/", data)
     assert response.status_code == 200 and "does not balance" in response.content.decode()
-    response = client.post(f"/c/{slug}/ledger/entries/new/", {**data, "credit_2": "10"})
+    data = {**data, "credit_2": "10", "key": "form-shown-once"}
+    response = client.post(f"/c/{slug}/ledger/entries/new/", data)
     assert response.status_code == 302
+    # The same form sent again (a double tap, a resend on a slow link) posts nothing more.
+    assert client.post(f"/c/{slug}/ledger/entries/new/", data).status_code == 302
     with scope(coop=world.home.pk):
         entry = Entry.objects.get()
     response = client.post(
