@@ -295,6 +295,15 @@ class Payment(CoopOwned):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    # A payment recorded by mistake is never deleted: its entry is reversed and this points there.
+    reversal = models.ForeignKey(
+        "ledger.Entry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
 
     history = HistoricalRecords()
     same_coop_fields = ("invoice",)

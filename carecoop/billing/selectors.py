@@ -80,7 +80,7 @@ def payment_get(*, access: Access, pk: int) -> Payment:
     payment = (
         Payment.objects.filter(coop_id=access.coop_id, pk=pk)
         .filter(invoice__in=invoices(access=access))
-        .select_related("invoice__household", "invoice__centre", "recorded_by")
+        .select_related("invoice__household", "invoice__centre", "recorded_by", "reversal")
         .first()
     )
     if payment is None:

@@ -45,7 +45,14 @@ from carecoop.core.money import format_money, to_minor
 from carecoop.core.services import validated_save
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.ledger.services import books_currency, chart_ensure, credit, debit, entry_post
+from carecoop.ledger.services import (
+    books_currency,
+    chart_ensure,
+    credit,
+    debit,
+    entry_post,
+    entry_reverse,
+)
 from carecoop.members.models import Guardianship, Household, MemberClass, Person
 
 METHOD_ACCOUNT = {
@@ -657,7 +664,7 @@ def payment_record(
     # The same transfer typed in by hand and then met again in the provider's statement (or
     # the other way round) is one payment, whichever way it was first recorded.
     same = Q(key=key) | Q(reference=reference) if reference else Q(key=key)
-    existing = Payment.objects.filter(same, coop_id=coop.pk).first()
+    existing = Payment.objects.filter(same, coop_id=coop.pk, reversal__isnull=True).first()
     if existing is not None:
         if existing.invoice_id != invoice.pk:
             raise ValidationError(
@@ -710,7 +717,7 @@ def payment_record(
             credit(chart.FEES_RECEIVABLE, amount_minor, invoice.centre_id),
         ],
         currency=currency,
-        source_key=f"payment:{key}",
+        source_key=f"payment:{receipt}",
     )
     payment = Payment(
         coop_id=coop.pk,
@@ -728,6 +735,22 @@ def payment_record(
     )
     validated_save(payment, by=by)
     _settle(invoice, paid=amount_minor)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, by: Any, on: datetime.date, reason: str) -> Payment:
+    """Undo a payment recorded by mistake (a transfer that bounced, the wrong invoice): its ledger
+    entry is reversed and the invoice is owed again. The receipt stays, marked reversed, and the
+    reference is free to be recorded again. Asked twice, it reverses once."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk, coop_id=payment.coop_id)
+    if payment.reversal_id is not None:
+        return payment
+    invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+    payment.reversal = entry_reverse(entry=payment.entry, by=by, date=on, reason=reason)
+    payment.key = f"reversed:{payment.pk}:{payment.key}"[:120]
+    payment.save(update_fields=["reversal", "key"])
+    _settle(invoice, paid=-payment.amount_minor)
     return payment
 
 
@@ -815,9 +838,9 @@ def statement_import(
     statement.save()
     by_hand = {
         p.reference: p
-        for p in Payment.objects.filter(coop_id=coop.pk, reference__in=[p[1] for p in parsed]).only(
-            "pk", "reference", "receipt_number", "invoice_id"
-        )
+        for p in Payment.objects.filter(
+            coop_id=coop.pk, reference__in=[p[1] for p in parsed], reversal__isnull=True
+        ).only("pk", "reference", "receipt_number", "invoice_id")
     }
     seen = set(
         StatementLine.objects.filter(

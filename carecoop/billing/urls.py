@@ -15,6 +15,7 @@ urlpatterns = [
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("payments/new/", views.payment_new, name="payment_new"),
     path("payments/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("payments/<int:pk>/reverse/", views.payment_reverse, name="payment_reverse"),
     path("statements/", views.statement_list, name="statements"),
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("statements/<int:pk>/record/", views.statement_record, name="statement_record"),

@@ -16,7 +16,8 @@ from carecoop.billing.models import LineStatus
 from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import coop_permission
-from carecoop.core.views import form_action, form_page
+from carecoop.core.views import act, form_action, form_page
+from carecoop.ledger.forms import ReverseForm
 
 FORM = "billing/form.html"
 
@@ -184,11 +185,35 @@ def invoice_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         {
             "invoice": invoice,
             "lines": invoice.lines.order_by("description"),
-            "payments": invoice.payments.order_by("received_on", "pk"),
+            "payments": invoice.payments.select_related("reversal").order_by("received_on", "pk"),
             "waivers": invoice.waivers.select_related("application__criterion"),
             "can_pay": access.can("billing.record_payment") and invoice.due_minor > 0,
+            "can_reverse": access.can("billing.manage"),
+            "reverse_form": ReverseForm(),
         },
     )
+
+
+@require_POST
+@coop_permission("billing.manage")
+def payment_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    payment = selectors.payment_get(access=access, pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a date and a reason."))
+    else:
+        act(
+            request,
+            lambda: services.payment_reverse(
+                payment=payment,
+                by=request.user,
+                on=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The payment was reversed: the invoice is owed again."),
+        )
+    return redirect(_url("invoice", coop, pk=payment.invoice_id))
 
 
 @coop_permission("billing.record_payment")

@@ -94,6 +94,13 @@ class Entry(CoopOwned):
     def __str__(self) -> str:
         return f"{self.date} {self.memo}"
 
+    @property
+    def by_hand(self) -> bool:
+        """Posted from the ledger's own form, not by an invoice, a payment, a waiver, a share
+        payment or a grant, whose records would no longer agree with the books if the entry
+        were reversed here."""
+        return not self.source_key or self.source_key.startswith("manual:")
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.pop("_allow_update", False):
             raise RuntimeError("Ledger entries are append-only: post a reversal instead.")
@@ -128,6 +135,14 @@ class Line(CoopOwned):
             models.CheckConstraint(condition=~Q(amount_minor=0), name="ledger_line_not_zero"),
         ]
         indexes = [models.Index(fields=["coop", "account", "centre"], name="ledger_line_account")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Ledger lines are append-only: post a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Ledger lines are append-only: post a reversal instead.")
 
     @property
     def debit_minor(self) -> int:

@@ -202,6 +202,21 @@ def entry_reverse(*, entry: Entry, by: Any, date: datetime.date, reason: str) ->
     )
 
 
+def entry_reverse_by_hand(*, entry: Entry, by: Any, date: datetime.date, reason: str) -> Entry:
+    """A correction from the ledger's page: only of an entry posted by hand there. What an
+    invoice, a payment, a waiver or a share payment posted is corrected where it was made, so
+    that record and the books keep agreeing."""
+    if not entry.by_hand:
+        raise ValidationError(
+            _(
+                "This entry was posted by an invoice, a payment, a waiver, a grant or a share "
+                "payment. Correct it there (a payment is reversed from its invoice), so that the "
+                "record and the books agree."
+            )
+        )
+    return entry_reverse(entry=entry, by=by, date=date, reason=reason)
+
+
 @transaction.atomic
 def manual_entry_post(
     *,

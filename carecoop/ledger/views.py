@@ -125,7 +125,7 @@ def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         messages.error(request, _("Give a date and a reason."))
     elif reversal := act(
         request,
-        lambda: services.entry_reverse(entry=entry, by=request.user, **form.cleaned_data),
+        lambda: services.entry_reverse_by_hand(entry=entry, by=request.user, **form.cleaned_data),
         _("The entry was reversed."),
     ):
         return redirect(_url("entry", coop, pk=reversal.pk))

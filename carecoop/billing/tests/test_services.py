@@ -21,6 +21,7 @@ from carecoop.billing.models import (
 )
 from carecoop.core.sms import MemoryBackend
 from carecoop.ledger import chart
+from carecoop.ledger import services as ledger
 from carecoop.ledger.models import Entry, Line
 from carecoop.ledger.selectors import account_balance, trial_balance
 
@@ -279,6 +280,48 @@ def test_a_bank_statement_posts_to_the_bank_and_knows_payments_typed_in_by_hand(
             content=csv,
             method="cash",
         )
+
+
+def test_a_payment_on_the_wrong_invoice_is_reversed_and_recorded_again(billed):
+    wrong, right = _invoice(billed), _invoice(billed)
+    payment = services.payment_record(
+        invoice=wrong,
+        by=billed.by,
+        method="mobile",
+        amount=Decimal("175"),
+        received_on=billed.today,
+        reference="MP-77",
+    )
+    # Not from the ledger's page: the invoice would still say it was paid.
+    with pytest.raises(ValidationError, match="Correct it there"):
+        ledger.entry_reverse_by_hand(
+            entry=payment.entry, by=billed.by, date=billed.today, reason="wrong"
+        )
+    for _ in range(2):  # asked twice, reversed once
+        services.payment_reverse(
+            payment=payment, by=billed.by, on=billed.today, reason="Wrong household"
+        )
+    wrong.refresh_from_db()
+    assert wrong.status == "open" and wrong.paid_minor == 0
+    assert account_balance(coop_id=billed.coop.pk, code=chart.MOBILE_MONEY) == 0
+    assert Entry.objects.filter(reverses=payment.entry).count() == 1
+    again = services.payment_record(
+        invoice=right,
+        by=billed.by,
+        method="mobile",
+        amount=Decimal("175"),
+        received_on=billed.today,
+        reference="MP-77",
+    )
+    right.refresh_from_db()
+    assert again.pk != payment.pk and right.status == "paid"
+    assert account_balance(coop_id=billed.coop.pk, code=chart.MOBILE_MONEY) == 17500
+    # Ledger lines are never changed nor deleted.
+    line = Line.objects.filter(entry=again.entry).first()
+    with pytest.raises(RuntimeError, match="append-only"):
+        line.save()
+    with pytest.raises(RuntimeError, match="append-only"):
+        line.delete()
 
 
 def test_waiver_only_while_the_fund_can_pay(billed):

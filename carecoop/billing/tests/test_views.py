@@ -180,3 +180,31 @@ def test_a_gift_to_the_fund_sent_twice_is_recorded_once(billed):
     with scope(coop=billed.coop.pk):
         assert FundContribution.objects.count() == 1
         assert services.fund_balance(coop=billed.coop) == 50000
+
+
+def test_the_treasurer_reverses_a_payment_from_its_invoice(billed):
+    with scope(coop=billed.coop.pk):
+        household, _ = billed.enrol_family(1)
+        services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+        invoice = Invoice.objects.get(household=household)
+        payment = services.payment_record(
+            invoice=invoice,
+            by=billed.by,
+            method="cash",
+            amount="175",
+            received_on=billed.today,
+            key="k1",
+        )
+    slug = billed.coop.slug
+    url = f"/c/{slug}/billing/payments/{payment.pk}/reverse/"
+    data = {"date": str(billed.today), "reason": "Counted twice"}
+    assert billed.world.client("facilitator").post(url, data).status_code == 403
+    page = billed.world.client("treasurer").post(url, data, follow=True).content.decode()
+    assert "the invoice is owed again" in page and "reversed" in page
+    receipt = billed.world.client("treasurer").get(
+        f"/c/{slug}/billing/payments/{payment.pk}/receipt/"
+    )
+    assert "this payment does not count" in receipt.content.decode()
+    with scope(coop=billed.coop.pk):
+        invoice.refresh_from_db()
+        assert invoice.status == "open" and invoice.paid_minor == 0
