@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_scopes import scope
 
+from carecoop.billing.fees import previous_month
 from carecoop.billing.models import Invoice, Reminder
 from carecoop.core.sms import MemoryBackend
 
@@ -50,3 +51,21 @@ def test_the_daily_reminder_command_texts_each_overdue_household_once(billed, se
     assert out.strip() == f"{billed.coop.slug}: 0 reminders sent"
     with scope(coop=billed.coop.pk):
         assert Reminder.objects.count() == 1
+
+
+def test_the_billing_command_without_a_month_catches_up_what_was_missed(billed):
+    this = billed.month
+    last = previous_month(this)
+    before = previous_month(last)
+    with scope(coop=billed.coop.pk):
+        billed.enrol_family(1, starts_on=before)
+    _call("billing_run", "--coop", billed.coop.slug, "--month", before.strftime("%Y-%m"))
+    # The scheduler missed the months since: the plain command bills each of them.
+    out, _err = _call("billing_run", "--coop", billed.coop.slug)
+    assert out.splitlines() == [
+        f"{billed.coop.slug} {m:%Y-%m}: 1 invoices, 0 without a fee" for m in (last, this)
+    ]
+    again, _err = _call("billing_run", "--coop", billed.coop.slug)
+    assert again == f"{billed.coop.slug}: nothing to bill\n"
+    with scope(coop=billed.coop.pk):
+        assert Invoice.objects.count() == 3
