@@ -154,14 +154,18 @@ class Figures:
         return sum(v for k, v in self.income.items() if k != "fees")
 
     @property
+    def received_minor(self) -> int:
+        """Income actually received: fees collected from families, grants and other income."""
+        return self.collected_minor + self.other_income_minor
+
+    @property
     def break_even_fee_minor(self) -> int | None:
-        """The fee per child-month that, with the other income, would cover the cost."""
+        """The fee per child-month that, with the other income, would cover the cost. Waived fees
+        are part of the fees billed (the solidarity fund pays them), so they are not income on
+        top of the fee."""
         if not self.child_months:
             return None
-        return round(
-            max(self.cost_minor - self.other_income_minor - self.waived_minor, 0)
-            / self.child_months
-        )
+        return round(max(self.cost_minor - self.other_income_minor, 0) / self.child_months)
 
     def explanation(self, currency: str) -> sus.Explanation:
         return sus.explain(
@@ -182,8 +186,9 @@ class Dashboard:
     months: int
     total: Figures
     centres: list[Figures]
-    cash_minor: int
-    runway_months: float | None
+    cash_minor: int  # cash, mobile money and bank at the end of the period
+    net_outflow_minor: int  # average running cost a month less the average income received
+    runway_months: float | None  # cash / net outflow; None when nothing flows out (no deficit)
     mix: list[tuple[str, int]]
 
 
@@ -195,7 +200,9 @@ def sustainability(
     *, access: Access, since: datetime.date, until: datetime.date, centre_id: int | None = None
 ) -> Dashboard:
     """Cost per child-month, fees billed, collected and waived against running cost, the funding
-    mix and months of runway, per centre and for the cooperative: five grouped queries."""
+    mix and months of runway (cash at ``until`` over the average running cost a month less the
+    average income received a month), per centre and for the cooperative: five grouped
+    queries."""
     coop_id = access.coop_id
     months = _months(since, until)
     visible = list(centres(access=access))
@@ -268,8 +275,9 @@ def sustainability(
         ).aggregate(s=Sum("amount_minor"))["s"]
         or 0
     )
-    burn = total.monthly_cost_minor - round(total.other_income_minor / months)
-    runway = cash / burn if burn > 0 else None
+    # Runway: the cash divided by what flows out a month, net of every income received (fees
+    # collected as well as grants and other income), both averaged over the same months.
+    outflow = round((total.cost_minor - total.received_minor) / months)
     labels = {"fees": "fees", **{k: k for k in FunderKind.values}, "other": "other"}
     mix = [(labels[k], v) for k, v in sorted(total.income.items(), key=lambda kv: -kv[1]) if v]
     return Dashboard(
@@ -279,6 +287,7 @@ def sustainability(
         total=total,
         centres=list(per.values()),
         cash_minor=cash,
-        runway_months=runway,
+        net_outflow_minor=outflow,
+        runway_months=sus.runway_months(cash, outflow),
         mix=mix,
     )

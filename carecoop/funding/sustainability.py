@@ -132,6 +132,15 @@ def explain(
     return e
 
 
+def runway_months(cash_minor: int, net_outflow_minor: int) -> float | None:
+    """How many months the cash lasts when ``net_outflow_minor`` a month more goes out (running
+    cost) than comes in (fees collected, grants, other income). None when nothing flows out on
+    balance: the cash is not running down (shown as "no deficit"). Cash below zero lasts 0."""
+    if net_outflow_minor <= 0:
+        return None
+    return max(cash_minor, 0) / net_outflow_minor
+
+
 # Cooperative A (reference): 30 places, Rs 175 a child a month, Rs 20,000-25,000 running cost.
 REFERENCE_A = {
     "places": 30,
@@ -189,6 +198,7 @@ class PlanResult:
     payback_month: int | None  # first month the cumulative cash is back to zero or above
     full_recovery: float | None
     break_even_fee_minor: int | None
+    opening_minor: int = 0  # cash right after set-up: the set-up grant less the set-up cost
 
 
 def plan(p: Plan, horizon: int = 36) -> PlanResult:
@@ -223,4 +233,5 @@ def plan(p: Plan, horizon: int = 36) -> PlanResult:
         )
         if full_children and p.collection_rate
         else None,
+        opening_minor=p.setup_grant_minor - p.setup_cost_minor,
     )

@@ -1,6 +1,6 @@
 """Small charts rendered on the server as SVG: no script, readable without colour."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -59,23 +59,29 @@ def line(
     x_label: str,
     y_label: str,
     marker: float | None = None,
+    reference: float = 1.0,
+    reference_label: str = "100 %",
+    value_label: Callable[[float], str] | None = None,
     width: int = 360,
     height: int = 200,
 ) -> SafeString:
-    """A line of (x, y) points, with the y = 1 line (costs covered) dashed."""
+    """A line of (x, y) points, with the y = ``reference`` line dashed (by default 1: costs
+    covered). y may be below zero (a cash position); ``value_label`` writes the first and last
+    values next to their points."""
     if not points:
         return mark_safe("")
     xs = [p[0] for p in points]
-    ys = [p[1] for p in points] + [1.0]
+    ys = [p[1] for p in points] + [reference]
     x0, x1 = min(xs), max(xs) or 1
-    y1 = max(ys) * 1.1
+    y0 = min(min(ys), 0.0)
+    y1 = (max(max(ys), 0.0) - y0) * 1.1 or 1.0
     left, bottom = 34, height - 26
 
     def px(x: float) -> float:
         return left + (x - x0) / ((x1 - x0) or 1) * (width - left - 8)
 
     def py(y: float) -> float:
-        return bottom - y / y1 * (bottom - 10)
+        return bottom - (y - y0) / y1 * (bottom - 10)
 
     path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
     out = [
@@ -83,15 +89,22 @@ def line(
         f'aria-label="{escape(title)}" style="max-width:100%;font:11px sans-serif">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{bottom}" x2="{width - 8}" y2="{bottom}" stroke="#999"/>',
-        f'<line x1="{left}" y1="{py(1):.1f}" x2="{width - 8}" y2="{py(1):.1f}" stroke="#c33" '
-        f'stroke-dasharray="4 3"/>',
-        f'<text x="{left + 2}" y="{py(1) - 3:.1f}">100 %</text>',
+        f'<line x1="{left}" y1="{py(reference):.1f}" x2="{width - 8}" y2="{py(reference):.1f}" '
+        f'stroke="#c33" stroke-dasharray="4 3"/>',
+        f'<text x="{left + 2}" y="{py(reference) - 3:.1f}">{escape(reference_label)}</text>',
         f'<polyline fill="none" stroke="{COLOURS[0]}" stroke-width="2" points="{path}"/>',
         f'<text x="{left}" y="{height - 6}">{escape(x_label)}</text>',
         f'<text x="0" y="10">{escape(y_label)}</text>',
     ]
     for x, _y in (points[0], points[-1]):
         out.append(f'<text x="{px(x) - 8:.1f}" y="{bottom + 12}">{x:g}</text>')
+    if value_label is not None:
+        for (x, y), anchor in ((points[0], "start"), (points[-1], "end")):
+            above = py(y) - 4 if py(y) > 24 else py(y) + 12
+            out.append(
+                f'<text x="{px(x):.1f}" y="{above:.1f}" text-anchor="{anchor}">'
+                f"{escape(value_label(y))}</text>"
+            )
     if marker is not None:
         out.append(
             f'<line x1="{px(marker):.1f}" y1="10" x2="{px(marker):.1f}" y2="{bottom}" '

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.forms import apply_errors
-from carecoop.core.money import minor_digits, to_decimal
+from carecoop.core.money import format_money, minor_digits, to_decimal
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import form_action, form_page
 from carecoop.funding import forms, selectors, services, svg
@@ -52,7 +52,7 @@ def _period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, date
 
 def _source_labels() -> dict[str, str]:
     return {
-        "fees": _("Fees collected"),
+        "fees": _("Fees billed"),  # the fee income in the books, billed (paid or not)
         "other": _("Other income"),
         **{k: str(v) for k, v in FunderKind.choices},
     }
@@ -241,14 +241,16 @@ def planner(request: HttpRequest, coop: str) -> HttpResponse:
             )
         )
         context["result"] = result
+        # Month 0 is right after set-up (the set-up grant less the set-up cost); each month then
+        # adds its income less its running cost. The dashed line is zero: set-up paid back.
         context["chart"] = svg.line(
             _("Cash after set-up, month by month"),
-            [
-                (m.month, m.income_minor / m.cost_minor if m.cost_minor else 0)
-                for m in result.months
-            ],
+            [(0, result.opening_minor)] + [(m.month, m.cumulative_minor) for m in result.months],
             x_label=_("month"),
-            y_label=_("income ÷ cost"),
+            y_label=_("Cash since set-up"),
+            reference=0,
+            reference_label=format_money(0, currency),
+            value_label=lambda minor: format_money(round(minor), currency),
         )
     return render(request, "funding/planner.html", context)
 

@@ -92,3 +92,49 @@ def test_the_demo_money_balances(funded):
         )
         assert Waiver.objects.exists()
         assert trial_balance(coop=funded.coop).balanced
+
+
+def test_the_planner_chart_plots_the_cash_after_set_up(world):
+    from carecoop.core.money import format_money
+    from carecoop.funding import sustainability as sus
+
+    coop = world.home
+    page = (
+        world.client("board")
+        .get(
+            f"/c/{coop.slug}/funding/planner/",
+            {
+                "places": 30,
+                "fee": 900,
+                "occupancy_start": 40,
+                "occupancy_target": 90,
+                "months_to_fill": 6,
+                "setup_cost": 10000,
+                "running_cost": 20000,
+                "setup_grant": 2000,
+                "subsidy": 0,
+                "collection": 90,
+            },
+        )
+        .content.decode()
+    )
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "Cash after set-up, month by month" in chart and "income ÷ cost" not in chart
+    # The line starts at the cash right after set-up: the Rs 2,000 grant less the Rs 10,000 cost,
+    # and ends at the cash after three years.
+    assert format_money(-800_000, coop.currency) in chart
+    result = sus.plan(
+        sus.Plan(
+            places=30,
+            fee_minor=90000,
+            occupancy_start=0.4,
+            occupancy_target=0.9,
+            months_to_fill=6,
+            setup_cost_minor=1_000_000,
+            running_cost_minor=2_000_000,
+            setup_grant_minor=200_000,
+            collection_rate=0.9,
+        )
+    )
+    assert result.opening_minor == -800_000 and result.payback_month is not None
+    assert format_money(result.months[-1].cumulative_minor, coop.currency) in chart
