@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre
+from carecoop.core.forms import SubmitOnce
 from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -42,13 +43,13 @@ class GrantForm(forms.Form):
         self.fields["currency"].initial = coop.currency
 
 
-class DisbursementForm(forms.Form):
+class DisbursementForm(SubmitOnce):
     received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
     reference = forms.CharField(label=_("reference"), max_length=80, required=False)
 
 
-class ExpenseForm(forms.Form):
+class ExpenseForm(SubmitOnce):
     date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)

@@ -92,6 +92,8 @@ class Disbursement(CoopOwned):
     books_minor = models.BigIntegerField(_("amount in the books' currency"))
     reference = models.CharField(_("reference"), max_length=80, blank=True)
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    # The token of the form it came from, so that the form sent twice records it once.
+    key = models.CharField(max_length=64, blank=True, default="")
 
     history = HistoricalRecords()
     same_coop_fields = ("grant",)
@@ -103,6 +105,12 @@ class Disbursement(CoopOwned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gt=0), name="funding_disbursement_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "key"],
+                condition=~Q(key=""),
+                name="funding_disbursement_once",
+                violation_error_message=_("This has already been recorded."),
             ),
         ]
 
@@ -148,6 +156,8 @@ class Expense(CoopOwned):
         verbose_name=_("paid from the grant"),
     )
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    # The token of the form it came from, so that the form sent twice records it once.
+    key = models.CharField(max_length=64, blank=True, default="")
 
     history = HistoricalRecords()
     same_coop_fields = ("centre", "grant")
@@ -159,6 +169,12 @@ class Expense(CoopOwned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gt=0), name="funding_expense_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "key"],
+                condition=~Q(key=""),
+                name="funding_expense_once",
+                violation_error_message=_("This has already been recorded."),
             ),
         ]
         indexes = [

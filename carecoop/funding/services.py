@@ -136,9 +136,13 @@ def disbursement_record(
     received_on: datetime.date,
     amount: Decimal,
     reference: str = "",
+    key: str = "",
 ) -> Disbursement:
     """Money received under a grant: converted to the books' currency at the table's rate for
-    the day (a grant in another currency needs a rate), and posted as income of the centre."""
+    the day (a grant in another currency needs a rate), and posted as income of the centre. The
+    form's ``key`` records it once, however often the form is sent."""
+    if key and (earlier := Disbursement.objects.filter(coop_id=grant.coop_id, key=key).first()):
+        return earlier
     grant = (
         Grant.objects.select_for_update()
         .select_related("coop", "funder")
@@ -182,6 +186,7 @@ def disbursement_record(
         books_minor=books_minor,
         reference=reference,
         entry=entry,
+        key=key,
     )
     validated_save(disbursement, by=by)
     return disbursement
@@ -200,7 +205,12 @@ def expense_record(
     centre: Centre | None = None,
     currency: str = "",
     grant: Grant | None = None,
+    key: str = "",
 ) -> Expense:
+    """Record money spent and post it against the centre. The form's ``key`` records it once,
+    however often the form is sent."""
+    if key and (earlier := Expense.objects.filter(coop_id=coop.pk, key=key).first()):
+        return earlier
     _same_coop(coop.pk, centre, grant)
     currency = _books(coop, currency)
     amount_minor = _amount(amount, currency)
@@ -236,6 +246,7 @@ def expense_record(
         description=description,
         grant=grant,
         entry=entry,
+        key=key,
     )
     validated_save(expense, by=by)
     return expense

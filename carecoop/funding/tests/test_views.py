@@ -138,3 +138,41 @@ def test_the_planner_chart_plots_the_cash_after_set_up(world):
     )
     assert result.opening_minor == -800_000 and result.payback_month is not None
     assert format_money(result.months[-1].cumulative_minor, coop.currency) in chart
+
+
+def test_an_expense_and_a_disbursement_sent_twice_are_recorded_once(billed):
+    from carecoop.funding import services
+    from carecoop.funding.models import Disbursement, Expense
+    from carecoop.ledger.models import Entry
+
+    with scope(coop=billed.coop.pk):
+        funder = services.funder_create(
+            coop=billed.coop, by=billed.by, name="Scheme", kind="government"
+        )
+        grant = services.grant_create(
+            coop=billed.coop,
+            by=billed.by,
+            funder=funder,
+            title="Creche scheme",
+            amount="10000",
+            currency="INR",
+            starts_on=billed.month,
+            ends_on=billed.month.replace(year=billed.month.year + 1),
+        )
+    client = billed.world.client("treasurer")
+    base = f"/c/{billed.coop.slug}/funding/"
+    expense = {
+        "date": str(billed.today),
+        "category": "food",
+        "amount": "1200",
+        "paid_from": "cash",
+        "description": "Rice and dal",
+        "key": "expense-form-1",
+    }
+    money = {"received_on": str(billed.today), "amount": "2500", "key": "money-form-1"}
+    for _ in range(2):  # a double tap, or the same form sent again on a slow link
+        assert client.post(base + "expenses/new/", expense).status_code == 302
+        assert client.post(base + f"grants/{grant.pk}/disburse/", money).status_code == 302
+    with scope(coop=billed.coop.pk):
+        assert Expense.objects.count() == 1 and Disbursement.objects.count() == 1
+        assert Entry.objects.count() == 2
