@@ -2,7 +2,7 @@
 if the fee, occupancy, subsidy or wages change, and a plan for a new centre. Money is integer
 minor units; ratios are floats between 0 and 1 (shown with the ``percent`` filter)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,6 +64,15 @@ def outcome(s: Scenario) -> Outcome:
         break_even_fee_minor=round(max(net_cost, 0) / children) if children else None,
         cost_per_child_minor=round(cost / children) if children else None,
     )
+
+
+def paid_by_fees_by_occupancy(s: Scenario, step: int = 10) -> list[tuple[int, float]]:
+    """For every share of places filled (0, 10, ... 100 %), the share of the cost the fees
+    actually collected pay: after waivers and unpaid fees, as the scenario says."""
+    return [
+        (occ, outcome(replace(s, occupancy=occ / 100)).collected_recovery or 0.0)
+        for occ in range(0, 101, step)
+    ]
 
 
 @dataclass

@@ -198,15 +198,11 @@ def what_if(request: HttpRequest, coop: str) -> HttpResponse:
             ),
         ]
         context["rows"] = [(label, sus.outcome(s)) for label, s in variants]
-        points = [
-            (occ, sus.outcome(_replace(base, occupancy=occ / 100)).recovery or 0.0)
-            for occ in range(0, 101, 10)
-        ]
         context["chart"] = svg.line(
             _("Share of the cost paid by fees, by places filled"),
-            points,
+            sus.paid_by_fees_by_occupancy(base),
             x_label=_("places filled (%)"),
-            y_label=_("fees ÷ cost"),
+            y_label=_("Fees collected ÷ cost"),
             marker=base.occupancy * 100,
         )
     return render(request, "funding/what_if.html", context)

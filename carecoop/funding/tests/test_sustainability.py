@@ -72,3 +72,18 @@ def test_a_new_centre_plan_pays_back_its_set_up():
         )
     )
     assert never.break_even_month is None
+
+
+def test_the_what_if_chart_counts_only_the_fees_collected():
+    # Cooperative A at every place filled, with a tenth of the fees waived and half the rest paid.
+    s = sus.Scenario(
+        places=30,
+        occupancy=0.5,
+        fee_minor=17500,
+        running_cost_minor=2_250_000,
+        collection_rate=0.5,
+        waiver_share=0.1,
+    )
+    points = dict(sus.paid_by_fees_by_occupancy(s))
+    assert list(points) == list(range(0, 101, 10)) and points[0] == 0.0
+    assert round(points[100], 4) == round(30 * 17500 * 0.9 * 0.5 / 2_250_000, 4) == 0.105
