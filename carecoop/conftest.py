@@ -227,7 +227,7 @@ class World:
             WaiverCriterion,
         )
         from carecoop.billing.models import Payment as FeePayment
-        from carecoop.funding.models import Funder, Grant
+        from carecoop.funding.models import Disbursement, Expense, Funder, Grant
         from carecoop.ledger.services import credit, debit, entry_post
 
         d = datetime.date(2025, 6, 1)
@@ -300,6 +300,26 @@ class World:
             starts_on=d,
             ends_on=d,
             centre=self.other_centre,
+        )
+        self.other_disbursement = Disbursement.objects.create(
+            coop=self.other,
+            grant=self.other_grant,
+            received_on=d,
+            amount_minor=100,
+            books_minor=100,
+            reference="Secret Centre Zeta transfer",
+            entry=self.other_entry,
+        )
+        self.other_expense = Expense.objects.create(
+            coop=self.other,
+            date=d,
+            centre=self.other_centre,
+            category="rent",
+            amount_minor=100,
+            currency=self.other.currency,
+            paid_from="cash",
+            description="Secret Centre Zeta rent",
+            entry=self.other_entry,
         )
 
     def client(self, role: str) -> Client:

@@ -94,6 +94,15 @@ class Disbursement(CoopOwned):
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     # The token of the form it came from, so that the form sent twice records it once.
     key = models.CharField(max_length=64, blank=True, default="")
+    # One recorded by mistake is never deleted: its entry is reversed and this points there.
+    reversal = models.ForeignKey(
+        "ledger.Entry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
 
     history = HistoricalRecords()
     same_coop_fields = ("grant",)
@@ -158,6 +167,15 @@ class Expense(CoopOwned):
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     # The token of the form it came from, so that the form sent twice records it once.
     key = models.CharField(max_length=64, blank=True, default="")
+    # One recorded by mistake is never deleted: its entry is reversed and this points there.
+    reversal = models.ForeignKey(
+        "ledger.Entry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
 
     history = HistoricalRecords()
     same_coop_fields = ("centre", "grant")

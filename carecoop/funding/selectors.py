@@ -12,7 +12,7 @@ from carecoop.billing.models import Invoice, InvoiceLine
 from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.funding import sustainability as sus
-from carecoop.funding.models import Budget, Expense, Funder, FunderKind, Grant
+from carecoop.funding.models import Budget, Disbursement, Expense, Funder, FunderKind, Grant
 from carecoop.ledger import chart
 from carecoop.ledger.models import AccountKind, Line
 
@@ -39,7 +39,11 @@ def grants(*, access: Access) -> QuerySet[Grant]:
     return (
         Grant.objects.filter(coop_id=access.coop_id)
         .select_related("funder", "centre")
-        .annotate(received=Sum("disbursements__amount_minor"))
+        .annotate(
+            received=Sum(
+                "disbursements__amount_minor", filter=Q(disbursements__reversal__isnull=True)
+            )
+        )
         .order_by("-starts_on", "pk")
     )
 
@@ -52,14 +56,18 @@ def grant_get(*, access: Access, pk: int) -> Grant:
 
 
 def expenses(*, access: Access) -> QuerySet[Expense]:
-    return Expense.objects.filter(coop_id=access.coop_id).select_related("centre", "grant")
+    return Expense.objects.filter(coop_id=access.coop_id).select_related(
+        "centre", "grant", "reversal"
+    )
 
 
 def budget_vs_actual(*, access: Access, year: int) -> list[dict[str, Any]]:
     budgets = Budget.objects.filter(coop_id=access.coop_id, year=year).select_related("centre")
     actual = {
         (r["centre_id"], r["category"]): int(r["total"] or 0)
-        for r in Expense.objects.filter(coop_id=access.coop_id, date__year=year)
+        for r in Expense.objects.filter(
+            coop_id=access.coop_id, date__year=year, reversal__isnull=True
+        )
         .values("centre_id", "category")
         .annotate(total=Sum("amount_minor"))
     }
@@ -291,3 +299,19 @@ def sustainability(
         runway_months=sus.runway_months(cash, outflow),
         mix=mix,
     )
+
+
+def expense_get(*, access: Access, pk: int) -> Expense:
+    expense = expenses(access=access).filter(pk=pk).first()
+    if expense is None:
+        raise Http404
+    return expense
+
+
+def disbursement_get(*, access: Access, pk: int) -> Disbursement:
+    disbursement = (
+        Disbursement.objects.filter(coop_id=access.coop_id, pk=pk).select_related("grant").first()
+    )
+    if disbursement is None:
+        raise Http404
+    return disbursement

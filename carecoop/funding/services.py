@@ -2,6 +2,7 @@
 posts to the ledger through ``ledger.services.entry_post``."""
 
 import datetime
+import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +25,7 @@ from carecoop.funding.models import (
 )
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import convert
-from carecoop.ledger.services import credit, debit, entry_post
+from carecoop.ledger.services import credit, debit, entry_post, entry_reverse
 
 INCOME_ACCOUNT = {
     FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,
@@ -150,7 +151,11 @@ def disbursement_record(
     )
     coop = grant.coop
     amount_minor = _amount(amount, grant.currency)
-    received = sum(Disbursement.objects.filter(grant=grant).values_list("amount_minor", flat=True))
+    received = sum(
+        Disbursement.objects.filter(grant=grant, reversal__isnull=True).values_list(
+            "amount_minor", flat=True
+        )
+    )
     if received + amount_minor > grant.amount_minor:
         raise ValidationError(
             {
@@ -163,7 +168,12 @@ def disbursement_record(
                 }
             }
         )
-    if reference and Disbursement.objects.filter(grant=grant, reference=reference).exists():
+    if (
+        reference
+        and Disbursement.objects.filter(
+            grant=grant, reference=reference, reversal__isnull=True
+        ).exists()
+    ):
         raise ValidationError({"reference": _("This disbursement has already been recorded.")})
     books_minor = convert(coop.pk, amount_minor, grant.currency, coop.currency, received_on)
     centre_id = grant.centre_id
@@ -176,7 +186,8 @@ def disbursement_record(
             debit(chart.BANK, books_minor, centre_id),
             credit(INCOME_ACCOUNT[FunderKind(grant.funder.kind)], books_minor, centre_id),
         ],
-        source_key=f"disbursement:{grant.pk}:{reference}" if reference else "",
+        # Owned by the disbursement: corrected from the grant's page, never from the ledger's.
+        source_key=f"disbursement:{uuid.uuid4().hex}",
     )
     disbursement = Disbursement(
         coop_id=coop.pk,
@@ -234,6 +245,8 @@ def expense_record(
             credit(PAID_ACCOUNT[PaidFrom(paid_from)], amount_minor, centre_id),
         ],
         currency=currency,
+        # Owned by the expense: corrected from the expenses page, never from the ledger's.
+        source_key=f"expense:{uuid.uuid4().hex}",
     )
     expense = Expense(
         coop_id=coop.pk,
@@ -274,3 +287,31 @@ def budget_set(
     budget.currency = currency
     validated_save(budget, by=by)
     return budget
+
+
+@transaction.atomic
+def disbursement_reverse(
+    *, disbursement: Disbursement, by: Any, on: datetime.date, reason: str
+) -> Disbursement:
+    """Undo money received recorded by mistake: its entry is reversed and the grant counts it no
+    more. Asked twice, it reverses once."""
+    disbursement = Disbursement.objects.select_for_update().get(
+        pk=disbursement.pk, coop_id=disbursement.coop_id
+    )
+    if disbursement.reversal_id is None:
+        disbursement.reversal = entry_reverse(
+            entry=disbursement.entry, by=by, date=on, reason=reason
+        )
+        disbursement.save(update_fields=["reversal"])
+    return disbursement
+
+
+@transaction.atomic
+def expense_reverse(*, expense: Expense, by: Any, on: datetime.date, reason: str) -> Expense:
+    """Undo an expense recorded by mistake: its entry is reversed and budgets count it no more.
+    Asked twice, it reverses once."""
+    expense = Expense.objects.select_for_update().get(pk=expense.pk, coop_id=expense.coop_id)
+    if expense.reversal_id is None:
+        expense.reversal = entry_reverse(entry=expense.entry, by=by, date=on, reason=reason)
+        expense.save(update_fields=["reversal"])
+    return expense

@@ -15,5 +15,9 @@ urlpatterns = [
     path("grants/<int:pk>/disburse/", views.disburse, name="disburse"),
     path("expenses/", views.expense_list, name="expenses"),
     path("expenses/new/", views.expense_new, name="expense_new"),
+    path("expenses/<int:pk>/reverse/", views.expense_reverse, name="expense_reverse"),
+    path(
+        "disbursements/<int:pk>/reverse/", views.disbursement_reverse, name="disbursement_reverse"
+    ),
     path("budgets/", views.budgets, name="budgets"),
 ]

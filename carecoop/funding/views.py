@@ -21,6 +21,7 @@ from carecoop.funding import forms, selectors, services, svg
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import FunderKind
 from carecoop.ledger import chart
+from carecoop.ledger.forms import ReverseForm
 
 FORM = "funding/form.html"
 
@@ -308,6 +309,7 @@ def grant_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             "disbursements": grant.disbursements.order_by("received_on"),
             "expenses": grant.expenses.order_by("date")[:50],
             "form": forms.DisbursementForm(),
+            "reverse_form": ReverseForm(),
             "can_manage": access.can("funding.manage"),
         },
     )
@@ -328,6 +330,23 @@ def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@coop_permission("funding.manage")
+def disbursement_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    disbursement = selectors.disbursement_get(access=access, pk=pk)
+    return form_action(
+        request,
+        ReverseForm(request.POST),
+        save=lambda data: services.disbursement_reverse(
+            disbursement=disbursement, by=request.user, on=data["date"], reason=data["reason"]
+        ),
+        done=_("Reversed: the grant no longer counts this money."),
+        invalid=_("Give a date and a reason."),
+        next_url=_url("grant", coop, pk=disbursement.grant_id),
+    )
+
+
 @coop_permission("funding.view")
 def expense_list(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
@@ -337,7 +356,25 @@ def expense_list(request: HttpRequest, coop: str) -> HttpResponse:
         {
             "expenses": selectors.expenses(access=access)[:100],
             "can_manage": access.can("funding.manage"),
+            "reverse_form": ReverseForm(),
         },
+    )
+
+
+@require_POST
+@coop_permission("funding.manage")
+def expense_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    expense = selectors.expense_get(access=access, pk=pk)
+    return form_action(
+        request,
+        ReverseForm(request.POST),
+        save=lambda data: services.expense_reverse(
+            expense=expense, by=request.user, on=data["date"], reason=data["reason"]
+        ),
+        done=_("Reversed: budgets no longer count this expense."),
+        invalid=_("Give a date and a reason."),
+        next_url=_url("expenses", coop),
     )
 
 

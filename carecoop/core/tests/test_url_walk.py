@@ -49,6 +49,8 @@ def other_id(world: Any, route: str) -> int:
         "/billing/waivers/": world.other_waiver,
         "/ledger/entries/": world.other_entry,
         "/funding/grants/": world.other_grant,
+        "/funding/expenses/": world.other_expense,
+        "/funding/disbursements/": world.other_disbursement,
         "governance/bodies/": world.other_body,
         "governance/terms/": world.other_term,
         "governance/meetings/": world.other_meeting,

@@ -176,3 +176,62 @@ def test_an_expense_and_a_disbursement_sent_twice_are_recorded_once(billed):
     with scope(coop=billed.coop.pk):
         assert Expense.objects.count() == 1 and Disbursement.objects.count() == 1
         assert Entry.objects.count() == 2
+
+
+def test_an_expense_and_money_received_by_mistake_are_reversed_where_they_were_made(billed):
+    from carecoop.funding import services
+    from carecoop.funding.models import Disbursement, Expense
+    from carecoop.ledger import chart
+    from carecoop.ledger.selectors import account_balance
+
+    with scope(coop=billed.coop.pk):
+        funder = services.funder_create(
+            coop=billed.coop, by=billed.by, name="Scheme", kind="government"
+        )
+        grant = services.grant_create(
+            coop=billed.coop,
+            by=billed.by,
+            funder=funder,
+            title="Creche scheme",
+            amount="10000",
+            currency="INR",
+            starts_on=billed.month,
+            ends_on=billed.month.replace(year=billed.month.year + 1),
+        )
+        money = services.disbursement_record(
+            grant=grant, by=billed.by, received_on=billed.today, amount="10000", reference="T-1"
+        )
+        expense = services.expense_record(
+            coop=billed.coop,
+            by=billed.by,
+            date=billed.today,
+            category="food",
+            amount="1200",
+            paid_from="bank",
+            description="Rice counted twice",
+        )
+    client = billed.world.client("treasurer")
+    slug = billed.coop.slug
+    why = {"date": str(billed.today), "reason": "Recorded by mistake"}
+    # Not from the ledger's page: the expense would still count in the budgets.
+    refused = client.post(f"/c/{slug}/ledger/entries/{expense.entry_id}/reverse/", why, follow=True)
+    assert "Correct it there" in refused.content.decode()
+    assert client.post(f"/c/{slug}/funding/expenses/{expense.pk}/reverse/", why).status_code == 302
+    assert (
+        client.post(f"/c/{slug}/funding/disbursements/{money.pk}/reverse/", why).status_code == 302
+    )
+    assert billed.world.client("board").post(
+        f"/c/{slug}/funding/expenses/{expense.pk}/reverse/", why
+    ).status_code in (403, 404)
+    page = client.get(f"/c/{slug}/funding/expenses/").content.decode()
+    assert "<s>" in page
+    with scope(coop=billed.coop.pk):
+        assert Expense.objects.get().reversal is not None
+        assert Disbursement.objects.get().reversal is not None
+        assert account_balance(coop_id=billed.coop.pk, code=chart.BANK) == 0
+        # The grant no longer counts the reversed money: the whole grant can be received again.
+        again = services.disbursement_record(
+            grant=grant, by=billed.by, received_on=billed.today, amount="10000", reference="T-1"
+        )
+        assert again.pk != money.pk
+        assert account_balance(coop_id=billed.coop.pk, code=chart.BANK) == 1_000_000
