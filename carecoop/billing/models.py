@@ -4,9 +4,12 @@ Every amount is integer minor units beside an ISO 4217 code. Invoices and paymen
 receivables sub-ledger: each posts to the ledger through ``ledger.services.entry_post``.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -164,6 +167,17 @@ class BillingRun(CoopOwned):
                 fields=["coop", "month"], name="billing_billingrun_one_per_month"
             ),
         ]
+
+    # A run bills 400,000 children in well under a minute: one still "running" after this long
+    # was stopped (the machine restarted, the process was killed) and is safe to run again.
+    STALLED_AFTER = datetime.timedelta(hours=1)
+
+    @property
+    def stalled(self) -> bool:
+        return (
+            self.status == RunStatus.RUNNING
+            and self.started_at < timezone.now() - self.STALLED_AFTER
+        )
 
 
 class InvoiceStatus(models.TextChoices):

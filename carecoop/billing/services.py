@@ -256,7 +256,9 @@ def billing_run(
         month=month,
         defaults={"started_by": by if getattr(by, "pk", None) else None},
     )
-    BillingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, message="")
+    BillingRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, message="", started_at=timezone.now(), finished_at=None
+    )
     result = RunResult(month=month)
     try:
         _bill(coop, by, month, batch_size, progress, today, result)

@@ -208,3 +208,23 @@ def test_the_treasurer_reverses_a_payment_from_its_invoice(billed):
     with scope(coop=billed.coop.pk):
         invoice.refresh_from_db()
         assert invoice.status == "open" and invoice.paid_minor == 0
+
+
+def test_a_run_that_stopped_half_way_says_to_run_it_again(billed):
+    from django.utils import timezone
+
+    from carecoop.billing.models import BillingRun
+
+    with scope(coop=billed.coop.pk):
+        run = BillingRun.objects.create(coop=billed.coop, month=billed.month, status="running")
+    page = billed.world.client("treasurer").get(f"/c/{billed.coop.slug}/billing/")
+    assert "stopped before it finished" not in page.content.decode()  # still running
+    BillingRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    page = billed.world.client("treasurer").get(f"/c/{billed.coop.slug}/billing/")
+    assert "stopped before it finished" in page.content.decode()
+    with scope(coop=billed.coop.pk):
+        services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    page = billed.world.client("treasurer").get(f"/c/{billed.coop.slug}/billing/")
+    assert "stopped before it finished" not in page.content.decode()
