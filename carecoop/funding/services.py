@@ -234,6 +234,8 @@ def expense_record(
         and grant.centre_id != (centre.pk if centre else None)
     ):
         raise ValidationError({"grant": _("This restricted grant is for another centre.")})
+    if grant is not None and grant.restricted:
+        _within_grant(coop, grant, amount_minor, date)
     centre_id = centre.pk if centre else None
     entry = entry_post(
         coop=coop,
@@ -287,6 +289,31 @@ def budget_set(
     budget.currency = currency
     validated_save(budget, by=by)
     return budget
+
+
+def _within_grant(coop: Any, grant: Grant, amount_minor: int, on: datetime.date) -> None:
+    """Spending charged to a restricted grant stays within what was granted (in the books'
+    currency, at the table's rate for the day)."""
+    grant = Grant.objects.select_for_update().get(pk=grant.pk, coop_id=coop.pk)
+    granted = convert(coop.pk, grant.amount_minor, grant.currency, coop.currency, on)
+    spent = sum(
+        Expense.objects.filter(grant=grant, reversal__isnull=True).values_list(
+            "amount_minor", flat=True
+        )
+    )
+    if spent + amount_minor > granted:
+        raise ValidationError(
+            {
+                "grant": _(
+                    "This would bring the spending charged to the grant to %(total)s, above the "
+                    "%(granted)s granted."
+                )
+                % {
+                    "total": format_money(spent + amount_minor, coop.currency),
+                    "granted": format_money(granted, coop.currency),
+                }
+            }
+        )
 
 
 @transaction.atomic

@@ -53,6 +53,19 @@ def test_grants_and_expenses_post_to_the_centre(home_scope):
         centre=home_scope.centre,
         grant=grant,
     )
+    # US$ 1,000 at 7.70 is GTQ 7,700.00; GTQ 1,200.50 is spent: GTQ 6,500 more is too much.
+    with pytest.raises(ValidationError, match=r"GTQ7,700\.50, above the GTQ7,700\.00 granted"):
+        services.expense_record(
+            coop=coop,
+            by=None,
+            date=DAY,
+            category="food",
+            amount=Decimal("6500"),
+            paid_from="bank",
+            description="Beans",
+            centre=home_scope.centre,
+            grant=grant,
+        )
     with pytest.raises(ValidationError, match="GTQ"):
         services.expense_record(
             coop=coop,
