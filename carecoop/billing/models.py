@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.ledger.models import reversal_link
 
 
 class FeeCategory(CoopOwned):
@@ -309,15 +310,7 @@ class Payment(CoopOwned):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
-    # A payment recorded by mistake is never deleted: its entry is reversed and this points there.
-    reversal = models.ForeignKey(
-        "ledger.Entry",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
+    reversal = reversal_link()
 
     history = HistoricalRecords()
     same_coop_fields = ("invoice",)

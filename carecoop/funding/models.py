@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.ledger.models import reversal_link
 
 
 class FunderKind(models.TextChoices):
@@ -94,15 +95,7 @@ class Disbursement(CoopOwned):
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     # The token of the form it came from, so that the form sent twice records it once.
     key = models.CharField(max_length=64, blank=True, default="")
-    # One recorded by mistake is never deleted: its entry is reversed and this points there.
-    reversal = models.ForeignKey(
-        "ledger.Entry",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
+    reversal = reversal_link()
 
     history = HistoricalRecords()
     same_coop_fields = ("grant",)
@@ -167,15 +160,7 @@ class Expense(CoopOwned):
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     # The token of the form it came from, so that the form sent twice records it once.
     key = models.CharField(max_length=64, blank=True, default="")
-    # One recorded by mistake is never deleted: its entry is reversed and this points there.
-    reversal = models.ForeignKey(
-        "ledger.Entry",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reversed by"),
-    )
+    reversal = reversal_link()
 
     history = HistoricalRecords()
     same_coop_fields = ("centre", "grant")

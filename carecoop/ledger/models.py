@@ -190,3 +190,16 @@ class ExchangeRate(CoopOwned):
     @property
     def rate(self) -> Decimal:
         return Decimal(self.rate_millionths) / 1_000_000
+
+
+def reversal_link() -> models.ForeignKey:
+    """The field by which a record (a payment, an expense, money received) points at the entry
+    that reversed it: such a record is never deleted, it is reversed."""
+    return models.ForeignKey(
+        Entry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )

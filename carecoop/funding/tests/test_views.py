@@ -140,16 +140,15 @@ def test_the_planner_chart_plots_the_cash_after_set_up(world):
     assert format_money(result.months[-1].cumulative_minor, coop.currency) in chart
 
 
-def test_an_expense_and_a_disbursement_sent_twice_are_recorded_once(billed):
+def _grant(billed):
+    """A government scheme's grant of Rs 10,000 for the year."""
     from carecoop.funding import services
-    from carecoop.funding.models import Disbursement, Expense
-    from carecoop.ledger.models import Entry
 
     with scope(coop=billed.coop.pk):
         funder = services.funder_create(
             coop=billed.coop, by=billed.by, name="Scheme", kind="government"
         )
-        grant = services.grant_create(
+        return services.grant_create(
             coop=billed.coop,
             by=billed.by,
             funder=funder,
@@ -159,6 +158,13 @@ def test_an_expense_and_a_disbursement_sent_twice_are_recorded_once(billed):
             starts_on=billed.month,
             ends_on=billed.month.replace(year=billed.month.year + 1),
         )
+
+
+def test_an_expense_and_a_disbursement_sent_twice_are_recorded_once(billed):
+    from carecoop.funding.models import Disbursement, Expense
+    from carecoop.ledger.models import Entry
+
+    grant = _grant(billed)
     client = billed.world.client("treasurer")
     base = f"/c/{billed.coop.slug}/funding/"
     expense = {
@@ -184,20 +190,8 @@ def test_an_expense_and_money_received_by_mistake_are_reversed_where_they_were_m
     from carecoop.ledger import chart
     from carecoop.ledger.selectors import account_balance
 
+    grant = _grant(billed)
     with scope(coop=billed.coop.pk):
-        funder = services.funder_create(
-            coop=billed.coop, by=billed.by, name="Scheme", kind="government"
-        )
-        grant = services.grant_create(
-            coop=billed.coop,
-            by=billed.by,
-            funder=funder,
-            title="Creche scheme",
-            amount="10000",
-            currency="INR",
-            starts_on=billed.month,
-            ends_on=billed.month.replace(year=billed.month.year + 1),
-        )
         money = services.disbursement_record(
             grant=grant, by=billed.by, received_on=billed.today, amount="10000", reference="T-1"
         )
