@@ -92,7 +92,7 @@ def build() -> Organisation:
                 centre=c,
                 category=category,
                 amount=Decimal(175),
-                effective_from=MONTH - datetime.timedelta(days=365),
+                effective_from=MONTH.replace(year=MONTH.year - 1),
                 board_decision="bench",
                 sibling_discount_percent=50,
             )

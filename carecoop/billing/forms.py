@@ -1,11 +1,13 @@
 """Forms parse and present input; the rules live in services."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import Centre, SeatPool
 from carecoop.core.forms import SubmitOnce
@@ -56,8 +58,15 @@ class FeeScheduleForm(forms.Form):
     centre = forms.ModelChoiceField(label=_("centre"), queryset=Centre.objects.none())
     category = forms.ModelChoiceField(label=_("fee category"), queryset=FeeCategory.objects.none())
     amount = forms.DecimalField(label=_("monthly fee"), min_value=0, decimal_places=3)
-    effective_from = forms.DateField(label=_("effective from"), widget=DATE)
-    effective_until = forms.DateField(label=_("effective until"), widget=DATE, required=False)
+    effective_from = MonthField(label=_("effective from"))
+    effective_until = MonthField(
+        label=_("effective until"), required=False, help_text=_("The last month it is charged.")
+    )
+
+    def clean_effective_until(self) -> datetime.date | None:
+        until = self.cleaned_data.get("effective_until")
+        return fees.month_end(until) if until else None
+
     board_decision = forms.CharField(
         label=_("board decision"),
         max_length=200,

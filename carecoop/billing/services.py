@@ -134,10 +134,29 @@ def fee_schedule_create(
     absence_days: int | None = None,
     absence_credit_percent: int = 0,
 ) -> FeeSchedule:
+    """A monthly fee for a centre and a fee category, as a board decision set it. A fee starts on
+    the first day of a month and ends on the last day of one, so that every month has one fee
+    (a child who starts or leaves mid-month pays part of it)."""
     _same_coop(coop.pk, centre, category)
     currency = books_currency(coop, currency)
     if not board_decision.strip():
         raise ValidationError({"board_decision": _("Name the board decision that set this fee.")})
+    if effective_from.day != 1:
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "A fee starts on the first day of a month: every month has one fee."
+                )
+            }
+        )
+    if effective_until is not None and effective_until != fees.month_end(effective_until):
+        raise ValidationError(
+            {
+                "effective_until": _(
+                    "A fee ends on the last day of a month: every month has one fee."
+                )
+            }
+        )
     schedule = FeeSchedule(
         coop_id=coop.pk,
         centre=centre,

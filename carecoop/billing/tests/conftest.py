@@ -36,7 +36,7 @@ class Billed:
         self.community = services.fee_category_create(
             coop=self.coop, by=self.by, code="community", name="Community"
         )
-        start = self.month - datetime.timedelta(days=400)
+        start = month_start(self.month - datetime.timedelta(days=400))
         for category, amount in ((self.members, "175"), (self.community, "250")):
             services.fee_schedule_create(
                 coop=self.coop,

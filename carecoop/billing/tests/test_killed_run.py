@@ -97,7 +97,7 @@ def _cooperative(slug: str, month: datetime.date, today: datetime.date):
                     centre=centre,
                     category=category,
                     amount=Decimal(amount),
-                    effective_from=month - datetime.timedelta(days=400),
+                    effective_from=month.replace(year=month.year - 2),
                     board_decision="Board 2025/07",
                     sibling_discount_percent=50,
                     prorate=True,

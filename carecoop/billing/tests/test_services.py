@@ -7,10 +7,11 @@ from django.db import IntegrityError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carecoop.billing import services
+from carecoop.billing import fees, services
 from carecoop.billing.fees import previous_month
 from carecoop.billing.models import (
     BillingRun,
+    FeeSchedule,
     Invoice,
     InvoiceLine,
     LineStatus,
@@ -375,6 +376,48 @@ def test_fee_in_another_currency_is_refused(billed):
             effective_from=billed.month,
             board_decision="x",
         )
+
+
+def test_a_fee_runs_from_the_first_to_the_last_day_of_months(billed):
+    kwargs = dict(
+        coop=billed.coop,
+        by=billed.by,
+        centre=billed.creche.centre,
+        category=billed.members,
+        amount=Decimal(200),
+        board_decision="Board 2026/11",
+    )
+    with pytest.raises(ValidationError, match="first day of a month"):
+        services.fee_schedule_create(
+            **kwargs, effective_from=billed.month + datetime.timedelta(days=14)
+        )
+    with pytest.raises(ValidationError, match="last day of a month"):
+        services.fee_schedule_create(
+            **kwargs,
+            effective_from=billed.month,
+            effective_until=billed.month + datetime.timedelta(days=14),
+        )
+    assert not FeeSchedule.objects.filter(amount_minor=20000).exists()
+    # From the form, a month: the fee runs to the end of the last month named.
+    client = billed.world.client("treasurer")
+    month = billed.month.strftime("%Y-%m")
+    response = client.post(
+        f"/c/{billed.coop.slug}/billing/fees/new/",
+        {
+            "centre": billed.creche.centre.pk,
+            "category": billed.members.pk,
+            "amount": "200",
+            "effective_from": month,
+            "effective_until": month,
+            "board_decision": "Board 2026/11",
+            "sibling_discount_percent": 0,
+            "prorate": "on",
+            "absence_credit_percent": 0,
+        },
+    )
+    assert response.status_code == 302
+    fee = FeeSchedule.objects.get(amount_minor=20000)
+    assert (fee.effective_from, fee.effective_until) == (billed.month, fees.month_end(billed.month))
 
 
 def test_reminders_go_once_to_the_household_phone(billed):
