@@ -344,12 +344,16 @@ def _bill(
         if household_id is None:
             result.skipped += 1
             continue
+        child = _Child(pk, child_id, centre_id, pool_id, starts, ends, f"{given} {family}".strip())
         if household_id in done:
-            result.already += 1
+            # Counted as on the first run, so that a run resumed after a stop tells the same.
+            category_id = categories.of(child)
+            if category_id and (centre_id, category_id) in schedules:
+                result.already += 1
+            else:
+                result.skipped += 1
             continue
-        households[household_id].append(
-            _Child(pk, child_id, centre_id, pool_id, starts, ends, f"{given} {family}".strip())
-        )
+        households[household_id].append(child)
     ids = list(households)
     total = len(ids)
     accounts = chart_ensure(coop=coop, by=by)

@@ -429,3 +429,25 @@ def test_reminders_go_once_to_the_household_phone(billed):
     assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
     assert invoice.number in MemoryBackend.outbox[0][1]
     assert Reminder.objects.count() == 1
+
+
+def test_a_second_run_still_counts_the_children_without_a_fee(billed):
+    from carecoop.care import services as care
+    from carecoop.conftest import make_child
+
+    _household, (member_child,) = billed.enrol_family(1)
+    billed.enrol_family(1, pool=False)
+    # A brother outside the members' places, in a household that is billed for his sister.
+    brother = make_child(member_child, "Brother", member_child.date_of_birth, sex="male")
+    care.enrolment_create(
+        child=brother,
+        room=billed.creche.toddlers,
+        pool=None,
+        starts_on=billed.month - datetime.timedelta(days=60),
+        by=billed.by,
+    )
+    FeeSchedule.objects.filter(category=billed.community).delete()
+    for _ in range(2):
+        services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+        run = BillingRun.objects.get(month=billed.month)
+        assert (run.invoices, run.lines, run.skipped) == (1, 1, 2)
