@@ -51,7 +51,7 @@ from carecoop.ledger.services import (
     credit,
     debit,
     entry_post,
-    entry_reverse,
+    record_reverse,
 )
 from carecoop.members.models import Guardianship, Household, MemberClass, Person
 
@@ -772,9 +772,8 @@ def payment_reverse(*, payment: Payment, by: Any, on: datetime.date, reason: str
     if payment.reversal_id is not None:
         return payment
     invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
-    payment.reversal = entry_reverse(entry=payment.entry, by=by, date=on, reason=reason)
     payment.key = f"reversed:{payment.pk}:{payment.key}"[:120]
-    payment.save(update_fields=["reversal", "key"])
+    record_reverse(payment, by=by, date=on, reason=reason, fields=["key"])
     _settle(invoice, paid=-payment.amount_minor)
     return payment
 

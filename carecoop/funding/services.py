@@ -25,7 +25,7 @@ from carecoop.funding.models import (
 )
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import convert
-from carecoop.ledger.services import credit, debit, entry_post, entry_reverse
+from carecoop.ledger.services import credit, debit, entry_post, record_reverse
 
 INCOME_ACCOUNT = {
     FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,
@@ -325,12 +325,7 @@ def disbursement_reverse(
     disbursement = Disbursement.objects.select_for_update().get(
         pk=disbursement.pk, coop_id=disbursement.coop_id
     )
-    if disbursement.reversal_id is None:
-        disbursement.reversal = entry_reverse(
-            entry=disbursement.entry, by=by, date=on, reason=reason
-        )
-        disbursement.save(update_fields=["reversal"])
-    return disbursement
+    return record_reverse(disbursement, by=by, date=on, reason=reason)
 
 
 @transaction.atomic
@@ -338,7 +333,4 @@ def expense_reverse(*, expense: Expense, by: Any, on: datetime.date, reason: str
     """Undo an expense recorded by mistake: its entry is reversed and budgets count it no more.
     Asked twice, it reverses once."""
     expense = Expense.objects.select_for_update().get(pk=expense.pk, coop_id=expense.coop_id)
-    if expense.reversal_id is None:
-        expense.reversal = entry_reverse(entry=expense.entry, by=by, date=on, reason=reason)
-        expense.save(update_fields=["reversal"])
-    return expense
+    return record_reverse(expense, by=by, date=on, reason=reason)

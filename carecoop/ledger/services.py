@@ -202,6 +202,19 @@ def entry_reverse(*, entry: Entry, by: Any, date: datetime.date, reason: str) ->
     )
 
 
+def record_reverse(
+    record: Any, *, by: Any, date: datetime.date, reason: str, fields: Sequence[str] = ()
+) -> Any:
+    """Reverse the entry of a record posted elsewhere (a payment, an expense, money received):
+    its ``entry`` is reversed and its ``reversal`` (``ledger.models.reversal_link``) points at the
+    reversal; ``fields`` are other fields the caller changed. Once: a record already reversed is
+    returned as it is. The caller holds the record's row lock."""
+    if record.reversal_id is None:
+        record.reversal = entry_reverse(entry=record.entry, by=by, date=date, reason=reason)
+        record.save(update_fields=["reversal", *fields])
+    return record
+
+
 def entry_reverse_by_hand(*, entry: Entry, by: Any, date: datetime.date, reason: str) -> Entry:
     """A correction from the ledger's page: only of an entry posted by hand there. What an
     invoice, a payment, a waiver or a share payment posted is corrected where it was made, so
