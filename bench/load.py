@@ -402,12 +402,14 @@ def main() -> int:
             for batch_start in range(0, len(operations), 10):
                 if time.monotonic() > deadline:
                     break
-                body = json.dumps({"operations": operations[batch_start : batch_start + 10]})
+                body = json.dumps(
+                    {"operations": operations[batch_start : batch_start + 10]}
+                ).encode()
                 path = f"/c/{slug}/centres/sync/"
                 for status in at_once(
                     pool,
                     ATTENDANCE_SENDS,
-                    lambda p=path, b=body.encode(): manager.post(p, b, json_body=True),
+                    lambda p=path, b=body: manager.post(p, b, json_body=True),
                 ):
                     tally.add(status, "attendance sync")
             voter = Session(base)
