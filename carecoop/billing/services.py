@@ -43,6 +43,7 @@ from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
 from carecoop.core.money import format_money, to_minor
 from carecoop.core.services import (
+    FORM_EXPIRED,
     reference_clean,
     reference_key,
     submitted_once,
@@ -692,7 +693,7 @@ def payment_record(
         )
     key = _payment_key(reference) if reference else key
     if not key:
-        raise ValidationError(_("This form has expired: open it again."))
+        raise ValidationError(FORM_EXPIRED, code="form_expired")
     # The same transfer typed in by hand and then met again in the provider's statement (or
     # the other way round) is one payment, whichever way it was first recorded.
     existing = Payment.objects.filter(key=key, coop_id=coop.pk, reversal__isnull=True).first()

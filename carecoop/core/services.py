@@ -54,9 +54,9 @@ def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             owner = kwargs[coop_of]
             coop_id = owner.pk if coop_of == "coop" else owner.coop_id  # type: ignore[attr-defined]
             with transaction.atomic():
-                claimed = _claim(coop_id=coop_id, key=key, service=name)
-                if not isinstance(claimed, Submission):
-                    return cast(R, claimed)
+                claimed, earlier = _claim(coop_id=coop_id, key=key, service=name)
+                if claimed is None:
+                    return cast(R, earlier)
                 result = service(*args, **kwargs)
                 claimed.record_model = result._meta.label  # type: ignore[attr-defined]
                 claimed.record_id = result.pk  # type: ignore[attr-defined]
@@ -69,15 +69,15 @@ def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
-def _claim(*, coop_id: int, key: str, service: str) -> Any:
-    """Insert the submission (the new row), or, if the key was sent before, return what that
-    submission recorded. Under concurrency the insert waits on the unique index for the first
-    transaction, so the lookup after it sees the committed row."""
+def _claim(*, coop_id: int, key: str, service: str) -> tuple[Submission | None, Any]:
+    """Insert the submission: (the new row, None); or, if the key was sent before, (None, what
+    that submission recorded). Under concurrency the insert waits on the unique index for the
+    first transaction, so the lookup after it sees the committed row."""
     if len(key) > Submission._meta.get_field("key").max_length:  # type: ignore[operator]
         raise ValidationError(FORM_EXPIRED, code="form_expired")
     try:
         with transaction.atomic():
-            return Submission.objects.create(coop_id=coop_id, key=key, service=service)
+            return Submission.objects.create(coop_id=coop_id, key=key, service=service), None
     except IntegrityError:
         earlier = Submission.objects.filter(coop_id=coop_id, key=key).first()
         if earlier is None:
@@ -88,7 +88,7 @@ def _claim(*, coop_id: int, key: str, service: str) -> Any:
             code="form_used",
         )
     model = apps.get_model(earlier.record_model)
-    return model._base_manager.get(pk=earlier.record_id, coop_id=coop_id)
+    return None, model._base_manager.get(pk=earlier.record_id, coop_id=coop_id)
 
 
 def reference_clean(reference: str) -> str:
