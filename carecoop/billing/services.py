@@ -42,7 +42,13 @@ from carecoop.billing.models import (
 from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
 from carecoop.core.money import format_money, to_minor
-from carecoop.core.services import validated_save
+from carecoop.core.services import (
+    FORM_EXPIRED,
+    reference_clean,
+    reference_key,
+    submitted_once,
+    validated_save,
+)
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
 from carecoop.ledger.services import (
@@ -655,6 +661,7 @@ def _months_back(month: datetime.date, n: int) -> datetime.date:
 # Payments ------------------------------------------------------------------------------------
 
 
+@submitted_once("invoice")
 @transaction.atomic
 def payment_record(
     *,
@@ -668,28 +675,28 @@ def payment_record(
     payer: str = "",
     key: str = "",
 ) -> Payment:
-    """Record a payment against an invoice and post it. Idempotent: the same provider reference
-    (or the same form, for cash) is recorded once; asking again returns the first payment."""
+    """Record a payment against an invoice and post it. The form's ``key`` records it once,
+    however often the form is sent (``submitted_once``); the same provider reference is one
+    payment too, whether typed in or met in a statement: asking again returns the first payment."""
     invoice = (
         Invoice.objects.select_for_update()
         .select_related("coop")
         .get(pk=invoice.pk, coop_id=invoice.coop_id)
     )
     coop = invoice.coop
-    reference = reference.strip()
+    reference = reference_clean(reference)
     if method not in Method.values:
         raise ValidationError({"method": _("Choose cash, mobile money or a bank transfer.")})
     if method != Method.CASH and not reference:
         raise ValidationError(
             {"reference": _("Enter the reference of the mobile money or bank transfer.")}
         )
-    key = f"{method}:{reference}" if reference else key
+    key = _payment_key(reference) if reference else key
     if not key:
-        raise ValidationError(_("This form has expired: open it again."))
+        raise ValidationError(FORM_EXPIRED, code="form_expired")
     # The same transfer typed in by hand and then met again in the provider's statement (or
     # the other way round) is one payment, whichever way it was first recorded.
-    same = Q(key=key) | Q(reference=reference) if reference else Q(key=key)
-    existing = Payment.objects.filter(same, coop_id=coop.pk, reversal__isnull=True).first()
+    existing = Payment.objects.filter(key=key, coop_id=coop.pk, reversal__isnull=True).first()
     if existing is not None:
         if existing.invoice_id != invoice.pk:
             raise ValidationError(
@@ -761,6 +768,12 @@ def payment_record(
     validated_save(payment, by=by)
     _settle(invoice, paid=amount_minor)
     return payment
+
+
+def _payment_key(reference: str) -> str:
+    """A payment's ``key`` when it has a provider's reference: the same reference, in any case
+    or spacing, is the same payment (the unique key makes the database refuse a second)."""
+    return f"ref:{reference_key(reference)}"[:120]
 
 
 @transaction.atomic
@@ -848,7 +861,7 @@ def statement_import(
             raise ValidationError(
                 {"file": _("Line %(line)s of the statement cannot be read.") % {"line": number}}
             ) from exc
-        reference = (row.get("reference") or "").strip()
+        reference = reference_clean(row.get("reference") or "")
         if not reference:
             raise ValidationError({"file": _("Line %(line)s has no reference.") % {"line": number}})
         parsed.append((paid_on, reference, amount_minor, currency, row))
@@ -861,16 +874,21 @@ def statement_import(
     )
     statement.save()
     by_hand = {
-        p.reference: p
+        p.key: p
         for p in Payment.objects.filter(
-            coop_id=coop.pk, reference__in=[p[1] for p in parsed], reversal__isnull=True
-        ).only("pk", "reference", "receipt_number", "invoice_id")
+            coop_id=coop.pk,
+            key__in=[_payment_key(p[1]) for p in parsed],
+            reversal__isnull=True,
+        ).only("pk", "key", "receipt_number", "invoice_id")
     }
-    seen = set(
-        StatementLine.objects.filter(
-            coop_id=coop.pk, provider=provider, reference__in=[p[1] for p in parsed]
-        ).values_list("reference", flat=True)
-    )
+    # References of the provider's earlier lines, compared as references are (in any case or
+    # spacing): read whole, since a database's own case folding differs from Python's.
+    seen = {
+        reference_key(r)
+        for r in StatementLine.objects.filter(coop_id=coop.pk, provider=provider).values_list(
+            "reference", flat=True
+        )
+    }
     open_invoices = list(
         Invoice.objects.filter(coop_id=coop.pk, status=InvoiceStatus.OPEN).values(
             "pk", "number", "household_id", "total_minor", "paid_minor", "waived_minor"
@@ -889,13 +907,13 @@ def statement_import(
     duplicates = 0
     claimed: set[int] = set()
     for paid_on, reference, amount_minor, currency, row in parsed:
-        if reference in seen:
+        if reference_key(reference) in seen:
             duplicates += 1
             continue
-        seen.add(reference)
+        seen.add(reference_key(reference))
         text = (row.get("message") or "").strip()
         invoice_pk, reason = None, ""
-        recorded = by_hand.get(reference)
+        recorded = by_hand.get(_payment_key(reference))
         match = INVOICE_NUMBER.search(f"{text} {reference}")
         if recorded is not None:
             reason = _("Already recorded, receipt %(receipt)s.") % {
@@ -1072,6 +1090,7 @@ def _lock_fund(coop: Any) -> None:
     Sequence.objects.select_for_update().get(coop_id=coop.pk, name="fund")
 
 
+@submitted_once("coop")
 @transaction.atomic
 def fund_contribute(
     *,
@@ -1086,13 +1105,7 @@ def fund_contribute(
     key: str = "",
 ) -> FundContribution:
     """A donation or an allocation to the solidarity fund. The form's ``key`` records it once,
-    however often the form is sent."""
-    if key:
-        earlier = FundContribution.objects.filter(
-            coop_id=coop.pk, entry__source_key=f"fund:{key}"
-        ).first()
-        if earlier is not None:
-            return earlier
+    however often the form is sent (``submitted_once``)."""
     currency = books_currency(coop, currency)
     amount_minor = _minor(amount, currency)
     if amount_minor <= 0:

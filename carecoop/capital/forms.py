@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.capital.models import PaymentMethod, ShareClass
+from carecoop.core.forms import SubmitOnce
 from carecoop.governance.models import BoardDecision
 from carecoop.members.models import MemberClass, Membership
 
@@ -51,7 +52,7 @@ class LimitForm(forms.Form):
         self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(SubmitOnce):
     membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1, initial=1)
@@ -76,7 +77,7 @@ class SubscriptionForm(forms.Form):
         self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(SubmitOnce):
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
     method = forms.ChoiceField(label=_("paid by"), choices=PaymentMethod.choices)
     paid_on = forms.DateField(label=_("paid on"), widget=DATE, initial=timezone.localdate)
@@ -88,7 +89,7 @@ class PaymentForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(SubmitOnce):
     from_membership = MemberChoice(label=_("from"), queryset=Membership.objects.none())
     to_membership = MemberChoice(label=_("to"), queryset=Membership.objects.none())
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
@@ -108,7 +109,7 @@ class TransferForm(forms.Form):
         self.fields["board_decision"].queryset = BoardDecision.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
-class RedemptionForm(forms.Form):
+class RedemptionForm(SubmitOnce):
     membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1)

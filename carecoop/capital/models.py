@@ -158,6 +158,9 @@ class Payment(CoopOwned):
         blank=True,
         help_text=_("The mobile-money transaction id or the paper receipt's number."),
     )
+    # The reference as references compare (``core.services.reference_key``): unique, so the
+    # same reference in another case or spacing is refused by the database too.
+    reference_key = models.CharField(max_length=200, blank=True, default="")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -177,9 +180,9 @@ class Payment(CoopOwned):
                 violation_error_message=_("This receipt number is already used."),
             ),
             models.UniqueConstraint(
-                fields=["coop", "client_reference"],
-                condition=~Q(client_reference=""),
-                name="payment_unique_reference",
+                fields=["coop", "reference_key"],
+                condition=~Q(reference_key=""),
+                name="payment_unique_reference_key",
                 violation_error_message=_("A payment with this reference is already recorded."),
             ),
             models.CheckConstraint(

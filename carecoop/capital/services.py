@@ -20,7 +20,12 @@ from carecoop.capital.models import (
     Transfer,
 )
 from carecoop.core.money import format_money, to_minor
-from carecoop.core.services import validated_save
+from carecoop.core.services import (
+    reference_clean,
+    reference_key,
+    submitted_once,
+    validated_save,
+)
 from carecoop.governance.models import BoardDecision
 from carecoop.governance.services import counter_next
 from carecoop.ledger import chart
@@ -235,6 +240,7 @@ def _take_shares(
 # Subscriptions and payments ------------------------------------------------------------------
 
 
+@submitted_once("coop")
 @transaction.atomic
 def subscription_create(
     *,
@@ -247,9 +253,10 @@ def subscription_create(
     instalment: Decimal | int | None = None,
     first_due_on: datetime.date | None = None,
     interval_months: int = 1,
+    key: str = "",
 ) -> Subscription:
     """Subscribe shares, to be paid in instalments (the whole amount at once when no instalment
-    is given)."""
+    is given). The form's ``key`` records it once (``submitted_once``)."""
     _same_coop(coop.pk, membership, share_class)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status in (MembershipStatus.EXITED, MembershipStatus.SUSPENDED):
@@ -280,6 +287,7 @@ def subscription_create(
     return subscription
 
 
+@submitted_once("subscription")
 @transaction.atomic
 def payment_record(
     *,
@@ -289,17 +297,19 @@ def payment_record(
     method: str,
     paid_on: datetime.date,
     client_reference: str = "",
+    key: str = "",
 ) -> Payment:
-    """Record a payment towards a subscription and number its receipt. The same
-    ``client_reference`` sent again returns the payment already recorded; once the subscription
-    is paid up, its certificate is issued."""
+    """Record a payment towards a subscription and number its receipt. The form's ``key``
+    records it once, however often the form is sent (``submitted_once``); the same
+    ``client_reference`` (the mobile-money transaction id, the paper receipt's number) is one
+    payment too. Once the subscription is paid up, its certificate is issued."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     currency = subscription.share_class.currency
     amount_minor = _minor(amount, currency, "amount")
-    client_reference = client_reference.strip()
+    client_reference = reference_clean(client_reference)
     if client_reference:
         earlier = Payment.objects.filter(
-            coop_id=subscription.coop_id, client_reference=client_reference
+            coop_id=subscription.coop_id, reference_key=reference_key(client_reference)
         ).first()
         if earlier is not None:
             if earlier.subscription_id == subscription.pk and earlier.amount_minor == amount_minor:
@@ -336,6 +346,7 @@ def payment_record(
         paid_on=paid_on,
         receipt_number=counter_next(coop_id=subscription.coop_id, key="receipt"),
         client_reference=client_reference,
+        reference_key=reference_key(client_reference)[:200],
         recorded_by=by,
     )
     validated_save(payment, by=by)
@@ -383,6 +394,7 @@ def subscription_cancel(*, subscription: Subscription, by: Any) -> Subscription:
 # Transfers and redemptions -------------------------------------------------------------------
 
 
+@submitted_once("coop")
 @transaction.atomic
 def transfer_record(
     *,
@@ -394,8 +406,10 @@ def transfer_record(
     shares: int,
     transferred_on: datetime.date,
     board_decision: BoardDecision | None,
+    key: str = "",
 ) -> Transfer:
-    """Pass paid-up shares from one member to another, as a board decision approved."""
+    """Pass paid-up shares from one member to another, as a board decision approved. The form's
+    ``key`` records it once (``submitted_once``)."""
     _same_coop(coop.pk, from_membership, to_membership, share_class, board_decision)
     if board_decision is None:
         raise ValidationError(
@@ -446,6 +460,7 @@ def transfer_record(
     return transfer
 
 
+@submitted_once("coop")
 @transaction.atomic
 def redemption_record(
     *,
@@ -459,10 +474,12 @@ def redemption_record(
     amount: Decimal | int | None = None,
     board_decision: BoardDecision | None = None,
     method: str = PaymentMethod.CASH,
+    key: str = "",
 ) -> Redemption:
     """Pay shares back: to a member who has left, or, with a board decision, shares above the
     member's minimum. The amount is the par value unless the statutes' valuation differs; it
-    leaves the cash or mobile money account and the members' share capital."""
+    leaves the cash or mobile money account and the members' share capital. The form's ``key``
+    records it once, however often the form is sent (``submitted_once``)."""
     _same_coop(coop.pk, membership, share_class, board_decision)
     if method not in PaymentMethod.values:
         raise ValidationError({"method": _("Say whether it was paid in cash or by mobile money.")})

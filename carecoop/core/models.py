@@ -56,3 +56,27 @@ def check_same_coop(obj: Any, *field_names: str) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+class Submission(CoopOwned):
+    """A form sent to a service that writes money, claimed by its token first thing in the write's
+    transaction (``core.services.submitted_once``). The token is unique per cooperative, so the
+    database itself lets one write through however often the form is sent: a double tap, a resend
+    on a slow link, ten requests at once. It names what the write recorded, which is what a
+    repeat gets back."""
+
+    key = models.CharField(max_length=64)
+    service = models.CharField(max_length=120)
+    record_model = models.CharField(max_length=100, blank=True)
+    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form sent")
+        verbose_name_plural = _("forms sent")
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "key"], name="core_submission_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.key}"

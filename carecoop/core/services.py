@@ -1,10 +1,23 @@
 """Helpers every app's services share."""
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar, cast
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carecoop.core.models import Submission
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+FORM_EXPIRED = gettext_lazy(
+    "This form has expired. Open it again and fill it in once more: nothing was recorded."
+)
 
 
 def validated_save(instance: Any, *, by: Any) -> None:
@@ -18,3 +31,73 @@ def validated_save(instance: Any, *, by: Any) -> None:
             instance.save()
     except IntegrityError as exc:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
+
+
+def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """The one way a write of money is sent once: a service called with a form's ``key`` claims
+    it first thing in its transaction (a row of ``core.Submission``, unique per cooperative, that
+    the database enforces), before any check or lock of its own. Sent again, or ten times at
+    once, the same key writes nothing more: every other call waits for the first to commit, then
+    gets back what it recorded (or is refused, with a message, if the key was sent to another
+    form). If the first call fails, nothing is claimed and the form can be sent again.
+    ``coop_of`` names the argument that gives the cooperative (``coop``, or a row of it). A call
+    without a key (a billing run, an import, a script) is not a form and is not claimed."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        name = f"{service.__module__}.{service.__qualname__}"
+
+        @functools.wraps(service)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            key = str(kwargs.get("key") or "")
+            if not key:
+                return service(*args, **kwargs)
+            owner = kwargs[coop_of]
+            coop_id = owner.pk if coop_of == "coop" else owner.coop_id  # type: ignore[attr-defined]
+            with transaction.atomic():
+                claimed, earlier = _claim(coop_id=coop_id, key=key, service=name)
+                if claimed is None:
+                    return cast(R, earlier)
+                result = service(*args, **kwargs)
+                claimed.record_model = result._meta.label  # type: ignore[attr-defined]
+                claimed.record_id = result.pk  # type: ignore[attr-defined]
+                claimed.save(update_fields=["record_model", "record_id"])
+            return result
+
+        wrapper.submitted_once = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _claim(*, coop_id: int, key: str, service: str) -> tuple[Submission | None, Any]:
+    """Insert the submission: (the new row, None); or, if the key was sent before, (None, what
+    that submission recorded). Under concurrency the insert waits on the unique index for the
+    first transaction, so the lookup after it sees the committed row."""
+    if len(key) > Submission._meta.get_field("key").max_length:  # type: ignore[operator]
+        raise ValidationError(FORM_EXPIRED, code="form_expired")
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(coop_id=coop_id, key=key, service=service), None
+    except IntegrityError:
+        earlier = Submission.objects.filter(coop_id=coop_id, key=key).first()
+        if earlier is None:
+            raise
+    if earlier.service != service or not earlier.record_model:
+        raise ValidationError(
+            _("This form was already sent for something else. Open it again."),
+            code="form_used",
+        )
+    model = apps.get_model(earlier.record_model)
+    return None, model._base_manager.get(pk=earlier.record_id, coop_id=coop_id)
+
+
+def reference_clean(reference: str) -> str:
+    """A payment's reference (a mobile money transaction id, a bank transfer's, a receipt
+    book's number) as it is kept and shown: no space around it, one space between its words."""
+    return " ".join(reference.split())
+
+
+def reference_key(reference: str) -> str:
+    """What makes two references the same payment: the cleaned reference, case folded, so that
+    "MP-DUP-1" and " mp-dup-1 " are one payment, whoever typed it and however."""
+    return reference_clean(reference).casefold()

@@ -63,5 +63,6 @@ def form_action(
     if form.is_valid():
         act(request, lambda: save(dict(form.cleaned_data)), done)
     else:
-        messages.error(request, invalid)
+        for message in form.non_field_errors() or [invalid]:
+            messages.error(request, message)
     return redirect(next_url)

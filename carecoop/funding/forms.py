@@ -23,7 +23,7 @@ class FunderForm(forms.Form):
     contact = forms.CharField(label=_("contact"), max_length=200, required=False)
 
 
-class GrantForm(forms.Form):
+class GrantForm(SubmitOnce):
     funder = forms.ModelChoiceField(label=_("funder"), queryset=Funder.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
     amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)

@@ -93,8 +93,6 @@ class Disbursement(CoopOwned):
     books_minor = models.BigIntegerField(_("amount in the books' currency"))
     reference = models.CharField(_("reference"), max_length=80, blank=True)
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
-    # The token of the form it came from, so that the form sent twice records it once.
-    key = models.CharField(max_length=64, blank=True, default="")
     reversal = reversal_link()
 
     history = HistoricalRecords()
@@ -107,12 +105,6 @@ class Disbursement(CoopOwned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gt=0), name="funding_disbursement_positive"
-            ),
-            models.UniqueConstraint(
-                fields=["coop", "key"],
-                condition=~Q(key=""),
-                name="funding_disbursement_once",
-                violation_error_message=_("This has already been recorded."),
             ),
         ]
 
@@ -158,8 +150,6 @@ class Expense(CoopOwned):
         verbose_name=_("paid from the grant"),
     )
     entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
-    # The token of the form it came from, so that the form sent twice records it once.
-    key = models.CharField(max_length=64, blank=True, default="")
     reversal = reversal_link()
 
     history = HistoricalRecords()
@@ -172,12 +162,6 @@ class Expense(CoopOwned):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount_minor__gt=0), name="funding_expense_positive"
-            ),
-            models.UniqueConstraint(
-                fields=["coop", "key"],
-                condition=~Q(key=""),
-                name="funding_expense_once",
-                violation_error_message=_("This has already been recorded."),
             ),
         ]
         indexes = [

@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
 from carecoop.core.money import format_money, is_currency, to_minor
-from carecoop.core.services import validated_save
+from carecoop.core.services import (
+    reference_clean,
+    reference_key,
+    submitted_once,
+    validated_save,
+)
 from carecoop.funding.models import (
     Budget,
     Disbursement,
@@ -94,6 +99,7 @@ def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = ""
     return funder
 
 
+@submitted_once("coop")
 @transaction.atomic
 def grant_create(
     *,
@@ -108,7 +114,10 @@ def grant_create(
     restricted: bool = False,
     purpose: str = "",
     centre: Centre | None = None,
+    key: str = "",
 ) -> Grant:
+    """A grant agreed with a funder (no money has moved yet). The form's ``key`` records it once
+    (``submitted_once``)."""
     _same_coop(coop.pk, funder, centre)
     currency = (currency or coop.currency).upper()
     if restricted and not purpose.strip():
@@ -129,6 +138,7 @@ def grant_create(
     return grant
 
 
+@submitted_once("grant")
 @transaction.atomic
 def disbursement_record(
     *,
@@ -141,9 +151,7 @@ def disbursement_record(
 ) -> Disbursement:
     """Money received under a grant: converted to the books' currency at the table's rate for
     the day (a grant in another currency needs a rate), and posted as income of the centre. The
-    form's ``key`` records it once, however often the form is sent."""
-    if key and (earlier := Disbursement.objects.filter(coop_id=grant.coop_id, key=key).first()):
-        return earlier
+    form's ``key`` records it once, however often the form is sent (``submitted_once``)."""
     grant = (
         Grant.objects.select_for_update()
         .select_related("coop", "funder")
@@ -168,12 +176,11 @@ def disbursement_record(
                 }
             }
         )
-    if (
-        reference
-        and Disbursement.objects.filter(
-            grant=grant, reference=reference, reversal__isnull=True
-        ).exists()
-    ):
+    reference = reference_clean(reference)
+    earlier = Disbursement.objects.filter(grant=grant, reversal__isnull=True).exclude(reference="")
+    if reference and reference_key(reference) in {
+        reference_key(r) for r in earlier.values_list("reference", flat=True)
+    }:
         raise ValidationError({"reference": _("This disbursement has already been recorded.")})
     books_minor = convert(coop.pk, amount_minor, grant.currency, coop.currency, received_on)
     centre_id = grant.centre_id
@@ -197,12 +204,12 @@ def disbursement_record(
         books_minor=books_minor,
         reference=reference,
         entry=entry,
-        key=key,
     )
     validated_save(disbursement, by=by)
     return disbursement
 
 
+@submitted_once("coop")
 @transaction.atomic
 def expense_record(
     *,
@@ -219,9 +226,7 @@ def expense_record(
     key: str = "",
 ) -> Expense:
     """Record money spent and post it against the centre. The form's ``key`` records it once,
-    however often the form is sent."""
-    if key and (earlier := Expense.objects.filter(coop_id=coop.pk, key=key).first()):
-        return earlier
+    however often the form is sent (``submitted_once``)."""
     _same_coop(coop.pk, centre, grant)
     currency = _books(coop, currency)
     amount_minor = _amount(amount, currency)
@@ -261,7 +266,6 @@ def expense_record(
         description=description,
         grant=grant,
         entry=entry,
-        key=key,
     )
     validated_save(expense, by=by)
     return expense

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
 from carecoop.core.money import format_money, is_currency
-from carecoop.core.services import validated_save
+from carecoop.core.services import submitted_once, validated_save
 from carecoop.ledger.chart import DEFAULT_CHART
 from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
 
@@ -136,13 +136,11 @@ def entry_post(
     """Post a balanced entry: the only way anything reaches the ledger.
 
     Refuses an entry that does not balance, a currency other than the books', an unknown account
-    or a centre of another cooperative. With a ``source_key`` it posts at most once: asked again,
-    it returns the entry already posted."""
+    or a centre of another cooperative. A ``source_key`` posts at most once: a second entry with
+    it is refused by the database's unique constraint (also when both are posted at the same
+    moment). A form sent twice never gets here twice: its service claims the form's key first
+    (``core.services.submitted_once``)."""
     currency = currency or coop.currency
-    if source_key:
-        existing = Entry.objects.filter(coop_id=coop.pk, source_key=source_key).first()
-        if existing is not None:
-            return existing
     accounts = accounts or chart_ensure(coop=coop, by=by)
     _check(coop, lines, currency, accounts)
     entry = Entry(
@@ -230,6 +228,7 @@ def entry_reverse_by_hand(*, entry: Entry, by: Any, date: datetime.date, reason:
     return entry_reverse(entry=entry, by=by, date=date, reason=reason)
 
 
+@submitted_once("coop")
 @transaction.atomic
 def manual_entry_post(
     *,
@@ -241,7 +240,7 @@ def manual_entry_post(
     key: str = "",
 ) -> Entry:
     """A treasurer's entry from the form: rows of (account, debit, credit, centre). The form's
-    ``key`` posts it once, however often the form is sent."""
+    ``key`` posts it once, however often the form is sent (``submitted_once``)."""
     lines = []
     for account, debit_minor, credit_minor, centre in rows:
         if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):

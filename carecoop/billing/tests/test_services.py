@@ -102,7 +102,10 @@ def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
         calls["n"] += 1
         numbers = real(coop_id, name, count)
         if calls["n"] == 3:
-            return [1] * count  # number 1 is taken: the invoice number constraint fails
+            # Number 2 is taken (the first batch had 1 and 2): the batch's ledger entry is
+            # posted, then the invoice number constraint fails and the whole batch, entry
+            # included, is undone.
+            return [2] * count
         return numbers
 
     monkeypatch.setattr(services, "_reserve_numbers", failing)
