@@ -283,11 +283,18 @@ def _needles(person: Person) -> list[Needle]:
     return found
 
 
+# Keys that make a record once (a provider's reference, a form's token) stay as they are, so
+# that a statement imported again still finds its payment.
+KEYS = {"key", "source_key"}
+
+
 def _text_columns(model: type[models.Model]) -> list["models.Field[Any, Any]"]:
     return [
         f
         for f in model._meta.concrete_fields
-        if isinstance(f, models.CharField | models.TextField) and not f.choices
+        if isinstance(f, models.CharField | models.TextField)
+        and not f.choices
+        and f.name not in KEYS
     ]
 
 

@@ -35,7 +35,9 @@ def test_a_facilitator_seeing_a_phone_is_logged(world):
 
 def test_a_page_without_sensitive_fields_writes_nothing(world):
     # An auditor sees the registry but neither phones nor sensitive fields.
-    assert world.client("auditor").get(f"/c/home-coop/members/{world.person.pk}/").status_code == 200
+    assert (
+        world.client("auditor").get(f"/c/home-coop/members/{world.person.pk}/").status_code == 200
+    )
     assert _log(world) == []
 
 
@@ -107,4 +109,4 @@ def test_the_log_page_does_not_grow_with_its_rows(world):
             )
     assert queries() == few
     body = client.get("/c/home-coop/privacy/views/?page=2").content.decode()
-    assert "rel=\"prev\"" in body
+    assert 'rel="prev"' in body
