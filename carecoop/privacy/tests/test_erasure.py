@@ -11,6 +11,7 @@ from django.db import models
 from django_scopes import scope, scopes_disabled
 
 from carecoop.billing.models import Invoice, InvoiceStatus
+from carecoop.capital.models import Certificate, ShareClass
 from carecoop.care.models import Enrolment
 from carecoop.care.tests.factories import RoomFactory
 from carecoop.governance.models import Body, Term
@@ -20,6 +21,7 @@ from carecoop.members.models import Person
 from carecoop.privacy.models import Erasure
 from carecoop.privacy.services import erasure_holds, person_erase
 from carecoop.privacy.tests.conftest import NAME, PHONE
+from carecoop.staffing.models import Staff
 from carecoop.tenancy.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -129,11 +131,23 @@ def test_legal_holds(record, today):
             starts_on=today - datetime.timedelta(days=30),
             ends_on=today + datetime.timedelta(days=300),
         )
+        Staff.objects.filter(person=record.person).update(ended_on=None)
+        share_class = ShareClass.objects.create(
+            coop=world.home, code="a", name="A", par_value_minor=100, currency="INR"
+        )
+        Certificate.objects.create(
+            coop=world.home,
+            number=1,
+            membership=world.membership,
+            share_class=share_class,
+            shares=1,
+            issued_on=today,
+            origin="subscription",
+        )
         holds = erasure_holds(person=record.person)
-    assert len(holds) == 3
-    assert any("invoice" in h for h in holds)
-    assert any("enrolled" in h for h in holds)
-    assert any("governing body" in h for h in holds)
+    assert len(holds) == 5
+    for words in ("invoice", "enrolled", "governing body", "work at a centre", "hold shares"):
+        assert any(words in h for h in holds), words
 
 
 def test_the_erase_page(record):
