@@ -101,7 +101,9 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
     of_member = {"membership__person_id": person.pk}
 
     def q(model: type[models.Model], *args: Any, **filters: Any) -> QuerySet[Any]:
-        return _of(model, coop_id, *args, **filters)
+        rows = _of(model, coop_id, *args, **filters)
+        # No household: nothing of a household (a filter on None would match rows without one).
+        return rows.none() if None in filters.values() else rows
 
     sections: dict[str, QuerySet[Any]] = {
         "person": q(Person, pk=person.pk),
@@ -253,10 +255,11 @@ def erasure_holds(*, person: Person, on: datetime.date | None = None) -> list[st
 
 @dataclass(frozen=True)
 class Needle:
-    """Something to find in free text (``rough`` for the database's first filter, ``pattern``
-    for the exact match) and what takes its place."""
+    """Something to find in free text (``lookup`` builds the database's filter for a column,
+    ``pattern`` rewrites the text) and what takes its place."""
 
-    rough: str
+    lookup: str
+    value: str
     pattern: re.Pattern[str]
     replacement: str
 
@@ -273,13 +276,12 @@ def _needles(person: Person) -> list[Needle]:
     given, family = person.given_name.strip(), person.family_name.strip()
     names = {f"{given} {family}", f"{family} {given}"} if given and family else {given or family}
     for name in sorted(filter(None, names), key=len, reverse=True):
-        parts = name.split()
-        pattern = re.compile(r"\s+".join(re.escape(part) for part in parts), re.IGNORECASE)
-        found.append(Needle(parts[0], pattern, pseudonym))
+        words = r"\s+".join(re.escape(part) for part in name.split())
+        found.append(Needle("iregex", words, re.compile(words, re.IGNORECASE), pseudonym))
     phone = person.phone.strip()
     for variant in {phone, re.sub(r"\D", "", phone)}:
         if len(re.sub(r"\D", "", variant)) >= 6:
-            found.append(Needle(variant, re.compile(re.escape(variant)), ""))
+            found.append(Needle("contains", variant, re.compile(re.escape(variant)), ""))
     return found
 
 
@@ -317,9 +319,8 @@ def _rewrite_text(*, coop_id: int, needles: list[Needle]) -> int:
         columns = _text_columns(model)
         if not columns or not needles:
             continue
-        rough = {needle.rough for needle in needles}
         match = reduce(
-            or_, [Q(**{f"{c.name}__icontains": word}) for c in columns for word in rough]
+            or_, [Q(**{f"{c.name}__{n.lookup}": n.value}) for c in columns for n in needles]
         )
         rows = list(_of(model, coop_id).filter(match))
         touched = []
