@@ -42,7 +42,7 @@ from carecoop.tenancy.models import Organisation, Role
 
 def view_log_record(*, coop_id: int, viewer: Any, person_id: int, seen: str) -> None:
     """Note that ``viewer`` saw ``seen`` of a person's record. One insert; a second look in the
-    same minute is dropped by the unique constraint instead of being read for first."""
+    same minute is dropped by the unique constraint instead of being looked up first."""
     minute = timezone.now().replace(second=0, microsecond=0)
     ViewLog.objects.bulk_create(
         [
