@@ -17,6 +17,8 @@ from carecoop.core.permissions import coop_permission
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
 from carecoop.health.models import Meal, MealServed, Measurement, Referral
+from carecoop.privacy.models import Seen
+from carecoop.privacy.services import view_log_record
 
 
 def _access(request: HttpRequest) -> Any:
@@ -39,6 +41,9 @@ def _child_url(coop: str, pk: int) -> str:
 def child_health(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     child = _child(request, pk)
+    view_log_record(
+        coop_id=access.coop_id, viewer=request.user, person_id=child.pk, seen=Seen.HEALTH
+    )
     today = timezone.localdate()
     measurements = list(Measurement.objects.filter(child=child))
     context = {

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -181,6 +182,9 @@ class Person(CoopOwned):
 
     @property
     def full_name(self) -> str:
+        if not self.given_name and self.family_name == f"#{self.pk}":
+            # Pseudonymised by privacy.services.person_erase.
+            return gettext("Erased person #%(id)s") % {"id": self.pk}
         return f"{self.given_name} {self.family_name}".strip()
 
 

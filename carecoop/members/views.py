@@ -17,6 +17,8 @@ from carecoop.core.permissions import coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import MemberClass, MembershipStatus, WorkRecord
+from carecoop.privacy.models import Seen
+from carecoop.privacy.services import view_log_record
 
 
 def _access(request: HttpRequest) -> Any:
@@ -61,6 +63,7 @@ def member_list(request: HttpRequest, coop: str) -> HttpResponse:
         "params": params.urlencode(),
         "show_contact": access.can("members.view_contact"),
         "can_change": access.can("members.change"),
+        "can_view_log": access.can("privacy.view_log"),
     }
     template = "members/_rows.html" if request.htmx else "members/member_list.html"
     return render(request, template, context)
@@ -85,6 +88,9 @@ def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     person = selectors.person_get(access=access, pk=pk)
     membership = selectors.membership_get(access=access, person=person)
+    seen = _sensitive_seen(access, person)
+    if seen:
+        view_log_record(coop_id=access.coop_id, viewer=request.user, person_id=person.pk, seen=seen)
     context = {
         "person": person,
         "membership": membership,
@@ -97,11 +103,21 @@ def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "show_sensitive": access.can("members.view_sensitive"),
         "show_contact": access.can("members.view_contact"),
         "can_change": access.can("members.change"),
+        "privacy": access.can("privacy.export"),
         "history": selectors.person_history(access=access, person=person)
         if access.can("members.view_history")
         else None,
     }
     return render(request, "members/person_detail.html", context)
+
+
+def _sensitive_seen(access: Any, person: Any) -> str:
+    """What of the person's sensitive fields the page shows this role (for the view log)."""
+    if access.can("members.view_sensitive"):
+        return Seen.SENSITIVE
+    if person.phone and access.can("members.view_contact"):
+        return Seen.PHONE
+    return ""
 
 
 @coop_permission("members.change")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "carecoop.ledger",
     "carecoop.billing",
     "carecoop.funding",
+    "carecoop.privacy",
     "carecoop.federation",
     "carecoop.directory",
     "carecoop.demo",
