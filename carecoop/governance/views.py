@@ -492,7 +492,9 @@ def vote(request: HttpRequest, coop: str) -> HttpResponse:
 
 
 def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
-    context: dict[str, Any] = {"org": org}
+    # A cooperative that chose not to be listed publicly is not named to whoever opens the page;
+    # its members know where they vote, and a valid code shows the meeting's title.
+    context: dict[str, Any] = {"coop_name": org.name if org.is_public else ""}
     code = request.POST.get("code", "") if request.method == "POST" else ""
     if not code:
         context["form"] = forms.CodeForm()

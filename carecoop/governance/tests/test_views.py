@@ -101,3 +101,37 @@ def test_public_vote_page_votes_once(assembly, world):
         assert Question.objects.get(pk=motion.pk).carried
     minutes = world.client("member").get(f"{BASE}meetings/{meeting.pk}/minutes/").content.decode()
     assert "Buy a van" in minutes and "Carried" in minutes and "quorum met with 10 of 10" in minutes
+
+
+def test_the_vote_page_does_not_name_a_cooperative_that_is_not_public(assembly, world):
+    from django.test import Client
+
+    with scope(coop=world.home.pk):
+        meeting = assembly.open_meeting()
+        motion = services.motion_create(
+            meeting=meeting, by=assembly.by, title="Buy a van", method="secret"
+        )
+        services.question_open(
+            question=motion, by=assembly.by, closes_at=timezone.now() + datetime.timedelta(hours=1)
+        )
+        code = services.codes_issue(question=motion, by=assembly.by)[0].code
+        yes = motion.choices.get(code="for").pk
+    assert not world.home.is_public
+    phone = Client()
+    pages = [
+        phone.get(f"{BASE}vote/"),
+        phone.post(f"{BASE}vote/", {"code": "ZZZZZ-ZZZZZ"}),
+        phone.post(f"{BASE}vote/", {"code": code}),
+        phone.post(f"{BASE}vote/", {"code": code, "cast": "1", "choice": str(yes)}),
+        phone.post(f"{BASE}vote/", {"code": code}),
+    ]
+    for page in pages:
+        assert world.home.name not in page.content.decode()
+    # A member with a code sees the meeting and the question, and votes.
+    ballot = pages[2].content.decode()
+    assert "Annual general assembly" in ballot and "Buy a van" in ballot
+    assert "is recorded" in pages[3].content.decode()
+    # A cooperative listed publicly is named.
+    world.home.is_public = True
+    world.home.save()
+    assert world.home.name in phone.get(f"{BASE}vote/").content.decode()
