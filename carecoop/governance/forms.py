@@ -63,6 +63,11 @@ class BodyForm(forms.Form):
     )
     proxy_limit = forms.IntegerField(label=_("proxies one person may hold"), min_value=0, initial=1)
     tie_rule = forms.ChoiceField(label=_("tie in an election"), choices=TieRule.choices)
+    members_see_names = forms.BooleanField(
+        label=_("members see who attended"),
+        required=False,
+        help_text=Body._meta.get_field("members_see_names").help_text,
+    )
 
 
 class SeatsForm(forms.Form):

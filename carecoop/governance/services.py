@@ -56,6 +56,7 @@ BODY_FIELDS = (
     "second_call_minutes",
     "proxy_limit",
     "tie_rule",
+    "members_see_names",
 )
 
 

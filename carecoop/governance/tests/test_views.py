@@ -135,3 +135,38 @@ def test_the_vote_page_does_not_name_a_cooperative_that_is_not_public(assembly, 
     world.home.is_public = True
     world.home.save()
     assert world.home.name in phone.get(f"{BASE}vote/").content.decode()
+
+
+def test_members_see_the_attendance_register_names_only_where_the_statutes_say_so(assembly, world):
+    with scope(coop=world.home.pk):
+        meeting = assembly.open_meeting()
+    other = world.elsewhere.person.full_name
+    meeting_url = f"{BASE}meetings/{meeting.pk}/"
+    minutes_url = f"{meeting_url}minutes/"
+    for role in ("member", "facilitator", "treasurer", "auditor"):
+        client = world.client(role)
+        page = client.get(meeting_url).content.decode()
+        assert other not in page, role
+        assert "names-kept" in page and "<strong>10</strong> present" in page
+        minutes = client.get(minutes_url).content.decode()
+        assert other not in minutes and "10 members present" in minutes
+    for role in ("manager", "board"):
+        assert other in world.client(role).get(meeting_url).content.decode()
+    # The manager changes the body's rules: from now on every member sees the names.
+    body_url = f"{BASE}bodies/{assembly.assembly.pk}/"
+    assert world.client("member").get(f"{body_url}edit/").status_code == 403
+    form = world.client("manager").get(f"{body_url}edit/").context["form"]
+    data = {
+        name: value
+        for name, value in ((f, form[f].value()) for f in form.fields)
+        if value is not None and value is not False
+    }
+    response = world.client("manager").post(
+        f"{body_url}edit/", data | {"members_see_names": "on"}, follow=True
+    )
+    assert "Every member sees the names." in response.content.decode()
+    with scope(coop=world.home.pk):
+        assembly.assembly.refresh_from_db()
+        assert assembly.assembly.members_see_names
+        assert assembly.assembly.notice_days == 14 and assembly.assembly.proxy_limit == 1
+    assert other in world.client("member").get(meeting_url).content.decode()
