@@ -24,7 +24,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class MemberChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} · {obj.person.full_name}"
+        # An isolate (U+2068 … U+2069): an option holds text only, so no <bdi>.
+        return f"{obj.number} · \u2068{obj.person.full_name}\u2069"
 
 
 def _members(coop_id: int) -> Any:

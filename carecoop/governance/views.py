@@ -533,8 +533,8 @@ def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
     elif voter.question.status != Question.Status.OPEN or (
         voter.question.closes_at and timezone.now() >= voter.question.closes_at
     ):
-        error = _("Voting on “%(title)s” is closed.") % {"title": voter.question.title}
-    if error:
+        context["closed"] = voter.question.title
+    if error or "closed" in context:
         context.update(form=forms.CodeForm(initial={"code": code}), error=error)
         return _no_store(render(request, "governance/vote.html", context, status=400))
     assert voter is not None

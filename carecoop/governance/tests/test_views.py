@@ -114,7 +114,8 @@ def test_the_vote_page_does_not_name_a_cooperative_that_is_not_public(assembly, 
         services.question_open(
             question=motion, by=assembly.by, closes_at=timezone.now() + datetime.timedelta(hours=1)
         )
-        code = services.codes_issue(question=motion, by=assembly.by)[0].code
+        issued = services.codes_issue(question=motion, by=assembly.by)
+        code, late = issued[0].code, issued[1].code
         yes = motion.choices.get(code="for").pk
     assert not world.home.is_public
     phone = Client()
@@ -131,6 +132,12 @@ def test_the_vote_page_does_not_name_a_cooperative_that_is_not_public(assembly, 
     ballot = pages[2].content.decode()
     assert "Annual general assembly" in ballot and "Buy a van" in ballot
     assert "is recorded" in pages[3].content.decode()
+    with scope(coop=world.home.pk):
+        services.question_close(question=motion, by=assembly.by)
+    closed = phone.post(f"{BASE}vote/", {"code": late})
+    assert closed.status_code == 400
+    assert "Voting on “<bdi>Buy a van</bdi>” is closed." in closed.content.decode()
+    assert world.home.name not in closed.content.decode()
     # A cooperative listed publicly is named.
     world.home.is_public = True
     world.home.save()
