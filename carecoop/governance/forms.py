@@ -24,7 +24,8 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class MemberChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} · {obj.person.full_name}"
+        # An isolate (U+2068 … U+2069): an option holds text only, so no <bdi>.
+        return f"{obj.number} · \u2068{obj.person.full_name}\u2069"
 
 
 def _members(coop_id: int) -> Any:
@@ -63,6 +64,11 @@ class BodyForm(forms.Form):
     )
     proxy_limit = forms.IntegerField(label=_("proxies one person may hold"), min_value=0, initial=1)
     tie_rule = forms.ChoiceField(label=_("tie in an election"), choices=TieRule.choices)
+    members_see_names = forms.BooleanField(
+        label=_("members see who attended"),
+        required=False,
+        help_text=Body._meta.get_field("members_see_names").help_text,
+    )
 
 
 class SeatsForm(forms.Form):

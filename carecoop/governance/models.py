@@ -83,6 +83,14 @@ class Body(CoopOwned):
     tie_rule = models.CharField(
         _("tie in an election"), max_length=10, choices=TieRule.choices, default=TieRule.LOTS
     )
+    members_see_names = models.BooleanField(
+        _("members see who attended"),
+        default=False,
+        help_text=_(
+            "Show every member the names in the attendance register of this body's meetings. "
+            "Otherwise members see the counts; the manager and the board always see the names."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -248,6 +248,13 @@ def upcoming_meetings(*, access: Access, now: datetime.datetime) -> QuerySet[Mee
     )
 
 
+def attendance_names_shown(*, access: Access, meeting: Meeting) -> bool:
+    """Whether the asking role sees the names in a meeting's attendance register: the manager
+    and the board always; everyone else where the body's statutes say so (``members_see_names``);
+    otherwise they see the counts."""
+    return access.can("governance.manage") or meeting.body.members_see_names
+
+
 def attendance(*, meeting: Meeting) -> QuerySet[Attendee]:
     return (
         Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
@@ -315,9 +322,10 @@ def ballot_counts(*, question: Question) -> tuple[dict[int, dict[Any, int]], dic
     return marks, ballots
 
 
-def minutes(*, meeting: Meeting) -> dict[str, Any]:
+def minutes(*, meeting: Meeting, names: bool = False) -> dict[str, Any]:
     """What the minutes say, from what was recorded: attendance, quorum, each question with its
-    tally by class and its result, and the decisions numbered."""
+    tally by class and its result, and the decisions numbered. The attendance register's names
+    only with ``names`` (see ``attendance_names_shown``); the counts always."""
     class_names = dict(
         MemberClass.objects.filter(coop_id=meeting.coop_id).values_list("pk", "name")
     )
@@ -339,7 +347,7 @@ def minutes(*, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "agenda": list(meeting.agenda.all()),
-        "attendance": attendance(meeting=meeting),
+        "attendance": attendance(meeting=meeting) if names else None,
         "counts": attendance_counts(meeting=meeting),
         "by_class": sorted(by_class.items()),
         "questions": questions,

@@ -56,6 +56,7 @@ BODY_FIELDS = (
     "second_call_minutes",
     "proxy_limit",
     "tie_rule",
+    "members_see_names",
 )
 
 
@@ -1014,7 +1015,8 @@ def _close_motion(
         base=question.majority_base,
     )
     shares = rules.class_weights({c: weights.get(c) for c in tally.by_class})
-    hidden = _reveals_a_vote(question, {c: sum(row.values()) for c, row in marks.items()})
+    ballots = {c: sum(row.values()) for c, row in marks.items()}
+    hidden = _class_split_hidden(question, weighted=tally.weighted, ballots=ballots, marks=marks)
     question.carried = tally.carried
     question.result = {
         "weighted": tally.weighted,
@@ -1022,7 +1024,8 @@ def _close_motion(
         "against": rules.fmt(tally.against),
         "abstain": rules.fmt(tally.abstain),
         "base": rules.fmt(tally.base),
-        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden else 0,
+        "by_class_hidden": hidden,
+        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden == DISCLOSING else 0,
         "classes": [
             {
                 "name": classes[c].name if c in classes else "?",
@@ -1034,14 +1037,39 @@ def _close_motion(
     }
 
 
-def _reveals_a_vote(question: Question, ballots: dict[int, int]) -> bool:
-    """Whether counts by class would let someone work out how a few members voted in secret: a
-    class with fewer ballots than the smallest cell shown (``CARECOOP_SMALL_CELL``), beside other
-    classes. Open votes are open, and one class's counts are the totals anyway."""
+# Why a result shows no counts by member class ("" where it shows them).
+UNWEIGHTED = "unweighted"
+DISCLOSING = "disclosing"
+
+
+def _class_split_hidden(
+    question: Question,
+    *,
+    weighted: bool,
+    ballots: dict[int, int],
+    marks: dict[int, dict[Any, int]],
+) -> str:
+    """Whether a result keeps its counts by member class, and if not, why.
+
+    An open vote (a show of hands) is open. A secret or paper ballot is split by class only
+    where the statutes weigh votes by class (the split is then part of the count, and one can
+    check it), and never where the split discloses how a class voted: a class with fewer
+    ballots than the smallest cell shown (``CARECOOP_SMALL_CELL``), or a choice that all but
+    fewer than that many of a class's ballots marked (13 of 13, or 9 of 13, tells every member
+    of the class, or all but four of them, how the others voted). One class's counts are the
+    totals anyway."""
     if question.method == Method.OPEN:
-        return False
-    cast = [n for n in ballots.values() if n]
-    return len(cast) > 1 and min(cast) < settings.CARECOOP_SMALL_CELL
+        return ""
+    cast = {c: n for c, n in ballots.items() if n}
+    if len(cast) <= 1:
+        return ""
+    if not weighted:
+        return UNWEIGHTED
+    small = settings.CARECOOP_SMALL_CELL
+    for class_id, n in cast.items():
+        if n < small or any(n - k < small for k in marks.get(class_id, {}).values() if k):
+            return DISCLOSING
+    return ""
 
 
 def _close_election(
@@ -1064,7 +1092,8 @@ def _close_election(
         pk: c.candidate.admitted_on for pk, c in candidates.items() if c.candidate is not None
     }
     day = meeting_day(question.meeting)
-    hidden = _reveals_a_vote(question, ballots)
+    weighted = rules.class_weights(weights) is not None
+    hidden = _class_split_hidden(question, weighted=weighted, ballots=ballots, marks=marks)
     groups = []
     elected_all: list[Choice] = []
     for seat in ElectionSeat.objects.filter(coop_id=question.coop_id, question=question).order_by(
@@ -1105,8 +1134,9 @@ def _close_election(
             }
         )
     question.result = {
-        "weighted": rules.class_weights(weights) is not None,
-        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden else 0,
+        "weighted": weighted,
+        "by_class_hidden": hidden,
+        "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden == DISCLOSING else 0,
         "seed": seed,
         "groups": groups,
         "ballots": [

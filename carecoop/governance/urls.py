@@ -10,6 +10,7 @@ urlpatterns = [
     path("eligibility/rule/", views.class_rule, name="class_rule"),
     path("bodies/new/", views.body_create, name="body_create"),
     path("bodies/<int:pk>/", views.body_detail, name="body"),
+    path("bodies/<int:pk>/edit/", views.body_edit, name="body_edit"),
     path("bodies/<int:pk>/seats/", views.body_seats, name="body_seats"),
     path("bodies/<int:pk>/terms/new/", views.term_create, name="term_create"),
     path("terms/<int:pk>/end/", views.term_end, name="term_end"),

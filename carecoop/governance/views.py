@@ -123,6 +123,26 @@ def body_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 
 @coop_permission("governance.manage")
+def body_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The statutes' rules for a body's meetings and terms, as they stand now."""
+    access = _access(request)
+    body = selectors.body_get(access=access, pk=pk)
+    initial = {name: getattr(body, name) for name in services.BODY_FIELDS}
+    return form_page(
+        request,
+        forms.BodyForm(request.POST or None, initial=initial),
+        save=lambda data: services.body_update(body=body, by=request.user, **data),
+        done=_("Body saved."),
+        next_url=_url("body", coop, pk=body.pk),
+        template=FORM,
+        context={
+            "title": _("Rules of %(body)s") % {"body": body.name},
+            "back": _url("body", coop, pk=body.pk),
+        },
+    )
+
+
+@coop_permission("governance.manage")
 def body_seats(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     body = selectors.body_get(access=access, pk=pk)
@@ -219,10 +239,11 @@ def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=access, pk=pk)
     can_manage = access.can("governance.manage")
     form = forms.AttendanceForm(coop_id=access.coop_id) if can_manage else None
+    names = selectors.attendance_names_shown(access=access, meeting=meeting)
     context = {
         "meeting": meeting,
         "agenda": meeting.agenda.all(),
-        "attendance": selectors.attendance(meeting=meeting),
+        "attendance": selectors.attendance(meeting=meeting) if names else None,
         "counts": selectors.attendance_counts(meeting=meeting),
         "questions": meeting.questions.all(),
         "form": form,
@@ -286,8 +307,12 @@ def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.view")
 def meeting_minutes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(access=_access(request), pk=pk)
-    return render(request, "governance/minutes.html", selectors.minutes(meeting=meeting))
+    access = _access(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    names = selectors.attendance_names_shown(access=access, meeting=meeting)
+    return render(
+        request, "governance/minutes.html", selectors.minutes(meeting=meeting, names=names)
+    )
 
 
 @coop_permission("governance.manage")
@@ -492,7 +517,9 @@ def vote(request: HttpRequest, coop: str) -> HttpResponse:
 
 
 def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
-    context: dict[str, Any] = {"org": org}
+    # A cooperative that chose not to be listed publicly is not named to whoever opens the page;
+    # its members know where they vote, and a valid code shows the meeting's title.
+    context: dict[str, Any] = {"coop_name": org.name if org.is_public else ""}
     code = request.POST.get("code", "") if request.method == "POST" else ""
     if not code:
         context["form"] = forms.CodeForm()
@@ -506,8 +533,8 @@ def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
     elif voter.question.status != Question.Status.OPEN or (
         voter.question.closes_at and timezone.now() >= voter.question.closes_at
     ):
-        error = _("Voting on “%(title)s” is closed.") % {"title": voter.question.title}
-    if error:
+        context["closed"] = voter.question.title
+    if error or "closed" in context:
         context.update(form=forms.CodeForm(initial={"code": code}), error=error)
         return _no_store(render(request, "governance/vote.html", context, status=400))
     assert voter is not None

@@ -1,4 +1,5 @@
-"""Locale-aware numbers, dates and money in templates (babel), loaded as a template builtin."""
+"""Locale-aware numbers, dates and money in templates (babel), and text isolated for either
+direction; loaded as a template builtin."""
 
 import datetime
 
@@ -6,6 +7,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from carecoop.core.money import babel_locale, format_money
 
@@ -45,3 +48,10 @@ def moment(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     return str(format_datetime(timezone.localtime(value), format="medium", locale=babel_locale()))
+
+
+@register.filter
+def bdi(value: object) -> SafeString:
+    """Text someone typed, isolated inside a sentence (``{% blocktranslate with name=x|bdi %}``):
+    a right-to-left override in it cannot turn the words after it around."""
+    return format_html("<bdi>{}</bdi>", "" if value is None else value)

@@ -101,3 +101,79 @@ def test_public_vote_page_votes_once(assembly, world):
         assert Question.objects.get(pk=motion.pk).carried
     minutes = world.client("member").get(f"{BASE}meetings/{meeting.pk}/minutes/").content.decode()
     assert "Buy a van" in minutes and "Carried" in minutes and "quorum met with 10 of 10" in minutes
+
+
+def test_the_vote_page_does_not_name_a_cooperative_that_is_not_public(assembly, world):
+    from django.test import Client
+
+    with scope(coop=world.home.pk):
+        meeting = assembly.open_meeting()
+        motion = services.motion_create(
+            meeting=meeting, by=assembly.by, title="Buy a van", method="secret"
+        )
+        services.question_open(
+            question=motion, by=assembly.by, closes_at=timezone.now() + datetime.timedelta(hours=1)
+        )
+        issued = services.codes_issue(question=motion, by=assembly.by)
+        code, late = issued[0].code, issued[1].code
+        yes = motion.choices.get(code="for").pk
+    assert not world.home.is_public
+    phone = Client()
+    pages = [
+        phone.get(f"{BASE}vote/"),
+        phone.post(f"{BASE}vote/", {"code": "ZZZZZ-ZZZZZ"}),
+        phone.post(f"{BASE}vote/", {"code": code}),
+        phone.post(f"{BASE}vote/", {"code": code, "cast": "1", "choice": str(yes)}),
+        phone.post(f"{BASE}vote/", {"code": code}),
+    ]
+    for page in pages:
+        assert world.home.name not in page.content.decode()
+    # A member with a code sees the meeting and the question, and votes.
+    ballot = pages[2].content.decode()
+    assert "Annual general assembly" in ballot and "Buy a van" in ballot
+    assert "is recorded" in pages[3].content.decode()
+    with scope(coop=world.home.pk):
+        services.question_close(question=motion, by=assembly.by)
+    closed = phone.post(f"{BASE}vote/", {"code": late})
+    assert closed.status_code == 400
+    assert "Voting on “<bdi>Buy a van</bdi>” is closed." in closed.content.decode()
+    assert world.home.name not in closed.content.decode()
+    # A cooperative listed publicly is named.
+    world.home.is_public = True
+    world.home.save()
+    assert world.home.name in phone.get(f"{BASE}vote/").content.decode()
+
+
+def test_members_see_the_attendance_register_names_only_where_the_statutes_say_so(assembly, world):
+    with scope(coop=world.home.pk):
+        meeting = assembly.open_meeting()
+    other = world.elsewhere.person.full_name
+    meeting_url = f"{BASE}meetings/{meeting.pk}/"
+    minutes_url = f"{meeting_url}minutes/"
+    for role in ("member", "facilitator", "treasurer", "auditor"):
+        client = world.client(role)
+        page = client.get(meeting_url).content.decode()
+        assert other not in page, role
+        assert "names-kept" in page and "<strong>10</strong> present" in page
+        minutes = client.get(minutes_url).content.decode()
+        assert other not in minutes and "10 members present" in minutes
+    for role in ("manager", "board"):
+        assert other in world.client(role).get(meeting_url).content.decode()
+    # The manager changes the body's rules: from now on every member sees the names.
+    body_url = f"{BASE}bodies/{assembly.assembly.pk}/"
+    assert world.client("member").get(f"{body_url}edit/").status_code == 403
+    form = world.client("manager").get(f"{body_url}edit/").context["form"]
+    data = {
+        name: value
+        for name, value in ((f, form[f].value()) for f in form.fields)
+        if value is not None and value is not False
+    }
+    response = world.client("manager").post(
+        f"{body_url}edit/", data | {"members_see_names": "on"}, follow=True
+    )
+    assert "Every member sees the names." in response.content.decode()
+    with scope(coop=world.home.pk):
+        assembly.assembly.refresh_from_db()
+        assert assembly.assembly.members_see_names
+        assert assembly.assembly.notice_days == 14 and assembly.assembly.proxy_limit == 1
+    assert other in world.client("member").get(meeting_url).content.decode()
