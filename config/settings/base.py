@@ -151,3 +151,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An uploaded file within the import limit stays in memory; a larger one goes to a temporary file
 # until it is refused. The web server in front caps the whole request (docs/operations.md).
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARECOOP_IMPORT_MAX_BYTES
+
+# Where `manage.py backup` writes by default (docs/operations.md).
+CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))
