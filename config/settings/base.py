@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "carecoop.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "carecoop.core.middleware.AccessMiddleware",
@@ -151,6 +152,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An uploaded file within the import limit stays in memory; a larger one goes to a temporary file
 # until it is refused. The web server in front caps the whole request (docs/operations.md).
 FILE_UPLOAD_MAX_MEMORY_SIZE = CARECOOP_IMPORT_MAX_BYTES
+
+# Content-Security-Policy (django-csp): everything from this site, and no inline script, inline
+# style or eval anywhere; page behaviour lives in static files (docs/operations.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # Where `manage.py backup` writes by default (docs/operations.md).
 CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))
