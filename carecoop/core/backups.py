@@ -127,15 +127,20 @@ def _sqlite_connect(name: str | Path, *, read_only: bool = False) -> sqlite3.Con
 
 
 def _sqlite_backup(database: dict[str, Any], target: Path) -> None:
-    with (
-        closing(_sqlite_connect(database["NAME"], read_only=True)) as source,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        source.backup(copy)
-        # One self-contained file, whatever journal the live database uses.
-        copy.execute("PRAGMA journal_mode=DELETE")
-        if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise BackupError("The copy of the SQLite database failed its integrity check.")
+    try:
+        with (
+            closing(_sqlite_connect(database["NAME"], read_only=True)) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
+            source.backup(copy)
+            # One self-contained file, whatever journal the live database uses.
+            copy.execute("PRAGMA journal_mode=DELETE")
+            if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise BackupError("The copy of the SQLite database failed its integrity check.")
+    except sqlite3.Error as exc:
+        raise BackupError(
+            f"The SQLite database {database['NAME']} cannot be copied: {exc}"
+        ) from exc
 
 
 def _sqlite_restore(database: dict[str, Any], path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from carecoop.core.backups import BackupError, _pg_params, backup_restore
+from carecoop.core.backups import BackupError, _pg_params, backup_create, backup_restore
 
 # The data must be committed for the backup to see it: no test transaction around these tests.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -122,3 +122,10 @@ def test_postgresql_backup_restores_every_row_into_an_empty_database(world, tmp_
     finally:
         with closing(psycopg.connect(**_pg_params(admin), autocommit=True)) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{target["NAME"]}" WITH (FORCE)')
+
+
+def test_backup_of_a_missing_sqlite_database_says_so(tmp_path):
+    missing = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "none.sqlite3")}
+    with pytest.raises(BackupError, match="cannot be copied"):
+        backup_create(database=missing, directory=tmp_path / "backups")
+    assert list((tmp_path / "backups").iterdir()) == []  # no partial file left behind
