@@ -48,7 +48,21 @@ def chromium() -> Iterator[object]:
 
 @pytest.fixture
 def phone(chromium: object) -> Iterator[object]:
-    """A page the size of a cheap phone's screen."""
+    """A page the size of a cheap phone's screen. Playwright's ``wait_for_function`` evaluates
+    its expression with ``eval``, which the site's Content-Security-Policy forbids, so this page
+    bypasses the policy; ``strict_phone`` keeps it (carecoop/core/tests/test_browser.py)."""
+    context = chromium.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 360, "height": 740}, device_scale_factor=1, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def strict_phone(chromium: object) -> Iterator[object]:
+    """A phone-sized page under the site's own Content-Security-Policy."""
     context = chromium.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(15_000)

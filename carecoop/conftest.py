@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import translation
 from django_scopes import scope
 
-from carecoop.browser import chromium, phone  # noqa: F401  (fixtures for the browser tests)
+from carecoop.browser import chromium, phone, strict_phone  # noqa: F401  (fixtures for the browser tests)
 from carecoop.capital.models import Payment, ShareClass, Subscription
 from carecoop.care import services as care_services
 from carecoop.care.models import Application, Enrolment

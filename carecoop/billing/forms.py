@@ -11,6 +11,7 @@ from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import Centre, SeatPool
 from carecoop.core.forms import SubmitOnce
+from carecoop.core.uploads import import_within_limits
 from carecoop.members.models import Household, MemberClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -124,6 +125,7 @@ class StatementForm(forms.Form):
     file = forms.FileField(
         label=_("statement (CSV)"),
         help_text=_("Columns: date, reference, amount, currency, payer, phone, message."),
+        validators=[import_within_limits],
     )
 
 

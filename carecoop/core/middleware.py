@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django_scopes import scope, scopes_disabled
 
 from carecoop.core.permissions import policy_of
@@ -68,3 +69,25 @@ def _render(response: HttpResponse) -> HttpResponse:
     if callable(render) and not getattr(response, "is_rendered", True):
         render()
     return response
+
+
+# Pages of a cooperative or a federation, whoever asks (the public vote page is one of them).
+PRIVATE_PREFIXES = ("/c/", "/f/")
+
+
+class NoStoreMiddleware:
+    """Shared phones: no page with personal data may stay in the browser's cache or history, so
+    every response to a signed-in user and every page of a cooperative or federation is sent
+    ``Cache-Control: no-store``. Static files (served before this runs) stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path_info.startswith(
+            PRIVATE_PREFIXES
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -22,7 +22,7 @@ def bars(
     height = 24 + len(groups) * (bar_height + 8) + 22
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" style="max-width:100%;font:11px sans-serif">',
+        f'aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
     ]
     names: list[str] = []
@@ -86,7 +86,7 @@ def line(
     path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" style="max-width:100%;font:11px sans-serif">',
+        f'aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
         f'<line x1="{left}" y1="{bottom}" x2="{width - 8}" y2="{bottom}" stroke="#999"/>',
         f'<line x1="{left}" y1="{py(reference):.1f}" x2="{width - 8}" y2="{py(reference):.1f}" '

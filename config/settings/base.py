@@ -58,8 +58,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "carecoop.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "carecoop.core.middleware.AccessMiddleware",
@@ -142,3 +144,27 @@ CARECOOP_PAGE_SIZE = 25
 CARECOOP_SMALL_CELL = 5
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Imports (carecoop/core/uploads.py): the largest file and the most rows one import may have.
+CARECOOP_IMPORT_MAX_BYTES = int(os.environ.get("CARECOOP_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+CARECOOP_IMPORT_MAX_ROWS = int(os.environ.get("CARECOOP_IMPORT_MAX_ROWS", "5000"))
+# A form or an offline sync batch (a thousand operations are about 200 KB) held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An uploaded file within the import limit stays in memory; a larger one goes to a temporary file
+# until it is refused. The web server in front caps the whole request (docs/operations.md).
+FILE_UPLOAD_MAX_MEMORY_SIZE = CARECOOP_IMPORT_MAX_BYTES
+
+# Content-Security-Policy (django-csp): everything from this site, and no inline script, inline
+# style or eval anywhere; page behaviour lives in static files (docs/operations.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Where `manage.py backup` writes by default (docs/operations.md).
+CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))

@@ -1,0 +1,13 @@
+// carecoop: the page behaviour that used to sit in inline attributes, so the Content-Security-Policy
+// can forbid inline script. A select marked data-submit sends its form when changed (the language
+// switcher); a button marked data-print prints the page (receipts, minutes).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    const select = event.target.closest && event.target.closest("select[data-submit]");
+    if (select && select.form) select.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+})();
