@@ -23,6 +23,7 @@ class ViewLog(CoopOwned):
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("viewed by"),
     )
@@ -61,6 +62,7 @@ class Erasure(CoopOwned):
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("erased by"),
     )
