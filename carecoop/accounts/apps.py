@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and sign-in")
 
     def ready(self) -> None:
-        from carecoop.accounts import signals  # noqa: F401  (connects the sign-in receivers)
+        from carecoop.accounts import permissions, signals  # noqa: F401  (rules, receivers)

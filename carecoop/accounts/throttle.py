@@ -29,6 +29,15 @@ def vote_code_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
+def second_step_message(seconds: int) -> str:
+    minutes = _minutes(seconds)
+    return ngettext(
+        "Too many wrong codes. Try again in %(minutes)d minute.",
+        "Too many wrong codes. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def vote_code_refusal(request: HttpRequest) -> str:
     """The message refusing a voting code from this address now, or "" when it may try."""
     wait = selectors.throttle_wait(

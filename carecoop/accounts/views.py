@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from carecoop.accounts import forms, selectors, services
+from carecoop.accounts import forms, selectors, services, throttle
 from carecoop.accounts.middleware import second_step_exempt
 from carecoop.accounts.signals import SECOND_STEP_OWED
 from carecoop.core.forms import apply_errors
@@ -134,10 +135,9 @@ def second_step(request: HttpRequest) -> HttpResponse:
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = "".join(form.cleaned_data["code"].split()).lower()
-        devices: list[Any] = [
-            *TOTPDevice.objects.filter(user=user, confirmed=True),
-            *StaticDevice.objects.filter(user=user, confirmed=True),
-        ]
+        # Six digits come from the phone app; a recovery code has letters.
+        model = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+        devices: list[Any] = list(model.objects.filter(user=user, confirmed=True))
         waits = [d.verify_is_allowed()[1] for d in devices if not d.verify_is_allowed()[0]]
         verified = None
         for device in devices:
@@ -155,7 +155,9 @@ def second_step(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next(request, reverse("home")))
         if waits and len(waits) == len(devices):
-            form.add_error("code", _("Too many wrong codes. Wait a moment and try again."))
+            until = min(w.get("locked_until") or timezone.now() for w in waits)
+            seconds = int((until - timezone.now()).total_seconds()) + 1
+            form.add_error("code", throttle.second_step_message(seconds))
         else:
             form.add_error("code", _("This code is not right. Type the code your app shows now."))
     return _no_store(
