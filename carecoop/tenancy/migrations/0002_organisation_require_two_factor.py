@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='require_two_factor',
-            field=models.BooleanField(default=False, help_text="Managers and treasurers must confirm each sign-in with a code from an app on their phone (or a recovery code) before they can open this cooperative's pages.", verbose_name='managers and treasurers sign in with a second step'),
+            field=models.BooleanField(db_default=False, default=False, help_text="Managers and treasurers must confirm each sign-in with a code from an app on their phone (or a recovery code) before they can open this cooperative's pages.", verbose_name='managers and treasurers sign in with a second step'),
         ),
     ]
