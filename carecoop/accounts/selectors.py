@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 
 from carecoop.accounts.models import PasswordResetLink, Throttle
 from carecoop.core.permissions import Access
-from carecoop.tenancy.models import Role, RoleCode
+from carecoop.tenancy.models import Organisation, OrgKind, Role, RoleCode
 
 
 def throttle_subject(kind: str, subject: str) -> str:
@@ -54,6 +54,13 @@ def two_factor_required(*, user: Any, slug: str) -> bool:
         org__require_two_factor=True,
         role__in=[RoleCode.MANAGER, RoleCode.TREASURER],
     ).exists()
+
+
+def managed_cooperatives(*, user: Any) -> QuerySet[Organisation]:
+    """The cooperatives whose sign-in rules and reset links this user looks after."""
+    return Organisation.objects.filter(
+        kind=OrgKind.COOPERATIVE, roles__user=user, roles__role=RoleCode.MANAGER
+    ).order_by("name")
 
 
 def totp_device(*, user: Any, confirmed: bool) -> TOTPDevice | None:

@@ -27,8 +27,6 @@ from carecoop.accounts.signals import SECOND_STEP_OWED
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import coop_permission, public, signed_in
 from carecoop.core.views import form_page
-from carecoop.tenancy import selectors as tenancy_selectors
-from carecoop.tenancy.models import RoleCode
 from carecoop.tenancy.services import organisation_sign_in_rules_set
 
 login = public(
@@ -56,23 +54,12 @@ def _next(request: HttpRequest, default: str) -> str:
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    managed = [
-        org
-        for org in tenancy_selectors.organisations_of(user=user)
-        if org.is_cooperative and RoleCode.MANAGER in _codes(user, org.pk)
-    ]
     context = {
         "totp": selectors.totp_device(user=user, confirmed=True),
         "codes_left": selectors.recovery_codes_left(user=user),
-        "managed": managed,
+        "managed": selectors.managed_cooperatives(user=user),
     }
     return _no_store(render(request, "accounts/account.html", context))
-
-
-def _codes(user: Any, org_id: int) -> set[str]:
-    from carecoop.tenancy.models import Role
-
-    return set(Role.objects.filter(user=user, org_id=org_id).values_list("role", flat=True))
 
 
 password_change = signed_in(
@@ -113,7 +100,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             context = {"codes": codes, "next": _next(request, reverse("accounts:account"))}
             return _no_store(render(request, "accounts/recovery_codes.html", context))
     secret = _grouped(device.bin_key)
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=False)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, light="#fff", omitsize=False
+    )
     context = {"form": form, "secret": secret, "qr_svg": qr_svg, "next": _next(request, "")}
     return _no_store(render(request, "accounts/two_factor_setup.html", context))
 

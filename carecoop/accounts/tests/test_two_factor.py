@@ -119,6 +119,18 @@ def test_a_cooperative_that_requires_it_sends_its_managers_to_set_it_up(db):
     device = TOTPDevice.objects.get(user=manager)
     manager_client.post("/accounts/two-factor/", {"code": code_now(device)})
     assert manager_client.get("/c/strict-coop/").status_code == 200
+    account = manager_client.get("/accounts/").content.decode()
+    assert "/c/strict-coop/accounts/sign-in-rules/" in account
+
+
+def test_guessing_codes_is_slowed_down(settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    _user, device, _codes = confirmed_user("latika")
+    client = sign_in("latika")
+    client.post("/accounts/two-factor/code/", {"code": "000000"})
+    refused = client.post("/accounts/two-factor/code/", {"code": code_now(device)})
+    assert "Too many wrong codes. Try again in 1 minute." in refused.content.decode()
+    assert client.get("/home/").status_code == 302
 
 
 def test_turning_it_off_needs_a_session_that_passed_it(db):
