@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from carecoop.accounts import views as account_views
 from carecoop.core import permissions
 from carecoop.directory import views as directory_views
 
@@ -8,8 +9,9 @@ admin.site.has_permission = permissions.admin_has_permission  # type: ignore[met
 
 urlpatterns = [
     path("", include("carecoop.directory.urls")),
-    path("accounts/login/", directory_views.login, name="login"),
-    path("accounts/logout/", directory_views.logout, name="logout"),
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("", include("carecoop.accounts.urls")),
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
     path("", include("carecoop.tenancy.urls")),
     path("c/<slug:coop>/members/", include("carecoop.members.urls")),

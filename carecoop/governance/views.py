@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
+from carecoop.accounts import throttle
 from carecoop.core.permissions import coop_permission, public
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
@@ -524,10 +525,15 @@ def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
     if not code:
         context["form"] = forms.CodeForm()
         return _no_store(render(request, "governance/vote.html", context))
+    if refusal := throttle.vote_code_refusal(request):
+        context.update(form=forms.CodeForm(initial={"code": code}), error=refusal)
+        return _no_store(render(request, "governance/vote.html", context, status=429))
     voter = services.code_lookup(coop_id=org.pk, code=code)
     error = ""
     if voter is None:
-        error = _("This code is not valid. Check it and type it again.")
+        error = throttle.vote_code_failed(request) or _(
+            "This code is not valid. Check it and type it again."
+        )
     elif voter.used:
         error = _("This code has already been used to vote.")
     elif voter.question.status != Question.Status.OPEN or (

@@ -84,6 +84,15 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Show the name, place and centres in the public directory."),
     )
+    require_two_factor = models.BooleanField(
+        _("managers and treasurers sign in with a second step"),
+        default=False,
+        db_default=False,  # Rows written by older code (and migration tests) get it too.
+        help_text=_(
+            "Managers and treasurers must confirm each sign-in with a code from an app on "
+            "their phone (or a recovery code) before they can open this cooperative's pages."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

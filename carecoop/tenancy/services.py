@@ -54,3 +54,12 @@ def role_grant(
         with scope(coop=org.pk):
             grant.centres.set(centres)
     return grant
+
+
+@transaction.atomic
+def organisation_sign_in_rules_set(*, org: Organisation, require_two_factor: bool) -> Organisation:
+    """Whether the cooperative's managers and treasurers must sign in with a second step."""
+    org.require_two_factor = require_two_factor
+    org.full_clean()
+    org.save(update_fields=["require_two_factor"])
+    return org

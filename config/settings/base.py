@@ -31,7 +31,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "carecoop.core",
+    "carecoop.accounts",
     "carecoop.tenancy",
     "carecoop.care",
     "carecoop.members",
@@ -60,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "carecoop.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "carecoop.accounts.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,3 +174,21 @@ CONTENT_SECURITY_POLICY = {
 
 # Where `manage.py backup` writes by default (docs/operations.md).
 CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))
+
+# Sign-in safeguards (carecoop.accounts; see docs/architecture.md, "Accounts and sign-in").
+SESSION_ENGINE = "carecoop.accounts.sessions"
+# A signed-in session unused this long is ended: phones are often shared.
+CARECOOP_IDLE_MINUTES = int(os.environ.get("CARECOOP_IDLE_MINUTES", "30"))
+# Failed attempts allowed within CARECOOP_THROTTLE_MINUTES before further tries are refused for
+# that long: per account name, per address (many people share one address behind a mobile
+# network or a meeting's wifi, hence more), and wrong voting codes per address.
+CARECOOP_THROTTLE_MINUTES = 15
+CARECOOP_SIGN_IN_FAILURES = 5
+CARECOOP_SIGN_IN_ADDRESS_FAILURES = 30
+CARECOOP_VOTE_CODE_FAILURES = 20
+# The request header that holds the client's address when a proxy sets it (for example
+# "HTTP_X_REAL_IP"); empty: the connection's own address.
+CARECOOP_CLIENT_ADDRESS_HEADER = os.environ.get("CARECOOP_CLIENT_ADDRESS_HEADER", "")
+# How long a password reset link that a manager issues stays valid.
+CARECOOP_RESET_LINK_HOURS = 24
+OTP_TOTP_ISSUER = "carecoop"
