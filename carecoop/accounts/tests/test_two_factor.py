@@ -33,7 +33,7 @@ def test_set_up_from_the_account_page_with_a_code_from_the_key(db):
     page = client.get("/accounts/two-factor/")
     body = page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert "<svg" in body and page["Cache-Control"] == "no-store"
+    assert "<svg" in body and "no-store" in page["Cache-Control"]
     from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode().rstrip("=")
