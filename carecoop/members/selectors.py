@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 from django.http import Http404
+from django.utils import timezone
 
 from carecoop.core.permissions import Access
 from carecoop.members.models import (
@@ -29,10 +31,14 @@ def visible_people(*, access: Access) -> QuerySet[Person]:
     if "facilitator" in access.roles:
         from carecoop.care.models import Enrolment
 
-        enrolled = Enrolment.objects.filter(
-            coop_id=access.coop_id, centre_id__in=access.centre_ids
-        ).values("child_id")
-        allowed |= Q(household__centre_id__in=access.centre_ids) | Q(pk__in=enrolled)
+        today = timezone.localdate()
+        enrolled = (
+            Enrolment.objects.filter(coop_id=access.coop_id, centre_id__in=access.centre_ids)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .values("child_id")
+        )
+        adults = Q(household__centre_id__in=access.centre_ids) & ~Q(household_relation="child")
+        allowed |= adults | Q(pk__in=enrolled)
     if "member" in access.roles:
         allowed |= Q(
             household__in=Person.objects.filter(
@@ -54,8 +60,13 @@ def member_list(
     if not access.roles & WHOLE_REGISTRY:
         memberships = memberships.filter(person__in=visible_people(access=access))
     if query:
+        # Search only what the role may see: without contact details, the phone is left out.
+        searched: Any = F("person__search_text")
+        if not access.can("members.view_contact"):
+            searched = Replace(searched, Lower("person__phone"), Value(""))  # type: ignore[arg-type]
+        memberships = memberships.annotate(searched=searched)
         for word in query.casefold().split()[:5]:
-            memberships = memberships.filter(person__search_text__contains=word)
+            memberships = memberships.filter(searched__contains=word)
     if status:
         memberships = memberships.filter(status=status)
     if member_class is not None:
