@@ -1,4 +1,11 @@
-from carecoop.core.permissions import is_board, is_coop_insider, is_manager, reach, rule_set
+from carecoop.core.permissions import (
+    has_role,
+    is_board,
+    is_coop_insider,
+    is_manager,
+    reach,
+    rule_set,
+)
 from carecoop.governance.models import (
     AgendaItem,
     Attendee,
@@ -22,6 +29,10 @@ from carecoop.members.permissions import through_person
 # the board and the manager convene, register attendance, count and record.
 rule_set.add_rule("governance.view", is_coop_insider)
 rule_set.add_rule("governance.manage", is_manager | is_board)
+# Each member's standing (shares, arrears, rights): the officers, and a member for her household.
+rule_set.add_rule(
+    "governance.standing", is_manager | is_board | has_role("treasurer", "auditor", "member")
+)
 
 
 # How each model's rows reach a centre and a household (see core.permissions.Reach). How the
