@@ -1,3 +1,19 @@
+from carecoop.billing.models import (
+    BillingRun,
+    FeeCategory,
+    FeeSchedule,
+    FundContribution,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    Reminder,
+    Sequence,
+    StatementImport,
+    StatementLine,
+    Waiver,
+    WaiverApplication,
+    WaiverCriterion,
+)
 from carecoop.core.permissions import (
     is_auditor,
     is_board,
@@ -5,6 +21,7 @@ from carecoop.core.permissions import (
     is_manager,
     is_member,
     is_treasurer,
+    reach,
     rule_set,
 )
 
@@ -22,3 +39,18 @@ rule_set.add_rule(
     "billing.see_invoice",
     is_manager | is_treasurer | is_board | is_auditor | is_facilitator | is_member,
 )
+
+
+# How each model's rows reach a centre and a household (see core.permissions.Reach).
+for _model in (FeeCategory, Sequence, BillingRun, WaiverCriterion, FundContribution):
+    reach(_model, personal=False)
+reach(FeeSchedule, centre="centre_id", personal=False)
+reach(Invoice, centre="centre_id", household="household_id")
+reach(InvoiceLine, centre="centre_id", household="invoice__household_id")
+for _model in (Payment, Reminder):
+    reach(_model, centre="invoice__centre_id", household="invoice__household_id")
+# Bank and mobile-money statements name payers: for the roles that see the whole cooperative.
+reach(StatementImport)
+reach(StatementLine)
+reach(WaiverApplication, centre="household__centre_id", household="household_id")
+reach(Waiver, centre="application__household__centre_id", household="application__household_id")

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
 from carecoop.billing.models import (
@@ -24,45 +24,23 @@ from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.members.models import Household, Person
-
-SEES_ALL = {"manager", "treasurer", "board", "auditor"}
-
-
-def sees_all(access: Access) -> bool:
-    return bool(access.roles & SEES_ALL)
+from carecoop.members.models import Household
 
 
 def centres(*, access: Access) -> QuerySet[Centre]:
-    qs = Centre.objects.filter(coop_id=access.coop_id).order_by("name")
-    return qs if sees_all(access) else qs.filter(pk__in=access.centre_ids)
-
-
-def own_households(*, access: Access) -> QuerySet[Person]:
-    """The households of the member's own person records (none for other roles)."""
-    return Person.objects.filter(
-        coop_id=access.coop_id, pk__in=access.person_ids, household__isnull=False
-    ).values("household_id")
+    return access.restrict(Centre.objects.all(), "billing.view").order_by("name")
 
 
 def invoices(*, access: Access) -> QuerySet[Invoice]:
     """Every invoice for the roles that see the books; a facilitator's centres; a member's own
     household."""
-    qs = Invoice.objects.filter(coop_id=access.coop_id).select_related("household", "centre")
-    if sees_all(access):
-        return qs
-    allowed = Q(centre_id__in=access.centre_ids)
-    if "member" in access.roles:
-        allowed |= Q(household_id__in=own_households(access=access))
-    return qs.filter(allowed)
+    return access.restrict(Invoice.objects.all()).select_related("household", "centre")
 
 
 def own_invoices(*, access: Access) -> QuerySet[Invoice]:
     """The member's own household's invoices, newest first, whatever other roles they hold."""
     return (
-        Invoice.objects.filter(
-            coop_id=access.coop_id, household_id__in=own_households(access=access)
-        )
+        access.restrict(Invoice.objects.all(), "billing.view_own")
         .select_related("household", "centre")
         .prefetch_related("payments")
         .order_by("-month", "number")
@@ -78,8 +56,7 @@ def invoice_get(*, access: Access, pk: int) -> Invoice:
 
 def payment_get(*, access: Access, pk: int) -> Payment:
     payment = (
-        Payment.objects.filter(coop_id=access.coop_id, pk=pk)
-        .filter(invoice__in=invoices(access=access))
+        access.restrict(Payment.objects.filter(pk=pk))
         .select_related("invoice__household", "invoice__centre", "recorded_by", "reversal")
         .first()
     )
@@ -89,19 +66,19 @@ def payment_get(*, access: Access, pk: int) -> Payment:
 
 
 def runs(*, access: Access) -> QuerySet[BillingRun]:
-    return BillingRun.objects.filter(coop_id=access.coop_id).order_by("-month")
+    return access.restrict(BillingRun.objects.all()).order_by("-month")
 
 
 def schedules(*, access: Access) -> QuerySet[FeeSchedule]:
-    return FeeSchedule.objects.filter(coop_id=access.coop_id).select_related("centre", "category")
+    return access.restrict(FeeSchedule.objects.all()).select_related("centre", "category")
 
 
 def categories(*, access: Access) -> QuerySet[FeeCategory]:
-    return FeeCategory.objects.filter(coop_id=access.coop_id).select_related("pool", "member_class")
+    return access.restrict(FeeCategory.objects.all()).select_related("pool", "member_class")
 
 
 def statements(*, access: Access) -> QuerySet[StatementImport]:
-    return StatementImport.objects.filter(coop_id=access.coop_id)
+    return access.restrict(StatementImport.objects.all())
 
 
 def statement_get(*, access: Access, pk: int) -> StatementImport:
@@ -112,7 +89,7 @@ def statement_get(*, access: Access, pk: int) -> StatementImport:
 
 
 def statement_line_get(*, access: Access, pk: int) -> StatementLine:
-    line = StatementLine.objects.filter(coop_id=access.coop_id, pk=pk).first()
+    line = access.restrict(StatementLine.objects.filter(pk=pk)).first()
     if line is None:
         raise Http404
     return line
@@ -133,11 +110,9 @@ def arrears_total(*, access: Access, on: datetime.date) -> int:
 
 
 def applications(*, access: Access) -> QuerySet[WaiverApplication]:
-    qs = WaiverApplication.objects.filter(coop_id=access.coop_id).select_related(
+    qs = access.restrict(WaiverApplication.objects.all(), "billing.view").select_related(
         "household", "criterion"
     )
-    if not sees_all(access):
-        qs = qs.filter(household__centre_id__in=access.centre_ids)
     return qs.annotate(granted=Sum("waivers__amount_minor"))
 
 
@@ -149,11 +124,11 @@ def application_get(*, access: Access, pk: int) -> WaiverApplication:
 
 
 def criteria(*, access: Access) -> QuerySet[WaiverCriterion]:
-    return WaiverCriterion.objects.filter(coop_id=access.coop_id)
+    return access.restrict(WaiverCriterion.objects.all())
 
 
 def contributions(*, access: Access) -> QuerySet[FundContribution]:
-    return FundContribution.objects.filter(coop_id=access.coop_id)
+    return access.restrict(FundContribution.objects.all())
 
 
 def fund_balance(*, access: Access) -> int:
@@ -161,15 +136,14 @@ def fund_balance(*, access: Access) -> int:
 
 
 def waivers_total(*, access: Access, since: datetime.date | None = None) -> int:
-    qs = Waiver.objects.filter(coop_id=access.coop_id)
+    qs = access.restrict(Waiver.objects.all())
     if since is not None:
         qs = qs.filter(granted_on__gte=since)
     return int(qs.aggregate(s=Sum("amount_minor"))["s"] or 0)
 
 
 def households(*, access: Access) -> QuerySet[Household]:
-    qs = Household.objects.filter(coop_id=access.coop_id).order_by("name")
-    return qs if sees_all(access) else qs.filter(centre_id__in=access.centre_ids)
+    return access.restrict(Household.objects.all(), "billing.view").order_by("name")
 
 
 def month_summary(*, access: Access, month: datetime.date) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
     return reverse(f"billing:{name}", kwargs={"coop": coop, **kwargs})
 
 
-@coop_permission("billing.view")
+@coop_permission("billing.view", write="billing.manage")
 def overview(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
     today = timezone.localdate()

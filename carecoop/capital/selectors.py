@@ -109,7 +109,7 @@ def holdings(
 
 
 def share_classes(*, access: Access) -> QuerySet[ShareClass]:
-    return ShareClass.objects.filter(coop_id=access.coop_id)
+    return access.restrict(ShareClass.objects.all())
 
 
 def share_class_get(*, access: Access, pk: int) -> ShareClass:
@@ -120,15 +120,13 @@ def share_class_get(*, access: Access, pk: int) -> ShareClass:
 
 
 def share_limits(*, access: Access) -> QuerySet[ShareLimit]:
-    return ShareLimit.objects.filter(coop_id=access.coop_id).select_related(
-        "share_class", "member_class"
-    )
+    return access.restrict(ShareLimit.objects.all()).select_related("share_class", "member_class")
 
 
 def subscriptions(
     *, access: Access, membership: Membership | None = None
 ) -> QuerySet[Subscription]:
-    rows = Subscription.objects.filter(coop_id=access.coop_id).select_related(
+    rows = access.restrict(Subscription.objects.all()).select_related(
         "membership__person", "share_class"
     )
     if membership is not None:
@@ -144,7 +142,7 @@ def subscription_get(*, access: Access, pk: int) -> Subscription:
 
 
 def payments(*, access: Access) -> QuerySet[Payment]:
-    return Payment.objects.filter(coop_id=access.coop_id).select_related(
+    return access.restrict(Payment.objects.all()).select_related(
         "subscription__membership__person", "subscription__share_class"
     )
 
@@ -157,27 +155,27 @@ def payment_get(*, access: Access, pk: int) -> Payment:
 
 
 def register(*, access: Access, current_only: bool = True) -> QuerySet[Certificate]:
-    rows = Certificate.objects.filter(coop_id=access.coop_id).select_related(
+    rows = access.restrict(Certificate.objects.all()).select_related(
         "membership__person", "share_class"
     )
     return rows.filter(cancelled_on__isnull=True) if current_only else rows
 
 
 def transfers(*, access: Access) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(coop_id=access.coop_id).select_related(
+    return access.restrict(Transfer.objects.all()).select_related(
         "from_membership__person", "to_membership__person", "share_class", "board_decision"
     )
 
 
 def redemptions(*, access: Access) -> QuerySet[Redemption]:
-    return Redemption.objects.filter(coop_id=access.coop_id).select_related(
+    return access.restrict(Redemption.objects.all()).select_related(
         "membership__person", "share_class", "board_decision"
     )
 
 
 def membership_get(*, access: Access, pk: int) -> Membership:
     membership = (
-        Membership.objects.filter(coop_id=access.coop_id, pk=pk)
+        access.restrict(Membership.objects.filter(pk=pk))
         .select_related("person", "member_class")
         .first()
     )
@@ -188,7 +186,7 @@ def membership_get(*, access: Access, pk: int) -> Membership:
 
 def memberships(*, access: Access) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(coop_id=access.coop_id)
+        access.restrict(Membership.objects.all())
         .exclude(status="exited")
         .select_related("person", "member_class")
         .order_by("person__family_name", "person__given_name")
@@ -197,11 +195,9 @@ def memberships(*, access: Access) -> QuerySet[Membership]:
 
 def totals(*, access: Access) -> dict[str, int]:
     """Capital subscribed, paid and outstanding, in the cooperative's currency's minor units."""
-    rows = Subscription.objects.filter(coop_id=access.coop_id).exclude(
-        status=Subscription.Status.CANCELLED
-    )
+    rows = access.restrict(Subscription.objects.all()).exclude(status=Subscription.Status.CANCELLED)
     sums = rows.aggregate(total=Sum("total_minor"), paid=Sum("paid_minor"))
-    redeemed = Redemption.objects.filter(coop_id=access.coop_id).aggregate(n=Sum("amount_minor"))
+    redeemed = access.restrict(Redemption.objects.all()).aggregate(n=Sum("amount_minor"))
     paid_shares = Certificate.objects.filter(
         coop_id=access.coop_id, cancelled_on__isnull=True
     ).aggregate(n=Sum("shares"))

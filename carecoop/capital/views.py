@@ -99,7 +99,7 @@ def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("capital.view")
+@coop_permission("capital.view", write="capital.manage")
 def subscription_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The subscription, its payments, and (for the treasurer) the form to record one."""
     access = _access(request)

@@ -19,37 +19,40 @@ from carecoop.care.models import (
     SeatPool,
 )
 from carecoop.core.permissions import Access
-from carecoop.members.selectors import visible_people
+from carecoop.members.models import Person
 
 
 def centre_list(*, access: Access) -> QuerySet[Centre]:
     """The cooperative's centres, with the number of households and children using each."""
-    qs = Centre.objects.filter(coop_id=access.coop_id)
-    if access.roles == {"facilitator"}:
-        qs = qs.filter(pk__in=access.centre_ids)
-    return qs.annotate(
-        household_count=Count("households", distinct=True),
-        child_count=Count(
-            "households__people",
-            filter=Q(households__people__household_relation="child"),
-            distinct=True,
-        ),
-    ).order_by("name")
+    return (
+        access.restrict(Centre.objects.all())
+        .annotate(
+            household_count=Count("households", distinct=True),
+            child_count=Count(
+                "households__people",
+                filter=Q(households__people__household_relation="child"),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+WORKING = "care.record_attendance"
 
 
 def centre_get(*, access: Access, pk: int, working: bool = False) -> Centre:
-    """One centre; with ``working``, only a centre where the asking facilitator works."""
-    centre = Centre.objects.filter(coop_id=access.coop_id, pk=pk).first()
+    """One centre the role sees; with ``working``, only a centre where the user records care
+    (a facilitator's own centres, whatever other roles she holds)."""
+    centre = access.restrict(Centre.objects.filter(pk=pk), WORKING if working else "").first()
     if centre is None:
-        raise Http404
-    if working and "manager" not in access.roles and centre.pk not in access.centre_ids:
         raise Http404
     return centre
 
 
-def working_centre_ids(access: Access) -> frozenset[int] | None:
-    """Centres whose children the user may record: None means every centre of the cooperative."""
-    return None if "manager" in access.roles else access.centre_ids
+def working_centre_ids(access: Access) -> frozenset[int]:
+    """Centres whose children the user may record."""
+    return frozenset(access.restrict(Centre.objects.all(), WORKING).values_list("pk", flat=True))
 
 
 def active_enrolments(centre: Centre, on: datetime.date) -> QuerySet[Enrolment]:
@@ -210,7 +213,7 @@ def monthly_register(
 
 def children_of(*, access: Access) -> QuerySet[Any]:
     """Children the asking role may see (facilitators: their centres; members: their household)."""
-    return visible_people(access=access).filter(household_relation="child")
+    return access.restrict(Person.objects.filter(household_relation="child"))
 
 
 def active_enrolments_of(child: Any, on: datetime.date) -> QuerySet[Enrolment]:

@@ -165,8 +165,7 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "hours": centre.hours.all(),
         "closures": centre.closures.filter(ends_on__gte=today),
         "occupancy": selectors.occupancy(centre=centre, on=today),
-        "can_record": access.can("care.record_attendance")
-        and (selectors.working_centre_ids(access) is None or centre.pk in access.centre_ids),
+        "can_record": centre.pk in selectors.working_centre_ids(access),
         "can_see_waitlist": access.can("care.view_waitlist"),
         "can_apply": access.can("care.apply"),
         "can_manage": access.can("care.manage"),
@@ -184,7 +183,12 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.manage")
 def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Move a child who has outgrown their room to the room that fits their age."""
-    enrolment = Enrolment.objects.filter(pk=pk).select_related("centre", "child").first()
+    enrolment = (
+        _access(request)
+        .restrict(Enrolment.objects.filter(pk=pk))
+        .select_related("centre", "child")
+        .first()
+    )
     if enrolment is None:
         raise Http404
     today = timezone.localdate()
@@ -248,7 +252,12 @@ def allocate(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("care.manage")
 def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    application = Application.objects.filter(pk=pk).select_related("centre").first()
+    application = (
+        _access(request)
+        .restrict(Application.objects.filter(pk=pk))
+        .select_related("centre")
+        .first()
+    )
     if application is None:
         raise Http404
     act(
@@ -352,7 +361,9 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     if child is None:
         raise Http404
     today = timezone.localdate()
-    enrolments = Enrolment.objects.filter(child=child).select_related("centre", "room", "pool")
+    enrolments = access.restrict(Enrolment.objects.filter(child=child)).select_related(
+        "centre", "room", "pool"
+    )
     context = {
         "child": child,
         "enrolments": enrolments,

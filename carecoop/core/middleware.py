@@ -13,6 +13,8 @@ from django_scopes import scope, scopes_disabled
 from carecoop.core.permissions import policy_of
 from carecoop.tenancy import selectors as tenancy_selectors
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
 
 class AccessMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -57,6 +59,8 @@ class AccessMiddleware:
             raise Http404  # Not yours and does not exist look the same.
         if not access.can(policy.permission):
             raise PermissionDenied
+        if request.method not in SAFE_METHODS and not access.can(policy.write_permission):
+            raise PermissionDenied  # One answer for a write the role may not make: 403.
         request.access = access  # type: ignore[attr-defined]
         # Dates and times are the organisation's own: "today" in Ahmedabad is not today in UTC.
         with scope(coop=access.org.pk), timezone.override(ZoneInfo(access.org.time_zone)):

@@ -4,6 +4,10 @@ Every view declares a policy with one of the decorators below; the access middle
 before the view runs and denies any view that declares none. Roles are held per organisation
 (``tenancy.Role``); what each role may do is a ``rules`` predicate, registered by each app's
 ``permissions.py`` into ``rule_set``.
+
+Which rows a role sees is decided in one place, ``Access.restrict``: each app's
+``permissions.py`` declares with ``reach`` how the rows of each of its models reach a care centre
+and a household, and every selector narrows its queries through ``access.restrict(queryset)``.
 """
 
 from collections.abc import Callable
@@ -12,6 +16,8 @@ from typing import Any, TypeVar
 
 import rules
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 rule_set = rules.RuleSet()
@@ -25,6 +31,83 @@ POLICY_ATTR = "carecoop_policy"
 class Policy:
     kind: str  # "public", "signed_in", "coop" or "federation"
     permission: str = ""
+    write: str = ""  # needed for POST, PUT, PATCH and DELETE; empty means ``permission``
+
+    @property
+    def write_permission(self) -> str:
+        return self.write or self.permission
+
+
+# What a role sees -----------------------------------------------------------------------------
+
+# Roles that see every row of their cooperative.
+WHOLE_COOPERATIVE = frozenset({"manager", "board", "treasurer", "auditor"})
+
+CentreRule = Callable[[frozenset[int]], Q]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How the rows of one model reach a care centre and a household.
+
+    ``centre`` is the ORM path from the model to a centre's id (``"pk"`` for the centre itself),
+    or a function of the facilitator's centre ids giving a ``Q`` (people: children through their
+    current enrolment). ``household`` is the path to a household's id. ``personal`` rows are
+    about persons: a member sees only those of her own household and the federation analyst none.
+    Rows that are not personal (centres, classes, bodies, funders) are the cooperative's own: a
+    member sees them all, a facilitator those of her centres when they reach one.
+    ``shared_without_centre``: a row with no centre (a training for everyone) is seen by
+    facilitators too.
+    """
+
+    centre: str | CentreRule | None = None
+    household: str | None = None
+    personal: bool = True
+    shared_without_centre: bool = False
+
+    def for_role(self, role: str, access: "Access") -> Q | None:
+        """The rows ``role`` sees; ``Q()`` for all of them, ``None`` for none."""
+        if role in WHOLE_COOPERATIVE:
+            return Q()
+        if role == "facilitator":
+            if self.centre is None:
+                return None if self.personal else Q()
+            if callable(self.centre):
+                return self.centre(access.centre_ids)
+            seen = Q(**{f"{self.centre}__in": access.centre_ids})
+            if self.shared_without_centre:
+                seen |= Q(**{f"{self.centre}__isnull": True})
+            return seen
+        if role == "member":
+            if self.household is None:
+                return None if self.personal else Q()
+            return Q(**{f"{self.household}__in": access.household_ids})
+        return None if self.personal else Q()
+
+
+REACH: dict[type[Model], Reach] = {}
+
+
+def reach(
+    model: type[Model],
+    *,
+    centre: str | CentreRule | None = None,
+    household: str | None = None,
+    personal: bool = True,
+    shared_without_centre: bool = False,
+) -> None:
+    """Declare how ``model``'s rows reach a centre and a household (see ``Reach``)."""
+    REACH[model] = Reach(centre, household, personal, shared_without_centre)
+
+
+def reach_of(model: type[Model]) -> Reach:
+    found = REACH.get(model._meta.concrete_model or model)
+    if found is None:
+        raise ImproperlyConfigured(
+            f"{model.__name__} declares no reach: say in its app's permissions.py how its rows "
+            "reach a centre and a household."
+        )
+    return found
 
 
 @dataclass(frozen=True)
@@ -36,6 +119,7 @@ class Access:
     roles: frozenset[str]
     centre_ids: frozenset[int] = field(default_factory=frozenset)
     person_ids: frozenset[int] = field(default_factory=frozenset)
+    household_ids: frozenset[int] = field(default_factory=frozenset)
 
     def can(self, permission: str) -> bool:
         return rule_set.test_rule(permission, self.user, self)
@@ -43,6 +127,54 @@ class Access:
     @property
     def coop_id(self) -> int:
         return int(self.org.pk)
+
+    def roles_for(self, permission: str) -> frozenset[str]:
+        """The roles held here that grant ``permission`` on their own."""
+        return frozenset(
+            role
+            for role in self.roles
+            if rule_set.test_rule(permission, self.user, _with_roles(self, role))
+        )
+
+    def restrict(self, queryset: "QuerySet[M]", permission: str = "") -> "QuerySet[M]":
+        """``queryset`` narrowed to the cooperative and to the rows the asking roles see.
+
+        Each role adds what it sees (see ``Reach.for_role``). With ``permission``, only the
+        roles that grant it count: a facilitator who is also a member records attendance in her
+        centres only, though as a member she sees every centre.
+        """
+        model = queryset.model
+        rule = reach_of(model)
+        if any(f.name == "coop" for f in model._meta.fields):
+            queryset = queryset.filter(coop_id=self.coop_id)
+        roles = self.roles_for(permission) if permission else self.roles
+        seen: Q | None = None
+        for role in sorted(roles):
+            q = rule.for_role(role, self)
+            if q is None:
+                continue
+            if not q:  # Q(): every row
+                return queryset
+            seen = q if seen is None else seen | q
+        return queryset.none() if seen is None else queryset.filter(seen)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _with_roles(access: Access, *roles: str) -> Access:
+    return Access(
+        user=access.user,
+        org=access.org,
+        roles=frozenset(roles),
+        centre_ids=access.centre_ids,
+        person_ids=access.person_ids,
+        household_ids=access.household_ids,
+    )
+
+
+def restrict(access: Access, queryset: "QuerySet[M]", permission: str = "") -> "QuerySet[M]":
+    return access.restrict(queryset, permission)
 
 
 def _mark(view: ViewFunc, policy: Policy) -> ViewFunc:
@@ -60,11 +192,15 @@ def signed_in(view: ViewFunc) -> ViewFunc:
     return _mark(view, Policy("signed_in"))
 
 
-def coop_permission(permission: str) -> Callable[[ViewFunc], ViewFunc]:
-    """A page of one cooperative (``<coop>`` in the URL), for roles that hold ``permission``."""
+def coop_permission(permission: str, *, write: str = "") -> Callable[[ViewFunc], ViewFunc]:
+    """A page of one cooperative (``<coop>`` in the URL), for roles that hold ``permission``.
+
+    A POST (or any method that is not safe) needs ``write`` as well, checked by the middleware
+    before the view runs; without ``write``, ``permission`` is enough. A page that shows readers
+    what others change (a subscription and its payment form) names both."""
 
     def decorate(view: ViewFunc) -> ViewFunc:
-        return _mark(view, Policy("coop", permission))
+        return _mark(view, Policy("coop", permission, write))
 
     return decorate
 

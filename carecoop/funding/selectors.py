@@ -16,12 +16,9 @@ from carecoop.funding.models import Budget, Disbursement, Expense, Funder, Funde
 from carecoop.ledger import chart
 from carecoop.ledger.models import AccountKind, Line
 
-SEES_ALL = {"manager", "board", "treasurer", "auditor"}
-
 
 def centres(*, access: Access) -> QuerySet[Centre]:
-    qs = Centre.objects.filter(coop_id=access.coop_id).order_by("name")
-    return qs if access.roles & SEES_ALL else qs.filter(pk__in=access.centre_ids)
+    return access.restrict(Centre.objects.all(), "funding.view").order_by("name")
 
 
 def centre_get(*, access: Access, pk: int) -> Centre:
@@ -32,12 +29,12 @@ def centre_get(*, access: Access, pk: int) -> Centre:
 
 
 def funders(*, access: Access) -> QuerySet[Funder]:
-    return Funder.objects.filter(coop_id=access.coop_id).annotate(n=Count("grants"))
+    return access.restrict(Funder.objects.all()).annotate(n=Count("grants"))
 
 
 def grants(*, access: Access) -> QuerySet[Grant]:
     return (
-        Grant.objects.filter(coop_id=access.coop_id)
+        access.restrict(Grant.objects.all(), "funding.view")
         .select_related("funder", "centre")
         .annotate(
             received=Sum(
@@ -56,17 +53,19 @@ def grant_get(*, access: Access, pk: int) -> Grant:
 
 
 def expenses(*, access: Access) -> QuerySet[Expense]:
-    return Expense.objects.filter(coop_id=access.coop_id).select_related(
+    return access.restrict(Expense.objects.all(), "funding.view").select_related(
         "centre", "grant", "reversal"
     )
 
 
 def budget_vs_actual(*, access: Access, year: int) -> list[dict[str, Any]]:
-    budgets = Budget.objects.filter(coop_id=access.coop_id, year=year).select_related("centre")
+    budgets = access.restrict(Budget.objects.filter(year=year), "funding.view").select_related(
+        "centre"
+    )
     actual = {
         (r["centre_id"], r["category"]): int(r["total"] or 0)
-        for r in Expense.objects.filter(
-            coop_id=access.coop_id, date__year=year, reversal__isnull=True
+        for r in access.restrict(
+            Expense.objects.filter(date__year=year, reversal__isnull=True), "funding.view"
         )
         .values("centre_id", "category")
         .annotate(total=Sum("amount_minor"))
@@ -211,7 +210,6 @@ def sustainability(
     mix and months of runway (cash at ``until`` over the average running cost a month less the
     average income received a month), per centre and for the cooperative: five grouped
     queries."""
-    coop_id = access.coop_id
     months = _months(since, until)
     visible = list(centres(access=access))
     if centre_id is not None:
@@ -221,14 +219,12 @@ def sustainability(
         for c in visible
     }
     ids = [c.pk for c in visible]
-    restrict = (
-        Q(centre_id__in=ids) if (centre_id is not None or not access.roles & SEES_ALL) else Q()
-    )
+    one_centre = Q(centre_id__in=ids) if centre_id is not None else Q()
     # 1. Income and expense per centre and account.
     lines = (
-        Line.objects.filter(
-            restrict,
-            coop_id=coop_id,
+        access.restrict(Line.objects.all(), "funding.view")
+        .filter(
+            one_centre,
             entry__date__gte=since,
             entry__date__lte=until,
             account__kind__in=[AccountKind.INCOME, AccountKind.EXPENSE],
@@ -248,9 +244,8 @@ def sustainability(
             target.income[source] = target.income.get(source, 0) - amount
     # 2. Children billed and fees per centre.
     for row in (
-        InvoiceLine.objects.filter(
-            restrict, coop_id=coop_id, month__gte=since.replace(day=1), month__lte=until
-        )
+        access.restrict(InvoiceLine.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
         .values("centre_id")
         .annotate(n=Count("pk"), full=Sum("full_minor"), billed=Sum("amount_minor"))
     ):
@@ -261,9 +256,8 @@ def sustainability(
             f.billed_minor = int(row["billed"] or 0)
     # 3. Paid and waived against those invoices.
     for row in (
-        Invoice.objects.filter(
-            restrict, coop_id=coop_id, month__gte=since.replace(day=1), month__lte=until
-        )
+        access.restrict(Invoice.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
         .values("centre_id")
         .annotate(paid=Sum("paid_minor"), waived=Sum("waived_minor"))
     ):
@@ -278,9 +272,9 @@ def sustainability(
         total.add(shared)  # the cooperative's own costs and income (no centre)
     # 4. Cash, mobile money and bank today.
     cash = int(
-        Line.objects.filter(
-            coop_id=coop_id, account__code__in=chart.CASH_ACCOUNTS, entry__date__lte=until
-        ).aggregate(s=Sum("amount_minor"))["s"]
+        access.restrict(Line.objects.all(), "funding.view")
+        .filter(account__code__in=chart.CASH_ACCOUNTS, entry__date__lte=until)
+        .aggregate(s=Sum("amount_minor"))["s"]
         or 0
     )
     # Runway: the cash divided by what flows out a month, net of every income received (fees
@@ -310,7 +304,7 @@ def expense_get(*, access: Access, pk: int) -> Expense:
 
 def disbursement_get(*, access: Access, pk: int) -> Disbursement:
     disbursement = (
-        Disbursement.objects.filter(coop_id=access.coop_id, pk=pk).select_related("grant").first()
+        access.restrict(Disbursement.objects.filter(pk=pk)).select_related("grant").first()
     )
     if disbursement is None:
         raise Http404

@@ -392,7 +392,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("funding.view")
+@coop_permission("funding.view", write="funding.manage")
 def budgets(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
     try:

@@ -92,9 +92,11 @@ def one_eligibility(*, membership: Membership, on: datetime.date) -> Eligibility
 
 
 def eligibility_table(*, access: Access, on: datetime.date) -> list[tuple[Membership, Eligibility]]:
+    """Each member's standing: the whole register for the cooperative's officers, a member's
+    own household's; a facilitator's centres do not count here."""
     found = eligibility(coop_id=access.coop_id, on=on)
     rows = (
-        Membership.objects.filter(coop_id=access.coop_id, pk__in=list(found))
+        access.restrict(Membership.objects.filter(pk__in=list(found)), "governance.standing")
         .select_related("person", "member_class")
         .order_by("member_class__name", "person__family_name", "person__given_name")
     )
@@ -105,7 +107,7 @@ def eligibility_table(*, access: Access, on: datetime.date) -> list[tuple[Member
 
 
 def bodies(*, access: Access) -> QuerySet[Body]:
-    return Body.objects.filter(coop_id=access.coop_id)
+    return access.restrict(Body.objects.all())
 
 
 def body_get(*, access: Access, pk: int) -> Body:
@@ -218,7 +220,7 @@ def meeting_day(meeting: Meeting) -> datetime.date:
 
 
 def decisions(*, access: Access) -> QuerySet[BoardDecision]:
-    return BoardDecision.objects.filter(coop_id=access.coop_id)
+    return access.restrict(BoardDecision.objects.all())
 
 
 def decision_get(*, access: Access, pk: int) -> BoardDecision:
@@ -229,7 +231,7 @@ def decision_get(*, access: Access, pk: int) -> BoardDecision:
 
 
 def meetings(*, access: Access) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(coop_id=access.coop_id).select_related("body")
+    return access.restrict(Meeting.objects.all()).select_related("body")
 
 
 def meeting_get(*, access: Access, pk: int) -> Meeting:
@@ -289,7 +291,7 @@ def attendance_counts(*, meeting: Meeting) -> dict[str, int]:
 
 def question_get(*, access: Access, pk: int) -> Question:
     question = (
-        Question.objects.filter(coop_id=access.coop_id, pk=pk)
+        access.restrict(Question.objects.filter(pk=pk))
         .select_related("meeting__body", "body")
         .first()
     )

@@ -64,8 +64,6 @@ def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
     on = _day(request.GET.get("on"))
     rows = selectors.eligibility_table(access=access, on=on)
     rules = selectors.class_rules(coop_id=access.coop_id)
-    if not access.roles & {"manager", "board", "treasurer", "auditor"}:
-        rows = [r for r in rows if r[0].person_id in access.person_ids]
     context = {
         "rows": rows,
         "on": on,
@@ -234,7 +232,7 @@ def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("governance.view")
+@coop_permission("governance.view", write="governance.manage")
 def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
@@ -361,7 +359,7 @@ def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 # Questions: candidates, voting, counts -------------------------------------------------------
 
 
-@coop_permission("governance.view")
+@coop_permission("governance.view", write="governance.manage")
 def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     question = selectors.question_get(access=access, pk=pk)

@@ -102,7 +102,9 @@ def referral_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("health.record")
 def referral_outcome(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    referral = Referral.objects.filter(pk=pk).select_related("child").first()
+    referral = (
+        _access(request).restrict(Referral.objects.filter(pk=pk)).select_related("child").first()
+    )
     if referral is None:
         raise Http404
     child = _child(request, referral.child_id)

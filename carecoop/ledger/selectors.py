@@ -57,7 +57,7 @@ def accounts(*, coop_id: int) -> QuerySet[Account]:
 
 
 def entries(*, access: Access) -> QuerySet[Entry]:
-    return Entry.objects.filter(coop_id=access.coop_id).order_by("-date", "-pk")
+    return access.restrict(Entry.objects.all()).order_by("-date", "-pk")
 
 
 def entry_get(*, access: Access, pk: int) -> Entry:

@@ -160,13 +160,11 @@ def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-@coop_permission("ledger.view")
+@coop_permission("ledger.view", write="ledger.post")
 def rates(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
     can = access.can("ledger.post")
     form = forms.RateForm(request.POST or None) if can else None
-    if request.method == "POST" and not can:
-        return redirect(_url("rates", coop))
     if form is not None and request.method == "POST" and form.is_valid():
         try:
             services.exchange_rate_set(coop=access.org, by=request.user, **form.cleaned_data)

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Lower, Replace
 from django.http import Http404
 
 from carecoop.core.permissions import Access
@@ -16,30 +17,10 @@ from carecoop.members.models import (
     WorkRecord,
 )
 
-# Roles that see the whole registry of their cooperative.
-WHOLE_REGISTRY = {"manager", "board", "treasurer", "auditor"}
-
 
 def visible_people(*, access: Access) -> QuerySet[Person]:
-    """People the asking role may see: everyone, their centres' households, or their own."""
-    people = Person.objects.filter(coop_id=access.coop_id)
-    if access.roles & WHOLE_REGISTRY:
-        return people
-    allowed = Q(pk__in=[])
-    if "facilitator" in access.roles:
-        from carecoop.care.models import Enrolment
-
-        enrolled = Enrolment.objects.filter(
-            coop_id=access.coop_id, centre_id__in=access.centre_ids
-        ).values("child_id")
-        allowed |= Q(household__centre_id__in=access.centre_ids) | Q(pk__in=enrolled)
-    if "member" in access.roles:
-        allowed |= Q(
-            household__in=Person.objects.filter(
-                coop_id=access.coop_id, pk__in=access.person_ids
-            ).values("household_id")
-        )
-    return people.filter(allowed)
+    """People the asking role may see: everyone, their centres' people, or their own household."""
+    return access.restrict(Person.objects.all())
 
 
 def member_list(
@@ -50,12 +31,15 @@ def member_list(
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
 ) -> QuerySet[Membership]:
-    memberships = Membership.objects.filter(coop_id=access.coop_id)
-    if not access.roles & WHOLE_REGISTRY:
-        memberships = memberships.filter(person__in=visible_people(access=access))
+    memberships = access.restrict(Membership.objects.all())
     if query:
+        # Search only what the role may see: without contact details, the phone is left out.
+        searched: Any = F("person__search_text")
+        if not access.can("members.view_contact"):
+            searched = Replace(searched, Lower("person__phone"), Value(""))  # type: ignore[arg-type]
+        memberships = memberships.annotate(searched=searched)
         for word in query.casefold().split()[:5]:
-            memberships = memberships.filter(person__search_text__contains=word)
+            memberships = memberships.filter(searched__contains=word)
     if status:
         memberships = memberships.filter(status=status)
     if member_class is not None:
@@ -93,17 +77,17 @@ def person_get(*, access: Access, pk: int) -> Person:
 
 def membership_get(*, access: Access, person: Person) -> Membership | None:
     return (
-        Membership.objects.filter(coop_id=access.coop_id, person=person)
+        access.restrict(Membership.objects.filter(person=person))
         .select_related("member_class")
         .first()
     )
 
 
-def household_people(*, person: Person) -> QuerySet[Person]:
+def household_people(*, access: Access, person: Person) -> QuerySet[Person]:
     if person.household_id is None:
         return Person.objects.none()
     return (
-        Person.objects.filter(household_id=person.household_id)
+        access.restrict(Person.objects.filter(household_id=person.household_id))
         .exclude(pk=person.pk)
         .prefetch_related("guardianships__guardian")
         .order_by("date_of_birth")
@@ -111,15 +95,13 @@ def household_people(*, person: Person) -> QuerySet[Person]:
 
 
 def member_classes(*, access: Access) -> QuerySet[MemberClass]:
-    return MemberClass.objects.filter(coop_id=access.coop_id).annotate(
+    return access.restrict(MemberClass.objects.all()).annotate(
         active=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
     )
 
 
 def households(*, access: Access) -> QuerySet[Household]:
-    return Household.objects.filter(
-        pk__in=visible_people(access=access).values("household_id")
-    ).order_by("name")
+    return access.restrict(Household.objects.all()).order_by("name")
 
 
 @dataclass
@@ -185,7 +167,7 @@ def _display(field: Any, value: Any) -> str:
 
 def member_counts(*, access: Access) -> dict[str, int]:
     counts = dict(
-        Membership.objects.filter(coop_id=access.coop_id)
+        access.restrict(Membership.objects.all())
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")

@@ -37,9 +37,7 @@ def member_list(request: HttpRequest, coop: str) -> HttpResponse:
     status = status if status in MembershipStatus.values else ""
     classes = list(MemberClass.objects.filter(coop_id=access.coop_id).only("name"))
     chosen_class = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
-    centres = list(Centre.objects.filter(coop_id=access.coop_id).only("name"))
-    if access.roles == {"facilitator"}:
-        centres = [c for c in centres if c.pk in access.centre_ids]
+    centres = list(access.restrict(Centre.objects.all()).only("name"))
     chosen_centre = next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
     memberships = selectors.member_list(
         access=access,
@@ -97,7 +95,7 @@ def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "status_changes": membership.status_changes.select_related("recorded_by")
         if membership
         else [],
-        "household_people": selectors.household_people(person=person),
+        "household_people": selectors.household_people(access=access, person=person),
         "guardians": person.guardianships.select_related("guardian"),
         "work": WorkRecord.objects.filter(person=person).first(),
         "show_sensitive": access.can("members.view_sensitive"),

@@ -37,14 +37,9 @@ from carecoop.staffing.models import (
 SLOT = datetime.timedelta(minutes=30)
 
 
-def sees_all(access: Access) -> bool:
-    """Managers, the board and auditors see every centre; facilitators only their own."""
-    return bool(access.roles.intersection({"manager", "board", "auditor"}))
-
-
 def centres(*, access: Access) -> QuerySet[Centre]:
-    qs = Centre.objects.filter(coop_id=access.coop_id)
-    return qs if sees_all(access) else qs.filter(pk__in=access.centre_ids)
+    """Managers, the board and auditors see every centre; facilitators only their own."""
+    return access.restrict(Centre.objects.all(), "staffing.view")
 
 
 def centre_get(*, access: Access, pk: int) -> Centre:
@@ -55,9 +50,7 @@ def centre_get(*, access: Access, pk: int) -> Centre:
 
 
 def staff_list(*, access: Access, include_former: bool = False) -> QuerySet[Staff]:
-    qs = Staff.objects.filter(coop_id=access.coop_id).select_related("centre")
-    if not sees_all(access):
-        qs = qs.filter(centre_id__in=access.centre_ids)
+    qs = access.restrict(Staff.objects.all(), "staffing.view").select_related("centre")
     if not include_former:
         qs = qs.filter(ended_on__isnull=True)
     return qs.order_by("centre__name", "given_name", "family_name")
@@ -71,10 +64,8 @@ def staff_get(*, access: Access, pk: int) -> Staff:
 
 
 def sessions(*, access: Access) -> QuerySet[TrainingSession]:
-    qs = TrainingSession.objects.filter(coop_id=access.coop_id).select_related("topic", "centre")
-    if not sees_all(access):
-        qs = qs.filter(Q(centre__isnull=True) | Q(centre_id__in=access.centre_ids))
-    return qs.order_by("-date")
+    qs = access.restrict(TrainingSession.objects.all(), "staffing.view")
+    return qs.select_related("topic", "centre").order_by("-date")
 
 
 def session_get(*, access: Access, pk: int) -> TrainingSession:
@@ -116,7 +107,7 @@ def training_due(
     people = list(staff_list(access=access))
     if staff_ids is not None:
         people = [s for s in people if s.pk in staff_ids]
-    topics = list(TrainingTopic.objects.filter(coop_id=access.coop_id))
+    topics = list(access.restrict(TrainingTopic.objects.all()))
     last: dict[tuple[int, int], datetime.date] = {}
     for staff_id, topic_id, date in TrainingAttendance.objects.filter(
         staff_id__in=[s.pk for s in people], session__date__lte=on

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -238,14 +237,12 @@ def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
-@coop_permission("staffing.view")
+@coop_permission("staffing.view", write="staffing.manage")
 def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
     can_manage = access.can("staffing.manage")
     form = forms.ShiftForm(request.POST or None)
-    if request.method == "POST" and not can_manage:
-        raise PermissionDenied
     return form_page(
         request,
         form,
@@ -261,15 +258,13 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
-@coop_permission("staffing.view")
+@coop_permission("staffing.view", write="staffing.manage")
 def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The week's roster: a row per staff member, a column per day; managers assign shifts."""
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
     week = selectors.week_of(_day(request.GET.get("week")))
     can_manage = access.can("staffing.manage")
-    if request.method == "POST" and not can_manage:
-        raise PermissionDenied
     form = forms.AssignForm(request.POST or None, centre=centre)
 
     def save(data: dict[str, Any]) -> Any:
@@ -333,11 +328,8 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("staffing.record_checkin")
 def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
-    checkin = CheckIn.objects.filter(pk=pk).first()
-    if (
-        checkin is None
-        or not selectors.centres(access=access).filter(pk=checkin.centre_id).exists()
-    ):
+    checkin = access.restrict(CheckIn.objects.filter(pk=pk), "staffing.record_checkin").first()
+    if checkin is None:
         raise Http404
     act(
         request,

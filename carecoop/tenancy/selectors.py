@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django_scopes import scope
 
 from carecoop.core.permissions import Access
 from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, OrgKind, Role
@@ -35,7 +36,24 @@ def access_for(*, user: Any, slug: str, cooperative: bool) -> Access | None:
             ).values_list("centre_id", flat=True)
         )
     person_ids = frozenset(r.person_id for r in roles if r.role == "member" and r.person_id)
-    return Access(user=user, org=org, roles=codes, centre_ids=centre_ids, person_ids=person_ids)
+    household_ids: frozenset[int] = frozenset()
+    if person_ids:
+        from carecoop.members.models import Person
+
+        with scope(coop=org.pk):
+            household_ids = frozenset(
+                Person.objects.filter(coop_id=org.pk, pk__in=person_ids, household__isnull=False)
+                .values_list("household_id", flat=True)
+                .distinct()
+            )
+    return Access(
+        user=user,
+        org=org,
+        roles=codes,
+        centre_ids=centre_ids,
+        person_ids=person_ids,
+        household_ids=household_ids,
+    )
 
 
 def organisations_of(*, user: Any) -> QuerySet[Organisation]:

@@ -37,7 +37,7 @@ def test_treasurer_records_a_payment_and_prints_the_receipt(world):
         assert Payment.objects.count() == 1
     assert client.get(f"{BASE}members/{world.membership.pk}/").status_code == 200
     assert world.client("board").get(url).status_code == 200
-    assert world.client("board").post(url, {"amount": "25", "method": "cash"}).status_code == 200
+    assert world.client("board").post(url, {"amount": "25", "method": "cash"}).status_code == 403
     with scope(coop=world.home.pk):
         assert Payment.objects.count() == 1  # The board reads; it does not record payments.
     assert world.client("member").get(BASE).status_code == 403

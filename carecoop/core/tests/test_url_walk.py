@@ -2,12 +2,28 @@
 cooperative's data, and proves nothing leaks: sign-in redirects, 403 or 404, never the data."""
 
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
 
+from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
+from carecoop.billing.models import Payment as FeePayment
+from carecoop.capital.models import Payment as SharePayment
+from carecoop.capital.models import ShareClass, Subscription
+from carecoop.care.models import Application, Centre, Enrolment
+from carecoop.core.models import CoopOwned
 from carecoop.core.permissions import policy_of
+from carecoop.funding.models import Disbursement, Expense, Grant
+from carecoop.governance.models import Body, Meeting, Question, Term
+from carecoop.health.models import Referral
+from carecoop.ledger.models import Entry
+from carecoop.members.models import MemberClass, Membership, Person
+from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 
 SECRETS = (
     "Zenobia",
@@ -39,51 +55,209 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
     return url.replace("<slug:coop>", coop).replace("<slug:org>", org).replace("<int:pk>", str(pk))
 
 
+# The model of the id in every route that has one. A new route with an id must be named here, and
+# the other cooperative must have a row of that model (``OTHER_ROWS``), or the walk fails.
+ROUTE_MODELS: dict[str, type[Model]] = {
+    "c/<slug:coop>/members/classes/<int:pk>/": MemberClass,
+    "c/<slug:coop>/members/<int:pk>/": Person,
+    "c/<slug:coop>/members/<int:pk>/edit/": Person,
+    "c/<slug:coop>/members/<int:pk>/status/": Person,
+    "c/<slug:coop>/members/<int:pk>/children/new/": Person,
+    "c/<slug:coop>/members/<int:pk>/work/": Person,
+    "c/<slug:coop>/centres/<int:pk>/edit/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/rooms/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/pools/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/closures/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/hours/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/priorities/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/waitlist/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/allocate/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/apply/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/attendance/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/register/": Centre,
+    "c/<slug:coop>/centres/applications/<int:pk>/answer/": Application,
+    "c/<slug:coop>/centres/enrolments/<int:pk>/move/": Enrolment,
+    "c/<slug:coop>/centres/children/<int:pk>/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/bookings/new/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/collectors/new/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/care/": Person,
+    "c/<slug:coop>/staff/<int:pk>/": Staff,
+    "c/<slug:coop>/staff/<int:pk>/edit/": Staff,
+    "c/<slug:coop>/staff/<int:pk>/qualifications/new/": Staff,
+    "c/<slug:coop>/staff/training/<int:pk>/attendance/": TrainingSession,
+    "c/<slug:coop>/staff/centres/<int:pk>/rules/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/shifts/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/roster/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/checkins/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/day/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/week/": Centre,
+    "c/<slug:coop>/staff/checkins/<int:pk>/out/": CheckIn,
+    "c/<slug:coop>/health/children/<int:pk>/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/measurements/new/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/vaccinations/new/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/referrals/new/": Person,
+    "c/<slug:coop>/health/referrals/<int:pk>/": Referral,
+    "c/<slug:coop>/health/centres/<int:pk>/vaccinations/": Centre,
+    "c/<slug:coop>/health/centres/<int:pk>/growth/": Centre,
+    "c/<slug:coop>/health/centres/<int:pk>/meals/": Centre,
+    "c/<slug:coop>/capital/classes/<int:pk>/limits/": ShareClass,
+    "c/<slug:coop>/capital/subscriptions/<int:pk>/": Subscription,
+    "c/<slug:coop>/capital/payments/<int:pk>/receipt/": SharePayment,
+    "c/<slug:coop>/capital/members/<int:pk>/": Membership,
+    "c/<slug:coop>/governance/bodies/<int:pk>/": Body,
+    "c/<slug:coop>/governance/bodies/<int:pk>/seats/": Body,
+    "c/<slug:coop>/governance/bodies/<int:pk>/terms/new/": Body,
+    "c/<slug:coop>/governance/terms/<int:pk>/end/": Term,
+    "c/<slug:coop>/governance/meetings/<int:pk>/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/agenda/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/attendance/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/open/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/close/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/minutes/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/motions/new/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/elections/new/": Meeting,
+    "c/<slug:coop>/governance/questions/<int:pk>/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/candidates/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/open/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/close/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/codes/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/counts/": Question,
+    "c/<slug:coop>/ledger/entries/<int:pk>/": Entry,
+    "c/<slug:coop>/ledger/entries/<int:pk>/reverse/": Entry,
+    "c/<slug:coop>/billing/invoices/<int:pk>/": Invoice,
+    "c/<slug:coop>/billing/invoices/<int:pk>/pay/": Invoice,
+    "c/<slug:coop>/billing/payments/<int:pk>/receipt/": FeePayment,
+    "c/<slug:coop>/billing/payments/<int:pk>/reverse/": FeePayment,
+    "c/<slug:coop>/billing/statements/<int:pk>/": StatementImport,
+    "c/<slug:coop>/billing/statements/<int:pk>/record/": StatementImport,
+    "c/<slug:coop>/billing/statements/lines/<int:pk>/match/": StatementLine,
+    "c/<slug:coop>/billing/waivers/<int:pk>/decide/": WaiverApplication,
+    "c/<slug:coop>/funding/centres/<int:pk>/": Centre,
+    "c/<slug:coop>/funding/grants/<int:pk>/": Grant,
+    "c/<slug:coop>/funding/grants/<int:pk>/disburse/": Grant,
+    "c/<slug:coop>/funding/expenses/<int:pk>/reverse/": Expense,
+    "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
+}
+
+# The world's row of the other cooperative for each model named above.
+OTHER_ROWS: dict[type[Model], str] = {
+    MemberClass: "other_class",
+    Person: "other_person",
+    Membership: "other_membership",
+    Centre: "other_centre",
+    Application: "other_application",
+    Enrolment: "other_enrolment",
+    Staff: "other_staff",
+    TrainingSession: "other_session",
+    CheckIn: "other_checkin",
+    Referral: "other_referral",
+    ShareClass: "other_share_class",
+    Subscription: "other_subscription",
+    SharePayment: "other_payment",
+    Body: "other_body",
+    Term: "other_term",
+    Meeting: "other_meeting",
+    Question: "other_question",
+    Entry: "other_entry",
+    Invoice: "other_invoice",
+    FeePayment: "other_fee_payment",
+    StatementImport: "other_statement",
+    StatementLine: "other_statement_line",
+    WaiverApplication: "other_waiver",
+    Grant: "other_grant",
+    Expense: "other_expense",
+    Disbursement: "other_disbursement",
+}
+
+
+def other_row(world: Any, route: str) -> Any:
+    """The other cooperative's row of the model the route names (a child for children's pages)."""
+    model = ROUTE_MODELS[route]
+    row = getattr(world, OTHER_ROWS[model])
+    if model is Person and "/children/" in route:
+        row = world.other_child
+    assert isinstance(row, model), route
+    return row
+
+
 def other_id(world: Any, route: str) -> int:
-    """An id of the other cooperative's row of the kind the route expects."""
-    by_prefix = {
-        "/billing/invoices/": world.other_invoice,
-        "/billing/payments/": world.other_fee_payment,
-        "/billing/statements/lines/": world.other_statement_line,
-        "/billing/statements/": world.other_statement,
-        "/billing/waivers/": world.other_waiver,
-        "/ledger/entries/": world.other_entry,
-        "/funding/grants/": world.other_grant,
-        "/funding/expenses/": world.other_expense,
-        "/funding/disbursements/": world.other_disbursement,
-        "governance/bodies/": world.other_body,
-        "governance/terms/": world.other_term,
-        "governance/meetings/": world.other_meeting,
-        "governance/questions/": world.other_question,
-        "capital/classes/": world.other_share_class,
-        "capital/subscriptions/": world.other_subscription,
-        "capital/payments/": world.other_payment,
-        "capital/members/": world.other_membership,
-    }
-    for prefix, row in by_prefix.items():
-        if prefix in route:
-            return row.pk
-    if "/staff/training/" in route:
-        return world.other_session.pk
-    if "/staff/checkins/" in route:
-        return world.other_checkin.pk
-    if route.startswith("c/<slug:coop>/staff/<int:pk>"):
-        return world.other_staff.pk
-    if "centres/children/" in route or "health/children/" in route:
-        return world.other_child.pk
-    if "health/referrals/" in route:
-        return world.other_referral.pk
-    if "health/centres/" in route:
-        return world.other_centre.pk
-    if "centres/applications/" in route:
-        return world.other_application.pk
-    if "centres/enrolments/" in route:
-        return world.other_enrolment.pk
-    if "centres/<int:pk>" in route:
-        return world.other_centre.pk
-    if "members/classes/" in route:
-        return world.other_class.pk
-    return world.other_person.pk
+    if "<int:pk>" not in route:
+        return 0
+    return int(other_row(world, route).pk)
+
+
+class FormFields(HTMLParser):
+    """The fields of the forms on a page, each with the value a user would first send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio") and name in self.fields:
+                return
+            self.fields.setdefault(name, a.get("value", "") or "1")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and a.get("value"):
+            if "selected" in a or self._select not in self.fields:
+                self.fields[self._select] = a["value"]
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields.setdefault(name, "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(response: Any) -> dict[str, str]:
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return {}
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    parser.fields.pop("csrfmiddlewaretoken", None)
+    return parser.fields
+
+
+def real_forms(world: Any) -> dict[str, dict[str, str]]:
+    """Each page's form fields as the other cooperative's own manager sees them: the walk posts
+    them, foreign ids and all, to every page as every role of the home cooperative."""
+    client = world.client("outsider")
+    found = {}
+    for route, _ns, view in all_patterns():
+        if policy_of(view).kind != "coop":
+            continue
+        url = fill(
+            route, coop=world.other.slug, org=world.federation.slug, pk=other_id(world, route)
+        )
+        found[route] = form_fields(client.get(url))
+    with_fields = sum(1 for fields in found.values() if fields)
+    assert with_fields >= 40, f"the walk found {with_fields} forms"
+    fallback = {"member_class": str(world.other_class.pk)}
+    return {route: fields or fallback for route, fields in found.items()}
+
+
+def other_rows_count(world: Any) -> dict[str, int]:
+    """How many rows of every model the other cooperative holds."""
+    with scopes_disabled():
+        return {
+            model.__name__: model._base_manager.filter(coop=world.other).count()
+            for model in apps.get_models()
+            if issubclass(model, CoopOwned)
+        }
 
 
 def assert_no_secrets(response: Any) -> None:
@@ -101,6 +275,15 @@ def test_the_walk_covers_the_registry() -> None:
     routes = {route for route, _ns, _view in all_patterns()}
     assert "c/<slug:coop>/members/<int:pk>/" in routes
     assert len(routes) >= 12
+
+
+def test_every_route_with_an_id_names_its_model() -> None:
+    with_id = {route for route, _ns, _view in all_patterns() if "<int:" in route}
+    unnamed = sorted(with_id - set(ROUTE_MODELS))
+    assert unnamed == [], "Name the model of these routes' ids in ROUTE_MODELS"
+    assert set(ROUTE_MODELS) <= with_id, "ROUTE_MODELS names routes that no longer exist"
+    assert {ROUTE_MODELS[r] for r in with_id} <= set(OTHER_ROWS), "Give the world an other row"
+    assert all("<int:" not in r.replace("<int:pk>", "") for r in with_id), "One id per route"
 
 
 @pytest.mark.django_db
@@ -126,21 +309,26 @@ def test_anonymous_visitor_is_sent_to_sign_in(world: Any) -> None:
     "role", ["manager", "board", "treasurer", "facilitator", "member", "auditor", "analyst"]
 )
 def test_no_role_of_one_cooperative_reaches_another(world: Any, role: str) -> None:
+    """Every page GET and POSTed (with the other cooperative's own form fields) as ``role``:
+    the other cooperative's pages, and this cooperative's pages with the other's ids."""
+    forms = real_forms(world)
+    before = other_rows_count(world)
     client = world.client(role)
     for route, _ns, view in all_patterns():
         if route == "accounts/logout/":
             continue  # Walked by the anonymous visitor; here it would end the session.
         kind = policy_of(view).kind
-        # The other cooperative's pages, and this cooperative's pages with the other's ids.
         for coop in (world.other.slug, world.home.slug):
             url = fill(route, coop=coop, org=world.federation.slug, pk=other_id(world, route))
             for method in ("get", "post"):
-                response = getattr(client, method)(url, {"member_class": world.other_class.pk})
+                data = forms.get(route, {"member_class": str(world.other_class.pk)})
+                response = getattr(client, method)(url, data if method == "post" else {})
                 assert_no_secrets(response)
                 if kind == "coop" and (coop == world.other.slug or "<int:pk>" in route):
                     # 405 answers a GET to a POST-only page before any lookup: it reveals nothing.
                     allowed = (403, 404, 405) if method == "get" else (403, 404)
                     assert response.status_code in allowed, (role, method, url)
+    assert other_rows_count(world) == before, "a refused request wrote to the other cooperative"
 
 
 @pytest.mark.django_db
@@ -164,3 +352,32 @@ def test_admin_is_for_superusers_only(world: Any) -> None:
     response = client_for(boss).get("/admin/members/person/")
     assert response.status_code == 200
     assert "Secretname" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_write_the_role_may_not_make_is_refused_with_403_before_the_view(world: Any) -> None:
+    """Pages that show readers what others change (rates, budgets, shifts, a subscription and
+    its payment form) answer every reader's POST the same way: 403 and the translated page."""
+    from carecoop.tenancy.selectors import access_for
+
+    with_write = [
+        (route, policy_of(view))
+        for route, _ns, view in all_patterns()
+        if policy_of(view).kind == "coop" and policy_of(view).write
+    ]
+    assert len(with_write) >= 5
+    refused = 0
+    for role in ("manager", "board", "treasurer", "facilitator", "member", "auditor"):
+        access = access_for(user=world.users[role], slug=world.home.slug, cooperative=True)
+        client = world.client(role)
+        for route, policy in with_write:
+            if not access.can(policy.permission) or access.can(policy.write):
+                continue
+            url = fill(route, coop=world.home.slug, org="", pk=world.person.pk)
+            response = client.post(url, {"year": "2026", "code": "x"})
+            assert response.status_code == 403, (role, url)
+            assert "Your role in this cooperative does not include this page." in (
+                response.content.decode()
+            )
+            refused += 1
+    assert refused >= 5
