@@ -296,12 +296,8 @@ def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The monthly register, laid out like the paper one, for printing."""
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk, working=True)
-    today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        datetime.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    first = day_param(request, "month", unit="month")
+    year, month = first.year, first.month
     days, rows = selectors.monthly_register(centre=centre, year=year, month=month)
     return render(
         request,

@@ -54,15 +54,17 @@ def money_date_check(coop: Any, on: datetime.date, *, field: str | None = None) 
     raise ValidationError({field: message} if field else message, code="date_range")
 
 
-def day_param(request: HttpRequest, name: str) -> datetime.date:
-    """The day in the query parameter ``name`` (2025-06-01, or a week such as 2025-W23), else
-    today. A date that cannot be read, or outside 1900 to 2199, answers today with a message."""
+def day_param(request: HttpRequest, name: str, *, unit: str = "day") -> datetime.date:
+    """The day in the query parameter ``name`` (2025-06-01, or a week such as 2025-W23; with
+    ``unit`` "month" a month such as 2025-06, with "year" a year), else today. A date that cannot
+    be read, or outside 1900 to 2199, answers today with a message."""
     today = timezone.localdate()
     value = request.GET.get(name, "").strip()
     if not value:
         return today
+    text = {"day": value, "month": f"{value}-01", "year": f"{value}-01-01"}[unit]
     try:
-        day = datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         day = None
     if day is None or not PAGE_FIRST <= day <= PAGE_LAST:

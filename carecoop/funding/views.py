@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
 from carecoop.core.money import format_money, parse_amount, to_decimal
 from carecoop.core.permissions import coop_permission
@@ -393,10 +394,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("funding.view")
 def budgets(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = day_param(request, "year", unit="year").year
     form = (
         forms.BudgetForm(request.POST or None, coop=access.org)
         if access.can("funding.manage")

@@ -156,6 +156,17 @@ def test_a_staffing_day_or_week_out_of_range_shows_today(walk: Walk) -> None:
             assert "not a date that can be shown here" in response.content.decode()
 
 
+def test_a_month_or_a_year_out_of_range_shows_today(walk: Walk) -> None:
+    slug, centre = walk.coop.slug, walk.world.other_centre.pk
+    for value in ["9" * 27, "-1", "9999-13", "0-0"]:
+        response = walk.clients["manager"].get(f"/c/{slug}/funding/budgets/?year={value}")
+        assert response.status_code == 200 and response.context["year"] == timezone.localdate().year
+        response = walk.clients["manager"].get(
+            f"/c/{slug}/centres/{centre}/register/?month={value}"
+        )
+        assert response.status_code == 200
+
+
 def test_a_payment_far_in_time_is_refused(walk: Walk) -> None:
     url = f"/c/{walk.coop.slug}/billing/invoices/{walk.world.other_invoice.pk}/pay/"
     for paid_on in FAR:
