@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import Centre, SeatPool
-from carecoop.core.forms import SubmitOnce
+from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.core.uploads import import_within_limits
 from carecoop.members.models import Household, MemberClass
 
@@ -58,7 +58,7 @@ class FeeCategoryForm(forms.Form):
 class FeeScheduleForm(forms.Form):
     centre = forms.ModelChoiceField(label=_("centre"), queryset=Centre.objects.none())
     category = forms.ModelChoiceField(label=_("fee category"), queryset=FeeCategory.objects.none())
-    amount = forms.DecimalField(label=_("monthly fee"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("monthly fee"))
     effective_from = MonthField(label=_("effective from"))
     effective_until = MonthField(
         label=_("effective until"), required=False, help_text=_("The last month it is charged.")
@@ -91,11 +91,12 @@ class FeeScheduleForm(forms.Form):
         self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
         self.fields["category"].queryset = FeeCategory.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
+        money_in(self, coop.currency)
 
 
 class PaymentForm(SubmitOnce):
     method = forms.ChoiceField(label=_("method"), choices=Method.choices, initial=Method.CASH)
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     currency = forms.CharField(label=_("currency"), max_length=3)
     received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
     reference = forms.CharField(
@@ -109,6 +110,7 @@ class PaymentForm(SubmitOnce):
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["currency"].initial = currency
+        money_in(self, currency)
 
 
 class PaymentByNumberForm(PaymentForm):
@@ -170,7 +172,7 @@ class CriterionForm(forms.Form):
 
 class ContributionForm(SubmitOnce):
     kind = forms.ChoiceField(label=_("kind"), choices=ContributionKind.choices)
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     received_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     source = forms.CharField(label=_("from"), max_length=200)
     decision = forms.CharField(label=_("board decision"), max_length=200, required=False)

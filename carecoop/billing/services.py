@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,7 +41,8 @@ from carecoop.billing.models import (
 )
 from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
-from carecoop.core.money import format_money, to_minor
+from carecoop.core.dates import money_date_check
+from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
     FORM_EXPIRED,
     reference_clean,
@@ -76,16 +77,7 @@ def _same_coop(coop_id: int, *objects: Any) -> None:
 
 
 def _minor(amount: Decimal | int | str, currency: str, field_name: str = "amount") -> int:
-    try:
-        value = Decimal(str(amount))
-        return to_minor(value, currency)
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(
-            {
-                field_name: _("%(amount)s is not an amount in %(currency)s.")
-                % {"amount": amount, "currency": currency}
-            }
-        ) from exc
+    return parse_amount(amount, currency, field=field_name)
 
 
 def _reserve_numbers(coop_id: int, name: str, count: int) -> list[int]:
@@ -684,6 +676,7 @@ def payment_record(
         .get(pk=invoice.pk, coop_id=invoice.coop_id)
     )
     coop = invoice.coop
+    money_date_check(coop, received_on, field="received_on")
     reference = reference_clean(reference)
     if method not in Method.values:
         raise ValidationError({"method": _("Choose cash, mobile money or a bank transfer.")})
@@ -842,6 +835,8 @@ def statement_import(
         raise ValidationError({"provider": _("Name the payment provider.")})
     if method not in (Method.MOBILE, Method.BANK):
         raise ValidationError({"method": _("Choose mobile money or a bank transfer.")})
+    if "\x00" in content:
+        raise ValidationError({"file": _("The statement is not a text file: it holds NUL bytes.")})
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     missing = [c for c in ("date", "reference", "amount") if c not in (reader.fieldnames or [])]
     if missing:
@@ -852,15 +847,33 @@ def statement_import(
             }
         )
     parsed = []
-    for number, row in enumerate(reader, start=2):
+    rows = enumerate(reader, start=2)
+    while True:
+        try:
+            number, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValidationError({"file": _("The statement cannot be read as CSV.")}) from exc
         try:
             paid_on = datetime.date.fromisoformat((row.get("date") or "").strip())
-            currency = (row.get("currency") or coop.currency).strip().upper()
-            amount_minor = to_minor(Decimal((row.get("amount") or "").strip()), currency)
-        except (ValueError, InvalidOperation) as exc:
+        except ValueError as exc:
             raise ValidationError(
                 {"file": _("Line %(line)s of the statement cannot be read.") % {"line": number}}
             ) from exc
+        currency = (row.get("currency") or coop.currency).strip().upper()
+        try:
+            if not is_currency(currency):
+                raise ValidationError(_("%(code)s is not a currency code.") % {"code": currency})
+            amount_minor = parse_amount(row.get("amount") or "", currency)
+            money_date_check(coop, paid_on)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    "file": _("Line %(line)s: %(reason)s")
+                    % {"line": number, "reason": " ".join(error.messages)}
+                }
+            ) from error
         reference = reference_clean(row.get("reference") or "")
         if not reference:
             raise ValidationError({"file": _("Line %(line)s has no reference.") % {"line": number}})
@@ -1108,6 +1121,7 @@ def fund_contribute(
     however often the form is sent (``submitted_once``)."""
     currency = books_currency(coop, currency)
     amount_minor = _minor(amount, currency)
+    money_date_check(coop, received_on, field="received_on")
     if amount_minor <= 0:
         raise ValidationError({"amount": _("A contribution must be more than zero.")})
     if kind == ContributionKind.ALLOCATION and not decision.strip():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.capital.models import PaymentMethod, ShareClass
-from carecoop.core.forms import SubmitOnce
+from carecoop.core.forms import MoneyField, SubmitOnce
 from carecoop.governance.models import BoardDecision
 from carecoop.members.models import MemberClass, Membership
 
@@ -35,7 +35,7 @@ def _members(coop_id: int) -> Any:
 class ShareClassForm(forms.Form):
     code = forms.SlugField(label=_("code"), max_length=40)
     name = forms.CharField(label=_("name"), max_length=120)
-    par_value = forms.DecimalField(label=_("par value"), min_value=0, decimal_places=3)
+    par_value = MoneyField(label=_("par value"))
     currency = forms.CharField(label=_("currency"), max_length=3)
     description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
 
@@ -59,10 +59,8 @@ class SubscriptionForm(SubmitOnce):
     subscribed_on = forms.DateField(
         label=_("subscribed on"), widget=DATE, initial=timezone.localdate
     )
-    instalment = forms.DecimalField(
+    instalment = MoneyField(
         label=_("instalment"),
-        min_value=0,
-        decimal_places=3,
         required=False,
         help_text=_("Leave empty to pay the whole amount at once."),
     )
@@ -78,7 +76,7 @@ class SubscriptionForm(SubmitOnce):
 
 
 class PaymentForm(SubmitOnce):
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     method = forms.ChoiceField(label=_("paid by"), choices=PaymentMethod.choices)
     paid_on = forms.DateField(label=_("paid on"), widget=DATE, initial=timezone.localdate)
     client_reference = forms.CharField(
@@ -116,10 +114,8 @@ class RedemptionForm(SubmitOnce):
     redeemed_on = forms.DateField(label=_("redeemed on"), widget=DATE, initial=timezone.localdate)
     method = forms.ChoiceField(label=_("paid by"), choices=PaymentMethod.choices)
     reason = forms.CharField(label=_("reason"), max_length=200)
-    amount = forms.DecimalField(
+    amount = MoneyField(
         label=_("amount paid back"),
-        min_value=0,
-        decimal_places=3,
         required=False,
         help_text=_("Leave empty to pay back the par value."),
     )

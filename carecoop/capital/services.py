@@ -19,7 +19,8 @@ from carecoop.capital.models import (
     Subscription,
     Transfer,
 )
-from carecoop.core.money import format_money, to_minor
+from carecoop.core.dates import money_date_check
+from carecoop.core.money import format_money, parse_amount
 from carecoop.core.services import (
     reference_clean,
     reference_key,
@@ -43,12 +44,7 @@ def _same_coop(coop_id: int, *objects: Any) -> None:
 
 
 def _minor(amount: Decimal | int, currency: str, field: str) -> int:
-    try:
-        return to_minor(Decimal(amount), currency)
-    except (ValueError, ArithmeticError) as exc:
-        raise ValidationError(
-            {field: _("%(currency)s does not have that many decimals.") % {"currency": currency}}
-        ) from exc
+    return parse_amount(amount, currency, field=field)
 
 
 # Share classes -------------------------------------------------------------------------------
@@ -306,6 +302,7 @@ def payment_record(
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     currency = subscription.share_class.currency
     amount_minor = _minor(amount, currency, "amount")
+    money_date_check(subscription.coop, paid_on, field="paid_on")
     client_reference = reference_clean(client_reference)
     if client_reference:
         earlier = Payment.objects.filter(
@@ -481,6 +478,7 @@ def redemption_record(
     leaves the cash or mobile money account and the members' share capital. The form's ``key``
     records it once, however often the form is sent (``submitted_once``)."""
     _same_coop(coop.pk, membership, share_class, board_decision)
+    money_date_check(coop, redeemed_on, field="redeemed_on")
     if method not in PaymentMethod.values:
         raise ValidationError({"method": _("Say whether it was paid in cash or by mobile money.")})
     if shares < 1:

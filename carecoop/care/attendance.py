@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from carecoop.care.forms import SyncOperationForm
 from carecoop.care.models import (
     Absence,
     Attendance,
@@ -280,23 +281,26 @@ class Operation:
 
 
 def _parse(raw: Any) -> Operation:
-    if not isinstance(raw, dict):
+    """Read one operation with the same field rules as a form (``SyncOperationForm``)."""
+    if not isinstance(raw, dict) or any(
+        not (value is None or isinstance(value, str) or type(value) is int)
+        for key, value in raw.items()
+        if key in PAYLOAD_KEYS or key == "op_id"
+    ):
         raise ValidationError(_("This operation is incomplete or malformed."))
-    try:
-        operation = Operation(
-            op_id=uuid.UUID(str(raw["op_id"])),
-            kind=str(raw["kind"]),
-            child_id=int(raw["child"]),
-            centre_id=int(raw["centre"]),
-            date=datetime.date.fromisoformat(str(raw["date"])),
-            time=datetime.time.fromisoformat(str(raw.get("time") or "00:00")),
-            payload={k: raw.get(k) for k in PAYLOAD_KEYS},
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ValidationError(_("This operation is incomplete or malformed.")) from exc
-    if operation.kind not in KINDS:
-        raise ValidationError(_("This operation is incomplete or malformed."))
-    return operation
+    form = SyncOperationForm({k: v for k, v in raw.items() if v is not None})
+    if not form.is_valid():
+        raise ValidationError(form.reasons())
+    data = form.cleaned_data
+    return Operation(
+        op_id=data["op_id"],
+        kind=data["kind"],
+        child_id=data["child"],
+        centre_id=data["centre"],
+        date=data["date"],
+        time=data["time"] or datetime.time(0, 0),
+        payload={k: raw.get(k) for k in PAYLOAD_KEYS},
+    )
 
 
 def sync_apply(
@@ -317,7 +321,7 @@ def sync_apply(
             parsed.append((index, _parse(raw)))
             results.append(None)
         except ValidationError as error:
-            op_key = str(raw.get("op_id", "")) if isinstance(raw, dict) else ""
+            op_key = str(raw.get("op_id", ""))[:64] if isinstance(raw, dict) else ""
             results.append(SyncResult(op_key, SyncStatus.REJECTED, " ".join(error.messages)))
     try:
         with transaction.atomic():

@@ -1,5 +1,6 @@
 """Forms parse and present input; the rules live in services."""
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import (
     Absence,
+    Attendance,
     AuthorisedCollector,
     Centre,
     ChildProfile,
@@ -33,7 +35,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(c.pk, c.full_name) for c in children]
+        self.fields["child"].choices = [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
 
 
 class CollectorForm(forms.ModelForm):
@@ -144,7 +146,7 @@ class PoolForm(forms.Form):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member_classes"].queryset = MemberClass.objects.filter(coop_id=coop_id)
+        self.fields["member_classes"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
 class ClosureForm(forms.ModelForm):
@@ -195,3 +197,55 @@ class PriorityForm(forms.Form):
             self.fields[criterion] = forms.IntegerField(
                 label=label, min_value=0, max_value=100, initial=current.get(criterion, 0)
             )
+
+
+def _attendance_field(name: str) -> Any:
+    field: Any = Attendance._meta.get_field(name)
+    return field.formfield(required=False)
+
+
+class SyncOperationForm(forms.Form):
+    """One attendance operation recorded offline on a phone, read with the field rules of the
+    attendance record itself (lengths, no NUL character, a day that has come), so the sync
+    stores nothing a form would refuse."""
+
+    op_id = forms.UUIDField(label=_("operation"))
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            ("check_in", _("arrival")),
+            ("check_out", _("departure")),
+            ("absent", _("absence")),
+        ],
+    )
+    child = forms.IntegerField(label=_("child"), min_value=1, max_value=2**63 - 1)
+    centre = forms.IntegerField(label=_("centre"), min_value=1, max_value=2**63 - 1)
+    date = forms.DateField(label=_("date"))
+    time = forms.TimeField(label=_("time"), required=False)
+    brought_by = _attendance_field("brought_by")
+    collector = forms.CharField(label=_("collected by"), max_length=30, required=False)
+    collector_name = _attendance_field("collected_by")
+    override = _attendance_field("collection_override")
+    reason = forms.ChoiceField(label=_("absence"), choices=Absence.choices, required=False)
+
+    def clean_date(self) -> Any:
+        """A day that has come, within the last year (no phone holds a record longer)."""
+        day, today = self.cleaned_data["date"], timezone.localdate()
+        if day > today:
+            raise forms.ValidationError(
+                _("Attendance cannot be recorded for a day that has not come yet.")
+            )
+        if day < today - datetime.timedelta(days=366):
+            raise forms.ValidationError(
+                _("Attendance can be recorded up to a year back, not earlier.")
+            )
+        return day
+
+    def reasons(self) -> str:
+        """The errors in one line, each after its field's name, for the phone to show."""
+        return " ".join(
+            f"{self.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            if name in self.fields
+            else " ".join(str(e) for e in errors)
+            for name, errors in self.errors.items()
+        )

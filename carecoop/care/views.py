@@ -17,19 +17,13 @@ from django.views.decorators.http import require_POST
 from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
+from carecoop.core.dates import day_param
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import act, form_page
 
 
 def _access(request: HttpRequest) -> Any:
     return request.access  # type: ignore[attr-defined]
-
-
-def _day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
 
 
 @coop_permission("care.view_centres")
@@ -296,7 +290,7 @@ def attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The day's attendance sheet; works offline (see static/carecoop/attendance.js)."""
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk, working=True)
-    day = _day(request.GET.get("date"))
+    day = day_param(request, "date")
     context = {
         "centre": centre,
         "day": day,
@@ -311,12 +305,8 @@ def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The monthly register, laid out like the paper one, for printing."""
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk, working=True)
-    today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        datetime.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    first = day_param(request, "month", unit="month")
+    year, month = first.year, first.month
     days, rows = selectors.monthly_register(centre=centre, year=year, month=month)
     return render(
         request,
@@ -335,7 +325,7 @@ def sync(request: HttpRequest, coop: str) -> HttpResponse:
         operations = body["operations"]
         if not isinstance(operations, list):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"error": _("The request is not a list of operations.")}, status=400)
     results = attendance_rules.sync_apply(
         coop=access.org,

@@ -1,10 +1,13 @@
 import re
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import formats
 
+from carecoop.core.money import parse_amount, parse_decimal, to_decimal
 from carecoop.core.services import FORM_EXPIRED
 
 
@@ -41,3 +44,32 @@ class SubmitOnce(forms.Form):
         if not KEY.fullmatch(str(data.get("key") or "")):
             self.add_error(None, ValidationError(FORM_EXPIRED, code="form_expired"))
         return data
+
+
+class MoneyField(forms.DecimalField):
+    """The one field for an amount of money, in every form and query: read by
+    ``money.parse_amount`` (plain figures, at least zero, no more decimals than the currency has,
+    not beyond ``money.MAX_MINOR``). When the currency is chosen in the same form, ``currency``
+    is None here and the service checks the decimals against the chosen currency."""
+
+    def __init__(self, *, currency: str | None = None, **kwargs: Any) -> None:
+        kwargs.pop("decimal_places", None)
+        kwargs.pop("min_value", None)
+        super().__init__(**kwargs)
+        self.currency = currency
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if self.localize and isinstance(value, str):
+            value = formats.sanitize_separators(value)
+        if self.currency:
+            return to_decimal(parse_amount(value, self.currency), self.currency)
+        return parse_decimal(value)
+
+
+def money_in(form: forms.BaseForm, currency: str) -> None:
+    """Read every amount of ``form`` in ``currency`` (its decimals and its limit)."""
+    for field in form.fields.values():
+        if isinstance(field, MoneyField):
+            field.currency = currency

@@ -178,7 +178,7 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
                 funding.disbursement_record(
                     grant=grant,
                     by=by,
-                    received_on=month + datetime.timedelta(days=4),
+                    received_on=min(today, month + datetime.timedelta(days=4)),
                     amount=monthly,
                     reference=f"{month:%Y%m}-{centre.pk}",
                 )
@@ -190,7 +190,7 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
                 funding.expense_record(
                     coop=coop,
                     by=by,
-                    date=month + datetime.timedelta(days=rng.randint(0, 25)),
+                    date=min(today, month + datetime.timedelta(days=rng.randint(0, 25))),
                     category=kind,
                     amount=amount,
                     paid_from="bank" if kind in ("salaries", "rent") else "cash",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre
-from carecoop.core.forms import SubmitOnce
+from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -26,7 +26,7 @@ class FunderForm(forms.Form):
 class GrantForm(SubmitOnce):
     funder = forms.ModelChoiceField(label=_("funder"), queryset=Funder.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     currency = forms.CharField(label=_("currency"), max_length=3)
     starts_on = forms.DateField(label=_("from"), widget=DATE)
     ends_on = forms.DateField(label=_("until"), widget=DATE)
@@ -45,14 +45,14 @@ class GrantForm(SubmitOnce):
 
 class DisbursementForm(SubmitOnce):
     received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     reference = forms.CharField(label=_("reference"), max_length=80, required=False)
 
 
 class ExpenseForm(SubmitOnce):
     date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
-    amount = forms.DecimalField(label=_("amount"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount"))
     paid_from = forms.ChoiceField(label=_("paid from"), choices=PaidFrom.choices)
     description = forms.CharField(label=_("description"), max_length=200)
     centre = forms.ModelChoiceField(
@@ -67,12 +67,13 @@ class ExpenseForm(SubmitOnce):
         self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
         self.fields["grant"].queryset = Grant.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
+        money_in(self, coop.currency)
 
 
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     category = forms.ChoiceField(label=_("category"), choices=ExpenseCategory.choices)
-    amount = forms.DecimalField(label=_("amount for the year"), min_value=0, decimal_places=3)
+    amount = MoneyField(label=_("amount for the year"))
     centre = forms.ModelChoiceField(
         label=_("centre"), queryset=Centre.objects.none(), required=False
     )
@@ -81,6 +82,7 @@ class BudgetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+        money_in(self, coop.currency)
 
 
 class PeriodForm(forms.Form):
@@ -91,21 +93,21 @@ class PeriodForm(forms.Form):
 class ScenarioForm(forms.Form):
     places = forms.IntegerField(label=_("places"), min_value=1, max_value=10000)
     occupancy = forms.IntegerField(label=_("places filled (%)"), min_value=0, max_value=100)
-    fee = forms.DecimalField(label=_("monthly fee per child"), min_value=0, decimal_places=2)
-    wages = forms.DecimalField(label=_("wages a month"), min_value=0, decimal_places=2)
-    other_costs = forms.DecimalField(
-        label=_("other running costs a month"), min_value=0, decimal_places=2
-    )
-    subsidy = forms.DecimalField(
-        label=_("subsidy per child a month"), min_value=0, decimal_places=2
-    )
+    fee = MoneyField(label=_("monthly fee per child"))
+    wages = MoneyField(label=_("wages a month"))
+    other_costs = MoneyField(label=_("other running costs a month"))
+    subsidy = MoneyField(label=_("subsidy per child a month"))
     collection = forms.IntegerField(label=_("fees actually paid (%)"), min_value=0, max_value=100)
     waivers = forms.IntegerField(label=_("fees waived (%)"), min_value=0, max_value=100)
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        money_in(self, currency)
 
 
 class PlanForm(forms.Form):
     places = forms.IntegerField(label=_("places"), min_value=1, max_value=10000, initial=30)
-    fee = forms.DecimalField(label=_("monthly fee per child"), min_value=0, decimal_places=2)
+    fee = MoneyField(label=_("monthly fee per child"))
     occupancy_start = forms.IntegerField(
         label=_("places filled when opening (%)"), min_value=0, max_value=100, initial=40
     )
@@ -115,18 +117,14 @@ class PlanForm(forms.Form):
     months_to_fill = forms.IntegerField(
         label=_("months to fill"), min_value=0, max_value=36, initial=6
     )
-    setup_cost = forms.DecimalField(
-        label=_("set-up cost (rooms, equipment, licence)"), min_value=0, decimal_places=2
-    )
-    running_cost = forms.DecimalField(
-        label=_("running cost a month, wages included"), min_value=0, decimal_places=2
-    )
-    setup_grant = forms.DecimalField(
-        label=_("set-up grants"), min_value=0, decimal_places=2, initial=0
-    )
-    subsidy = forms.DecimalField(
-        label=_("subsidy per child a month"), min_value=0, decimal_places=2, initial=0
-    )
+    setup_cost = MoneyField(label=_("set-up cost (rooms, equipment, licence)"))
+    running_cost = MoneyField(label=_("running cost a month, wages included"))
+    setup_grant = MoneyField(label=_("set-up grants"), initial=0)
+    subsidy = MoneyField(label=_("subsidy per child a month"), initial=0)
     collection = forms.IntegerField(
         label=_("fees actually paid (%)"), min_value=0, max_value=100, initial=90
     )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        money_in(self, currency)

@@ -3,7 +3,7 @@ posts to the ledger through ``ledger.services.entry_post``."""
 
 import datetime
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
-from carecoop.core.money import format_money, is_currency, to_minor
+from carecoop.core.dates import money_date_check
+from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
     reference_clean,
     reference_key,
@@ -66,12 +67,7 @@ def _amount(amount: Decimal | str, currency: str) -> int:
         raise ValidationError(
             {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
         )
-    try:
-        minor = to_minor(Decimal(str(amount)), currency)
-    except (InvalidOperation, ValueError) as exc:
-        raise ValidationError(
-            {"amount": _("%(currency)s does not have that many decimals.") % {"currency": currency}}
-        ) from exc
+    minor = parse_amount(amount, currency, field="amount")
     if minor <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     return minor
@@ -159,6 +155,7 @@ def disbursement_record(
     )
     coop = grant.coop
     amount_minor = _amount(amount, grant.currency)
+    money_date_check(coop, received_on, field="received_on")
     received = sum(
         Disbursement.objects.filter(grant=grant, reversal__isnull=True).values_list(
             "amount_minor", flat=True
@@ -230,6 +227,7 @@ def expense_record(
     _same_coop(coop.pk, centre, grant)
     currency = _books(coop, currency)
     amount_minor = _amount(amount, currency)
+    money_date_check(coop, date, field="date")
     if category not in ExpenseCategory.values:
         raise ValidationError({"category": _("Choose a category.")})
     if (
@@ -284,7 +282,7 @@ def budget_set(
 ) -> Budget:
     _same_coop(coop.pk, centre)
     currency = _books(coop, currency)
-    minor = to_minor(Decimal(str(amount)), currency) if Decimal(str(amount)) else 0
+    minor = parse_amount(amount, currency, field="amount")
     budget = Budget.objects.filter(
         coop_id=coop.pk, year=year, centre=centre, category=category
     ).first()

@@ -1,7 +1,7 @@
 """Thin views over the funding services and selectors, and the sustainability pages."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
-from carecoop.core.money import format_money, minor_digits, to_decimal
+from carecoop.core.money import format_money, parse_amount, to_decimal
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import form_action, form_page
 from carecoop.funding import forms, selectors, services, svg
@@ -32,10 +33,6 @@ def _access(request: HttpRequest) -> Any:
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
     return reverse(f"funding:{name}", kwargs={"coop": coop, **kwargs})
-
-
-def _minor(value: Decimal, currency: str) -> int:
-    return int(Decimal(value).scaleb(minor_digits(currency)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def _period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
@@ -155,10 +152,10 @@ def _scenario_defaults(access: Any) -> dict[str, Any]:
     return {
         "places": f.places,
         "occupancy": round(100 * (f.occupancy or 0)),
-        "fee": to_decimal(f.average_fee_minor or 0, currency),
-        "wages": to_decimal(round(wages / months), currency),
-        "other_costs": to_decimal(round((f.cost_minor - wages) / months), currency),
-        "subsidy": to_decimal(round(f.other_income_minor / f.child_months), currency),
+        "fee": to_decimal(max(0, f.average_fee_minor or 0), currency),
+        "wages": to_decimal(max(0, round(wages / months)), currency),
+        "other_costs": to_decimal(max(0, round((f.cost_minor - wages) / months)), currency),
+        "subsidy": to_decimal(max(0, round(f.other_income_minor / f.child_months)), currency),
         "collection": round(100 * f.collected_minor / billed_net) if billed_net > 0 else 100,
         "waivers": round(100 * f.waived_minor / f.billed_minor) if f.billed_minor else 0,
     }
@@ -169,7 +166,9 @@ def what_if(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
     currency = access.org.currency
     form = forms.ScenarioForm(
-        request.GET or None, initial=_scenario_defaults(access) if not request.GET else None
+        request.GET or None,
+        currency=currency,
+        initial=_scenario_defaults(access) if not request.GET else None,
     )
     data = (
         form.cleaned_data
@@ -181,10 +180,10 @@ def what_if(request: HttpRequest, coop: str) -> HttpResponse:
         base = sus.Scenario(
             places=int(data["places"]),
             occupancy=int(data["occupancy"]) / 100,
-            fee_minor=_minor(data["fee"], currency),
-            running_cost_minor=_minor(data["other_costs"], currency),
-            wages_minor=_minor(data["wages"], currency),
-            subsidy_per_child_minor=_minor(data["subsidy"], currency),
+            fee_minor=parse_amount(data["fee"], currency),
+            running_cost_minor=parse_amount(data["other_costs"], currency),
+            wages_minor=parse_amount(data["wages"], currency),
+            subsidy_per_child_minor=parse_amount(data["subsidy"], currency),
             collection_rate=int(data["collection"]) / 100,
             waiver_share=int(data["waivers"]) / 100,
         )
@@ -219,21 +218,21 @@ def _replace(s: sus.Scenario, **changes: Any) -> sus.Scenario:
 def planner(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
     currency = access.org.currency
-    form = forms.PlanForm(request.GET or None)
+    form = forms.PlanForm(request.GET or None, currency=currency)
     context: dict[str, Any] = {"form": form, "currency": currency, "steps": sus.START_COOP_STEPS}
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         result = sus.plan(
             sus.Plan(
                 places=d["places"],
-                fee_minor=_minor(d["fee"], currency),
+                fee_minor=parse_amount(d["fee"], currency),
                 occupancy_start=d["occupancy_start"] / 100,
                 occupancy_target=d["occupancy_target"] / 100,
                 months_to_fill=d["months_to_fill"],
-                setup_cost_minor=_minor(d["setup_cost"], currency),
-                running_cost_minor=_minor(d["running_cost"], currency),
-                setup_grant_minor=_minor(d["setup_grant"] or 0, currency),
-                subsidy_per_child_minor=_minor(d["subsidy"] or 0, currency),
+                setup_cost_minor=parse_amount(d["setup_cost"], currency),
+                running_cost_minor=parse_amount(d["running_cost"], currency),
+                setup_grant_minor=parse_amount(d["setup_grant"] or 0, currency),
+                subsidy_per_child_minor=parse_amount(d["subsidy"] or 0, currency),
                 collection_rate=d["collection"] / 100,
             )
         )
@@ -395,10 +394,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("funding.view", write="funding.manage")
 def budgets(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = day_param(request, "year", unit="year").year
     form = (
         forms.BudgetForm(request.POST or None, coop=access.org)
         if access.can("funding.manage")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope
 
 from carecoop.accounts import throttle
+from carecoop.core.dates import day_param
 from carecoop.core.permissions import coop_permission, public
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
@@ -31,13 +32,6 @@ def _access(request: HttpRequest) -> Any:
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
     return reverse(f"governance:{name}", kwargs={"coop": coop, **kwargs})
-
-
-def _day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
 
 
 # Overview, rules, eligibility -----------------------------------------------------------------
@@ -61,7 +55,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("governance.view")
 def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
     access = _access(request)
-    on = _day(request.GET.get("on"))
+    on = day_param(request, "on")
     rows = selectors.eligibility_table(access=access, on=on)
     rules = selectors.class_rules(coop_id=access.coop_id)
     context = {
@@ -110,7 +104,7 @@ def body_create(request: HttpRequest, coop: str) -> HttpResponse:
 def body_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     body = selectors.body_get(access=access, pk=pk)
-    on = _day(request.GET.get("on"))
+    on = day_param(request, "on")
     context = {
         "body": body,
         "on": on,

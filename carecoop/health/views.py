@@ -1,7 +1,6 @@
 """Thin views over the health services and selectors."""
 
 import calendar
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.care import selectors as care_selectors
+from carecoop.core.dates import day_param
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
@@ -140,11 +140,7 @@ def centre_growth(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def centre_meals(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Tick the meals each child had today; the month's counts for reports."""
     centre = care_selectors.centre_get(access=_access(request), pk=pk, working=True)
-    today = timezone.localdate()
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("date") or today.isoformat())
-    except ValueError:
-        day = today
+    day = day_param(request, "date")
     children = [
         e.child for e in care_selectors.active_enrolments(centre, day).select_related("child")
     ]

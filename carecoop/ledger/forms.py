@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre
-from carecoop.core.forms import SubmitOnce
-from carecoop.core.money import to_minor
+from carecoop.core.forms import MoneyField, SubmitOnce
+from carecoop.core.money import parse_amount
 from carecoop.ledger.models import Account
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -29,11 +29,11 @@ class ManualEntryForm(SubmitOnce):
             self.fields[f"account_{i}"] = forms.ModelChoiceField(
                 label=_("account %(n)s") % {"n": i}, queryset=accounts, required=i <= 2
             )
-            self.fields[f"debit_{i}"] = forms.DecimalField(
-                label=_("debit"), required=False, min_value=0, decimal_places=3
+            self.fields[f"debit_{i}"] = MoneyField(
+                label=_("debit"), required=False, currency=self.currency
             )
-            self.fields[f"credit_{i}"] = forms.DecimalField(
-                label=_("credit"), required=False, min_value=0, decimal_places=3
+            self.fields[f"credit_{i}"] = MoneyField(
+                label=_("credit"), required=False, currency=self.currency
             )
             self.fields[f"centre_{i}"] = forms.ModelChoiceField(
                 label=_("centre"), queryset=centres, required=False
@@ -46,18 +46,10 @@ class ManualEntryForm(SubmitOnce):
             account = data.get(f"account_{i}")
             if account is None:
                 continue
-            amounts = []
-            for name in ("debit", "credit"):
-                value = data.get(f"{name}_{i}") or Decimal(0)
-                try:
-                    amounts.append(to_minor(value, self.currency))
-                except ValueError:
-                    self.add_error(
-                        f"{name}_{i}",
-                        _("%(currency)s does not have that many decimals.")
-                        % {"currency": self.currency},
-                    )
-                    amounts.append(0)
+            amounts = [
+                parse_amount(data.get(f"{name}_{i}") or Decimal(0), self.currency)
+                for name in ("debit", "credit")
+            ]
             rows.append((account, amounts[0], amounts[1], data.get(f"centre_{i}")))
         data["rows"] = rows
         return data
@@ -72,7 +64,9 @@ class RateForm(forms.Form):
     base = forms.CharField(label=_("from currency"), max_length=3)
     quote = forms.CharField(label=_("to currency"), max_length=3)
     on = forms.DateField(label=_("valid from"), widget=DATE, initial=timezone.localdate)
-    rate = forms.DecimalField(label=_("rate"), min_value=0, decimal_places=6)
+    rate = forms.DecimalField(
+        label=_("rate"), min_value=0, max_value=1_000_000, max_digits=13, decimal_places=6
+    )
     source = forms.CharField(label=_("source"), max_length=200, required=False)
 
 

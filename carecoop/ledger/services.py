@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
+from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency
 from carecoop.core.services import submitted_once, validated_save
 from carecoop.ledger.chart import DEFAULT_CHART
@@ -241,6 +242,7 @@ def manual_entry_post(
 ) -> Entry:
     """A treasurer's entry from the form: rows of (account, debit, credit, centre). The form's
     ``key`` posts it once, however often the form is sent (``submitted_once``)."""
+    money_date_check(coop, date, field="date")
     lines = []
     for account, debit_minor, credit_minor, centre in rows:
         if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):

@@ -1,6 +1,5 @@
 """Forms parse and present input; the rules live in services."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -8,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre
-from carecoop.core.money import minor_digits, to_decimal, to_minor
+from carecoop.core.forms import MoneyField, money_in
+from carecoop.core.money import parse_amount, to_decimal
 from carecoop.members.models import (
     GuardianRelation,
     MemberClass,
@@ -138,7 +138,7 @@ class ChildForm(forms.ModelForm):
 
 
 class WorkRecordForm(forms.ModelForm):
-    income = forms.DecimalField(label=_("income"), required=False, min_value=Decimal(0))
+    income = MoneyField(label=_("income"), required=False)
     usual_days = forms.MultipleChoiceField(
         label=_("usual working days"),
         required=False,
@@ -174,7 +174,7 @@ class WorkRecordForm(forms.ModelForm):
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        self.fields["income"].decimal_places = minor_digits(currency)
+        money_in(self, currency)
         self.fields["income"].help_text = _("In %(currency)s.") % {"currency": currency}
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
@@ -189,10 +189,7 @@ class WorkRecordForm(forms.ModelForm):
         data = super().clean() or {}
         income = data.get("income")
         if income is not None:
-            try:
-                data["income_minor"] = to_minor(income, self.currency)
-            except (ValueError, InvalidOperation):
-                self.add_error("income", _("Too many decimals for this currency."))
+            data["income_minor"] = parse_amount(income, self.currency)
         else:
             data["income_minor"] = None
         if data.get("income_minor") is not None and not data.get("income_period"):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Centre, Room, Weekday
+from carecoop.core.forms import MoneyField
 from carecoop.core.money import to_decimal
 from carecoop.members.models import Person
 from carecoop.staffing.models import (
@@ -34,7 +35,7 @@ class StaffForm(forms.Form):
     hours_per_week = forms.DecimalField(
         label=_("contracted hours per week"), min_value=0, max_value=80, decimal_places=1
     )
-    wage = forms.DecimalField(label=_("wage"), required=False, min_value=0, decimal_places=3)
+    wage = MoneyField(label=_("wage"), required=False)
     wage_currency = forms.CharField(label=_("currency"), max_length=3, required=False)
     wage_period = forms.ChoiceField(
         label=_("wage period"), choices=[("", "—"), *WagePeriod.choices], required=False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre, Room
 from carecoop.care.services import hours_on
-from carecoop.core.money import is_currency, to_minor
+from carecoop.core.money import is_currency, parse_amount
 from carecoop.core.services import validated_save
 from carecoop.staffing.models import (
     CentreStaffing,
@@ -57,12 +57,7 @@ def _set_wage(staff: Staff, wage: Decimal | None, currency: str | None, period: 
         raise ValidationError(
             {"wage_currency": _("%(code)s is not a currency code.") % {"code": currency}}
         )
-    try:
-        staff.wage_minor = to_minor(Decimal(wage), currency)
-    except ValueError as exc:
-        raise ValidationError(
-            {"wage": _("%(currency)s does not have that many decimals.") % {"currency": currency}}
-        ) from exc
+    staff.wage_minor = parse_amount(wage, currency, field="wage")
     if not period:
         raise ValidationError(
             {"wage_period": _("Say whether the wage is per hour, day, week or month.")}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.core.dates import day_param
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
@@ -20,13 +21,6 @@ FORM = "staffing/form.html"
 
 def _access(request: HttpRequest) -> Any:
     return request.access  # type: ignore[attr-defined]
-
-
-def _day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -263,7 +257,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The week's roster: a row per staff member, a column per day; managers assign shifts."""
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    week = selectors.week_of(_day(request.GET.get("week")))
+    week = selectors.week_of(day_param(request, "week"))
     can_manage = access.can("staffing.manage")
     form = forms.AssignForm(request.POST or None, centre=centre)
 
@@ -347,7 +341,7 @@ def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    day = _day(request.GET.get("date"))
+    day = day_param(request, "date")
     result = selectors.coverage(centre=centre, days=[day], now=timezone.localtime())
     context = {
         "centre": centre,
@@ -364,7 +358,7 @@ def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def week_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = _access(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    week = selectors.week_of(_day(request.GET.get("week")))
+    week = selectors.week_of(day_param(request, "week"))
     result = selectors.coverage(centre=centre, days=week, now=timezone.localtime())
     context = {
         "centre": centre,
