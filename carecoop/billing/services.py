@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
@@ -41,7 +41,7 @@ from carecoop.billing.models import (
 )
 from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
-from carecoop.core.dates import money_date_check
+from carecoop.core.dates import money_date_check, money_date_window
 from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
     FORM_EXPIRED,
@@ -251,6 +251,27 @@ def _absences(coop_id: int, month: datetime.date) -> dict[int, int]:
     return {r["child_id"]: r["n"] for r in rows}
 
 
+def month_check(*, coop: Any, month: datetime.date, today: datetime.date) -> None:
+    """Refuse a month that cannot be billed: before the earliest day money may be dated, or
+    more than one month ahead (next month may be billed in advance)."""
+    first, _last = money_date_window(coop)
+    shown = formats.date_format(month, "YEAR_MONTH_FORMAT")
+    if month > fees.next_month(fees.month_start(today)):
+        raise ValidationError(
+            {
+                "month": _("%(month)s is too far ahead: bill at most one month in advance.")
+                % {"month": shown}
+            }
+        )
+    if month < fees.month_start(first):
+        raise ValidationError(
+            {
+                "month": _("%(month)s is too long ago to be billed: check the month.")
+                % {"month": shown}
+            }
+        )
+
+
 def billing_run(
     *,
     coop: Any,
@@ -268,6 +289,7 @@ def billing_run(
     only and the next run carries on where it stopped."""
     month = fees.month_start(month)
     today = today or timezone.localdate()
+    month_check(coop=coop, month=month, today=today)
     run, _created = BillingRun.objects.get_or_create(
         coop_id=coop.pk,
         month=month,
@@ -606,6 +628,7 @@ def billing_catch_up(
     """Run every month not yet billed, from the month after the last finished run (or from the
     earliest fee schedule, at most twelve months back) through ``through``."""
     through = fees.month_start(through)
+    month_check(coop=coop, month=through, today=timezone.localdate())
     last_done = (
         BillingRun.objects.filter(coop_id=coop.pk, status=RunStatus.DONE)
         .order_by("-month")

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "carecoop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from carecoop.core.models import Submission
+        from carecoop.core.permissions import reach
+
+        # Form tokens are read by no page; only the roles that see the whole cooperative could.
+        reach(Submission)

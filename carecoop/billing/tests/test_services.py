@@ -454,3 +454,21 @@ def test_a_second_run_still_counts_the_children_without_a_fee(billed):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
         run = BillingRun.objects.get(month=billed.month)
         assert (run.invoices, run.lines, run.skipped) == (1, 1, 2)
+
+
+@pytest.mark.parametrize("month", [datetime.date(9999, 12, 1), datetime.date(1, 1, 1)])
+def test_a_month_that_cannot_be_billed_is_refused_and_leaves_no_run(billed, month):
+    billed.enrol_family(1)
+    for call in (
+        lambda: services.billing_run(coop=billed.coop, by=billed.by, month=month),
+        lambda: services.billing_catch_up(coop=billed.coop, by=billed.by, through=month),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    assert not BillingRun.objects.filter(coop_id=billed.coop.pk).exists()
+    # Next month may be billed ahead; the month after is refused.
+    services.billing_run(coop=billed.coop, by=billed.by, month=fees.next_month(billed.month))
+    with pytest.raises(ValidationError):
+        services.billing_run(
+            coop=billed.coop, by=billed.by, month=fees.next_month(fees.next_month(billed.month))
+        )
