@@ -44,6 +44,27 @@ def client_for(user: Any) -> Client:
     return client
 
 
+def migrate_to(targets: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to ``targets``; returns the historical apps at that state."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Every app back to its latest migration, as the other tests expect (going back in one app
+    also unapplies the later migrations of the apps that depend on it)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def make_child(parent: Person, name: str, born: datetime.date, sex: str = "female") -> Person:
     child = Person.objects.create(
         coop_id=parent.coop_id,

@@ -3,25 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from carecoop.conftest import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("governance", "0003_members_see_names")]
 AFTER = [("governance", "0004_hide_disclosing_class_splits")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _migrate_to_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def motion_result(weighted, workers, parents):
@@ -45,7 +33,7 @@ def motion_result(weighted, workers, parents):
 
 
 def test_splits_counted_before_the_rule_are_hidden_where_the_rule_hides_them():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         coop = apps.get_model("tenancy", "Organisation").objects.create(
             slug="one", name="One", kind="cooperative", ilo_type="worker", currency="USD"
@@ -105,7 +93,7 @@ def test_splits_counted_before_the_rule_are_hidden_where_the_rule_hides_them():
             },
             kind="election",
         )
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Question = apps.get_model("governance", "Question")
         result = {q.pk: q.result for q in Question.objects.all()}
         assert result[unanimous]["by_class_hidden"] == "disclosing"
@@ -119,4 +107,4 @@ def test_splits_counted_before_the_rule_are_hidden_where_the_rule_hides_them():
         assert result[election]["by_class_hidden"] == "disclosing"
         assert result[election]["groups"][0]["candidates"][0]["by_class"] == {}
     finally:
-        _migrate_to_latest()
+        migrate_to_latest()

@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from carecoop.conftest import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -10,22 +10,8 @@ BEFORE = [("ledger", "0001_initial")]
 AFTER = [("ledger", "0002_rates_per_cooperative")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _migrate_to_latest():
-    """Every app back to its latest migration, as the other tests expect (going back to ledger
-    0001 also unapplied the later migrations of the apps that depend on the ledger)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def test_a_shared_rate_becomes_every_cooperatives_own():
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Organisation = apps.get_model("tenancy", "Organisation")
         for slug in ("one", "two"):
@@ -36,11 +22,11 @@ def test_a_shared_rate_becomes_every_cooperatives_own():
         apps.get_model("ledger", "ExchangeRate").objects.create(
             base="USD", quote="GTQ", on=datetime.date(2026, 1, 1), rate_millionths=7_750_000
         )
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         rows = apps.get_model("ledger", "ExchangeRate").objects.order_by("coop__slug")
         assert [(r.coop.slug, r.rate_millionths) for r in rows] == [
             ("one", 7_750_000),
             ("two", 7_750_000),
         ]
     finally:
-        _migrate_to_latest()
+        migrate_to_latest()
