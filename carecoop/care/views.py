@@ -20,6 +20,8 @@ from carecoop.care.models import Absence, Application, ApplicationStatus, ChildP
 from carecoop.core.dates import day_param
 from carecoop.core.permissions import coop_permission
 from carecoop.core.views import act, form_page
+from carecoop.privacy.models import Seen
+from carecoop.privacy.services import view_log_record
 
 
 def _access(request: HttpRequest) -> Any:
@@ -354,15 +356,18 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     enrolments = access.restrict(Enrolment.objects.filter(child=child)).select_related(
         "centre", "room", "pool"
     )
+    can_health = access.can("care.view_health")
+    if can_health:  # Allergies, medical notes and special needs: part of the health record.
+        view_log_record(
+            coop_id=access.coop_id, viewer=request.user, person_id=child.pk, seen=Seen.HEALTH
+        )
     context = {
         "child": child,
         "enrolments": enrolments,
         "bookings": selectors.upcoming_bookings(child, today),
         "collectors": attendance_rules.authorised_collectors(child, today),
-        "profile": ChildProfile.objects.filter(child=child).first()
-        if access.can("care.view_health")
-        else None,
-        "can_health": access.can("care.view_health"),
+        "profile": ChildProfile.objects.filter(child=child).first() if can_health else None,
+        "can_health": can_health,
         "can_manage": access.can("care.manage"),
         "applications": child.applications.select_related("centre"),
     }

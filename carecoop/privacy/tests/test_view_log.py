@@ -110,3 +110,11 @@ def test_the_log_page_does_not_grow_with_its_rows(world):
     assert queries() == few
     body = client.get("/c/home-coop/privacy/views/?page=2").content.decode()
     assert 'rel="prev"' in body
+
+
+def test_a_childs_care_page_with_her_allergies_and_notes_is_logged(world):
+    with scope(coop=world.home.pk):
+        child = make_child(world.person, "Diya", datetime.date(2024, 3, 1))
+    response = world.client("manager").get(f"/c/home-coop/centres/children/{child.pk}/")
+    assert response.status_code == 200
+    assert _log(world, person=child) == [("manager.home", Seen.HEALTH)]
