@@ -40,13 +40,13 @@ checks:
 		ALLOWED_HOSTS=carecoop.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 pytest:
-	@echo "== pytest on SQLite (the PostgreSQL-only race tests run in the next pass) =="
+	@echo "== pytest on SQLite (the PostgreSQL-only tests run in the next pass) =="
 	env -u DATABASE_URL $(BIN)/pytest -q -m "not postgres" $(PYTEST_ARGS)
 
 pytest-postgres:
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not sqlite" $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it."; exit 1; \
 	else \

@@ -61,9 +61,9 @@ def _assert_real_data(dump: dict[str, list[str]]) -> None:
         assert dump[table], f"the world left {table} empty: the comparison would prove nothing"
 
 
+@pytest.mark.sqlite
 def test_sqlite_backup_restores_every_row_into_an_empty_database(world, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite round trip (the PostgreSQL one is below)")
+    assert connection.vendor == "sqlite", "run on SQLite; the PostgreSQL round trip is below"
     source = connection.settings_dict
     path = _backup(tmp_path)
     assert path.name.startswith("carecoop-") and path.suffix == ".sqlite3"
