@@ -18,7 +18,7 @@ import sys
 import time
 import uuid
 
-from harness import drop_database, fresh_database, report
+from harness import assembly_open, drop_database, fresh_database, report
 
 DB = "carecoop_bench_governance"
 ENGINE = fresh_database(DB)
@@ -30,7 +30,7 @@ from django_scopes import scope  # noqa: E402
 
 from carecoop.capital.models import Certificate, ShareClass  # noqa: E402
 from carecoop.governance import codes, selectors, services  # noqa: E402
-from carecoop.governance.models import Attendee, BallotEntry, VoterCode  # noqa: E402
+from carecoop.governance.models import BallotEntry, VoterCode  # noqa: E402
 from carecoop.members.models import Household, MemberClass, Membership, Person  # noqa: E402
 from carecoop.tenancy.models import Organisation  # noqa: E402
 
@@ -139,29 +139,7 @@ def main() -> int:
         board = services.body_create(coop=coop, by=user, kind="board", name="Board")
         for member_class in classes:
             services.body_seats_set(body=board, by=user, member_class=member_class, seats=3)
-        starts = timezone.now() - datetime.timedelta(minutes=5)
-        meeting = services.meeting_convene(
-            body=assembly,
-            by=user,
-            title="GA",
-            first_call_at=starts,
-            notice_on=starts.date() - datetime.timedelta(days=30),
-            place="Stadium",
-        )
-        Attendee.objects.bulk_create(
-            [
-                Attendee(
-                    coop=coop,
-                    meeting=meeting,
-                    membership=m,
-                    member_class_id=m.member_class_id,
-                    presence="present",
-                )
-                for m in members
-            ],
-            batch_size=1000,
-        )
-        services.meeting_open(meeting=meeting, by=user)
+        meeting = assembly_open(body=assembly, user=user, members=members)
         closes = timezone.now() + datetime.timedelta(hours=1)
 
         motion = services.motion_create(meeting=meeting, by=user, title="Motion", method="secret")

@@ -54,3 +54,39 @@ def report(title: str, rows: list[tuple[str, str, str, bool]]) -> bool:
         ok &= within
         print(f"  {label:<44} {value:>10}  budget {budget:<10} {'ok' if within else 'OVER BUDGET'}")
     return ok
+
+
+def assembly_open(*, body, user, members):  # type: ignore[no-untyped-def]
+    """A general assembly of ``body`` convened five minutes ago with every member of ``members``
+    present, opened: ready for motions and elections."""
+    import datetime
+
+    from django.utils import timezone
+
+    from carecoop.governance import services
+    from carecoop.governance.models import Attendee
+
+    starts = timezone.now() - datetime.timedelta(minutes=5)
+    meeting = services.meeting_convene(
+        body=body,
+        by=user,
+        title="GA",
+        first_call_at=starts,
+        notice_on=starts.date() - datetime.timedelta(days=30),
+        place="Hall",
+    )
+    Attendee.objects.bulk_create(
+        [
+            Attendee(
+                coop_id=body.coop_id,
+                meeting=meeting,
+                membership=m,
+                member_class_id=m.member_class_id,
+                presence="present",
+            )
+            for m in members
+        ],
+        batch_size=1000,
+    )
+    services.meeting_open(meeting=meeting, by=user)
+    return meeting

@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from harness import ROOT, SERVER_URL, drop_database, fresh_database, report
+from harness import ROOT, SERVER_URL, assembly_open, drop_database, fresh_database, report
 
 if not SERVER_URL.startswith("postgres"):
     print(
@@ -62,7 +62,7 @@ from carecoop.capital.models import Subscription  # noqa: E402
 from carecoop.care import services as care  # noqa: E402
 from carecoop.care.models import Attendance, SyncOperation  # noqa: E402
 from carecoop.governance import services as governance  # noqa: E402
-from carecoop.governance.models import Attendee, BallotEntry, VoterCode  # noqa: E402
+from carecoop.governance.models import BallotEntry, VoterCode  # noqa: E402
 from carecoop.members.models import Guardianship, Household, MemberClass, Membership, Person  # noqa: E402
 from carecoop.tenancy.models import Organisation  # noqa: E402
 from carecoop.tenancy.services import role_grant  # noqa: E402
@@ -168,28 +168,7 @@ def build() -> tuple[Organisation, list[tuple[int, int]], list[str]]:
                 first_due_on=start,
             )
         assembly = governance.body_create(coop=coop, by=user, kind="assembly", name="GA")
-        starts = timezone.now() - datetime.timedelta(minutes=5)
-        meeting = governance.meeting_convene(
-            body=assembly,
-            by=user,
-            title="GA",
-            first_call_at=starts,
-            notice_on=starts.date() - datetime.timedelta(days=30),
-            place="Hall",
-        )
-        Attendee.objects.bulk_create(
-            [
-                Attendee(
-                    coop=coop,
-                    meeting=meeting,
-                    membership=m,
-                    member_class_id=m.member_class_id,
-                    presence="present",
-                )
-                for m in members
-            ]
-        )
-        governance.meeting_open(meeting=meeting, by=user)
+        meeting = assembly_open(body=assembly, user=user, members=members)
         motion = governance.motion_create(meeting=meeting, by=user, title="Motion", method="secret")
         governance.question_open(
             question=motion, by=user, closes_at=timezone.now() + datetime.timedelta(hours=1)
