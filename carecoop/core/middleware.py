@@ -4,14 +4,15 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import import_string
 from django_scopes import scope, scopes_disabled
 
 from carecoop.core.permissions import policy_of
-from carecoop.tenancy import selectors as tenancy_selectors
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
@@ -52,9 +53,8 @@ class AccessMiddleware:
         slug = view_kwargs.get(slug_key)
         if not slug:
             raise ImproperlyConfigured(f"{view_func.__name__} needs <{slug_key}> in its URL.")
-        access = tenancy_selectors.access_for(
-            user=request.user, slug=slug, cooperative=policy.kind == "coop"
-        )
+        access_for = import_string(settings.CARECOOP_ACCESS_FOR)
+        access = access_for(user=request.user, slug=slug, cooperative=policy.kind == "coop")
         if access is None:
             raise Http404  # Not yours and does not exist look the same.
         if not access.can(policy.permission):

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from carecoop.capital.selectors import holdings
 from carecoop.core.permissions import Access
 from carecoop.governance import rules
 from carecoop.governance.models import (
@@ -56,6 +57,7 @@ def eligibility(
         memberships = Membership.objects.filter(coop_id=coop_id, pk__in=membership_ids)
     classes = {c.pk: c for c in MemberClass.objects.filter(coop_id=coop_id)}
     rules_by_class = class_rules(coop_id=coop_id)
+    holdings = import_string(settings.CARECOOP_SHARE_HOLDINGS)
     capital = holdings(coop_id=coop_id, on=on, membership_ids=membership_ids)
     result = {}
     for pk, class_id, status, admitted_on in memberships.values_list(

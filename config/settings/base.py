@@ -149,6 +149,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CARECOOP_PAGE_SIZE = 25
 # Counts below this are shown as "fewer than N" in aggregate views (small-cell suppression).
 CARECOOP_SMALL_CELL = 5
+# Lower layers are given what they need from higher ones by name, never by import
+# (docs/architecture.md): who a user is in an organisation, for the access middleware; what a
+# member holds in share capital, for the right to vote and stand.
+CARECOOP_ACCESS_FOR = "carecoop.tenancy.selectors.access_for"
+CARECOOP_SHARE_HOLDINGS = "carecoop.capital.selectors.holdings"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
