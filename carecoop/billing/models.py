@@ -126,18 +126,6 @@ class FeeSchedule(CoopOwned):
         ]
 
 
-class Sequence(CoopOwned):
-    """Numbers given out in order (invoices, receipts): locked, reserved in blocks."""
-
-    name = models.CharField(max_length=20)
-    last = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["coop", "name"], name="billing_sequence_unique"),
-        ]
-
-
 class RunStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")

@@ -7,7 +7,6 @@ from carecoop.billing.models import (
     InvoiceLine,
     Payment,
     Reminder,
-    Sequence,
     StatementImport,
     StatementLine,
     Waiver,
@@ -42,7 +41,7 @@ rule_set.add_rule(
 
 
 # How each model's rows reach a centre and a household (see core.permissions.Reach).
-for _model in (FeeCategory, Sequence, BillingRun, WaiverCriterion, FundContribution):
+for _model in (FeeCategory, BillingRun, WaiverCriterion, FundContribution):
     reach(_model, personal=False)
 reach(FeeSchedule, centre="centre_id", personal=False)
 reach(Invoice, centre="centre_id", household="household_id")

@@ -31,7 +31,6 @@ from carecoop.billing.models import (
     Payment,
     Reminder,
     RunStatus,
-    Sequence,
     StatementImport,
     StatementLine,
     Waiver,
@@ -43,6 +42,7 @@ from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
 from carecoop.core import sms
 from carecoop.core.dates import money_date_check, money_date_window
 from carecoop.core.money import format_money, is_currency, parse_amount
+from carecoop.core.numbering import number_next, numbers_reserve, sequence_lock
 from carecoop.core.services import (
     FORM_EXPIRED,
     reference_clean,
@@ -78,16 +78,6 @@ def _same_coop(coop_id: int, *objects: Any) -> None:
 
 def _minor(amount: Decimal | int | str, currency: str, field_name: str = "amount") -> int:
     return parse_amount(amount, currency, field=field_name)
-
-
-def _reserve_numbers(coop_id: int, name: str, count: int) -> list[int]:
-    """Reserve ``count`` consecutive numbers of a sequence (the row is locked until commit)."""
-    Sequence.objects.get_or_create(coop_id=coop_id, name=name)
-    row = Sequence.objects.select_for_update().get(coop_id=coop_id, name=name)
-    first = row.last + 1
-    row.last += count
-    row.save(update_fields=["last"])
-    return list(range(first, first + count))
 
 
 # Fees ----------------------------------------------------------------------------------------
@@ -526,7 +516,7 @@ def _bill_batch(
             planned.append((household_id, charged[0][0].centre_id, total, charged))
     if not planned:
         return
-    numbers = _reserve_numbers(coop.pk, "invoice", len(planned))
+    numbers = numbers_reserve(coop_id=coop.pk, key="billing.invoice", count=len(planned))
     first, last = _number(month, numbers[0]), _number(month, numbers[-1])
     entry_id = None
     if any(by_centre.values()):
@@ -753,7 +743,7 @@ def payment_record(
                 }
             }
         )
-    receipt = _reserve_numbers(coop.pk, "receipt", 1)[0]
+    receipt = number_next(coop_id=coop.pk, key="billing.receipt")
     entry = entry_post(
         coop=coop,
         by=by,
@@ -1120,12 +1110,6 @@ def fund_balance(*, coop: Any) -> int:
     return account_balance(coop_id=coop.pk, code=chart.SOLIDARITY_FUND)
 
 
-def _lock_fund(coop: Any) -> None:
-    """Waivers and contributions take the fund one at a time."""
-    Sequence.objects.get_or_create(coop_id=coop.pk, name="fund")
-    Sequence.objects.select_for_update().get(coop_id=coop.pk, name="fund")
-
-
 @submitted_once("coop")
 @transaction.atomic
 def fund_contribute(
@@ -1149,7 +1133,7 @@ def fund_contribute(
         raise ValidationError({"amount": _("A contribution must be more than zero.")})
     if kind == ContributionKind.ALLOCATION and not decision.strip():
         raise ValidationError({"decision": _("Name the board decision that allocated this.")})
-    _lock_fund(coop)
+    sequence_lock(coop_id=coop.pk, key="billing.fund")  # gifts and waivers take the fund in turn
     from_account = chart.CASH if kind == ContributionKind.DONATION else chart.GENERAL_RESERVE
     entry = entry_post(
         coop=coop,
@@ -1259,7 +1243,7 @@ def waiver_grant(
         raise ValidationError(_("This invoice belongs to another household."))
     if not application.first_month <= invoice.month <= application.last_month:
         raise ValidationError(_("The application does not cover the month of this invoice."))
-    _lock_fund(coop)
+    sequence_lock(coop_id=coop.pk, key="billing.fund")  # gifts and waivers take the fund in turn
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk, coop_id=invoice.coop_id)
     if Waiver.objects.filter(coop_id=coop.pk, application=application, invoice=invoice).exists():
         raise ValidationError(_("This invoice has already been waived."))

@@ -1,16 +1,9 @@
 """Instalments of a share subscription: what has fallen due by a date, and how long the oldest
 unpaid instalment has been overdue. Plain functions on integers and dates."""
 
-import calendar
 import datetime
 
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from carecoop.core.dates import add_months
 
 
 def months_between(start: datetime.date, end: datetime.date) -> int:

@@ -21,6 +21,7 @@ from carecoop.capital.models import (
 )
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, parse_amount
+from carecoop.core.numbering import number_next
 from carecoop.core.services import (
     reference_clean,
     reference_key,
@@ -28,7 +29,6 @@ from carecoop.core.services import (
     validated_save,
 )
 from carecoop.governance.models import BoardDecision
-from carecoop.governance.services import counter_next
 from carecoop.ledger import chart
 from carecoop.ledger.services import books_currency, credit, debit, entry_post
 from carecoop.members.models import MemberClass, Membership, MembershipStatus
@@ -161,7 +161,7 @@ def _certificate(
 ) -> Certificate:
     certificate = Certificate(
         coop_id=membership.coop_id,
-        number=counter_next(coop_id=membership.coop_id, key="certificate"),
+        number=number_next(coop_id=membership.coop_id, key="capital.certificate"),
         membership=membership,
         share_class=share_class,
         shares=shares,
@@ -341,7 +341,7 @@ def payment_record(
         amount_minor=amount_minor,
         method=method,
         paid_on=paid_on,
-        receipt_number=counter_next(coop_id=subscription.coop_id, key="receipt"),
+        receipt_number=number_next(coop_id=subscription.coop_id, key="capital.receipt"),
         client_reference=client_reference,
         reference_key=reference_key(client_reference)[:200],
         recorded_by=by,

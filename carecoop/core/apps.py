@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from carecoop.core.models import Submission
+        from carecoop.core.models import Counter, Submission
         from carecoop.core.permissions import reach
 
         # Form tokens are read by no page; only the roles that see the whole cooperative could.
         reach(Submission)
+        reach(Counter, personal=False)

@@ -7,6 +7,7 @@ banked). Pages that show a day or a week read it with ``day_param``: a date care
 answers today, with a message saying so.
 """
 
+import calendar
 import datetime
 from typing import Any
 
@@ -75,3 +76,11 @@ def day_param(request: HttpRequest, name: str, *, unit: str = "day") -> datetime
         )
         return today
     return day
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), or the month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

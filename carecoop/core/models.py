@@ -80,3 +80,22 @@ class Submission(CoopOwned):
 
     def __str__(self) -> str:
         return f"{self.service} {self.key}"
+
+
+class Counter(CoopOwned):
+    """A numbering sequence of one cooperative (invoices, receipts, share certificates, board
+    decisions per year), advanced under a row lock so two writers never take the same number.
+    Keys are named by the app that numbers: ``billing.invoice``, ``capital.certificate``."""
+
+    key = models.CharField(_("sequence"), max_length=40)
+    value = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("numbering sequence")
+        verbose_name_plural = _("numbering sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "key"], name="core_counter_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.value}"

@@ -18,9 +18,9 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from carecoop.capital import schedule
 from carecoop.capital import selectors as capital_selectors
 from carecoop.capital import services as capital
+from carecoop.core.dates import add_months
 from carecoop.governance import selectors, services
 from carecoop.governance.models import Body, Meeting
 from carecoop.members.models import MemberClass, Membership
@@ -128,7 +128,7 @@ def _subscribe(
     # Most pay every month; one in four stopped after the first instalment.
     behind = rng.random() < 0.25
     for n in range(1 if behind else 4):
-        paid_on = schedule.add_months(membership.admitted_on, n)
+        paid_on = add_months(membership.admitted_on, n)
         if paid_on > today:
             break
         capital.payment_record(

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from carecoop.care.models import Centre, Room
 from carecoop.care.services import hours_on
+from carecoop.core.dates import add_months
 from carecoop.demo import data
 from carecoop.members.models import Person
 from carecoop.staffing import selectors, services
@@ -226,9 +227,7 @@ def _training(
             coop=coop, by=by, name=name, interval_months=interval
         )
         for quarter in range(4, 0, -1):
-            date = selectors.add_months(today, -interval * quarter) + datetime.timedelta(
-                days=7 * index + 10
-            )
+            date = add_months(today, -interval * quarter) + datetime.timedelta(days=7 * index + 10)
             if date > today:
                 continue
             session = services.training_session_create(

@@ -18,22 +18,6 @@ from simple_history.models import HistoricalRecords
 from carecoop.core.models import CoopOwned
 
 
-class Counter(CoopOwned):
-    """A numbering sequence of one cooperative (board decisions per year, receipts,
-    certificates), advanced under a row lock so two writers never take the same number."""
-
-    key = models.CharField(_("sequence"), max_length=40)
-    value = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("numbering sequence")
-        verbose_name_plural = _("numbering sequences")
-        constraints = [models.UniqueConstraint(fields=["coop", "key"], name="counter_unique_key")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.value}"
-
-
 class BodyKind(models.TextChoices):
     ASSEMBLY = "assembly", _("General assembly")
     BOARD = "board", _("Board")

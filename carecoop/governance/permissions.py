@@ -15,7 +15,6 @@ from carecoop.governance.models import (
     BodySeat,
     Choice,
     ClassRule,
-    Counter,
     CountSheet,
     ElectionSeat,
     Meeting,
@@ -39,7 +38,6 @@ rule_set.add_rule(
 # cooperative is governed, who holds a seat, and the counts are every member's to read; a
 # ballot-box row names no voter.
 for _model in (
-    Counter,
     Body,
     BodySeat,
     ClassRule,

@@ -11,13 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from carecoop.capital import schedule
 from carecoop.core import sms
+from carecoop.core.dates import add_months
+from carecoop.core.numbering import number_next
 from carecoop.core.services import validated_save
 from carecoop.governance import codes, rules, selectors
 from carecoop.governance.models import (
@@ -30,7 +31,6 @@ from carecoop.governance.models import (
     BodySeat,
     Choice,
     ClassRule,
-    Counter,
     CountSheet,
     ElectionSeat,
     Meeting,
@@ -71,26 +71,6 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 
 meeting_day = selectors.meeting_day
-
-
-# Numbering -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def counter_next(*, coop_id: int, key: str) -> int:
-    """The next number of a cooperative's sequence, under a row lock: two writers at once wait
-    for each other and never take the same number."""
-    counter = Counter.objects.select_for_update().filter(coop_id=coop_id, key=key).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                Counter.objects.create(coop_id=coop_id, key=key, value=0)
-        except IntegrityError:
-            pass  # Created by someone else just now; lock theirs.
-        counter = Counter.objects.select_for_update().get(coop_id=coop_id, key=key)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
 
 
 # Bodies, seats, rules ------------------------------------------------------------------------
@@ -185,7 +165,7 @@ def decision_record(
     _same_coop(coop.pk, meeting, question)
     if not title.strip():
         raise ValidationError({"title": _("Say what was decided.")})
-    number = counter_next(coop_id=coop.pk, key=f"BD-{decided_on.year}")
+    number = number_next(coop_id=coop.pk, key=f"governance.BD-{decided_on.year}")
     decision = BoardDecision(
         coop=coop,
         number=f"BD-{decided_on.year}-{number:03d}",
@@ -283,7 +263,7 @@ def term_create(
         seat_class=seat_class,
         office=office,
         starts_on=starts_on,
-        ends_on=ends_on or schedule.add_months(starts_on, body.term_years * 12),
+        ends_on=ends_on or add_months(starts_on, body.term_years * 12),
         election=election,
     )
     validated_save(term, by=by)
@@ -1161,7 +1141,7 @@ def _close_election(
             by=by,
             membership=choice.candidate,
             starts_on=day,
-            ends_on=schedule.add_months(day, max(months, 1)),
+            ends_on=add_months(day, max(months, 1)),
             seat_class=choice.seat_class,
             election=question,
             check=False,

@@ -1,6 +1,5 @@
 """Reads about staff, training and coverage, narrowed to what the asking role may see."""
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from carecoop.care.models import (
     OpeningHours,
     Room,
 )
+from carecoop.core.dates import add_months
 from carecoop.core.permissions import Access
 from carecoop.staffing import ratios
 from carecoop.staffing.models import (
@@ -78,12 +78,6 @@ def session_get(*, access: Access, pk: int) -> TrainingSession:
 def rule_sets() -> QuerySet[RatioRuleSet]:
     """The ratio rule sets (shared reference data, loaded by migration 0002)."""
     return RatioRuleSet.objects.all()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # Training due ------------------------------------------------------------------------------

@@ -40,10 +40,11 @@ from django_scopes import scope
 
 from carecoop.billing import services
 from carecoop.billing.fees import month_start
-from carecoop.billing.models import BillingRun, Invoice, InvoiceLine, RunStatus, Sequence
+from carecoop.billing.models import BillingRun, Invoice, InvoiceLine, RunStatus
 from carecoop.care import services as care
 from carecoop.care.models import Enrolment
 from carecoop.care.tests.factories import RoomFactory
+from carecoop.core.models import Counter
 from carecoop.ledger import chart
 from carecoop.ledger.models import Entry, Line
 from carecoop.ledger.selectors import account_balance, trial_balance
@@ -245,7 +246,7 @@ def _outcome(coop) -> dict:
             "run": BillingRun.objects.values(
                 "month", "status", "invoices", "lines", "skipped", "message"
             ).get(),
-            "invoice_numbers_given": Sequence.objects.get(name="invoice").last,
+            "invoice_numbers_given": Counter.objects.get(key="billing.invoice").value,
         }
 
 
@@ -296,7 +297,7 @@ def test_a_billing_run_killed_half_way_and_run_again_bills_as_one_clean_run(toda
     # The run's database session outlives the process until it finds its client gone: it holds
     # the invoice number sequence from its second batch until it has rolled that batch back.
     with transaction.atomic(), scope(coop=killed.pk):
-        Sequence.objects.select_for_update().get(name="invoice")
+        Counter.objects.select_for_update().get(key="billing.invoice")
     half = _outcome(killed)
     assert half["invoice_rows"] == BATCH  # the first batch, whole
     assert half["line_rows"] == children_in_first_batch

@@ -95,12 +95,12 @@ class _Rollback(Exception):
 def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
     for n in (1, 2, 1, 2, 1):
         billed.enrol_family(n)
-    real = services._reserve_numbers
+    real = services.numbers_reserve
     calls = {"n": 0}
 
-    def failing(coop_id, name, count):
+    def failing(*, coop_id, key, count):
         calls["n"] += 1
-        numbers = real(coop_id, name, count)
+        numbers = real(coop_id=coop_id, key=key, count=count)
         if calls["n"] == 3:
             # Number 2 is taken (the first batch had 1 and 2): the batch's ledger entry is
             # posted, then the invoice number constraint fails and the whole batch, entry
@@ -108,12 +108,12 @@ def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
             return [2] * count
         return numbers
 
-    monkeypatch.setattr(services, "_reserve_numbers", failing)
+    monkeypatch.setattr(services, "numbers_reserve", failing)
     with pytest.raises(IntegrityError):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "failed"
     assert Invoice.objects.count() == 4  # two whole batches, nothing of the third
-    monkeypatch.setattr(services, "_reserve_numbers", real)
+    monkeypatch.setattr(services, "numbers_reserve", real)
     services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "done"
     assert Invoice.objects.count() == 5
