@@ -25,7 +25,7 @@ from carecoop.accounts import forms, selectors, services, throttle
 from carecoop.accounts.middleware import second_step_exempt
 from carecoop.accounts.signals import SECOND_STEP_OWED
 from carecoop.core.forms import apply_errors
-from carecoop.core.permissions import coop_permission, public, signed_in
+from carecoop.core.permissions import access_of, coop_permission, public, signed_in
 from carecoop.core.views import form_page
 from carecoop.tenancy.services import organisation_sign_in_rules_set
 
@@ -213,7 +213,7 @@ def reset(request: HttpRequest, token: str) -> HttpResponse:
 
 @coop_permission("accounts.issue_reset_link")
 def reset_link_issue(request: HttpRequest, coop: str) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+    access = access_of(request)
     form = forms.ResetLinkForm(request.POST or None, access=access)
     url = ""
     if request.method == "POST" and form.is_valid():
@@ -240,7 +240,7 @@ def reset_link_issue(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("accounts.set_sign_in_rules")
 def sign_in_rules(request: HttpRequest, coop: str) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+    access = access_of(request)
     form = forms.SignInRulesForm(request.POST or None, instance=access.org)
     return form_page(
         request,

@@ -15,15 +15,11 @@ from carecoop.billing import fees, forms, selectors, services
 from carecoop.billing.models import LineStatus
 from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
 from carecoop.ledger.forms import ReverseForm
 
 FORM = "billing/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -32,7 +28,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 @coop_permission("billing.view", write="billing.manage")
 def overview(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     today = timezone.localdate()
     month = today.replace(day=1)
     context = {
@@ -50,7 +46,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def run(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         month = fees.month_start(form.cleaned_data["month"])
@@ -94,7 +90,7 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.view")
 def fee_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "billing/fees.html",
@@ -108,7 +104,7 @@ def fee_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def fee_category_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.FeeCategoryForm(request.POST or None, coop=access.org),
@@ -122,7 +118,7 @@ def fee_category_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.FeeScheduleForm(request.POST or None, coop=access.org),
@@ -139,7 +135,7 @@ def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.view")
 def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     qs = selectors.invoices(access=access).order_by("-month", "number")
     month_text = request.GET.get("month", "")
     status = request.GET.get("status", "")
@@ -162,7 +158,7 @@ def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
 def mine(request: HttpRequest, coop: str) -> HttpResponse:
     """A parent's own account: every invoice of their household, what was paid, waived and is
     still due, with the receipts."""
-    access = _access(request)
+    access = access_of(request)
     invoices = list(selectors.own_invoices(access=access)[:36])
     return render(
         request,
@@ -177,7 +173,7 @@ def mine(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.see_invoice")
 def invoice_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     invoice = selectors.invoice_get(access=access, pk=pk)
     return render(
         request,
@@ -197,7 +193,7 @@ def invoice_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("billing.manage")
 def payment_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     payment = selectors.payment_get(access=access, pk=pk)
     form = ReverseForm(request.POST)
     if not form.is_valid():
@@ -218,7 +214,7 @@ def payment_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("billing.record_payment")
 def invoice_pay(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     invoice = selectors.invoice_get(access=access, pk=pk)
     form = forms.PaymentForm(request.POST or None, currency=invoice.currency)
     return form_page(
@@ -245,7 +241,7 @@ def _money(minor: int, currency: str) -> str:
 
 @coop_permission("billing.record_payment")
 def payment_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form = forms.PaymentByNumberForm(request.POST or None, currency=access.org.currency)
 
     def save(data: dict[str, Any]) -> Any:
@@ -266,7 +262,7 @@ def payment_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.see_invoice")
 def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     payment = selectors.payment_get(access=access, pk=pk)
     context = {"payment": payment, "invoice": payment.invoice, "org": access.org}
     context["pdf"] = pdf.available()
@@ -284,7 +280,7 @@ def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form = forms.StatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -322,7 +318,7 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     statement = selectors.statement_get(access=access, pk=pk)
     lines = statement.lines.select_related("invoice", "payment").order_by("paid_on", "pk")
     return render(
@@ -339,7 +335,7 @@ def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("billing.manage")
 def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     line = selectors.statement_line_get(access=access, pk=pk)
 
     def match(data: dict[str, Any]) -> Any:
@@ -360,7 +356,7 @@ def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpRespon
 @require_POST
 @coop_permission("billing.manage")
 def statement_record(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     statement = selectors.statement_get(access=access, pk=pk)
     outcome = services.statement_record(statement=statement, by=request.user)
     messages.success(
@@ -376,7 +372,7 @@ def statement_record(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("billing.view")
 def arrears(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     today = timezone.localdate()
     return render(
         request,
@@ -392,7 +388,7 @@ def arrears(request: HttpRequest, coop: str) -> HttpResponse:
 @require_POST
 @coop_permission("billing.manage")
 def remind(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     sent = services.reminders_send(coop=access.org, by=request.user, on=timezone.localdate())
     messages.success(request, _("%(n)s reminders sent.") % {"n": sent})
     return redirect(_url("arrears", coop))
@@ -403,7 +399,7 @@ def remind(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.view")
 def waivers(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "billing/waivers.html",
@@ -423,7 +419,7 @@ def waivers(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.WaiverApplicationForm(
@@ -440,7 +436,7 @@ def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
 @require_POST
 @coop_permission("billing.decide_waivers")
 def waiver_decide(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     application = selectors.application_get(access=access, pk=pk)
     return form_action(
         request,
@@ -457,7 +453,7 @@ def waiver_decide(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("billing.manage")
 def waivers_apply(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form = forms.MonthForm(request.POST)
     if form.is_valid():
         outcome = services.waivers_apply(
@@ -471,7 +467,7 @@ def waivers_apply(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def criterion_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.CriterionForm(request.POST or None),
@@ -487,7 +483,7 @@ def criterion_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("billing.manage")
 def fund_contribute(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.ContributionForm(request.POST or None),

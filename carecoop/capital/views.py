@@ -11,14 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.capital import forms, selectors, services
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 
 FORM = "capital/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -27,7 +23,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 @coop_permission("capital.view")
 def overview(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     today = timezone.localdate()
     members = selectors.memberships(access=access)
     page = Paginator(members, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,7 +52,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("capital.manage")
 def share_class_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.ShareClassForm(request.POST or None, initial={"currency": access.org.currency}),
@@ -70,7 +66,7 @@ def share_class_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("capital.manage")
 def limit_set(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     share_class = selectors.share_class_get(access=access, pk=pk)
     return form_page(
         request,
@@ -87,7 +83,7 @@ def limit_set(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("capital.manage")
 def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.SubscriptionForm(request.POST or None, coop_id=access.coop_id),
@@ -102,7 +98,7 @@ def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("capital.view", write="capital.manage")
 def subscription_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The subscription, its payments, and (for the treasurer) the form to record one."""
-    access = _access(request)
+    access = access_of(request)
     subscription = selectors.subscription_get(access=access, pk=pk)
     can_manage = access.can("capital.manage")
     form = forms.PaymentForm(request.POST or None) if can_manage else None
@@ -129,13 +125,13 @@ def subscription_detail(request: HttpRequest, coop: str, pk: int) -> HttpRespons
 
 @coop_permission("capital.view")
 def receipt(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    payment = selectors.payment_get(access=_access(request), pk=pk)
+    payment = selectors.payment_get(access=access_of(request), pk=pk)
     return render(request, "capital/receipt.html", {"payment": payment})
 
 
 @coop_permission("capital.view")
 def member_capital(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     membership = selectors.membership_get(access=access, pk=pk)
     today = timezone.localdate()
     context = {
@@ -154,7 +150,7 @@ def member_capital(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("capital.manage")
 def transfer_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.TransferForm(request.POST or None, coop_id=access.coop_id),
@@ -168,7 +164,7 @@ def transfer_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("capital.manage")
 def redemption_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.RedemptionForm(request.POST or None, coop_id=access.coop_id),

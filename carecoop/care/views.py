@@ -18,19 +18,15 @@ from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.privacy.models import Seen
 from carecoop.privacy.services import view_log_record
 
 
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
-
-
 @coop_permission("care.view_centres")
 def centre_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centres = selectors.centre_list(access=access)
     return render(
         request,
@@ -45,7 +41,7 @@ def _to_centre(coop: str) -> Any:
 
 @coop_permission("care.manage")
 def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.CentreForm(request.POST or None),
@@ -59,7 +55,7 @@ def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("care.manage")
 def centre_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.CentreForm(request.POST or None, instance=centre),
@@ -73,7 +69,7 @@ def centre_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.manage")
 def room_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.RoomForm(request.POST or None),
@@ -87,7 +83,7 @@ def room_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.manage")
 def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     return form_page(
         request,
@@ -106,7 +102,7 @@ def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.manage")
 def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.ClosureForm(request.POST or None),
@@ -120,7 +116,7 @@ def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.manage")
 def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     current = {h.weekday: (h.opens_at, h.closes_at) for h in centre.hours.all()}
     form = forms.HoursForm(request.POST or None, current=current)
     return form_page(
@@ -138,7 +134,7 @@ def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.manage")
 def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     current = dict(centre.priority_rules.values_list("criterion", "points"))
     return form_page(
         request,
@@ -153,7 +149,7 @@ def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.view_centres")
 def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     today = timezone.localdate()
     context = {
@@ -180,7 +176,7 @@ def centre_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Move a child who has outgrown their room to the room that fits their age."""
     enrolment = (
-        _access(request)
+        access_of(request)
         .restrict(Enrolment.objects.filter(pk=pk))
         .select_related("centre", "child")
         .first()
@@ -208,7 +204,7 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.view_waitlist")
 def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     today = timezone.localdate()
     ranked = services.waitlist(centre, today)
@@ -235,7 +231,7 @@ def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("care.manage")
 def allocate(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     result = services.places_allocate(centre=centre, by=request.user)
     messages.success(
         request,
@@ -249,7 +245,7 @@ def allocate(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.manage")
 def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     application = (
-        _access(request)
+        access_of(request)
         .restrict(Application.objects.filter(pk=pk))
         .select_related("centre")
         .first()
@@ -268,7 +264,7 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("care.apply")
 def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     children = {c.pk: c for c in selectors.children_of(access=access).order_by("given_name")}
 
@@ -290,7 +286,7 @@ def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.record_attendance")
 def attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The day's attendance sheet; works offline (see static/carecoop/attendance.js)."""
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk, working=True)
     day = day_param(request, "date")
     context = {
@@ -305,7 +301,7 @@ def attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.record_attendance")
 def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The monthly register, laid out like the paper one, for printing."""
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk, working=True)
     first = day_param(request, "month", unit="month")
     year, month = first.year, first.month
@@ -321,7 +317,7 @@ def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.record_attendance")
 def sync(request: HttpRequest, coop: str) -> HttpResponse:
     """Apply a batch of operations recorded offline; each is applied exactly once."""
-    access = _access(request)
+    access = access_of(request)
     try:
         body = json.loads(request.body)
         operations = body["operations"]
@@ -348,7 +344,7 @@ def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("care.view_children")
 def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     child = selectors.children_of(access=access).filter(pk=pk).first()
     if child is None:
         raise Http404
@@ -375,7 +371,7 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 
 def _child(request: HttpRequest, pk: int) -> Any:
-    child = selectors.children_of(access=_access(request)).filter(pk=pk).first()
+    child = selectors.children_of(access=access_of(request)).filter(pk=pk).first()
     if child is None:
         raise Http404
     return child

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from carecoop.core.permissions import federation_permission
+from carecoop.core.permissions import access_of, federation_permission
 from carecoop.federation import selectors
 
 
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+    access = access_of(request)
     rows = selectors.federation_overview(access=access)
     return render(
         request,

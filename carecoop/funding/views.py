@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
 from carecoop.core.money import format_money, parse_amount, to_decimal
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_action, form_page
 from carecoop.funding import forms, selectors, services, svg
 from carecoop.funding import sustainability as sus
@@ -25,10 +25,6 @@ from carecoop.ledger import chart
 from carecoop.ledger.forms import ReverseForm
 
 FORM = "funding/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -77,7 +73,7 @@ def _coverage_chart(figures: list[selectors.Figures], title: str) -> Any:
 
 @coop_permission("funding.view")
 def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form, since, until = _period(request)
     board = selectors.sustainability(access=access, since=since, until=until)
     labels = _source_labels()
@@ -102,7 +98,7 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.view")
 def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     form, since, until = _period(request)
     board = selectors.sustainability(access=access, since=since, until=until, centre_id=centre.pk)
@@ -163,7 +159,7 @@ def _scenario_defaults(access: Any) -> dict[str, Any]:
 
 @coop_permission("funding.view")
 def what_if(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     currency = access.org.currency
     form = forms.ScenarioForm(
         request.GET or None,
@@ -216,7 +212,7 @@ def _replace(s: sus.Scenario, **changes: Any) -> sus.Scenario:
 
 @coop_permission("funding.view")
 def planner(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     currency = access.org.currency
     form = forms.PlanForm(request.GET or None, currency=currency)
     context: dict[str, Any] = {"form": form, "currency": currency, "steps": sus.START_COOP_STEPS}
@@ -256,7 +252,7 @@ def planner(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.view")
 def funder_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "funding/funders.html",
@@ -270,7 +266,7 @@ def funder_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.manage")
 def funder_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.FunderForm(request.POST or None),
@@ -284,7 +280,7 @@ def funder_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.manage")
 def grant_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.GrantForm(request.POST or None, coop=access.org),
@@ -298,7 +294,7 @@ def grant_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.view")
 def grant_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     grant = selectors.grant_get(access=access, pk=pk)
     return render(
         request,
@@ -317,7 +313,7 @@ def grant_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("funding.manage")
 def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     grant = selectors.grant_get(access=access, pk=pk)
     return form_action(
         request,
@@ -332,7 +328,7 @@ def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("funding.manage")
 def disbursement_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     disbursement = selectors.disbursement_get(access=access, pk=pk)
     return form_action(
         request,
@@ -348,7 +344,7 @@ def disbursement_reverse(request: HttpRequest, coop: str, pk: int) -> HttpRespon
 
 @coop_permission("funding.view")
 def expense_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return render(
         request,
         "funding/expenses.html",
@@ -363,7 +359,7 @@ def expense_list(request: HttpRequest, coop: str) -> HttpResponse:
 @require_POST
 @coop_permission("funding.manage")
 def expense_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     expense = selectors.expense_get(access=access, pk=pk)
     return form_action(
         request,
@@ -379,7 +375,7 @@ def expense_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("funding.manage")
 def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.ExpenseForm(request.POST or None, coop=access.org),
@@ -393,7 +389,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("funding.view", write="funding.manage")
 def budgets(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     year = day_param(request, "year", unit="year").year
     form = (
         forms.BudgetForm(request.POST or None, coop=access.org)

@@ -16,7 +16,7 @@ from django_scopes import scope
 
 from carecoop.accounts import throttle
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import coop_permission, public
+from carecoop.core.permissions import access_of, coop_permission, public
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Choice, ElectionSeat, Method, Question, Term
@@ -24,10 +24,6 @@ from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Organisation, OrgKind
 
 FORM = "governance/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -39,7 +35,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 @coop_permission("governance.view")
 def overview(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     today = timezone.localdate()
     context = {
         "bodies": selectors.bodies(access=access),
@@ -54,7 +50,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.view")
 def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     on = day_param(request, "on")
     rows = selectors.eligibility_table(access=access, on=on)
     rules = selectors.class_rules(coop_id=access.coop_id)
@@ -71,7 +67,7 @@ def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def class_rule(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.ClassRuleForm(request.POST or None, coop_id=access.coop_id),
@@ -88,7 +84,7 @@ def class_rule(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def body_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.BodyForm(request.POST or None),
@@ -102,7 +98,7 @@ def body_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.view")
 def body_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     body = selectors.body_get(access=access, pk=pk)
     on = day_param(request, "on")
     context = {
@@ -118,7 +114,7 @@ def body_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("governance.manage")
 def body_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The statutes' rules for a body's meetings and terms, as they stand now."""
-    access = _access(request)
+    access = access_of(request)
     body = selectors.body_get(access=access, pk=pk)
     initial = {name: getattr(body, name) for name in services.BODY_FIELDS}
     return form_page(
@@ -137,7 +133,7 @@ def body_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def body_seats(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     body = selectors.body_get(access=access, pk=pk)
     return form_page(
         request,
@@ -152,7 +148,7 @@ def body_seats(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     body = selectors.body_get(access=access, pk=pk)
     return form_page(
         request,
@@ -167,7 +163,7 @@ def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def term_end(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     term = Term.objects.filter(coop_id=access.coop_id, pk=pk).select_related("body").first()
     if term is None:
         raise Http404
@@ -187,7 +183,7 @@ def term_end(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.view")
 def decisions(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     context = {
         "decisions": selectors.decisions(access=access)[:200],
         "can_manage": access.can("governance.manage"),
@@ -197,7 +193,7 @@ def decisions(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def decision_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.DecisionForm(request.POST or None),
@@ -214,7 +210,7 @@ def decision_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.MeetingForm(request.POST or None, coop_id=access.coop_id),
@@ -228,7 +224,7 @@ def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("governance.view", write="governance.manage")
 def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
     can_manage = access.can("governance.manage")
     form = forms.AttendanceForm(coop_id=access.coop_id) if can_manage else None
@@ -247,7 +243,7 @@ def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.AgendaItemForm(request.POST or None),
@@ -262,7 +258,7 @@ def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("governance.manage")
 def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
     return form_action(
         request,
@@ -277,7 +273,7 @@ def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
 @require_POST
 @coop_permission("governance.manage")
 def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
         lambda: services.meeting_open(meeting=meeting, by=request.user),
@@ -289,7 +285,7 @@ def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("governance.manage")
 def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
         lambda: services.meeting_close(meeting=meeting, by=request.user),
@@ -300,7 +296,7 @@ def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.view")
 def meeting_minutes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
     names = selectors.attendance_names_shown(access=access, meeting=meeting)
     return render(
@@ -310,7 +306,7 @@ def meeting_minutes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get(access=_access(request), pk=pk)
+    meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.MotionForm(request.POST or None),
@@ -324,7 +320,7 @@ def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.manage")
 def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
     classes = list(MemberClass.objects.filter(coop_id=access.coop_id, may_hold_office=True))
     form = forms.ElectionForm(request.POST or None, coop_id=access.coop_id, classes=classes)
@@ -355,7 +351,7 @@ def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("governance.view", write="governance.manage")
 def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     question = selectors.question_get(access=access, pk=pk)
     can_manage = access.can("governance.manage")
     classes = list(
@@ -389,7 +385,7 @@ def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("governance.manage")
 def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     question = selectors.question_get(access=access, pk=pk)
     return form_action(
         request,
@@ -406,7 +402,7 @@ def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("governance.manage")
 def question_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    question = selectors.question_get(access=_access(request), pk=pk)
+    question = selectors.question_get(access=access_of(request), pk=pk)
     return form_action(
         request,
         forms.OpenVoteForm(request.POST),
@@ -422,7 +418,7 @@ def question_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("governance.manage")
 def question_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    question = selectors.question_get(access=_access(request), pk=pk)
+    question = selectors.question_get(access=access_of(request), pk=pk)
     act(
         request,
         lambda: services.question_close(question=question, by=request.user),
@@ -435,7 +431,7 @@ def question_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("governance.manage")
 def question_codes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Issue the codes and show them once, for printing (and send them by SMS if asked)."""
-    question = selectors.question_get(access=_access(request), pk=pk)
+    question = selectors.question_get(access=access_of(request), pk=pk)
     try:
         issued = services.codes_issue(
             question=question, by=request.user, send_sms=request.POST.get("sms") == "1"
@@ -460,7 +456,7 @@ def question_codes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("governance.manage")
 def question_counts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Enter the counts of a show of hands (teller 0) or of a paper ballot (teller 1 or 2)."""
-    access = _access(request)
+    access = access_of(request)
     question = selectors.question_get(access=access, pk=pk)
     if question.method == Method.SECRET:
         raise Http404

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care import selectors as care_selectors
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
 from carecoop.health.models import Meal, MealServed, Measurement, Referral
@@ -21,13 +21,9 @@ from carecoop.privacy.models import Seen
 from carecoop.privacy.services import view_log_record
 
 
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
-
-
 def _child(request: HttpRequest, pk: int) -> Any:
     """A child the asking role may see: their centres' (facilitator) or their own (member)."""
-    child = care_selectors.children_of(access=_access(request)).filter(pk=pk).first()
+    child = care_selectors.children_of(access=access_of(request)).filter(pk=pk).first()
     if child is None:
         raise Http404
     return child
@@ -39,7 +35,7 @@ def _child_url(coop: str, pk: int) -> str:
 
 @coop_permission("health.view_child")
 def child_health(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     child = _child(request, pk)
     view_log_record(
         coop_id=access.coop_id, viewer=request.user, person_id=child.pk, seen=Seen.HEALTH
@@ -103,7 +99,7 @@ def referral_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("health.record")
 def referral_outcome(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     referral = (
-        _access(request).restrict(Referral.objects.filter(pk=pk)).select_related("child").first()
+        access_of(request).restrict(Referral.objects.filter(pk=pk)).select_related("child").first()
     )
     if referral is None:
         raise Http404
@@ -121,7 +117,7 @@ def referral_outcome(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("health.view_centre")
 def centre_vaccinations(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = care_selectors.centre_get(access=_access(request), pk=pk, working=True)
+    centre = care_selectors.centre_get(access=access_of(request), pk=pk, working=True)
     today = timezone.localdate()
     rows = selectors.vaccinations_due(centre=centre, on=today)
     return render(
@@ -131,7 +127,7 @@ def centre_vaccinations(request: HttpRequest, coop: str, pk: int) -> HttpRespons
 
 @coop_permission("health.view_centre")
 def centre_growth(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = care_selectors.centre_get(access=_access(request), pk=pk, working=True)
+    centre = care_selectors.centre_get(access=access_of(request), pk=pk, working=True)
     alerts = selectors.growth_alerts(centre=centre, on=timezone.localdate())
     return render(request, "health/growth.html", {"centre": centre, "alerts": alerts})
 
@@ -139,7 +135,7 @@ def centre_growth(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("health.record")
 def centre_meals(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Tick the meals each child had today; the month's counts for reports."""
-    centre = care_selectors.centre_get(access=_access(request), pk=pk, working=True)
+    centre = care_selectors.centre_get(access=access_of(request), pk=pk, working=True)
     day = day_param(request, "date")
     children = [
         e.child for e in care_selectors.active_enrolments(centre, day).select_related("child")

@@ -12,15 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
 
 FORM = "ledger/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -42,7 +38,7 @@ def _period(
 
 @coop_permission("ledger.view")
 def accounts(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     services.chart_ensure(coop=access.org, by=request.user)
     form, _since, until, centre = _period(request, access.org)
     statement = selectors.trial_balance(
@@ -63,7 +59,7 @@ def accounts(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("ledger.view")
 def income_statement(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form, since, until, centre = _period(request, access.org)
     statement = selectors.income_statement(
         coop=access.org, since=since, until=until, centre_id=centre.pk if centre else None
@@ -77,7 +73,7 @@ def income_statement(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("ledger.view")
 def balance_sheet(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form, _since, until, _centre = _period(request, access.org)
     statement = selectors.balance_sheet(coop=access.org, on=until)
     return render(
@@ -89,7 +85,7 @@ def balance_sheet(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("ledger.view")
 def entries(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     rows = selectors.entries(access=access).prefetch_related("lines__account", "lines__centre")[:50]
     return render(
         request,
@@ -100,7 +96,7 @@ def entries(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("ledger.view")
 def entry_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     entry = selectors.entry_get(access=access, pk=pk)
     return render(
         request,
@@ -118,7 +114,7 @@ def entry_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("ledger.post")
 def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     entry = selectors.entry_get(access=access, pk=pk)
     form = forms.ReverseForm(request.POST)
     if not form.is_valid():
@@ -134,7 +130,7 @@ def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("ledger.post")
 def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     services.chart_ensure(coop=access.org, by=request.user)
     form = forms.ManualEntryForm(request.POST or None, coop=access.org)
     return form_page(
@@ -162,7 +158,7 @@ def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("ledger.view", write="ledger.post")
 def rates(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     can = access.can("ledger.post")
     form = forms.RateForm(request.POST or None) if can else None
     if form is not None and request.method == "POST" and form.is_valid():

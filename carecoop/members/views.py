@@ -13,16 +13,12 @@ from django.utils.translation import gettext as _
 
 from carecoop.care.models import Centre
 from carecoop.core.forms import apply_errors
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import MemberClass, MembershipStatus, WorkRecord
 from carecoop.privacy.models import Seen
 from carecoop.privacy.services import view_log_record
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _detail(coop: str, pk: int) -> str:
@@ -31,7 +27,7 @@ def _detail(coop: str, pk: int) -> str:
 
 @coop_permission("members.list")
 def member_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     query = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("status", "")
     status = status if status in MembershipStatus.values else ""
@@ -69,7 +65,7 @@ def member_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("members.change")
 def member_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.MemberCreateForm(request.POST or None, coop_id=access.coop_id, show_sensitive=True),
@@ -83,7 +79,7 @@ def member_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("members.view")
 def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     person = selectors.person_get(access=access, pk=pk)
     membership = selectors.membership_get(access=access, person=person)
     seen = _sensitive_seen(access, person)
@@ -120,7 +116,7 @@ def _sensitive_seen(access: Any, person: Any) -> str:
 
 @coop_permission("members.change")
 def person_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     person = selectors.person_get(access=access, pk=pk)
     membership = selectors.membership_get(access=access, person=person)
     form = forms.PersonForm(request.POST or None, instance=person, show_sensitive=True)
@@ -161,7 +157,7 @@ def person_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("members.change")
 def membership_status(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     person = selectors.person_get(access=access, pk=pk)
     membership = selectors.membership_get(access=access, person=person)
     if membership is None:
@@ -181,7 +177,7 @@ def membership_status(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("members.change")
 def child_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    guardian = selectors.person_get(access=_access(request), pk=pk)
+    guardian = selectors.person_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.ChildForm(request.POST or None, initial={"family_name": guardian.family_name}),
@@ -195,7 +191,7 @@ def child_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("members.change")
 def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     person = selectors.person_get(access=access, pk=pk)
     record = WorkRecord.objects.filter(person=person).first()
     form = forms.WorkRecordForm(request.POST or None, instance=record, currency=access.org.currency)
@@ -214,7 +210,7 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("members.view_classes")
 def class_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     classes = selectors.member_classes(access=access)
     return render(
         request,
@@ -225,7 +221,7 @@ def class_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("members.change")
 def class_edit(request: HttpRequest, coop: str, pk: int | None = None) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     member_class = (
         selectors.member_classes(access=access).filter(pk=pk).first() if pk is not None else None
     )

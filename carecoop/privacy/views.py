@@ -9,17 +9,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.privacy import forms, selectors, services
 
 
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
-
-
 def _log_page(request: HttpRequest, person: Any = None) -> HttpResponse:
-    rows = selectors.view_log(access=_access(request), person=person)
+    rows = selectors.view_log(access=access_of(request), person=person)
     page = Paginator(rows, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "privacy/view_log.html", {"page": page, "person": person})
 
@@ -31,13 +27,13 @@ def view_log(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("privacy.view_log")
 def person_view_log(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    return _log_page(request, selectors.person_get(access=_access(request), pk=pk))
+    return _log_page(request, selectors.person_get(access=access_of(request), pk=pk))
 
 
 @coop_permission("privacy.export")
 def person_export(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """A person's data as JSON (or ``?format=zip``: CSV files), as a download."""
-    person = selectors.person_get(access=_access(request), pk=pk)
+    person = selectors.person_get(access=access_of(request), pk=pk)
     if request.GET.get("format") == "zip":
         body: Any = services.person_export_zip(person=person, by=request.user)
         content_type, extension = "application/zip", "zip"
@@ -52,7 +48,7 @@ def person_export(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("privacy.erase")
 def person_erase(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    person = selectors.person_get(access=_access(request), pk=pk)
+    person = selectors.person_get(access=access_of(request), pk=pk)
     holds = services.erasure_holds(person=person)
     return form_page(
         request,

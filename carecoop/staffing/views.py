@@ -11,16 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import coop_permission
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
 from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
 
 FORM = "staffing/form.html"
-
-
-def _access(request: HttpRequest) -> Any:
-    return request.access  # type: ignore[attr-defined]
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -32,7 +28,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 @coop_permission("staffing.view")
 def staff_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     context = {
         "staff": selectors.staff_list(access=access),
         "centres": selectors.centres(access=access).order_by("name"),
@@ -50,7 +46,7 @@ def _staff_data(data: dict[str, Any]) -> dict[str, Any]:
 
 @coop_permission("staffing.manage")
 def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     form = forms.StaffForm(
         request.POST or None, coop=access.org, centres=selectors.centres(access=access)
     )
@@ -69,7 +65,7 @@ def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     staff = selectors.staff_get(access=access, pk=pk)
     form = forms.StaffForm(
         request.POST or None,
@@ -90,7 +86,7 @@ def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.view")
 def staff_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     staff = selectors.staff_get(access=access, pk=pk)
     today = timezone.localdate()
     context = {
@@ -110,7 +106,7 @@ def staff_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def qualification_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    staff = selectors.staff_get(access=_access(request), pk=pk)
+    staff = selectors.staff_get(access=access_of(request), pk=pk)
     return form_page(
         request,
         forms.QualificationForm(request.POST or None),
@@ -127,7 +123,7 @@ def qualification_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.view")
 def session_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     sessions = selectors.sessions(access=access)[:100]
     context = {
         "sessions": sessions,
@@ -139,7 +135,7 @@ def session_list(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def topic_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.TopicForm(request.POST or None),
@@ -153,7 +149,7 @@ def topic_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def session_create(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     return form_page(
         request,
         forms.SessionForm(request.POST or None, coop_id=access.coop_id),
@@ -169,7 +165,7 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     session = selectors.session_get(access=access, pk=pk)
     staff = selectors.staff_list(access=access)
     if session.centre_id is not None:
@@ -195,7 +191,7 @@ def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
 
 @coop_permission("staffing.view")
 def training_due(request: HttpRequest, coop: str) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     today = timezone.localdate()
     rows = selectors.training_due(access=access, on=today)
     overdue = [r for r in rows if r.overdue]
@@ -212,7 +208,7 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=_access(request), pk=pk)
+    centre = selectors.centre_get(access=access_of(request), pk=pk)
     current = CentreStaffing.objects.filter(centre=centre).first()
     initial = (
         {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
@@ -233,7 +229,7 @@ def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.view", write="staffing.manage")
 def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     can_manage = access.can("staffing.manage")
     form = forms.ShiftForm(request.POST or None)
@@ -255,7 +251,7 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("staffing.view", write="staffing.manage")
 def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """The week's roster: a row per staff member, a column per day; managers assign shifts."""
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     week = selectors.week_of(day_param(request, "week"))
     can_manage = access.can("staffing.manage")
@@ -295,7 +291,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("staffing.record_checkin")
 def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Who is here today: arrivals and departures of staff, for the centre's facilitator."""
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     today = timezone.localdate()
     form = forms.CheckInForm(request.POST or None, centre=centre)
@@ -321,7 +317,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @require_POST
 @coop_permission("staffing.record_checkin")
 def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     checkin = access.restrict(CheckIn.objects.filter(pk=pk), "staffing.record_checkin").first()
     if checkin is None:
         raise Http404
@@ -339,7 +335,7 @@ def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.view")
 def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     day = day_param(request, "date")
     result = selectors.coverage(centre=centre, days=[day], now=timezone.localtime())
@@ -356,7 +352,7 @@ def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.view")
 def week_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     week = selectors.week_of(day_param(request, "week"))
     result = selectors.coverage(centre=centre, days=week, now=timezone.localtime())

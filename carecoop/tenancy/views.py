@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from carecoop.care.selectors import centre_list
-from carecoop.core.permissions import coop_permission, signed_in
+from carecoop.core.permissions import access_of, coop_permission, signed_in
 from carecoop.members.selectors import member_counts
 from carecoop.tenancy import selectors
 
@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @coop_permission("coop.view")
 def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+    access = access_of(request)
     context = {
         "org": access.org,
         "counts": member_counts(access=access) if access.can("members.view_classes") else None,
