@@ -31,9 +31,12 @@ from django_scopes import scope  # noqa: E402
 
 from carecoop.billing import services  # noqa: E402
 from carecoop.billing.models import Invoice, InvoiceLine  # noqa: E402
-from carecoop.care.models import Centre, Enrolment, Room  # noqa: E402
+from carecoop.care.models import Enrolment, Room  # noqa: E402
 from carecoop.members.models import Household, Person  # noqa: E402
-from carecoop.tenancy.models import Organisation  # noqa: E402
+from carecoop.tenancy.models import (  # noqa: E402
+    Centre,
+    Organisation,
+)
 
 CHILDREN = int(os.environ.get("BENCH_CHILDREN", 400_000 if ENGINE == "PostgreSQL" else 20_000))
 MONTH = datetime.date.today().replace(day=1)

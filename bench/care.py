@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scope  # noqa: E402
 
 from carecoop.care import attendance, services  # noqa: E402
-from carecoop.care.models import Application, Centre, Enrolment, Room, SeatPool  # noqa: E402
+from carecoop.care.models import Application, Enrolment, Room, SeatPool  # noqa: E402
 from carecoop.members.models import (  # noqa: E402
     Guardianship,
     Household,
@@ -40,7 +40,10 @@ from carecoop.members.models import (  # noqa: E402
     Membership,
     Person,
 )
-from carecoop.tenancy.models import Organisation  # noqa: E402
+from carecoop.tenancy.models import (  # noqa: E402
+    Centre,
+    Organisation,
+)
 from carecoop.tenancy.services import role_grant  # noqa: E402
 
 TODAY = datetime.date.today()

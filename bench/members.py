@@ -31,9 +31,8 @@ BUDGET_SEARCH_MS = 100.0
 def populate(slug: str, size: int, rng: random.Random) -> None:
     from django_scopes import scope
 
-    from carecoop.care.models import Centre
     from carecoop.members.models import Household, MemberClass, Membership, Person
-    from carecoop.tenancy.models import Organisation
+    from carecoop.tenancy.models import Centre, Organisation
 
     coop = Organisation.objects.create(
         slug=slug,

@@ -26,11 +26,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scope  # noqa: E402
 
 from carecoop.care import services as care  # noqa: E402
-from carecoop.care.models import Attendance, Booking, Centre, Enrolment, Room  # noqa: E402
+from carecoop.care.models import Attendance, Booking, Enrolment, Room  # noqa: E402
 from carecoop.members.models import Household, Person  # noqa: E402
 from carecoop.staffing import selectors, services  # noqa: E402
 from carecoop.staffing.models import RatioRuleSet  # noqa: E402
-from carecoop.tenancy.models import Organisation  # noqa: E402
+from carecoop.tenancy.models import (  # noqa: E402
+    Centre,
+    Organisation,
+)
 from carecoop.tenancy.services import role_grant  # noqa: E402
 
 TODAY = datetime.date.today()

@@ -27,10 +27,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_scopes import scope  # noqa: E402
 
-from carecoop.care.models import Centre, Enrolment, Room  # noqa: E402
+from carecoop.care.models import Enrolment, Room  # noqa: E402
 from carecoop.demo import money  # noqa: E402
 from carecoop.members.models import Household, Person  # noqa: E402
-from carecoop.tenancy.models import Organisation  # noqa: E402
+from carecoop.tenancy.models import (  # noqa: E402
+    Centre,
+    Organisation,
+)
 from carecoop.tenancy.services import role_grant  # noqa: E402
 
 TODAY = timezone.localdate()

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
-from carecoop.care.models import Centre, SeatPool
+from carecoop.care.models import SeatPool
 from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.core.uploads import import_within_limits
 from carecoop.members.models import Household, MemberClass
+from carecoop.tenancy.models import Centre
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")

@@ -63,7 +63,7 @@ class FeeSchedule(CoopOwned):
     """The monthly fee of one category at one centre from a date, as the board decided."""
 
     centre = models.ForeignKey(
-        "care.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
+        "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
     )
     category = models.ForeignKey(
         FeeCategory,
@@ -185,7 +185,7 @@ class Invoice(CoopOwned):
         verbose_name=_("household"),
     )
     centre = models.ForeignKey(
-        "care.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
+        "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
     )
     month = models.DateField(_("month"))
     number = models.CharField(_("number"), max_length=30)
@@ -245,7 +245,7 @@ class InvoiceLine(CoopOwned):
         "members.Person", models.PROTECT, related_name="+", verbose_name=_("child")
     )
     enrolment = models.ForeignKey("care.Enrolment", models.PROTECT, related_name="+")
-    centre = models.ForeignKey("care.Centre", models.PROTECT, related_name="+")
+    centre = models.ForeignKey("tenancy.Centre", models.PROTECT, related_name="+")
     schedule = models.ForeignKey(FeeSchedule, models.PROTECT, related_name="+")
     description = models.CharField(_("description"), max_length=200)
     full_minor = models.BigIntegerField(_("monthly fee"))

@@ -20,11 +20,11 @@ from carecoop.billing.models import (
     WaiverApplication,
     WaiverCriterion,
 )
-from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
 from carecoop.members.models import Household
+from carecoop.tenancy.models import Centre
 
 
 def centres(*, access: Access) -> QuerySet[Centre]:

@@ -38,7 +38,7 @@ from carecoop.billing.models import (
     WaiverCriterion,
     WaiverStatus,
 )
-from carecoop.care.models import Attendance, Centre, Enrolment, SeatPool
+from carecoop.care.models import Attendance, Enrolment, SeatPool
 from carecoop.core import sms
 from carecoop.core.dates import money_date_check, money_date_window
 from carecoop.core.money import format_money, is_currency, parse_amount
@@ -61,6 +61,7 @@ from carecoop.ledger.services import (
     record_reverse,
 )
 from carecoop.members.models import Guardianship, Household, MemberClass, Person
+from carecoop.tenancy.models import Centre
 
 METHOD_ACCOUNT = {
     Method.CASH: chart.CASH,

@@ -21,13 +21,13 @@ from carecoop.care.models import (
     Absence,
     Attendance,
     AuthorisedCollector,
-    Centre,
     Enrolment,
     SyncOperation,
     SyncStatus,
 )
 from carecoop.core.services import validated_save
 from carecoop.members.models import Guardianship, Person
+from carecoop.tenancy.models import Centre
 
 
 class Conflict(ValidationError):

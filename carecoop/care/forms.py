@@ -11,15 +11,14 @@ from carecoop.care.models import (
     Absence,
     Attendance,
     AuthorisedCollector,
-    Centre,
     ChildProfile,
     Closure,
     Criterion,
     Room,
-    Service,
     Weekday,
 )
 from carecoop.members.models import MemberClass
+from carecoop.tenancy.models import Centre, Service
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})

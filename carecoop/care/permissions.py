@@ -3,7 +3,6 @@ from carecoop.care.models import (
     Attendance,
     AuthorisedCollector,
     Booking,
-    Centre,
     ChildProfile,
     Closure,
     Enrolment,
@@ -36,7 +35,6 @@ rule_set.add_rule("care.apply", is_manager | is_member)
 
 
 # How each model's rows reach a centre and a household (see core.permissions.Reach).
-reach(Centre, centre="pk", personal=False)
 for _model in (OpeningHours, Closure, Room, SeatPool, PriorityRule):
     reach(_model, centre="centre_id", personal=False)
 reach(ChildProfile, centre=through_person("child"), household="child__household_id")

@@ -13,13 +13,13 @@ from carecoop.care.models import (
     ApplicationStatus,
     Attendance,
     Booking,
-    Centre,
     Enrolment,
     Room,
     SeatPool,
 )
 from carecoop.core.permissions import Access
 from carecoop.members.models import Person
+from carecoop.tenancy.models import Centre
 
 
 def centre_list(*, access: Access) -> QuerySet[Centre]:

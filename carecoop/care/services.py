@@ -17,7 +17,6 @@ from carecoop.care.models import (
     ApplicationStatus,
     AuthorisedCollector,
     Booking,
-    Centre,
     ChildProfile,
     Closure,
     Enrolment,
@@ -28,6 +27,7 @@ from carecoop.care.models import (
 )
 from carecoop.core.services import validated_save
 from carecoop.members.models import Guardianship, Membership, MembershipStatus, Person
+from carecoop.tenancy.models import Centre
 
 
 def _lock(centre: Centre) -> Centre:

@@ -20,8 +20,8 @@ from carecoop.care.models import Absence, Application, ApplicationStatus, ChildP
 from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
-from carecoop.privacy.models import Seen
-from carecoop.privacy.services import view_log_record
+from carecoop.members.models import Seen
+from carecoop.members.services import view_log_record
 
 
 @coop_permission("care.view_centres")

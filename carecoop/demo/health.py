@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from carecoop.care.models import Centre
 from carecoop.care.selectors import active_enrolments
 from carecoop.health import growth, schedules, services
 from carecoop.health.models import Meal, MealServed, VaccinationRecord
+from carecoop.tenancy.models import Centre
 
 
 def load(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:

@@ -23,10 +23,10 @@ from typing import Any
 from carecoop.billing import services as billing
 from carecoop.billing.fees import month_start, previous_month
 from carecoop.billing.models import Invoice, InvoiceStatus
-from carecoop.care.models import Centre
 from carecoop.funding import services as funding
 from carecoop.ledger import services as ledger
 from carecoop.members.models import Household, MemberClass
+from carecoop.tenancy.models import Centre
 
 # slug: (member class code or None, member fee, community fee, running cost per place a month,
 #        sibling discount %, funders [(name, kind, currency, amount a month per centre)])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from carecoop.care import services as care
-from carecoop.care.models import Absence, Attendance, Centre, Room, SeatPool
+from carecoop.care.models import Absence, Attendance, Room, SeatPool
 from carecoop.demo import data
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
@@ -20,7 +20,7 @@ from carecoop.demo import staffing as demo_staffing
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
 from carecoop.tenancy import services as tenancy
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Centre, Organisation
 
 
 def demo_load(*, seed: int = 2026) -> bool:

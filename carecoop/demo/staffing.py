@@ -22,13 +22,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from carecoop.care.models import Centre, Room
+from carecoop.care.models import Room
 from carecoop.care.services import hours_on
 from carecoop.core.dates import add_months
 from carecoop.demo import data
 from carecoop.members.models import Person
 from carecoop.staffing import selectors, services
 from carecoop.staffing.models import CARING_ROLES, ShiftTemplate, Staff
+from carecoop.tenancy.models import Centre
 
 T = datetime.time
 

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django_scopes import scopes_disabled
 
-from carecoop.care.models import Centre
-from carecoop.tenancy.models import Organisation, OrgKind
+from carecoop.tenancy.models import Centre, Organisation, OrgKind
 
 
 @dataclass

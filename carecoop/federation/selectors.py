@@ -7,10 +7,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.members.models import Membership, MembershipStatus, Person, Relation
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Centre, Organisation
 
 
 @dataclass

@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.care.models import Centre
 from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
+from carecoop.tenancy.models import Centre
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

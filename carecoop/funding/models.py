@@ -53,7 +53,7 @@ class Grant(CoopOwned):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.PROTECT,
         null=True,
         blank=True,
@@ -128,7 +128,7 @@ class PaidFrom(models.TextChoices):
 class Expense(CoopOwned):
     date = models.DateField(_("date"))
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.PROTECT,
         null=True,
         blank=True,
@@ -172,7 +172,7 @@ class Expense(CoopOwned):
 class Budget(CoopOwned):
     year = models.PositiveSmallIntegerField(_("year"))
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.PROTECT,
         null=True,
         blank=True,

@@ -9,12 +9,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from carecoop.billing.models import Invoice, InvoiceLine
-from carecoop.care.models import Centre
 from carecoop.core.permissions import Access
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import Budget, Disbursement, Expense, Funder, FunderKind, Grant
 from carecoop.ledger import chart
 from carecoop.ledger.models import AccountKind, Line
+from carecoop.tenancy.models import Centre
 
 
 def centres(*, access: Access) -> QuerySet[Centre]:

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from carecoop.care.models import Centre
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
@@ -32,6 +31,7 @@ from carecoop.funding.models import (
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import convert
 from carecoop.ledger.services import credit, debit, entry_post, record_reverse
+from carecoop.tenancy.models import Centre
 
 INCOME_ACCOUNT = {
     FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,

@@ -119,7 +119,7 @@ class Meal(models.TextChoices):
 
 class MealServed(CoopOwned):
     child = models.ForeignKey("members.Person", models.CASCADE, related_name="meals")
-    centre = models.ForeignKey("care.Centre", models.CASCADE, related_name="meals")
+    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="meals")
     date = models.DateField(_("date"))
     meal = models.CharField(_("meal"), max_length=10, choices=Meal.choices)
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from carecoop.care.models import Centre
 from carecoop.care.selectors import active_enrolments
 from carecoop.health import growth, schedules
 from carecoop.health.models import MealServed, Measurement, Referral, VaccinationRecord
+from carecoop.tenancy.models import Centre
 
 
 def vaccination_statuses(child: Any, on: datetime.date) -> list[schedules.DoseStatus]:

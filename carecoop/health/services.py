@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecoop.care.models import Centre
 from carecoop.core.services import validated_save
 from carecoop.health import growth, schedules
 from carecoop.health.models import (
@@ -21,6 +20,7 @@ from carecoop.health.models import (
     VaccinationRecord,
 )
 from carecoop.members.models import Person
+from carecoop.tenancy.models import Centre
 
 
 def _born(child: Person) -> datetime.date:

@@ -17,8 +17,8 @@ from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
 from carecoop.health.models import Meal, MealServed, Measurement, Referral
-from carecoop.privacy.models import Seen
-from carecoop.privacy.services import view_log_record
+from carecoop.members.models import Seen
+from carecoop.members.services import view_log_record
 
 
 def _child(request: HttpRequest, pk: int) -> Any:

@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.care.models import Centre
 from carecoop.core.forms import MoneyField, SubmitOnce
 from carecoop.core.money import parse_amount
 from carecoop.ledger.models import Account
+from carecoop.tenancy.models import Centre
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ROWS = 4

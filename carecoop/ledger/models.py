@@ -117,7 +117,7 @@ class Line(CoopOwned):
     )
     # Cost centre.
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.PROTECT,
         null=True,
         blank=True,

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from carecoop.care.models import Centre
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency
 from carecoop.core.services import submitted_once, validated_save
 from carecoop.ledger.chart import DEFAULT_CHART
 from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
+from carecoop.tenancy.models import Centre
 
 
 @dataclass(frozen=True)

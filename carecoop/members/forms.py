@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.care.models import Centre
 from carecoop.core.forms import MoneyField, money_in
 from carecoop.core.money import parse_amount, to_decimal
 from carecoop.members.models import (
@@ -17,6 +16,7 @@ from carecoop.members.models import (
     WorkRecord,
 )
 from carecoop.members.services import TRANSITIONS
+from carecoop.tenancy.models import Centre
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})

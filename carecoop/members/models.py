@@ -63,7 +63,7 @@ class Household(CoopOwned):
     name = models.CharField(_("household name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.PROTECT,
         null=True,
         blank=True,
@@ -390,4 +390,48 @@ class WorkRecord(CoopOwned):
                 name="workrecord_income_has_currency",
                 violation_error_message=_("An income needs its currency."),
             ),
+        ]
+
+
+class Seen(models.TextChoices):
+    HEALTH = "health", _("Health record (growth, vaccinations, referrals)")
+    SENSITIVE = "sensitive", _("Displacement status, disability and phone")
+    PHONE = "phone", _("Phone")
+    EXPORT = "export", _("Everything held (export)")
+
+
+class ViewLog(CoopOwned):
+    """One person's record seen by one user, to the minute: a second look within the same
+    minute is the same row (the unique constraint drops it), so a page reloaded or opened by
+    htmx writes one insert and no more."""
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("viewed by"),
+    )
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="+", verbose_name=_("whose record")
+    )
+    seen = models.CharField(_("what was seen"), max_length=10, choices=Seen.choices)
+    minute = models.DateTimeField(_("when"))
+
+    same_coop_fields = ("person",)
+
+    class Meta:
+        db_table = "privacy_viewlog"  # the name it had when it lived in the privacy app
+        verbose_name = _("view of personal data")
+        verbose_name_plural = _("views of personal data")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "viewer", "person", "seen", "minute"],
+                name="viewlog_once_a_minute",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["coop", "-minute"], name="viewlog_recent"),
+            models.Index(fields=["coop", "person", "-minute"], name="viewlog_person"),
         ]

@@ -19,6 +19,7 @@ from carecoop.members.models import (
     Membership,
     Person,
     StatusChange,
+    ViewLog,
     WorkRecord,
 )
 
@@ -39,14 +40,13 @@ def through_person(path: str = "") -> CentreRule:
     prefix = f"{path}__" if path else ""
 
     def rule(centre_ids: frozenset[int]) -> Q:
-        from carecoop.care.models import Enrolment
-
         today = timezone.localdate()
-        enrolled = (
-            Enrolment.objects.filter(centre_id__in=centre_ids)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-            .values("child_id")
-        )
+        # Through the reverse side of the care app's enrolments (one join, one enrolment: the
+        # conditions of one filter() call hold for the same row), not an import of the app above.
+        enrolled = Person.objects.filter(
+            Q(enrolments__ends_on__isnull=True) | Q(enrolments__ends_on__gte=today),
+            enrolments__centre_id__in=centre_ids,
+        ).values("pk")
         adults = Q(**{f"{prefix}household__centre_id__in": centre_ids}) & ~Q(
             **{f"{prefix}household_relation": "child"}
         )
@@ -67,3 +67,5 @@ reach(
 )
 reach(Guardianship, centre=through_person("child"), household="child__household_id")
 reach(WorkRecord, centre=through_person("person"), household="person__household_id")
+# Who viewed personal data: read by the manager alone, on the privacy pages.
+reach(ViewLog)

@@ -21,6 +21,7 @@ from carecoop.members.models import (
     Person,
     Relation,
     StatusChange,
+    ViewLog,
     WorkRecord,
 )
 from carecoop.tenancy.models import Organisation
@@ -305,3 +306,24 @@ def work_record_save(*, person: Person, by: Any, **fields: Any) -> WorkRecord:
     )
     validated_save(record, by=by)
     return record
+
+
+# Who viewed personal data ---------------------------------------------------------------------
+
+
+def view_log_record(*, coop_id: int, viewer: Any, person_id: int, seen: str) -> None:
+    """Note that ``viewer`` saw ``seen`` of a person's record. One insert; a second look in the
+    same minute is dropped by the unique constraint instead of being looked up first."""
+    minute = timezone.now().replace(second=0, microsecond=0)
+    ViewLog.objects.bulk_create(
+        [
+            ViewLog(
+                coop_id=coop_id,
+                viewer=viewer if getattr(viewer, "pk", None) else None,
+                person_id=person_id,
+                seen=seen,
+                minute=minute,
+            )
+        ],
+        ignore_conflicts=True,
+    )

@@ -11,14 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecoop.care.models import Centre
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
-from carecoop.members.models import MemberClass, MembershipStatus, WorkRecord
-from carecoop.privacy.models import Seen
-from carecoop.privacy.services import view_log_record
+from carecoop.members.models import MemberClass, MembershipStatus, Seen, WorkRecord
+from carecoop.members.services import view_log_record
+from carecoop.tenancy.models import Centre
 
 
 def _detail(coop: str, pk: int) -> str:

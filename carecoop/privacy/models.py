@@ -1,53 +1,10 @@
-"""Who viewed personal data, and whose data was erased."""
+"""Whose data was erased. (Who viewed it is logged by the members app: ``members.ViewLog``.)"""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.models import CoopOwned
-
-
-class Seen(models.TextChoices):
-    HEALTH = "health", _("Health record (growth, vaccinations, referrals)")
-    SENSITIVE = "sensitive", _("Displacement status, disability and phone")
-    PHONE = "phone", _("Phone")
-    EXPORT = "export", _("Everything held (export)")
-
-
-class ViewLog(CoopOwned):
-    """One person's record seen by one user, to the minute: a second look within the same
-    minute is the same row (the unique constraint drops it), so a page reloaded or opened by
-    htmx writes one insert and no more."""
-
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("viewed by"),
-    )
-    person = models.ForeignKey(
-        "members.Person", models.CASCADE, related_name="+", verbose_name=_("whose record")
-    )
-    seen = models.CharField(_("what was seen"), max_length=10, choices=Seen.choices)
-    minute = models.DateTimeField(_("when"))
-
-    same_coop_fields = ("person",)
-
-    class Meta:
-        verbose_name = _("view of personal data")
-        verbose_name_plural = _("views of personal data")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["coop", "viewer", "person", "seen", "minute"],
-                name="viewlog_once_a_minute",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["coop", "-minute"], name="viewlog_recent"),
-            models.Index(fields=["coop", "person", "-minute"], name="viewlog_person"),
-        ]
 
 
 class Erasure(CoopOwned):

@@ -1,5 +1,5 @@
 from carecoop.core.permissions import is_manager, reach, rule_set
-from carecoop.privacy.models import Erasure, ViewLog
+from carecoop.privacy.models import Erasure
 
 # The log of who viewed children's health and members' sensitive fields, a person's data and
 # its erasure are for the cooperative's manager only.
@@ -8,5 +8,4 @@ rule_set.add_rule("privacy.export", is_manager)
 rule_set.add_rule("privacy.erase", is_manager)
 
 # Rows read by the manager alone (no facilitator's centre, no member's household).
-reach(ViewLog)
 reach(Erasure)

@@ -4,8 +4,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from carecoop.core.permissions import Access
-from carecoop.members.models import Person
-from carecoop.privacy.models import Erasure, ViewLog
+from carecoop.members.models import Person, ViewLog
+from carecoop.privacy.models import Erasure
 
 
 def view_log(*, access: Access, person: Person | None = None) -> QuerySet[ViewLog]:

@@ -1,4 +1,4 @@
-"""Writes about personal data: the log of who viewed it, a person's export and their erasure."""
+"""Writes about personal data: a person's export and their erasure."""
 
 import csv
 import datetime
@@ -30,33 +30,15 @@ from carecoop.members.models import (
     Membership,
     MembershipStatus,
     Person,
+    Seen,
     StatusChange,
+    ViewLog,
     WorkRecord,
 )
-from carecoop.privacy.models import Erasure, Seen, ViewLog
+from carecoop.members.services import view_log_record
+from carecoop.privacy.models import Erasure
 from carecoop.staffing.models import Staff
 from carecoop.tenancy.models import Organisation, Role
-
-# --- The log of who viewed what ----------------------------------------------------------------
-
-
-def view_log_record(*, coop_id: int, viewer: Any, person_id: int, seen: str) -> None:
-    """Note that ``viewer`` saw ``seen`` of a person's record. One insert; a second look in the
-    same minute is dropped by the unique constraint instead of being looked up first."""
-    minute = timezone.now().replace(second=0, microsecond=0)
-    ViewLog.objects.bulk_create(
-        [
-            ViewLog(
-                coop_id=coop_id,
-                viewer=viewer if getattr(viewer, "pk", None) else None,
-                person_id=person_id,
-                seen=seen,
-                minute=minute,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-
 
 # --- A person's data (their right of access) ---------------------------------------------------
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.care.models import Centre, Room, Weekday
+from carecoop.care.models import Room, Weekday
 from carecoop.core.forms import MoneyField
 from carecoop.core.money import to_decimal
 from carecoop.members.models import Person
@@ -19,6 +19,7 @@ from carecoop.staffing.models import (
     TrainingTopic,
     WagePeriod,
 )
+from carecoop.tenancy.models import Centre
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})

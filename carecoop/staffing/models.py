@@ -45,7 +45,7 @@ class Staff(CoopOwned):
     """Someone who works or volunteers at a centre, member of the cooperative or not."""
 
     centre = models.ForeignKey(
-        "care.Centre", models.PROTECT, related_name="staff", verbose_name=_("centre")
+        "tenancy.Centre", models.PROTECT, related_name="staff", verbose_name=_("centre")
     )
     person = models.ForeignKey(
         "members.Person",
@@ -169,7 +169,7 @@ class TrainingSession(CoopOwned):
         TrainingTopic, models.PROTECT, related_name="sessions", verbose_name=_("topic")
     )
     centre = models.ForeignKey(
-        "care.Centre",
+        "tenancy.Centre",
         models.SET_NULL,
         null=True,
         blank=True,
@@ -239,7 +239,7 @@ class CentreStaffing(CoopOwned):
     """The legal rule a centre must meet and the quality target it sets itself."""
 
     centre = models.OneToOneField(
-        "care.Centre", models.CASCADE, related_name="staffing", verbose_name=_("centre")
+        "tenancy.Centre", models.CASCADE, related_name="staffing", verbose_name=_("centre")
     )
     legal_rule_set = models.ForeignKey(
         RatioRuleSet,
@@ -270,7 +270,7 @@ class CentreStaffing(CoopOwned):
 
 class ShiftTemplate(CoopOwned):
     centre = models.ForeignKey(
-        "care.Centre", models.CASCADE, related_name="shift_templates", verbose_name=_("centre")
+        "tenancy.Centre", models.CASCADE, related_name="shift_templates", verbose_name=_("centre")
     )
     name = models.CharField(_("name"), max_length=60)
     starts_at = models.TimeField(_("from"))
@@ -303,7 +303,7 @@ class RosterEntry(CoopOwned):
     staff = models.ForeignKey(
         Staff, models.CASCADE, related_name="roster", verbose_name=_("staff member")
     )
-    centre = models.ForeignKey("care.Centre", models.CASCADE, related_name="roster")
+    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="roster")
     room = models.ForeignKey(
         "care.Room",
         models.SET_NULL,
@@ -345,7 +345,7 @@ class CheckIn(CoopOwned):
     staff = models.ForeignKey(
         Staff, models.CASCADE, related_name="checkins", verbose_name=_("staff member")
     )
-    centre = models.ForeignKey("care.Centre", models.CASCADE, related_name="staff_checkins")
+    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="staff_checkins")
     room = models.ForeignKey(
         "care.Room",
         models.SET_NULL,

@@ -12,7 +12,6 @@ from carecoop.care.allocation import months_between
 from carecoop.care.models import (
     Attendance,
     Booking,
-    Centre,
     ChildProfile,
     Closure,
     Enrolment,
@@ -33,6 +32,7 @@ from carecoop.staffing.models import (
     TrainingSession,
     TrainingTopic,
 )
+from carecoop.tenancy.models import Centre
 
 SLOT = datetime.timedelta(minutes=30)
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from carecoop.care.models import Centre, Room
+from carecoop.care.models import Room
 from carecoop.care.services import hours_on
 from carecoop.core.money import is_currency, parse_amount
 from carecoop.core.services import validated_save
@@ -24,6 +24,7 @@ from carecoop.staffing.models import (
     TrainingSession,
     TrainingTopic,
 )
+from carecoop.tenancy.models import Centre
 
 STAFF_FIELDS = (
     "centre",

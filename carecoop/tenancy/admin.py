@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from carecoop.tenancy.models import Affiliation, Organisation, Role
+from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role
 
 
 @admin.register(Organisation)
@@ -21,3 +22,9 @@ class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "org", "role"]
     list_filter = ["role", "org"]
     raw_id_fields = ["person"]
+
+
+@admin.register(Centre)
+class CentreAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "coop", "licensed_capacity", "opens_at", "closes_at"]
+    list_filter = ["coop"]

@@ -1,4 +1,5 @@
-"""Cooperatives, federations, their affiliations, and the roles people hold in them."""
+"""Cooperatives, federations, their affiliations, their care centres, and the roles people hold
+in them."""
 
 import zoneinfo
 
@@ -8,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from carecoop.core.models import CoopOwned
 from carecoop.core.money import is_currency
 
 
@@ -180,6 +183,84 @@ COOP_ROLES = {
 FEDERATION_ROLES = {RoleCode.MANAGER, RoleCode.ANALYST}
 
 
+class Scheme(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    REGISTERED_PRIVATE = "private", _("Registered private")
+    SUBSIDISED = "subsidised", _("Subsidised by a public scheme")
+
+
+class Service(models.TextChoices):
+    DAY_CARE = "day_care", _("Day care")
+    PRESCHOOL = "preschool", _("Preschool")
+    PRIMARY = "primary", _("Primary school")
+    AFTER_SCHOOL = "after_school", _("After-school care")
+    HEALTH = "health", _("Health and nutrition access point")
+
+
+class Centre(CoopOwned):
+    """A care centre of the cooperative: the place everything about care, staff, money and
+    households points to, so it lives here, below every app that points to it."""
+
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    licensed_capacity = models.PositiveIntegerField(_("licensed places"))
+    min_age_months = models.PositiveSmallIntegerField(_("youngest age (months)"), default=0)
+    max_age_months = models.PositiveSmallIntegerField(_("oldest age (months)"), default=72)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+    scheme = models.CharField(
+        _("public scheme"), max_length=12, choices=Scheme.choices, default=Scheme.REGISTERED_PRIVATE
+    )
+    services = models.CharField(
+        _("services offered"),
+        max_length=100,
+        default=Service.DAY_CARE,
+        help_text=_("Codes separated by commas."),
+    )
+
+    # Its tables keep the names they had when the centre lived in the care app.
+    history = HistoricalRecords(table_name="care_historicalcentre")
+
+    class Meta:
+        db_table = "care_centre"
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "code"],
+                name="centre_unique_code",
+                violation_error_message=_("A centre with this code already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age_months__gte=F("min_age_months")),
+                name="centre_age_range",
+                violation_error_message=_("The oldest age must not be below the youngest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="centre_hours",
+                violation_error_message=_("A centre must close after it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def service_list(self) -> list[str]:
+        labels = dict(Service.choices)
+        return [str(labels.get(c, c)) for c in self.services.split(",") if c]
+
+
 class Role(models.Model):
     """A user's role in one organisation. A user may hold several roles in several organisations."""
 
@@ -191,7 +272,7 @@ class Role(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=RoleCode.choices)
     # A facilitator works only in these centres.
-    centres = models.ManyToManyField("care.Centre", blank=True, verbose_name=_("centres"))
+    centres = models.ManyToManyField(Centre, blank=True, verbose_name=_("centres"))
     # A member sees the household of this person only.
     person = models.ForeignKey(
         "members.Person",

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django_scopes import scope
 
-from carecoop.care.models import Centre, OpeningHours, PriorityRule, SeatPool
+from carecoop.care.models import OpeningHours, PriorityRule, SeatPool
+from carecoop.tenancy.models import Centre
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,13 @@ import pytest
 from django.apps import apps
 from django_scopes import scope
 
-from carecoop.care.models import Centre, Enrolment
+from carecoop.care.models import Enrolment
 from carecoop.conftest import make_child
 from carecoop.core.models import CoopOwned
 from carecoop.core.permissions import Access, reach_of
 from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing.models import Staff, TrainingSession, TrainingTopic
+from carecoop.tenancy.models import Centre
 from carecoop.tenancy.selectors import access_for
 
 

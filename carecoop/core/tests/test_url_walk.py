@@ -15,7 +15,7 @@ from carecoop.billing.models import Invoice, StatementImport, StatementLine, Wai
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
-from carecoop.care.models import Application, Centre, Enrolment
+from carecoop.care.models import Application, Enrolment
 from carecoop.core.models import CoopOwned
 from carecoop.core.permissions import policy_of
 from carecoop.funding.models import Disbursement, Expense, Grant
@@ -24,6 +24,7 @@ from carecoop.health.models import Referral
 from carecoop.ledger.models import Entry
 from carecoop.members.models import MemberClass, Membership, Person
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
+from carecoop.tenancy.models import Centre
 
 SECRETS = (
     "Zenobia",

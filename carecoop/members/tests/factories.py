@@ -2,8 +2,8 @@ import datetime
 
 import factory
 
-from carecoop.care.models import Centre
 from carecoop.members.models import Household, MemberClass, Membership, Person
+from carecoop.tenancy.models import Centre
 from carecoop.tenancy.tests.factories import OrganisationFactory
 
 

@@ -11,9 +11,10 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from carecoop.members.models import Person
-from carecoop.privacy.models import Erasure, Seen, ViewLog
-from carecoop.privacy.services import person_erase, view_log_record
+from carecoop.members.models import Person, Seen, ViewLog
+from carecoop.members.services import view_log_record
+from carecoop.privacy.models import Erasure
+from carecoop.privacy.services import person_erase
 
 # SQLite lets one writer in at a time, so nothing races there: this runs in the PostgreSQL pass.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

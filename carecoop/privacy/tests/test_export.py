@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from django_scopes import scopes_disabled
 
-from carecoop.privacy.models import Seen, ViewLog
+from carecoop.members.models import Seen, ViewLog
 from carecoop.privacy.tests.conftest import NAME, PHONE
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from carecoop.conftest import make_child
+from carecoop.members.models import Seen, ViewLog
+from carecoop.members.services import view_log_record
 from carecoop.members.tests.factories import MembershipFactory
-from carecoop.privacy.models import Seen, ViewLog
-from carecoop.privacy.services import view_log_record
 
 pytestmark = pytest.mark.django_db
 

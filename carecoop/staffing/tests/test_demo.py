@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from carecoop.care import services as care
-from carecoop.care.models import Centre, Room
+from carecoop.care.models import Room
 from carecoop.demo import data
 from carecoop.demo import staffing as demo_staffing
 from carecoop.staffing import selectors
@@ -23,6 +23,7 @@ from carecoop.staffing.models import (
     TrainingSession,
 )
 from carecoop.tenancy import services as tenancy
+from carecoop.tenancy.models import Centre
 
 pytestmark = pytest.mark.django_db
 
