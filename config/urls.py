@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("carecoop.accounts.urls")),
     path("i18n/setlang/", directory_views.set_language, name="set_language"),
     path("", include("carecoop.tenancy.urls")),
+    path("", include("carecoop.dashboard.urls")),
     path("c/<slug:coop>/members/", include("carecoop.members.urls")),
     path("c/<slug:coop>/centres/", include("carecoop.care.urls")),
     path("c/<slug:coop>/staff/", include("carecoop.staffing.urls")),

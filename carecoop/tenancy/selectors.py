@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django_scopes import scope
 
 from carecoop.core.permissions import Access
 from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, OrgKind, Role
@@ -38,14 +37,16 @@ def access_for(*, user: Any, slug: str, cooperative: bool) -> Access | None:
     person_ids = frozenset(r.person_id for r in roles if r.role == "member" and r.person_id)
     household_ids: frozenset[int] = frozenset()
     if person_ids:
-        from carecoop.members.models import Person
-
-        with scope(coop=org.pk):
-            household_ids = frozenset(
-                Person.objects.filter(coop_id=org.pk, pk__in=person_ids, household__isnull=False)
-                .values_list("household_id", flat=True)
-                .distinct()
+        # Through the role's person, in one query, without reaching up into the members app.
+        household_ids = frozenset(
+            Role.objects.filter(
+                pk__in=[r.pk for r in roles if r.role == "member" and r.person_id],
+                person__coop_id=org.pk,
+                person__household__isnull=False,
             )
+            .values_list("person__household_id", flat=True)
+            .distinct()
+        )
     return Access(
         user=user,
         org=org,

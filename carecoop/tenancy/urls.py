@@ -4,5 +4,4 @@ from carecoop.tenancy import views
 
 urlpatterns = [
     path("home/", views.home, name="home"),
-    path("c/<slug:coop>/", views.dashboard, name="dashboard"),
 ]

@@ -1,9 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from carecoop.care.selectors import centre_list
-from carecoop.core.permissions import access_of, coop_permission, signed_in
-from carecoop.members.selectors import member_counts
+from carecoop.core.permissions import signed_in
 from carecoop.tenancy import selectors
 
 
@@ -14,14 +12,3 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = selectors.roles_of(user=request.user)
     rows = [(org, roles.get(org.pk, [])) for org in organisations]
     return render(request, "tenancy/home.html", {"rows": rows})
-
-
-@coop_permission("coop.view")
-def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
-    access = access_of(request)
-    context = {
-        "org": access.org,
-        "counts": member_counts(access=access) if access.can("members.view_classes") else None,
-        "centres": centre_list(access=access),
-    }
-    return render(request, "tenancy/dashboard.html", context)
