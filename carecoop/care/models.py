@@ -82,6 +82,8 @@ class Room(CoopOwned):
 
     same_coop_fields = ("centre",)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
@@ -127,6 +129,8 @@ class SeatPool(CoopOwned):
 
     same_coop_fields = ("centre",)
 
+    history = HistoricalRecords(m2m_fields=["member_classes"])
+
     class Meta:
         verbose_name = _("pool of places")
         verbose_name_plural = _("pools of places")
@@ -155,6 +159,8 @@ class PriorityRule(CoopOwned):
     points = models.PositiveSmallIntegerField(_("points"))
 
     same_coop_fields = ("centre",)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("priority rule")
