@@ -159,12 +159,6 @@ class Access:
         return queryset.none() if seen is None else queryset.filter(seen)
 
 
-class AccessRequest(HttpRequest):
-    """A request the access middleware let through to a cooperative's or a federation's page."""
-
-    access: Access
-
-
 def access_of(request: HttpRequest) -> Access:
     """The asking user's access, set by ``AccessMiddleware`` before the view runs."""
     access = getattr(request, "access", None)
