@@ -14,7 +14,7 @@ from carecoop.capital import forms, selectors, services
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 
-FORM = "capital/form.html"
+FORM = "form.html"
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:

@@ -24,7 +24,7 @@ from carecoop.funding.models import FunderKind
 from carecoop.ledger import chart
 from carecoop.ledger.forms import ReverseForm
 
-FORM = "funding/form.html"
+FORM = "form.html"
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:

@@ -23,7 +23,7 @@ from carecoop.governance.models import Choice, ElectionSeat, Method, Question, T
 from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Organisation, OrgKind
 
-FORM = "governance/form.html"
+FORM = "form.html"
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:

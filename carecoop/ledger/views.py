@@ -16,7 +16,7 @@ from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
 
-FORM = "ledger/form.html"
+FORM = "form.html"
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:

@@ -16,7 +16,7 @@ from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
 from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
 
-FORM = "staffing/form.html"
+FORM = "form.html"
 
 
 def _url(name: str, coop: str, **kwargs: Any) -> str:
@@ -208,7 +208,8 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=access_of(request), pk=pk)
+    access = access_of(request)
+    centre = selectors.centre_get(access=access, pk=pk)
     current = CentreStaffing.objects.filter(centre=centre).first()
     initial = (
         {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
@@ -223,7 +224,12 @@ def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         done=_("Ratio rules saved."),
         next_url=_url("week", coop, pk=centre.pk),
         template="staffing/centre_settings.html",
-        context={"title": _("Ratio rules"), "centre": centre, "rule_sets": rule_sets},
+        context={
+            "title": _("Ratio rules"),
+            "centre": centre,
+            "rule_sets": rule_sets,
+            "can_checkin": access.can("staffing.record_checkin"),
+        },
     )
 
 
@@ -244,6 +250,7 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             "centre": centre,
             "shifts": ShiftTemplate.objects.filter(centre=centre),
             "can_manage": can_manage,
+            "can_checkin": access.can("staffing.record_checkin"),
         },
     )
 
@@ -284,6 +291,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             "previous": (week[0] - datetime.timedelta(days=7)).isoformat(),
             "next": (week[0] + datetime.timedelta(days=7)).isoformat(),
             "can_manage": can_manage,
+            "can_checkin": access.can("staffing.record_checkin"),
         },
     )
 
@@ -346,6 +354,7 @@ def day_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "previous": (day - datetime.timedelta(days=1)).isoformat(),
         "next": (day + datetime.timedelta(days=1)).isoformat(),
         "can_manage": access.can("staffing.manage"),
+        "can_checkin": access.can("staffing.record_checkin"),
     }
     return render(request, "staffing/day.html", context)
 
@@ -363,5 +372,6 @@ def week_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "previous": (week[0] - datetime.timedelta(days=7)).isoformat(),
         "next": (week[0] + datetime.timedelta(days=7)).isoformat(),
         "can_manage": access.can("staffing.manage"),
+        "can_checkin": access.can("staffing.record_checkin"),
     }
     return render(request, "staffing/week.html", context)
