@@ -20,6 +20,7 @@ from carecoop.billing.models import (
     StatementLine,
     Waiver,
 )
+from carecoop.billing.services import invoicing
 from carecoop.core.sms import MemoryBackend
 from carecoop.ledger import chart
 from carecoop.ledger import services as ledger
@@ -95,7 +96,7 @@ class _Rollback(Exception):
 def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
     for n in (1, 2, 1, 2, 1):
         billed.enrol_family(n)
-    real = services.numbers_reserve
+    real = invoicing.numbers_reserve
     calls = {"n": 0}
 
     def failing(*, coop_id, key, count):
@@ -108,12 +109,12 @@ def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
             return [2] * count
         return numbers
 
-    monkeypatch.setattr(services, "numbers_reserve", failing)
+    monkeypatch.setattr(invoicing, "numbers_reserve", failing)
     with pytest.raises(IntegrityError):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "failed"
     assert Invoice.objects.count() == 4  # two whole batches, nothing of the third
-    monkeypatch.setattr(services, "numbers_reserve", real)
+    monkeypatch.setattr(invoicing, "numbers_reserve", real)
     services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "done"
     assert Invoice.objects.count() == 5
