@@ -1,6 +1,7 @@
 """Text reminders of overdue invoices."""
 
 import datetime
+import functools
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +16,10 @@ from carecoop.members.models import Person
 
 def reminders_send(*, coop: Any, by: Any, on: datetime.date, backend: Any = None) -> int:
     """Send one text per overdue invoice (at most one a week each) to the household's first
-    adult with a phone, in their language. Returns how many were sent."""
+    adult with a phone, in their language. Returns how many were sent.
+
+    Each text goes once its reminder is committed: a reminder rolled back (here, or in a
+    transaction of the caller's) sends nothing, since a text cannot be taken back."""
     backend = backend or sms.backend()
     week_ago = on - datetime.timedelta(days=7)
     overdue = (
@@ -56,6 +60,6 @@ def reminders_send(*, coop: Any, by: Any, on: datetime.date, backend: Any = None
                 defaults={"phone": phone, "text": text[:480], "backend": backend.name},
             )
             if created:
-                backend.send(to=phone, text=text)
+                transaction.on_commit(functools.partial(backend.send, to=phone, text=text))
                 sent += 1
     return sent

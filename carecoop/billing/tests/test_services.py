@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -424,15 +424,59 @@ def test_a_fee_runs_from_the_first_to_the_last_day_of_months(billed):
     assert (fee.effective_from, fee.effective_until) == (billed.month, fees.month_end(billed.month))
 
 
-def test_reminders_go_once_to_the_household_phone(billed):
+def test_reminders_go_once_to_the_household_phone(billed, django_capture_on_commit_callbacks):
     invoice = _invoice(billed)
     later = invoice.due_on + datetime.timedelta(days=1)
     backend = MemoryBackend()
     MemoryBackend.outbox.clear()
-    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
-    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
+        )
+        assert (
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
+        )
     assert invoice.number in MemoryBackend.outbox[0][1]
     assert Reminder.objects.count() == 1
+
+
+def test_a_reminder_is_texted_once_it_is_committed(billed, django_capture_on_commit_callbacks):
+    invoice = _invoice(billed)
+    later = invoice.due_on + datetime.timedelta(days=1)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sent = services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+        assert MemoryBackend.outbox == []  # not before the reminder is committed
+    assert sent == 1 and len(callbacks) == 1
+    assert len(MemoryBackend.outbox) == 1
+    assert invoice.number in MemoryBackend.outbox[0][1]
+
+
+def test_a_reminder_rolled_back_texts_nothing(billed, django_capture_on_commit_callbacks):
+    invoice = _invoice(billed)
+    later = invoice.due_on + datetime.timedelta(days=1)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    sent = []
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(_Rollback),
+        transaction.atomic(),
+    ):
+        # A caller's transaction sends the reminders, then fails and is rolled back.
+        sent.append(
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+        )
+        raise _Rollback
+    assert sent == [1]
+    assert callbacks == []
+    assert MemoryBackend.outbox == []
+    assert not Reminder.objects.exists()
+    # Nothing was sent, so the household is reminded the next time.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+    assert len(MemoryBackend.outbox) == 1
 
 
 def test_a_second_run_still_counts_the_children_without_a_fee(billed):
