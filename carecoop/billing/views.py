@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecoop.billing import fees, forms, selectors, services
-from carecoop.billing.models import LineStatus
+from carecoop.billing import forms, selectors, services
 from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission
@@ -49,18 +48,14 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        month = fees.month_start(form.cleaned_data["month"])
+        month = form.cleaned_data["month"]
         try:
-            if form.cleaned_data["catch_up"]:
-                results = services.billing_catch_up(coop=access.org, by=request.user, through=month)
-                if not any(r.month == month for r in results):
-                    results.append(
-                        services.billing_run(coop=access.org, by=request.user, month=month)
-                    )
-                    services.waivers_apply(coop=access.org, by=request.user, month=month)
-            else:
-                results = [services.billing_run(coop=access.org, by=request.user, month=month)]
-                services.waivers_apply(coop=access.org, by=request.user, month=month)
+            results = services.month_close(
+                coop=access.org,
+                by=request.user,
+                month=month,
+                catch_up=form.cleaned_data["catch_up"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -136,17 +131,13 @@ def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("billing.view")
 def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    qs = selectors.invoices(access=access).order_by("-month", "number")
     month_text = request.GET.get("month", "")
     status = request.GET.get("status", "")
     try:
         month = forms.MonthField().clean(month_text) if month_text else None
     except ValidationError:
         month = None
-    if month:
-        qs = qs.filter(month=month.replace(day=1))
-    if status in ("open", "paid", "cancelled"):
-        qs = qs.filter(status=status)
+    qs = selectors.invoices_listed(access=access, month=month, status=status)
     return render(
         request,
         "billing/invoices.html",
@@ -159,15 +150,11 @@ def mine(request: HttpRequest, coop: str) -> HttpResponse:
     """A parent's own account: every invoice of their household, what was paid, waived and is
     still due, with the receipts."""
     access = access_of(request)
-    invoices = list(selectors.own_invoices(access=access)[:36])
+    invoices, due = selectors.own_account(access=access)
     return render(
         request,
         "billing/mine.html",
-        {
-            "invoices": invoices,
-            "due": sum(i.due_minor for i in invoices if i.status == "open"),
-            "currency": access.org.currency,
-        },
+        {"invoices": invoices, "due": due, "currency": access.org.currency},
     )
 
 
@@ -320,15 +307,11 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
 def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     statement = selectors.statement_get(access=access, pk=pk)
-    lines = statement.lines.select_related("invoice", "payment").order_by("paid_on", "pk")
+    lines, proposed = selectors.statement_lines(statement=statement)
     return render(
         request,
         "billing/statement.html",
-        {
-            "statement": statement,
-            "lines": lines,
-            "proposed": sum(1 for line in lines if line.status == LineStatus.PROPOSED),
-        },
+        {"statement": statement, "lines": lines, "proposed": proposed},
     )
 
 

@@ -16,7 +16,7 @@ from carecoop.billing.services.payments import (
     payment_reverse,
 )
 from carecoop.billing.services.reminders import reminders_send
-from carecoop.billing.services.runs import billing_catch_up, billing_run, month_check
+from carecoop.billing.services.runs import billing_catch_up, billing_run, month_check, month_close
 from carecoop.billing.services.statements import (
     INVOICE_NUMBER,
     STATEMENT_COLUMNS,
@@ -54,6 +54,7 @@ __all__ = [
     "household_for",
     "invoice_by_number",
     "month_check",
+    "month_close",
     "payment_record",
     "payment_reverse",
     "reminders_send",

@@ -1,4 +1,5 @@
-"""The billing run of a month, and the catch-up of the months missed."""
+"""The billing run of a month, closing a month (its run, then its waivers), and the catch-up
+of the months missed."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -85,6 +86,30 @@ def billing_run(
     return result
 
 
+def month_close(
+    *,
+    coop: Any,
+    by: Any,
+    month: datetime.date,
+    catch_up: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RunResult]:
+    """Close the billing of ``month``: issue its invoices, then apply the approved waivers to
+    them (a waiver is granted on an invoice, so the run comes first). Safe to close a month
+    again: nothing is billed or waived twice. With ``catch_up``, every earlier month not yet
+    billed (as ``billing_catch_up`` finds them) is closed first, oldest first. Returns the run of
+    each month closed, ``month`` last."""
+    month = fees.month_start(month)
+    months = _months_missed(coop=coop, through=month) if catch_up else []
+    if month not in months:
+        months.append(month)
+    results = []
+    for each in months:
+        results.append(billing_run(coop=coop, by=by, month=each, progress=progress))
+        waivers_apply(coop=coop, by=by, month=each)
+    return results
+
+
 def billing_catch_up(
     *,
     coop: Any,
@@ -92,8 +117,16 @@ def billing_catch_up(
     through: datetime.date,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RunResult]:
-    """Run every month not yet billed, from the month after the last finished run (or from the
+    """Close every month not yet billed, from the month after the last finished run (or from the
     earliest fee schedule, at most twelve months back) through ``through``."""
+    return [
+        result
+        for month in _months_missed(coop=coop, through=through)
+        for result in month_close(coop=coop, by=by, month=month, progress=progress)
+    ]
+
+
+def _months_missed(*, coop: Any, through: datetime.date) -> list[datetime.date]:
     through = fees.month_start(through)
     month_check(coop=coop, month=through, today=timezone.localdate())
     last_done = (
@@ -119,12 +152,7 @@ def billing_catch_up(
         start = max(fees.month_start(first_fee), _months_back(through, 11))
     else:
         start = fees.next_month(last_done)
-    months = sorted({*unfinished, *_months(start, through)})
-    results = []
-    for month in months:
-        results.append(billing_run(coop=coop, by=by, month=month, progress=progress))
-        waivers_apply(coop=coop, by=by, month=month)
-    return results
+    return sorted({*unfinished, *_months(start, through)})
 
 
 def _months(start: datetime.date, through: datetime.date) -> Iterable[datetime.date]:

@@ -368,6 +368,40 @@ def test_waiver_only_while_the_fund_can_pay(billed):
     assert trial_balance(coop=billed.coop).balanced
 
 
+def test_closing_a_month_bills_it_then_waives_what_was_approved(billed):
+    household, _ = billed.enrol_family(1)
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    criterion = services.waiver_criterion_create(
+        coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+    )
+    application = services.waiver_apply(
+        coop=billed.coop,
+        by=billed.by,
+        household=household,
+        criterion=criterion,
+        percent=100,
+        first_month=billed.month,
+        last_month=billed.month,
+        reason="Lost work",
+    )
+    services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    results = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert [r.month for r in results] == [billed.month]
+    invoice = Invoice.objects.get(household=household, month=billed.month)
+    assert invoice.waived_minor == 17500 and invoice.status == "paid"
+    # Closed again, nothing is billed nor waived twice.
+    (again,) = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert (again.invoices, again.already) == (0, 1)
+    assert Invoice.objects.count() == 1 and Waiver.objects.count() == 1
+
+
 def test_fee_in_another_currency_is_refused(billed):
     with pytest.raises(ValidationError, match="INR"):
         services.fee_schedule_create(
