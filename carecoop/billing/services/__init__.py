@@ -27,7 +27,6 @@ from carecoop.billing.services.statements import (
 )
 from carecoop.billing.services.waivers import (
     WaiverRun,
-    household_for,
     waiver_apply,
     waiver_criterion_create,
     waiver_decide,
@@ -51,7 +50,6 @@ __all__ = [
     "fee_schedule_create",
     "fund_balance",
     "fund_contribute",
-    "household_for",
     "invoice_by_number",
     "month_check",
     "month_close",

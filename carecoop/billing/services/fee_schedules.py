@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
 from carecoop.billing.models import FeeCategory, FeeSchedule
-from carecoop.billing.services._common import _minor, _same_coop
 from carecoop.care.models import Centre, SeatPool
-from carecoop.core.services import validated_save
+from carecoop.core.money import parse_amount
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.ledger.services import books_currency
 from carecoop.members.models import MemberClass
 
@@ -27,7 +27,7 @@ def fee_category_create(
     pool: SeatPool | None = None,
     member_class: MemberClass | None = None,
 ) -> FeeCategory:
-    _same_coop(coop.pk, pool, member_class)
+    same_coop_check(coop.pk, pool, member_class)
     if pool is not None and member_class is not None:
         raise ValidationError(
             _("Tie a category to a pool of places or to a member class, not both.")
@@ -59,7 +59,7 @@ def fee_schedule_create(
     """A monthly fee for a centre and a fee category, as a board decision set it. A fee starts on
     the first day of a month and ends on the last day of one, so that every month has one fee
     (a child who starts or leaves mid-month pays part of it)."""
-    _same_coop(coop.pk, centre, category)
+    same_coop_check(coop.pk, centre, category)
     currency = books_currency(coop, currency)
     if not board_decision.strip():
         raise ValidationError({"board_decision": _("Name the board decision that set this fee.")})
@@ -83,7 +83,7 @@ def fee_schedule_create(
         coop_id=coop.pk,
         centre=centre,
         category=category,
-        amount_minor=_minor(amount, currency),
+        amount_minor=parse_amount(amount, currency, field="amount"),
         currency=currency,
         effective_from=effective_from,
         effective_until=effective_until,

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecoop.billing.models import ContributionKind, FundContribution
-from carecoop.billing.services._common import _minor
 from carecoop.core.dates import money_date_check
+from carecoop.core.money import parse_amount
 from carecoop.core.numbering import sequence_lock
 from carecoop.core.services import submitted_once, validated_save
 from carecoop.ledger import chart
@@ -39,7 +39,7 @@ def fund_contribute(
     """A donation or an allocation to the solidarity fund. The form's ``key`` records it once,
     however often the form is sent (``submitted_once``)."""
     currency = books_currency(coop, currency)
-    amount_minor = _minor(amount, currency)
+    amount_minor = parse_amount(amount, currency, field="amount")
     money_date_check(coop, received_on, field="received_on")
     if amount_minor <= 0:
         raise ValidationError({"amount": _("A contribution must be more than zero.")})

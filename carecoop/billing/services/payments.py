@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecoop.billing.models import Invoice, InvoiceStatus, Method, Payment
-from carecoop.billing.services._common import _minor, _payment_key, _settle
+from carecoop.billing.services._common import _payment_key, _settle
 from carecoop.core.dates import money_date_check
-from carecoop.core.money import format_money
+from carecoop.core.money import format_money, parse_amount
 from carecoop.core.numbering import number_next
 from carecoop.core.services import FORM_EXPIRED, reference_clean, submitted_once, validated_save
 from carecoop.ledger import chart
@@ -82,7 +82,7 @@ def payment_record(
                 % {"invoice": invoice.currency, "given": currency}
             }
         )
-    amount_minor = _minor(amount, currency)
+    amount_minor = parse_amount(amount, currency, field="amount")
     if amount_minor <= 0:
         raise ValidationError({"amount": _("A payment must be more than zero.")})
     if invoice.status == InvoiceStatus.CANCELLED:

@@ -22,11 +22,11 @@ from carecoop.billing.models import (
     StatementImport,
     StatementLine,
 )
-from carecoop.billing.services._common import _payment_key, _same_coop
+from carecoop.billing.services._common import _payment_key
 from carecoop.billing.services.payments import payment_record
 from carecoop.core.dates import money_date_check
-from carecoop.core.money import is_currency, parse_amount
-from carecoop.core.services import reference_clean, reference_key, validated_save
+from carecoop.core.money import is_currency, minor_digits, parse_amount
+from carecoop.core.services import reference_clean, reference_key, same_coop_check, validated_save
 from carecoop.members.models import Person
 
 STATEMENT_COLUMNS = ("date", "reference", "amount", "currency", "payer", "phone", "message")
@@ -207,7 +207,7 @@ def statement_line_match(*, line: StatementLine, by: Any, invoice: Invoice | Non
     line = StatementLine.objects.select_for_update().get(pk=line.pk, coop_id=line.coop_id)
     if line.status == LineStatus.RECORDED:
         raise ValidationError(_("This line has already been recorded."))
-    _same_coop(line.coop_id, invoice)
+    same_coop_check(line.coop_id, invoice)
     line.invoice = invoice
     line.status = LineStatus.PROPOSED if invoice else LineStatus.IGNORED
     line.reason = _("Chosen by hand.") if invoice else _("Ignored by hand.")
@@ -236,7 +236,7 @@ def statement_record(*, statement: StatementImport, by: Any) -> Recorded:
                     invoice=line.invoice,
                     by=by,
                     method=statement.method,
-                    amount=str(Decimal(line.amount_minor).scaleb(-_digits_of(line.currency))),
+                    amount=str(Decimal(line.amount_minor).scaleb(-minor_digits(line.currency))),
                     currency=line.currency,
                     received_on=line.paid_on,
                     reference=line.reference,
@@ -252,9 +252,3 @@ def statement_record(*, statement: StatementImport, by: Any) -> Recorded:
             )
             outcome.refused += 1
     return outcome
-
-
-def _digits_of(currency: str) -> int:
-    from carecoop.core.money import minor_digits
-
-    return minor_digits(currency)

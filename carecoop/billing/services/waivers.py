@@ -19,11 +19,11 @@ from carecoop.billing.models import (
     WaiverCriterion,
     WaiverStatus,
 )
-from carecoop.billing.services._common import _same_coop, _settle
+from carecoop.billing.services._common import _settle
 from carecoop.billing.services.fund import fund_balance
 from carecoop.core.money import format_money
 from carecoop.core.numbering import sequence_lock
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.ledger import chart
 from carecoop.ledger.services import credit, debit, entry_post
 from carecoop.members.models import Household
@@ -52,7 +52,7 @@ def waiver_apply(
     last_month: datetime.date,
     reason: str,
 ) -> WaiverApplication:
-    _same_coop(coop.pk, household, criterion)
+    same_coop_check(coop.pk, household, criterion)
     if percent > criterion.max_percent:
         raise ValidationError(
             {
@@ -104,7 +104,7 @@ def waiver_grant(
     amount_minor: int | None = None,
 ) -> Waiver:
     """Waive part of an invoice from the solidarity fund: only while the fund can pay for it."""
-    _same_coop(application.coop_id, invoice)
+    same_coop_check(application.coop_id, invoice)
     coop = invoice.coop
     application = WaiverApplication.objects.get(pk=application.pk, coop_id=application.coop_id)
     if application.status != WaiverStatus.APPROVED:
@@ -200,10 +200,3 @@ def waivers_apply(
             else:
                 outcome.granted += 1
     return outcome
-
-
-def household_for(*, coop: Any, pk: int) -> Household:
-    household = Household.objects.filter(coop_id=coop.pk, pk=pk).first()
-    if household is None:
-        raise ValidationError(_("This choice belongs to another cooperative."))
-    return household
