@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,15 +12,17 @@ from carecoop.billing.models import FeeCategory, FeeSchedule
 from carecoop.care.models import Centre, SeatPool
 from carecoop.core.money import parse_amount
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.ledger.services import books_currency
 from carecoop.members.models import MemberClass
+from carecoop.tenancy.models import Organisation
 
 
 @transaction.atomic
 def fee_category_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     code: str,
     name: str,
     pool: SeatPool | None = None,
@@ -42,8 +43,8 @@ def fee_category_create(
 @transaction.atomic
 def fee_schedule_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     centre: Centre,
     category: FeeCategory,
     amount: Decimal,

@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,12 +12,14 @@ from carecoop.core.dates import money_date_check
 from carecoop.core.money import parse_amount
 from carecoop.core.numbering import sequence_lock
 from carecoop.core.services import submitted_once, validated_save
+from carecoop.core.types import Actor
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
 from carecoop.ledger.services import books_currency, credit, debit, entry_post
+from carecoop.tenancy.models import Organisation
 
 
-def fund_balance(*, coop: Any) -> int:
+def fund_balance(*, coop: Organisation) -> int:
     return account_balance(coop_id=coop.pk, code=chart.SOLIDARITY_FUND)
 
 
@@ -26,8 +27,8 @@ def fund_balance(*, coop: Any) -> int:
 @transaction.atomic
 def fund_contribute(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     kind: str,
     amount: Decimal,
     received_on: datetime.date,

@@ -8,16 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
 from carecoop.billing.models import FeeCategory, FeeSchedule, Invoice, InvoiceLine, InvoiceStatus
 from carecoop.care.models import Attendance, Enrolment
 from carecoop.core.numbering import numbers_reserve
+from carecoop.core.types import Actor
 from carecoop.ledger import chart
+from carecoop.ledger.models import Account
 from carecoop.ledger.services import chart_ensure, credit, debit, entry_post
 from carecoop.members.models import Guardianship
+from carecoop.tenancy.models import Organisation
 
 DUE_AFTER_DAYS = 10
 
@@ -98,8 +101,8 @@ def _absences(coop_id: int, month: datetime.date) -> dict[int, int]:
 
 
 def _bill(
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     month: datetime.date,
     batch_size: int,
     progress: Callable[[int, int], None] | None,
@@ -239,7 +242,7 @@ LINE_COLUMNS = (
 )
 
 
-def _insert_rows(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Insert plain rows through the database's bulk path: COPY on PostgreSQL, a prepared
     ``executemany`` elsewhere. The constraints and indexes of the table still hold."""
     if not rows:
@@ -262,8 +265,8 @@ def _insert_rows(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...
 
 @transaction.atomic
 def _bill_batch(
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     month: datetime.date,
     today: datetime.date,
     batch: list[int],
@@ -271,7 +274,7 @@ def _bill_batch(
     schedules: dict[tuple[int, int], FeeSchedule],
     categories: _Categories,
     absences: dict[int, int],
-    accounts: dict[str, Any],
+    accounts: dict[str, Account],
     result: RunResult,
 ) -> None:
     end = fees.month_end(month)

@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +13,10 @@ from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, parse_amount
 from carecoop.core.numbering import number_next
 from carecoop.core.services import FORM_EXPIRED, reference_clean, submitted_once, validated_save
+from carecoop.core.types import Actor
 from carecoop.ledger import chart
 from carecoop.ledger.services import credit, debit, entry_post, record_reverse
+from carecoop.tenancy.models import Organisation
 
 METHOD_ACCOUNT = {
     Method.CASH: chart.CASH,
@@ -29,7 +30,7 @@ METHOD_ACCOUNT = {
 def payment_record(
     *,
     invoice: Invoice,
-    by: Any,
+    by: Actor,
     method: str,
     amount: Decimal | str,
     received_on: datetime.date,
@@ -135,7 +136,7 @@ def payment_record(
 
 
 @transaction.atomic
-def payment_reverse(*, payment: Payment, by: Any, on: datetime.date, reason: str) -> Payment:
+def payment_reverse(*, payment: Payment, by: Actor, on: datetime.date, reason: str) -> Payment:
     """Undo a payment recorded by mistake (a transfer that bounced, the wrong invoice): its ledger
     entry is reversed and the invoice is owed again. The receipt stays, marked reversed, and the
     reference is free to be recorded again. Asked twice, it reverses once."""
@@ -149,7 +150,7 @@ def payment_reverse(*, payment: Payment, by: Any, on: datetime.date, reason: str
     return payment
 
 
-def invoice_by_number(*, coop: Any, number: str) -> Invoice:
+def invoice_by_number(*, coop: Organisation, number: str) -> Invoice:
     invoice = Invoice.objects.filter(coop_id=coop.pk, number=number.strip().upper()).first()
     if invoice is None:
         raise ValidationError(

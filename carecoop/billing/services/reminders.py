@@ -2,7 +2,6 @@
 
 import datetime
 import functools
-from typing import Any
 
 from django.db import transaction
 from django.utils import translation
@@ -11,10 +10,14 @@ from django.utils.translation import gettext as _
 from carecoop.billing.models import Invoice, InvoiceStatus, Reminder
 from carecoop.core import sms
 from carecoop.core.money import format_money
+from carecoop.core.types import Actor
 from carecoop.members.models import Person
+from carecoop.tenancy.models import Organisation
 
 
-def reminders_send(*, coop: Any, by: Any, on: datetime.date, backend: Any = None) -> int:
+def reminders_send(
+    *, coop: Organisation, by: Actor, on: datetime.date, backend: sms.Backend | None = None
+) -> int:
     """Send one text per overdue invoice (at most one a week each) to the household's first
     adult with a phone, in their language. Returns how many were sent.
 

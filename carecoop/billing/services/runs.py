@@ -3,7 +3,6 @@ of the months missed."""
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -15,9 +14,11 @@ from carecoop.billing.models import BillingRun, FeeSchedule, Invoice, RunStatus
 from carecoop.billing.services.invoicing import RunResult, _bill
 from carecoop.billing.services.waivers import waivers_apply
 from carecoop.core.dates import money_date_window
+from carecoop.core.types import Actor
+from carecoop.tenancy.models import Organisation
 
 
-def month_check(*, coop: Any, month: datetime.date, today: datetime.date) -> None:
+def month_check(*, coop: Organisation, month: datetime.date, today: datetime.date) -> None:
     """Refuse a month that cannot be billed: before the earliest day money may be dated, or
     more than one month ahead (next month may be billed in advance)."""
     first, _last = money_date_window(coop)
@@ -40,8 +41,8 @@ def month_check(*, coop: Any, month: datetime.date, today: datetime.date) -> Non
 
 def billing_run(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     month: datetime.date,
     batch_size: int = 1000,
     progress: Callable[[int, int], None] | None = None,
@@ -88,8 +89,8 @@ def billing_run(
 
 def month_close(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     month: datetime.date,
     catch_up: bool = False,
     progress: Callable[[int, int], None] | None = None,
@@ -112,8 +113,8 @@ def month_close(
 
 def billing_catch_up(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     through: datetime.date,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RunResult]:
@@ -126,7 +127,7 @@ def billing_catch_up(
     ]
 
 
-def _months_missed(*, coop: Any, through: datetime.date) -> list[datetime.date]:
+def _months_missed(*, coop: Organisation, through: datetime.date) -> list[datetime.date]:
     through = fees.month_start(through)
     month_check(coop=coop, month=through, today=timezone.localdate())
     last_done = (

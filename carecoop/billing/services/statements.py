@@ -7,7 +7,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +26,9 @@ from carecoop.billing.services.payments import payment_record
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import is_currency, minor_digits, parse_amount
 from carecoop.core.services import reference_clean, reference_key, same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.members.models import Person
+from carecoop.tenancy.models import Organisation
 
 STATEMENT_COLUMNS = ("date", "reference", "amount", "currency", "payer", "phone", "message")
 INVOICE_NUMBER = re.compile(r"F\d{6}-\d{6}", re.IGNORECASE)
@@ -40,8 +41,8 @@ def _digits(phone: str) -> str:
 @transaction.atomic
 def statement_import(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     provider: str,
     file_name: str,
     content: str,
@@ -203,7 +204,9 @@ def statement_import(
 
 
 @transaction.atomic
-def statement_line_match(*, line: StatementLine, by: Any, invoice: Invoice | None) -> StatementLine:
+def statement_line_match(
+    *, line: StatementLine, by: Actor, invoice: Invoice | None
+) -> StatementLine:
     line = StatementLine.objects.select_for_update().get(pk=line.pk, coop_id=line.coop_id)
     if line.status == LineStatus.RECORDED:
         raise ValidationError(_("This line has already been recorded."))
@@ -221,7 +224,7 @@ class Recorded:
     refused: int = 0
 
 
-def statement_record(*, statement: StatementImport, by: Any) -> Recorded:
+def statement_record(*, statement: StatementImport, by: Actor) -> Recorded:
     """Record a payment for every proposed line. A line that cannot be recorded (over-payment,
     currency) stays with the reason; the others are recorded. Each line posts at most once."""
     outcome = Recorded()

@@ -3,7 +3,6 @@ solidarity fund."""
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,14 +23,16 @@ from carecoop.billing.services.fund import fund_balance
 from carecoop.core.money import format_money
 from carecoop.core.numbering import sequence_lock
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.ledger import chart
 from carecoop.ledger.services import credit, debit, entry_post
 from carecoop.members.models import Household
+from carecoop.tenancy.models import Organisation
 
 
 @transaction.atomic
 def waiver_criterion_create(
-    *, coop: Any, by: Any, name: str, description: str, max_percent: int = 100
+    *, coop: Organisation, by: Actor, name: str, description: str, max_percent: int = 100
 ) -> WaiverCriterion:
     criterion = WaiverCriterion(
         coop_id=coop.pk, name=name, description=description, max_percent=max_percent
@@ -43,8 +44,8 @@ def waiver_criterion_create(
 @transaction.atomic
 def waiver_apply(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     household: Household,
     criterion: WaiverCriterion,
     percent: int,
@@ -77,7 +78,7 @@ def waiver_apply(
 def waiver_decide(
     *,
     application: WaiverApplication,
-    by: Any,
+    by: Actor,
     approve: bool,
     on: datetime.date,
     note: str = "",
@@ -99,7 +100,7 @@ def waiver_grant(
     *,
     application: WaiverApplication,
     invoice: Invoice,
-    by: Any,
+    by: Actor,
     on: datetime.date,
     amount_minor: int | None = None,
 ) -> Waiver:
@@ -168,7 +169,7 @@ class WaiverRun:
 
 
 def waivers_apply(
-    *, coop: Any, by: Any, month: datetime.date, on: datetime.date | None = None
+    *, coop: Organisation, by: Actor, month: datetime.date, on: datetime.date | None = None
 ) -> WaiverRun:
     """Apply approved waivers to the month's invoices while the fund can pay for them."""
     month = fees.month_start(month)
