@@ -1,9 +1,10 @@
 """Forms parse and present input; the rules live in services."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ from carecoop.tenancy.models import Centre
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer in the choice field ``name`` the rows of ``queryset`` only."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
 class MonthField(forms.DateField):
@@ -50,10 +56,8 @@ class FeeCategoryForm(forms.Form):
 
     def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = SeatPool.objects.filter(coop_id=coop.pk).select_related(
-            "centre"
-        )  # type: ignore[attr-defined]
-        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        _offer(self, "pool", SeatPool.objects.filter(coop_id=coop.pk).select_related("centre"))
+        _offer(self, "member_class", MemberClass.objects.filter(coop_id=coop.pk))
 
 
 class FeeScheduleForm(forms.Form):
@@ -89,8 +93,8 @@ class FeeScheduleForm(forms.Form):
 
     def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
-        self.fields["category"].queryset = FeeCategory.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        _offer(self, "centre", Centre.objects.filter(coop_id=coop.pk))
+        _offer(self, "category", FeeCategory.objects.filter(coop_id=coop.pk))
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
         money_in(self, coop.currency)
 
@@ -148,8 +152,8 @@ class WaiverApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, households: Any, coop: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["household"].queryset = households  # type: ignore[attr-defined]
-        self.fields["criterion"].queryset = WaiverCriterion.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        _offer(self, "household", households)
+        _offer(self, "criterion", WaiverCriterion.objects.filter(coop_id=coop.pk))
 
 
 class DecisionForm(forms.Form):

@@ -1,3 +1,5 @@
+from django.db.models import Model
+
 from carecoop.billing.models import (
     BillingRun,
     FeeCategory,
@@ -41,6 +43,7 @@ rule_set.add_rule(
 
 
 # How each model's rows reach a centre and a household (see core.permissions.Reach).
+_model: type[Model]
 for _model in (FeeCategory, BillingRun, WaiverCriterion, FundContribution):
     reach(_model, personal=False)
 reach(FeeSchedule, centre="centre_id", personal=False)

@@ -13,6 +13,7 @@ from carecoop.billing.models import (
     FundContribution,
     Invoice,
     InvoiceStatus,
+    LineStatus,
     Payment,
     StatementImport,
     StatementLine,
@@ -45,6 +46,26 @@ def own_invoices(*, access: Access) -> QuerySet[Invoice]:
         .prefetch_related("payments")
         .order_by("-month", "number")
     )
+
+
+def invoices_listed(
+    *, access: Access, month: datetime.date | None = None, status: str = ""
+) -> QuerySet[Invoice]:
+    """The invoices the asking role sees, newest month first, of ``month`` if given and of
+    ``status`` if it is one (open, paid or cancelled; anything else lists every status)."""
+    qs = invoices(access=access).order_by("-month", "number")
+    if month:
+        qs = qs.filter(month=month.replace(day=1))
+    if status in ("open", "paid", "cancelled"):
+        qs = qs.filter(status=status)
+    return qs
+
+
+def own_account(*, access: Access, last: int = 36) -> tuple[list[Invoice], int]:
+    """A member's own account: the ``last`` invoices of their household, newest first, and what
+    is still due on the open ones among them."""
+    listed = list(own_invoices(access=access)[:last])
+    return listed, sum(i.due_minor for i in listed if i.status == InvoiceStatus.OPEN)
 
 
 def invoice_get(*, access: Access, pk: int) -> Invoice:
@@ -86,6 +107,12 @@ def statement_get(*, access: Access, pk: int) -> StatementImport:
     if statement is None:
         raise Http404
     return statement
+
+
+def statement_lines(*, statement: StatementImport) -> tuple[list[StatementLine], int]:
+    """A statement's lines in the order they were paid, and how many are proposed for recording."""
+    lines = list(statement.lines.select_related("invoice", "payment").order_by("paid_on", "pk"))
+    return lines, sum(1 for line in lines if line.status == LineStatus.PROPOSED)
 
 
 def statement_line_get(*, access: Access, pk: int) -> StatementLine:

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carecoop.billing import fees, forms, selectors, services
-from carecoop.billing.models import LineStatus
+from carecoop.billing import forms, selectors, services
 from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission
@@ -49,18 +48,14 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     form = forms.RunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        month = fees.month_start(form.cleaned_data["month"])
+        month = form.cleaned_data["month"]
         try:
-            if form.cleaned_data["catch_up"]:
-                results = services.billing_catch_up(coop=access.org, by=request.user, through=month)
-                if not any(r.month == month for r in results):
-                    results.append(
-                        services.billing_run(coop=access.org, by=request.user, month=month)
-                    )
-                    services.waivers_apply(coop=access.org, by=request.user, month=month)
-            else:
-                results = [services.billing_run(coop=access.org, by=request.user, month=month)]
-                services.waivers_apply(coop=access.org, by=request.user, month=month)
+            results = services.month_close(
+                coop=access.org,
+                by=access.user,
+                month=month,
+                catch_up=form.cleaned_data["catch_up"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -108,7 +103,7 @@ def fee_category_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.FeeCategoryForm(request.POST or None, coop=access.org),
-        save=lambda data: services.fee_category_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.fee_category_create(coop=access.org, by=access.user, **data),
         done=_("Fee category saved."),
         next_url=_url("fees", coop),
         template=FORM,
@@ -122,7 +117,7 @@ def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.FeeScheduleForm(request.POST or None, coop=access.org),
-        save=lambda data: services.fee_schedule_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.fee_schedule_create(coop=access.org, by=access.user, **data),
         done=_("Fee saved."),
         next_url=_url("fees", coop),
         template=FORM,
@@ -136,17 +131,13 @@ def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("billing.view")
 def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    qs = selectors.invoices(access=access).order_by("-month", "number")
     month_text = request.GET.get("month", "")
     status = request.GET.get("status", "")
     try:
         month = forms.MonthField().clean(month_text) if month_text else None
     except ValidationError:
         month = None
-    if month:
-        qs = qs.filter(month=month.replace(day=1))
-    if status in ("open", "paid", "cancelled"):
-        qs = qs.filter(status=status)
+    qs = selectors.invoices_listed(access=access, month=month, status=status)
     return render(
         request,
         "billing/invoices.html",
@@ -159,15 +150,11 @@ def mine(request: HttpRequest, coop: str) -> HttpResponse:
     """A parent's own account: every invoice of their household, what was paid, waived and is
     still due, with the receipts."""
     access = access_of(request)
-    invoices = list(selectors.own_invoices(access=access)[:36])
+    invoices, due = selectors.own_account(access=access)
     return render(
         request,
         "billing/mine.html",
-        {
-            "invoices": invoices,
-            "due": sum(i.due_minor for i in invoices if i.status == "open"),
-            "currency": access.org.currency,
-        },
+        {"invoices": invoices, "due": due, "currency": access.org.currency},
     )
 
 
@@ -203,7 +190,7 @@ def payment_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             request,
             lambda: services.payment_reverse(
                 payment=payment,
-                by=request.user,
+                by=access.user,
                 on=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],
             ),
@@ -220,7 +207,7 @@ def invoice_pay(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.payment_record(invoice=invoice, by=request.user, **data),
+        save=lambda data: services.payment_record(invoice=invoice, by=access.user, **data),
         done=_("Payment recorded."),
         next_url=lambda payment: _url("receipt", coop, pk=payment.pk),
         template=FORM,
@@ -247,7 +234,7 @@ def payment_new(request: HttpRequest, coop: str) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         invoice = services.invoice_by_number(coop=access.org, number=data.pop("invoice"))
         invoice = selectors.invoice_get(access=access, pk=invoice.pk)
-        return services.payment_record(invoice=invoice, by=request.user, **data)
+        return services.payment_record(invoice=invoice, by=access.user, **data)
 
     return form_page(
         request,
@@ -292,7 +279,7 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
             try:
                 statement = services.statement_import(
                     coop=access.org,
-                    by=request.user,
+                    by=access.user,
                     provider=form.cleaned_data["provider"],
                     method=form.cleaned_data["method"],
                     file_name=upload.name,
@@ -320,15 +307,11 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
 def statement_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     statement = selectors.statement_get(access=access, pk=pk)
-    lines = statement.lines.select_related("invoice", "payment").order_by("paid_on", "pk")
+    lines, proposed = selectors.statement_lines(statement=statement)
     return render(
         request,
         "billing/statement.html",
-        {
-            "statement": statement,
-            "lines": lines,
-            "proposed": sum(1 for line in lines if line.status == LineStatus.PROPOSED),
-        },
+        {"statement": statement, "lines": lines, "proposed": proposed},
     )
 
 
@@ -341,7 +324,7 @@ def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpRespon
     def match(data: dict[str, Any]) -> Any:
         number = data["invoice"].strip()
         invoice = services.invoice_by_number(coop=access.org, number=number) if number else None
-        return services.statement_line_match(line=line, by=request.user, invoice=invoice)
+        return services.statement_line_match(line=line, by=access.user, invoice=invoice)
 
     return form_action(
         request,
@@ -358,7 +341,7 @@ def statement_line_match(request: HttpRequest, coop: str, pk: int) -> HttpRespon
 def statement_record(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     statement = selectors.statement_get(access=access, pk=pk)
-    outcome = services.statement_record(statement=statement, by=request.user)
+    outcome = services.statement_record(statement=statement, by=access.user)
     messages.success(
         request,
         _("%(recorded)s payments recorded; %(refused)s lines need a look.")
@@ -389,7 +372,7 @@ def arrears(request: HttpRequest, coop: str) -> HttpResponse:
 @coop_permission("billing.manage")
 def remind(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    sent = services.reminders_send(coop=access.org, by=request.user, on=timezone.localdate())
+    sent = services.reminders_send(coop=access.org, by=access.user, on=timezone.localdate())
     messages.success(request, _("%(n)s reminders sent.") % {"n": sent})
     return redirect(_url("arrears", coop))
 
@@ -425,7 +408,7 @@ def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
         forms.WaiverApplicationForm(
             request.POST or None, households=selectors.households(access=access), coop=access.org
         ),
-        save=lambda data: services.waiver_apply(coop=access.org, by=request.user, **data),
+        save=lambda data: services.waiver_apply(coop=access.org, by=access.user, **data),
         done=_("Application saved; the board will decide."),
         next_url=_url("waivers", coop),
         template=FORM,
@@ -442,7 +425,7 @@ def waiver_decide(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.DecisionForm(request.POST),
         save=lambda data: services.waiver_decide(
-            application=application, by=request.user, on=timezone.localdate(), **data
+            application=application, by=access.user, on=timezone.localdate(), **data
         ),
         done=_("Decision recorded."),
         invalid=_("Say whether the waiver is approved."),
@@ -457,7 +440,7 @@ def waivers_apply(request: HttpRequest, coop: str) -> HttpResponse:
     form = forms.MonthForm(request.POST)
     if form.is_valid():
         outcome = services.waivers_apply(
-            coop=access.org, by=request.user, month=form.cleaned_data["month"]
+            coop=access.org, by=access.user, month=form.cleaned_data["month"]
         )
         messages.success(request, _("%(n)s waivers granted.") % {"n": outcome.granted})
         for note in sorted(set(outcome.messages)):
@@ -471,9 +454,7 @@ def criterion_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.CriterionForm(request.POST or None),
-        save=lambda data: services.waiver_criterion_create(
-            coop=access.org, by=request.user, **data
-        ),
+        save=lambda data: services.waiver_criterion_create(coop=access.org, by=access.user, **data),
         done=_("Criterion saved."),
         next_url=_url("waivers", coop),
         template=FORM,
@@ -487,7 +468,7 @@ def fund_contribute(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.ContributionForm(request.POST or None),
-        save=lambda data: services.fund_contribute(coop=access.org, by=request.user, **data),
+        save=lambda data: services.fund_contribute(coop=access.org, by=access.user, **data),
         done=_("Contribution recorded."),
         next_url=_url("waivers", coop),
         template=FORM,

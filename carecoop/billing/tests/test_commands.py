@@ -34,7 +34,9 @@ def test_the_billing_command_shows_progress_and_bills_once(billed):
         _call("billing_run", "--month", "May")
 
 
-def test_the_daily_reminder_command_texts_each_overdue_household_once(billed, settings):
+def test_the_daily_reminder_command_texts_each_overdue_household_once(
+    billed, settings, django_capture_on_commit_callbacks
+):
     settings.CARECOOP_SMS_BACKEND = "carecoop.core.sms.MemoryBackend"
     MemoryBackend.outbox.clear()
     with scope(coop=billed.coop.pk):
@@ -44,10 +46,12 @@ def test_the_daily_reminder_command_texts_each_overdue_household_once(billed, se
     with scope(coop=billed.coop.pk):
         invoice = Invoice.objects.get(household=household)
     late = (invoice.due_on + datetime.timedelta(days=1)).isoformat()
-    out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
     assert out.strip() == f"{billed.coop.slug}: 1 reminders sent"
     assert MemoryBackend.outbox[0][0] == phone and invoice.number in MemoryBackend.outbox[0][1]
-    out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _err = _call("billing_remind", "--coop", billed.coop.slug, "--on", late)
     assert out.strip() == f"{billed.coop.slug}: 0 reminders sent"
     with scope(coop=billed.coop.pk):
         assert Reminder.objects.count() == 1

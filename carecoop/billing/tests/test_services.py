@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +20,7 @@ from carecoop.billing.models import (
     StatementLine,
     Waiver,
 )
+from carecoop.billing.services import invoicing
 from carecoop.core.sms import MemoryBackend
 from carecoop.ledger import chart
 from carecoop.ledger import services as ledger
@@ -95,7 +96,7 @@ class _Rollback(Exception):
 def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
     for n in (1, 2, 1, 2, 1):
         billed.enrol_family(n)
-    real = services.numbers_reserve
+    real = invoicing.numbers_reserve
     calls = {"n": 0}
 
     def failing(*, coop_id, key, count):
@@ -108,12 +109,12 @@ def test_a_run_killed_half_way_is_finished_by_the_next(billed, monkeypatch):
             return [2] * count
         return numbers
 
-    monkeypatch.setattr(services, "numbers_reserve", failing)
+    monkeypatch.setattr(invoicing, "numbers_reserve", failing)
     with pytest.raises(IntegrityError):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "failed"
     assert Invoice.objects.count() == 4  # two whole batches, nothing of the third
-    monkeypatch.setattr(services, "numbers_reserve", real)
+    monkeypatch.setattr(invoicing, "numbers_reserve", real)
     services.billing_run(coop=billed.coop, by=billed.by, month=billed.month, batch_size=2)
     assert BillingRun.objects.get().status == "done"
     assert Invoice.objects.count() == 5
@@ -367,6 +368,40 @@ def test_waiver_only_while_the_fund_can_pay(billed):
     assert trial_balance(coop=billed.coop).balanced
 
 
+def test_closing_a_month_bills_it_then_waives_what_was_approved(billed):
+    household, _ = billed.enrol_family(1)
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    criterion = services.waiver_criterion_create(
+        coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+    )
+    application = services.waiver_apply(
+        coop=billed.coop,
+        by=billed.by,
+        household=household,
+        criterion=criterion,
+        percent=100,
+        first_month=billed.month,
+        last_month=billed.month,
+        reason="Lost work",
+    )
+    services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    results = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert [r.month for r in results] == [billed.month]
+    invoice = Invoice.objects.get(household=household, month=billed.month)
+    assert invoice.waived_minor == 17500 and invoice.status == "paid"
+    # Closed again, nothing is billed nor waived twice.
+    (again,) = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert (again.invoices, again.already) == (0, 1)
+    assert Invoice.objects.count() == 1 and Waiver.objects.count() == 1
+
+
 def test_fee_in_another_currency_is_refused(billed):
     with pytest.raises(ValidationError, match="INR"):
         services.fee_schedule_create(
@@ -423,15 +458,59 @@ def test_a_fee_runs_from_the_first_to_the_last_day_of_months(billed):
     assert (fee.effective_from, fee.effective_until) == (billed.month, fees.month_end(billed.month))
 
 
-def test_reminders_go_once_to_the_household_phone(billed):
+def test_reminders_go_once_to_the_household_phone(billed, django_capture_on_commit_callbacks):
     invoice = _invoice(billed)
     later = invoice.due_on + datetime.timedelta(days=1)
     backend = MemoryBackend()
     MemoryBackend.outbox.clear()
-    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
-    assert services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 1
+        )
+        assert (
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend) == 0
+        )
     assert invoice.number in MemoryBackend.outbox[0][1]
     assert Reminder.objects.count() == 1
+
+
+def test_a_reminder_is_texted_once_it_is_committed(billed, django_capture_on_commit_callbacks):
+    invoice = _invoice(billed)
+    later = invoice.due_on + datetime.timedelta(days=1)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        sent = services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+        assert MemoryBackend.outbox == []  # not before the reminder is committed
+    assert sent == 1 and len(callbacks) == 1
+    assert len(MemoryBackend.outbox) == 1
+    assert invoice.number in MemoryBackend.outbox[0][1]
+
+
+def test_a_reminder_rolled_back_texts_nothing(billed, django_capture_on_commit_callbacks):
+    invoice = _invoice(billed)
+    later = invoice.due_on + datetime.timedelta(days=1)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    sent = []
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(_Rollback),
+        transaction.atomic(),
+    ):
+        # A caller's transaction sends the reminders, then fails and is rolled back.
+        sent.append(
+            services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+        )
+        raise _Rollback
+    assert sent == [1]
+    assert callbacks == []
+    assert MemoryBackend.outbox == []
+    assert not Reminder.objects.exists()
+    # Nothing was sent, so the household is reminded the next time.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reminders_send(coop=billed.coop, by=billed.by, on=later, backend=backend)
+    assert len(MemoryBackend.outbox) == 1
 
 
 def test_a_second_run_still_counts_the_children_without_a_fee(billed):

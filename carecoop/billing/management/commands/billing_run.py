@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from carecoop.billing.jobs import billing_monthly
-from carecoop.billing.services import billing_run, waivers_apply
+from carecoop.billing.services import month_close
 from carecoop.tenancy.models import Organisation
 
 
@@ -46,8 +46,7 @@ class Command(BaseCommand):
                 coops = coops.filter(slug__in=options["coop"])
             for coop in coops.order_by("pk"):
                 with scope(coop=coop.pk):
-                    result = billing_run(coop=coop, by=None, month=month, progress=progress)
-                    waivers_apply(coop=coop, by=None, month=month)
+                    (result,) = month_close(coop=coop, by=None, month=month, progress=progress)
                 self.stdout.write(
                     f"{coop.slug} {month:%Y-%m}: {result.invoices} invoices, "
                     f"{result.already} children already billed, {result.skipped} without a fee"
