@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 from carecoop.core import sms
 from carecoop.core.dates import add_months
 from carecoop.core.numbering import number_next
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.governance import codes, rules, selectors
 from carecoop.governance.models import (
     AgendaItem,
@@ -58,12 +58,6 @@ BODY_FIELDS = (
     "tie_rule",
     "members_see_names",
 )
-
-
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -105,7 +99,7 @@ def body_seats_set(
     *, body: Body, by: Any, member_class: MemberClass, seats: int
 ) -> BodySeat | None:
     """Reserve ``seats`` of the body for a class (0 removes the reservation)."""
-    _same_coop(body.coop_id, member_class)
+    same_coop_check(body.coop_id, member_class)
     if body.kind == BodyKind.ASSEMBLY:
         raise ValidationError(_("Every member sits in the general assembly: it has no seats."))
     if seats and not member_class.may_hold_office:
@@ -136,7 +130,7 @@ def class_rule_set(
     max_arrears_months: int | None = None,
     min_months_member: int = 0,
 ) -> ClassRule:
-    _same_coop(coop.pk, member_class)
+    same_coop_check(coop.pk, member_class)
     rule = ClassRule.objects.filter(coop_id=coop.pk, member_class=member_class).first() or (
         ClassRule(coop=coop, member_class=member_class)
     )
@@ -162,7 +156,7 @@ def decision_record(
     question: Question | None = None,
 ) -> BoardDecision:
     """Record a board decision under the next number of its year: BD-2026-014."""
-    _same_coop(coop.pk, meeting, question)
+    same_coop_check(coop.pk, meeting, question)
     if not title.strip():
         raise ValidationError({"title": _("Say what was decided.")})
     number = number_next(coop_id=coop.pk, key=f"governance.BD-{decided_on.year}")
@@ -245,7 +239,7 @@ def term_create(
     """Seat a member on a body for a term (``body.term_years`` unless ``ends_on`` is given).
     Refused when the member may not hold office, the seat is not theirs to fill, the seats are
     all taken or the term limit is reached."""
-    _same_coop(body.coop_id, membership, seat_class, election)
+    same_coop_check(body.coop_id, membership, seat_class, election)
     body = Body.objects.select_for_update().get(pk=body.pk)
     if check:
         _check_can_sit(body=body, membership=membership, seat_class=seat_class, on=starts_on)
@@ -368,7 +362,7 @@ def attendance_record(
 ) -> Attendee:
     """Enter a member in the attendance register as present, represented by a proxy (within the
     statutes' limit per holder) or excused."""
-    _same_coop(meeting.coop_id, membership, proxy_holder)
+    same_coop_check(meeting.coop_id, membership, proxy_holder)
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
     )
@@ -555,7 +549,7 @@ def election_create(
     seats: dict[MemberClass | None, int],
 ) -> Question:
     """An election to ``body``: seats per member class (None: open seats)."""
-    _same_coop(meeting.coop_id, body, *[c for c in seats if c is not None])
+    same_coop_check(meeting.coop_id, body, *[c for c in seats if c is not None])
     _check_not_closed(meeting)
     if body.kind == BodyKind.ASSEMBLY:
         raise ValidationError({"body": _("Nobody is elected to the general assembly.")})
@@ -605,7 +599,7 @@ def candidate_add(
 ) -> Choice:
     """Put a member up for election. Only members who may stand, for seats their class may
     fill."""
-    _same_coop(question.coop_id, membership, seat_class)
+    same_coop_check(question.coop_id, membership, seat_class)
     question = (
         Question.objects.select_for_update(of=("self",))
         .select_related("body", "meeting")
