@@ -225,13 +225,6 @@ def decisions(*, access: Access) -> QuerySet[BoardDecision]:
     return access.restrict(BoardDecision.objects.all())
 
 
-def decision_get(*, access: Access, pk: int) -> BoardDecision:
-    decision = decisions(access=access).filter(pk=pk).first()
-    if decision is None:
-        raise Http404
-    return decision
-
-
 def meetings(*, access: Access) -> QuerySet[Meeting]:
     return access.restrict(Meeting.objects.all()).select_related("body")
 

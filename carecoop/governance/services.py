@@ -476,16 +476,6 @@ def meeting_close(*, meeting: Meeting, by: Any, now: datetime.datetime | None = 
     return meeting
 
 
-@transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by: Any) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.CONVENED:
-        raise ValidationError(_("Only a meeting that has not opened can be cancelled."))
-    meeting.status = Meeting.Status.CANCELLED
-    validated_save(meeting, by=by)
-    return meeting
-
-
 # Motions and elections -----------------------------------------------------------------------
 
 MOTION_CHOICES = (
