@@ -36,7 +36,7 @@ class IssuedCode:
 def codes_issue(*, question: Question, by: Any, send_sms: bool = False) -> list[IssuedCode]:
     """One-time codes for a secret ballot, one per member present or represented who has none
     yet. Shown once (for printing) and, if asked, sent by SMS to the member or the holder of
-    their proxy. Only their keyed hash is stored."""
+    their proxy once the codes are committed. Only their keyed hash is stored."""
     question = (
         Question.objects.select_for_update(of=("self",))
         .select_related("meeting")
@@ -79,16 +79,22 @@ def codes_issue(*, question: Question, by: Any, send_sms: bool = False) -> list[
         )
     VoterCode.objects.bulk_create(rows)
     if send_sms:
-        backend = sms.backend()
         for item in issued:
             phone = item.holder.person.phone
             if phone:
-                backend.send(
+                _send_after_commit(
                     to=phone,
                     text=_("Your code to vote on “%(title)s” for %(name)s: %(code)s")
                     % {"title": question.title, "name": item.membership.person, "code": item.code},
                 )
     return issued
+
+
+def _send_after_commit(*, to: str, text: str) -> None:
+    """Send a text message once the transaction commits: a message sent cannot be taken back,
+    so a write that rolls back sends nothing. A message the gateway refuses is logged and the
+    others still go: the codes are committed and shown for printing all the same."""
+    transaction.on_commit(lambda: sms.backend().send(to=to, text=text), robust=True)
 
 
 def code_lookup(*, coop_id: int, code: str) -> VoterCode | None:
