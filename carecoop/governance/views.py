@@ -19,8 +19,7 @@ from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission, public
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
-from carecoop.governance.models import Choice, ElectionSeat, Method, Question, Term
-from carecoop.members.models import MemberClass
+from carecoop.governance.models import Question
 from carecoop.tenancy.models import Organisation, OrgKind
 
 FORM = "governance/form.html"
@@ -40,7 +39,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
     context = {
         "bodies": selectors.bodies(access=access),
         "meetings": selectors.upcoming_meetings(access=access, now=timezone.now()),
-        "past": selectors.meetings(access=access).filter(status="closed")[:10],
+        "past": selectors.past_meetings(access=access)[:10],
         "ending": selectors.terms_ending(access=access, on=today),
         "decisions": selectors.decisions(access=access)[:10],
         "can_manage": access.can("governance.manage"),
@@ -52,14 +51,10 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     on = day_param(request, "on")
-    rows = selectors.eligibility_table(access=access, on=on)
-    rules = selectors.class_rules(coop_id=access.coop_id)
     context = {
-        "rows": rows,
+        "rows": selectors.eligibility_table(access=access, on=on),
         "on": on,
-        "classes": [
-            (c, rules.get(c.pk)) for c in MemberClass.objects.filter(coop_id=access.coop_id)
-        ],
+        "classes": selectors.class_rule_lines(coop_id=access.coop_id),
         "can_manage": access.can("governance.manage"),
     }
     return render(request, "governance/eligibility.html", context)
@@ -164,9 +159,7 @@ def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("governance.manage")
 def term_end(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
-    term = Term.objects.filter(coop_id=access.coop_id, pk=pk).select_related("body").first()
-    if term is None:
-        raise Http404
+    term = selectors.term_get(access=access, pk=pk)
     return form_page(
         request,
         forms.TermEndForm(request.POST or None),
@@ -322,7 +315,7 @@ def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
-    classes = list(MemberClass.objects.filter(coop_id=access.coop_id, may_hold_office=True))
+    classes = selectors.office_classes(coop_id=access.coop_id)
     form = forms.ElectionForm(request.POST or None, coop_id=access.coop_id, classes=classes)
 
     def save(data: dict[str, Any]) -> Question:
@@ -354,20 +347,12 @@ def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     question = selectors.question_get(access=access, pk=pk)
     can_manage = access.can("governance.manage")
-    classes = list(
-        MemberClass.objects.filter(
-            coop_id=access.coop_id, pk__in=selectors.presence_by_class(meeting=question.meeting)
-        )
-    )
-    choices = list(question.choices.select_related("seat_class"))
     context = {
         "question": question,
-        "choices": choices,
-        "seats": ElectionSeat.objects.filter(
-            coop_id=access.coop_id, question=question
-        ).select_related("member_class"),
+        "choices": list(question.choices.select_related("seat_class")),
+        "seats": selectors.election_seats(question=question),
         "turnout": selectors.turnout(question=question),
-        "classes": classes,
+        "classes": selectors.classes_present(meeting=question.meeting),
         "candidate_form": forms.CandidateForm(coop_id=access.coop_id)
         if can_manage and question.kind == "election" and question.status == "draft"
         else None,
@@ -458,18 +443,11 @@ def question_counts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """Enter the counts of a show of hands (teller 0) or of a paper ballot (teller 1 or 2)."""
     access = access_of(request)
     question = selectors.question_get(access=access, pk=pk)
-    if question.method == Method.SECRET:
+    tellers = selectors.tellers(question=question)
+    if not tellers:
         raise Http404
-    classes = list(
-        MemberClass.objects.filter(
-            coop_id=access.coop_id, pk__in=selectors.presence_by_class(meeting=question.meeting)
-        )
-    )
-    choices = list(Choice.objects.filter(coop_id=access.coop_id, question=question))
-    keys = [(str(c.code or c.pk), c.label) for c in choices]
-    if question.kind == Question.Kind.ELECTION:
-        keys.insert(0, ("ballots", _("Ballots cast")))
-    tellers = [0] if question.method == Method.OPEN else [1, 2]
+    classes = selectors.classes_present(meeting=question.meeting)
+    keys = selectors.count_keys(question=question)
     if request.method == "POST":
         try:
             teller = int(request.POST.get("teller", "-1"))
@@ -516,52 +494,39 @@ def _vote(request: HttpRequest, org: Organisation) -> HttpResponse:
     if refusal := throttle.vote_code_refusal(request):
         context.update(form=forms.CodeForm(initial={"code": code}), error=refusal)
         return _no_store(render(request, "governance/vote.html", context, status=429))
-    voter = services.code_lookup(coop_id=org.pk, code=code)
-    error = ""
-    if voter is None:
-        error = throttle.vote_code_failed(request) or _(
-            "This code is not valid. Check it and type it again."
-        )
-    elif voter.used:
-        error = _("This code has already been used to vote.")
-    elif voter.question.status != Question.Status.OPEN or (
-        voter.question.closes_at and timezone.now() >= voter.question.closes_at
-    ):
-        context["closed"] = voter.question.title
-    if error or "closed" in context:
-        context.update(form=forms.CodeForm(initial={"code": code}), error=error)
+    try:
+        voter = services.ballot_voter(coop_id=org.pk, code=code)
+    except ValidationError as refused:
+        if refused.code == services.VOTE_CLOSED:
+            context["closed"] = (refused.params or {})["title"]
+        elif refused.code == services.CODE_INVALID:
+            context["error"] = throttle.vote_code_failed(request) or " ".join(refused.messages)
+        else:
+            context["error"] = " ".join(refused.messages)
+        context["form"] = forms.CodeForm(initial={"code": code})
         return _no_store(render(request, "governance/vote.html", context, status=400))
-    assert voter is not None
     question = voter.question
-    choices = list(
-        Choice.objects.filter(coop_id=org.pk, question=question).select_related("seat_class")
-    )
-    seats = {
-        s.member_class_id: s
-        for s in ElectionSeat.objects.filter(coop_id=org.pk, question=question).select_related(
-            "member_class"
-        )
-    }
     if request.POST.get("cast") == "1":
-        picked = []
-        for value in request.POST.getlist("choice"):
-            try:
-                picked.append(int(value))
-            except ValueError:
-                continue
         try:
-            services.ballot_cast(coop_id=org.pk, code=code, choice_ids=picked)
+            services.ballot_cast(coop_id=org.pk, code=code, choice_ids=_picked(request))
         except ValidationError as exc:
             context["error"] = " ".join(exc.messages)
         else:
             context["done"] = question.title
             return _no_store(render(request, "governance/vote.html", context))
-    groups = [
-        (seats.get(class_id), [c for c in choices if c.seat_class_id == class_id])
-        for class_id in dict.fromkeys(c.seat_class_id for c in choices)
-    ]
-    context.update(question=question, code=code, groups=groups)
+    context.update(question=question, code=code, groups=selectors.ballot_paper(question=question))
     return _no_store(render(request, "governance/vote.html", context))
+
+
+def _picked(request: HttpRequest) -> list[int]:
+    """The choices marked on the ballot, as posted (what is not a number is no choice)."""
+    picked = []
+    for value in request.POST.getlist("choice"):
+        try:
+            picked.append(int(value))
+        except ValueError:
+            continue
+    return picked
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

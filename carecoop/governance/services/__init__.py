@@ -6,7 +6,16 @@ One module a topic; every service is named here too, so callers write
 ``from carecoop.governance import services`` and ``services.ballot_cast(...)``."""
 
 from carecoop.governance.selectors import meeting_day
-from carecoop.governance.services.ballots import IssuedCode, ballot_cast, code_lookup, codes_issue
+from carecoop.governance.services.ballots import (
+    CODE_INVALID,
+    CODE_USED,
+    VOTE_CLOSED,
+    IssuedCode,
+    ballot_cast,
+    ballot_voter,
+    code_lookup,
+    codes_issue,
+)
 from carecoop.governance.services.bodies import (
     BODY_FIELDS,
     body_create,
@@ -39,13 +48,17 @@ from carecoop.governance.services.terms import term_create, term_end
 
 __all__ = [
     "BODY_FIELDS",
+    "CODE_INVALID",
+    "CODE_USED",
     "DISCLOSING",
     "MOTION_CHOICES",
     "UNWEIGHTED",
+    "VOTE_CLOSED",
     "IssuedCode",
     "agenda_item_add",
     "attendance_record",
     "ballot_cast",
+    "ballot_voter",
     "body_create",
     "body_seats_set",
     "body_update",

@@ -108,11 +108,35 @@ def code_lookup(*, coop_id: int, code: str) -> VoterCode | None:
     )
 
 
-def _check_open(question: Question, now: datetime.datetime) -> None:
+# Why a code may not vote now, as the ``code`` of the ValidationError that says so.
+CODE_INVALID = "invalid"
+CODE_USED = "used"
+VOTE_CLOSED = "closed"
+
+
+def ballot_voter(*, coop_id: int, code: str, now: datetime.datetime | None = None) -> VoterCode:
+    """The voter-roll line of a code that may vote now: the one check of a code, for the ballot
+    the public voting page shows and for the ballot cast. Refused with the reason, and the
+    reason's ``code``: a code that is not valid (``CODE_INVALID``), a code used already
+    (``CODE_USED``) or a vote that is closed (``VOTE_CLOSED``, with the question's ``title`` in
+    the error's params)."""
+    voter = code_lookup(coop_id=coop_id, code=code)
+    if voter is None:
+        raise ValidationError(
+            _("This code is not valid. Check it and type it again."), code=CODE_INVALID
+        )
+    if voter.used:
+        raise ValidationError(_("This code has already been used to vote."), code=CODE_USED)
+    question = voter.question
     if question.status != Question.Status.OPEN or (
-        question.closes_at is not None and now >= question.closes_at
+        question.closes_at is not None and (now or timezone.now()) >= question.closes_at
     ):
-        raise ValidationError(_("Voting on “%(title)s” is closed.") % {"title": question.title})
+        raise ValidationError(
+            _("Voting on “%(title)s” is closed."),
+            code=VOTE_CLOSED,
+            params={"title": question.title},
+        )
+    return voter
 
 
 @transaction.atomic
@@ -122,14 +146,8 @@ def ballot_cast(
     """Cast a ballot with a one-time code. The code is marked used (only that), and the
     choices go into the ballot box with the voter's class and nothing that names them. A used
     code, a closed vote or an invalid choice is refused and nothing is recorded."""
-    now = now or timezone.now()
-    voter = code_lookup(coop_id=coop_id, code=code)
-    if voter is None:
-        raise ValidationError(_("This code is not valid. Check it and type it again."))
+    voter = ballot_voter(coop_id=coop_id, code=code, now=now)
     question = voter.question
-    if voter.used:
-        raise ValidationError(_("This code has already been used to vote."))
-    _check_open(question, now)
     choices = {c.pk: c for c in Choice.objects.filter(coop_id=coop_id, question=question)}
     picked = list(dict.fromkeys(choice_ids))
     if any(pk not in choices for pk in picked):
@@ -154,7 +172,7 @@ def ballot_cast(
                 )
     # Exactly one request can turn the code from unused to used, however many arrive at once.
     if not VoterCode.objects.filter(pk=voter.pk, used=False).update(used=True):
-        raise ValidationError(_("This code has already been used to vote."))
+        raise ValidationError(_("This code has already been used to vote."), code=CODE_USED)
     ballot = uuid.uuid4()
     BallotEntry.objects.bulk_create(
         [

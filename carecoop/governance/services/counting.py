@@ -84,8 +84,7 @@ def counts_enter(
         raise ValidationError(_("Counts are entered while the vote is open."))
     if question.method == Method.SECRET:
         raise ValidationError(_("A secret ballot by code counts itself."))
-    allowed = (0,) if question.method == Method.OPEN else (1, 2)
-    if teller not in allowed:
+    if teller not in selectors.tellers(question=question):
         raise ValidationError({"teller": _("This vote has no such teller.")})
     if question.method == Method.PAPER and by is not None:
         other = CountSheet.objects.filter(
