@@ -3,7 +3,6 @@
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.core import sms
+from carecoop.core.types import Actor
 from carecoop.governance import codes
 from carecoop.governance.models import (
     Attendee,
@@ -33,7 +33,7 @@ class IssuedCode:
 
 
 @transaction.atomic
-def codes_issue(*, question: Question, by: Any, send_sms: bool = False) -> list[IssuedCode]:
+def codes_issue(*, question: Question, by: Actor, send_sms: bool = False) -> list[IssuedCode]:
     """One-time codes for a secret ballot, one per member present or represented who has none
     yet. Shown once (for printing) and, if asked, sent by SMS to the member or the holder of
     their proxy once the codes are committed. Only their keyed hash is stored."""

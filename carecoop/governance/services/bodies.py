@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.governance.models import (
     Body,
     BodyKind,
@@ -15,6 +16,7 @@ from carecoop.governance.models import (
     ClassRule,
 )
 from carecoop.members.models import MemberClass
+from carecoop.tenancy.models import Organisation
 
 BODY_FIELDS = (
     "kind",
@@ -34,13 +36,13 @@ BODY_FIELDS = (
 
 
 @transaction.atomic
-def body_create(*, coop: Any, by: Any, kind: str, name: str, **fields: Any) -> Body:
+def body_create(*, coop: Organisation, by: Actor, kind: str, name: str, **fields: Any) -> Body:
     body = Body(coop=coop, kind=kind, name=name)
     return body_update(body=body, by=by, **fields)
 
 
 @transaction.atomic
-def body_update(*, body: Body, by: Any, **fields: Any) -> Body:
+def body_update(*, body: Body, by: Actor, **fields: Any) -> Body:
     for name, value in fields.items():
         if name not in BODY_FIELDS:
             raise TypeError(name)
@@ -59,7 +61,7 @@ def body_update(*, body: Body, by: Any, **fields: Any) -> Body:
 
 @transaction.atomic
 def body_seats_set(
-    *, body: Body, by: Any, member_class: MemberClass, seats: int
+    *, body: Body, by: Actor, member_class: MemberClass, seats: int
 ) -> BodySeat | None:
     """Reserve ``seats`` of the body for a class (0 removes the reservation)."""
     same_coop_check(body.coop_id, member_class)
@@ -86,8 +88,8 @@ def body_seats_set(
 @transaction.atomic
 def class_rule_set(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     member_class: MemberClass,
     min_paid_shares: int | None = None,
     max_arrears_months: int | None = None,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.dates import add_months
 from carecoop.core.services import validated_save
+from carecoop.core.types import Actor
 from carecoop.governance import rules, selectors
 from carecoop.governance.models import (
     BodyKind,
@@ -71,7 +72,7 @@ def _parse_counts(
 
 @transaction.atomic
 def counts_enter(
-    *, question: Question, by: Any, teller: int, counts: dict[Any, dict[Any, Any]]
+    *, question: Question, by: Actor, teller: int, counts: dict[Any, dict[Any, Any]]
 ) -> CountSheet:
     """Enter the counts of an open vote (teller 0) or of a paper ballot (tellers 1 and 2, two
     different people, each counting on their own)."""
@@ -123,7 +124,7 @@ def _hand_counts(question: Question) -> dict[str, dict[str, int]]:
 
 @transaction.atomic
 def question_close(
-    *, question: Question, by: Any, now: datetime.datetime | None = None, seed: str | None = None
+    *, question: Question, by: Actor, now: datetime.datetime | None = None, seed: str | None = None
 ) -> Question:
     """Close a vote and count it: a motion carried or not by its majority; an election's seats
     filled (ties by the statutes' rule, lots drawn with a recorded seed) and the elected
@@ -264,7 +265,7 @@ def _close_election(
     weights: dict[int, int | None],
     classes: dict[int, MemberClass],
     seed: str | None,
-    by: Any,
+    by: Actor,
 ) -> None:
     body = question.body
     assert body is not None

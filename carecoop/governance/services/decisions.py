@@ -1,7 +1,6 @@
 """Board decisions, numbered per year."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,18 +8,20 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.numbering import number_next
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.governance.models import (
     BoardDecision,
     Meeting,
     Question,
 )
+from carecoop.tenancy.models import Organisation
 
 
 @transaction.atomic
 def decision_record(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     decided_on: datetime.date,
     title: str,
     text: str = "",

@@ -2,7 +2,6 @@
 and opening on quorum and closing."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.governance import rules, selectors
 from carecoop.governance.models import (
     AgendaItem,
@@ -26,7 +26,7 @@ from carecoop.members.models import Membership
 def meeting_convene(
     *,
     body: Body,
-    by: Any,
+    by: Actor,
     title: str,
     first_call_at: datetime.datetime,
     notice_on: datetime.date,
@@ -75,7 +75,7 @@ def _check_not_closed(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, by: Any, title: str, text: str = "") -> AgendaItem:
+def agenda_item_add(*, meeting: Meeting, by: Actor, title: str, text: str = "") -> AgendaItem:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.CONVENED:
         raise ValidationError(_("The agenda is fixed once the meeting has opened."))
@@ -95,7 +95,7 @@ def agenda_item_add(*, meeting: Meeting, by: Any, title: str, text: str = "") ->
 def attendance_record(
     *,
     meeting: Meeting,
-    by: Any,
+    by: Actor,
     membership: Membership,
     presence: str,
     proxy_holder: Membership | None = None,
@@ -169,7 +169,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def meeting_open(*, meeting: Meeting, by: Any, now: datetime.datetime | None = None) -> Meeting:
+def meeting_open(*, meeting: Meeting, by: Actor, now: datetime.datetime | None = None) -> Meeting:
     """Open the meeting if the quorum of its call is present or represented; otherwise refuse
     and record nothing."""
     now = now or timezone.now()
@@ -204,7 +204,7 @@ def meeting_open(*, meeting: Meeting, by: Any, now: datetime.datetime | None = N
 
 
 @transaction.atomic
-def meeting_close(*, meeting: Meeting, by: Any, now: datetime.datetime | None = None) -> Meeting:
+def meeting_close(*, meeting: Meeting, by: Actor, now: datetime.datetime | None = None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.OPEN:
         raise ValidationError(_("Only a meeting in session can be closed."))

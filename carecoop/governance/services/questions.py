@@ -1,7 +1,6 @@
 """Motions and elections put to a meeting, the candidates standing, and opening the vote."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.governance import rules, selectors
 from carecoop.governance.models import (
     AgendaItem,
@@ -37,7 +37,7 @@ MOTION_CHOICES = (
 def motion_create(
     *,
     meeting: Meeting,
-    by: Any,
+    by: Actor,
     title: str,
     method: str,
     text: str = "",
@@ -80,7 +80,7 @@ def motion_create(
 def election_create(
     *,
     meeting: Meeting,
-    by: Any,
+    by: Actor,
     body: Body,
     title: str,
     method: str = Method.SECRET,
@@ -133,7 +133,7 @@ def election_create(
 
 @transaction.atomic
 def candidate_add(
-    *, question: Question, by: Any, membership: Membership, seat_class: MemberClass | None = None
+    *, question: Question, by: Actor, membership: Membership, seat_class: MemberClass | None = None
 ) -> Choice:
     """Put a member up for election. Only members who may stand, for seats their class may
     fill."""
@@ -185,7 +185,7 @@ def candidate_add(
 def question_open(
     *,
     question: Question,
-    by: Any,
+    by: Actor,
     closes_at: datetime.datetime,
     now: datetime.datetime | None = None,
 ) -> Question:

@@ -1,7 +1,6 @@
 """Terms of office: who sits on a body, for how long, and when a term ends early."""
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.dates import add_months
 from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
 from carecoop.governance import selectors
 from carecoop.governance.models import (
     Body,
@@ -71,7 +71,7 @@ def _check_can_sit(
 def term_create(
     *,
     body: Body,
-    by: Any,
+    by: Actor,
     membership: Membership,
     starts_on: datetime.date,
     ends_on: datetime.date | None = None,
@@ -109,7 +109,7 @@ def term_create(
 
 
 @transaction.atomic
-def term_end(*, term: Term, by: Any, ended_on: datetime.date, reason: str) -> Term:
+def term_end(*, term: Term, by: Actor, ended_on: datetime.date, reason: str) -> Term:
     """End a term early (resignation, exit, death): the seat becomes vacant."""
     term = Term.objects.select_for_update().get(pk=term.pk)
     if term.ended_on is not None:

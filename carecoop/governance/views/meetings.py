@@ -12,7 +12,7 @@ from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Question
-from carecoop.governance.views.common import FORM, url
+from carecoop.governance.views.common import FORM, actor, url
 
 
 @coop_permission("governance.manage")
@@ -21,7 +21,7 @@ def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.MeetingForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.meeting_convene(by=request.user, **data),
+        save=lambda data: services.meeting_convene(by=actor(request), **data),
         done=_("Meeting convened."),
         next_url=lambda meeting: url("meeting", coop, pk=meeting.pk),
         template=FORM,
@@ -54,7 +54,7 @@ def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.AgendaItemForm(request.POST or None),
-        save=lambda data: services.agenda_item_add(meeting=meeting, by=request.user, **data),
+        save=lambda data: services.agenda_item_add(meeting=meeting, by=actor(request), **data),
         done=_("Agenda item added."),
         next_url=url("meeting", coop, pk=meeting.pk),
         template=FORM,
@@ -70,7 +70,7 @@ def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
     return form_action(
         request,
         forms.AttendanceForm(request.POST, coop_id=access.coop_id),
-        save=lambda data: services.attendance_record(meeting=meeting, by=request.user, **data),
+        save=lambda data: services.attendance_record(meeting=meeting, by=actor(request), **data),
         done=_("Attendance recorded."),
         invalid=_("Choose a member and their presence."),
         next_url=url("meeting", coop, pk=meeting.pk),
@@ -83,7 +83,7 @@ def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
-        lambda: services.meeting_open(meeting=meeting, by=request.user),
+        lambda: services.meeting_open(meeting=meeting, by=actor(request)),
         _("The meeting is in session."),
     )
     return redirect(url("meeting", coop, pk=meeting.pk))
@@ -95,7 +95,7 @@ def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
-        lambda: services.meeting_close(meeting=meeting, by=request.user),
+        lambda: services.meeting_close(meeting=meeting, by=actor(request)),
         _("The meeting is closed."),
     )
     return redirect(url("meeting", coop, pk=meeting.pk))
@@ -117,7 +117,7 @@ def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.MotionForm(request.POST or None),
-        save=lambda data: services.motion_create(meeting=meeting, by=request.user, **data),
+        save=lambda data: services.motion_create(meeting=meeting, by=actor(request), **data),
         done=_("Motion added."),
         next_url=lambda q: url("question", coop, pk=q.pk),
         template=FORM,
@@ -135,7 +135,7 @@ def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Question:
         return services.election_create(
             meeting=meeting,
-            by=request.user,
+            by=actor(request),
             body=data["body"],
             title=data["title"],
             method=data["method"],
