@@ -52,9 +52,9 @@ for _model in (
     Term,
 ):
     reach(_model, personal=False)
-for _model in (Attendee, VoterCode):
+for _personal in (Attendee, VoterCode):
     reach(
-        _model,
+        _personal,
         centre=through_person("membership__person"),
         household="membership__person__household_id",
     )

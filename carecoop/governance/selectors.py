@@ -23,8 +23,11 @@ from carecoop.governance.models import (
     Body,
     BodyKind,
     BodySeat,
+    Choice,
     ClassRule,
+    ElectionSeat,
     Meeting,
+    Method,
     Presence,
     Question,
     Term,
@@ -45,6 +48,17 @@ class Eligibility:
 
 def class_rules(*, coop_id: int) -> dict[int, ClassRule]:
     return {r.member_class_id: r for r in ClassRule.objects.filter(coop_id=coop_id)}
+
+
+def class_rule_lines(*, coop_id: int) -> list[tuple[MemberClass, ClassRule | None]]:
+    """Each member class with its eligibility rule (None: the class's own minimum shares)."""
+    found = class_rules(coop_id=coop_id)
+    return [(c, found.get(c.pk)) for c in MemberClass.objects.filter(coop_id=coop_id)]
+
+
+def office_classes(*, coop_id: int) -> list[MemberClass]:
+    """The member classes whose members may hold office, and so have seats in an election."""
+    return list(MemberClass.objects.filter(coop_id=coop_id, may_hold_office=True))
 
 
 def eligibility(
@@ -154,6 +168,13 @@ def seat_lines(*, body: Body, on: datetime.date) -> list[SeatLine]:
     return lines
 
 
+def term_get(*, access: Access, pk: int) -> Term:
+    term = Term.objects.filter(coop_id=access.coop_id, pk=pk).select_related("body").first()
+    if term is None:
+        raise Http404
+    return term
+
+
 def terms_ending(*, access: Access, on: datetime.date, days: int = 90) -> QuerySet[Term]:
     """Terms that end within ``days`` of ``on`` (and have not ended early)."""
     return (
@@ -225,13 +246,6 @@ def decisions(*, access: Access) -> QuerySet[BoardDecision]:
     return access.restrict(BoardDecision.objects.all())
 
 
-def decision_get(*, access: Access, pk: int) -> BoardDecision:
-    decision = decisions(access=access).filter(pk=pk).first()
-    if decision is None:
-        raise Http404
-    return decision
-
-
 def meetings(*, access: Access) -> QuerySet[Meeting]:
     return access.restrict(Meeting.objects.all()).select_related("body")
 
@@ -241,6 +255,10 @@ def meeting_get(*, access: Access, pk: int) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+def past_meetings(*, access: Access) -> QuerySet[Meeting]:
+    return meetings(access=access).filter(status=Meeting.Status.CLOSED)
 
 
 def upcoming_meetings(*, access: Access, now: datetime.datetime) -> QuerySet[Meeting]:
@@ -281,6 +299,15 @@ def presence_by_class(*, meeting: Meeting) -> dict[int, int]:
     )
 
 
+def classes_present(*, meeting: Meeting) -> list[MemberClass]:
+    """The member classes with members present or represented at the meeting."""
+    return list(
+        MemberClass.objects.filter(
+            coop_id=meeting.coop_id, pk__in=presence_by_class(meeting=meeting)
+        )
+    )
+
+
 def attendance_counts(*, meeting: Meeting) -> dict[str, int]:
     counts = dict(
         Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting)
@@ -300,6 +327,47 @@ def question_get(*, access: Access, pk: int) -> Question:
     if question is None:
         raise Http404
     return question
+
+
+def election_seats(*, question: Question) -> QuerySet[ElectionSeat]:
+    return ElectionSeat.objects.filter(coop_id=question.coop_id, question=question).select_related(
+        "member_class"
+    )
+
+
+def ballot_paper(*, question: Question) -> list[tuple[ElectionSeat | None, list[Choice]]]:
+    """The ballot a voter sees: the choices, grouped by the seats they stand for (one group, with
+    no seats, for a motion)."""
+    choices = list(
+        Choice.objects.filter(coop_id=question.coop_id, question=question).select_related(
+            "seat_class"
+        )
+    )
+    seats = {s.member_class_id: s for s in election_seats(question=question)}
+    return [
+        (seats.get(class_id), [c for c in choices if c.seat_class_id == class_id])
+        for class_id in dict.fromkeys(c.seat_class_id for c in choices)
+    ]
+
+
+def tellers(*, question: Question) -> list[int]:
+    """Who enters the counts of a vote: teller 0 for a show of hands, tellers 1 and 2, each on
+    their own, for a paper ballot (a secret ballot by code counts itself)."""
+    if question.method == Method.SECRET:
+        return []
+    return [0] if question.method == Method.OPEN else [1, 2]
+
+
+def count_keys(*, question: Question) -> list[tuple[str, str]]:
+    """What a count sheet asks for each member class, as (key, label): the ballots cast in an
+    election, then the votes for each choice."""
+    keys = [
+        (str(c.code or c.pk), c.label)
+        for c in Choice.objects.filter(coop_id=question.coop_id, question=question)
+    ]
+    if question.kind == Question.Kind.ELECTION:
+        keys.insert(0, ("ballots", _("Ballots cast")))
+    return keys
 
 
 def turnout(*, question: Question) -> dict[str, int]:

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -421,7 +422,9 @@ def test_election_tie_by_seniority(assembly):
     assert closed.result["groups"][0]["tie_rule"] == "The longer-standing member"
 
 
-def test_codes_are_sent_by_sms_through_the_backend(assembly, settings):
+def test_codes_are_sent_by_sms_through_the_backend(
+    assembly, settings, django_capture_on_commit_callbacks
+):
     from carecoop.core.sms import MemoryBackend
 
     settings.CARECOOP_SMS_BACKEND = "carecoop.core.sms.MemoryBackend"
@@ -429,7 +432,8 @@ def test_codes_are_sent_by_sms_through_the_backend(assembly, settings):
     meeting = assembly.open_meeting()
     motion = services.motion_create(meeting=meeting, by=assembly.by, title="M", method="secret")
     services.question_open(question=motion, by=assembly.by, closes_at=later())
-    issued = services.codes_issue(question=motion, by=assembly.by, send_sms=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.codes_issue(question=motion, by=assembly.by, send_sms=True)
     assert len(MemoryBackend.outbox) == 10
     assert issued[0].code in " ".join(text for _to, text in MemoryBackend.outbox)
     # Only hashes are kept.
@@ -438,3 +442,34 @@ def test_codes_are_sent_by_sms_through_the_backend(assembly, settings):
     ).exists()
     assert services.codes_issue(question=motion, by=assembly.by) == []
     assert Question.objects.get(pk=motion.pk).status == "open"
+
+
+def test_codes_go_by_sms_only_once_they_are_committed(
+    assembly, settings, django_capture_on_commit_callbacks
+):
+    from carecoop.core.sms import MemoryBackend
+
+    settings.CARECOOP_SMS_BACKEND = "carecoop.core.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    meeting = assembly.open_meeting()
+    motion = services.motion_create(meeting=meeting, by=assembly.by, title="M", method="secret")
+    services.question_open(question=motion, by=assembly.by, closes_at=later())
+    # Issued in a transaction that then fails: the codes are not kept, and nothing was sent.
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        assert services.codes_issue(question=motion, by=assembly.by, send_sms=True)
+        raise RuntimeError("rolled back")
+    assert callbacks == [] and MemoryBackend.outbox == []
+    assert not VoterCode.objects.filter(question=motion).exists()
+    # Committed: each code goes once, after the commit and not before.
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = services.codes_issue(question=motion, by=assembly.by, send_sms=True)
+        assert MemoryBackend.outbox == []
+    assert len(issued) == 10 and len(MemoryBackend.outbox) == 10
+    sent = " ".join(text for _to, text in MemoryBackend.outbox)
+    assert all(sent.count(item.code) == 1 for item in issued)
+    assert services.codes_issue(question=motion, by=assembly.by, send_sms=True) == []
+    assert len(MemoryBackend.outbox) == 10
