@@ -33,14 +33,6 @@ def validated_save(instance: Any, *, by: Any) -> None:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
 
 
-def same_coop_check(coop_id: int, *objects: Any) -> None:
-    """Refuse a choice (a row a form or a caller names) that belongs to another cooperative
-    than ``coop_id``. ``None`` is no choice, and passes."""
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
-
-
 def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """The one way a write of money is sent once: a service called with a form's ``key`` claims
     it first thing in its transaction (a row of ``core.Submission``, unique per cooperative, that
