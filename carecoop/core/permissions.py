@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import rules
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
@@ -112,9 +113,11 @@ def reach_of(model: type[Model]) -> Reach:
 
 @dataclass(frozen=True)
 class Access:
-    """Who is asking, in which organisation, with which roles. Passed to every selector."""
+    """Who is asking, in which organisation, with which roles. Passed to every selector. The
+    user is signed in (the middleware builds an access for no one else): views pass
+    ``access.user`` to services as the actor."""
 
-    user: Any
+    user: User
     org: Any
     roles: frozenset[str]
     centre_ids: frozenset[int] = field(default_factory=frozenset)

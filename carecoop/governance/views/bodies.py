@@ -9,7 +9,7 @@ from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.governance import forms, selectors, services
-from carecoop.governance.views.common import FORM, actor, url
+from carecoop.governance.views.common import FORM, url
 
 
 @coop_permission("governance.view")
@@ -46,7 +46,9 @@ def class_rule(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.ClassRuleForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.class_rule_set(coop=access.org, by=actor(request), **data),
+        save=lambda data: services.class_rule_set(
+            coop=access.org, by=access_of(request).user, **data
+        ),
         done=_("Eligibility rule saved."),
         next_url=url("eligibility", coop),
         template=FORM,
@@ -63,7 +65,7 @@ def body_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.BodyForm(request.POST or None),
-        save=lambda data: services.body_create(coop=access.org, by=actor(request), **data),
+        save=lambda data: services.body_create(coop=access.org, by=access_of(request).user, **data),
         done=_("Body saved."),
         next_url=lambda body: url("body", coop, pk=body.pk),
         template=FORM,
@@ -95,7 +97,7 @@ def body_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.BodyForm(request.POST or None, initial=initial),
-        save=lambda data: services.body_update(body=body, by=actor(request), **data),
+        save=lambda data: services.body_update(body=body, by=access_of(request).user, **data),
         done=_("Body saved."),
         next_url=url("body", coop, pk=body.pk),
         template=FORM,
@@ -113,7 +115,7 @@ def body_seats(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.SeatsForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.body_seats_set(body=body, by=actor(request), **data),
+        save=lambda data: services.body_seats_set(body=body, by=access_of(request).user, **data),
         done=_("Seats saved."),
         next_url=url("body", coop, pk=body.pk),
         template=FORM,
@@ -128,7 +130,7 @@ def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.TermForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.term_create(body=body, by=actor(request), **data),
+        save=lambda data: services.term_create(body=body, by=access_of(request).user, **data),
         done=_("Term of office recorded."),
         next_url=url("body", coop, pk=body.pk),
         template=FORM,
@@ -143,7 +145,7 @@ def term_end(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.TermEndForm(request.POST or None),
-        save=lambda data: services.term_end(term=term, by=actor(request), **data),
+        save=lambda data: services.term_end(term=term, by=access_of(request).user, **data),
         done=_("The seat is now vacant."),
         next_url=url("body", coop, pk=term.body_id),
         template=FORM,
@@ -170,7 +172,9 @@ def decision_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.DecisionForm(request.POST or None),
-        save=lambda data: services.decision_record(coop=access.org, by=actor(request), **data),
+        save=lambda data: services.decision_record(
+            coop=access.org, by=access_of(request).user, **data
+        ),
         done=_("Board decision recorded."),
         next_url=url("decisions", coop),
         template=FORM,

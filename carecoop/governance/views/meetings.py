@@ -12,7 +12,7 @@ from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Question
-from carecoop.governance.views.common import FORM, actor, url
+from carecoop.governance.views.common import FORM, url
 
 
 @coop_permission("governance.manage")
@@ -21,7 +21,7 @@ def meeting_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.MeetingForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.meeting_convene(by=actor(request), **data),
+        save=lambda data: services.meeting_convene(by=access_of(request).user, **data),
         done=_("Meeting convened."),
         next_url=lambda meeting: url("meeting", coop, pk=meeting.pk),
         template=FORM,
@@ -54,7 +54,9 @@ def meeting_agenda(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.AgendaItemForm(request.POST or None),
-        save=lambda data: services.agenda_item_add(meeting=meeting, by=actor(request), **data),
+        save=lambda data: services.agenda_item_add(
+            meeting=meeting, by=access_of(request).user, **data
+        ),
         done=_("Agenda item added."),
         next_url=url("meeting", coop, pk=meeting.pk),
         template=FORM,
@@ -70,7 +72,9 @@ def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
     return form_action(
         request,
         forms.AttendanceForm(request.POST, coop_id=access.coop_id),
-        save=lambda data: services.attendance_record(meeting=meeting, by=actor(request), **data),
+        save=lambda data: services.attendance_record(
+            meeting=meeting, by=access_of(request).user, **data
+        ),
         done=_("Attendance recorded."),
         invalid=_("Choose a member and their presence."),
         next_url=url("meeting", coop, pk=meeting.pk),
@@ -83,7 +87,7 @@ def meeting_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
-        lambda: services.meeting_open(meeting=meeting, by=actor(request)),
+        lambda: services.meeting_open(meeting=meeting, by=access_of(request).user),
         _("The meeting is in session."),
     )
     return redirect(url("meeting", coop, pk=meeting.pk))
@@ -95,7 +99,7 @@ def meeting_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(access=access_of(request), pk=pk)
     act(
         request,
-        lambda: services.meeting_close(meeting=meeting, by=actor(request)),
+        lambda: services.meeting_close(meeting=meeting, by=access_of(request).user),
         _("The meeting is closed."),
     )
     return redirect(url("meeting", coop, pk=meeting.pk))
@@ -117,7 +121,9 @@ def motion_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.MotionForm(request.POST or None),
-        save=lambda data: services.motion_create(meeting=meeting, by=actor(request), **data),
+        save=lambda data: services.motion_create(
+            meeting=meeting, by=access_of(request).user, **data
+        ),
         done=_("Motion added."),
         next_url=lambda q: url("question", coop, pk=q.pk),
         template=FORM,
@@ -135,7 +141,7 @@ def election_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Question:
         return services.election_create(
             meeting=meeting,
-            by=actor(request),
+            by=access_of(request).user,
             body=data["body"],
             title=data["title"],
             method=data["method"],

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action
 from carecoop.governance import forms, selectors, services
-from carecoop.governance.views.common import actor, url
+from carecoop.governance.views.common import url
 
 
 @coop_permission("governance.view", write="governance.manage")
@@ -51,7 +51,7 @@ def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.CandidateForm(request.POST, coop_id=access.coop_id),
         save=lambda data: services.candidate_add(
-            question=question, by=actor(request), membership=data["membership"]
+            question=question, by=access_of(request).user, membership=data["membership"]
         ),
         done=_("Candidate added."),
         invalid=_("Choose a member."),
@@ -67,7 +67,7 @@ def question_open(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.OpenVoteForm(request.POST),
         save=lambda data: services.question_open(
-            question=question, by=actor(request), closes_at=data["closes_at"]
+            question=question, by=access_of(request).user, closes_at=data["closes_at"]
         ),
         done=_("Voting is open."),
         invalid=_("Say when voting closes."),
@@ -81,7 +81,7 @@ def question_close(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     question = selectors.question_get(access=access_of(request), pk=pk)
     act(
         request,
-        lambda: services.question_close(question=question, by=actor(request)),
+        lambda: services.question_close(question=question, by=access_of(request).user),
         _("Voting is closed and counted."),
     )
     return redirect(url("question", coop, pk=question.pk))
@@ -94,7 +94,7 @@ def question_codes(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     question = selectors.question_get(access=access_of(request), pk=pk)
     try:
         issued = services.codes_issue(
-            question=question, by=actor(request), send_sms=request.POST.get("sms") == "1"
+            question=question, by=access_of(request).user, send_sms=request.POST.get("sms") == "1"
         )
     except ValidationError as error:
         for message in error.messages:
@@ -134,7 +134,7 @@ def question_counts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         }
         try:
             services.counts_enter(
-                question=question, by=actor(request), teller=teller, counts=counts
+                question=question, by=access_of(request).user, teller=teller, counts=counts
             )
         except ValidationError as error:
             for message in error.messages:
