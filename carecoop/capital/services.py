@@ -28,10 +28,12 @@ from carecoop.core.services import (
     submitted_once,
     validated_save,
 )
+from carecoop.core.types import Actor
 from carecoop.governance.models import BoardDecision
 from carecoop.ledger import chart
 from carecoop.ledger.services import books_currency, credit, debit, entry_post
 from carecoop.members.models import MemberClass, Membership, MembershipStatus
+from carecoop.tenancy.models import Organisation
 
 # Where the money of a share payment or a redemption is: the ledger account of each method.
 METHOD_ACCOUNT = {PaymentMethod.CASH: chart.CASH, PaymentMethod.MOBILE_MONEY: chart.MOBILE_MONEY}
@@ -53,8 +55,8 @@ def _minor(amount: Decimal | int, currency: str, field: str) -> int:
 @transaction.atomic
 def share_class_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     code: str,
     name: str,
     par_value: Decimal | int,
@@ -79,7 +81,7 @@ def share_class_create(
 def share_limit_set(
     *,
     share_class: ShareClass,
-    by: Any,
+    by: Actor,
     member_class: MemberClass,
     min_shares: int,
     max_shares: int | None = None,
@@ -155,7 +157,7 @@ def _certificate(
     share_class: ShareClass,
     shares: int,
     issued_on: datetime.date,
-    by: Any,
+    by: Actor,
     subscription: Subscription | None = None,
     transfer: Transfer | None = None,
 ) -> Certificate:
@@ -180,7 +182,7 @@ def _take_shares(
     share_class: ShareClass,
     shares: int,
     on: datetime.date,
-    by: Any,
+    by: Actor,
     transfer: Transfer | None = None,
     redemption: Redemption | None = None,
 ) -> None:
@@ -240,8 +242,8 @@ def _take_shares(
 @transaction.atomic
 def subscription_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     membership: Membership,
     share_class: ShareClass,
     shares: int,
@@ -288,7 +290,7 @@ def subscription_create(
 def payment_record(
     *,
     subscription: Subscription,
-    by: Any,
+    by: Actor,
     amount: Decimal | int,
     method: str,
     paid_on: datetime.date,
@@ -376,7 +378,7 @@ def payment_record(
 
 
 @transaction.atomic
-def subscription_cancel(*, subscription: Subscription, by: Any) -> Subscription:
+def subscription_cancel(*, subscription: Subscription, by: Actor) -> Subscription:
     """Cancel a subscription nothing has been paid on (a mistake, a change of mind)."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.paid_minor:
@@ -395,8 +397,8 @@ def subscription_cancel(*, subscription: Subscription, by: Any) -> Subscription:
 @transaction.atomic
 def transfer_record(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     from_membership: Membership,
     to_membership: Membership,
     share_class: ShareClass,
@@ -461,8 +463,8 @@ def transfer_record(
 @transaction.atomic
 def redemption_record(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     membership: Membership,
     share_class: ShareClass,
     shares: int,

@@ -109,7 +109,7 @@ class Figures:
     billed_minor: int = 0
     collected_minor: int = 0
     waived_minor: int = 0
-    centre: Any = None
+    centre: Centre | None = None
 
     def add(self, other: "Figures") -> None:
         self.places += other.places

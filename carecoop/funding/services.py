@@ -18,6 +18,7 @@ from carecoop.core.services import (
     submitted_once,
     validated_save,
 )
+from carecoop.core.types import Actor
 from carecoop.funding.models import (
     Budget,
     Disbursement,
@@ -31,7 +32,7 @@ from carecoop.funding.models import (
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import convert
 from carecoop.ledger.services import credit, debit, entry_post, record_reverse
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 INCOME_ACCOUNT = {
     FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,
@@ -73,7 +74,7 @@ def _amount(amount: Decimal | str, currency: str) -> int:
     return minor
 
 
-def _books(coop: Any, currency: str) -> str:
+def _books(coop: Organisation, currency: str) -> str:
     currency = (currency or coop.currency).upper()
     if currency != coop.currency:
         raise ValidationError(
@@ -89,7 +90,9 @@ def _books(coop: Any, currency: str) -> str:
 
 
 @transaction.atomic
-def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = "") -> Funder:
+def funder_create(
+    *, coop: Organisation, by: Actor, name: str, kind: str, contact: str = ""
+) -> Funder:
     funder = Funder(coop_id=coop.pk, name=name, kind=kind, contact=contact)
     validated_save(funder, by=by)
     return funder
@@ -99,8 +102,8 @@ def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = ""
 @transaction.atomic
 def grant_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     funder: Funder,
     title: str,
     amount: Decimal,
@@ -139,7 +142,7 @@ def grant_create(
 def disbursement_record(
     *,
     grant: Grant,
-    by: Any,
+    by: Actor,
     received_on: datetime.date,
     amount: Decimal,
     reference: str = "",
@@ -210,8 +213,8 @@ def disbursement_record(
 @transaction.atomic
 def expense_record(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     date: datetime.date,
     category: str,
     amount: Decimal,
@@ -272,8 +275,8 @@ def expense_record(
 @transaction.atomic
 def budget_set(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     year: int,
     category: str,
     amount: Decimal,
@@ -293,7 +296,7 @@ def budget_set(
     return budget
 
 
-def _within_grant(coop: Any, grant: Grant, amount_minor: int, on: datetime.date) -> None:
+def _within_grant(coop: Organisation, grant: Grant, amount_minor: int, on: datetime.date) -> None:
     """Spending charged to a restricted grant stays within what was granted (in the books'
     currency, at the table's rate for the day)."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk, coop_id=coop.pk)
@@ -320,7 +323,7 @@ def _within_grant(coop: Any, grant: Grant, amount_minor: int, on: datetime.date)
 
 @transaction.atomic
 def disbursement_reverse(
-    *, disbursement: Disbursement, by: Any, on: datetime.date, reason: str
+    *, disbursement: Disbursement, by: Actor, on: datetime.date, reason: str
 ) -> Disbursement:
     """Undo money received recorded by mistake: its entry is reversed and the grant counts it no
     more. Asked twice, it reverses once."""
@@ -331,7 +334,7 @@ def disbursement_reverse(
 
 
 @transaction.atomic
-def expense_reverse(*, expense: Expense, by: Any, on: datetime.date, reason: str) -> Expense:
+def expense_reverse(*, expense: Expense, by: Actor, on: datetime.date, reason: str) -> Expense:
     """Undo an expense recorded by mistake: its entry is reversed and budgets count it no more.
     Asked twice, it reverses once."""
     expense = Expense.objects.select_for_update().get(pk=expense.pk, coop_id=expense.coop_id)

@@ -270,7 +270,7 @@ def funder_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.FunderForm(request.POST or None),
-        save=lambda data: services.funder_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.funder_create(coop=access.org, by=access.user, **data),
         done=_("Funder saved."),
         next_url=_url("funders", coop),
         template=FORM,
@@ -284,7 +284,7 @@ def grant_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.GrantForm(request.POST or None, coop=access.org),
-        save=lambda data: services.grant_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.grant_create(coop=access.org, by=access.user, **data),
         done=_("Grant saved."),
         next_url=lambda grant: _url("grant", coop, pk=grant.pk),
         template=FORM,
@@ -318,7 +318,7 @@ def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_action(
         request,
         forms.DisbursementForm(request.POST),
-        save=lambda data: services.disbursement_record(grant=grant, by=request.user, **data),
+        save=lambda data: services.disbursement_record(grant=grant, by=access.user, **data),
         done=_("Disbursement recorded."),
         invalid=_("Enter a date and an amount."),
         next_url=_url("grant", coop, pk=grant.pk),
@@ -334,7 +334,7 @@ def disbursement_reverse(request: HttpRequest, coop: str, pk: int) -> HttpRespon
         request,
         ReverseForm(request.POST),
         save=lambda data: services.disbursement_reverse(
-            disbursement=disbursement, by=request.user, on=data["date"], reason=data["reason"]
+            disbursement=disbursement, by=access.user, on=data["date"], reason=data["reason"]
         ),
         done=_("Reversed: the grant no longer counts this money."),
         invalid=_("Give a date and a reason."),
@@ -365,7 +365,7 @@ def expense_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         ReverseForm(request.POST),
         save=lambda data: services.expense_reverse(
-            expense=expense, by=request.user, on=data["date"], reason=data["reason"]
+            expense=expense, by=access.user, on=data["date"], reason=data["reason"]
         ),
         done=_("Reversed: budgets no longer count this expense."),
         invalid=_("Give a date and a reason."),
@@ -379,7 +379,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.ExpenseForm(request.POST or None, coop=access.org),
-        save=lambda data: services.expense_record(coop=access.org, by=request.user, **data),
+        save=lambda data: services.expense_record(coop=access.org, by=access.user, **data),
         done=_("Expense recorded."),
         next_url=_url("expenses", coop),
         template=FORM,
@@ -398,7 +398,7 @@ def budgets(request: HttpRequest, coop: str) -> HttpResponse:
     )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.budget_set(coop=access.org, by=request.user, **form.cleaned_data)
+            services.budget_set(coop=access.org, by=access.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

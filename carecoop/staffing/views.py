@@ -54,7 +54,7 @@ def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
         request,
         form,
         save=lambda data: services.staff_create(
-            coop=access.org, by=request.user, **_staff_data(data)
+            coop=access.org, by=access.user, **_staff_data(data)
         ),
         done=_("Staff member saved."),
         next_url=lambda staff: _url("staff", coop, pk=staff.pk),
@@ -76,7 +76,7 @@ def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.staff_update(staff=staff, by=request.user, **_staff_data(data)),
+        save=lambda data: services.staff_update(staff=staff, by=access.user, **_staff_data(data)),
         done=_("Staff member saved."),
         next_url=_url("staff", coop, pk=staff.pk),
         template=FORM,
@@ -106,11 +106,12 @@ def staff_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def qualification_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    staff = selectors.staff_get(access=access_of(request), pk=pk)
+    access = access_of(request)
+    staff = selectors.staff_get(access=access, pk=pk)
     return form_page(
         request,
         forms.QualificationForm(request.POST or None),
-        save=lambda data: services.qualification_add(staff=staff, by=request.user, **data),
+        save=lambda data: services.qualification_add(staff=staff, by=access.user, **data),
         done=_("Qualification added."),
         next_url=_url("staff", coop, pk=staff.pk),
         template=FORM,
@@ -139,7 +140,7 @@ def topic_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.TopicForm(request.POST or None),
-        save=lambda data: services.training_topic_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.training_topic_create(coop=access.org, by=access.user, **data),
         done=_("Training topic saved."),
         next_url=_url("sessions", coop),
         template=FORM,
@@ -153,9 +154,7 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.SessionForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.training_session_create(
-            coop=access.org, by=request.user, **data
-        ),
+        save=lambda data: services.training_session_create(coop=access.org, by=access.user, **data),
         done=_("Training session saved."),
         next_url=lambda session: _url("session_attendance", coop, pk=session.pk),
         template=FORM,
@@ -176,7 +175,7 @@ def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
         request,
         form,
         save=lambda data: services.training_attendance_record(
-            session=session, by=request.user, staff=list(data["staff"])
+            session=session, by=access.user, staff=list(data["staff"])
         ),
         done=_("Attendance recorded."),
         next_url=_url("sessions", coop),
@@ -208,7 +207,8 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    centre = selectors.centre_get(access=access_of(request), pk=pk)
+    access = access_of(request)
+    centre = selectors.centre_get(access=access, pk=pk)
     current = CentreStaffing.objects.filter(centre=centre).first()
     initial = (
         {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
@@ -219,7 +219,7 @@ def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CentreStaffingForm(request.POST or None, rule_sets=rule_sets, initial=initial),
-        save=lambda data: services.centre_staffing_set(centre=centre, by=request.user, **data),
+        save=lambda data: services.centre_staffing_set(centre=centre, by=access.user, **data),
         done=_("Ratio rules saved."),
         next_url=_url("week", coop, pk=centre.pk),
         template="staffing/centre_settings.html",
@@ -236,7 +236,7 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.shift_template_create(centre=centre, by=request.user, **data),
+        save=lambda data: services.shift_template_create(centre=centre, by=access.user, **data),
         done=_("Shift saved."),
         next_url=_url("shifts", coop, pk=centre.pk),
         template="staffing/shifts.html",
@@ -260,7 +260,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.roster_week_assign(
             staff=data["staff"],
-            by=request.user,
+            by=access.user,
             shift=data["shift"],
             room=data["room"],
             week_start=week[0],
@@ -299,7 +299,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: services.checkin_record(
-            staff=data["staff"], by=request.user, date=today, in_at=data["in_at"], room=data["room"]
+            staff=data["staff"], by=access.user, date=today, in_at=data["in_at"], room=data["room"]
         ),
         done=_("Arrival recorded."),
         next_url=_url("checkins", coop, pk=centre.pk),
@@ -325,7 +325,7 @@ def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         lambda: services.checkout_record(
             checkin=checkin,
-            by=request.user,
+            by=access.user,
             out_at=timezone.localtime().time().replace(second=0, microsecond=0),
         ),
         _("Departure recorded."),
