@@ -2,7 +2,6 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +24,7 @@ from carecoop.core.numbering import number_next
 from carecoop.core.services import (
     reference_clean,
     reference_key,
+    same_coop_check,
     submitted_once,
     validated_save,
 )
@@ -37,12 +37,6 @@ from carecoop.tenancy.models import Organisation
 
 # Where the money of a share payment or a redemption is: the ledger account of each method.
 METHOD_ACCOUNT = {PaymentMethod.CASH: chart.CASH, PaymentMethod.MOBILE_MONEY: chart.MOBILE_MONEY}
-
-
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
 
 
 def _minor(amount: Decimal | int, currency: str, field: str) -> int:
@@ -86,7 +80,7 @@ def share_limit_set(
     min_shares: int,
     max_shares: int | None = None,
 ) -> ShareLimit:
-    _same_coop(share_class.coop_id, member_class)
+    same_coop_check(share_class.coop_id, member_class)
     limit = ShareLimit.objects.filter(
         coop_id=share_class.coop_id, share_class=share_class, member_class=member_class
     ).first() or ShareLimit(
@@ -255,7 +249,7 @@ def subscription_create(
 ) -> Subscription:
     """Subscribe shares, to be paid in instalments (the whole amount at once when no instalment
     is given). The form's ``key`` records it once (``submitted_once``)."""
-    _same_coop(coop.pk, membership, share_class)
+    same_coop_check(coop.pk, membership, share_class)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status in (MembershipStatus.EXITED, MembershipStatus.SUSPENDED):
         raise ValidationError(
@@ -409,7 +403,7 @@ def transfer_record(
 ) -> Transfer:
     """Pass paid-up shares from one member to another, as a board decision approved. The form's
     ``key`` records it once (``submitted_once``)."""
-    _same_coop(coop.pk, from_membership, to_membership, share_class, board_decision)
+    same_coop_check(coop.pk, from_membership, to_membership, share_class, board_decision)
     if board_decision is None:
         raise ValidationError(
             {"board_decision": _("A transfer needs the board decision that approved it.")}
@@ -479,7 +473,7 @@ def redemption_record(
     member's minimum. The amount is the par value unless the statutes' valuation differs; it
     leaves the cash or mobile money account and the members' share capital. The form's ``key``
     records it once, however often the form is sent (``submitted_once``)."""
-    _same_coop(coop.pk, membership, share_class, board_decision)
+    same_coop_check(coop.pk, membership, share_class, board_decision)
     money_date_check(coop, redeemed_on, field="redeemed_on")
     if method not in PaymentMethod.values:
         raise ValidationError({"method": _("Say whether it was paid in cash or by mobile money.")})

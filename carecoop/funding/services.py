@@ -4,7 +4,6 @@ posts to the ledger through ``ledger.services.entry_post``."""
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
     reference_clean,
     reference_key,
+    same_coop_check,
     submitted_once,
     validated_save,
 )
@@ -54,12 +54,6 @@ PAID_ACCOUNT = {
     PaidFrom.BANK: chart.BANK,
     PaidFrom.MOBILE: chart.MOBILE_MONEY,
 }
-
-
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
 
 
 def _amount(amount: Decimal | str, currency: str) -> int:
@@ -117,7 +111,7 @@ def grant_create(
 ) -> Grant:
     """A grant agreed with a funder (no money has moved yet). The form's ``key`` records it once
     (``submitted_once``)."""
-    _same_coop(coop.pk, funder, centre)
+    same_coop_check(coop.pk, funder, centre)
     currency = (currency or coop.currency).upper()
     if restricted and not purpose.strip():
         raise ValidationError({"purpose": _("Say what a restricted grant may pay for.")})
@@ -227,7 +221,7 @@ def expense_record(
 ) -> Expense:
     """Record money spent and post it against the centre. The form's ``key`` records it once,
     however often the form is sent (``submitted_once``)."""
-    _same_coop(coop.pk, centre, grant)
+    same_coop_check(coop.pk, centre, grant)
     currency = _books(coop, currency)
     amount_minor = _amount(amount, currency)
     money_date_check(coop, date, field="date")
@@ -283,7 +277,7 @@ def budget_set(
     centre: Centre | None = None,
     currency: str = "",
 ) -> Budget:
-    _same_coop(coop.pk, centre)
+    same_coop_check(coop.pk, centre)
     currency = _books(coop, currency)
     minor = parse_amount(amount, currency, field="amount")
     budget = Budget.objects.filter(

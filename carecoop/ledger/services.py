@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency
-from carecoop.core.services import submitted_once, validated_save
+from carecoop.core.services import same_coop_check, submitted_once, validated_save
 from carecoop.core.types import Actor
 from carecoop.ledger.chart import DEFAULT_CHART
 from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
@@ -248,8 +248,7 @@ def manual_entry_post(
     money_date_check(coop, date, field="date")
     lines = []
     for account, debit_minor, credit_minor, centre in rows:
-        if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):
-            raise ValidationError(_("This choice belongs to another cooperative."))
+        same_coop_check(coop.pk, account, centre)
         if debit_minor and credit_minor:
             raise ValidationError(_("A line is either a debit or a credit, not both."))
         amount = debit_minor - credit_minor

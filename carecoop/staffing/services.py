@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from carecoop.care.models import Room
 from carecoop.care.services import hours_on
 from carecoop.core.money import is_currency, parse_amount
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Person
 from carecoop.staffing.models import (
@@ -43,12 +43,6 @@ STAFF_FIELDS = (
 
 def _hm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
-
-
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
 
 
 def _set_wage(staff: Staff, wage: Decimal | None, currency: str | None, period: str | None) -> None:
@@ -89,7 +83,7 @@ def staff_create(
     wage_currency: str | None = None,
     wage_period: str | None = None,
 ) -> Staff:
-    _same_coop(coop.pk, centre, person)
+    same_coop_check(coop.pk, centre, person)
     staff = Staff(
         coop=coop,
         centre=centre,
@@ -122,7 +116,7 @@ def staff_update(
         if name not in STAFF_FIELDS:
             raise TypeError(name)
         setattr(staff, name, value)
-    _same_coop(staff.coop_id, staff.centre, staff.person)
+    same_coop_check(staff.coop_id, staff.centre, staff.person)
     _set_wage(staff, wage, wage_currency, wage_period)
     validated_save(staff, by=by)
     return staff
@@ -170,7 +164,7 @@ def training_session_create(
     topic: TrainingTopic,
     centre: Centre | None = None,
 ) -> TrainingSession:
-    _same_coop(coop.pk, topic, centre)
+    same_coop_check(coop.pk, topic, centre)
     session = TrainingSession(coop=coop, title=title, date=date, topic=topic, centre=centre)
     validated_save(session, by=by)
     return session
@@ -180,7 +174,7 @@ def training_session_create(
 def training_attendance_record(*, session: TrainingSession, by: Actor, staff: list[Staff]) -> int:
     """Record who attended a session; someone already recorded is left as is. Returns how many
     were added."""
-    _same_coop(session.coop_id, *staff)
+    same_coop_check(session.coop_id, *staff)
     done = set(
         TrainingAttendance.objects.filter(session=session).values_list("staff_id", flat=True)
     )
