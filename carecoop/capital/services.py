@@ -39,10 +39,6 @@ from carecoop.tenancy.models import Organisation
 METHOD_ACCOUNT = {PaymentMethod.CASH: chart.CASH, PaymentMethod.MOBILE_MONEY: chart.MOBILE_MONEY}
 
 
-def _minor(amount: Decimal | int, currency: str, field: str) -> int:
-    return parse_amount(amount, currency, field=field)
-
-
 # Share classes -------------------------------------------------------------------------------
 
 
@@ -63,7 +59,7 @@ def share_class_create(
         coop=coop,
         code=code,
         name=name,
-        par_value_minor=_minor(par_value, currency, "par_value"),
+        par_value_minor=parse_amount(par_value, currency, field="par_value"),
         currency=currency,
         description=description,
     )
@@ -259,7 +255,11 @@ def subscription_create(
         raise ValidationError({"shares": _("Subscribe at least one share.")})
     _check_max(membership, share_class, shares)
     total = shares * share_class.par_value_minor
-    per = total if instalment is None else _minor(instalment, share_class.currency, "instalment")
+    per = (
+        total
+        if instalment is None
+        else parse_amount(instalment, share_class.currency, field="instalment")
+    )
     if per <= 0 or per > total:
         raise ValidationError(
             {"instalment": _("An instalment is above zero and no more than the amount subscribed.")}
@@ -297,7 +297,7 @@ def payment_record(
     payment too. Once the subscription is paid up, its certificate is issued."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     currency = subscription.share_class.currency
-    amount_minor = _minor(amount, currency, "amount")
+    amount_minor = parse_amount(amount, currency, field="amount")
     money_date_check(subscription.coop, paid_on, field="paid_on")
     client_reference = reference_clean(client_reference)
     if client_reference:
@@ -509,7 +509,7 @@ def redemption_record(
         amount_minor=(
             shares * share_class.par_value_minor
             if amount is None
-            else _minor(amount, share_class.currency, "amount")
+            else parse_amount(amount, share_class.currency, field="amount")
         ),
         method=method,
         redeemed_on=redeemed_on,

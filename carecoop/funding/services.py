@@ -56,16 +56,10 @@ PAID_ACCOUNT = {
 }
 
 
-def _amount(amount: Decimal | str, currency: str) -> int:
-    currency = currency.upper()
-    if not is_currency(currency):
-        raise ValidationError(
-            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
-        )
-    minor = parse_amount(amount, currency, field="amount")
-    if minor <= 0:
+def _above_zero(amount_minor: int) -> int:
+    if amount_minor <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
-    return minor
+    return amount_minor
 
 
 def _books(coop: Organisation, currency: str) -> str:
@@ -115,11 +109,16 @@ def grant_create(
     currency = (currency or coop.currency).upper()
     if restricted and not purpose.strip():
         raise ValidationError({"purpose": _("Say what a restricted grant may pay for.")})
+    if not is_currency(currency):
+        raise ValidationError(
+            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    amount_minor = _above_zero(parse_amount(amount, currency, field="amount"))
     grant = Grant(
         coop_id=coop.pk,
         funder=funder,
         title=title,
-        amount_minor=_amount(amount, currency),
+        amount_minor=amount_minor,
         currency=currency,
         restricted=restricted,
         purpose=purpose,
@@ -151,7 +150,7 @@ def disbursement_record(
         .get(pk=grant.pk, coop_id=grant.coop_id)
     )
     coop = grant.coop
-    amount_minor = _amount(amount, grant.currency)
+    amount_minor = _above_zero(parse_amount(amount, grant.currency, field="amount"))
     money_date_check(coop, received_on, field="received_on")
     received = sum(
         Disbursement.objects.filter(grant=grant, reversal__isnull=True).values_list(
@@ -223,7 +222,7 @@ def expense_record(
     however often the form is sent (``submitted_once``)."""
     same_coop_check(coop.pk, centre, grant)
     currency = _books(coop, currency)
-    amount_minor = _amount(amount, currency)
+    amount_minor = _above_zero(parse_amount(amount, currency, field="amount"))
     money_date_check(coop, date, field="date")
     if category not in ExpenseCategory.values:
         raise ValidationError({"category": _("Choose a category.")})

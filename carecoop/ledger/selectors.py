@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from carecoop.core.money import minor_digits
+from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.permissions import Access
 from carecoop.ledger.models import CREDIT_KINDS, Account, AccountKind, Entry, ExchangeRate, Line
 from carecoop.tenancy.models import Organisation
@@ -215,7 +215,7 @@ def convert(coop_id: int, minor: int, base: str, quote: str, on: datetime.date) 
     """Minor units of ``base`` to minor units of ``quote`` at the cooperative's rate for ``on``."""
     if base == quote:
         return minor
-    value = Decimal(minor).scaleb(-minor_digits(base)) * rate_on(coop_id, base, quote, on)
+    value = to_decimal(minor, base) * rate_on(coop_id, base, quote, on)
     return int(value.scaleb(minor_digits(quote)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
