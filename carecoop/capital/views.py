@@ -27,20 +27,12 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
     today = timezone.localdate()
     members = selectors.memberships(access=access)
     page = Paginator(members, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
-    held = selectors.holdings(coop_id=access.coop_id, on=today, membership_ids=[m.pk for m in page])
     context = {
         "totals": selectors.totals(access=access),
         "classes": selectors.share_classes(access=access),
         "limits": selectors.share_limits(access=access),
         "page": page,
-        "rows": [
-            (
-                m,
-                held.get(m.pk),
-                (held[m.pk].paid_shares if m.pk in held else 0) < m.member_class.min_shares,
-            )
-            for m in page
-        ],
+        "rows": selectors.member_rows(coop_id=access.coop_id, on=today, members=page),
         "payments": selectors.payments(access=access)[:10],
         "transfers": selectors.transfers(access=access)[:10],
         "redemptions": selectors.redemptions(access=access)[:10],

@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,6 @@ from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
-from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
 
 FORM = "staffing/form.html"
 
@@ -128,7 +127,7 @@ def session_list(request: HttpRequest, coop: str) -> HttpResponse:
     sessions = selectors.sessions(access=access)[:100]
     context = {
         "sessions": sessions,
-        "topics": TrainingTopic.objects.filter(coop_id=access.coop_id),
+        "topics": selectors.topics(access=access),
         "can_manage": access.can("staffing.manage"),
     }
     return render(request, "staffing/session_list.html", context)
@@ -166,9 +165,7 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
 def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     session = selectors.session_get(access=access, pk=pk)
-    staff = selectors.staff_list(access=access)
-    if session.centre_id is not None:
-        staff = staff.filter(centre_id=session.centre_id)
+    staff = selectors.staff_list(access=access, centre_id=session.centre_id)
     attended = list(session.attendances.values_list("staff_id", flat=True))
     form = forms.AttendanceForm(request.POST or None, staff=staff, initial={"staff": attended})
     return form_page(
@@ -192,9 +189,7 @@ def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
 def training_due(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     today = timezone.localdate()
-    rows = selectors.training_due(access=access, on=today)
-    overdue = [r for r in rows if r.overdue]
-    soon = [r for r in rows if not r.overdue and r.due_on <= today + datetime.timedelta(days=30)]
+    overdue, soon = selectors.training_overdue_and_soon(access=access, on=today)
     return render(
         request,
         "staffing/training_due.html",
@@ -209,7 +204,7 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
 def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    current = CentreStaffing.objects.filter(centre=centre).first()
+    current = selectors.centre_staffing(centre=centre)
     initial = (
         {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
         if current
@@ -242,7 +237,7 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         template="staffing/shifts.html",
         context={
             "centre": centre,
-            "shifts": ShiftTemplate.objects.filter(centre=centre),
+            "shifts": selectors.shifts(centre=centre),
             "can_manage": can_manage,
         },
     )
@@ -267,9 +262,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             weekdays=data["weekdays"],
         )
 
-    grid = selectors.roster_week(centre=centre, week=week)
-    staff = list(selectors.staff_list(access=access).filter(centre=centre))
-    rows = [(s, [grid.get(s.pk, {}).get(d, []) for d in week]) for s in staff]
+    rows = selectors.roster_rows(access=access, centre=centre, week=week)
     return form_page(
         request,
         form,
@@ -307,9 +300,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         context={
             "centre": centre,
             "today": today,
-            "records": CheckIn.objects.filter(centre=centre, date=today).select_related(
-                "staff", "room"
-            ),
+            "records": selectors.checkins(centre=centre, on=today),
         },
     )
 
@@ -318,9 +309,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("staffing.record_checkin")
 def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
-    checkin = access.restrict(CheckIn.objects.filter(pk=pk), "staffing.record_checkin").first()
-    if checkin is None:
-        raise Http404
+    checkin = selectors.checkin_get(access=access, pk=pk)
     act(
         request,
         lambda: services.checkout_record(
