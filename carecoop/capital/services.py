@@ -371,19 +371,6 @@ def payment_record(
     return payment
 
 
-@transaction.atomic
-def subscription_cancel(*, subscription: Subscription, by: Actor) -> Subscription:
-    """Cancel a subscription nothing has been paid on (a mistake, a change of mind)."""
-    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.paid_minor:
-        raise ValidationError(
-            _("Payments were made on this subscription: redeem the shares instead.")
-        )
-    subscription.status = Subscription.Status.CANCELLED
-    validated_save(subscription, by=by)
-    return subscription
-
-
 # Transfers and redemptions -------------------------------------------------------------------
 
 

@@ -127,10 +127,6 @@ class Figures:
         self.waived_minor += other.waived_minor
 
     @property
-    def monthly_cost_minor(self) -> int:
-        return round(self.cost_minor / self.months) if self.months else 0
-
-    @property
     def cost_per_child_month_minor(self) -> int | None:
         return round(self.cost_minor / self.child_months) if self.child_months else None
 

@@ -51,15 +51,6 @@ def chart_ensure(*, coop: Organisation, by: Actor = None) -> dict[str, Account]:
     return accounts
 
 
-@transaction.atomic
-def account_create(
-    *, coop: Organisation, by: Actor, code: str, name: str, kind: str, description: str = ""
-) -> Account:
-    account = Account(coop_id=coop.pk, code=code, name=name, kind=kind, description=description)
-    validated_save(account, by=by)
-    return account
-
-
 def books_currency(coop: Organisation, currency: str, field_name: str = "currency") -> str:
     """The currency code, checked to be the one the cooperative keeps its books in (blank means
     that one): fees, shares and everything else it charges are in that currency."""

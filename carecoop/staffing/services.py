@@ -338,12 +338,6 @@ def roster_week_assign(
     ]
 
 
-@transaction.atomic
-def roster_entry_delete(*, entry: RosterEntry, by: Actor) -> None:
-    entry._history_user = by  # type: ignore[attr-defined]
-    entry.delete()
-
-
 # Check-in and check-out --------------------------------------------------------------------
 
 
