@@ -1,8 +1,9 @@
 """Forms parse and present input; the rules live in services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,11 @@ from carecoop.governance.models import BoardDecision
 from carecoop.members.models import MemberClass, Membership
 
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer in the choice field ``name`` the rows of ``queryset`` only."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
 class MemberChoice(forms.ModelChoiceField):
@@ -24,7 +30,7 @@ class DecisionChoice(forms.ModelChoiceField):
         return f"{obj.number} · {obj.title}"
 
 
-def _members(coop_id: int) -> Any:
+def _members(coop_id: int) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(coop_id=coop_id)
         .select_related("person")
@@ -49,7 +55,7 @@ class LimitForm(forms.Form):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        _offer(self, "member_class", MemberClass.objects.filter(coop_id=coop_id))
 
 
 class SubscriptionForm(SubmitOnce):
@@ -71,8 +77,8 @@ class SubscriptionForm(SubmitOnce):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _members(coop_id).exclude(status="exited")  # type: ignore[attr-defined]
-        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        _offer(self, "membership", _members(coop_id).exclude(status="exited"))
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
 
 
 class PaymentForm(SubmitOnce):
@@ -102,9 +108,9 @@ class TransferForm(SubmitOnce):
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("from_membership", "to_membership"):
-            self.fields[name].queryset = _members(coop_id)  # type: ignore[attr-defined]
-        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
-        self.fields["board_decision"].queryset = BoardDecision.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+            _offer(self, name, _members(coop_id))
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
+        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=coop_id))
 
 
 class RedemptionForm(SubmitOnce):
@@ -125,6 +131,6 @@ class RedemptionForm(SubmitOnce):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
-        self.fields["share_class"].queryset = ShareClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
-        self.fields["board_decision"].queryset = BoardDecision.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        _offer(self, "membership", _members(coop_id))
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
+        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=coop_id))

@@ -16,10 +16,6 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return max(months, 0)
 
 
-def instalment_count(total: int, instalment: int) -> int:
-    return -(-total // instalment)
-
-
 def due_by(
     *,
     total: int,

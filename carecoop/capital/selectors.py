@@ -3,6 +3,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
@@ -106,6 +107,23 @@ def holdings(
             ),
         )
     return dict(result)
+
+
+def member_rows(
+    *, coop_id: int, on: datetime.date, members: Iterable[Membership]
+) -> list[tuple[Membership, Holding | None, bool]]:
+    """Each member with her share capital on ``on`` (None when she has none), and whether she
+    holds fewer paid-up shares than her member class requires."""
+    members = list(members)
+    held = holdings(coop_id=coop_id, on=on, membership_ids=[m.pk for m in members])
+    return [
+        (
+            m,
+            held.get(m.pk),
+            (held[m.pk].paid_shares if m.pk in held else 0) < m.member_class.min_shares,
+        )
+        for m in members
+    ]
 
 
 def share_classes(*, access: Access) -> QuerySet[ShareClass]:

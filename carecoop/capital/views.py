@@ -27,20 +27,12 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
     today = timezone.localdate()
     members = selectors.memberships(access=access)
     page = Paginator(members, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
-    held = selectors.holdings(coop_id=access.coop_id, on=today, membership_ids=[m.pk for m in page])
     context = {
         "totals": selectors.totals(access=access),
         "classes": selectors.share_classes(access=access),
         "limits": selectors.share_limits(access=access),
         "page": page,
-        "rows": [
-            (
-                m,
-                held.get(m.pk),
-                (held[m.pk].paid_shares if m.pk in held else 0) < m.member_class.min_shares,
-            )
-            for m in page
-        ],
+        "rows": selectors.member_rows(coop_id=access.coop_id, on=today, members=page),
         "payments": selectors.payments(access=access)[:10],
         "transfers": selectors.transfers(access=access)[:10],
         "redemptions": selectors.redemptions(access=access)[:10],
@@ -56,7 +48,7 @@ def share_class_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.ShareClassForm(request.POST or None, initial={"currency": access.org.currency}),
-        save=lambda data: services.share_class_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.share_class_create(coop=access.org, by=access.user, **data),
         done=_("Share class saved."),
         next_url=_url("overview", coop),
         template=FORM,
@@ -71,9 +63,7 @@ def limit_set(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.LimitForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.share_limit_set(
-            share_class=share_class, by=request.user, **data
-        ),
+        save=lambda data: services.share_limit_set(share_class=share_class, by=access.user, **data),
         done=_("Limits saved."),
         next_url=_url("overview", coop),
         template=FORM,
@@ -87,7 +77,7 @@ def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.SubscriptionForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.subscription_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.subscription_create(coop=access.org, by=access.user, **data),
         done=_("Subscription recorded."),
         next_url=lambda s: _url("subscription", coop, pk=s.pk),
         template=FORM,
@@ -114,7 +104,7 @@ def subscription_detail(request: HttpRequest, coop: str, pk: int) -> HttpRespons
         request,
         form,
         save=lambda data: services.payment_record(
-            subscription=subscription, by=request.user, **data
+            subscription=subscription, by=access.user, **data
         ),
         done=_("Payment recorded."),
         next_url=lambda payment: _url("receipt", coop, pk=payment.pk),
@@ -154,7 +144,7 @@ def transfer_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.TransferForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.transfer_record(coop=access.org, by=request.user, **data),
+        save=lambda data: services.transfer_record(coop=access.org, by=access.user, **data),
         done=_("Transfer recorded in the share register."),
         next_url=_url("overview", coop),
         template=FORM,
@@ -168,7 +158,7 @@ def redemption_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.RedemptionForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.redemption_record(coop=access.org, by=request.user, **data),
+        save=lambda data: services.redemption_record(coop=access.org, by=access.user, **data),
         done=_("Redemption recorded in the share register."),
         next_url=_url("overview", coop),
         template=FORM,

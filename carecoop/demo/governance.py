@@ -21,12 +21,14 @@ from zoneinfo import ZoneInfo
 from carecoop.capital import selectors as capital_selectors
 from carecoop.capital import services as capital
 from carecoop.core.dates import add_months
+from carecoop.core.types import Actor
 from carecoop.governance import selectors, services
 from carecoop.governance.models import Body, Meeting
 from carecoop.members.models import MemberClass, Membership
+from carecoop.tenancy.models import Organisation
 
 
-def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
+def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date) -> None:
     if coop.slug != "shakti-creches":
         return
     zone = ZoneInfo(coop.time_zone)
@@ -96,7 +98,12 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
 
 
 def _subscribe(
-    coop: Any, by: Any, rng: random.Random, today: datetime.date, shares: Any, membership: Any
+    coop: Organisation,
+    by: Actor,
+    rng: random.Random,
+    today: datetime.date,
+    shares: Any,
+    membership: Any,
 ) -> None:
     recent = membership.admitted_on > today - datetime.timedelta(days=240)
     if not recent:
@@ -142,8 +149,8 @@ def _subscribe(
 
 
 def _past_election(
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     rng: random.Random,
     today: datetime.date,
     zone: ZoneInfo,
@@ -243,7 +250,7 @@ def _past_election(
     services.meeting_close(meeting=meeting, by=by, now=opened + datetime.timedelta(hours=2))
 
 
-def _decisions(coop: Any, by: Any, today: datetime.date) -> Any:
+def _decisions(coop: Organisation, by: Actor, today: datetime.date) -> Any:
     year_ago = today - datetime.timedelta(days=365)
     services.decision_record(
         coop=coop,
@@ -267,8 +274,8 @@ def _decisions(coop: Any, by: Any, today: datetime.date) -> Any:
 
 
 def _transfer(
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     rng: random.Random,
     today: datetime.date,
     shares: Any,
@@ -311,7 +318,7 @@ def _transfer(
 
 
 def _upcoming_assembly(
-    coop: Any, by: Any, today: datetime.date, zone: ZoneInfo, assembly: Body
+    coop: Organisation, by: Actor, today: datetime.date, zone: ZoneInfo, assembly: Body
 ) -> Meeting:
     day = today + datetime.timedelta(days=21)
     return services.meeting_convene(

@@ -9,12 +9,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from carecoop.care.selectors import active_enrolments
+from carecoop.core.types import Actor
 from carecoop.health import growth, schedules, services
 from carecoop.health.models import Meal, MealServed, VaccinationRecord
 from carecoop.tenancy.models import Centre
 
 
-def load(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:
+def load(centre: Centre, by: Actor, rng: random.Random, today: datetime.date) -> None:
     schedule = schedules.schedule_for(centre.coop.country)
     enrolments = list(active_enrolments(centre, today).select_related("child"))
     vaccinations = []
@@ -62,7 +63,9 @@ def load(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> N
     MealServed.objects.bulk_create(meals, batch_size=2000)
 
 
-def _measure(child: Any, by: Any, rng: random.Random, today: datetime.date, age_days: int) -> None:
+def _measure(
+    child: Any, by: Actor, rng: random.Random, today: datetime.date, age_days: int
+) -> None:
     if age_days >= growth.MAX_AGE_DAYS:
         return
     sex = child.sex if child.sex in ("female", "male") else "female"

@@ -23,10 +23,12 @@ from typing import Any
 from carecoop.billing import services as billing
 from carecoop.billing.fees import month_start, previous_month
 from carecoop.billing.models import Invoice, InvoiceStatus
+from carecoop.core.money import to_decimal
+from carecoop.core.types import Actor
 from carecoop.funding import services as funding
 from carecoop.ledger import services as ledger
 from carecoop.members.models import Household, MemberClass
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 # slug: (member class code or None, member fee, community fee, running cost per place a month,
 #        sibling discount %, funders [(name, kind, currency, amount a month per centre)])
@@ -79,7 +81,7 @@ COST_SPLIT = [  # category, share of the running cost
 ]
 
 
-def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
+def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date) -> None:
     plan = PLANS.get(coop.slug)
     if plan is None:
         return
@@ -219,7 +221,7 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> None:
                 invoice=invoice,
                 by=by,
                 method="mobile" if mobile else "cash",
-                amount=str(Decimal(invoice.due_minor).scaleb(-2)),
+                amount=str(to_decimal(invoice.due_minor, invoice.currency)),
                 received_on=min(today, month + datetime.timedelta(days=rng.randint(1, 20))),
                 reference=f"MM{invoice.pk:07d}" if mobile else "",
                 key=f"demo-{invoice.pk}",

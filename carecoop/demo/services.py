@@ -12,6 +12,7 @@ from django_scopes import scope
 
 from carecoop.care import services as care
 from carecoop.care.models import Absence, Attendance, Room, SeatPool
+from carecoop.core.types import Actor
 from carecoop.demo import data
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
@@ -63,7 +64,7 @@ def demo_load(*, seed: int = 2026) -> bool:
 
 def _load_cooperative(
     coop: Organisation,
-    by: Any,
+    by: Actor,
     rng: random.Random,
     today: datetime.date,
     centres: dict[str, Centre],
@@ -106,7 +107,7 @@ def _load_cooperative(
 
 def _register(
     coop: Organisation,
-    by: Any,
+    by: Actor,
     rng: random.Random,
     today: datetime.date,
     names: dict[str, Any],
@@ -153,7 +154,7 @@ def _register(
 
 
 def _add_child(
-    by: Any, rng: random.Random, today: datetime.date, names: dict[str, Any], parent: Person
+    by: Actor, rng: random.Random, today: datetime.date, names: dict[str, Any], parent: Person
 ) -> None:
     born = today - datetime.timedelta(days=rng.randint(60, 6 * 365))
     household = parent.household
@@ -181,7 +182,7 @@ def _add_child(
 
 
 def _work(
-    by: Any, rng: random.Random, names: dict[str, Any], person: Person, class_code: str
+    by: Actor, rng: random.Random, names: dict[str, Any], person: Person, class_code: str
 ) -> None:
     status = "22" if class_code not in ("care-worker",) else rng.choice(["41", "43"])
     members.work_record_save(
@@ -204,7 +205,11 @@ def _work(
 
 
 def _vary_statuses(
-    coop: Organisation, by: Any, rng: random.Random, today: datetime.date, member_class: MemberClass
+    coop: Organisation,
+    by: Actor,
+    rng: random.Random,
+    today: datetime.date,
+    member_class: MemberClass,
 ) -> None:
     """A registry is never all active: a few applicants waiting, suspended and exited members."""
     memberships = list(
@@ -250,7 +255,7 @@ def _prefix(code: str) -> str:
     return "ahd" if code.startswith("ahd-") else code
 
 
-def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.date) -> None:
+def _load_care(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date) -> None:
     """Rooms, pools, priorities, hours and closures; children enrolled where a room fits them,
     on the waitlist where none does; and three months of attendance."""
     classes = {c.code: c for c in MemberClass.objects.filter(coop=coop)}
@@ -294,7 +299,7 @@ def _load_care(coop: Organisation, by: Any, rng: random.Random, today: datetime.
     demo_money.load(coop, by, random.Random(f"money-{coop.slug}"), today)
 
 
-def _enrol_children(centre: Centre, by: Any, rng: random.Random, today: datetime.date) -> None:
+def _enrol_children(centre: Centre, by: Actor, rng: random.Random, today: datetime.date) -> None:
     rooms = list(Room.objects.filter(centre=centre))
     pools = list(SeatPool.objects.filter(centre=centre).prefetch_related("member_classes"))
     children = Person.objects.filter(

@@ -25,11 +25,12 @@ from django.utils import timezone
 from carecoop.care.models import Room
 from carecoop.care.services import hours_on
 from carecoop.core.dates import add_months
+from carecoop.core.types import Actor
 from carecoop.demo import data
 from carecoop.members.models import Person
 from carecoop.staffing import selectors, services
 from carecoop.staffing.models import CARING_ROLES, ShiftTemplate, Staff
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 T = datetime.time
 
@@ -103,7 +104,7 @@ def _plan(coop_slug: str, centre: Centre) -> tuple[list[tuple[str, T, T]], list[
     return shifts, staff
 
 
-def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> list[Staff]:
+def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date) -> list[Staff]:
     """Create the cooperative's staff, shifts, this week's roster, today's check-ins, the chosen
     rule sets and a year of training every three months. Returns the staff created."""
     services.rule_sets_refresh()
@@ -162,8 +163,8 @@ def load(coop: Any, by: Any, rng: random.Random, today: datetime.date) -> list[S
 
 
 def _person(
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     rng: random.Random,
     today: datetime.date,
     centre: Centre,
@@ -196,7 +197,7 @@ def _person(
 
 
 def _check_in(
-    by: Any,
+    by: Actor,
     rng: random.Random,
     staff: Staff,
     shift: ShiftTemplate,
@@ -220,7 +221,7 @@ def _check_in(
 
 
 def _training(
-    coop: Any, by: Any, rng: random.Random, today: datetime.date, staff: list[Staff]
+    coop: Organisation, by: Actor, rng: random.Random, today: datetime.date, staff: list[Staff]
 ) -> None:
     """A session of each topic every three months over the past year; most people attend."""
     for index, (name, interval) in enumerate(TOPICS):

@@ -1,19 +1,25 @@
 """Forms parse and present input; the rules live in services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _centres(coop: Any) -> Any:
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer in the choice field ``name`` the rows of ``queryset`` only."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
+
+
+def _centres(coop: Organisation) -> QuerySet[Centre]:
     return Centre.objects.filter(coop_id=coop.pk).order_by("name")
 
 
@@ -36,10 +42,10 @@ class GrantForm(SubmitOnce):
         label=_("centre"), queryset=Centre.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Funder.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
-        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
+        _offer(self, "funder", Funder.objects.filter(coop_id=coop.pk))
+        _offer(self, "centre", _centres(coop))
         self.fields["currency"].initial = coop.currency
 
 
@@ -62,10 +68,10 @@ class ExpenseForm(SubmitOnce):
         label=_("paid from the grant"), queryset=Grant.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
-        self.fields["grant"].queryset = Grant.objects.filter(coop_id=coop.pk)  # type: ignore[attr-defined]
+        _offer(self, "centre", _centres(coop))
+        _offer(self, "grant", Grant.objects.filter(coop_id=coop.pk))
         self.fields["amount"].help_text = _("In %(currency)s.") % {"currency": coop.currency}
         money_in(self, coop.currency)
 
@@ -78,9 +84,9 @@ class BudgetForm(forms.Form):
         label=_("centre"), queryset=Centre.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = _centres(coop)  # type: ignore[attr-defined]
+        _offer(self, "centre", _centres(coop))
         self.fields["year"].initial = timezone.localdate().year
         money_in(self, coop.currency)
 

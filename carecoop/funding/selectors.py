@@ -3,12 +3,14 @@ figure is a grouped SQL sum of integer minor units, in a fixed number of queries
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 
-from carecoop.billing.models import Invoice, InvoiceLine
+from carecoop.billing.models import FeeSchedule, Invoice, InvoiceLine
+from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import Budget, Disbursement, Expense, Funder, FunderKind, Grant
@@ -109,7 +111,7 @@ class Figures:
     billed_minor: int = 0
     collected_minor: int = 0
     waived_minor: int = 0
-    centre: Any = None
+    centre: Centre | None = None
 
     def add(self, other: "Figures") -> None:
         self.places += other.places
@@ -123,10 +125,6 @@ class Figures:
         self.billed_minor += other.billed_minor
         self.collected_minor += other.collected_minor
         self.waived_minor += other.waived_minor
-
-    @property
-    def monthly_cost_minor(self) -> int:
-        return round(self.cost_minor / self.months) if self.months else 0
 
     @property
     def cost_per_child_month_minor(self) -> int | None:
@@ -159,6 +157,13 @@ class Figures:
     @property
     def other_income_minor(self) -> int:
         return sum(v for k, v in self.income.items() if k != "fees")
+
+    @property
+    def uncovered_minor(self) -> int:
+        """The funding gap: the cost that neither the fees collected, the waivers (paid by the
+        solidarity fund) nor the other income cover."""
+        covered = self.collected_minor + self.waived_minor + self.other_income_minor
+        return max(self.cost_minor - covered, 0)
 
     @property
     def received_minor(self) -> int:
@@ -197,6 +202,12 @@ class Dashboard:
     net_outflow_minor: int  # average running cost a month less the average income received
     runway_months: float | None  # cash / net outflow; None when nothing flows out (no deficit)
     mix: list[tuple[str, int]]
+
+
+def six_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period the sustainability pages show unless asked for another: this month and the
+    five before it, until ``today``."""
+    return (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1), today
 
 
 def _months(since: datetime.date, until: datetime.date) -> int:
@@ -293,6 +304,82 @@ def sustainability(
         runway_months=sus.runway_months(cash, outflow),
         mix=mix,
     )
+
+
+# The what-if page's figures where the cooperative has none of its own yet: those of the
+# reference cooperative A (``sustainability.REFERENCE_A``, in rupees), read as plain figures in
+# the cooperative's currency. Its 30 places and its fee of 175 a month, and a running cost in the
+# middle of its 20,000-25,000 a month: 22,500, four fifths of it wages (18,000) and the rest other
+# running costs (4,500).
+SCENARIO_REFERENCE_CURRENCY = "INR"
+SCENARIO_PLACES = sus.REFERENCE_A["places"]
+SCENARIO_FEE_MINOR = sus.REFERENCE_A["fee_minor"]
+SCENARIO_RUNNING_COST_MINOR = (
+    sus.REFERENCE_A["cost_low_minor"] + sus.REFERENCE_A["cost_high_minor"]
+) // 2
+SCENARIO_WAGES_MINOR = SCENARIO_RUNNING_COST_MINOR * 4 // 5
+
+
+def _fee_in_force(*, access: Access, centre: Centre | None, on: datetime.date) -> int | None:
+    """The highest monthly fee the centre's fee schedule sets on ``on`` (the full fee: the other
+    categories pay less), in minor units; None when it sets none."""
+    if centre is None:
+        return None
+    fee = (
+        FeeSchedule.objects.filter(coop_id=access.coop_id, centre=centre, effective_from__lte=on)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=on))
+        .aggregate(n=Max("amount_minor"))["n"]
+    )
+    return None if fee is None else int(fee)
+
+
+def scenario_defaults(*, access: Access, today: datetime.date) -> dict[str, Any]:
+    """The figures the what-if page starts from, as its form takes them (amounts in the
+    cooperative's currency, shares in percent): a month of the first centre that billed children
+    and spent money over the last six months. Without one, what the cooperative has: its first
+    centre's places, the fee its schedule sets there today and the centre's running cost; and the
+    reference figures (``SCENARIO_*``) for what it has not."""
+    currency = access.org.currency
+    since, until = six_months(today)
+    board = sustainability(access=access, since=since, until=until)
+    f = next((c for c in board.centres if c.child_months and c.cost_minor), None)
+    if f is not None:
+        months = f.months
+        wages = f.costs.get(chart.SALARIES, 0)
+        billed_net = f.billed_minor - f.waived_minor
+        return {
+            "places": f.places,
+            "occupancy": round(100 * (f.occupancy or 0)),
+            "fee": to_decimal(max(0, f.average_fee_minor or 0), currency),
+            "wages": to_decimal(max(0, round(wages / months)), currency),
+            "other_costs": to_decimal(max(0, round((f.cost_minor - wages) / months)), currency),
+            "subsidy": to_decimal(max(0, round(f.other_income_minor / f.child_months)), currency),
+            "collection": round(100 * f.collected_minor / billed_net) if billed_net > 0 else 100,
+            "waivers": round(100 * f.waived_minor / f.billed_minor) if f.billed_minor else 0,
+        }
+    first = board.centres[0] if board.centres else None
+    reference = SCENARIO_REFERENCE_CURRENCY
+    fee = _fee_in_force(access=access, centre=first.centre if first else None, on=today)
+    if first is not None and first.cost_minor:
+        wages = first.costs.get(chart.SALARIES, 0)
+        wages_a_month = to_decimal(max(0, round(wages / first.months)), currency)
+        others = max(0, round((first.cost_minor - wages) / first.months))
+        other_costs = to_decimal(others, currency)
+    else:
+        wages_a_month = to_decimal(SCENARIO_WAGES_MINOR, reference)
+        other_costs = to_decimal(SCENARIO_RUNNING_COST_MINOR - SCENARIO_WAGES_MINOR, reference)
+    return {
+        "places": first.places if first is not None and first.places else SCENARIO_PLACES,
+        "occupancy": 100,
+        "fee": to_decimal(SCENARIO_FEE_MINOR, reference)
+        if fee is None
+        else to_decimal(fee, currency),
+        "wages": wages_a_month,
+        "other_costs": other_costs,
+        "subsidy": Decimal(0),
+        "collection": 100,
+        "waivers": 0,
+    }
 
 
 def expense_get(*, access: Access, pk: int) -> Expense:

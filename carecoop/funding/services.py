@@ -4,7 +4,6 @@ posts to the ledger through ``ledger.services.entry_post``."""
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,9 +14,11 @@ from carecoop.core.money import format_money, is_currency, parse_amount
 from carecoop.core.services import (
     reference_clean,
     reference_key,
+    same_coop_check,
     submitted_once,
     validated_save,
 )
+from carecoop.core.types import Actor
 from carecoop.funding.models import (
     Budget,
     Disbursement,
@@ -31,7 +32,7 @@ from carecoop.funding.models import (
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import convert
 from carecoop.ledger.services import credit, debit, entry_post, record_reverse
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 INCOME_ACCOUNT = {
     FunderKind.GOVERNMENT: chart.GRANT_PUBLIC,
@@ -55,25 +56,13 @@ PAID_ACCOUNT = {
 }
 
 
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
-
-
-def _amount(amount: Decimal | str, currency: str) -> int:
-    currency = currency.upper()
-    if not is_currency(currency):
-        raise ValidationError(
-            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
-        )
-    minor = parse_amount(amount, currency, field="amount")
-    if minor <= 0:
+def _above_zero(amount_minor: int) -> int:
+    if amount_minor <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
-    return minor
+    return amount_minor
 
 
-def _books(coop: Any, currency: str) -> str:
+def _books(coop: Organisation, currency: str) -> str:
     currency = (currency or coop.currency).upper()
     if currency != coop.currency:
         raise ValidationError(
@@ -89,7 +78,9 @@ def _books(coop: Any, currency: str) -> str:
 
 
 @transaction.atomic
-def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = "") -> Funder:
+def funder_create(
+    *, coop: Organisation, by: Actor, name: str, kind: str, contact: str = ""
+) -> Funder:
     funder = Funder(coop_id=coop.pk, name=name, kind=kind, contact=contact)
     validated_save(funder, by=by)
     return funder
@@ -99,8 +90,8 @@ def funder_create(*, coop: Any, by: Any, name: str, kind: str, contact: str = ""
 @transaction.atomic
 def grant_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     funder: Funder,
     title: str,
     amount: Decimal,
@@ -114,15 +105,20 @@ def grant_create(
 ) -> Grant:
     """A grant agreed with a funder (no money has moved yet). The form's ``key`` records it once
     (``submitted_once``)."""
-    _same_coop(coop.pk, funder, centre)
+    same_coop_check(coop.pk, funder, centre)
     currency = (currency or coop.currency).upper()
     if restricted and not purpose.strip():
         raise ValidationError({"purpose": _("Say what a restricted grant may pay for.")})
+    if not is_currency(currency):
+        raise ValidationError(
+            {"currency": _("%(code)s is not a currency code.") % {"code": currency}}
+        )
+    amount_minor = _above_zero(parse_amount(amount, currency, field="amount"))
     grant = Grant(
         coop_id=coop.pk,
         funder=funder,
         title=title,
-        amount_minor=_amount(amount, currency),
+        amount_minor=amount_minor,
         currency=currency,
         restricted=restricted,
         purpose=purpose,
@@ -139,7 +135,7 @@ def grant_create(
 def disbursement_record(
     *,
     grant: Grant,
-    by: Any,
+    by: Actor,
     received_on: datetime.date,
     amount: Decimal,
     reference: str = "",
@@ -154,7 +150,7 @@ def disbursement_record(
         .get(pk=grant.pk, coop_id=grant.coop_id)
     )
     coop = grant.coop
-    amount_minor = _amount(amount, grant.currency)
+    amount_minor = _above_zero(parse_amount(amount, grant.currency, field="amount"))
     money_date_check(coop, received_on, field="received_on")
     received = sum(
         Disbursement.objects.filter(grant=grant, reversal__isnull=True).values_list(
@@ -210,8 +206,8 @@ def disbursement_record(
 @transaction.atomic
 def expense_record(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     date: datetime.date,
     category: str,
     amount: Decimal,
@@ -224,9 +220,9 @@ def expense_record(
 ) -> Expense:
     """Record money spent and post it against the centre. The form's ``key`` records it once,
     however often the form is sent (``submitted_once``)."""
-    _same_coop(coop.pk, centre, grant)
+    same_coop_check(coop.pk, centre, grant)
     currency = _books(coop, currency)
-    amount_minor = _amount(amount, currency)
+    amount_minor = _above_zero(parse_amount(amount, currency, field="amount"))
     money_date_check(coop, date, field="date")
     if category not in ExpenseCategory.values:
         raise ValidationError({"category": _("Choose a category.")})
@@ -272,15 +268,15 @@ def expense_record(
 @transaction.atomic
 def budget_set(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     year: int,
     category: str,
     amount: Decimal,
     centre: Centre | None = None,
     currency: str = "",
 ) -> Budget:
-    _same_coop(coop.pk, centre)
+    same_coop_check(coop.pk, centre)
     currency = _books(coop, currency)
     minor = parse_amount(amount, currency, field="amount")
     budget = Budget.objects.filter(
@@ -293,7 +289,7 @@ def budget_set(
     return budget
 
 
-def _within_grant(coop: Any, grant: Grant, amount_minor: int, on: datetime.date) -> None:
+def _within_grant(coop: Organisation, grant: Grant, amount_minor: int, on: datetime.date) -> None:
     """Spending charged to a restricted grant stays within what was granted (in the books'
     currency, at the table's rate for the day)."""
     grant = Grant.objects.select_for_update().get(pk=grant.pk, coop_id=coop.pk)
@@ -320,7 +316,7 @@ def _within_grant(coop: Any, grant: Grant, amount_minor: int, on: datetime.date)
 
 @transaction.atomic
 def disbursement_reverse(
-    *, disbursement: Disbursement, by: Any, on: datetime.date, reason: str
+    *, disbursement: Disbursement, by: Actor, on: datetime.date, reason: str
 ) -> Disbursement:
     """Undo money received recorded by mistake: its entry is reversed and the grant counts it no
     more. Asked twice, it reverses once."""
@@ -331,7 +327,7 @@ def disbursement_reverse(
 
 
 @transaction.atomic
-def expense_reverse(*, expense: Expense, by: Any, on: datetime.date, reason: str) -> Expense:
+def expense_reverse(*, expense: Expense, by: Actor, on: datetime.date, reason: str) -> Expense:
     """Undo an expense recorded by mistake: its entry is reversed and budgets count it no more.
     Asked twice, it reverses once."""
     expense = Expense.objects.select_for_update().get(pk=expense.pk, coop_id=expense.coop_id)

@@ -66,6 +66,28 @@ def outcome(s: Scenario) -> Outcome:
     )
 
 
+@dataclass(frozen=True)
+class WhatIf:
+    rows: list[tuple[str, Outcome]]  # the scenario as entered, then each change of it
+    paid_by_fees: list[tuple[int, float]]  # ``paid_by_fees_by_occupancy`` of the scenario
+
+
+def what_if(s: Scenario) -> WhatIf:
+    """The scenario's outcome beside the outcomes of the changes a board weighs: every place
+    filled, the fee up by a quarter, wages up by a tenth, every family paying in full."""
+    variants = [
+        (_("As entered"), s),
+        (_("Every place filled"), replace(s, occupancy=1.0)),
+        (_("Fee up by a quarter"), replace(s, fee_minor=round(s.fee_minor * 1.25))),
+        (_("Wages up by a tenth"), replace(s, wages_minor=round(s.wages_minor * 1.1))),
+        (_("Everyone pays"), replace(s, collection_rate=1.0, waiver_share=0.0)),
+    ]
+    return WhatIf(
+        rows=[(label, outcome(v)) for label, v in variants],
+        paid_by_fees=paid_by_fees_by_occupancy(s),
+    )
+
+
 def paid_by_fees_by_occupancy(s: Scenario, step: int = 10) -> list[tuple[int, float]]:
     """For every share of places filled (0, 10, ... 100 %), the share of the cost the fees
     actually collected pay: after waivers and unpaid fees, as the scenario says."""

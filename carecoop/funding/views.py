@@ -1,7 +1,6 @@
 """Thin views over the funding services and selectors, and the sustainability pages."""
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
-from carecoop.core.money import format_money, parse_amount, to_decimal
+from carecoop.core.money import format_money, parse_amount
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_action, form_page
 from carecoop.funding import forms, selectors, services, svg
@@ -32,9 +31,7 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 
 def _period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
-    today = timezone.localdate()
-    until = today
-    since = (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
+    since, until = selectors.six_months(timezone.localdate())
     form = forms.PeriodForm(request.GET or None)
     if form.is_bound and form.is_valid():
         since = form.cleaned_data["since"] or since
@@ -55,16 +52,14 @@ def _source_labels() -> dict[str, str]:
 def _coverage_chart(figures: list[selectors.Figures], title: str) -> Any:
     groups = []
     for f in figures:
-        other = f.other_income_minor
-        gap = max(f.cost_minor - f.collected_minor - f.waived_minor - other, 0)
         groups.append(
             (
                 f.name,
                 [
                     (_("Fees collected"), f.collected_minor),
                     (_("Waived (solidarity fund)"), f.waived_minor),
-                    (_("Grants, donations, sales"), other),
-                    (_("Not covered"), gap),
+                    (_("Grants, donations, sales"), f.other_income_minor),
+                    (_("Not covered"), f.uncovered_minor),
                 ],
             )
         )
@@ -124,39 +119,6 @@ def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
-def _scenario_defaults(access: Any) -> dict[str, Any]:
-    """Start from the first centre's last six months, else from cooperative A's figures."""
-    currency = access.org.currency
-    today = timezone.localdate()
-    since = (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1)
-    board = selectors.sustainability(access=access, since=since, until=today)
-    f = next((c for c in board.centres if c.child_months and c.cost_minor), None)
-    if f is None:
-        return {
-            "places": 30,
-            "occupancy": 100,
-            "fee": Decimal(175),
-            "wages": Decimal(18000),
-            "other_costs": Decimal(4500),
-            "subsidy": Decimal(0),
-            "collection": 100,
-            "waivers": 0,
-        }
-    months = f.months
-    wages = f.costs.get(chart.SALARIES, 0)
-    billed_net = f.billed_minor - f.waived_minor
-    return {
-        "places": f.places,
-        "occupancy": round(100 * (f.occupancy or 0)),
-        "fee": to_decimal(max(0, f.average_fee_minor or 0), currency),
-        "wages": to_decimal(max(0, round(wages / months)), currency),
-        "other_costs": to_decimal(max(0, round((f.cost_minor - wages) / months)), currency),
-        "subsidy": to_decimal(max(0, round(f.other_income_minor / f.child_months)), currency),
-        "collection": round(100 * f.collected_minor / billed_net) if billed_net > 0 else 100,
-        "waivers": round(100 * f.waived_minor / f.billed_minor) if f.billed_minor else 0,
-    }
-
-
 @coop_permission("funding.view")
 def what_if(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
@@ -164,7 +126,11 @@ def what_if(request: HttpRequest, coop: str) -> HttpResponse:
     form = forms.ScenarioForm(
         request.GET or None,
         currency=currency,
-        initial=_scenario_defaults(access) if not request.GET else None,
+        initial=(
+            selectors.scenario_defaults(access=access, today=timezone.localdate())
+            if not request.GET
+            else None
+        ),
     )
     data = (
         form.cleaned_data
@@ -183,31 +149,16 @@ def what_if(request: HttpRequest, coop: str) -> HttpResponse:
             collection_rate=int(data["collection"]) / 100,
             waiver_share=int(data["waivers"]) / 100,
         )
-        variants = [
-            (_("As entered"), base),
-            (_("Every place filled"), _replace(base, occupancy=1.0)),
-            (_("Fee up by a quarter"), _replace(base, fee_minor=round(base.fee_minor * 1.25))),
-            (_("Wages up by a tenth"), _replace(base, wages_minor=round(base.wages_minor * 1.1))),
-            (
-                _("Everyone pays"),
-                _replace(base, collection_rate=1.0, waiver_share=0.0),
-            ),
-        ]
-        context["rows"] = [(label, sus.outcome(s)) for label, s in variants]
+        result = sus.what_if(base)
+        context["rows"] = result.rows
         context["chart"] = svg.line(
             _("Share of the cost paid by fees, by places filled"),
-            sus.paid_by_fees_by_occupancy(base),
+            result.paid_by_fees,
             x_label=_("places filled (%)"),
             y_label=_("Fees collected ÷ cost"),
             marker=base.occupancy * 100,
         )
     return render(request, "funding/what_if.html", context)
-
-
-def _replace(s: sus.Scenario, **changes: Any) -> sus.Scenario:
-    from dataclasses import replace
-
-    return replace(s, **changes)
 
 
 @coop_permission("funding.view")
@@ -270,7 +221,7 @@ def funder_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.FunderForm(request.POST or None),
-        save=lambda data: services.funder_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.funder_create(coop=access.org, by=access.user, **data),
         done=_("Funder saved."),
         next_url=_url("funders", coop),
         template=FORM,
@@ -284,7 +235,7 @@ def grant_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.GrantForm(request.POST or None, coop=access.org),
-        save=lambda data: services.grant_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.grant_create(coop=access.org, by=access.user, **data),
         done=_("Grant saved."),
         next_url=lambda grant: _url("grant", coop, pk=grant.pk),
         template=FORM,
@@ -318,7 +269,7 @@ def disburse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_action(
         request,
         forms.DisbursementForm(request.POST),
-        save=lambda data: services.disbursement_record(grant=grant, by=request.user, **data),
+        save=lambda data: services.disbursement_record(grant=grant, by=access.user, **data),
         done=_("Disbursement recorded."),
         invalid=_("Enter a date and an amount."),
         next_url=_url("grant", coop, pk=grant.pk),
@@ -334,7 +285,7 @@ def disbursement_reverse(request: HttpRequest, coop: str, pk: int) -> HttpRespon
         request,
         ReverseForm(request.POST),
         save=lambda data: services.disbursement_reverse(
-            disbursement=disbursement, by=request.user, on=data["date"], reason=data["reason"]
+            disbursement=disbursement, by=access.user, on=data["date"], reason=data["reason"]
         ),
         done=_("Reversed: the grant no longer counts this money."),
         invalid=_("Give a date and a reason."),
@@ -365,7 +316,7 @@ def expense_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         ReverseForm(request.POST),
         save=lambda data: services.expense_reverse(
-            expense=expense, by=request.user, on=data["date"], reason=data["reason"]
+            expense=expense, by=access.user, on=data["date"], reason=data["reason"]
         ),
         done=_("Reversed: budgets no longer count this expense."),
         invalid=_("Give a date and a reason."),
@@ -379,7 +330,7 @@ def expense_new(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.ExpenseForm(request.POST or None, coop=access.org),
-        save=lambda data: services.expense_record(coop=access.org, by=request.user, **data),
+        save=lambda data: services.expense_record(coop=access.org, by=access.user, **data),
         done=_("Expense recorded."),
         next_url=_url("expenses", coop),
         template=FORM,
@@ -398,7 +349,7 @@ def budgets(request: HttpRequest, coop: str) -> HttpResponse:
     )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.budget_set(coop=access.org, by=request.user, **form.cleaned_data)
+            services.budget_set(coop=access.org, by=access.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

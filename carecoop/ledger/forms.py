@@ -1,26 +1,32 @@
 """Forms parse and present input; the rules live in services."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.forms import MoneyField, SubmitOnce
 from carecoop.core.money import parse_amount
 from carecoop.ledger.models import Account
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ROWS = 4
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer in the choice field ``name`` the rows of ``queryset`` only."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
 class ManualEntryForm(SubmitOnce):
     date = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
     memo = forms.CharField(label=_("description"), max_length=300)
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = coop.currency
         accounts = Account.objects.filter(coop_id=coop.pk).order_by("code")
@@ -77,6 +83,6 @@ class PeriodForm(forms.Form):
         label=_("centre"), queryset=Centre.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop.pk).order_by("name")  # type: ignore[attr-defined]
+        _offer(self, "centre", Centre.objects.filter(coop_id=coop.pk).order_by("name"))

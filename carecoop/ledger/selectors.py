@@ -5,16 +5,16 @@ Every sum is a SQL sum of integer minor units."""
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from carecoop.core.money import minor_digits
+from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.permissions import Access
 from carecoop.ledger.models import CREDIT_KINDS, Account, AccountKind, Entry, ExchangeRate, Line
+from carecoop.tenancy.models import Organisation
 
 
 @dataclass
@@ -122,7 +122,7 @@ def account_balance(*, coop_id: int, code: str, until: datetime.date | None = No
 
 
 def trial_balance(
-    *, coop: Any, until: datetime.date | None = None, centre_id: int | None = None
+    *, coop: Organisation, until: datetime.date | None = None, centre_id: int | None = None
 ) -> Statement:
     rows = [b for b in balances(coop_id=coop.pk, until=until, centre_id=centre_id)]
     debit = sum(b.debit_balance_minor for b in rows)
@@ -137,7 +137,7 @@ def trial_balance(
 
 def income_statement(
     *,
-    coop: Any,
+    coop: Organisation,
     since: datetime.date | None,
     until: datetime.date | None,
     centre_id: int | None = None,
@@ -161,7 +161,7 @@ def income_statement(
     )
 
 
-def balance_sheet(*, coop: Any, on: datetime.date | None = None) -> Statement:
+def balance_sheet(*, coop: Organisation, on: datetime.date | None = None) -> Statement:
     rows = balances(coop_id=coop.pk, until=on)
     by_kind: dict[str, list[Balance]] = {k: [] for k in AccountKind.values}
     for b in rows:
@@ -215,7 +215,7 @@ def convert(coop_id: int, minor: int, base: str, quote: str, on: datetime.date) 
     """Minor units of ``base`` to minor units of ``quote`` at the cooperative's rate for ``on``."""
     if base == quote:
         return minor
-    value = Decimal(minor).scaleb(-minor_digits(base)) * rate_on(coop_id, base, quote, on)
+    value = to_decimal(minor, base) * rate_on(coop_id, base, quote, on)
     return int(value.scaleb(minor_digits(quote)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

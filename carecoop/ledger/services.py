@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency
-from carecoop.core.services import submitted_once, validated_save
+from carecoop.core.services import same_coop_check, submitted_once, validated_save
+from carecoop.core.types import Actor
 from carecoop.ledger.chart import DEFAULT_CHART
 from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def credit(account: str, amount_minor: int, centre_id: int | None = None) -> Pos
 
 
 @transaction.atomic
-def chart_ensure(*, coop: Any, by: Any = None) -> dict[str, Account]:
+def chart_ensure(*, coop: Organisation, by: Actor = None) -> dict[str, Account]:
     """Create the care cooperative's chart of accounts where missing; returns accounts by code."""
     accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
     missing = [
@@ -50,16 +51,7 @@ def chart_ensure(*, coop: Any, by: Any = None) -> dict[str, Account]:
     return accounts
 
 
-@transaction.atomic
-def account_create(
-    *, coop: Any, by: Any, code: str, name: str, kind: str, description: str = ""
-) -> Account:
-    account = Account(coop_id=coop.pk, code=code, name=name, kind=kind, description=description)
-    validated_save(account, by=by)
-    return account
-
-
-def books_currency(coop: Any, currency: str, field_name: str = "currency") -> str:
+def books_currency(coop: Organisation, currency: str, field_name: str = "currency") -> str:
     """The currency code, checked to be the one the cooperative keeps its books in (blank means
     that one): fees, shares and everything else it charges are in that currency."""
     currency = (currency or coop.currency).upper()
@@ -80,7 +72,9 @@ def books_currency(coop: Any, currency: str, field_name: str = "currency") -> st
     return currency
 
 
-def _check(coop: Any, lines: Sequence[Post], currency: str, accounts: dict[str, Account]) -> None:
+def _check(
+    coop: Organisation, lines: Sequence[Post], currency: str, accounts: dict[str, Account]
+) -> None:
     if currency != coop.currency:
         raise ValidationError(
             _(
@@ -124,8 +118,8 @@ def _check(coop: Any, lines: Sequence[Post], currency: str, accounts: dict[str, 
 @transaction.atomic
 def entry_post(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     date: datetime.date,
     memo: str,
     lines: Sequence[Post],
@@ -174,7 +168,7 @@ def entry_post(
 
 
 @transaction.atomic
-def entry_reverse(*, entry: Entry, by: Any, date: datetime.date, reason: str) -> Entry:
+def entry_reverse(*, entry: Entry, by: Actor, date: datetime.date, reason: str) -> Entry:
     """Correct a posted entry by posting its mirror image; the original stays as it was."""
     entry = Entry.objects.select_for_update().get(pk=entry.pk, coop_id=entry.coop_id)
     if entry.reverses_id is not None:
@@ -202,7 +196,7 @@ def entry_reverse(*, entry: Entry, by: Any, date: datetime.date, reason: str) ->
 
 
 def record_reverse(
-    record: Any, *, by: Any, date: datetime.date, reason: str, fields: Sequence[str] = ()
+    record: Any, *, by: Actor, date: datetime.date, reason: str, fields: Sequence[str] = ()
 ) -> Any:
     """Reverse the entry of a record posted elsewhere (a payment, an expense, money received):
     its ``entry`` is reversed and its ``reversal`` (``ledger.models.reversal_link``) points at the
@@ -214,7 +208,7 @@ def record_reverse(
     return record
 
 
-def entry_reverse_by_hand(*, entry: Entry, by: Any, date: datetime.date, reason: str) -> Entry:
+def entry_reverse_by_hand(*, entry: Entry, by: Actor, date: datetime.date, reason: str) -> Entry:
     """A correction from the ledger's page: only of an entry posted by hand there. What an
     invoice, a payment, a waiver or a share payment posted is corrected where it was made, so
     that record and the books keep agreeing."""
@@ -233,8 +227,8 @@ def entry_reverse_by_hand(*, entry: Entry, by: Any, date: datetime.date, reason:
 @transaction.atomic
 def manual_entry_post(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     date: datetime.date,
     memo: str,
     rows: Sequence[tuple[Account, int, int, Centre | None]],
@@ -245,8 +239,7 @@ def manual_entry_post(
     money_date_check(coop, date, field="date")
     lines = []
     for account, debit_minor, credit_minor, centre in rows:
-        if account.coop_id != coop.pk or (centre is not None and centre.coop_id != coop.pk):
-            raise ValidationError(_("This choice belongs to another cooperative."))
+        same_coop_check(coop.pk, account, centre)
         if debit_minor and credit_minor:
             raise ValidationError(_("A line is either a debit or a credit, not both."))
         amount = debit_minor - credit_minor
@@ -269,8 +262,8 @@ def manual_entry_post(
 @transaction.atomic
 def exchange_rate_set(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     base: str,
     quote: str,
     on: datetime.date,

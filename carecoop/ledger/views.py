@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
+from carecoop.tenancy.models import Centre, Organisation
 
 FORM = "form.html"
 
@@ -24,8 +25,8 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
 
 
 def _period(
-    request: HttpRequest, coop: Any
-) -> tuple[forms.PeriodForm, datetime.date, datetime.date, Any]:
+    request: HttpRequest, coop: Organisation
+) -> tuple[forms.PeriodForm, datetime.date, datetime.date, Centre | None]:
     today = timezone.localdate()
     form = forms.PeriodForm(request.GET or None, coop=coop)
     since, until, centre = today.replace(month=1, day=1), today, None
@@ -39,7 +40,7 @@ def _period(
 @coop_permission("ledger.view")
 def accounts(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    services.chart_ensure(coop=access.org, by=request.user)
+    services.chart_ensure(coop=access.org, by=access.user)
     form, _since, until, centre = _period(request, access.org)
     statement = selectors.trial_balance(
         coop=access.org, until=until, centre_id=centre.pk if centre else None
@@ -121,7 +122,7 @@ def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         messages.error(request, _("Give a date and a reason."))
     elif reversal := act(
         request,
-        lambda: services.entry_reverse_by_hand(entry=entry, by=request.user, **form.cleaned_data),
+        lambda: services.entry_reverse_by_hand(entry=entry, by=access.user, **form.cleaned_data),
         _("The entry was reversed."),
     ):
         return redirect(_url("entry", coop, pk=reversal.pk))
@@ -131,14 +132,14 @@ def entry_reverse(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("ledger.post")
 def entry_new(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    services.chart_ensure(coop=access.org, by=request.user)
+    services.chart_ensure(coop=access.org, by=access.user)
     form = forms.ManualEntryForm(request.POST or None, coop=access.org)
     return form_page(
         request,
         form,
         save=lambda data: services.manual_entry_post(
             coop=access.org,
-            by=request.user,
+            by=access.user,
             date=data["date"],
             memo=data["memo"],
             rows=data["rows"],
@@ -163,7 +164,7 @@ def rates(request: HttpRequest, coop: str) -> HttpResponse:
     form = forms.RateForm(request.POST or None) if can else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.exchange_rate_set(coop=access.org, by=request.user, **form.cleaned_data)
+            services.exchange_rate_set(coop=access.org, by=access.user, **form.cleaned_data)
         except ValidationError as error:
             from carecoop.core.forms import apply_errors
 

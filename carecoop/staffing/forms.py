@@ -1,8 +1,9 @@
 """Forms parse and present input; the rules live in services."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +20,15 @@ from carecoop.staffing.models import (
     TrainingTopic,
     WagePeriod,
 )
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
+
+
+def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer in the choice field ``name`` the rows of ``queryset`` only."""
+    cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
 class StaffForm(forms.Form):
@@ -51,7 +57,12 @@ class StaffForm(forms.Form):
     ended_on = forms.DateField(label=_("left on"), widget=DATE, required=False)
 
     def __init__(
-        self, *args: Any, coop: Any, centres: Any, instance: Staff | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        coop: Organisation,
+        centres: QuerySet[Centre],
+        instance: Staff | None = None,
+        **kwargs: Any,
     ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -71,14 +82,11 @@ class StaffForm(forms.Form):
                 "ended_on": instance.ended_on,
             }
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = centres
-        self.fields["person"].queryset = (
-            Person.objects.filter(coop_id=coop.pk)
-            .exclude(household_relation="child")
-            .order_by("given_name", "family_name")
-        )
+        people = Person.objects.filter(coop_id=coop.pk).exclude(household_relation="child")
+        _offer(self, "centre", centres)
+        _offer(self, "person", people.order_by("given_name", "family_name"))
         if not self.initial.get("wage_currency"):
-            self.initial["wage_currency"] = getattr(coop, "currency", "")
+            self.initial["wage_currency"] = coop.currency
 
 
 class QualificationForm(forms.Form):
@@ -107,8 +115,8 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = TrainingTopic.objects.filter(coop_id=coop_id)
-        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)
+        _offer(self, "topic", TrainingTopic.objects.filter(coop_id=coop_id))
+        _offer(self, "centre", Centre.objects.filter(coop_id=coop_id))
 
 
 class AttendanceForm(forms.Form):
@@ -118,9 +126,9 @@ class AttendanceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: QuerySet[Staff], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        _offer(self, "staff", staff)
 
 
 class CentreStaffingForm(forms.Form):
@@ -137,10 +145,10 @@ class CentreStaffingForm(forms.Form):
         help_text=_("The cooperative's own, usually stricter, target."),
     )
 
-    def __init__(self, *args: Any, rule_sets: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rule_sets: QuerySet[RatioRuleSet], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["legal_rule_set"].queryset = rule_sets
-        self.fields["target_rule_set"].queryset = rule_sets
+        _offer(self, "legal_rule_set", rule_sets)
+        _offer(self, "target_rule_set", rule_sets)
 
 
 class ShiftForm(forms.Form):
@@ -165,11 +173,10 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = Staff.objects.filter(
-            centre=centre, ended_on__isnull=True
-        ).order_by("given_name")
-        self.fields["shift"].queryset = ShiftTemplate.objects.filter(centre=centre)
-        self.fields["room"].queryset = Room.objects.filter(centre=centre)
+        staff = Staff.objects.filter(centre=centre, ended_on__isnull=True)
+        _offer(self, "staff", staff.order_by("given_name"))
+        _offer(self, "shift", ShiftTemplate.objects.filter(centre=centre))
+        _offer(self, "room", Room.objects.filter(centre=centre))
 
 
 class CheckInForm(forms.Form):
@@ -179,9 +186,8 @@ class CheckInForm(forms.Form):
 
     def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = Staff.objects.filter(
-            centre=centre, ended_on__isnull=True
-        ).order_by("given_name")
-        self.fields["room"].queryset = Room.objects.filter(centre=centre)
+        staff = Staff.objects.filter(centre=centre, ended_on__isnull=True)
+        _offer(self, "staff", staff.order_by("given_name"))
+        _offer(self, "room", Room.objects.filter(centre=centre))
         if not self.is_bound:
             self.initial["in_at"] = timezone.localtime().time().replace(second=0, microsecond=0)

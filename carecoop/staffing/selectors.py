@@ -27,6 +27,7 @@ from carecoop.staffing.models import (
     CheckIn,
     RatioRuleSet,
     RosterEntry,
+    ShiftTemplate,
     Staff,
     TrainingAttendance,
     TrainingSession,
@@ -49,10 +50,14 @@ def centre_get(*, access: Access, pk: int) -> Centre:
     return centre
 
 
-def staff_list(*, access: Access, include_former: bool = False) -> QuerySet[Staff]:
+def staff_list(
+    *, access: Access, include_former: bool = False, centre_id: int | None = None
+) -> QuerySet[Staff]:
     qs = access.restrict(Staff.objects.all(), "staffing.view").select_related("centre")
     if not include_former:
         qs = qs.filter(ended_on__isnull=True)
+    if centre_id is not None:
+        qs = qs.filter(centre_id=centre_id)
     return qs.order_by("centre__name", "given_name", "family_name")
 
 
@@ -73,6 +78,31 @@ def session_get(*, access: Access, pk: int) -> TrainingSession:
     if session is None:
         raise Http404
     return session
+
+
+def topics(*, access: Access) -> QuerySet[TrainingTopic]:
+    return TrainingTopic.objects.filter(coop_id=access.coop_id)
+
+
+def centre_staffing(*, centre: Centre) -> CentreStaffing | None:
+    """The ratio rules the centre is held to, when they were set."""
+    return CentreStaffing.objects.filter(centre=centre).first()
+
+
+def shifts(*, centre: Centre) -> QuerySet[ShiftTemplate]:
+    return ShiftTemplate.objects.filter(centre=centre)
+
+
+def checkins(*, centre: Centre, on: datetime.date) -> QuerySet[CheckIn]:
+    """Arrivals and departures of staff at the centre on a day."""
+    return CheckIn.objects.filter(centre=centre, date=on).select_related("staff", "room")
+
+
+def checkin_get(*, access: Access, pk: int) -> CheckIn:
+    checkin = access.restrict(CheckIn.objects.filter(pk=pk), "staffing.record_checkin").first()
+    if checkin is None:
+        raise Http404
+    return checkin
 
 
 def rule_sets() -> QuerySet[RatioRuleSet]:
@@ -117,6 +147,18 @@ def training_due(
             result.append(Due(person, topic, previous, due_on, due_on < on))
     result.sort(key=lambda d: (d.due_on, d.staff.full_name, d.topic.name))
     return result
+
+
+# Training due within this many days is listed as soon due.
+SOON = datetime.timedelta(days=30)
+
+
+def training_overdue_and_soon(*, access: Access, on: datetime.date) -> tuple[list[Due], list[Due]]:
+    """Training overdue on ``on``, and training due within ``SOON`` after it."""
+    rows = training_due(access=access, on=on)
+    overdue = [r for r in rows if r.overdue]
+    soon = [r for r in rows if not r.overdue and r.due_on <= on + SOON]
+    return overdue, soon
 
 
 # Coverage ----------------------------------------------------------------------------------
@@ -397,6 +439,16 @@ def coverage(
 def week_of(day: datetime.date) -> list[datetime.date]:
     monday = day - datetime.timedelta(days=day.isoweekday() - 1)
     return [monday + datetime.timedelta(days=i) for i in range(7)]
+
+
+def roster_rows(
+    *, access: Access, centre: Centre, week: list[datetime.date]
+) -> list[tuple[Staff, list[list[RosterEntry]]]]:
+    """Each of the centre's staff with her roster entries of each day of the week (two
+    queries)."""
+    grid = roster_week(centre=centre, week=week)
+    staff = staff_list(access=access, centre_id=centre.pk)
+    return [(s, [grid.get(s.pk, {}).get(d, []) for d in week]) for s in staff]
 
 
 def roster_week(

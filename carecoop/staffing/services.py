@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from carecoop.care.models import Room
 from carecoop.care.services import hours_on
 from carecoop.core.money import is_currency, parse_amount
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.types import Actor
+from carecoop.members.models import Person
 from carecoop.staffing.models import (
     CentreStaffing,
     CheckIn,
@@ -24,7 +26,7 @@ from carecoop.staffing.models import (
     TrainingSession,
     TrainingTopic,
 )
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 STAFF_FIELDS = (
     "centre",
@@ -41,12 +43,6 @@ STAFF_FIELDS = (
 
 def _hm(value: datetime.time) -> str:
     return value.strftime("%H:%M")
-
-
-def _same_coop(coop_id: int, *objects: Any) -> None:
-    for obj in objects:
-        if obj is not None and obj.coop_id != coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
 
 
 def _set_wage(staff: Staff, wage: Decimal | None, currency: str | None, period: str | None) -> None:
@@ -72,14 +68,14 @@ def _set_wage(staff: Staff, wage: Decimal | None, currency: str | None, period: 
 @transaction.atomic
 def staff_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     centre: Centre,
     given_name: str,
     role: str,
     started_on: datetime.date,
     family_name: str = "",
-    person: Any = None,
+    person: Person | None = None,
     employment: str = "employed",
     hours_per_week: Decimal | int = 0,
     ended_on: datetime.date | None = None,
@@ -87,7 +83,7 @@ def staff_create(
     wage_currency: str | None = None,
     wage_period: str | None = None,
 ) -> Staff:
-    _same_coop(coop.pk, centre, person)
+    same_coop_check(coop.pk, centre, person)
     staff = Staff(
         coop=coop,
         centre=centre,
@@ -109,7 +105,7 @@ def staff_create(
 def staff_update(
     *,
     staff: Staff,
-    by: Any,
+    by: Actor,
     wage: Decimal | None = None,
     wage_currency: str | None = None,
     wage_period: str | None = None,
@@ -120,7 +116,7 @@ def staff_update(
         if name not in STAFF_FIELDS:
             raise TypeError(name)
         setattr(staff, name, value)
-    _same_coop(staff.coop_id, staff.centre, staff.person)
+    same_coop_check(staff.coop_id, staff.centre, staff.person)
     _set_wage(staff, wage, wage_currency, wage_period)
     validated_save(staff, by=by)
     return staff
@@ -130,7 +126,7 @@ def staff_update(
 def qualification_add(
     *,
     staff: Staff,
-    by: Any,
+    by: Actor,
     name: str,
     obtained_on: datetime.date,
     expires_on: datetime.date | None = None,
@@ -151,7 +147,7 @@ def qualification_add(
 
 @transaction.atomic
 def training_topic_create(
-    *, coop: Any, by: Any, name: str, interval_months: int = 3
+    *, coop: Organisation, by: Actor, name: str, interval_months: int = 3
 ) -> TrainingTopic:
     topic = TrainingTopic(coop=coop, name=name, interval_months=interval_months)
     validated_save(topic, by=by)
@@ -161,24 +157,24 @@ def training_topic_create(
 @transaction.atomic
 def training_session_create(
     *,
-    coop: Any,
-    by: Any,
+    coop: Organisation,
+    by: Actor,
     title: str,
     date: datetime.date,
     topic: TrainingTopic,
     centre: Centre | None = None,
 ) -> TrainingSession:
-    _same_coop(coop.pk, topic, centre)
+    same_coop_check(coop.pk, topic, centre)
     session = TrainingSession(coop=coop, title=title, date=date, topic=topic, centre=centre)
     validated_save(session, by=by)
     return session
 
 
 @transaction.atomic
-def training_attendance_record(*, session: TrainingSession, by: Any, staff: list[Staff]) -> int:
+def training_attendance_record(*, session: TrainingSession, by: Actor, staff: list[Staff]) -> int:
     """Record who attended a session; someone already recorded is left as is. Returns how many
     were added."""
-    _same_coop(session.coop_id, *staff)
+    same_coop_check(session.coop_id, *staff)
     done = set(
         TrainingAttendance.objects.filter(session=session).values_list("staff_id", flat=True)
     )
@@ -214,7 +210,7 @@ def rule_sets_refresh() -> int:
 def centre_staffing_set(
     *,
     centre: Centre,
-    by: Any,
+    by: Actor,
     legal_rule_set: RatioRuleSet | None,
     target_rule_set: RatioRuleSet | None,
 ) -> CentreStaffing:
@@ -234,7 +230,7 @@ def centre_staffing_set(
 def shift_template_create(
     *,
     centre: Centre,
-    by: Any,
+    by: Actor,
     name: str,
     starts_at: datetime.time,
     ends_at: datetime.time,
@@ -266,7 +262,7 @@ def _check_hours(
 def roster_entry_add(
     *,
     staff: Staff,
-    by: Any,
+    by: Actor,
     date: datetime.date,
     starts_at: datetime.time,
     ends_at: datetime.time,
@@ -317,7 +313,7 @@ def roster_entry_add(
 def roster_week_assign(
     *,
     staff: Staff,
-    by: Any,
+    by: Actor,
     shift: ShiftTemplate,
     week_start: datetime.date,
     weekdays: list[int],
@@ -342,12 +338,6 @@ def roster_week_assign(
     ]
 
 
-@transaction.atomic
-def roster_entry_delete(*, entry: RosterEntry, by: Any) -> None:
-    entry._history_user = by  # type: ignore[attr-defined]
-    entry.delete()
-
-
 # Check-in and check-out --------------------------------------------------------------------
 
 
@@ -355,7 +345,7 @@ def roster_entry_delete(*, entry: RosterEntry, by: Any) -> None:
 def checkin_record(
     *,
     staff: Staff,
-    by: Any,
+    by: Actor,
     date: datetime.date,
     in_at: datetime.time,
     room: Room | None = None,
@@ -385,7 +375,7 @@ def checkin_record(
 
 
 @transaction.atomic
-def checkout_record(*, checkin: CheckIn, by: Any, out_at: datetime.time) -> CheckIn:
+def checkout_record(*, checkin: CheckIn, by: Actor, out_at: datetime.time) -> CheckIn:
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if checkin.out_at is not None:
         raise ValidationError(_("This departure is already recorded."))

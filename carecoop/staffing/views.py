@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,6 @@ from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.staffing import forms, selectors, services
-from carecoop.staffing.models import CentreStaffing, CheckIn, ShiftTemplate, TrainingTopic
 
 FORM = "form.html"
 
@@ -54,7 +53,7 @@ def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
         request,
         form,
         save=lambda data: services.staff_create(
-            coop=access.org, by=request.user, **_staff_data(data)
+            coop=access.org, by=access.user, **_staff_data(data)
         ),
         done=_("Staff member saved."),
         next_url=lambda staff: _url("staff", coop, pk=staff.pk),
@@ -76,7 +75,7 @@ def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.staff_update(staff=staff, by=request.user, **_staff_data(data)),
+        save=lambda data: services.staff_update(staff=staff, by=access.user, **_staff_data(data)),
         done=_("Staff member saved."),
         next_url=_url("staff", coop, pk=staff.pk),
         template=FORM,
@@ -106,11 +105,12 @@ def staff_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 @coop_permission("staffing.manage")
 def qualification_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    staff = selectors.staff_get(access=access_of(request), pk=pk)
+    access = access_of(request)
+    staff = selectors.staff_get(access=access, pk=pk)
     return form_page(
         request,
         forms.QualificationForm(request.POST or None),
-        save=lambda data: services.qualification_add(staff=staff, by=request.user, **data),
+        save=lambda data: services.qualification_add(staff=staff, by=access.user, **data),
         done=_("Qualification added."),
         next_url=_url("staff", coop, pk=staff.pk),
         template=FORM,
@@ -127,7 +127,7 @@ def session_list(request: HttpRequest, coop: str) -> HttpResponse:
     sessions = selectors.sessions(access=access)[:100]
     context = {
         "sessions": sessions,
-        "topics": TrainingTopic.objects.filter(coop_id=access.coop_id),
+        "topics": selectors.topics(access=access),
         "can_manage": access.can("staffing.manage"),
     }
     return render(request, "staffing/session_list.html", context)
@@ -139,7 +139,7 @@ def topic_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.TopicForm(request.POST or None),
-        save=lambda data: services.training_topic_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.training_topic_create(coop=access.org, by=access.user, **data),
         done=_("Training topic saved."),
         next_url=_url("sessions", coop),
         template=FORM,
@@ -153,9 +153,7 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.SessionForm(request.POST or None, coop_id=access.coop_id),
-        save=lambda data: services.training_session_create(
-            coop=access.org, by=request.user, **data
-        ),
+        save=lambda data: services.training_session_create(coop=access.org, by=access.user, **data),
         done=_("Training session saved."),
         next_url=lambda session: _url("session_attendance", coop, pk=session.pk),
         template=FORM,
@@ -167,16 +165,14 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
 def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     session = selectors.session_get(access=access, pk=pk)
-    staff = selectors.staff_list(access=access)
-    if session.centre_id is not None:
-        staff = staff.filter(centre_id=session.centre_id)
+    staff = selectors.staff_list(access=access, centre_id=session.centre_id)
     attended = list(session.attendances.values_list("staff_id", flat=True))
     form = forms.AttendanceForm(request.POST or None, staff=staff, initial={"staff": attended})
     return form_page(
         request,
         form,
         save=lambda data: services.training_attendance_record(
-            session=session, by=request.user, staff=list(data["staff"])
+            session=session, by=access.user, staff=list(data["staff"])
         ),
         done=_("Attendance recorded."),
         next_url=_url("sessions", coop),
@@ -193,9 +189,7 @@ def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
 def training_due(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     today = timezone.localdate()
-    rows = selectors.training_due(access=access, on=today)
-    overdue = [r for r in rows if r.overdue]
-    soon = [r for r in rows if not r.overdue and r.due_on <= today + datetime.timedelta(days=30)]
+    overdue, soon = selectors.training_overdue_and_soon(access=access, on=today)
     return render(
         request,
         "staffing/training_due.html",
@@ -210,7 +204,7 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
 def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    current = CentreStaffing.objects.filter(centre=centre).first()
+    current = selectors.centre_staffing(centre=centre)
     initial = (
         {"legal_rule_set": current.legal_rule_set_id, "target_rule_set": current.target_rule_set_id}
         if current
@@ -220,7 +214,7 @@ def centre_settings(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CentreStaffingForm(request.POST or None, rule_sets=rule_sets, initial=initial),
-        save=lambda data: services.centre_staffing_set(centre=centre, by=request.user, **data),
+        save=lambda data: services.centre_staffing_set(centre=centre, by=access.user, **data),
         done=_("Ratio rules saved."),
         next_url=_url("week", coop, pk=centre.pk),
         template="staffing/centre_settings.html",
@@ -242,13 +236,13 @@ def shifts(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.shift_template_create(centre=centre, by=request.user, **data),
+        save=lambda data: services.shift_template_create(centre=centre, by=access.user, **data),
         done=_("Shift saved."),
         next_url=_url("shifts", coop, pk=centre.pk),
         template="staffing/shifts.html",
         context={
             "centre": centre,
-            "shifts": ShiftTemplate.objects.filter(centre=centre),
+            "shifts": selectors.shifts(centre=centre),
             "can_manage": can_manage,
             "can_checkin": access.can("staffing.record_checkin"),
         },
@@ -267,16 +261,14 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.roster_week_assign(
             staff=data["staff"],
-            by=request.user,
+            by=access.user,
             shift=data["shift"],
             room=data["room"],
             week_start=week[0],
             weekdays=data["weekdays"],
         )
 
-    grid = selectors.roster_week(centre=centre, week=week)
-    staff = list(selectors.staff_list(access=access).filter(centre=centre))
-    rows = [(s, [grid.get(s.pk, {}).get(d, []) for d in week]) for s in staff]
+    rows = selectors.roster_rows(access=access, centre=centre, week=week)
     return form_page(
         request,
         form,
@@ -307,7 +299,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: services.checkin_record(
-            staff=data["staff"], by=request.user, date=today, in_at=data["in_at"], room=data["room"]
+            staff=data["staff"], by=access.user, date=today, in_at=data["in_at"], room=data["room"]
         ),
         done=_("Arrival recorded."),
         next_url=_url("checkins", coop, pk=centre.pk),
@@ -315,9 +307,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         context={
             "centre": centre,
             "today": today,
-            "records": CheckIn.objects.filter(centre=centre, date=today).select_related(
-                "staff", "room"
-            ),
+            "records": selectors.checkins(centre=centre, on=today),
         },
     )
 
@@ -326,14 +316,12 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("staffing.record_checkin")
 def checkout(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
-    checkin = access.restrict(CheckIn.objects.filter(pk=pk), "staffing.record_checkin").first()
-    if checkin is None:
-        raise Http404
+    checkin = selectors.checkin_get(access=access, pk=pk)
     act(
         request,
         lambda: services.checkout_record(
             checkin=checkin,
-            by=request.user,
+            by=access.user,
             out_at=timezone.localtime().time().replace(second=0, microsecond=0),
         ),
         _("Departure recorded."),
