@@ -44,7 +44,11 @@ def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     without a key (a billing run, an import, a script) is not a form and is not claimed."""
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        name = f"{service.__module__}.{service.__qualname__}"
+        # Named as its app's services module names it (``carecoop.billing.services.payment_record``),
+        # not by the file it is written in, so a form sent before the services were split into
+        # modules by topic is still recognised when it is sent again after.
+        app, services, _ = service.__module__.partition(".services")
+        name = f"{app}{services}.{service.__qualname__}"
 
         @functools.wraps(service)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:

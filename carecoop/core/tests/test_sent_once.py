@@ -379,3 +379,16 @@ def test_a_key_sent_to_another_form_is_refused(billed):
     response = client.post(expense.url, {**expense.data, "key": TOKEN})
     assert "This form was already sent for something else" in response.content.decode()
     assert _counts(billed, expense) == before
+
+
+@pytest.mark.django_db
+def test_a_form_is_claimed_under_its_apps_services_name_whichever_module_holds_it(billed):
+    """A form sent before the services were split into modules by topic, and sent again after,
+    is still known: the claim names the app's services, not the file."""
+    case = CASES["fee payment"](billed)
+    client = billed.world.client(case.role)
+    client.post(case.url, {**case.data, "key": TOKEN})
+    with scope(coop=billed.coop.pk):
+        claimed = Submission.objects.get(key=TOKEN)
+    assert billing.payment_record.__module__ == "carecoop.billing.services.payments"
+    assert claimed.service == "carecoop.billing.services.payment_record"
