@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
@@ -26,8 +26,15 @@ from carecoop.care.models import (
     SeatPool,
 )
 from carecoop.core.services import validated_save
-from carecoop.members.models import Guardianship, Membership, MembershipStatus, Person
-from carecoop.tenancy.models import Centre
+from carecoop.core.types import Actor
+from carecoop.members.models import (
+    Guardianship,
+    MemberClass,
+    Membership,
+    MembershipStatus,
+    Person,
+)
+from carecoop.tenancy.models import Centre, Organisation
 
 
 def _lock(centre: Centre) -> Centre:
@@ -43,14 +50,14 @@ def age_in_months(born: datetime.date, on: datetime.date) -> int:
 
 
 @transaction.atomic
-def centre_create(*, coop: Any, by: Any, **fields: Any) -> Centre:
+def centre_create(*, coop: Organisation, by: Actor, **fields: Any) -> Centre:
     centre = Centre(coop=coop, **fields)
     validated_save(centre, by=by)
     return centre
 
 
 @transaction.atomic
-def centre_update(*, centre: Centre, by: Any, **fields: Any) -> Centre:
+def centre_update(*, centre: Centre, by: Actor, **fields: Any) -> Centre:
     centre = _lock(centre)
     for name, value in fields.items():
         setattr(centre, name, value)
@@ -69,14 +76,14 @@ def centre_update(*, centre: Centre, by: Any, **fields: Any) -> Centre:
 
 
 @transaction.atomic
-def opening_hours_clear(*, centre: Centre, by: Any, weekday: int) -> None:
+def opening_hours_clear(*, centre: Centre, by: Actor, weekday: int) -> None:
     """The centre is closed on this weekday."""
     OpeningHours.objects.filter(centre=centre, weekday=weekday).delete()
 
 
 @transaction.atomic
 def opening_hours_set(
-    *, centre: Centre, by: Any, weekday: int, opens_at: datetime.time, closes_at: datetime.time
+    *, centre: Centre, by: Actor, weekday: int, opens_at: datetime.time, closes_at: datetime.time
 ) -> OpeningHours:
     hours = OpeningHours.objects.filter(centre=centre, weekday=weekday).first() or OpeningHours(
         coop_id=centre.coop_id, centre=centre, weekday=weekday
@@ -90,7 +97,7 @@ def opening_hours_set(
 def opening_week_set(
     *,
     centre: Centre,
-    by: Any,
+    by: Actor,
     days: dict[int, tuple[datetime.time | None, datetime.time | None]],
 ) -> None:
     """Set the hours of each weekday at once; a day without hours is closed."""
@@ -105,7 +112,7 @@ def opening_week_set(
 
 @transaction.atomic
 def closure_add(
-    *, centre: Centre, by: Any, starts_on: datetime.date, ends_on: datetime.date, reason: str
+    *, centre: Centre, by: Actor, starts_on: datetime.date, ends_on: datetime.date, reason: str
 ) -> Closure:
     closure = Closure(
         coop_id=centre.coop_id, centre=centre, starts_on=starts_on, ends_on=ends_on, reason=reason
@@ -115,7 +122,7 @@ def closure_add(
 
 
 @transaction.atomic
-def room_create(*, centre: Centre, by: Any, **fields: Any) -> Room:
+def room_create(*, centre: Centre, by: Actor, **fields: Any) -> Room:
     centre = _lock(centre)
     room = Room(coop_id=centre.coop_id, centre=centre, **fields)
     if room.min_age_months < centre.min_age_months or room.max_age_months > centre.max_age_months:
@@ -134,10 +141,10 @@ def room_create(*, centre: Centre, by: Any, **fields: Any) -> Room:
 def pool_create(
     *,
     centre: Centre,
-    by: Any,
+    by: Actor,
     name: str,
     places: int,
-    member_classes: list[Any] | None = None,
+    member_classes: list[MemberClass] | None = None,
     release_on: datetime.date | None = None,
 ) -> SeatPool:
     centre = _lock(centre)
@@ -159,7 +166,7 @@ def pool_create(
 
 
 @transaction.atomic
-def priority_set(*, centre: Centre, by: Any, points: dict[str, int]) -> None:
+def priority_set(*, centre: Centre, by: Actor, points: dict[str, int]) -> None:
     for criterion, value in points.items():
         rule = PriorityRule.objects.filter(
             centre=centre, criterion=criterion
@@ -172,7 +179,7 @@ def priority_set(*, centre: Centre, by: Any, points: dict[str, int]) -> None:
 
 
 @transaction.atomic
-def child_profile_save(*, child: Person, by: Any, **fields: Any) -> ChildProfile:
+def child_profile_save(*, child: Person, by: Actor, **fields: Any) -> ChildProfile:
     profile = ChildProfile.objects.filter(child=child).first() or ChildProfile(
         coop_id=child.coop_id, child=child
     )
@@ -183,7 +190,7 @@ def child_profile_save(*, child: Person, by: Any, **fields: Any) -> ChildProfile
 
 
 @transaction.atomic
-def collector_add(*, child: Person, by: Any, **fields: Any) -> AuthorisedCollector:
+def collector_add(*, child: Person, by: Actor, **fields: Any) -> AuthorisedCollector:
     collector = AuthorisedCollector(coop_id=child.coop_id, child=child, **fields)
     validated_save(collector, by=by)
     return collector
@@ -197,7 +204,7 @@ def application_submit(
     *,
     child: Person,
     centre: Centre,
-    by: Any,
+    by: Actor,
     wanted_from: datetime.date,
     applied_on: datetime.date | None = None,
     single_working_parent: bool = False,
@@ -292,7 +299,7 @@ def waitlist(centre: Centre, on: datetime.date) -> list[allocation.Ranked]:
     return allocation.rank(candidates_for(centre, on), points, on)
 
 
-def _active_enrolments(centre: Centre, on: datetime.date) -> Any:
+def _active_enrolments(centre: Centre, on: datetime.date) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(centre=centre, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
@@ -346,7 +353,7 @@ class AllocationResult:
 
 @transaction.atomic
 def places_allocate(
-    *, centre: Centre, by: Any, on: datetime.date | None = None, offer_days: int = 14
+    *, centre: Centre, by: Actor, on: datetime.date | None = None, offer_days: int = 14
 ) -> AllocationResult:
     """Expire stale offers, then offer free places to the waitlist in rank order. Safe to rerun."""
     on = on or timezone.localdate()
@@ -382,7 +389,7 @@ def places_allocate(
 
 @transaction.atomic
 def places_allocate_cooperative(
-    *, coop: Any, by: Any, on: datetime.date | None = None, offer_days: int = 14
+    *, coop: Organisation, by: Actor, on: datetime.date | None = None, offer_days: int = 14
 ) -> dict[int, AllocationResult]:
     """Allocate in every centre of a cooperative, in one transaction (the nightly job)."""
     return {
@@ -406,7 +413,7 @@ def offers_expire(*, centre: Centre, on: datetime.date) -> int:
 
 @transaction.atomic
 def offer_answer(
-    *, application: Application, by: Any, accept: bool, starts_on: datetime.date | None = None
+    *, application: Application, by: Actor, accept: bool, starts_on: datetime.date | None = None
 ) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.OFFERED:
@@ -440,7 +447,7 @@ def enrolment_create(
     *,
     child: Person,
     room: Room,
-    by: Any,
+    by: Actor,
     starts_on: datetime.date,
     pool: SeatPool | None = None,
     days: str = "12345",
@@ -497,7 +504,7 @@ def enrolment_create(
 
 
 @transaction.atomic
-def enrolment_move(*, enrolment: Enrolment, room: Room, by: Any, on: datetime.date) -> Enrolment:
+def enrolment_move(*, enrolment: Enrolment, room: Room, by: Actor, on: datetime.date) -> Enrolment:
     """Move a child to another room (as they grow), ending the old enrolment the day before."""
     if room.centre_id != enrolment.centre_id:
         raise ValidationError(_("A child moves between rooms of the same centre."))
@@ -531,7 +538,7 @@ def hours_on(centre: Centre, day: datetime.date) -> tuple[datetime.time, datetim
 def booking_set(
     *,
     enrolment: Enrolment,
-    by: Any,
+    by: Actor,
     date: datetime.date,
     starts_at: datetime.time | None = None,
     ends_at: datetime.time | None = None,

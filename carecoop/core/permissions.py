@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import rules
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
@@ -114,7 +115,8 @@ def reach_of(model: type[Model]) -> Reach:
 class Access:
     """Who is asking, in which organisation, with which roles. Passed to every selector."""
 
-    user: Any
+    user: User
+    # The organisation (``tenancy.Organisation``): named by tenancy, a layer above this one.
     org: Any
     roles: frozenset[str]
     centre_ids: frozenset[int] = field(default_factory=frozenset)
@@ -171,6 +173,15 @@ def access_of(request: HttpRequest) -> Access:
     if not isinstance(access, Access):
         raise ImproperlyConfigured("This view needs a cooperative or federation policy.")
     return access
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a page that needs one: the access middleware lets no one else
+    through to a page that is not public."""
+    user = request.user
+    if not isinstance(user, User):
+        raise ImproperlyConfigured("This view needs a signed-in user.")
+    return user
 
 
 M = TypeVar("M", bound=Model)
