@@ -25,7 +25,7 @@ from carecoop.care.models import (
     Room,
     SeatPool,
 )
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import (
     Guardianship,
@@ -158,9 +158,7 @@ def pool_create(
         coop_id=centre.coop_id, centre=centre, name=name, places=places, release_on=release_on
     )
     validated_save(pool, by=by)
-    for member_class in member_classes or []:
-        if member_class.coop_id != centre.coop_id:
-            raise ValidationError(_("This choice belongs to another cooperative."))
+    same_coop_check(centre.coop_id, *(member_classes or []))
     pool.member_classes.set(member_classes or [])
     return pool
 
@@ -210,8 +208,7 @@ def application_submit(
     single_working_parent: bool = False,
     special_needs: bool = False,
 ) -> Application:
-    if child.coop_id != centre.coop_id:
-        raise ValidationError(_("This choice belongs to another cooperative."))
+    same_coop_check(centre.coop_id, child)
     if child.date_of_birth is None:
         raise ValidationError({"child": _("Record the child's date of birth first.")})
     age = age_in_months(child.date_of_birth, wanted_from)

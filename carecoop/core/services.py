@@ -103,3 +103,10 @@ def reference_key(reference: str) -> str:
     """What makes two references the same payment: the cleaned reference, case folded, so that
     "MP-DUP-1" and " mp-dup-1 " are one payment, whoever typed it and however."""
     return reference_clean(reference).casefold()
+
+
+def same_coop_check(coop_id: int, *objects: Any) -> None:
+    """Refuse rows of another cooperative passed to a service (None is no row)."""
+    for obj in objects:
+        if obj is not None and obj.coop_id != coop_id:
+            raise ValidationError(_("This choice belongs to another cooperative."))
