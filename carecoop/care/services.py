@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
 
-from carecoop.care import allocation
+from carecoop.care import allocation, selectors
 from carecoop.care.models import (
     Application,
     ApplicationStatus,
@@ -518,6 +518,23 @@ def enrolment_move(*, enrolment: Enrolment, room: Room, by: Actor, on: datetime.
     )
 
 
+@transaction.atomic
+def enrolment_move_due(*, enrolment: Enrolment, by: Actor, on: datetime.date) -> Enrolment:
+    """Move a child who has outgrown their room to the room that now fits their age (the moves
+    the centre's page proposes); refused when the child does not need to move."""
+    move = next(
+        (
+            m
+            for m in selectors.moves_due(centre=enrolment.centre, on=on)
+            if m.enrolment.pk == enrolment.pk
+        ),
+        None,
+    )
+    if move is None:
+        raise ValidationError(_("This child does not need to move."))
+    return enrolment_move(enrolment=enrolment, room=move.room, by=by, on=on)
+
+
 def hours_on(centre: Centre, day: datetime.date) -> tuple[datetime.time, datetime.time] | None:
     """Opening hours on a day, or None when the centre is closed."""
     if Closure.objects.filter(centre=centre, starts_on__lte=day, ends_on__gte=day).exists():
@@ -559,3 +576,19 @@ def booking_set(
     booking.starts_at, booking.ends_at = starts_at, ends_at
     validated_save(booking, by=by)
     return booking
+
+
+@transaction.atomic
+def child_booking_set(
+    *,
+    child: Person,
+    by: Actor,
+    date: datetime.date,
+    starts_at: datetime.time | None = None,
+    ends_at: datetime.time | None = None,
+) -> Booking:
+    """Book care for a child on a day, in the enrolment she has on that day."""
+    enrolment = selectors.active_enrolments_of(child, date).first()
+    if enrolment is None:
+        raise ValidationError({"date": _("The child is not enrolled on that day.")})
+    return booking_set(enrolment=enrolment, by=by, date=date, starts_at=starts_at, ends_at=ends_at)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -185,22 +184,16 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
     if enrolment is None:
         raise Http404
-    today = timezone.localdate()
-    move = next(
-        (m for m in selectors.moves_due(centre=enrolment.centre, on=today) if m.enrolment.pk == pk),
-        None,
-    )
-    if move is None:
-        messages.error(request, _("This child does not need to move."))
-    else:
-        act(
-            request,
-            lambda: services.enrolment_move(
-                enrolment=enrolment, room=move.room, by=user_of(request), on=today
-            ),
+    act(
+        request,
+        lambda: services.enrolment_move_due(
+            enrolment=enrolment, by=user_of(request), on=timezone.localdate()
+        ),
+        lambda moved: (
             _("%(name)s moved to %(room)s.")
-            % {"name": enrolment.child.full_name, "room": move.room.name},
-        )
+            % {"name": enrolment.child.full_name, "room": moved.room.name}
+        ),
+    )
     return redirect("care:centre", coop=coop, pk=enrolment.centre_id)
 
 
@@ -387,10 +380,7 @@ def booking_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Any:
         data.pop("time_unknown")
-        enrolment = selectors.active_enrolments_of(child, data["date"]).first()
-        if enrolment is None:
-            raise ValidationError({"date": _("The child is not enrolled on that day.")})
-        return services.booking_set(enrolment=enrolment, by=user_of(request), **data)
+        return services.child_booking_set(child=child, by=user_of(request), **data)
 
     return form_page(
         request,
