@@ -245,13 +245,6 @@ def attendance_check_out(
     )
 
 
-@transaction.atomic
-def attendance_absent(
-    *, child: Person, centre: Centre, by: Actor, date: datetime.date, reason: str
-) -> Attendance:
-    return _one(child, centre, by, date, lambda r, f: rule_absent(r, reason=reason))
-
-
 # Offline sync ------------------------------------------------------------------------------
 
 KINDS = {"check_in", "check_out", "absent"}

@@ -4,7 +4,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from carecoop.core.permissions import Access
-from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, OrgKind, Role
+from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, Role
 
 
 def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
@@ -69,7 +69,3 @@ def roles_of(*, user: User) -> dict[int, list[str]]:
 
 
 RoleLabel = dict(Role._meta.get_field("role").choices or [])
-
-
-def public_cooperatives() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=OrgKind.COOPERATIVE, is_public=True).order_by("name")
