@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
@@ -61,7 +61,7 @@ def centre_update(*, centre: Centre, by: Actor, **fields: Any) -> Centre:
     centre = _lock(centre)
     for name, value in fields.items():
         setattr(centre, name, value)
-    taken = _active_enrolments(centre, timezone.localdate()).count()
+    taken = selectors.active_enrolments(centre, timezone.localdate()).count()
     if centre.licensed_capacity < taken:
         raise ValidationError(
             {
@@ -296,17 +296,11 @@ def waitlist(centre: Centre, on: datetime.date) -> list[allocation.Ranked]:
     return allocation.rank(candidates_for(centre, on), points, on)
 
 
-def _active_enrolments(centre: Centre, on: datetime.date) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(centre=centre, starts_on__lte=on).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    )
-
-
 def _place_state(
     centre: Centre, on: datetime.date
 ) -> tuple[list[allocation.PoolState], list[allocation.RoomState], int]:
     """Places taken per pool and room: enrolled children plus offers still open."""
-    enrolled = list(_active_enrolments(centre, on).values_list("pool_id", "room_id"))
+    enrolled = list(selectors.active_enrolments(centre, on).values_list("pool_id", "room_id"))
     offered = list(
         Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED).values_list(
             "offered_pool_id", "offered_room_id"
@@ -470,9 +464,9 @@ def enrolment_create(
                 "max": room.max_age_months,
             }
         )
-    if _active_enrolments(centre, starts_on).filter(child=child).exists():
+    if selectors.active_enrolments(centre, starts_on).filter(child=child).exists():
         raise ValidationError(_("This child is already enrolled here on that date."))
-    active = _active_enrolments(centre, starts_on)
+    active = selectors.active_enrolments(centre, starts_on)
     held = 0 if holding_offer else 1
     offers = Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
     if (
