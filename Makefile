@@ -31,7 +31,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy carecoop/*/services.py carecoop/*/services/*.py carecoop/*/selectors.py carecoop/care/attendance.py carecoop/care/allocation.py carecoop/staffing/ratios.py carecoop/health/growth.py carecoop/health/schedules.py carecoop/governance/rules.py carecoop/capital/schedule.py
+	$(BIN)/mypy carecoop config --exclude '/(tests|migrations)/|conftest\.py$$'
 
 checks:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING

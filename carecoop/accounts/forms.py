@@ -1,12 +1,14 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.accounts import selectors, services, throttle
 from carecoop.accounts.models import Throttle
+from carecoop.core.permissions import Access
 from carecoop.tenancy.models import Organisation
 
 ACCOUNT = Throttle.Kind.SIGN_IN_ACCOUNT
@@ -61,14 +63,17 @@ class ConfirmForm(forms.Form):
 
 
 class ResetLinkForm(forms.Form):
-    account = forms.ModelChoiceField(label=_("Account"), queryset=None)  # type: ignore[arg-type]
+    account: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Account"), queryset=None
+    )
     send_by_sms = forms.BooleanField(
         label=_("Send the link by SMS to the member's phone"), required=False
     )
 
-    def __init__(self, *args: Any, access: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = selectors.reset_link_accounts(access=access)  # type: ignore[attr-defined]
+        account = cast("forms.ModelChoiceField[User]", self.fields["account"])
+        account.queryset = selectors.reset_link_accounts(access=access)
 
 
 class SignInRulesForm(forms.ModelForm):

@@ -8,16 +8,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp.middleware import is_verified
 
 from carecoop.accounts import selectors
 from carecoop.accounts.signals import LAST_SEEN, SECOND_STEP_OWED
-from carecoop.core.permissions import policy_of
+from carecoop.core.permissions import ViewFunc, policy_of
 
 # Views a user may open while a second step is owed or must be set up.
 STEP_EXEMPT_ATTR = "carecoop_second_step_exempt"
@@ -25,7 +27,7 @@ STEP_EXEMPT_ATTR = "carecoop_second_step_exempt"
 SEEN_RESOLUTION = 60
 
 
-def second_step_exempt(view: Any) -> Any:
+def second_step_exempt(view: ViewFunc) -> ViewFunc:
     setattr(view, STEP_EXEMPT_ATTR, True)
     return view
 
@@ -59,13 +61,13 @@ class AccountMiddleware:
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        user: Any = request.user
-        if not user.is_authenticated or getattr(view_func, STEP_EXEMPT_ATTR, False):
+        user = request.user
+        if not isinstance(user, User) or getattr(view_func, STEP_EXEMPT_ATTR, False):
             return None
         match = request.resolver_match
         if match is not None and match.url_name == "set_language":
             return None
-        if user.is_verified():
+        if is_verified(user):
             return None
         if request.session.get(SECOND_STEP_OWED):
             return _to("accounts:second_step", request)

@@ -3,14 +3,13 @@
 import datetime
 import hashlib
 import math
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
@@ -46,7 +45,7 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:100]
 
 
-def two_factor_required(*, user: Any, slug: str) -> bool:
+def two_factor_required(*, user: User, slug: str) -> bool:
     """Whether the cooperative ``slug`` requires a second sign-in step of this user."""
     return Role.objects.filter(
         user=user,
@@ -56,30 +55,26 @@ def two_factor_required(*, user: Any, slug: str) -> bool:
     ).exists()
 
 
-def managed_cooperatives(*, user: Any) -> QuerySet[Organisation]:
+def managed_cooperatives(*, user: User) -> QuerySet[Organisation]:
     """The cooperatives whose sign-in rules and reset links this user looks after."""
     return Organisation.objects.filter(
         kind=OrgKind.COOPERATIVE, roles__user=user, roles__role=RoleCode.MANAGER
     ).order_by("name")
 
 
-def totp_device(*, user: Any, confirmed: bool) -> TOTPDevice | None:
+def totp_device(*, user: User, confirmed: bool) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
 
 
-def recovery_codes_left(*, user: Any) -> int:
+def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def recovery_device(*, user: Any) -> StaticDevice | None:
-    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-
-
-def reset_link_accounts(*, access: Access) -> QuerySet[Any]:
+def reset_link_accounts(*, access: Access) -> QuerySet[User]:
     """The accounts a manager may issue a reset link for: people who hold a role in her
     cooperative and in no other organisation (a link must not open another cooperative's
     door), who are not administrators, and not the manager herself."""
-    users = get_user_model().objects
+    users = User.objects
     elsewhere = Role.objects.exclude(org_id=access.org.pk).values("user_id")
     return (
         users.filter(carecoop_roles__org_id=access.org.pk, is_active=True)
@@ -92,7 +87,7 @@ def reset_link_accounts(*, access: Access) -> QuerySet[Any]:
     )
 
 
-def reset_link_phone(*, coop_id: int, user: Any) -> str:
+def reset_link_phone(*, coop_id: int, user: User) -> str:
     """The phone of the member record the account is linked to in this cooperative, if any."""
     phones = Role.objects.filter(org_id=coop_id, user=user, person__isnull=False).values_list(
         "person__phone", flat=True

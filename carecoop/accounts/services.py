@@ -6,10 +6,10 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +64,7 @@ def throttle_clear(*, kind: str, subject: str) -> None:
 
 
 @transaction.atomic
-def two_factor_start(*, user: Any) -> TOTPDevice:
+def two_factor_start(*, user: User) -> TOTPDevice:
     """The key the user's phone app is about to learn: a new unconfirmed device, or the one
     made on an earlier visit to the set-up page."""
     device = selectors.totp_device(user=user, confirmed=False)
@@ -74,7 +74,7 @@ def two_factor_start(*, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def two_factor_confirm(*, user: Any, token: str) -> tuple[TOTPDevice, list[str]]:
+def two_factor_confirm(*, user: User, token: str) -> tuple[TOTPDevice, list[str]]:
     """Confirm the phone app with a code it shows. Any earlier device is removed, and a fresh
     set of recovery codes is made; they are returned to be shown once."""
     device = selectors.totp_device(user=user, confirmed=False)
@@ -91,7 +91,7 @@ def two_factor_confirm(*, user: Any, token: str) -> tuple[TOTPDevice, list[str]]
 
 
 @transaction.atomic
-def recovery_codes_renew(*, user: Any) -> list[str]:
+def recovery_codes_renew(*, user: User) -> list[str]:
     """A new set of one-time recovery codes; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
@@ -101,7 +101,7 @@ def recovery_codes_renew(*, user: Any) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_remove(*, user: Any) -> None:
+def two_factor_remove(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
@@ -113,7 +113,7 @@ def _digits(token: str) -> str:
 # Sessions ------------------------------------------------------------------------------------
 
 
-def sessions_end(*, user: Any, keep: str | None = None) -> int:
+def sessions_end(*, user: User, keep: str | None = None) -> int:
     """End every session of ``user`` on every device (but ``keep``, if given). Returns how many
     ended."""
     sessions = AccountSession.objects.filter(user_id=user.pk)
@@ -134,7 +134,7 @@ def reset_token_hash(token: str) -> str:
 def reset_link_issue(
     *,
     access: Access,
-    user: Any,
+    user: User,
     send_by_sms: bool,
     url_for: Callable[[str], str],
     now: datetime.datetime | None = None,
@@ -180,7 +180,7 @@ def reset_link_issue(
 
 
 @transaction.atomic
-def reset_link_use(*, token: str, password: str, now: datetime.datetime | None = None) -> Any:
+def reset_link_use(*, token: str, password: str, now: datetime.datetime | None = None) -> User:
     """Set a new password with a reset link. The link is used up, and every session of the
     account ends. Returns the user."""
     now = now or timezone.now()

@@ -5,8 +5,10 @@ session was last used."""
 import time
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django_otp import devices_for_user
 
 SECOND_STEP_OWED = "carecoop_second_step_owed"
@@ -14,7 +16,7 @@ LAST_SEEN = "carecoop_last_seen"
 
 
 @receiver(user_logged_in, dispatch_uid="carecoop_accounts_sign_in")
-def _on_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_sign_in(sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
     verified = getattr(user, "otp_device", None) is not None

@@ -16,8 +16,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp.middleware import is_verified
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,7 +25,7 @@ from carecoop.accounts import forms, selectors, services, throttle
 from carecoop.accounts.middleware import second_step_exempt
 from carecoop.accounts.signals import SECOND_STEP_OWED
 from carecoop.core.forms import apply_errors
-from carecoop.core.permissions import access_of, coop_permission, public, signed_in
+from carecoop.core.permissions import access_of, coop_permission, public, signed_in, user_of
 from carecoop.core.views import form_page
 from carecoop.tenancy.services import organisation_sign_in_rules_set
 
@@ -53,7 +53,7 @@ def _next(request: HttpRequest, default: str) -> str:
 
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     context = {
         "totp": selectors.totp_device(user=user, confirmed=True),
         "codes_left": selectors.recovery_codes_left(user=user),
@@ -80,8 +80,8 @@ def password_changed(request: HttpRequest) -> HttpResponse:
 @signed_in
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Show the key (as a QR code and as text) and confirm it with a code the app shows."""
-    user = request.user
-    if selectors.totp_device(user=user, confirmed=True) is not None and not user.is_verified():  # type: ignore[union-attr]
+    user = user_of(request)
+    if selectors.totp_device(user=user, confirmed=True) is not None and not is_verified(user):
         return redirect("accounts:second_step")
     device = services.two_factor_start(user=user)
     form = forms.ConfirmForm(request.POST or None)
@@ -97,8 +97,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             request.session[SECOND_STEP_OWED] = False
             services.sessions_end(user=user, keep=request.session.session_key)
             messages.success(request, _("Sign-in with a second step is on."))
-            context = {"codes": codes, "next": _next(request, reverse("accounts:account"))}
-            return _no_store(render(request, "accounts/recovery_codes.html", context))
+            shown = {"codes": codes, "next": _next(request, reverse("accounts:account"))}
+            return _no_store(render(request, "accounts/recovery_codes.html", shown))
     secret = _grouped(device.bin_key)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, light="#fff", omitsize=False
@@ -118,8 +118,8 @@ def _grouped(key: bytes) -> str:
 @signed_in
 def second_step(request: HttpRequest) -> HttpResponse:
     """The second sign-in step: a code from the phone app, or a recovery code."""
-    user: Any = request.user
-    if user.is_verified() or not request.session.get(SECOND_STEP_OWED):
+    user = user_of(request)
+    if is_verified(user) or not request.session.get(SECOND_STEP_OWED):
         return redirect(_next(request, reverse("home")))
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,10 +158,11 @@ def second_step(request: HttpRequest) -> HttpResponse:
 @signed_in
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """A new set of recovery codes, shown once (for a session that passed the second step)."""
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    user = user_of(request)
+    if not is_verified(user):
         messages.error(request, _("Set up sign-in with a second step first."))
         return redirect("accounts:account")
-    codes = services.recovery_codes_renew(user=request.user)
+    codes = services.recovery_codes_renew(user=user)
     context = {"codes": codes, "next": reverse("accounts:account")}
     return _no_store(render(request, "accounts/recovery_codes.html", context))
 
@@ -169,10 +170,11 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @signed_in
 def two_factor_remove(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    user = user_of(request)
+    if not is_verified(user):
         messages.error(request, _("Set up sign-in with a second step first."))
         return redirect("accounts:account")
-    services.two_factor_remove(user=request.user)
+    services.two_factor_remove(user=user)
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     messages.success(request, _("Sign-in with a second step is off."))
     return redirect("accounts:account")
@@ -185,7 +187,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of this user, on this device and every other one."""
     if request.POST.get("everywhere") != "1":
         return redirect("accounts:account")
-    user = request.user
+    user = user_of(request)
     auth_logout(request)
     services.sessions_end(user=user)
     messages.success(request, _("You are signed out on every device."))
@@ -248,7 +250,7 @@ def sign_in_rules(request: HttpRequest, coop: str) -> HttpResponse:
         save=lambda data: organisation_sign_in_rules_set(
             org=access.org, require_two_factor=data["require_two_factor"]
         ),
-        done=gettext_lazy("Sign-in rules saved."),
+        done=_("Sign-in rules saved."),
         next_url=reverse("accounts:sign_in_rules", kwargs={"coop": coop}),
         template="accounts/sign_in_rules.html",
         context={"org": access.org},

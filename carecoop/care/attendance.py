@@ -7,6 +7,7 @@ batch of a thousand (the sync) follow them identically.
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,9 @@ from carecoop.care.models import (
     SyncStatus,
 )
 from carecoop.core.services import validated_save
+from carecoop.core.types import Actor
 from carecoop.members.models import Guardianship, Person
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 
 class Conflict(ValidationError):
@@ -183,7 +185,13 @@ def authorised_collectors(child: Person, on: datetime.date) -> dict[str, str]:
 # One operation -----------------------------------------------------------------------------
 
 
-def _one(child: Person, centre: Centre, by: Any, on: datetime.date, apply: Any) -> Attendance:
+def _one(
+    child: Person,
+    centre: Centre,
+    by: Actor,
+    on: datetime.date,
+    apply: Callable[[Attendance, Facts], None],
+) -> Attendance:
     facts = Facts.load({child.pk}, {on}, lock=True)
     if not facts.enrolled(child.pk, centre.pk, on):
         raise ValidationError(_("The child is not enrolled here on that day."))
@@ -199,7 +207,7 @@ def attendance_check_in(
     *,
     child: Person,
     centre: Centre,
-    by: Any,
+    by: Actor,
     date: datetime.date,
     at: datetime.time,
     brought_by: str = "",
@@ -214,7 +222,7 @@ def attendance_check_out(
     *,
     child: Person,
     centre: Centre,
-    by: Any,
+    by: Actor,
     date: datetime.date,
     at: datetime.time,
     collector: str = "",
@@ -235,13 +243,6 @@ def attendance_check_out(
             override=override,
         ),
     )
-
-
-@transaction.atomic
-def attendance_absent(
-    *, child: Person, centre: Centre, by: Any, date: datetime.date, reason: str
-) -> Attendance:
-    return _one(child, centre, by, date, lambda r, f: rule_absent(r, reason=reason))
 
 
 # Offline sync ------------------------------------------------------------------------------
@@ -280,7 +281,7 @@ class Operation:
     payload: dict[str, Any]
 
 
-def _parse(raw: Any) -> Operation:
+def _parse(raw: object) -> Operation:
     """Read one operation with the same field rules as a form (``SyncOperationForm``)."""
     if not isinstance(raw, dict) or any(
         not (value is None or isinstance(value, str) or type(value) is int)
@@ -304,7 +305,7 @@ def _parse(raw: Any) -> Operation:
 
 
 def sync_apply(
-    *, coop: Any, by: Any, centre_ids: frozenset[int] | None, operations: list[Any]
+    *, coop: Organisation, by: Actor, centre_ids: frozenset[int] | None, operations: list[object]
 ) -> list[SyncResult]:
     """Apply operations recorded offline, each exactly once, whatever the order they arrive in.
 
@@ -334,7 +335,7 @@ def sync_apply(
 
 
 def _check(
-    coop: Any,
+    coop: Organisation,
     centre_ids: frozenset[int] | None,
     op: Operation,
     centres: dict[int, Centre],
@@ -367,7 +368,7 @@ def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
 
 
 def _apply_batch(
-    coop: Any, by: Any, centre_ids: frozenset[int] | None, ops: list[Operation]
+    coop: Organisation, by: Actor, centre_ids: frozenset[int] | None, ops: list[Operation]
 ) -> list[SyncResult]:
     previous = {
         o.op_id: o
@@ -425,7 +426,7 @@ def _apply_batch(
 
 
 def _apply_alone(
-    coop: Any, by: Any, centre_ids: frozenset[int] | None, op: Operation
+    coop: Organisation, by: Actor, centre_ids: frozenset[int] | None, op: Operation
 ) -> SyncResult:
     """One operation in its own transaction: the careful path when batches race."""
     try:

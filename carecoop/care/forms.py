@@ -1,6 +1,7 @@
 """Forms parse and present input; the rules live in services."""
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -17,11 +18,14 @@ from carecoop.care.models import (
     Room,
     Weekday,
 )
-from carecoop.members.models import MemberClass
+from carecoop.members.models import MemberClass, Person
 from carecoop.tenancy.models import Centre, Service
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"})
+
+# A day's opening and closing times; none for a closed day.
+Hours = tuple[datetime.time | None, datetime.time | None]
 
 
 class ApplicationForm(forms.Form):
@@ -32,7 +36,7 @@ class ApplicationForm(forms.Form):
     single_working_parent = forms.BooleanField(label=_("single working parent"), required=False)
     special_needs = forms.BooleanField(label=_("child with special needs"), required=False)
 
-    def __init__(self, *args: Any, children: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, children: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child"].choices = [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
 
@@ -161,7 +165,7 @@ class ClosureForm(forms.ModelForm):
 class HoursForm(forms.Form):
     """Opening hours for each weekday; a day left empty is a closed day."""
 
-    def __init__(self, *args: Any, current: dict[int, tuple[Any, Any]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: Mapping[int, Hours], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for day, label in Weekday.choices:
             opens, closes = current.get(day, (None, None))
@@ -182,7 +186,7 @@ class HoursForm(forms.Form):
                 )
         return data
 
-    def days(self) -> dict[int, tuple[Any, Any]]:
+    def days(self) -> dict[int, Hours]:
         return {
             day: (self.cleaned_data[f"opens_{day}"], self.cleaned_data[f"closes_{day}"])
             for day, _label in Weekday.choices
@@ -227,7 +231,7 @@ class SyncOperationForm(forms.Form):
     override = _attendance_field("collection_override")
     reason = forms.ChoiceField(label=_("absence"), choices=Absence.choices, required=False)
 
-    def clean_date(self) -> Any:
+    def clean_date(self) -> datetime.date:
         """A day that has come, within the last year (no phone holds a record longer)."""
         day, today = self.cleaned_data["date"], timezone.localdate()
         if day > today:

@@ -3,7 +3,6 @@
 import calendar
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -180,7 +179,7 @@ def attendance_sheet(*, centre: Centre, on: datetime.date) -> list[SheetRow]:
 
 @dataclass
 class RegisterRow:
-    child: Any
+    child: Person
     room: str
     marks: list[str]
     present: int
@@ -211,18 +210,18 @@ def monthly_register(
     return days, rows
 
 
-def children_of(*, access: Access) -> QuerySet[Any]:
+def children_of(*, access: Access) -> QuerySet[Person]:
     """Children the asking role may see (facilitators: their centres; members: their household)."""
     return access.restrict(Person.objects.filter(household_relation="child"))
 
 
-def active_enrolments_of(child: Any, on: datetime.date) -> QuerySet[Enrolment]:
+def active_enrolments_of(child: Person, on: datetime.date) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(child=child, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
 
 
-def upcoming_bookings(child: Any, on: datetime.date) -> QuerySet[Booking]:
+def upcoming_bookings(child: Person, on: datetime.date) -> QuerySet[Booking]:
     return Booking.objects.filter(enrolment__child=child, date__gte=on).select_related(
         "enrolment__centre"
     )[:14]

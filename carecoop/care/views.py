@@ -2,10 +2,10 @@
 
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,10 +18,11 @@ from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.permissions import access_of, coop_permission, user_of
 from carecoop.core.views import act, form_page
-from carecoop.members.models import Seen
+from carecoop.members.models import Person, Seen
 from carecoop.members.services import view_log_record
+from carecoop.tenancy.models import Centre
 
 
 @coop_permission("care.view_centres")
@@ -35,7 +36,7 @@ def centre_list(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
-def _to_centre(coop: str) -> Any:
+def _to_centre(coop: str) -> Callable[[Centre], str]:
     return lambda centre: reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk})
 
 
@@ -45,7 +46,7 @@ def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.CentreForm(request.POST or None),
-        save=lambda data: services.centre_create(coop=access.org, by=request.user, **data),
+        save=lambda data: services.centre_create(coop=access.org, by=user_of(request), **data),
         done=_("Centre saved."),
         next_url=_to_centre(coop),
         template="care/form.html",
@@ -59,7 +60,7 @@ def centre_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CentreForm(request.POST or None, instance=centre),
-        save=lambda data: services.centre_update(centre=centre, by=request.user, **data),
+        save=lambda data: services.centre_update(centre=centre, by=user_of(request), **data),
         done=_("Centre saved."),
         next_url=_to_centre(coop),
         template="care/form.html",
@@ -73,7 +74,7 @@ def room_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.RoomForm(request.POST or None),
-        save=lambda data: services.room_create(centre=centre, by=request.user, **data),
+        save=lambda data: services.room_create(centre=centre, by=user_of(request), **data),
         done=_("Room added."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -90,7 +91,7 @@ def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         forms.PoolForm(request.POST or None, coop_id=access.coop_id),
         save=lambda data: services.pool_create(
             centre=centre,
-            by=request.user,
+            by=user_of(request),
             **{**data, "member_classes": list(data["member_classes"])},
         ),
         done=_("Pool of places added."),
@@ -106,7 +107,7 @@ def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ClosureForm(request.POST or None),
-        save=lambda data: services.closure_add(centre=centre, by=request.user, **data),
+        save=lambda data: services.closure_add(centre=centre, by=user_of(request), **data),
         done=_("Closure added."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -123,7 +124,7 @@ def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: services.opening_week_set(
-            centre=centre, by=request.user, days=form.days()
+            centre=centre, by=user_of(request), days=form.days()
         ),
         done=_("Opening hours saved."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
@@ -139,7 +140,7 @@ def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.PriorityForm(request.POST or None, current=current),
-        save=lambda data: services.priority_set(centre=centre, by=request.user, points=data),
+        save=lambda data: services.priority_set(centre=centre, by=user_of(request), points=data),
         done=_("Priority points saved."),
         next_url=reverse("care:waitlist", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -183,22 +184,16 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
     if enrolment is None:
         raise Http404
-    today = timezone.localdate()
-    move = next(
-        (m for m in selectors.moves_due(centre=enrolment.centre, on=today) if m.enrolment.pk == pk),
-        None,
-    )
-    if move is None:
-        messages.error(request, _("This child does not need to move."))
-    else:
-        act(
-            request,
-            lambda: services.enrolment_move(
-                enrolment=enrolment, room=move.room, by=request.user, on=today
-            ),
+    act(
+        request,
+        lambda: services.enrolment_move_due(
+            enrolment=enrolment, by=user_of(request), on=timezone.localdate()
+        ),
+        lambda moved: (
             _("%(name)s moved to %(room)s.")
-            % {"name": enrolment.child.full_name, "room": move.room.name},
-        )
+            % {"name": enrolment.child.full_name, "room": moved.room.name}
+        ),
+    )
     return redirect("care:centre", coop=coop, pk=enrolment.centre_id)
 
 
@@ -232,7 +227,7 @@ def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.manage")
 def allocate(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     centre = selectors.centre_get(access=access_of(request), pk=pk)
-    result = services.places_allocate(centre=centre, by=request.user)
+    result = services.places_allocate(centre=centre, by=user_of(request))
     messages.success(
         request,
         _("%(offered)s places offered; %(expired)s offers expired.")
@@ -255,7 +250,9 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     act(
         request,
         lambda: services.offer_answer(
-            application=application, by=request.user, accept=request.POST.get("answer") == "accept"
+            application=application,
+            by=user_of(request),
+            accept=request.POST.get("answer") == "accept",
         ),
         _("Answer recorded."),
     )
@@ -270,7 +267,7 @@ def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Any:
         child = children[data.pop("child")]
-        return services.application_submit(child=child, centre=centre, by=request.user, **data)
+        return services.application_submit(child=child, centre=centre, by=user_of(request), **data)
 
     return form_page(
         request,
@@ -327,7 +324,7 @@ def sync(request: HttpRequest, coop: str) -> HttpResponse:
         return JsonResponse({"error": _("The request is not a list of operations.")}, status=400)
     results = attendance_rules.sync_apply(
         coop=access.org,
-        by=request.user,
+        by=user_of(request),
         centre_ids=selectors.working_centre_ids(access),
         operations=operations,
     )
@@ -355,7 +352,7 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     can_health = access.can("care.view_health")
     if can_health:  # Allergies, medical notes and special needs: part of the health record.
         view_log_record(
-            coop_id=access.coop_id, viewer=request.user, person_id=child.pk, seen=Seen.HEALTH
+            coop_id=access.coop_id, viewer=user_of(request), person_id=child.pk, seen=Seen.HEALTH
         )
     context = {
         "child": child,
@@ -370,7 +367,7 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return render(request, "care/child_detail.html", context)
 
 
-def _child(request: HttpRequest, pk: int) -> Any:
+def _child(request: HttpRequest, pk: int) -> Person:
     child = selectors.children_of(access=access_of(request)).filter(pk=pk).first()
     if child is None:
         raise Http404
@@ -383,10 +380,7 @@ def booking_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Any:
         data.pop("time_unknown")
-        enrolment = selectors.active_enrolments_of(child, data["date"]).first()
-        if enrolment is None:
-            raise ValidationError({"date": _("The child is not enrolled on that day.")})
-        return services.booking_set(enrolment=enrolment, by=request.user, **data)
+        return services.child_booking_set(child=child, by=user_of(request), **data)
 
     return form_page(
         request,
@@ -405,7 +399,7 @@ def collector_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CollectorForm(request.POST or None),
-        save=lambda data: services.collector_add(child=child, by=request.user, **data),
+        save=lambda data: services.collector_add(child=child, by=user_of(request), **data),
         done=_("Authorised person added."),
         next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
         template="care/form.html",
@@ -420,7 +414,7 @@ def profile_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ChildProfileForm(request.POST or None, instance=profile),
-        save=lambda data: services.child_profile_save(child=child, by=request.user, **data),
+        save=lambda data: services.child_profile_save(child=child, by=user_of(request), **data),
         done=_("Changes saved."),
         next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
         template="care/form.html",

@@ -9,10 +9,10 @@ answers today, with a message saying so.
 
 import calendar
 import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -24,13 +24,13 @@ PAGE_FIRST = datetime.date(1900, 1, 1)
 PAGE_LAST = datetime.date(2199, 12, 31)
 
 
-def money_date_window(coop: Any) -> tuple[datetime.date, datetime.date]:
+def money_date_window(coop: Model) -> tuple[datetime.date, datetime.date]:
     """The first and last day money of ``coop`` may be dated."""
     first = getattr(coop, "founded_on", None) or MONEY_FLOOR
     return first, timezone.localdate() + datetime.timedelta(days=MONEY_HORIZON_DAYS)
 
 
-def money_date_check(coop: Any, on: datetime.date, *, field: str | None = None) -> None:
+def money_date_check(coop: Model, on: datetime.date, *, field: str | None = None) -> None:
     """Refuse a money date outside ``money_date_window``: the one check for payments,
     statement lines, expenses, money received, manual entries, share payments and gifts."""
     first, last = money_date_window(coop)

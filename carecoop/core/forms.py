@@ -58,7 +58,7 @@ class MoneyField(forms.DecimalField):
         super().__init__(**kwargs)
         self.currency = currency
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if self.localize and isinstance(value, str):

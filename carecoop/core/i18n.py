@@ -32,6 +32,13 @@ def _placeholders(text: str) -> set[str]:
     }
 
 
+def _texts(value: object) -> tuple[str, ...]:
+    """A message's id or translation: one text, or a text per plural form."""
+    if isinstance(value, tuple | list):
+        return tuple(str(text or "") for text in value)
+    return (str(value or ""),)
+
+
 def check_catalogue(path: Path) -> list[Problem]:
     with path.open("rb") as handle:
         catalogue = read_po(handle)
@@ -39,8 +46,8 @@ def check_catalogue(path: Path) -> list[Problem]:
     for message in catalogue:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = _texts(message.id)
+        strings = _texts(message.string)
         shown = ids[0]
         if message.fuzzy:
             problems.append(Problem(path, shown, "fuzzy"))

@@ -1,6 +1,6 @@
 """The tenant-owned base model: every row a cooperative owns carries its key."""
 
-from typing import Any
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,15 +40,14 @@ class CoopOwned(models.Model):
         check_same_coop(self, *self.same_coop_fields)
 
 
-def check_same_coop(obj: Any, *field_names: str) -> None:
+def check_same_coop(obj: CoopOwned, *field_names: str) -> None:
     """Refuse a link to a row of another cooperative, whatever the form or import offered."""
     errors = {}
     for name in field_names:
         related_id = getattr(obj, f"{name}_id", None)
         if related_id is None:
             continue
-        field = obj._meta.get_field(name)
-        related_model = field.related_model
+        related_model = cast(type[models.Model], obj._meta.get_field(name).related_model)
         owner = related_model._base_manager.filter(pk=related_id).values_list("coop_id", flat=True)
         if list(owner) != [obj.coop_id]:
             errors[name] = ValidationError(
@@ -58,6 +57,9 @@ def check_same_coop(obj: Any, *field_names: str) -> None:
         raise ValidationError(errors)
 
 
+SUBMISSION_KEY_LENGTH = 64
+
+
 class Submission(CoopOwned):
     """A form sent to a service that writes money, claimed by its token first thing in the write's
     transaction (``core.services.submitted_once``). The token is unique per cooperative, so the
@@ -65,7 +67,7 @@ class Submission(CoopOwned):
     on a slow link, ten requests at once. It names what the write recorded, which is what a
     repeat gets back."""
 
-    key = models.CharField(max_length=64)
+    key = models.CharField(max_length=SUBMISSION_KEY_LENGTH)
     service = models.CharField(max_length=120)
     record_model = models.CharField(max_length=100, blank=True)
     record_id = models.PositiveBigIntegerField(null=True, blank=True)

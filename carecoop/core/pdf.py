@@ -16,7 +16,7 @@ class PdfUnavailable(Exception):
 
 def _weasyprint() -> Any:
     try:
-        import weasyprint  # type: ignore[import-untyped]
+        import weasyprint
     except OSError as exc:  # the Pango library is missing
         raise PdfUnavailable(str(exc)) from exc
     return weasyprint

@@ -118,6 +118,7 @@ class Access:
     ``access.user`` to services as the actor."""
 
     user: User
+    # The organisation (``tenancy.Organisation``): named by tenancy, a layer above this one.
     org: Any
     roles: frozenset[str]
     centre_ids: frozenset[int] = field(default_factory=frozenset)
@@ -168,6 +169,15 @@ def access_of(request: HttpRequest) -> Access:
     if not isinstance(access, Access):
         raise ImproperlyConfigured("This view needs a cooperative or federation policy.")
     return access
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a page that needs one: the access middleware lets no one else
+    through to a page that is not public."""
+    user = request.user
+    if not isinstance(user, User):
+        raise ImproperlyConfigured("This view needs a signed-in user.")
+    return user
 
 
 M = TypeVar("M", bound=Model)

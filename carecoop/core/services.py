@@ -7,25 +7,27 @@ from typing import Any, ParamSpec, TypeVar, cast
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecoop.core.models import Submission
+from carecoop.core.models import SUBMISSION_KEY_LENGTH, Submission
+from carecoop.core.types import Actor
 
 P = ParamSpec("P")
-R = TypeVar("R")
+R = TypeVar("R", bound=Model)
 
 FORM_EXPIRED = gettext_lazy(
     "This form has expired. Open it again and fill it in once more: nothing was recorded."
 )
 
 
-def validated_save(instance: Any, *, by: Any) -> None:
+def validated_save(instance: Model, *, by: Actor) -> None:
     """Validate every field and constraint, then save, recording who made the change (the
     history row is written in the same transaction). A race that validation could not see ends
     as a validation error too, so callers have one kind of failure to show."""
     instance.full_clean()
-    instance._history_user = by
+    instance._history_user = by  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             instance.save()
@@ -56,14 +58,14 @@ def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             if not key:
                 return service(*args, **kwargs)
             owner = kwargs[coop_of]
-            coop_id = owner.pk if coop_of == "coop" else owner.coop_id  # type: ignore[attr-defined]
+            coop_id = getattr(owner, "pk" if coop_of == "coop" else "coop_id")
             with transaction.atomic():
                 claimed, earlier = _claim(coop_id=coop_id, key=key, service=name)
                 if claimed is None:
                     return cast(R, earlier)
                 result = service(*args, **kwargs)
-                claimed.record_model = result._meta.label  # type: ignore[attr-defined]
-                claimed.record_id = result.pk  # type: ignore[attr-defined]
+                claimed.record_model = result._meta.label
+                claimed.record_id = result.pk
                 claimed.save(update_fields=["record_model", "record_id"])
             return result
 
@@ -77,7 +79,7 @@ def _claim(*, coop_id: int, key: str, service: str) -> tuple[Submission | None, 
     """Insert the submission: (the new row, None); or, if the key was sent before, (None, what
     that submission recorded). Under concurrency the insert waits on the unique index for the
     first transaction, so the lookup after it sees the committed row."""
-    if len(key) > Submission._meta.get_field("key").max_length:  # type: ignore[operator]
+    if len(key) > SUBMISSION_KEY_LENGTH:
         raise ValidationError(FORM_EXPIRED, code="form_expired")
     try:
         with transaction.atomic():

@@ -64,5 +64,5 @@ def form_action(
         act(request, lambda: save(dict(form.cleaned_data)), done)
     else:
         for message in form.non_field_errors() or [invalid]:
-            messages.error(request, message)
+            messages.error(request, str(message))
     return redirect(next_url)

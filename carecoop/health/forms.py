@@ -55,7 +55,7 @@ class VaccinationForm(forms.Form):
 
     def __init__(self, *args: Any, doses: list[DoseStatus], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dose"].choices = [
+        self.fields["dose"].choices = [  # type: ignore[attr-defined]
             (s.dose.code, f"{s.dose.label} · {s.label}") for s in doses if s.status != "given"
         ]
 

@@ -2,17 +2,17 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from carecoop.care.selectors import active_enrolments
 from carecoop.health import growth, schedules
 from carecoop.health.models import MealServed, Measurement, Referral, VaccinationRecord
+from carecoop.members.models import Person
 from carecoop.tenancy.models import Centre
 
 
-def vaccination_statuses(child: Any, on: datetime.date) -> list[schedules.DoseStatus]:
+def vaccination_statuses(child: Person, on: datetime.date) -> list[schedules.DoseStatus]:
     schedule = schedules.schedule_for(child.coop.country)
     if schedule is None or child.date_of_birth is None:
         return []
@@ -22,7 +22,7 @@ def vaccination_statuses(child: Any, on: datetime.date) -> list[schedules.DoseSt
 
 @dataclass
 class DueRow:
-    child: Any
+    child: Person
     room: str
     doses: list[schedules.DoseStatus] = field(default_factory=list)
 
@@ -85,7 +85,7 @@ def meal_counts(*, centre: Centre, first: datetime.date, last: datetime.date) ->
     )
 
 
-def referrals_of(child: Any) -> QuerySet[Referral]:
+def referrals_of(child: Person) -> QuerySet[Referral]:
     return Referral.objects.filter(child=child)
 
 
@@ -101,7 +101,7 @@ class Chart:
     x_ticks: list[tuple[float, int]]
 
 
-def growth_chart(child: Any, measurements: list[Measurement]) -> Chart | None:
+def growth_chart(child: Person, measurements: list[Measurement]) -> Chart | None:
     if child.sex not in ("female", "male") or child.date_of_birth is None:
         return None
     width, height, months, top = 320, 200, 60, 30.0

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carecoop.core.services import validated_save
+from carecoop.core.types import Actor
 from carecoop.health import growth, schedules
 from carecoop.health.models import (
     MealServed,
@@ -52,7 +53,7 @@ INDICATOR_NAMES = {
 def measurement_record(
     *,
     child: Person,
-    by: Any,
+    by: Actor,
     measured_on: datetime.date,
     weight_kg: Decimal | None = None,
     length_cm: Decimal | None = None,
@@ -113,7 +114,7 @@ def measurement_record(
 
 @transaction.atomic
 def vaccination_record(
-    *, child: Person, by: Any, dose: str, given_on: datetime.date, place: str = ""
+    *, child: Person, by: Actor, dose: str, given_on: datetime.date, place: str = ""
 ) -> VaccinationRecord:
     """Record a dose given, refusing one given too young or too soon after the previous dose."""
     born = _born(child)
@@ -143,7 +144,7 @@ def vaccination_record(
 
 @transaction.atomic
 def meals_record(
-    *, centre: Centre, by: Any, date: datetime.date, served: dict[int, set[str]]
+    *, centre: Centre, by: Actor, date: datetime.date, served: dict[int, set[str]]
 ) -> int:
     """Set the meals each listed child had on a day (recording the same day twice changes
     nothing). Returns the number of meals served that day to these children."""
@@ -167,7 +168,7 @@ def meals_record(
 
 
 @transaction.atomic
-def referral_create(*, child: Person, by: Any, **fields: Any) -> Referral:
+def referral_create(*, child: Person, by: Actor, **fields: Any) -> Referral:
     born = _born(child)
     _check_day(fields["referred_on"], born, "referred_on")
     referral = Referral(coop_id=child.coop_id, child=child, **fields)
@@ -177,7 +178,12 @@ def referral_create(*, child: Person, by: Any, **fields: Any) -> Referral:
 
 @transaction.atomic
 def referral_outcome(
-    *, referral: Referral, by: Any, outcome: str, outcome_on: datetime.date | None, notes: str = ""
+    *,
+    referral: Referral,
+    by: Actor,
+    outcome: str,
+    outcome_on: datetime.date | None,
+    notes: str = "",
 ) -> Referral:
     if outcome != Outcome.PENDING and outcome_on is None:
         raise ValidationError({"outcome_on": _("Say when the outcome became known.")})

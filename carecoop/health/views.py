@@ -1,7 +1,6 @@
 """Thin views over the health services and selectors."""
 
 import calendar
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,15 +12,15 @@ from django.utils.translation import gettext as _
 
 from carecoop.care import selectors as care_selectors
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.permissions import access_of, coop_permission, user_of
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
 from carecoop.health.models import Meal, MealServed, Measurement, Referral
-from carecoop.members.models import Seen
+from carecoop.members.models import Person, Seen
 from carecoop.members.services import view_log_record
 
 
-def _child(request: HttpRequest, pk: int) -> Any:
+def _child(request: HttpRequest, pk: int) -> Person:
     """A child the asking role may see: their centres' (facilitator) or their own (member)."""
     child = care_selectors.children_of(access=access_of(request)).filter(pk=pk).first()
     if child is None:
@@ -38,7 +37,7 @@ def child_health(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     child = _child(request, pk)
     view_log_record(
-        coop_id=access.coop_id, viewer=request.user, person_id=child.pk, seen=Seen.HEALTH
+        coop_id=access.coop_id, viewer=user_of(request), person_id=child.pk, seen=Seen.HEALTH
     )
     today = timezone.localdate()
     measurements = list(Measurement.objects.filter(child=child))
@@ -59,7 +58,7 @@ def measurement_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.MeasurementForm(request.POST or None),
-        save=lambda data: services.measurement_record(child=child, by=request.user, **data),
+        save=lambda data: services.measurement_record(child=child, by=user_of(request), **data),
         done=_("Measurement recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -74,7 +73,7 @@ def vaccination_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.VaccinationForm(request.POST or None, doses=doses),
-        save=lambda data: services.vaccination_record(child=child, by=request.user, **data),
+        save=lambda data: services.vaccination_record(child=child, by=user_of(request), **data),
         done=_("Vaccination recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -88,7 +87,7 @@ def referral_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ReferralForm(request.POST or None),
-        save=lambda data: services.referral_create(child=child, by=request.user, **data),
+        save=lambda data: services.referral_create(child=child, by=user_of(request), **data),
         done=_("Referral recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -107,7 +106,7 @@ def referral_outcome(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.OutcomeForm(request.POST or None, initial={"outcome": referral.outcome}),
-        save=lambda data: services.referral_outcome(referral=referral, by=request.user, **data),
+        save=lambda data: services.referral_outcome(referral=referral, by=user_of(request), **data),
         done=_("Outcome recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -145,7 +144,9 @@ def centre_meals(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             c.pk: {m for m in Meal.values if request.POST.get(f"{c.pk}-{m}")} for c in children
         }
         try:
-            count = services.meals_record(centre=centre, by=request.user, date=day, served=served)
+            count = services.meals_record(
+                centre=centre, by=user_of(request), date=day, served=served
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

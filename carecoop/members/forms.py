@@ -74,8 +74,8 @@ class MemberCreateForm(PersonForm):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)
-        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+        self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
 class MemberClassForm(forms.ModelForm):
@@ -104,7 +104,7 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)
+        self.fields["member_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
 class StatusForm(forms.Form):
@@ -114,7 +114,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
             (s.value, s.label) for s in MembershipStatus if s.value in TRANSITIONS[current]
         ]
 

@@ -1,5 +1,6 @@
 """Reads of the member registry, narrowed to what the asking role may see."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,7 @@ def member_list(
     memberships = access.restrict(Membership.objects.all())
     if query:
         # Search only what the role may see: without contact details, the phone is left out.
-        searched: Any = F("person__search_text")
+        searched: F | Replace = F("person__search_text")
         if not access.can("members.view_contact"):
             searched = Replace(searched, Lower("person__phone"), Value(""))  # type: ignore[arg-type]
         memberships = memberships.annotate(searched=searched)
@@ -106,7 +107,7 @@ def households(*, access: Access) -> QuerySet[Household]:
 
 @dataclass
 class Change:
-    when: Any
+    when: datetime.datetime
     who: str
     what: str
     field: str

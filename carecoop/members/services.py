@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.core.services import validated_save
+from carecoop.core.types import Actor
 from carecoop.members.classifications import derive_formality
 from carecoop.members.models import (
     Guardianship,
@@ -24,7 +25,7 @@ from carecoop.members.models import (
     ViewLog,
     WorkRecord,
 )
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Centre, Organisation
 
 S = MembershipStatus
 
@@ -63,7 +64,7 @@ def _next_member_number(coop: Organisation) -> str:
 
 @transaction.atomic
 def household_create(
-    *, coop: Organisation, by: Any, name: str, address: str = "", centre: Any = None
+    *, coop: Organisation, by: Actor, name: str, address: str = "", centre: Centre | None = None
 ) -> Household:
     household = Household(coop=coop, name=name, address=address, centre=centre)
     validated_save(household, by=by)
@@ -92,7 +93,7 @@ def _check_vote_weights(member_class: MemberClass) -> None:
 
 
 @transaction.atomic
-def member_class_create(*, coop: Organisation, by: Any, **fields: Any) -> MemberClass:
+def member_class_create(*, coop: Organisation, by: Actor, **fields: Any) -> MemberClass:
     member_class = MemberClass(coop=coop, **fields)
     _check_vote_weights(member_class)
     validated_save(member_class, by=by)
@@ -100,7 +101,7 @@ def member_class_create(*, coop: Organisation, by: Any, **fields: Any) -> Member
 
 
 @transaction.atomic
-def member_class_update(*, member_class: MemberClass, by: Any, **fields: Any) -> MemberClass:
+def member_class_update(*, member_class: MemberClass, by: Actor, **fields: Any) -> MemberClass:
     for name, value in fields.items():
         setattr(member_class, name, value)
     _check_vote_weights(member_class)
@@ -112,14 +113,14 @@ def member_class_update(*, member_class: MemberClass, by: Any, **fields: Any) ->
 def member_register(
     *,
     coop: Organisation,
-    by: Any,
+    by: Actor,
     member_class: MemberClass,
     applied_on: datetime.date,
     admitted_on: datetime.date | None = None,
     number: str = "",
     household: Household | None = None,
     household_name: str = "",
-    centre: Any = None,
+    centre: Centre | None = None,
     **person_fields: Any,
 ) -> Membership:
     """Register a person as an applicant, and admit them at once when ``admitted_on`` is given.
@@ -178,7 +179,7 @@ def member_register(
 
 
 @transaction.atomic
-def person_update(*, person: Person, by: Any, **fields: Any) -> Person:
+def person_update(*, person: Person, by: Actor, **fields: Any) -> Person:
     for name, value in fields.items():
         setattr(person, name, value)
     _check_birth(person.date_of_birth)
@@ -189,7 +190,9 @@ def person_update(*, person: Person, by: Any, **fields: Any) -> Person:
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, by: Any, member_class: MemberClass) -> Membership:
+def membership_update(
+    *, membership: Membership, by: Actor, member_class: MemberClass
+) -> Membership:
     if member_class.coop_id != membership.coop_id:
         raise ValidationError({"member_class": _("This choice belongs to another cooperative.")})
     membership.member_class = member_class
@@ -201,7 +204,7 @@ def membership_update(*, membership: Membership, by: Any, member_class: MemberCl
 def membership_transition(
     *,
     membership: Membership,
-    by: Any,
+    by: Actor,
     to_status: str,
     effective_on: datetime.date,
     reason: str,
@@ -252,7 +255,7 @@ def membership_transition(
 def dependant_add(
     *,
     household: Household,
-    by: Any,
+    by: Actor,
     guardians: list[tuple[Person, str]],
     **person_fields: Any,
 ) -> Person:
@@ -277,7 +280,7 @@ def dependant_add(
 
 
 @transaction.atomic
-def child_register(*, guardian: Person, by: Any, relation: str, **person_fields: Any) -> Person:
+def child_register(*, guardian: Person, by: Actor, relation: str, **person_fields: Any) -> Person:
     """Add a child to a guardian's household (creating the household if the guardian has none)."""
     household = guardian.household
     if household is None:
@@ -289,7 +292,7 @@ def child_register(*, guardian: Person, by: Any, relation: str, **person_fields:
 
 
 @transaction.atomic
-def work_record_save(*, person: Person, by: Any, **fields: Any) -> WorkRecord:
+def work_record_save(*, person: Person, by: Actor, **fields: Any) -> WorkRecord:
     record = WorkRecord.objects.filter(person=person).first() or WorkRecord(
         coop_id=person.coop_id, person=person
     )
@@ -311,7 +314,7 @@ def work_record_save(*, person: Person, by: Any, **fields: Any) -> WorkRecord:
 # Who viewed personal data ---------------------------------------------------------------------
 
 
-def view_log_record(*, coop_id: int, viewer: Any, person_id: int, seen: str) -> None:
+def view_log_record(*, coop_id: int, viewer: Actor, person_id: int, seen: str) -> None:
     """Note that ``viewer`` saw ``seen`` of a person's record. One insert; a second look in the
     same minute is dropped by the unique constraint instead of being looked up first."""
     minute = timezone.now().replace(second=0, microsecond=0)

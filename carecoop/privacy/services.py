@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.billing.models import Invoice, InvoiceStatus
 from carecoop.care.models import Enrolment
+from carecoop.core.types import Actor
 from carecoop.members.models import (
     Guardianship,
     Household,
@@ -148,7 +149,7 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def person_export_json(*, person: Person, by: Any) -> str:
+def person_export_json(*, person: Person, by: Actor) -> str:
     """A person's data as one JSON document; the export is logged like a view."""
     document = {
         "cooperative": person.coop.name,
@@ -171,7 +172,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def person_export_zip(*, person: Person, by: Any) -> bytes:
+def person_export_zip(*, person: Person, by: Actor) -> bytes:
     """A person's data as a ZIP of CSV files, one per section that holds anything."""
     data = person_data(person=person)
     buffer = io.BytesIO()
@@ -344,7 +345,7 @@ def _retire_accounts(*, person: Person) -> None:
 
 
 @transaction.atomic
-def person_erase(*, person: Person, by: Any, reason: str) -> Erasure:
+def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
     """Pseudonymise a person: their name, phone, date of birth, identifiers and the free text
     about them are removed from their record, its history and every other table, while ledger
     entries, invoices, payments, ballots and counts keep their amounts and dates. Refused while

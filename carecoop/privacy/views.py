@@ -1,7 +1,5 @@
 """Thin views: the log of who viewed personal data, a person's export and their erasure."""
 
-from typing import Any
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -9,12 +7,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.permissions import access_of, coop_permission, user_of
 from carecoop.core.views import form_page
+from carecoop.members.models import Person
 from carecoop.privacy import forms, selectors, services
 
 
-def _log_page(request: HttpRequest, person: Any = None) -> HttpResponse:
+def _log_page(request: HttpRequest, person: Person | None = None) -> HttpResponse:
     rows = selectors.view_log(access=access_of(request), person=person)
     page = Paginator(rows, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "privacy/view_log.html", {"page": page, "person": person})
@@ -35,10 +34,10 @@ def person_export(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """A person's data as JSON (or ``?format=zip``: CSV files), as a download."""
     person = selectors.person_get(access=access_of(request), pk=pk)
     if request.GET.get("format") == "zip":
-        body: Any = services.person_export_zip(person=person, by=request.user)
+        body: bytes | str = services.person_export_zip(person=person, by=user_of(request))
         content_type, extension = "application/zip", "zip"
     else:
-        body = services.person_export_json(person=person, by=request.user)
+        body = services.person_export_json(person=person, by=user_of(request))
         content_type, extension = "application/json; charset=utf-8", "json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.{extension}"'
@@ -54,7 +53,7 @@ def person_erase(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.ErasureForm(request.POST or None),
         save=lambda data: services.person_erase(
-            person=person, by=request.user, reason=data["reason"]
+            person=person, by=user_of(request), reason=data["reason"]
         ),
         done=_("The person's data has been erased."),
         next_url=reverse("members:detail", kwargs={"coop": coop, "pk": person.pk}),

@@ -1,14 +1,13 @@
 """Reads about organisations and who may do what in them."""
 
-from typing import Any
-
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from carecoop.core.permissions import Access
-from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, OrgKind, Role
+from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, Role
 
 
-def access_for(*, user: Any, slug: str, cooperative: bool) -> Access | None:
+def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
     """The user's access to the organisation ``slug``, or None when they hold no role in it.
 
     "Does not exist" and "not yours" both answer None, so callers answer 404 for both.
@@ -57,12 +56,12 @@ def access_for(*, user: Any, slug: str, cooperative: bool) -> Access | None:
     )
 
 
-def organisations_of(*, user: Any) -> QuerySet[Organisation]:
+def organisations_of(*, user: User) -> QuerySet[Organisation]:
     """The organisations a user holds any role in, for the home page."""
     return Organisation.objects.filter(roles__user=user).distinct().order_by("kind", "name")
 
 
-def roles_of(*, user: Any) -> dict[int, list[str]]:
+def roles_of(*, user: User) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {}
     for org_id, role in Role.objects.filter(user=user).values_list("org_id", "role"):
         result.setdefault(org_id, []).append(str(RoleLabel.get(role, role)))
@@ -70,7 +69,3 @@ def roles_of(*, user: Any) -> dict[int, list[str]]:
 
 
 RoleLabel = dict(Role._meta.get_field("role").choices or [])
-
-
-def public_cooperatives() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=OrgKind.COOPERATIVE, is_public=True).order_by("name")

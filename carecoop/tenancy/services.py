@@ -3,12 +3,14 @@
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from carecoop.tenancy.models import Affiliation, Organisation, Role
+from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role
 
 
 @transaction.atomic
@@ -38,13 +40,16 @@ def affiliation_create(
 @transaction.atomic
 def role_grant(
     *,
-    user: Any,
+    user: User,
     org: Organisation,
     role: str,
-    centres: list[Any] | None = None,
-    person: Any = None,
+    centres: list[Centre] | None = None,
+    person: Model | None = None,
 ) -> Role:
-    grant = Role(user=user, org=org, role=role, person=person)
+    """Grant ``role`` in ``org``; a member's role names her ``members.Person`` (a model of a
+    layer above, given by its id)."""
+    person_id = person.pk if person is not None else None
+    grant = Role(user=user, org=org, role=role, person_id=person_id)
     grant.full_clean()
     grant.save()
     if centres:
