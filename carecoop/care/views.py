@@ -18,7 +18,7 @@ from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import access_of, coop_permission, user_of
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.members.models import Person, Seen
 from carecoop.members.services import view_log_record
@@ -46,7 +46,7 @@ def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.CentreForm(request.POST or None),
-        save=lambda data: services.centre_create(coop=access.org, by=user_of(request), **data),
+        save=lambda data: services.centre_create(coop=access.org, by=access.user, **data),
         done=_("Centre saved."),
         next_url=_to_centre(coop),
         template="care/form.html",
@@ -60,7 +60,7 @@ def centre_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CentreForm(request.POST or None, instance=centre),
-        save=lambda data: services.centre_update(centre=centre, by=user_of(request), **data),
+        save=lambda data: services.centre_update(centre=centre, by=access_of(request).user, **data),
         done=_("Centre saved."),
         next_url=_to_centre(coop),
         template="care/form.html",
@@ -74,7 +74,7 @@ def room_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.RoomForm(request.POST or None),
-        save=lambda data: services.room_create(centre=centre, by=user_of(request), **data),
+        save=lambda data: services.room_create(centre=centre, by=access_of(request).user, **data),
         done=_("Room added."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -91,7 +91,7 @@ def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         forms.PoolForm(request.POST or None, coop_id=access.coop_id),
         save=lambda data: services.pool_create(
             centre=centre,
-            by=user_of(request),
+            by=access.user,
             **{**data, "member_classes": list(data["member_classes"])},
         ),
         done=_("Pool of places added."),
@@ -107,7 +107,7 @@ def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ClosureForm(request.POST or None),
-        save=lambda data: services.closure_add(centre=centre, by=user_of(request), **data),
+        save=lambda data: services.closure_add(centre=centre, by=access_of(request).user, **data),
         done=_("Closure added."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -124,7 +124,7 @@ def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: services.opening_week_set(
-            centre=centre, by=user_of(request), days=form.days()
+            centre=centre, by=access_of(request).user, days=form.days()
         ),
         done=_("Opening hours saved."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),
@@ -140,7 +140,9 @@ def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.PriorityForm(request.POST or None, current=current),
-        save=lambda data: services.priority_set(centre=centre, by=user_of(request), points=data),
+        save=lambda data: services.priority_set(
+            centre=centre, by=access_of(request).user, points=data
+        ),
         done=_("Priority points saved."),
         next_url=reverse("care:waitlist", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
@@ -187,7 +189,7 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     act(
         request,
         lambda: services.enrolment_move_due(
-            enrolment=enrolment, by=user_of(request), on=timezone.localdate()
+            enrolment=enrolment, by=access_of(request).user, on=timezone.localdate()
         ),
         lambda moved: (
             _("%(name)s moved to %(room)s.")
@@ -227,7 +229,7 @@ def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.manage")
 def allocate(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     centre = selectors.centre_get(access=access_of(request), pk=pk)
-    result = services.places_allocate(centre=centre, by=user_of(request))
+    result = services.places_allocate(centre=centre, by=access_of(request).user)
     messages.success(
         request,
         _("%(offered)s places offered; %(expired)s offers expired.")
@@ -251,7 +253,7 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         lambda: services.offer_answer(
             application=application,
-            by=user_of(request),
+            by=access_of(request).user,
             accept=request.POST.get("answer") == "accept",
         ),
         _("Answer recorded."),
@@ -267,7 +269,7 @@ def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Any:
         child = children[data.pop("child")]
-        return services.application_submit(child=child, centre=centre, by=user_of(request), **data)
+        return services.application_submit(child=child, centre=centre, by=access.user, **data)
 
     return form_page(
         request,
@@ -324,7 +326,7 @@ def sync(request: HttpRequest, coop: str) -> HttpResponse:
         return JsonResponse({"error": _("The request is not a list of operations.")}, status=400)
     results = attendance_rules.sync_apply(
         coop=access.org,
-        by=user_of(request),
+        by=access.user,
         centre_ids=selectors.working_centre_ids(access),
         operations=operations,
     )
@@ -352,7 +354,7 @@ def child_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     can_health = access.can("care.view_health")
     if can_health:  # Allergies, medical notes and special needs: part of the health record.
         view_log_record(
-            coop_id=access.coop_id, viewer=user_of(request), person_id=child.pk, seen=Seen.HEALTH
+            coop_id=access.coop_id, viewer=access.user, person_id=child.pk, seen=Seen.HEALTH
         )
     context = {
         "child": child,
@@ -380,7 +382,7 @@ def booking_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Any:
         data.pop("time_unknown")
-        return services.child_booking_set(child=child, by=user_of(request), **data)
+        return services.child_booking_set(child=child, by=access_of(request).user, **data)
 
     return form_page(
         request,
@@ -399,7 +401,7 @@ def collector_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.CollectorForm(request.POST or None),
-        save=lambda data: services.collector_add(child=child, by=user_of(request), **data),
+        save=lambda data: services.collector_add(child=child, by=access_of(request).user, **data),
         done=_("Authorised person added."),
         next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
         template="care/form.html",
@@ -414,7 +416,9 @@ def profile_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ChildProfileForm(request.POST or None, instance=profile),
-        save=lambda data: services.child_profile_save(child=child, by=user_of(request), **data),
+        save=lambda data: services.child_profile_save(
+            child=child, by=access_of(request).user, **data
+        ),
         done=_("Changes saved."),
         next_url=reverse("care:child", kwargs={"coop": coop, "pk": child.pk}),
         template="care/form.html",

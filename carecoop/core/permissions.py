@@ -172,8 +172,9 @@ def access_of(request: HttpRequest) -> Access:
 
 
 def user_of(request: HttpRequest) -> User:
-    """The signed-in user of a page that needs one: the access middleware lets no one else
-    through to a page that is not public."""
+    """The signed-in user of a page that is no organisation's (the home page, the account
+    pages): the access middleware lets no one else through to a page that is not public. A
+    cooperative's page names its actor ``access.user``."""
     user = request.user
     if not isinstance(user, User):
         raise ImproperlyConfigured("This view needs a signed-in user.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care import selectors as care_selectors
 from carecoop.core.dates import day_param
-from carecoop.core.permissions import access_of, coop_permission, user_of
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.health import forms, selectors, services
 from carecoop.health.models import Meal, MealServed, Measurement, Referral
@@ -37,7 +37,7 @@ def child_health(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     child = _child(request, pk)
     view_log_record(
-        coop_id=access.coop_id, viewer=user_of(request), person_id=child.pk, seen=Seen.HEALTH
+        coop_id=access.coop_id, viewer=access.user, person_id=child.pk, seen=Seen.HEALTH
     )
     today = timezone.localdate()
     measurements = list(Measurement.objects.filter(child=child))
@@ -58,7 +58,9 @@ def measurement_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.MeasurementForm(request.POST or None),
-        save=lambda data: services.measurement_record(child=child, by=user_of(request), **data),
+        save=lambda data: services.measurement_record(
+            child=child, by=access_of(request).user, **data
+        ),
         done=_("Measurement recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -73,7 +75,9 @@ def vaccination_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.VaccinationForm(request.POST or None, doses=doses),
-        save=lambda data: services.vaccination_record(child=child, by=user_of(request), **data),
+        save=lambda data: services.vaccination_record(
+            child=child, by=access_of(request).user, **data
+        ),
         done=_("Vaccination recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -87,7 +91,7 @@ def referral_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ReferralForm(request.POST or None),
-        save=lambda data: services.referral_create(child=child, by=user_of(request), **data),
+        save=lambda data: services.referral_create(child=child, by=access_of(request).user, **data),
         done=_("Referral recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -106,7 +110,9 @@ def referral_outcome(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.OutcomeForm(request.POST or None, initial={"outcome": referral.outcome}),
-        save=lambda data: services.referral_outcome(referral=referral, by=user_of(request), **data),
+        save=lambda data: services.referral_outcome(
+            referral=referral, by=access_of(request).user, **data
+        ),
         done=_("Outcome recorded."),
         next_url=_child_url(coop, child.pk),
         template="health/form.html",
@@ -145,7 +151,7 @@ def centre_meals(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         }
         try:
             count = services.meals_record(
-                centre=centre, by=user_of(request), date=day, served=served
+                centre=centre, by=access_of(request).user, date=day, served=served
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

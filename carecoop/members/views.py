@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from carecoop.core.forms import apply_errors
-from carecoop.core.permissions import Access, access_of, coop_permission, user_of
+from carecoop.core.permissions import Access, access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import MemberClass, MembershipStatus, Person, Seen, WorkRecord
@@ -73,7 +73,7 @@ def member_create(request: HttpRequest, coop: str) -> HttpResponse:
     return form_page(
         request,
         forms.MemberCreateForm(request.POST or None, coop_id=access.coop_id, show_sensitive=True),
-        save=lambda data: services.member_register(coop=access.org, by=user_of(request), **data),
+        save=lambda data: services.member_register(coop=access.org, by=access.user, **data),
         done=_("Member registered."),
         next_url=lambda membership: _detail(coop, membership.person_id),
         template="members/member_form.html",
@@ -88,9 +88,7 @@ def person_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     membership = selectors.membership_get(access=access, person=person)
     seen = _sensitive_seen(access, person)
     if seen:
-        view_log_record(
-            coop_id=access.coop_id, viewer=user_of(request), person_id=person.pk, seen=seen
-        )
+        view_log_record(coop_id=access.coop_id, viewer=access.user, person_id=person.pk, seen=seen)
     context = {
         "person": person,
         "membership": membership,
@@ -142,11 +140,11 @@ def person_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         and (class_form is None or class_form.is_valid())
     ):
         try:
-            services.person_update(person=person, by=user_of(request), **form.cleaned_data)
+            services.person_update(person=person, by=access.user, **form.cleaned_data)
             if membership and class_form:
                 services.membership_update(
                     membership=membership,
-                    by=user_of(request),
+                    by=access.user,
                     member_class=class_form.cleaned_data["member_class"],
                 )
         except ValidationError as error:
@@ -172,7 +170,7 @@ def membership_status(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.StatusForm(request.POST or None, current=membership.status),
         save=lambda data: services.membership_transition(
-            membership=membership, by=user_of(request), **data
+            membership=membership, by=access.user, **data
         ),
         done=_("Membership status changed."),
         next_url=_detail(coop, person.pk),
@@ -187,7 +185,9 @@ def child_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return form_page(
         request,
         forms.ChildForm(request.POST or None, initial={"family_name": guardian.family_name}),
-        save=lambda data: services.child_register(guardian=guardian, by=user_of(request), **data),
+        save=lambda data: services.child_register(
+            guardian=guardian, by=access_of(request).user, **data
+        ),
         done=_("Child added to the household."),
         next_url=lambda child: _detail(coop, child.pk),
         template="members/member_form.html",
@@ -205,7 +205,7 @@ def work_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         form,
         save=lambda data: services.work_record_save(
-            person=person, by=user_of(request), **form.service_fields()
+            person=person, by=access.user, **form.service_fields()
         ),
         done=_("Work record saved."),
         next_url=_detail(coop, person.pk),
@@ -236,8 +236,8 @@ def class_edit(request: HttpRequest, coop: str, pk: int | None = None) -> HttpRe
 
     def save(data: dict[str, Any]) -> Any:
         if member_class is None:
-            return services.member_class_create(coop=access.org, by=user_of(request), **data)
-        return services.member_class_update(member_class=member_class, by=user_of(request), **data)
+            return services.member_class_create(coop=access.org, by=access.user, **data)
+        return services.member_class_update(member_class=member_class, by=access.user, **data)
 
     return form_page(
         request,

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from carecoop.core.permissions import access_of, coop_permission, user_of
+from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members.models import Person
 from carecoop.privacy import forms, selectors, services
@@ -34,10 +34,10 @@ def person_export(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """A person's data as JSON (or ``?format=zip``: CSV files), as a download."""
     person = selectors.person_get(access=access_of(request), pk=pk)
     if request.GET.get("format") == "zip":
-        body: bytes | str = services.person_export_zip(person=person, by=user_of(request))
+        body: bytes | str = services.person_export_zip(person=person, by=access_of(request).user)
         content_type, extension = "application/zip", "zip"
     else:
-        body = services.person_export_json(person=person, by=user_of(request))
+        body = services.person_export_json(person=person, by=access_of(request).user)
         content_type, extension = "application/json; charset=utf-8", "json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.{extension}"'
@@ -53,7 +53,7 @@ def person_erase(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         request,
         forms.ErasureForm(request.POST or None),
         save=lambda data: services.person_erase(
-            person=person, by=user_of(request), reason=data["reason"]
+            person=person, by=access_of(request).user, reason=data["reason"]
         ),
         done=_("The person's data has been erased."),
         next_url=reverse("members:detail", kwargs={"coop": coop, "pk": person.pk}),
