@@ -18,6 +18,7 @@ from carecoop.care.models import (
     Room,
     Weekday,
 )
+from carecoop.core.forms import ServiceModelForm
 from carecoop.members.models import MemberClass, Person
 from carecoop.tenancy.models import Centre, Service
 
@@ -41,24 +42,18 @@ class ApplicationForm(forms.Form):
         self.fields["child"].choices = [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
 
 
-class CollectorForm(forms.ModelForm):
+class CollectorForm(ServiceModelForm):
     class Meta:
         model = AuthorisedCollector
         fields = ["name", "relation", "phone", "identification", "valid_until"]
         widgets = {"valid_until": DATE}
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class ChildProfileForm(forms.ModelForm):
+class ChildProfileForm(ServiceModelForm):
     class Meta:
         model = ChildProfile
         fields = ["allergies", "special_needs", "medical_notes"]
         widgets = {"medical_notes": forms.Textarea(attrs={"rows": 3})}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class BookingForm(forms.Form):
@@ -83,7 +78,7 @@ class BookingForm(forms.Form):
 ABSENCE_CHOICES = Absence.choices
 
 
-class CentreForm(forms.ModelForm):
+class CentreForm(ServiceModelForm):
     services = forms.MultipleChoiceField(
         label=_("services offered"),
         choices=Service.choices,
@@ -117,17 +112,11 @@ class CentreForm(forms.ModelForm):
     def clean_services(self) -> str:
         return ",".join(self.cleaned_data["services"])
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class RoomForm(forms.ModelForm):
+class RoomForm(ServiceModelForm):
     class Meta:
         model = Room
         fields = ["name", "min_age_months", "max_age_months", "capacity"]
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class PoolForm(forms.Form):
@@ -152,14 +141,11 @@ class PoolForm(forms.Form):
         self.fields["member_classes"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(ServiceModelForm):
     class Meta:
         model = Closure
         fields = ["starts_on", "ends_on", "reason"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class HoursForm(forms.Form):

@@ -25,6 +25,16 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
 KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
+class ServiceModelForm(forms.ModelForm):
+    """A form with a model's fields, labels and widgets that only reads them. The service it is
+    sent to builds the row and validates it, inside the cooperative's scope and its transaction
+    (uniqueness, the cooperative of each linked row); a plain ModelForm would fill and validate
+    an instance of its own first, outside both."""
+
+    def _post_clean(self) -> None:
+        """Nothing: the service builds and validates the row."""
+
+
 class SubmitOnce(forms.Form):
     """A form whose write must happen once however often it is sent (a double tap, a resend on a
     slow link): it carries a token made when the form is shown, and the service claims the token

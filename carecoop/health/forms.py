@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.forms import ServiceModelForm
 from carecoop.health.models import Meal, Outcome, Referral
 from carecoop.health.schedules import DoseStatus
 
@@ -60,14 +61,11 @@ class VaccinationForm(forms.Form):
         ]
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(ServiceModelForm):
     class Meta:
         model = Referral
         fields = ["referred_on", "service", "reason"]
         widgets = {"referred_on": DATE}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class OutcomeForm(forms.Form):

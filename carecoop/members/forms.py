@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import MoneyField, money_in
+from carecoop.core.forms import MoneyField, ServiceModelForm, money_in
 from carecoop.core.money import parse_amount, to_decimal
 from carecoop.members.models import (
     GuardianRelation,
@@ -34,7 +34,7 @@ PERSON_FIELDS = [
 SENSITIVE_FIELDS = ["displacement_status", "disability"]
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ServiceModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS + SENSITIVE_FIELDS
@@ -45,10 +45,6 @@ class PersonForm(forms.ModelForm):
         if not show_sensitive:
             for name in SENSITIVE_FIELDS:
                 del self.fields[name]
-
-    def _post_clean(self) -> None:
-        # Model validation (uniqueness, cooperative) runs in the service, inside the scope.
-        pass
 
 
 class MemberCreateForm(PersonForm):
@@ -78,7 +74,7 @@ class MemberCreateForm(PersonForm):
         self.fields["centre"].queryset = Centre.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
-class MemberClassForm(forms.ModelForm):
+class MemberClassForm(ServiceModelForm):
     class Meta:
         model = MemberClass
         fields = [
@@ -92,9 +88,6 @@ class MemberClassForm(forms.ModelForm):
             "min_shares",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-    def _post_clean(self) -> None:
-        pass
 
 
 class MembershipForm(forms.Form):
@@ -119,7 +112,7 @@ class StatusForm(forms.Form):
         ]
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(ServiceModelForm):
     relation = forms.ChoiceField(
         label=_("relation of the guardian to the child"), choices=GuardianRelation.choices
     )
@@ -133,11 +126,8 @@ class ChildForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].required = True
 
-    def _post_clean(self) -> None:
-        pass
 
-
-class WorkRecordForm(forms.ModelForm):
+class WorkRecordForm(ServiceModelForm):
     income = MoneyField(label=_("income"), required=False)
     usual_days = forms.MultipleChoiceField(
         label=_("usual working days"),
@@ -195,9 +185,6 @@ class WorkRecordForm(forms.ModelForm):
         if data.get("income_minor") is not None and not data.get("income_period"):
             self.add_error("income_period", _("Say whether the income is per day, week or month."))
         return data
-
-    def _post_clean(self) -> None:
-        pass
 
     def service_fields(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
