@@ -175,7 +175,7 @@ def reset_link_issue(
             "coop": access.org.name,
             "url": url,
         }
-        transaction.on_commit(lambda: sms.backend().send(to=phone, text=text))
+        sms.send_on_commit(to=phone, text=text)
     return url
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 DEFAULT = "carecoop.core.sms.ConsoleBackend"
@@ -53,3 +54,16 @@ class MemoryBackend:
 
 def backend() -> Backend:
     return import_string(getattr(settings, "CARECOOP_SMS_BACKEND", DEFAULT))()
+
+
+def send_on_commit(*, to: str, text: str, using: Backend | None = None) -> None:
+    """The one way a service sends a text: once its transaction commits. A text cannot be taken
+    back, so a write that rolls back sends nothing. A text the gateway refuses is logged and the
+    others still go (``robust``): what was committed stands, and the page that follows says what
+    was recorded rather than a server error."""
+    sender = using or backend()
+
+    def send() -> None:  # a function, not a partial: a refusal is logged under its name
+        sender.send(to=to, text=text)
+
+    transaction.on_commit(send, robust=True)

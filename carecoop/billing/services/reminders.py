@@ -1,7 +1,6 @@
 """Text reminders of overdue invoices."""
 
 import datetime
-import functools
 
 from django.db import transaction
 from django.utils import translation
@@ -63,6 +62,6 @@ def reminders_send(
                 defaults={"phone": phone, "text": text[:480], "backend": backend.name},
             )
             if created:
-                transaction.on_commit(functools.partial(backend.send, to=phone, text=text))
+                sms.send_on_commit(to=phone, text=text, using=backend)
                 sent += 1
     return sent

@@ -82,19 +82,12 @@ def codes_issue(*, question: Question, by: Actor, send_sms: bool = False) -> lis
         for item in issued:
             phone = item.holder.person.phone
             if phone:
-                _send_after_commit(
+                sms.send_on_commit(
                     to=phone,
                     text=_("Your code to vote on “%(title)s” for %(name)s: %(code)s")
                     % {"title": question.title, "name": item.membership.person, "code": item.code},
                 )
     return issued
-
-
-def _send_after_commit(*, to: str, text: str) -> None:
-    """Send a text message once the transaction commits: a message sent cannot be taken back,
-    so a write that rolls back sends nothing. A message the gateway refuses is logged and the
-    others still go: the codes are committed and shown for printing all the same."""
-    transaction.on_commit(lambda: sms.backend().send(to=to, text=text), robust=True)
 
 
 def code_lookup(*, coop_id: int, code: str) -> VoterCode | None:
