@@ -14,7 +14,7 @@ from carecoop.care.models import SeatPool
 from carecoop.core.forms import MoneyField, SubmitOnce, money_in
 from carecoop.core.uploads import import_within_limits
 from carecoop.members.models import Household, MemberClass
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -54,7 +54,7 @@ class FeeCategoryForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer(self, "pool", SeatPool.objects.filter(coop_id=coop.pk).select_related("centre"))
         _offer(self, "member_class", MemberClass.objects.filter(coop_id=coop.pk))
@@ -91,7 +91,7 @@ class FeeScheduleForm(forms.Form):
         label=_("credit for long absence (%)"), min_value=0, max_value=100, initial=0
     )
 
-    def __init__(self, *args: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer(self, "centre", Centre.objects.filter(coop_id=coop.pk))
         _offer(self, "category", FeeCategory.objects.filter(coop_id=coop.pk))
@@ -150,7 +150,7 @@ class WaiverApplicationForm(forms.Form):
     last_month = MonthField(label=_("until month"))
     reason = forms.CharField(label=_("circumstances"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, households: Any, coop: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, households: Any, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _offer(self, "household", households)
         _offer(self, "criterion", WaiverCriterion.objects.filter(coop_id=coop.pk))
