@@ -436,7 +436,7 @@ def test_reminders_go_once_to_the_household_phone(billed):
 
 def test_a_second_run_still_counts_the_children_without_a_fee(billed):
     from carecoop.care import services as care
-    from carecoop.conftest import make_child
+    from carecoop.testing import make_child
 
     _household, (member_child,) = billed.enrol_family(1)
     billed.enrol_family(1, pool=False)
