@@ -16,9 +16,9 @@ from carecoop.care.models import Application, Enrolment
 from carecoop.care.tests.factories import RoomFactory
 from carecoop.governance.models import Body, Meeting, Question, Term
 from carecoop.health.models import Referral
-from carecoop.members.tests.factories import CentreFactory, MemberClassFactory, MembershipFactory
+from carecoop.members.tests.factories import MemberClassFactory, MembershipFactory
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession, TrainingTopic
-from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
+from carecoop.tenancy.tests.factories import CentreFactory, FederationFactory, OrganisationFactory
 from carecoop.testing import client_for, grant, make_child, make_user
 
 

@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 
+from carecoop.care.models import Centre
 from carecoop.tenancy.models import Organisation
 
 
@@ -24,3 +27,15 @@ class FederationFactory(OrganisationFactory):
     ilo_type = ""
     currency = "USD"
     country = "CH"
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    coop = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"centre-{n}")
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    licensed_capacity = 30
+    opens_at = datetime.time(9, 0)
+    closes_at = datetime.time(17, 0)
