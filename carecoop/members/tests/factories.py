@@ -3,6 +3,7 @@ import datetime
 import factory
 
 from carecoop.members.models import Guardianship, Household, MemberClass, Membership, Person
+from carecoop.members.services import _next_member_number
 from carecoop.tenancy.tests.factories import OrganisationFactory
 
 
@@ -53,7 +54,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         household__centre=factory.SelfAttribute("...household_centre"),
     )
     member_class = factory.SubFactory(MemberClassFactory, coop=factory.SelfAttribute("..coop"))
-    number = factory.Sequence(lambda n: str(n + 1))
+    # The next number of the register, as registering a member gives it.
+    number = factory.LazyAttribute(lambda m: _next_member_number(m.coop))
     status = "active"
     applied_on = datetime.date(2020, 1, 1)
     admitted_on = datetime.date(2020, 2, 1)
