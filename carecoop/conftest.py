@@ -9,7 +9,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from carecoop.browser import chromium, phone, strict_phone  # noqa: F401  (fixtures for the browser tests)
-from carecoop.testing import Creche, World
+from carecoop.testing import Creche, World, WorldRecording
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +19,18 @@ def _language_reset() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(scope="session")
+def world_recording(django_db_setup: Any, django_db_blocker: Any) -> WorldRecording:
+    """The world and today's creche, written through the services once for the session."""
+    from django.utils import timezone
+
+    with django_db_blocker.unblock():
+        return WorldRecording(timezone.localdate())
+
+
 @pytest.fixture
-def world(db: Any) -> World:
-    return World()
+def world(db: Any, world_recording: WorldRecording) -> World:
+    return world_recording.world()
 
 
 @pytest.fixture
@@ -38,6 +47,6 @@ def home_scope(world: World) -> Iterator[World]:
 
 
 @pytest.fixture
-def creche(world: World, today: datetime.date) -> Iterator[Creche]:
+def creche(world: World, today: datetime.date, world_recording: WorldRecording) -> Iterator[Creche]:
     with scope(coop=world.home.pk):
-        yield Creche(world, today)
+        yield world_recording.creche(world, today)

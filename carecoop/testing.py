@@ -6,11 +6,17 @@ The world's rows are written through the services, with the rules the pages and 
 only rows that no service writes on its own come from the factories."""
 
 import datetime
+import weakref
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
 from django.test import Client
 from django_scopes import scope
 
@@ -28,6 +34,8 @@ from carecoop.staffing import services as staffing
 from carecoop.tenancy.models import Organisation
 from carecoop.tenancy.services import organisation_create
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
+
+T = TypeVar("T")
 
 PASSWORD = "a-test-password-1"
 
@@ -431,3 +439,140 @@ class Creche:
             starts_on=self.today - datetime.timedelta(days=30),
             by=self.by,
         )
+
+
+# Recording -----------------------------------------------------------------------------------
+#
+# The world and the creche are written through the services once per test session; every test
+# then gets the very rows they wrote, inserted again as they were (with their ids, history and
+# all), in a few queries. A test whose own rows are in the way (the same id, the same username)
+# gets a world built through the services afresh instead.
+
+Row = tuple[Any, ...]
+
+
+def _rows(model: type[Model]) -> dict[Any, Row]:
+    fields = model._meta.concrete_fields
+    at = fields.index(model._meta.pk)
+    names = [f.attname for f in fields]
+    return {row[at]: row for row in model._base_manager.values_list(*names)}
+
+
+class Recording:
+    """The rows a build inserted and changed, to write again without running the build."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        models = apps.get_models(include_auto_created=True)
+        before = {model: _rows(model) for model in models}
+        self.result = build()
+        self.inserted: list[tuple[type[Model], list[Row]]] = []
+        self.changed: list[tuple[type[Model], Any, dict[str, Any]]] = []
+        for model in models:
+            old, new = before[model], _rows(model)
+            if old.keys() - new.keys():
+                raise ValueError(f"The build deleted rows of {model._meta.label}.")
+            if added := [row for pk, row in new.items() if pk not in old]:
+                self.inserted.append((model, added))
+            names = [f.attname for f in model._meta.concrete_fields]
+            for pk in old.keys() & new.keys():
+                if old[pk] != new[pk]:
+                    pairs = zip(names, new[pk], old[pk], strict=True)
+                    self.changed.append((model, pk, {n: v for n, v, o in pairs if v != o}))
+
+    def replay(self) -> bool:
+        """Write the rows again; False, with nothing written, when a row is in the way."""
+        try:
+            with transaction.atomic():
+                for model, rows in self.inserted:
+                    model._base_manager.bulk_create([model(*row) for row in rows])
+                for model, pk, values in self.changed:
+                    model._base_manager.filter(pk=pk).update(**values)
+        except IntegrityError:
+            return False
+        if connection.vendor == "postgresql":  # Ids given by hand leave the sequences behind.
+            models = [model for model, _rows in self.inserted]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+        return True
+
+
+def _keys(obj: Any) -> dict[str, Any]:
+    """Each attribute of ``obj``: a row by its model and id, a dict of rows, or a plain value."""
+    keys: dict[str, Any] = {}
+    for name, value in vars(obj).items():
+        if isinstance(value, Model):
+            keys[name] = ("row", type(value), value.pk)
+        elif isinstance(value, dict) and all(isinstance(v, Model) for v in value.values()):
+            keys[name] = ("rows", {k: (type(v), v.pk) for k, v in value.items()})
+        else:
+            keys[name] = ("value", value)
+    return keys
+
+
+def _restore(cls: type[T], keys: dict[str, Any], known: dict[Any, Model], **given: Any) -> T:
+    """An instance of ``cls`` with the rows of ``keys`` read back (``known`` rows are reused),
+    each related to the others as the build left them."""
+    wanted: dict[type[Model], set[Any]] = {}
+    for key in keys.values():
+        pairs = [key[1:]] if key[0] == "row" else key[1].values() if key[0] == "rows" else []
+        for model, pk in pairs:
+            if (model, pk) not in known:
+                wanted.setdefault(model, set()).add(pk)
+    fetched = {
+        (model, pk): row
+        for model, pks in wanted.items()
+        for pk, row in model._base_manager.in_bulk(pks).items()
+    }
+    rows = known | fetched
+    for row in fetched.values():
+        for field in row._meta.concrete_fields:
+            if field.is_relation:
+                target = rows.get((field.related_model, getattr(row, field.attname)))
+                if target is not None:
+                    field.set_cached_value(row, target)
+    obj = cls.__new__(cls)
+    for name, key in keys.items():
+        if name in given:
+            value = given[name]
+        elif key[0] == "row":
+            value = rows[key[1:]]
+        elif key[0] == "rows":
+            value = {k: rows[pair] for k, pair in key[1].items()}
+        else:
+            value = key[1]
+        setattr(obj, name, value)
+    known.update(fetched)
+    return obj
+
+
+class WorldRecording:
+    """The world, and the creche of today, as the services wrote them once."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        with transaction.atomic():
+            world = Recording(World)
+            with scope(coop=world.result.home.pk):
+                creche = Recording(lambda: Creche(world.result, today))
+            self.world_rows, self.world_keys = world, _keys(world.result)
+            self.creche_rows, self.creche_keys = creche, _keys(creche.result)
+            transaction.set_rollback(True)
+        self.replayed: weakref.WeakKeyDictionary[World, dict[Any, Model]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def world(self) -> World:
+        if not self.world_rows.replay():
+            return World()
+        known: dict[Any, Model] = {}
+        world = _restore(World, self.world_keys, known)
+        self.replayed[world] = known
+        return world
+
+    def creche(self, world: World, today: datetime.date) -> Creche:
+        known = self.replayed.get(world)
+        if known is None or today != self.today or not self.creche_rows.replay():
+            return Creche(world, today)
+        world.centre.refresh_from_db()
+        return _restore(Creche, self.creche_keys, known, world=world)
