@@ -31,6 +31,8 @@ class OpeningHours(CoopOwned):
 
     same_coop_fields = ("centre",)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("opening hours")
         verbose_name_plural = _("opening hours")

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from carecoop.accounts.models import PasswordResetLink
-from carecoop.conftest import PASSWORD, client_for, grant, make_user
 from carecoop.core.sms import MemoryBackend
 from carecoop.members.models import Person
 from carecoop.tenancy.tests.factories import OrganisationFactory
+from carecoop.testing import PASSWORD, client_for, grant, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 
 from carecoop.accounts.models import AccountSession
 from carecoop.accounts.signals import LAST_SEEN
-from carecoop.conftest import client_for, make_user
+from carecoop.testing import client_for, make_user
 
 pytestmark = pytest.mark.django_db
 

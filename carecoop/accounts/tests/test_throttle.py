@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from carecoop.accounts.models import Throttle
-from carecoop.conftest import PASSWORD, make_user
+from carecoop.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from carecoop.accounts import services
-from carecoop.conftest import PASSWORD, client_for, grant, make_user
 from carecoop.tenancy.tests.factories import OrganisationFactory
+from carecoop.testing import PASSWORD, client_for, grant, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django_scopes import scope
 
 from carecoop.billing import services
 from carecoop.billing.fees import month_start
-from carecoop.conftest import make_child
 from carecoop.members.tests.factories import MembershipFactory
+from carecoop.testing import make_child
 
 
 class Billed:

@@ -9,7 +9,7 @@ from django_scopes import scope
 from carecoop.billing import services
 from carecoop.billing.models import Invoice, Payment, Waiver
 from carecoop.browser import screenshot
-from carecoop.conftest import PASSWORD
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -49,8 +49,7 @@ from carecoop.ledger import chart
 from carecoop.ledger.models import Entry, Line
 from carecoop.ledger.selectors import account_balance, trial_balance
 from carecoop.members.models import Household, Person
-from carecoop.members.tests.factories import CentreFactory
-from carecoop.tenancy.tests.factories import OrganisationFactory
+from carecoop.tenancy.tests.factories import CentreFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -515,7 +515,7 @@ def test_a_reminder_rolled_back_texts_nothing(billed, django_capture_on_commit_c
 
 def test_a_second_run_still_counts_the_children_without_a_fee(billed):
     from carecoop.care import services as care
-    from carecoop.conftest import make_child
+    from carecoop.testing import make_child
 
     _household, (member_child,) = billed.enrol_family(1)
     billed.enrol_family(1, pool=False)

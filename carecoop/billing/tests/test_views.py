@@ -5,7 +5,7 @@ from django_scopes import scope
 
 from carecoop.billing import services
 from carecoop.billing.models import Invoice, Payment
-from carecoop.conftest import make_child
+from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
 

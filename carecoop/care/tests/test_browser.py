@@ -8,7 +8,7 @@ from django_scopes import scope
 from carecoop.browser import screenshot
 from carecoop.care import services
 from carecoop.care.models import Attendance, SyncOperation
-from carecoop.conftest import PASSWORD, make_child
+from carecoop.testing import PASSWORD, make_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

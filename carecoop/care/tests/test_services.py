@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from carecoop.care import attendance, services
 from carecoop.care.models import Application, Attendance, Enrolment, SyncOperation
-from carecoop.conftest import make_child
+from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
 

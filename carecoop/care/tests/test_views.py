@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
 from carecoop.care.models import Application, Attendance
-from carecoop.conftest import make_child
+from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import datetime
 from django_scopes import scope
 
 from carecoop.care.models import Enrolment
-from carecoop.conftest import make_child
+from carecoop.testing import make_child
 
 
 def test_a_facilitator_loses_a_child_who_left_her_centre(world, creche):

@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from carecoop.conftest import PASSWORD
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -244,7 +244,7 @@ def test_a_nul_in_a_query_or_a_form_is_refused(walk: Walk) -> None:
 def _sync_world(world: Any) -> tuple[Any, dict[str, Any]]:
     from carecoop.care.models import Enrolment
     from carecoop.care.tests.factories import RoomFactory
-    from carecoop.conftest import make_child
+    from carecoop.testing import make_child
 
     with scope(coop=world.home.pk):
         child = make_child(world.person, "Diya", datetime.date(2023, 1, 1))

@@ -25,9 +25,9 @@ from django.db import connection
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carecoop.conftest import grant, make_user
 from carecoop.core.permissions import policy_of
 from carecoop.core.tests.test_url_walk import all_patterns, fill, other_id
+from carecoop.testing import grant, make_user
 
 SEED = int(os.environ.get("CARECOOP_HOSTILE_SEED", "10"))
 ROLES = ("manager", "board", "treasurer", "facilitator", "member", "auditor")
@@ -200,7 +200,7 @@ class Walk:
             if role == "member":
                 extra["person"] = world.other_person
             grant(user, self.coop, role, **extra)
-            from carecoop.conftest import client_for
+            from carecoop.testing import client_for
 
             self.clients[role] = client_for(user)
         self.tables = _tables()

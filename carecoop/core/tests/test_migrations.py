@@ -1,6 +1,6 @@
 import pytest
 
-from carecoop.conftest import migrate_to, migrate_to_latest
+from carecoop.testing import migrate_to, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

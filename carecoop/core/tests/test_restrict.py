@@ -8,13 +8,13 @@ from django.apps import apps
 from django_scopes import scope
 
 from carecoop.care.models import Enrolment
-from carecoop.conftest import make_child
 from carecoop.core.models import CoopOwned
 from carecoop.core.permissions import Access, reach_of
 from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing.models import Staff, TrainingSession, TrainingTopic
 from carecoop.tenancy.models import Centre
 from carecoop.tenancy.selectors import access_for
+from carecoop.testing import make_child
 
 
 class Seen:
@@ -150,7 +150,7 @@ def test_a_federation_analyst_sees_no_rows_of_persons(seen):
 def test_with_a_permission_only_the_roles_that_grant_it_count(seen, world):
     """A facilitator who is also a member records attendance in her centre only, though as a
     member she sees every centre."""
-    from carecoop.conftest import grant
+    from carecoop.testing import grant
 
     grant(world.users["facilitator"], world.home, "member", person=world.elsewhere.person)
     both = seen.access("facilitator")

@@ -353,7 +353,7 @@ def test_an_outsider_gets_404_for_every_page_of_a_cooperative(world: Any) -> Non
 def test_admin_is_for_superusers_only(world: Any) -> None:
     response = world.client("manager").get("/admin/members/person/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    from carecoop.conftest import client_for, make_user
+    from carecoop.testing import client_for, make_user
 
     boss = make_user("root", is_superuser=True, is_staff=True)
     response = client_for(boss).get("/admin/members/person/")

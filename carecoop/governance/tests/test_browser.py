@@ -8,8 +8,8 @@ from django.utils import timezone
 from django_scopes import scope
 
 from carecoop.browser import screenshot
-from carecoop.conftest import PASSWORD
 from carecoop.governance.models import BallotEntry, Meeting, Question
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,21 +2,9 @@ import datetime
 
 import factory
 
-from carecoop.members.models import Household, MemberClass, Membership, Person
-from carecoop.tenancy.models import Centre
+from carecoop.members.models import Guardianship, Household, MemberClass, Membership, Person
+from carecoop.members.services import _next_member_number
 from carecoop.tenancy.tests.factories import OrganisationFactory
-
-
-class CentreFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Centre
-
-    coop = factory.SubFactory(OrganisationFactory)
-    code = factory.Sequence(lambda n: f"centre-{n}")
-    name = factory.Sequence(lambda n: f"Centre {n}")
-    licensed_capacity = 30
-    opens_at = datetime.time(9, 0)
-    closes_at = datetime.time(17, 0)
 
 
 class MemberClassFactory(factory.django.DjangoModelFactory):
@@ -66,7 +54,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         household__centre=factory.SelfAttribute("...household_centre"),
     )
     member_class = factory.SubFactory(MemberClassFactory, coop=factory.SelfAttribute("..coop"))
-    number = factory.Sequence(lambda n: str(n + 1))
+    # The next number of the register, as registering a member gives it.
+    number = factory.LazyAttribute(lambda m: _next_member_number(m.coop))
     status = "active"
     applied_on = datetime.date(2020, 1, 1)
     admitted_on = datetime.date(2020, 2, 1)
+
+
+class ChildFactory(PersonFactory):
+    """A child in a household (give ``household``; guardians with ``GuardianshipFactory``)."""
+
+    date_of_birth = datetime.date(2023, 1, 1)
+    phone = ""
+    household_relation = "child"
+    search_text = factory.LazyAttribute(lambda p: f"{p.given_name} {p.family_name}".casefold())
+
+
+class GuardianshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guardianship
+
+    guardian = factory.SubFactory(PersonFactory)
+    coop = factory.SelfAttribute("guardian.coop")
+    child = factory.SubFactory(
+        ChildFactory,
+        coop=factory.SelfAttribute("..coop"),
+        family_name=factory.SelfAttribute("..guardian.family_name"),
+        household=factory.SelfAttribute("..guardian.household"),
+    )
+    relation = "mother"

@@ -3,7 +3,7 @@
 import pytest
 
 from carecoop.browser import screenshot
-from carecoop.conftest import PASSWORD
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

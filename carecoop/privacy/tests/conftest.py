@@ -9,7 +9,6 @@ from django_scopes import scope
 from carecoop.billing.models import Invoice, Reminder, StatementImport, StatementLine
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.care.models import Attendance
-from carecoop.conftest import make_child
 from carecoop.governance.models import BallotEntry, Body, Choice, Meeting, Question
 from carecoop.health.models import Referral, VaccinationRecord
 from carecoop.ledger.services import credit, debit, entry_post
@@ -17,6 +16,7 @@ from carecoop.members import services as member_services
 from carecoop.members.models import Person
 from carecoop.members.tests.factories import MembershipFactory
 from carecoop.staffing.models import Staff
+from carecoop.testing import make_child
 
 NAME = "Hansa Parmar"
 PHONE = "+91 98250 77731"

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
-from carecoop.conftest import make_child
 from carecoop.members.models import Seen, ViewLog
 from carecoop.members.services import view_log_record
 from carecoop.members.tests.factories import MembershipFactory
+from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ import pytest
 from django_scopes import scope
 
 from carecoop.care.models import Booking, Enrolment, Room
-from carecoop.conftest import make_child
 from carecoop.staffing import services
 from carecoop.staffing.models import RatioRuleSet
+from carecoop.testing import make_child
 
 
 def next_monday(today: datetime.date) -> datetime.date:

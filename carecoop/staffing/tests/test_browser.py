@@ -6,9 +6,9 @@ import pytest
 from django_scopes import scope
 
 from carecoop.browser import screenshot
-from carecoop.conftest import PASSWORD
 from carecoop.staffing import services
 from carecoop.staffing.tests.conftest import Staffed
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,6 +1,8 @@
+import datetime
+
 import factory
 
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Centre, Organisation
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -24,3 +26,15 @@ class FederationFactory(OrganisationFactory):
     ilo_type = ""
     currency = "USD"
     country = "CH"
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+
+    coop = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"centre-{n}")
+    name = factory.Sequence(lambda n: f"Centre {n}")
+    licensed_capacity = 30
+    opens_at = datetime.time(9, 0)
+    closes_at = datetime.time(17, 0)

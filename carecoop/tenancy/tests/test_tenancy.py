@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from carecoop.conftest import grant
 from carecoop.tenancy.services import affiliation_create, organisation_create
+from carecoop.testing import grant
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +63,14 @@ def test_a_cooperative_affiliates_to_a_federation_with_dates(world):
 
 
 def test_a_facilitator_cannot_be_given_another_cooperatives_centre(world):
-    from carecoop.conftest import make_user
+    from carecoop.testing import make_user
 
     with pytest.raises(ValidationError):
         grant(make_user("f2"), world.home, "facilitator", centres=[world.other_centre])
 
 
 def test_roles_belong_to_the_kind_of_organisation(world):
-    from carecoop.conftest import make_user
+    from carecoop.testing import make_user
 
     with pytest.raises(ValidationError):
         grant(make_user("x1"), world.federation, "treasurer")

@@ -1,0 +1,578 @@
+"""Plain helpers for the tests: users and their roles, children, the shared world of two
+cooperatives, and moving the test database between migrations. The fixtures that hand these to
+the tests live in conftest.py; this is an ordinary module to import from.
+
+The world's rows are written through the services, with the rules the pages and commands obey;
+only rows that no service writes on its own come from the factories."""
+
+import datetime
+import weakref
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import factory
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model
+from django.test import Client
+from django_scopes import scope
+
+from carecoop.billing import services as billing
+from carecoop.billing.tests.factories import InvoiceFactory
+from carecoop.capital import services as capital
+from carecoop.care import services as care
+from carecoop.funding import services as funding
+from carecoop.governance import services as governance
+from carecoop.health import services as health
+from carecoop.ledger.services import credit, debit, entry_post
+from carecoop.members import services as members
+from carecoop.members.models import MemberClass, Membership, Person
+from carecoop.staffing import services as staffing
+from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.services import organisation_create
+from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
+
+T = TypeVar("T")
+
+PASSWORD = "a-test-password-1"
+
+
+def make_user(username: str, **extra: Any) -> Any:
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, **extra
+    )
+
+
+def grant(user: Any, org: Organisation, role: str, **extra: Any) -> Any:
+    from carecoop.tenancy.services import role_grant
+
+    return role_grant(user=user, org=org, role=role, **extra)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def migrate_to(targets: list[tuple[str, str]]) -> Any:
+    """Migrate the test database to ``targets``; returns the historical apps at that state."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def migrate_to_latest() -> None:
+    """Every app back to its latest migration, as the other tests expect (going back in one app
+    also unapplies the later migrations of the apps that depend on it)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def make_child(parent: Person, name: str, born: datetime.date, sex: str = "female") -> Person:
+    """A child of ``parent``'s household, with ``parent`` as her mother."""
+    return members.child_register(
+        guardian=parent,
+        by=None,
+        relation="mother",
+        given_name=name,
+        family_name=parent.family_name,
+        date_of_birth=born,
+        sex=sex,
+    )
+
+
+def make_organisation(factory_class: Any = OrganisationFactory, **fields: Any) -> Organisation:
+    """An organisation with the factory's values, created by the service."""
+    return organisation_create(**factory.build(dict, FACTORY_CLASS=factory_class, **fields))
+
+
+def make_member(
+    *,
+    coop: Organisation,
+    by: Any,
+    member_class: MemberClass,
+    centre: Any,
+    given_name: str,
+    family_name: str,
+    phone: str,
+) -> Membership:
+    """A member admitted in 2020, head of a household of the centre."""
+    return members.member_register(
+        coop=coop,
+        by=by,
+        member_class=member_class,
+        applied_on=datetime.date(2020, 1, 1),
+        admitted_on=datetime.date(2020, 2, 1),
+        centre=centre,
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=datetime.date(1990, 1, 1),
+        phone=phone,
+    )
+
+
+def make_centre(*, coop: Organisation, by: Any, code: str, name: str) -> Any:
+    return care.centre_create(
+        coop=coop,
+        by=by,
+        code=code,
+        name=name,
+        licensed_capacity=30,
+        opens_at=datetime.time(9),
+        closes_at=datetime.time(17),
+    )
+
+
+class World:
+    """Cooperative ``home`` with a member in every role, and cooperative ``other`` with secrets."""
+
+    ROLES = ("manager", "board", "treasurer", "facilitator", "member", "auditor")
+
+    def __init__(self) -> None:
+        self.home = make_organisation(slug="home-coop", name="Home Cooperative")
+        self.other = make_organisation(slug="other-coop", name="Other Cooperative")
+        self.federation = make_organisation(
+            FederationFactory, slug="the-network", name="The Network"
+        )
+        self.users: dict[str, Any] = {role: make_user(f"{role}.home") for role in self.ROLES}
+        self.users["analyst"] = make_user("analyst.network")
+        self.users["outsider"] = make_user("manager.other")
+        with scope(coop=self.home.pk):
+            self._home(by=self.users["manager"])
+        with scope(coop=self.other.pk):
+            self._other(by=self.users["outsider"])
+        for role in self.ROLES:
+            extra: dict[str, Any] = {}
+            if role == "facilitator":
+                extra["centres"] = [self.centre]
+            if role == "member":
+                extra["person"] = self.person
+            grant(self.users[role], self.home, role, **extra)
+        grant(self.users["analyst"], self.federation, "analyst")
+        grant(self.users["outsider"], self.other, "manager")
+
+    def _home(self, by: Any) -> None:
+        self.centre = make_centre(coop=self.home, by=by, code="home-one", name="Home Centre One")
+        self.centre2 = make_centre(coop=self.home, by=by, code="home-two", name="Home Centre Two")
+        self.member_class = members.member_class_create(
+            coop=self.home, by=by, code="care-worker", name="Care worker"
+        )
+        self.membership = make_member(
+            coop=self.home,
+            by=by,
+            member_class=self.member_class,
+            centre=self.centre,
+            given_name="Hansa",
+            family_name="Parmar",
+            phone="+91 9800000001",
+        )
+        self.person = self.membership.person
+        self.elsewhere = make_member(
+            coop=self.home,
+            by=by,
+            member_class=self.member_class,
+            centre=self.centre2,
+            given_name="Kokila",
+            family_name="Vaghela",
+            phone="+91 9800000002",
+        )
+
+    def _other(self, by: Any) -> None:
+        """Rows of every kind a page can be asked for by id, for the cross-tenant walks."""
+        coop = self.other
+        self.other_centre = make_centre(coop=coop, by=by, code="zeta", name="Secret Centre Zeta")
+        self.other_class = members.member_class_create(
+            coop=coop, by=by, code="zeta", name="Secret Class Zeta"
+        )
+        self.other_membership = make_member(
+            coop=coop,
+            by=by,
+            member_class=self.other_class,
+            centre=self.other_centre,
+            given_name="Zenobia",
+            family_name="Secretname",
+            phone="+55 31 99999 0000",
+        )
+        self.other_person = self.other_membership.person
+        self.other_child = make_child(self.other_person, "Zefirino", datetime.date(2024, 1, 5))
+        self.other_room = care.room_create(
+            centre=self.other_centre,
+            by=by,
+            name="Zeta room",
+            min_age_months=0,
+            max_age_months=72,
+            capacity=10,
+        )
+        self.other_enrolment = care.enrolment_create(
+            child=self.other_child,
+            room=self.other_room,
+            by=by,
+            starts_on=datetime.date(2025, 6, 1),
+        )
+        self.other_referral = health.referral_create(
+            child=self.other_child,
+            by=by,
+            referred_on=datetime.date(2025, 2, 1),
+            service="hospital",
+            reason="Zefirino's secret reason",
+        )
+        self.other_staff = staffing.staff_create(
+            coop=coop,
+            by=by,
+            centre=self.other_centre,
+            given_name="Zenobia",
+            family_name="Secretname",
+            role="care_worker",
+            started_on=datetime.date(2025, 1, 1),
+        )
+        topic = staffing.training_topic_create(coop=coop, by=by, name="Secret Class Zeta")
+        self.other_session = staffing.training_session_create(
+            coop=coop,
+            by=by,
+            title="Secret Centre Zeta",
+            date=datetime.date(2025, 6, 1),
+            topic=topic,
+        )
+        self.other_checkin = staffing.checkin_record(
+            staff=self.other_staff, by=by, date=datetime.date(2025, 6, 1), in_at=datetime.time(9)
+        )
+        # A member is seated on the board's one open seat: a body without seats seats no one.
+        self.other_body = governance.body_create(
+            coop=coop, by=by, kind="board", name="Secret Class Zeta board", open_seats=1
+        )
+        self.other_term = governance.term_create(
+            body=self.other_body,
+            by=by,
+            membership=self.other_membership,
+            starts_on=datetime.date(2025, 1, 1),
+            ends_on=datetime.date(2028, 1, 1),
+        )
+        self.other_meeting = governance.meeting_convene(
+            body=self.other_body,
+            by=by,
+            title="Secret Centre Zeta meeting",
+            notice_on=datetime.date(2025, 1, 1),
+            first_call_at=datetime.datetime(2025, 2, 1, 10, tzinfo=datetime.UTC),
+            place="Zeta",
+        )
+        self.other_question = governance.motion_create(
+            meeting=self.other_meeting, by=by, title="Secret Class Zeta motion", method="secret"
+        )
+        self.other_share_class = capital.share_class_create(
+            coop=coop, by=by, code="z", name="Secret Class Zeta", par_value=1, currency="INR"
+        )
+        self.other_subscription = capital.subscription_create(
+            coop=coop,
+            by=by,
+            membership=self.other_membership,
+            share_class=self.other_share_class,
+            shares=1,
+            subscribed_on=datetime.date(2025, 1, 1),
+        )
+        self.other_payment = capital.payment_record(
+            subscription=self.other_subscription,
+            by=by,
+            amount=1,
+            method="cash",
+            paid_on=datetime.date(2025, 1, 1),
+        )
+        self.other_subscription.refresh_from_db()  # Paid up.
+        self._other_money(by)
+        self.other_application = care.application_submit(
+            child=self.other_child,
+            centre=self.other_centre,
+            by=by,
+            applied_on=datetime.date(2025, 1, 1),
+            wanted_from=datetime.date(2025, 6, 1),
+        )
+
+    def _other_money(self, by: Any) -> None:
+        """Rows of the other cooperative's books, for the cross-tenant walk."""
+        coop, d = self.other, datetime.date(2025, 6, 1)
+        self.other_entry = entry_post(
+            coop=coop,
+            by=by,
+            date=d,
+            memo="Secret Centre Zeta rent",
+            lines=[debit("5100", 100, self.other_centre.pk), credit("1000", 100)],
+        )
+        # Invoices are written only by a month's billing run, for every household at once.
+        self.other_invoice = InvoiceFactory(
+            coop=coop,
+            centre=self.other_centre,
+            household=self.other_person.household,
+            month=d,
+            number="F202506-000001",
+            issued_on=d,
+            due_on=d,
+        )
+        self.other_fee_payment = billing.payment_record(
+            invoice=self.other_invoice,
+            by=by,
+            method="cash",
+            amount=Decimal("1.00"),
+            received_on=d,
+            payer="Zenobia Secretname",
+            key="cash:zeta",
+        )
+        self.other_invoice.refresh_from_db()  # Paid in part.
+        self.other_statement = billing.statement_import(
+            coop=coop,
+            by=by,
+            provider="Zeta",
+            file_name="Secret Class Zeta.csv",
+            content="date,reference,amount,payer\n2025-06-01,Z1,1.00,Zenobia Secretname\n",
+        )
+        self.other_statement_line = self.other_statement.lines.get()
+        criterion = billing.waiver_criterion_create(
+            coop=coop, by=by, name="Secret Class Zeta", description="x"
+        )
+        self.other_waiver = billing.waiver_apply(
+            coop=coop,
+            by=by,
+            household=self.other_person.household,
+            criterion=criterion,
+            percent=50,
+            first_month=d,
+            last_month=d,
+            reason="Zefirino's secret reason",
+        )
+        funder = funding.funder_create(
+            coop=coop, by=by, name="Secret Centre Zeta donor", kind="donor"
+        )
+        self.other_grant = funding.grant_create(
+            coop=coop,
+            by=by,
+            funder=funder,
+            title="Secret Centre Zeta grant",
+            amount=Decimal("1.00"),
+            currency=coop.currency,
+            starts_on=d,
+            ends_on=d,
+            centre=self.other_centre,
+        )
+        self.other_disbursement = funding.disbursement_record(
+            grant=self.other_grant,
+            by=by,
+            received_on=d,
+            amount=Decimal("1.00"),
+            reference="Secret Centre Zeta transfer",
+        )
+        self.other_expense = funding.expense_record(
+            coop=coop,
+            by=by,
+            date=d,
+            centre=self.other_centre,
+            category="rent",
+            amount=Decimal("1.00"),
+            paid_from="cash",
+            description="Secret Centre Zeta rent",
+        )
+
+    def client(self, role: str) -> Client:
+        return client_for(self.users[role])
+
+
+class Creche:
+    """A creche of the home cooperative: 2 rooms, a members' pool and a community pool."""
+
+    def __init__(self, world: World, today: datetime.date) -> None:
+        self.world = world
+        by = world.users["manager"]
+        self.by = by
+        care.centre_update(centre=world.centre, by=by, licensed_capacity=6)
+        world.centre.refresh_from_db()
+        centre = self.centre = world.centre
+        self.babies = care.room_create(
+            centre=centre, by=by, name="Babies", min_age_months=0, max_age_months=23, capacity=2
+        )
+        self.toddlers = care.room_create(
+            centre=centre, by=by, name="Toddlers", min_age_months=24, max_age_months=72, capacity=4
+        )
+        self.members_pool = care.pool_create(
+            centre=centre, by=by, name="Members", places=4, member_classes=[world.member_class]
+        )
+        self.community_pool = care.pool_create(centre=centre, by=by, name="Community", places=2)
+        care.priority_set(
+            centre=centre, by=by, points={"member": 10, "sibling": 5, "waiting_month": 1}
+        )
+        self.parent = world.person
+        self.child = make_child(self.parent, "Diya", today - datetime.timedelta(days=365 * 3))
+        self.baby = make_child(self.parent, "Om", today - datetime.timedelta(days=200))
+        neighbour = make_member(
+            coop=world.home,
+            by=by,
+            member_class=world.member_class,
+            centre=None,
+            given_name="Anjali",
+            family_name="Trivedi",
+            phone="+91 9800000003",
+        )
+        members.membership_transition(
+            membership=neighbour,
+            by=by,
+            to_status="exited",
+            effective_on=datetime.date(2021, 1, 1),
+            reason="Moved away.",
+        )
+        self.neighbour_child = make_child(
+            neighbour.person, "Kavya", today - datetime.timedelta(days=365 * 4)
+        )
+        self.today = today
+
+    def enrol(self, child: Person | None = None, room: Any = None) -> Any:
+        return care.enrolment_create(
+            child=child or self.child,
+            room=room or self.toddlers,
+            pool=self.members_pool,
+            starts_on=self.today - datetime.timedelta(days=30),
+            by=self.by,
+        )
+
+
+# Recording -----------------------------------------------------------------------------------
+#
+# The world and the creche are written through the services once per test session; every test
+# then gets the very rows they wrote, inserted again as they were (with their ids, history and
+# all), in a few queries. A test whose own rows are in the way (the same id, the same username)
+# gets a world built through the services afresh instead.
+
+Row = tuple[Any, ...]
+
+
+def _rows(model: type[Model]) -> dict[Any, Row]:
+    fields = model._meta.concrete_fields
+    at = fields.index(model._meta.pk)
+    names = [f.attname for f in fields]
+    return {row[at]: row for row in model._base_manager.values_list(*names)}
+
+
+class Recording:
+    """The rows a build inserted and changed, to write again without running the build."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        models = apps.get_models(include_auto_created=True)
+        before = {model: _rows(model) for model in models}
+        self.result = build()
+        self.inserted: list[tuple[type[Model], list[Row]]] = []
+        self.changed: list[tuple[type[Model], Any, dict[str, Any]]] = []
+        for model in models:
+            old, new = before[model], _rows(model)
+            if old.keys() - new.keys():
+                raise ValueError(f"The build deleted rows of {model._meta.label}.")
+            if added := [row for pk, row in new.items() if pk not in old]:
+                self.inserted.append((model, added))
+            names = [f.attname for f in model._meta.concrete_fields]
+            for pk in old.keys() & new.keys():
+                if old[pk] != new[pk]:
+                    pairs = zip(names, new[pk], old[pk], strict=True)
+                    self.changed.append((model, pk, {n: v for n, v, o in pairs if v != o}))
+
+    def replay(self) -> bool:
+        """Write the rows again; False, with nothing written, when a row is in the way."""
+        try:
+            with transaction.atomic():
+                for model, rows in self.inserted:
+                    model._base_manager.bulk_create([model(*row) for row in rows])
+                for model, pk, values in self.changed:
+                    model._base_manager.filter(pk=pk).update(**values)
+        except IntegrityError:
+            return False
+        if connection.vendor == "postgresql":  # Ids given by hand leave the sequences behind.
+            models = [model for model, _rows in self.inserted]
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+        return True
+
+
+def _keys(obj: Any) -> dict[str, Any]:
+    """Each attribute of ``obj``: a row by its model and id, a dict of rows, or a plain value."""
+    keys: dict[str, Any] = {}
+    for name, value in vars(obj).items():
+        if isinstance(value, Model):
+            keys[name] = ("row", type(value), value.pk)
+        elif isinstance(value, dict) and all(isinstance(v, Model) for v in value.values()):
+            keys[name] = ("rows", {k: (type(v), v.pk) for k, v in value.items()})
+        else:
+            keys[name] = ("value", value)
+    return keys
+
+
+def _restore(cls: type[T], keys: dict[str, Any], known: dict[Any, Model], **given: Any) -> T:
+    """An instance of ``cls`` with the rows of ``keys`` read back (``known`` rows are reused),
+    each related to the others as the build left them."""
+    wanted: dict[type[Model], set[Any]] = {}
+    for key in keys.values():
+        pairs = [key[1:]] if key[0] == "row" else key[1].values() if key[0] == "rows" else []
+        for model, pk in pairs:
+            if (model, pk) not in known:
+                wanted.setdefault(model, set()).add(pk)
+    fetched = {
+        (model, pk): row
+        for model, pks in wanted.items()
+        for pk, row in model._base_manager.in_bulk(pks).items()
+    }
+    rows = known | fetched
+    for row in fetched.values():
+        for field in row._meta.concrete_fields:
+            if field.is_relation:
+                target = rows.get((field.related_model, getattr(row, field.attname)))
+                if target is not None:
+                    field.set_cached_value(row, target)
+    obj = cls.__new__(cls)
+    for name, key in keys.items():
+        if name in given:
+            value = given[name]
+        elif key[0] == "row":
+            value = rows[key[1:]]
+        elif key[0] == "rows":
+            value = {k: rows[pair] for k, pair in key[1].items()}
+        else:
+            value = key[1]
+        setattr(obj, name, value)
+    known.update(fetched)
+    return obj
+
+
+class WorldRecording:
+    """The world, and the creche of today, as the services wrote them once."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        with transaction.atomic():
+            world = Recording(World)
+            with scope(coop=world.result.home.pk):
+                creche = Recording(lambda: Creche(world.result, today))
+            self.world_rows, self.world_keys = world, _keys(world.result)
+            self.creche_rows, self.creche_keys = creche, _keys(creche.result)
+            transaction.set_rollback(True)
+        self.replayed: weakref.WeakKeyDictionary[World, dict[Any, Model]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def world(self) -> World:
+        if not self.world_rows.replay():
+            return World()
+        known: dict[Any, Model] = {}
+        world = _restore(World, self.world_keys, known)
+        self.replayed[world] = known
+        return world
+
+    def creche(self, world: World, today: datetime.date) -> Creche:
+        known = self.replayed.get(world)
+        if known is None or today != self.today or not self.creche_rows.replay():
+            return Creche(world, today)
+        world.centre.refresh_from_db()
+        return _restore(Creche, self.creche_keys, known, world=world)
