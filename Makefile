@@ -31,7 +31,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy carecoop config --exclude '/(tests|migrations)/|conftest\.py$$'
+	$(BIN)/mypy carecoop config --exclude '/(tests|migrations)/|(conftest|testing)\.py$$'
 
 checks:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING
