@@ -10,10 +10,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 SERVER_URL = os.environ.get("DATABASE_URL", "")
+# Appended to every benchmark database's name, so that two checkouts can measure side by side.
+SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
 
 
 def fresh_database(name: str) -> str:
     """Point Django at an empty database called ``name``; returns the engine's name."""
+    name += SUFFIX
     if SERVER_URL.startswith("postgres"):
         import psycopg
 
@@ -37,6 +40,7 @@ def fresh_database(name: str) -> str:
 
 
 def drop_database(name: str) -> None:
+    name += SUFFIX
     if SERVER_URL.startswith("postgres"):
         import psycopg
         from django.db import connections
