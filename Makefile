@@ -24,7 +24,9 @@ demo: setup
 	@echo "carecoop is starting on http://127.0.0.1:8000 (stop it with Ctrl-C)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup lint typecheck checks pytest pytest-postgres
+# The two database passes run side by side (each is one process); each prints when it ends.
+test: setup lint typecheck checks
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 lint:
 	$(BIN)/ruff check .
