@@ -13,6 +13,10 @@ name, phone and member number, a centre's attendance page, the sustainability da
 invoice list, and prints p50/p95 against 100 ms p95 each, and the machine's load. Exits non-zero
 when any page is over budget, after printing everything.
 
+Rows are written by SQL, not through the services, so whatever a service keeps beside a row (the
+person's search text today; kept counts tomorrow) must be written by the builder too, or the
+pages would read a federation no service could have produced.
+
 The database is kept (``carecoop_federation`` + BENCH_DB_SUFFIX) and reused when it holds the same
 scale; it is migrated (new migrations apply) and analysed again on reuse.
 
