@@ -529,7 +529,7 @@ class Builder:
             "organisations",
             "INSERT INTO tenancy_organisation (id, slug, name, kind, ilo_type, level, country, "
             "city, currency, languages, time_zone, founded_on, is_public, require_two_factor) "
-            f"SELECT {fed}, 'federation', 'Care federation (bench scale {SCALE:g})', "
+            f"SELECT {fed}, 'federation', '{marker()}', "
             "'federation', '', 'apex', 'IN', 'Ahmedabad', 'INR', 'gu,hi,en', 'Asia/Kolkata', "
             f"{as_date(datetime.date(1995, 4, 1))}, TRUE, FALSE "
             "UNION ALL SELECT c.org_id, c.slug, city.name || ' care cooperative ' || (c.idx + 1), "
@@ -926,7 +926,10 @@ class Builder:
 
 
 def marker() -> str:
-    return f"Care federation (bench scale {SCALE:g})"
+    """The federation's name, which says what the database holds."""
+    if POSTGRES:
+        return f"Care federation (bench scale {SCALE:g})"
+    return "Care federation (bench, 20,000 members on SQLite)"
 
 
 def open_database() -> bool:
