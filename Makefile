@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/carecoop
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench screenshot clean
+.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench bench-federation screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,16 @@ bench: setup
 		for script in $(BENCHES); do DATABASE_URL=$(PG_URL) $(BIN)/python $$script || exit 1; done; \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must measure on it."; exit 1; \
+	fi
+
+# The federation of 300 cooperatives and 1.5 million members, on PostgreSQL only. The database
+# is built once (minutes) and kept; BENCH_FEDERATION_SCALE=0.1 builds a tenth of it,
+# BENCH_FEDERATION_REBUILD=1 builds again, BENCH_EXPLAIN=1 prints the slowest queries' plans.
+bench-federation: setup
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/python bench/federation.py; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_URL): the federation benchmark needs it."; exit 1; \
 	fi
 
 clean:
