@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/carecoop
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench screenshot clean
+.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench bench-throughput screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench: setup
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must measure on it."; exit 1; \
 	fi
+
+# Pages against a minimal signed-in view on gunicorn (PostgreSQL; not yet part of `make bench`).
+bench-throughput: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) var build staticfiles
