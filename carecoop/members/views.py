@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from carecoop.core.forms import apply_errors
+from carecoop.core.links import row_url
 from carecoop.core.permissions import Access, access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
@@ -49,8 +50,10 @@ def member_list(request: HtmxHttpRequest, coop: str) -> HttpResponse:
     page = Paginator(memberships, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    person_url = row_url("members:detail", coop=access.org.slug)
     context = {
         "page": page,
+        "rows": [(m, person_url(m.person_id)) for m in page.object_list],
         "query": query,
         "status": status,
         "statuses": MembershipStatus.choices,
