@@ -9,7 +9,11 @@ from carecoop.federation import selectors
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
-    rows = selectors.federation_overview(access=access)
+    # Each row with its three counts that may be suppressed, so the page loops over them once.
+    rows = [
+        (row, (row.active_members, row.applicants, row.children))
+        for row in selectors.federation_overview(access=access)
+    ]
     return render(
         request,
         "federation/overview.html",
