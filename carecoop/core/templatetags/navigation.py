@@ -5,9 +5,9 @@ from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -20,28 +20,29 @@ def coop_nav(context: template.Context) -> str:
     if access is None or not access.org.is_cooperative:
         return ""
     links = tuple(sorted(name for name, shown in (context.get("nav") or {}).items() if shown))
-    return _nav(access.org.slug, access.org.name, links, get_language(), get_script_prefix())
+    return _nav(
+        access.org.slug, access.org.name, links, get_language(), get_script_prefix(), get_urlconf()
+    )
 
 
 @lru_cache(maxsize=2048)
-def _nav(slug: str, name: str, links: tuple[str, ...], language: str, prefix: str) -> SafeString:
-    # The language and the script prefix are part of the key: the text and the links depend on
-    # them, and both are active while this renders.
-    return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes the name
-        render_to_string(
-            "core/_nav.html", {"slug": slug, "name": name, "nav": dict.fromkeys(links, True)}
-        )
-    )
+def _nav(
+    slug: str, name: str, links: tuple[str, ...], language: str, prefix: str, urlconf: object
+) -> SafeString:
+    # The language, the script prefix and the URLconf are part of the key: the text and the links
+    # depend on them, and all are active while this renders.
+    context = {"slug": slug, "name": name, "nav": dict.fromkeys(links, True)}
+    return SafeString(render_to_string("core/_nav.html", context))
 
 
 @register.simple_tag
 def url_once(name: str) -> str:
     """``{% url name %}`` of a URL without arguments, reversed once for each script prefix."""
-    return _reversed(name, get_script_prefix())
+    return _reversed(name, get_script_prefix(), get_urlconf())
 
 
 @lru_cache(maxsize=256)
-def _reversed(name: str, prefix: str) -> str:
+def _reversed(name: str, prefix: str, urlconf: object) -> str:
     return reverse(name)
 
 
