@@ -295,11 +295,12 @@ def profile() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import clear_url_caches
 
-    counts = {"lookups": 0, "urls": 0}
+    counts = {"lookups": 0, "steps": 0, "urls": 0}
     resolve_lookup, url_render = base.Variable._resolve_lookup, defaulttags.URLNode.render
 
     def counted_lookup(self, context):  # type: ignore[no-untyped-def]
         counts["lookups"] += 1
+        counts["steps"] += len(self.lookups)  # m.person.household.centre.name: 5 steps
         return resolve_lookup(self, context)
 
     def counted_url(self, context):  # type: ignore[no-untyped-def]
@@ -314,13 +315,14 @@ def profile() -> None:
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         client.get(path)
-        counts.update(lookups=0, urls=0)
+        counts.update(lookups=0, steps=0, urls=0)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         size = len(response.content)
         print(
             f"\n{label}: {response.status_code}, {size} bytes, {counts['lookups']} variable "
-            f"lookups, {counts['urls']} URL reversals, {len(queries)} queries"
+            f"lookups ({counts['steps']} steps), {counts['urls']} URL reversals, "
+            f"{len(queries)} queries"
         )
         started = time.perf_counter()
         profiler = cProfile.Profile()
