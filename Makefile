@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/carecoop
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench bench-federation screenshot clean
+.PHONY: setup demo test lint typecheck checks pytest pytest-postgres bench bench-federation bench-throughput screenshot clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ bench-federation: setup
 	else \
 		echo "PostgreSQL is not reachable at $(PG_URL): the federation benchmark needs it."; exit 1; \
 	fi
+
+# Pages against a minimal signed-in view on gunicorn (PostgreSQL; not yet part of `make bench`).
+bench-throughput: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) var build staticfiles

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -292,7 +293,8 @@ def attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "centre": centre,
         "day": day,
         "rows": selectors.attendance_sheet(centre=centre, on=day),
-        "absences": Absence.choices,
+        # The same reasons under every child: built once for the sheet.
+        "absence_options": format_html_join("", '<option value="{}">{}</option>', Absence.choices),
     }
     return render(request, "care/attendance.html", context)
 

@@ -6,12 +6,15 @@ Every amount a person enters (a form field, a query parameter, a line of a state
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, ngettext_lazy, to_locale
 from django.utils.translation import gettext_lazy as _
+
+from carecoop.core.numbers import currency_text
 
 # The largest amount carecoop records, in minor units: 10^15 (ten trillion rupees, a thousand
 # times any cooperative's books), far enough below the 64-bit columns' limit (9.2 x 10^18) that
@@ -29,6 +32,7 @@ TOO_FINE = ngettext_lazy(
 NO_DECIMALS = _("An amount in %(currency)s has no decimals.")
 
 
+@lru_cache(maxsize=256)
 def minor_digits(currency: str) -> int:
     """How many minor-unit digits a currency has (INR 2, GTQ 2, BRL 2, XOF 0, ...)."""
     return int(get_currency_precision(currency))
@@ -104,7 +108,13 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 
 def babel_locale(language: str | None = None) -> Locale:
-    code = to_locale(language or get_language() or "en")
+    return _locale(language or get_language() or "en")
+
+
+@lru_cache(maxsize=64)
+def _locale(language: str) -> Locale:
+    """The babel locale of a language code, parsed once: every formatted figure asks for it."""
+    code = to_locale(language)
     try:
         return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
@@ -112,6 +122,4 @@ def babel_locale(language: str | None = None) -> Locale:
 
 
 def format_money(minor: int, currency: str, language: str | None = None) -> str:
-    return str(
-        format_currency(to_decimal(minor, currency), currency, locale=babel_locale(language))
-    )
+    return currency_text(to_decimal(minor, currency), currency, babel_locale(language))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
+from carecoop.core.links import row_url
 from carecoop.core.money import format_money, parse_amount
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import form_action, form_page
@@ -74,7 +75,9 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
     labels = _source_labels()
     total = board.total
     total.name = _("Cooperative")
+    centre_url = row_url("funding:centre", coop=access.org.slug)
     context = {
+        "centres": [(f, centre_url(f.centre.pk) if f.centre else "") for f in board.centres],
         "form": form,
         "board": board,
         "total": total,

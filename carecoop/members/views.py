@@ -13,10 +13,18 @@ from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from carecoop.core.forms import apply_errors
+from carecoop.core.links import row_url
 from carecoop.core.permissions import Access, access_of, coop_permission
 from carecoop.core.views import form_page
 from carecoop.members import forms, selectors, services
-from carecoop.members.models import MemberClass, MembershipStatus, Person, Seen, WorkRecord
+from carecoop.members.models import (
+    MemberClass,
+    Membership,
+    MembershipStatus,
+    Person,
+    Seen,
+    WorkRecord,
+)
 from carecoop.members.services import view_log_record
 from carecoop.tenancy.models import Centre
 
@@ -27,6 +35,23 @@ class HtmxHttpRequest(HttpRequest):
 
 def _detail(coop: str, pk: int) -> str:
     return reverse("members:detail", kwargs={"coop": coop, "pk": pk})
+
+
+def _member_row(m: Membership, url: str) -> dict[str, Any]:
+    """What a row of the member list shows, read once: the page looks up each value by name."""
+    household = m.person.household
+    centre = household.centre if household is not None else None
+    return {
+        "number": m.number,
+        "url": url,
+        "family_name": m.person.family_name,
+        "given_name": m.person.given_name,
+        "member_class": m.member_class.name,
+        "status": m.status,
+        "status_label": m.get_status_display(),
+        "phone": m.person.phone,
+        "centre": centre.name if centre is not None else "",
+    }
 
 
 @coop_permission("members.list")
@@ -49,8 +74,10 @@ def member_list(request: HtmxHttpRequest, coop: str) -> HttpResponse:
     page = Paginator(memberships, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    person_url = row_url("members:detail", coop=access.org.slug)
     context = {
         "page": page,
+        "rows": [_member_row(m, person_url(m.person_id)) for m in page.object_list],
         "query": query,
         "status": status,
         "statuses": MembershipStatus.choices,

@@ -4,13 +4,13 @@ direction; loaded as a template builtin."""
 import datetime
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from carecoop.core.money import babel_locale, format_money
+from carecoop.core.numbers import decimal_text, percent_text
 
 register = template.Library()
 
@@ -26,14 +26,14 @@ def money(minor: int | None, currency: str) -> str:
 def number(value: int | float | None) -> str:
     if value is None:
         return ""
-    return str(format_decimal(value, locale=babel_locale()))
+    return decimal_text(value, babel_locale())
 
 
 @register.filter
 def percent(value: float | None) -> str:
     if value is None:
         return ""
-    return str(format_percent(value, locale=babel_locale(), format="#,##0.#%"))
+    return percent_text(value, babel_locale(), "#,##0.#%")
 
 
 @register.filter
