@@ -32,20 +32,17 @@ import time
 from contextlib import suppress
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import Count, Model
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
 from harness import drop_database, fresh_database
 
 NAME = "carecoop_bench_growth"
-ENGINE = fresh_database(NAME)
-
-from django.apps import apps  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
-from django.db.models import Count, Model  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_scopes import scope, scopes_disabled  # noqa: E402
-
 COOP = "shakti-creches"
 NETWORK = "care-coop-network"
 MANAGER = "manager.shakti"
@@ -159,7 +156,11 @@ def grow(coop: Any, factor: int) -> int:
             cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)}")
             return int(cursor.fetchone()[0] or 0)
 
-        offset = {model: biggest(model, model._meta.pk.column) + 1 for model in grown}
+        offset = {
+            model: biggest(model, model._meta.pk.column) + 1
+            for model in grown
+            if not isinstance(model._meta.pk, models.UUIDField)
+        }
         copies = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(1, factor))
         written = 0
         for model in grown:
@@ -167,12 +168,21 @@ def grow(coop: Any, factor: int) -> int:
             columns, values = [], []
             for field in model._meta.concrete_fields:
                 column = f"t.{quote(field.column)}"
-                if field.primary_key:
+                if field.primary_key and isinstance(field, models.UUIDField):
+                    value = (
+                        "gen_random_uuid()"
+                        if connection.vendor == "postgresql"
+                        else "lower(hex(randomblob(16)))"
+                    )
+                elif field.primary_key:
                     value = f"{column} + ks.k * {offset[model]}"
                 elif field.is_relation and field.related_model in offset:
                     value = f"{column} + ks.k * {offset[field.related_model]}"
                 elif field.name in moved and isinstance(field, models.CharField):
-                    value = f"{column} || '~' || CAST(ks.k AS TEXT)"
+                    value = (  # A blank text stays blank: it is outside its constraint.
+                        f"CASE WHEN {column} = '' THEN '' "
+                        f"ELSE {column} || '~' || CAST(ks.k AS TEXT) END"
+                    )
                 elif field.name in moved and isinstance(field, models.IntegerField):
                     value = f"{column} + ks.k * {biggest(model, field.column) + 1}"
                 elif field.name in moved and isinstance(field, models.DateField):
@@ -203,7 +213,7 @@ def grow(coop: Any, factor: int) -> int:
 
 def moved_fields(model: type[Model], grown: list[type[Model]]) -> set[str]:
     """The fields a copy must change to keep ``model``'s unique constraints: in each that no
-    key to a copied row already separates, its text and numbers (a person's birth date, in the
+    key to a copied row already separates, its text and numbers (a person's family name, in the
     one on names and birth)."""
     uniques: list[tuple[str, ...]] = [(f.name,) for f in model._meta.concrete_fields if f.unique]
     for constraint in model._meta.constraints:
@@ -211,7 +221,7 @@ def moved_fields(model: type[Model], grown: list[type[Model]]) -> set[str]:
             if constraint.fields:
                 uniques.append(tuple(constraint.fields))
             else:
-                uniques.append(("date_of_birth",))  # Person: name and birth, as expressions.
+                uniques.append(("family_name",))  # Person: name and birth, as expressions.
     moved: set[str] = set()
     for names in uniques:
         fields = [model._meta.get_field(n) for n in names if n != "coop"]
@@ -293,13 +303,14 @@ client_user: Any = None
 
 def main() -> int:
     global client_user
+    started = time.perf_counter()
+    engine = fresh_database(NAME)
     from carecoop.members.models import Membership
 
-    started = time.perf_counter()
     coop, manager = load()
     client_user = manager
     found = ids(coop)
-    if ENGINE == "PostgreSQL":
+    if engine == "PostgreSQL":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     loaded_s = time.perf_counter() - started
@@ -318,7 +329,7 @@ def main() -> int:
     total_s = time.perf_counter() - started
 
     print(
-        f"\nGrowth on {ENGINE}: {members_1x:,} members at 1x, {members_10x:,} at {FACTOR}x "
+        f"\nGrowth on {engine}: {members_1x:,} members at 1x, {members_10x:,} at {FACTOR}x "
         f"({written:,} rows copied in {grow_s:.1f} s); loaded in {loaded_s:.1f} s, "
         f"{total_s:.1f} s in all"
     )
