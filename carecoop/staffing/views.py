@@ -192,7 +192,7 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     today = timezone.localdate()
     overdue, soon = selectors.training_overdue_and_soon(access=access, on=today)
-    pages = {}
+    pages: dict[str, Any] = {}
     for name, rows in (("overdue", overdue), ("soon", soon)):
         params = request.GET.copy()
         params.pop(name, None)
