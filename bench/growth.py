@@ -294,16 +294,29 @@ def visit(client: Client, coop: Any, found: dict[str, int]) -> dict[str, tuple[i
         if route == "accounts/logout/":  # Signing out ends the session: a session of its own.
             who = Client()
             who.force_login(client_user)
+        seen_now(who)
         with CaptureQueriesContext(connection) as queries:
             response = who.get(url)
         if response.status_code == 403:  # A member's own page (her account): as the member.
             who = member_client
+            seen_now(who)
             with CaptureQueriesContext(connection) as queries:
                 response = who.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         size = len(gzip.compress(body, compresslevel=6, mtime=0))
         results[url] = (response.status_code, size, len(queries))
     return results
+
+
+def seen_now(client: Client) -> None:
+    """Mark the session as used this second: the time of last use is written at most once a
+    minute, on whichever page comes then, and a page must not be charged for it."""
+    from carecoop.accounts.signals import LAST_SEEN
+
+    session = client.session
+    if LAST_SEEN in session:
+        session[LAST_SEEN] = int(time.time())
+        session.save()
 
 
 def error(status: int, url: str) -> bool:
