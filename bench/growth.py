@@ -187,9 +187,12 @@ def grow(coop: Any, factor: int) -> int:
                 elif field.is_relation and field.related_model in offset:
                     value = f"{column} + ks.k * {offset[field.related_model]}"
                 elif field.name in moved and isinstance(field, models.CharField):
-                    value = (  # A blank text stays blank: it is outside its constraint.
+                    # A blank text stays blank: it is outside its constraint. A text as long as
+                    # its column (a code's hash) gives up its last two characters to the mark.
+                    kept = f"SUBSTR({column}, 1, {field.max_length - 2})"
+                    value = (
                         f"CASE WHEN {column} = '' THEN '' "
-                        f"ELSE {column} || '~' || CAST(ks.k AS TEXT) END"
+                        f"ELSE {kept} || '~' || CAST(ks.k AS TEXT) END"
                     )
                 elif field.name in moved and isinstance(field, models.IntegerField):
                     value = f"{column} + ks.k * {biggest(model, field.column) + 1}"
