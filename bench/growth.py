@@ -189,7 +189,11 @@ def grow(coop: Any, factor: int) -> int:
                 elif field.name in moved and isinstance(field, models.CharField):
                     # A blank text stays blank: it is outside its constraint. A text as long as
                     # its column (a code's hash) gives up its last two characters to the mark.
-                    kept = f"SUBSTR({column}, 1, {field.max_length - 2})"
+                    kept = (
+                        f"SUBSTR({column}, 1, {field.max_length - 2})"
+                        if field.max_length
+                        else column
+                    )
                     value = (
                         f"CASE WHEN {column} = '' THEN '' "
                         f"ELSE {kept} || '~' || CAST(ks.k AS TEXT) END"
