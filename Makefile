@@ -55,7 +55,7 @@ pytest-postgres:
 		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL pass is skipped."; \
 	fi
 
-BENCHES := bench/members.py bench/care.py bench/staffing.py bench/governance.py bench/sustainability.py bench/billing.py bench/load.py
+BENCHES := bench/growth.py bench/members.py bench/care.py bench/staffing.py bench/governance.py bench/sustainability.py bench/billing.py bench/load.py
 
 bench: setup
 	@for script in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$script || exit 1; done

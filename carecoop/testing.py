@@ -7,7 +7,7 @@ only rows that no service writes on its own come from the factories."""
 
 import datetime
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -18,20 +18,31 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scope
 
 from carecoop.billing import services as billing
+from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
+from carecoop.billing.models import Payment as FeePayment
 from carecoop.billing.tests.factories import InvoiceFactory
 from carecoop.capital import services as capital
+from carecoop.capital.models import Payment as SharePayment
+from carecoop.capital.models import ShareClass, Subscription
 from carecoop.care import services as care
+from carecoop.care.models import Application, Enrolment
 from carecoop.funding import services as funding
+from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance import services as governance
+from carecoop.governance.models import Body, Meeting, Question, Term
 from carecoop.health import services as health
+from carecoop.health.models import Referral
+from carecoop.ledger.models import Entry
 from carecoop.ledger.services import credit, debit, entry_post
 from carecoop.members import services as members
 from carecoop.members.models import MemberClass, Membership, Person
 from carecoop.staffing import services as staffing
-from carecoop.tenancy.models import Organisation
+from carecoop.staffing.models import CheckIn, Staff, TrainingSession
+from carecoop.tenancy.models import Centre, Organisation
 from carecoop.tenancy.services import organisation_create
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
 
@@ -132,6 +143,123 @@ def make_centre(*, coop: Organisation, by: Any, code: str, name: str) -> Any:
         opens_at=datetime.time(9),
         closes_at=datetime.time(17),
     )
+
+
+# The URL patterns ------------------------------------------------------------------------------
+#
+# Every page, discovered from the URL resolver, for the walks of the tests and the growth
+# benchmark; each route with an id names the model of that id.
+
+
+def walk(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), namespace, entry.callback
+
+
+def all_patterns() -> list[tuple[str, str, Any]]:
+    return [p for p in walk(get_resolver().url_patterns) if p[1] != "admin"]
+
+
+def fill(route: str, *, coop: str, org: str, pk: int) -> str:
+    url = "/" + route
+    return url.replace("<slug:coop>", coop).replace("<slug:org>", org).replace("<int:pk>", str(pk))
+
+
+# The model of the id in every route that has one. A new route with an id must be named here, and
+# the other cooperative of the world must have a row of that model (``OTHER_ROWS`` in
+# core/tests/test_url_walk.py), or the walk fails.
+ROUTE_MODELS: dict[str, type[Model]] = {
+    "c/<slug:coop>/members/classes/<int:pk>/": MemberClass,
+    "c/<slug:coop>/members/<int:pk>/": Person,
+    "c/<slug:coop>/privacy/people/<int:pk>/views/": Person,
+    "c/<slug:coop>/privacy/people/<int:pk>/export/": Person,
+    "c/<slug:coop>/privacy/people/<int:pk>/erase/": Person,
+    "c/<slug:coop>/members/<int:pk>/edit/": Person,
+    "c/<slug:coop>/members/<int:pk>/status/": Person,
+    "c/<slug:coop>/members/<int:pk>/children/new/": Person,
+    "c/<slug:coop>/members/<int:pk>/work/": Person,
+    "c/<slug:coop>/centres/<int:pk>/edit/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/rooms/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/pools/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/closures/new/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/hours/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/priorities/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/waitlist/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/allocate/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/apply/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/attendance/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/register/": Centre,
+    "c/<slug:coop>/centres/applications/<int:pk>/answer/": Application,
+    "c/<slug:coop>/centres/enrolments/<int:pk>/move/": Enrolment,
+    "c/<slug:coop>/centres/children/<int:pk>/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/bookings/new/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/collectors/new/": Person,
+    "c/<slug:coop>/centres/children/<int:pk>/care/": Person,
+    "c/<slug:coop>/staff/<int:pk>/": Staff,
+    "c/<slug:coop>/staff/<int:pk>/edit/": Staff,
+    "c/<slug:coop>/staff/<int:pk>/qualifications/new/": Staff,
+    "c/<slug:coop>/staff/training/<int:pk>/attendance/": TrainingSession,
+    "c/<slug:coop>/staff/centres/<int:pk>/rules/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/shifts/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/roster/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/checkins/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/day/": Centre,
+    "c/<slug:coop>/staff/centres/<int:pk>/week/": Centre,
+    "c/<slug:coop>/staff/checkins/<int:pk>/out/": CheckIn,
+    "c/<slug:coop>/health/children/<int:pk>/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/measurements/new/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/vaccinations/new/": Person,
+    "c/<slug:coop>/health/children/<int:pk>/referrals/new/": Person,
+    "c/<slug:coop>/health/referrals/<int:pk>/": Referral,
+    "c/<slug:coop>/health/centres/<int:pk>/vaccinations/": Centre,
+    "c/<slug:coop>/health/centres/<int:pk>/growth/": Centre,
+    "c/<slug:coop>/health/centres/<int:pk>/meals/": Centre,
+    "c/<slug:coop>/capital/classes/<int:pk>/limits/": ShareClass,
+    "c/<slug:coop>/capital/subscriptions/<int:pk>/": Subscription,
+    "c/<slug:coop>/capital/payments/<int:pk>/receipt/": SharePayment,
+    "c/<slug:coop>/capital/members/<int:pk>/": Membership,
+    "c/<slug:coop>/governance/bodies/<int:pk>/": Body,
+    "c/<slug:coop>/governance/bodies/<int:pk>/seats/": Body,
+    "c/<slug:coop>/governance/bodies/<int:pk>/edit/": Body,
+    "c/<slug:coop>/governance/bodies/<int:pk>/terms/new/": Body,
+    "c/<slug:coop>/governance/terms/<int:pk>/end/": Term,
+    "c/<slug:coop>/governance/meetings/<int:pk>/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/agenda/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/attendance/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/open/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/close/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/minutes/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/motions/new/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/elections/new/": Meeting,
+    "c/<slug:coop>/governance/questions/<int:pk>/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/candidates/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/open/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/close/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/codes/": Question,
+    "c/<slug:coop>/governance/questions/<int:pk>/counts/": Question,
+    "c/<slug:coop>/ledger/entries/<int:pk>/": Entry,
+    "c/<slug:coop>/ledger/entries/<int:pk>/reverse/": Entry,
+    "c/<slug:coop>/billing/invoices/<int:pk>/": Invoice,
+    "c/<slug:coop>/billing/invoices/<int:pk>/pay/": Invoice,
+    "c/<slug:coop>/billing/payments/<int:pk>/receipt/": FeePayment,
+    "c/<slug:coop>/billing/payments/<int:pk>/reverse/": FeePayment,
+    "c/<slug:coop>/billing/statements/<int:pk>/": StatementImport,
+    "c/<slug:coop>/billing/statements/<int:pk>/record/": StatementImport,
+    "c/<slug:coop>/billing/statements/lines/<int:pk>/match/": StatementLine,
+    "c/<slug:coop>/billing/waivers/<int:pk>/decide/": WaiverApplication,
+    "c/<slug:coop>/funding/centres/<int:pk>/": Centre,
+    "c/<slug:coop>/funding/grants/<int:pk>/": Grant,
+    "c/<slug:coop>/funding/grants/<int:pk>/disburse/": Grant,
+    "c/<slug:coop>/funding/expenses/<int:pk>/reverse/": Expense,
+    "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
+}
 
 
 class World:

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, QuerySet, Sum
 from django.http import Http404
 
@@ -21,6 +22,7 @@ from carecoop.billing.models import (
     WaiverApplication,
     WaiverCriterion,
 )
+from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
@@ -59,6 +61,33 @@ def invoices_listed(
     if status in ("open", "paid", "cancelled"):
         qs = qs.filter(status=status)
     return qs
+
+
+# The orders of the lists that are paged by cursor, each served by an index of ``Invoice``.
+INVOICE_LIST_KEYS = ("-month", "number")
+ARREARS_KEYS = ("due_on", "number")
+
+
+def invoice_page(
+    *, access: Access, month: datetime.date | None, status: str, cursor: str
+) -> KeysetPage[Invoice]:
+    """A page of the invoices listed (``invoices_listed``): the newest month first, by number."""
+    return keyset_page(
+        invoices_listed(access=access, month=month, status=status),
+        keys=INVOICE_LIST_KEYS,
+        cursor=cursor,
+        size=settings.CARECOOP_PAGE_SIZE,
+    )
+
+
+def arrears_page(*, access: Access, on: datetime.date, cursor: str) -> KeysetPage[Invoice]:
+    """A page of the invoices overdue on ``on``, the longest overdue first."""
+    return keyset_page(
+        arrears(access=access, on=on),
+        keys=ARREARS_KEYS,
+        cursor=cursor,
+        size=settings.CARECOOP_PAGE_SIZE,
+    )
 
 
 def own_account(*, access: Access, last: int = 36) -> tuple[list[Invoice], int]:
@@ -127,12 +156,13 @@ def arrears(*, access: Access, on: datetime.date) -> QuerySet[Invoice]:
         invoices(access=access)
         .filter(status=InvoiceStatus.OPEN, due_on__lt=on)
         .annotate(due=F("total_minor") - F("paid_minor") - F("waived_minor"))
-        .order_by("household__name", "month")
+        .order_by(*ARREARS_KEYS)
     )
 
 
 def arrears_total(*, access: Access, on: datetime.date) -> int:
-    total = arrears(access=access, on=on).aggregate(s=Sum("due"))["s"]
+    """What is overdue on ``on`` in all, summed by the database."""
+    total = arrears(access=access, on=on).order_by().aggregate(s=Sum("due"))["s"]
     return int(total or 0)
 
 

@@ -137,11 +137,15 @@ def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
         month = forms.MonthField().clean(month_text) if month_text else None
     except ValidationError:
         month = None
-    qs = selectors.invoices_listed(access=access, month=month, status=status)
+    page = selectors.invoice_page(
+        access=access, month=month, status=status, cursor=request.GET.get("cursor", "")
+    )
+    params = request.GET.copy()
+    params.pop("cursor", None)
     return render(
         request,
         "billing/invoices.html",
-        {"invoices": qs[:200], "month": month, "status": status},
+        {"page": page, "month": month, "status": status, "params": params.urlencode()},
     )
 
 
@@ -361,7 +365,9 @@ def arrears(request: HttpRequest, coop: str) -> HttpResponse:
         request,
         "billing/arrears.html",
         {
-            "invoices": selectors.arrears(access=access, on=today)[:300],
+            "page": selectors.arrears_page(
+                access=access, on=today, cursor=request.GET.get("cursor", "")
+            ),
             "total": selectors.arrears_total(access=access, on=today),
             "can_manage": access.can("billing.manage"),
         },

@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,8 +25,9 @@ from carecoop.tenancy import services as tenancy
 from carecoop.tenancy.models import Centre, Organisation
 
 
-def demo_load(*, seed: int = 2026) -> bool:
-    """Create the demo organisations, people and sign-ins. Returns False if they already exist."""
+def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
+    """Create the demo organisations, people and sign-ins. Returns False if they already exist.
+    ``only`` names the cooperatives to fill with people (the others are created empty)."""
     if Organisation.objects.filter(slug=data.COOPERATIVES[0]["slug"]).exists():
         return False
     rng = random.Random(seed)
@@ -44,11 +46,15 @@ def demo_load(*, seed: int = 2026) -> bool:
         centres: dict[str, Centre] = {}
         for coop_fields in data.COOPERATIVES:
             coop = orgs[coop_fields["slug"]]
+            if only is not None and coop.slug not in only:
+                continue
             with scope(coop=coop.pk):
                 first_parent[coop.slug] = _load_cooperative(coop, admin, rng, today, centres)
                 _load_care(coop, admin, rng, today)
                 demo_governance.load(coop, admin, rng, today)
         for username, slug, role, extra in data.USERS:
+            if slug in orgs and orgs[slug].kind == "cooperative" and slug not in first_parent:
+                continue  # A cooperative left empty has no one to sign in.
             user = User.objects.filter(username=username).first() or User.objects.create_user(
                 username, f"{username}@example.org", data.PASSWORD
             )

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -107,16 +108,24 @@ def one_eligibility(*, membership: Membership, on: datetime.date) -> Eligibility
     ]
 
 
-def eligibility_table(*, access: Access, on: datetime.date) -> list[tuple[Membership, Eligibility]]:
-    """Each member's standing: the whole register for the cooperative's officers, a member's
-    own household's; a facilitator's centres do not count here."""
-    found = eligibility(coop_id=access.coop_id, on=on)
-    rows = (
-        access.restrict(Membership.objects.filter(pk__in=list(found)), "governance.standing")
+def eligibility_page(
+    *, access: Access, on: datetime.date, number: str | None
+) -> tuple[Page[Membership], list[tuple[Membership, Eligibility]]]:
+    """A page of the members' standing (page ``number``, by class and name): the whole register
+    for the cooperative's officers, a member's own household's; a facilitator's centres do not
+    count here. Only the page's members are weighed."""
+    listed = (
+        access.restrict(
+            Membership.objects.filter(coop_id=access.coop_id).exclude(status="exited"),
+            "governance.standing",
+        )
         .select_related("person", "member_class")
-        .order_by("member_class__name", "person__family_name", "person__given_name")
+        .order_by("member_class__name", "person__family_name", "person__given_name", "pk")
     )
-    return [(m, found[m.pk]) for m in rows]
+    page = Paginator(listed, settings.CARECOOP_PAGE_SIZE).get_page(number)
+    members = list(page.object_list)
+    found = eligibility(coop_id=access.coop_id, on=on, membership_ids=[m.pk for m in members])
+    return page, [(m, found[m.pk]) for m in members]
 
 
 # Bodies and terms ----------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -190,11 +192,13 @@ def training_due(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     today = timezone.localdate()
     overdue, soon = selectors.training_overdue_and_soon(access=access, on=today)
-    return render(
-        request,
-        "staffing/training_due.html",
-        {"overdue": overdue, "soon": soon, "today": today},
-    )
+    pages: dict[str, Any] = {}
+    for name, rows in (("overdue", overdue), ("soon", soon)):
+        params = request.GET.copy()
+        params.pop(name, None)
+        page = Paginator(rows, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get(name))
+        pages[name], pages[f"{name}_params"] = page, params.urlencode()
+    return render(request, "staffing/training_due.html", {**pages, "today": today})
 
 
 # Centres: rules, shifts, roster, check-in, coverage ----------------------------------------

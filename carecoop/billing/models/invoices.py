@@ -115,6 +115,14 @@ class Invoice(CoopOwned):
         indexes = [
             models.Index(fields=["coop", "month", "status"], name="billing_invoice_month"),
             models.Index(fields=["coop", "centre", "month"], name="billing_invoice_centre"),
+            # The invoice list's pages, newest month first, by number.
+            models.Index(fields=["coop", "-month", "number"], name="billing_invoice_list"),
+            # The arrears list's pages, the longest overdue first, among the open invoices.
+            models.Index(
+                fields=["coop", "due_on", "number"],
+                condition=Q(status="open"),
+                name="billing_invoice_overdue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,12 @@
 """Walks every URL pattern as an anonymous visitor and as users who must not see another
 cooperative's data, and proves nothing leaks: sign-in redirects, 403 or 404, never the data."""
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db.models import Model
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
 from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
@@ -25,6 +23,7 @@ from carecoop.ledger.models import Entry
 from carecoop.members.models import MemberClass, Membership, Person
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 from carecoop.tenancy.models import Centre
+from carecoop.testing import ROUTE_MODELS, all_patterns, fill
 
 SECRETS = (
     "Zenobia",
@@ -35,115 +34,6 @@ SECRETS = (
     "Zefirino",
 )
 
-
-def walk(
-    patterns: list[Any], prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, Any]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), namespace, entry.callback
-
-
-def all_patterns() -> list[tuple[str, str, Any]]:
-    return [p for p in walk(get_resolver().url_patterns) if p[1] != "admin"]
-
-
-def fill(route: str, *, coop: str, org: str, pk: int) -> str:
-    url = "/" + route
-    return url.replace("<slug:coop>", coop).replace("<slug:org>", org).replace("<int:pk>", str(pk))
-
-
-# The model of the id in every route that has one. A new route with an id must be named here, and
-# the other cooperative must have a row of that model (``OTHER_ROWS``), or the walk fails.
-ROUTE_MODELS: dict[str, type[Model]] = {
-    "c/<slug:coop>/members/classes/<int:pk>/": MemberClass,
-    "c/<slug:coop>/members/<int:pk>/": Person,
-    "c/<slug:coop>/privacy/people/<int:pk>/views/": Person,
-    "c/<slug:coop>/privacy/people/<int:pk>/export/": Person,
-    "c/<slug:coop>/privacy/people/<int:pk>/erase/": Person,
-    "c/<slug:coop>/members/<int:pk>/edit/": Person,
-    "c/<slug:coop>/members/<int:pk>/status/": Person,
-    "c/<slug:coop>/members/<int:pk>/children/new/": Person,
-    "c/<slug:coop>/members/<int:pk>/work/": Person,
-    "c/<slug:coop>/centres/<int:pk>/edit/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/rooms/new/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/pools/new/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/closures/new/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/hours/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/priorities/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/waitlist/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/allocate/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/apply/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/attendance/": Centre,
-    "c/<slug:coop>/centres/<int:pk>/register/": Centre,
-    "c/<slug:coop>/centres/applications/<int:pk>/answer/": Application,
-    "c/<slug:coop>/centres/enrolments/<int:pk>/move/": Enrolment,
-    "c/<slug:coop>/centres/children/<int:pk>/": Person,
-    "c/<slug:coop>/centres/children/<int:pk>/bookings/new/": Person,
-    "c/<slug:coop>/centres/children/<int:pk>/collectors/new/": Person,
-    "c/<slug:coop>/centres/children/<int:pk>/care/": Person,
-    "c/<slug:coop>/staff/<int:pk>/": Staff,
-    "c/<slug:coop>/staff/<int:pk>/edit/": Staff,
-    "c/<slug:coop>/staff/<int:pk>/qualifications/new/": Staff,
-    "c/<slug:coop>/staff/training/<int:pk>/attendance/": TrainingSession,
-    "c/<slug:coop>/staff/centres/<int:pk>/rules/": Centre,
-    "c/<slug:coop>/staff/centres/<int:pk>/shifts/": Centre,
-    "c/<slug:coop>/staff/centres/<int:pk>/roster/": Centre,
-    "c/<slug:coop>/staff/centres/<int:pk>/checkins/": Centre,
-    "c/<slug:coop>/staff/centres/<int:pk>/day/": Centre,
-    "c/<slug:coop>/staff/centres/<int:pk>/week/": Centre,
-    "c/<slug:coop>/staff/checkins/<int:pk>/out/": CheckIn,
-    "c/<slug:coop>/health/children/<int:pk>/": Person,
-    "c/<slug:coop>/health/children/<int:pk>/measurements/new/": Person,
-    "c/<slug:coop>/health/children/<int:pk>/vaccinations/new/": Person,
-    "c/<slug:coop>/health/children/<int:pk>/referrals/new/": Person,
-    "c/<slug:coop>/health/referrals/<int:pk>/": Referral,
-    "c/<slug:coop>/health/centres/<int:pk>/vaccinations/": Centre,
-    "c/<slug:coop>/health/centres/<int:pk>/growth/": Centre,
-    "c/<slug:coop>/health/centres/<int:pk>/meals/": Centre,
-    "c/<slug:coop>/capital/classes/<int:pk>/limits/": ShareClass,
-    "c/<slug:coop>/capital/subscriptions/<int:pk>/": Subscription,
-    "c/<slug:coop>/capital/payments/<int:pk>/receipt/": SharePayment,
-    "c/<slug:coop>/capital/members/<int:pk>/": Membership,
-    "c/<slug:coop>/governance/bodies/<int:pk>/": Body,
-    "c/<slug:coop>/governance/bodies/<int:pk>/seats/": Body,
-    "c/<slug:coop>/governance/bodies/<int:pk>/edit/": Body,
-    "c/<slug:coop>/governance/bodies/<int:pk>/terms/new/": Body,
-    "c/<slug:coop>/governance/terms/<int:pk>/end/": Term,
-    "c/<slug:coop>/governance/meetings/<int:pk>/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/agenda/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/attendance/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/open/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/close/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/minutes/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/motions/new/": Meeting,
-    "c/<slug:coop>/governance/meetings/<int:pk>/elections/new/": Meeting,
-    "c/<slug:coop>/governance/questions/<int:pk>/": Question,
-    "c/<slug:coop>/governance/questions/<int:pk>/candidates/": Question,
-    "c/<slug:coop>/governance/questions/<int:pk>/open/": Question,
-    "c/<slug:coop>/governance/questions/<int:pk>/close/": Question,
-    "c/<slug:coop>/governance/questions/<int:pk>/codes/": Question,
-    "c/<slug:coop>/governance/questions/<int:pk>/counts/": Question,
-    "c/<slug:coop>/ledger/entries/<int:pk>/": Entry,
-    "c/<slug:coop>/ledger/entries/<int:pk>/reverse/": Entry,
-    "c/<slug:coop>/billing/invoices/<int:pk>/": Invoice,
-    "c/<slug:coop>/billing/invoices/<int:pk>/pay/": Invoice,
-    "c/<slug:coop>/billing/payments/<int:pk>/receipt/": FeePayment,
-    "c/<slug:coop>/billing/payments/<int:pk>/reverse/": FeePayment,
-    "c/<slug:coop>/billing/statements/<int:pk>/": StatementImport,
-    "c/<slug:coop>/billing/statements/<int:pk>/record/": StatementImport,
-    "c/<slug:coop>/billing/statements/lines/<int:pk>/match/": StatementLine,
-    "c/<slug:coop>/billing/waivers/<int:pk>/decide/": WaiverApplication,
-    "c/<slug:coop>/funding/centres/<int:pk>/": Centre,
-    "c/<slug:coop>/funding/grants/<int:pk>/": Grant,
-    "c/<slug:coop>/funding/grants/<int:pk>/disburse/": Grant,
-    "c/<slug:coop>/funding/expenses/<int:pk>/reverse/": Expense,
-    "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
-}
 
 # The world's row of the other cooperative for each model named above.
 OTHER_ROWS: dict[type[Model], str] = {

@@ -31,8 +31,13 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 def eligibility(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     on = day_param(request, "on")
+    page, rows = selectors.eligibility_page(access=access, on=on, number=request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     context = {
-        "rows": selectors.eligibility_table(access=access, on=on),
+        "page": page,
+        "rows": rows,
+        "params": params.urlencode(),
         "on": on,
         "classes": selectors.class_rule_lines(coop_id=access.coop_id),
         "can_manage": access.can("governance.manage"),
