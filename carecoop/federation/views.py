@@ -9,9 +9,14 @@ from carecoop.federation import selectors
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
-    rows = selectors.federation_overview(access=access)
+    overview = selectors.federation_overview(access=access)
     return render(
         request,
         "federation/overview.html",
-        {"org": access.org, "rows": rows, "small_cell": settings.CARECOOP_SMALL_CELL},
+        {
+            "org": access.org,
+            "rows": overview.rows,
+            "counted_at": overview.counted_at,
+            "small_cell": settings.CARECOOP_SMALL_CELL,
+        },
     )
