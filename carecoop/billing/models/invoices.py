@@ -115,6 +115,11 @@ class Invoice(CoopOwned):
         indexes = [
             models.Index(fields=["coop", "month", "status"], name="billing_invoice_month"),
             models.Index(fields=["coop", "centre", "month"], name="billing_invoice_centre"),
+            # The invoice list, newest month first and by number, of every status or of one.
+            models.Index(fields=["coop", "-month", "number"], name="billing_invoice_listed"),
+            models.Index(
+                fields=["coop", "status", "-month", "number"], name="billing_invoice_status"
+            ),
         ]
 
     def __str__(self) -> str:
