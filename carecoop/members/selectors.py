@@ -141,9 +141,13 @@ class SearchPaginator(Paginator):
     know there are more): a search of a large cooperative for a common name would otherwise
     count every match to show twenty-five. ``more`` is True when the count stopped at the cap."""
 
+    def __init__(self, object_list: QuerySet[Any], per_page: int):
+        super().__init__(object_list, per_page)
+        self.rows = object_list
+
     @cached_property
     def _found(self) -> int:
-        return self.object_list[: SEARCH_COUNT_CAP + 1].count()  # type: ignore[index, union-attr]
+        return self.rows[: SEARCH_COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
