@@ -38,12 +38,14 @@ def _member_filters(
     memberships = access.restrict(Membership.objects.all())
     if query:
         words = query.casefold().split()[:5]
+        # The cooperative's people whose name, phone or number holds every word: LIKE '%word%'
+        # on search_text, which the trigram index serves. The subquery is limited, so
+        # PostgreSQL finds the matches first rather than walking the whole register in name
+        # order and testing each person (a search shows at most SEARCH_COUNT_CAP of them).
+        matches = Person.objects.filter(coop_id=access.coop_id)
         for word in words:
-            # LIKE '%word%' on the indexed column is what the trigram index serves; the people
-            # joined are the cooperative's (the index leads with it).
-            memberships = memberships.filter(
-                person__coop_id=access.coop_id, person__search_text__contains=word
-            )
+            matches = matches.filter(search_text__contains=word)
+        memberships = memberships.filter(person_id__in=matches.values("pk")[:SEARCH_MATCHES_READ])
         if not access.can("members.view_contact"):
             # Search only what the role may see: without contact details, the phone is left out.
             searched = Replace(F("person__search_text"), Lower("person__phone"), Value(""))  # type: ignore[arg-type]
@@ -134,6 +136,9 @@ class CountedPaginator(Paginator):
 
 
 SEARCH_COUNT_CAP = 500
+# How many matches of a search are read before ordering them by name: all of them for any
+# search a person would page through; a search that matches more says so and asks for a word.
+SEARCH_MATCHES_READ = 10_000
 
 
 class SearchPaginator(Paginator):
@@ -265,7 +270,7 @@ def member_counts(*, access: Access) -> dict[str, int]:
     counts = dict(
         access.restrict(Membership.objects.all())
         .values_list("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # read from the index membership_status alone
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in MembershipStatus.values}
