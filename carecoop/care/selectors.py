@@ -169,20 +169,26 @@ def attendance_sheet(*, centre: Centre, on: datetime.date) -> list[SheetRow]:
     from carecoop.care.models import AuthorisedCollector
     from carecoop.members.models import Guardianship
 
+    coop_id = centre.coop_id  # on every side of every join (the key the tables are sharded on)
     enrolments = list(
         active_enrolments(centre, on)
+        .filter(coop_id=coop_id, child__coop_id=coop_id, room__coop_id=coop_id)
         .select_related("child", "room")
         .order_by("room__min_age_months", "child__given_name")
     )
     child_ids = [e.child_id for e in enrolments]
     records = {
         a.child_id: a
-        for a in Attendance.objects.filter(centre=centre, date=on, child_id__in=child_ids)
+        for a in Attendance.objects.filter(
+            coop_id=coop_id, centre=centre, date=on, child_id__in=child_ids
+        )
     }
     collectors: dict[int, dict[str, str]] = {cid: {} for cid in child_ids}
-    for g in Guardianship.objects.filter(child_id__in=child_ids).select_related("guardian"):
+    for g in Guardianship.objects.filter(
+        coop_id=coop_id, child_id__in=child_ids, guardian__coop_id=coop_id
+    ).select_related("guardian"):
         collectors[g.child_id][f"g:{g.guardian_id}"] = g.guardian.full_name
-    for c in AuthorisedCollector.objects.filter(child_id__in=child_ids).filter(
+    for c in AuthorisedCollector.objects.filter(coop_id=coop_id, child_id__in=child_ids).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on)
     ):
         collectors[c.child_id][f"c:{c.pk}"] = f"{c.name} ({c.relation})"
