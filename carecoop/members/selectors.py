@@ -37,21 +37,24 @@ def _member_filters(
 ) -> QuerySet[Membership]:
     memberships = access.restrict(Membership.objects.all())
     if query:
-        words = query.casefold().split()[:5]
-        # The cooperative's people whose name, phone or number holds every word: LIKE '%word%'
-        # on search_text, which the trigram index serves. The subquery is limited, so
-        # PostgreSQL finds the matches first rather than walking the whole register in name
-        # order and testing each person (a search shows at most SEARCH_COUNT_CAP of them).
-        matches = Person.objects.filter(coop_id=access.coop_id)
-        for word in words:
+        # The people the role sees whose name, phone or number holds every word: LIKE
+        # '%word%' on search_text, which the trigram index serves. The subquery is limited (to
+        # the first SEARCH_MATCHES_READ by name), so PostgreSQL finds the matches first rather
+        # than walking the whole register in name order and testing each person; a search that
+        # matches more than SEARCH_COUNT_CAP says so.
+        matches = visible_people(access=access)
+        # Search only what the role may see: without contact details, the phone is left out.
+        hide_phone = not access.can("members.view_contact")
+        if hide_phone:
+            matches = matches.annotate(
+                searched=Replace(F("search_text"), Lower("phone"), Value(""))  # type: ignore[arg-type]
+            )
+        for word in query.casefold().split()[:5]:
+            # The indexed column narrows the search; without the phone, the rest decides.
             matches = matches.filter(search_text__contains=word)
+            if hide_phone:
+                matches = matches.filter(**{"searched__contains": word})
         memberships = memberships.filter(person_id__in=matches.values("pk")[:SEARCH_MATCHES_READ])
-        if not access.can("members.view_contact"):
-            # Search only what the role may see: without contact details, the phone is left out.
-            searched = Replace(F("person__search_text"), Lower("person__phone"), Value(""))  # type: ignore[arg-type]
-            memberships = memberships.annotate(searched=searched)
-            for word in words:
-                memberships = memberships.filter(searched__contains=word)
     if status:
         memberships = memberships.filter(status=status)
     if member_class is not None:
@@ -86,23 +89,6 @@ def _member_rows(memberships: QuerySet[Membership], coop_id: int) -> QuerySet[Me
     )
 
 
-def member_list(
-    *,
-    access: Access,
-    query: str = "",
-    status: str = "",
-    member_class: MemberClass | None = None,
-    centre_id: int | None = None,
-) -> QuerySet[Membership]:
-    """The memberships the role sees, by family name. A search matches every word against the
-    person's name, phone and member number (``person.search_text``, served by a trigram index
-    on PostgreSQL)."""
-    found = _member_filters(
-        access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
-    )
-    return _member_rows(found, access.coop_id)
-
-
 def member_pages(
     *,
     access: Access,
@@ -111,8 +97,10 @@ def member_pages(
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
 ) -> Paginator:
-    """``member_list`` in pages. The list's count reads memberships alone (an index of the
-    cooperative's memberships), not joined to people; a search counts up to a cap."""
+    """The memberships the role sees, by family name, in pages. A search matches every word
+    against the person's name, phone and member number (``person.search_text``, served by a
+    trigram index on PostgreSQL) and counts up to a cap; the list's count reads memberships
+    alone (an index of the cooperative's memberships), not joined to people."""
     found = _member_filters(
         access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
     )
