@@ -80,7 +80,7 @@ class Household(CoopOwned):
         indexes = [
             models.Index(fields=["coop", "name"], name="household_coop_name"),
             # The households using each centre (the centre list counts them), with their ids.
-            models.Index(fields=["coop", "centre"], include=["id"], name="household_centre"),
+            models.Index(fields=["coop", "centre", "id"], name="household_centre"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='household',
-            index=models.Index(fields=['coop', 'centre'], include=('id',), name='household_centre'),
+            index=models.Index(fields=['coop', 'centre', 'id'], name='household_centre'),
         ),
         migrations.AddIndex(
             model_name='person',
