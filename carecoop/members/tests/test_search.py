@@ -51,9 +51,9 @@ def test_the_search_is_served_by_a_trigram_index_that_leads_with_the_cooperative
         (definition,) = cursor.fetchone()
         assert "gin (coop_id, search_text gin_trgm_ops)" in definition
         cursor.execute("SET enable_seqscan = off")
+        # Only a trigram index can serve LIKE '%…%': with sequential scans off, the plan names it.
         cursor.execute(
-            "EXPLAIN SELECT id FROM members_person WHERE coop_id = %s AND search_text LIKE %s",
-            [world.home.pk, "%parm%"],
+            "EXPLAIN SELECT id FROM members_person WHERE search_text LIKE %s", ["%parm%"]
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
