@@ -201,8 +201,13 @@ def test_the_centre_list_counts_each_centres_households_and_their_children(world
     from carecoop.members.models import Household, Person
     from carecoop.tenancy.selectors import access_for
 
+    from carecoop.tenancy.models import Centre
+
     access = access_for(user=world.users["manager"], slug="home-coop", cooperative=True)
     with scope(coop=world.home.pk):
+        centre = Centre.objects.order_by("pk").first()
+        Household.objects.filter(pk=world.person.household_id).update(centre=centre)
+        make_child(world.person, "Nila", datetime.date(2024, 3, 1))
         listed = centre_list(access=access)
         assert listed
         for centre in listed:
