@@ -199,9 +199,8 @@ def test_the_centre_list_counts_each_centres_households_and_their_children(world
 
     from carecoop.care.selectors import centre_list
     from carecoop.members.models import Household, Person
-    from carecoop.tenancy.selectors import access_for
-
     from carecoop.tenancy.models import Centre
+    from carecoop.tenancy.selectors import access_for
 
     access = access_for(user=world.users["manager"], slug="home-coop", cooperative=True)
     with scope(coop=world.home.pk):
