@@ -36,8 +36,13 @@ def centres(*, access: Access) -> QuerySet[Centre]:
 
 def invoices(*, access: Access) -> QuerySet[Invoice]:
     """Every invoice for the roles that see the books; a facilitator's centres; a member's own
-    household."""
-    return access.restrict(Invoice.objects.all()).select_related("household", "centre")
+    household. The household and centre joined are the cooperative's too (the key on every
+    side of the join)."""
+    return (
+        access.restrict(Invoice.objects.all())
+        .filter(household__coop_id=access.coop_id, centre__coop_id=access.coop_id)
+        .select_related("household", "centre")
+    )
 
 
 def own_invoices(*, access: Access) -> QuerySet[Invoice]:

@@ -19,6 +19,7 @@ from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
 from carecoop.demo import money as demo_money
 from carecoop.demo import staffing as demo_staffing
+from carecoop.federation.services import figures_refresh
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
 from carecoop.tenancy import services as tenancy
@@ -65,6 +66,8 @@ def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
                 centres=[centres[c] for c in extra.get("centres", [])],
                 person=first_parent.get(slug) if extra.get("person") else None,
             )
+        # The federation pages show what the counting job last counted: count once now.
+        figures_refresh()
     return True
 
 

@@ -1,6 +1,7 @@
 """Aggregates for federations, unions and networks: counts only, small cells suppressed."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from carecoop.core.permissions import Access
-from carecoop.members.models import Membership, MembershipStatus, Person, Relation
+from carecoop.federation.models import CoopFigures
 from carecoop.tenancy.models import Centre, Organisation
 
 
@@ -32,6 +33,7 @@ class CoopRow:
     children: Cell
     centres: int
     places: int
+    counted: bool = True  # False until the counting job has counted this cooperative
 
 
 def affiliated_cooperatives(*, access: Access) -> list[Organisation]:
@@ -47,43 +49,44 @@ def affiliated_cooperatives(*, access: Access) -> list[Organisation]:
     )
 
 
-def federation_overview(*, access: Access) -> list[CoopRow]:
-    """One row of counts per affiliated cooperative. The federation is not a tenant of theirs, so
-    the counting runs unscoped, restricted to the affiliated cooperatives, and returns no rows of
-    people."""
+@dataclass
+class Overview:
+    rows: list[CoopRow] = field(default_factory=list)
+    # When the oldest of the counts shown was taken (``manage.py federation_count``); None
+    # before the first count.
+    counted_at: datetime.datetime | None = None
+
+
+def federation_overview(*, access: Access) -> Overview:
+    """One row of counts per affiliated cooperative. The counts of people are read from
+    ``CoopFigures``, taken by the counting job, never counted here: a federation of 1.5 million
+    members would count them all on every visit. Centres and places are counted now (a few
+    rows a cooperative). The federation is not a tenant of theirs, so this runs unscoped,
+    restricted to the affiliated cooperatives, and returns no rows of people."""
     coops = affiliated_cooperatives(access=access)
     ids = [c.pk for c in coops]
+    figures = {f.coop_id: f for f in CoopFigures.objects.filter(coop_id__in=ids)}
     with scopes_disabled():
-        members = {
-            row["coop_id"]: row
-            for row in Membership.objects.filter(coop_id__in=ids)
-            .values("coop_id")
-            .annotate(
-                active=Count("pk", filter=Q(status=MembershipStatus.ACTIVE)),
-                applicants=Count("pk", filter=Q(status=MembershipStatus.APPLICANT)),
-            )
-        }
-        children = dict(
-            Person.objects.filter(coop_id__in=ids, household_relation=Relation.CHILD)
-            .values("coop_id")
-            .annotate(n=Count("pk"))
-            .values_list("coop_id", "n")
-        )
         centres = {
             row["coop_id"]: row
             for row in Centre.objects.filter(coop_id__in=ids)
             .values("coop_id")
             .annotate(n=Count("pk"), places=Sum("licensed_capacity"))
         }
-    return [
+    none = CoopFigures()
+    rows = [
         CoopRow(
             name=c.name,
             country=c.country,
-            active_members=Cell(members.get(c.pk, {}).get("active", 0)),
-            applicants=Cell(members.get(c.pk, {}).get("applicants", 0)),
-            children=Cell(children.get(c.pk, 0)),
+            active_members=Cell(figures.get(c.pk, none).active_members),
+            applicants=Cell(figures.get(c.pk, none).applicants),
+            children=Cell(figures.get(c.pk, none).children),
             centres=centres.get(c.pk, {}).get("n", 0),
             places=centres.get(c.pk, {}).get("places", 0) or 0,
+            counted=c.pk in figures,
         )
         for c in coops
     ]
+    return Overview(
+        rows=rows, counted_at=min((f.counted_at for f in figures.values()), default=None)
+    )

@@ -11,8 +11,9 @@ from carecoop.federation import selectors
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
+    overview = selectors.federation_overview(access=access)
     # Each row's figures formatted once, here; a count too small to show is None, and the page
-    # shows "fewer than N" in its place.
+    # shows "fewer than N" in its place. A cooperative not counted yet has no counts.
     locale = babel_locale()
     rows = [
         {
@@ -21,14 +22,21 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
             "counts": [
                 None if cell.suppressed else decimal_text(cell.value, locale)
                 for cell in (row.active_members, row.applicants, row.children)
-            ],
+            ]
+            if row.counted
+            else [],
             "centres": decimal_text(row.centres, locale),
             "places": decimal_text(row.places, locale),
         }
-        for row in selectors.federation_overview(access=access)
+        for row in overview.rows
     ]
     return render(
         request,
         "federation/overview.html",
-        {"org": access.org, "rows": rows, "small_cell": settings.CARECOOP_SMALL_CELL},
+        {
+            "org": access.org,
+            "rows": rows,
+            "counted_at": overview.counted_at,
+            "small_cell": settings.CARECOOP_SMALL_CELL,
+        },
     )

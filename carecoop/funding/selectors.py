@@ -236,6 +236,9 @@ def sustainability(
         access.restrict(Line.objects.all(), "funding.view")
         .filter(
             one_centre,
+            # The cooperative's entries by date (ledger_entry_coop_date), not every entry of the
+            # federation in the period.
+            entry__coop_id=access.coop_id,
             entry__date__gte=since,
             entry__date__lte=until,
             account__kind__in=[AccountKind.INCOME, AccountKind.EXPENSE],
@@ -284,7 +287,11 @@ def sustainability(
     # 4. Cash, mobile money and bank today.
     cash = int(
         access.restrict(Line.objects.all(), "funding.view")
-        .filter(account__code__in=chart.CASH_ACCOUNTS, entry__date__lte=until)
+        .filter(
+            entry__coop_id=access.coop_id,
+            account__code__in=chart.CASH_ACCOUNTS,
+            entry__date__lte=until,
+        )
         .aggregate(s=Sum("amount_minor"))["s"]
         or 0
     )

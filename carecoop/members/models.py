@@ -77,7 +77,11 @@ class Household(CoopOwned):
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
-        indexes = [models.Index(fields=["coop", "name"], name="household_coop_name")]
+        indexes = [
+            models.Index(fields=["coop", "name"], name="household_coop_name"),
+            # The households using each centre (the centre list counts them), with their ids.
+            models.Index(fields=["coop", "centre", "id"], name="household_centre"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -175,7 +179,16 @@ class Person(CoopOwned):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["coop", "family_name", "given_name"], name="person_name")]
+        indexes = [
+            models.Index(fields=["coop", "family_name", "given_name"], name="person_name"),
+            # A cooperative's children by household (children per centre); a search by name,
+            # phone or number has a trigram index on PostgreSQL (migration 0007).
+            models.Index(
+                fields=["coop", "household"],
+                condition=Q(household_relation=Relation.CHILD),
+                name="person_child_household",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

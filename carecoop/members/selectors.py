@@ -4,9 +4,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from carecoop.core.permissions import Access
 from carecoop.members.models import (
@@ -24,31 +27,54 @@ def visible_people(*, access: Access) -> QuerySet[Person]:
     return access.restrict(Person.objects.all())
 
 
-def member_list(
+def _member_filters(
     *,
     access: Access,
-    query: str = "",
-    status: str = "",
-    member_class: MemberClass | None = None,
-    centre_id: int | None = None,
+    query: str,
+    status: str,
+    member_class: MemberClass | None,
+    centre_id: int | None,
 ) -> QuerySet[Membership]:
     memberships = access.restrict(Membership.objects.all())
     if query:
+        # The people the role sees whose name, phone or number holds every word: LIKE
+        # '%word%' on search_text, which the trigram index serves. The subquery is limited (to
+        # the first SEARCH_MATCHES_READ by name), so PostgreSQL finds the matches first rather
+        # than walking the whole register in name order and testing each person; a search that
+        # matches more than SEARCH_COUNT_CAP says so.
+        matches = visible_people(access=access)
         # Search only what the role may see: without contact details, the phone is left out.
-        searched: F | Replace = F("person__search_text")
-        if not access.can("members.view_contact"):
-            searched = Replace(searched, Lower("person__phone"), Value(""))  # type: ignore[arg-type]
-        memberships = memberships.annotate(searched=searched)
+        hide_phone = not access.can("members.view_contact")
+        if hide_phone:
+            matches = matches.annotate(
+                searched=Replace(F("search_text"), Lower("phone"), Value(""))  # type: ignore[arg-type]
+            )
         for word in query.casefold().split()[:5]:
-            memberships = memberships.filter(searched__contains=word)
+            # The indexed column narrows the search; without the phone, the rest decides.
+            matches = matches.filter(search_text__contains=word)
+            if hide_phone:
+                matches = matches.filter(**{"searched__contains": word})
+        memberships = memberships.filter(person_id__in=matches.values("pk")[:SEARCH_MATCHES_READ])
     if status:
         memberships = memberships.filter(status=status)
     if member_class is not None:
         memberships = memberships.filter(member_class=member_class)
     if centre_id is not None:
-        memberships = memberships.filter(person__household__centre_id=centre_id)
+        memberships = memberships.filter(
+            person__coop_id=access.coop_id,
+            person__household__coop_id=access.coop_id,
+            person__household__centre_id=centre_id,
+        )
+    return memberships
+
+
+def _member_rows(memberships: QuerySet[Membership], coop_id: int) -> QuerySet[Membership]:
+    """The page's rows, by family name, with the cooperative on both sides of the join to
+    people: PostgreSQL then reads the cooperative's people through ``person_name`` rather than
+    every person of the federation."""
     return (
-        memberships.select_related("person", "member_class", "person__household__centre")
+        memberships.filter(person__coop_id=coop_id)
+        .select_related("person", "member_class", "person__household__centre")
         .only(
             "number",
             "status",
@@ -61,6 +87,68 @@ def member_list(
         )
         .order_by("person__family_name", "person__given_name", "pk")
     )
+
+
+def member_pages(
+    *,
+    access: Access,
+    query: str = "",
+    status: str = "",
+    member_class: MemberClass | None = None,
+    centre_id: int | None = None,
+) -> Paginator:
+    """The memberships the role sees, by family name, in pages. A search matches every word
+    against the person's name, phone and member number (``person.search_text``, served by a
+    trigram index on PostgreSQL) and counts up to a cap; the list's count reads memberships
+    alone (an index of the cooperative's memberships), not joined to people."""
+    found = _member_filters(
+        access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
+    )
+    rows = _member_rows(found, access.coop_id)
+    if query:
+        return SearchPaginator(rows, settings.CARECOOP_PAGE_SIZE)
+    return CountedPaginator(rows, settings.CARECOOP_PAGE_SIZE, counted=found)
+
+
+class CountedPaginator(Paginator):
+    """Pages of ``object_list`` whose count is ``counted``'s: the same rows, counted without
+    the joins the page needs only to show and order them."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
+
+
+SEARCH_COUNT_CAP = 500
+# How many matches of a search are read before ordering them by name: all of them for any
+# search a person would page through; a search that matches more says so and asks for a word.
+SEARCH_MATCHES_READ = 10_000
+
+
+class SearchPaginator(Paginator):
+    """Pages of search results that count at most ``SEARCH_COUNT_CAP`` matches (one more, to
+    know there are more): a search of a large cooperative for a common name would otherwise
+    count every match to show twenty-five. ``more`` is True when the count stopped at the cap."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int):
+        super().__init__(object_list, per_page)
+        self.rows = object_list
+
+    @cached_property
+    def _found(self) -> int:
+        return self.rows[: SEARCH_COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, SEARCH_COUNT_CAP)
+
+    @property
+    def more(self) -> bool:
+        return self._found > SEARCH_COUNT_CAP
 
 
 def person_get(*, access: Access, pk: int) -> Person:
@@ -170,7 +258,7 @@ def member_counts(*, access: Access) -> dict[str, int]:
     counts = dict(
         access.restrict(Membership.objects.all())
         .values_list("status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # read from the index membership_status alone
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in MembershipStatus.values}

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,14 +62,13 @@ def member_list(request: HtmxHttpRequest, coop: str) -> HttpResponse:
     chosen_class = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
     centres = list(access.restrict(Centre.objects.all()).only("name"))
     chosen_centre = next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
-    memberships = selectors.member_list(
+    page = selectors.member_pages(
         access=access,
         query=query,
         status=status,
         member_class=chosen_class,
         centre_id=chosen_centre.pk if chosen_centre else None,
-    )
-    page = Paginator(memberships, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     person_url = row_url("members:detail", coop=access.org.slug)

@@ -123,6 +123,10 @@ class Invoice(CoopOwned):
                 condition=Q(status="open"),
                 name="billing_invoice_overdue",
             ),
+            # The invoice list filtered by one status, newest month first and by number.
+            models.Index(
+                fields=["coop", "status", "-month", "number"], name="billing_invoice_status"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -192,3 +192,26 @@ def test_children_who_outgrow_their_room_move_up(world, creche):
         )
     assert rooms[0] == ("Babies", creche.today - datetime.timedelta(days=1))
     assert rooms[1] == ("Toddlers", None)
+
+
+def test_the_centre_list_counts_each_centres_households_and_their_children(world):
+    from django_scopes import scope
+
+    from carecoop.care.selectors import centre_list
+    from carecoop.members.models import Household, Person
+    from carecoop.tenancy.models import Centre
+    from carecoop.tenancy.selectors import access_for
+
+    access = access_for(user=world.users["manager"], slug="home-coop", cooperative=True)
+    with scope(coop=world.home.pk):
+        centre = Centre.objects.order_by("pk").first()
+        Household.objects.filter(pk=world.person.household_id).update(centre=centre)
+        make_child(world.person, "Nila", datetime.date(2024, 3, 1))
+        listed = centre_list(access=access)
+        assert listed
+        for centre in listed:
+            households = Household.objects.filter(centre=centre)
+            children = Person.objects.filter(household__in=households, household_relation="child")
+            assert centre.household_count == households.count()
+            assert centre.child_count == children.count()
+        assert sum(c.child_count for c in listed) > 0
