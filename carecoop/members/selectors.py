@@ -2,13 +2,14 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
 
 from carecoop.core.permissions import Access
+from carecoop.core.pickers import LIMIT
 from carecoop.members.models import (
     Household,
     MemberClass,
@@ -18,10 +19,25 @@ from carecoop.members.models import (
     WorkRecord,
 )
 
+M = TypeVar("M", bound=Model)
+
 
 def visible_people(*, access: Access) -> QuerySet[Person]:
     """People the asking role may see: everyone, their centres' people, or their own household."""
     return access.restrict(Person.objects.all())
+
+
+def searched(queryset: QuerySet[M], *, access: Access, query: str, person: str = "") -> QuerySet[M]:
+    """``queryset`` narrowed to the rows whose person (at ``person``, a path ending in ``__``, or
+    the row itself) matches every word of ``query`` in name, phone or member number. Search only
+    what the role may see: without contact details, the phone is left out."""
+    text: F | Replace = F(f"{person}search_text")
+    if not access.can("members.view_contact"):
+        text = Replace(text, Lower(f"{person}phone"), Value(""))  # type: ignore[arg-type]
+    queryset = queryset.annotate(searched=text)
+    for word in query.casefold().split()[:5]:
+        queryset = queryset.filter(searched__contains=word)
+    return queryset
 
 
 def member_list(
@@ -34,13 +50,7 @@ def member_list(
 ) -> QuerySet[Membership]:
     memberships = access.restrict(Membership.objects.all())
     if query:
-        # Search only what the role may see: without contact details, the phone is left out.
-        searched: F | Replace = F("person__search_text")
-        if not access.can("members.view_contact"):
-            searched = Replace(searched, Lower("person__phone"), Value(""))  # type: ignore[arg-type]
-        memberships = memberships.annotate(searched=searched)
-        for word in query.casefold().split()[:5]:
-            memberships = memberships.filter(searched__contains=word)
+        memberships = searched(memberships, access=access, query=query, person="person__")
     if status:
         memberships = memberships.filter(status=status)
     if member_class is not None:
@@ -174,3 +184,64 @@ def member_counts(*, access: Access) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in MembershipStatus.values}
+
+
+# Search pickers (``core.pickers``): what each kind of picker may choose, and its search. Each is
+# narrowed by the same rule as the registry pages (``Access.restrict``), searched like the member
+# list, ordered by name then key (stable), and cut at ``LIMIT`` rows with no count.
+
+
+def _first_number() -> Subquery:
+    return Subquery(
+        Membership.objects.filter(person=OuterRef("pk")).order_by("pk").values("number")[:1]
+    )
+
+
+def pickable_memberships(*, access: Access, current: bool = False) -> QuerySet[Membership]:
+    """Memberships the role may choose; ``current``: not those who have left."""
+    memberships = access.restrict(Membership.objects.all()).select_related("person")
+    if current:
+        memberships = memberships.exclude(status=MembershipStatus.EXITED)
+    return memberships
+
+
+def pick_memberships(*, access: Access, query: str, current: bool = False) -> list[Membership]:
+    found = member_list(access=access, query=query)
+    if current:
+        found = found.exclude(status=MembershipStatus.EXITED)
+    return list(found[:LIMIT])
+
+
+def pickable_people(*, access: Access, children: bool = False) -> QuerySet[Person]:
+    """Adults (``children``: children) the role may choose, each with a member number if any
+    and a household (names alone do not tell two people apart)."""
+    people = visible_people(access=access).select_related("household")
+    if children:
+        people = people.filter(household_relation="child")
+    else:
+        people = people.exclude(household_relation="child").annotate(number=_first_number())
+    return people
+
+
+def pick_people(*, access: Access, query: str, children: bool = False) -> list[Person]:
+    people = pickable_people(access=access, children=children)
+    found = searched(people, access=access, query=query)
+    return list(found.order_by("family_name", "given_name", "pk")[:LIMIT])
+
+
+def pickable_households(*, access: Access) -> QuerySet[Household]:
+    """Households the role may choose, each with its first member's number."""
+    first = Membership.objects.filter(person__household=OuterRef("pk")).order_by("pk")
+    return (
+        access.restrict(Household.objects.all())
+        .select_related("centre")
+        .annotate(number=Subquery(first.values("number")[:1]))
+    )
+
+
+def pick_households(*, access: Access, query: str) -> list[Household]:
+    """Households named ``query``, or whose people match it by name, phone or number."""
+    households = pickable_households(access=access)
+    people = searched(visible_people(access=access), access=access, query=query)
+    named = Q(name__icontains=query) | Q(pk__in=people.values("household_id"))
+    return list(households.filter(named).order_by("name", "pk")[:LIMIT])
