@@ -40,7 +40,9 @@ def test_general_assembly_end_to_end(assembly, world, live_server, phone, chromi
     # Attendance: six of the ten voting members.
     for member in assembly.voters[:6]:
         # The member picker: typing searches (htmx), a result is a radio.
-        page.fill("#attendance input[name=membership-q]", f"{member.person.full_name} {member.number}")
+        page.fill(
+            "#attendance input[name=membership-q]", f"{member.person.full_name} {member.number}"
+        )
         page.check(f"#attendance input[name=membership][value='{member.pk}']")
         page.select_option("#attendance select[name=presence]", "present")
         page.click("#attendance button[type=submit]")
