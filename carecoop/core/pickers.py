@@ -11,7 +11,7 @@ of the search (``core.views.form_page``; ``form_action`` sends the search back t
 hands it to ``searching``)."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -100,7 +100,7 @@ class PickerMixin:
     """What both picker fields share: where to search, how to search, how to name a row."""
 
     queryset: QuerySet[Any]
-    widget: Picker
+    widget: Any  # a Picker once the field is made (the class names the type)
 
     url = ""
     search: Search | None = None
@@ -173,7 +173,8 @@ def searching(form: forms.BaseForm, data: Mapping[str, Any]) -> forms.BaseForm:
 
 def unchecked(form: forms.BaseForm) -> forms.BaseForm:
     """``form`` as sent, shown again without validating it: a search step, not a submission."""
-    form._errors = ErrorDict()
+    # Django reads a form's errors from here and validates only while it is None.
+    cast(Any, form)._errors = ErrorDict()
     return form
 
 
