@@ -42,7 +42,8 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        member_forms.offer(self, "child", access=access, kind="children")
+        # A parent picks among her own few children: they are shown before any search.
+        member_forms.offer(self, "child", access=access, kind="children", browse=True)
 
 
 class CollectorForm(ServiceModelForm):

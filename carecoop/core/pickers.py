@@ -60,7 +60,7 @@ class Picker(forms.Widget):
         chosen = field.labelled(field.chosen(keys)) if field and keys else []
         shown = {key for key, _label in chosen}
         results = []
-        if field and self.query:
+        if field and (self.query or field.browse):
             results = [row for row in field.labelled(field.find(self.query)) if row[0] not in shown]
         context["widget"].update(
             {
@@ -106,6 +106,7 @@ class PickerMixin:
     search: Search | None = None
     labeller: Callable[[Any], str] = str
     hint: Any = ""
+    browse = False
 
     def offer(
         self,
@@ -115,6 +116,7 @@ class PickerMixin:
         search: Search,
         label: Callable[[Any], str],
         hint: Any = "",
+        browse: bool = False,
     ) -> None:
         """Accept a key of ``queryset``; search with ``search`` (here, without JavaScript) and at
         ``url`` (with it); name each row with ``label``."""
@@ -123,6 +125,7 @@ class PickerMixin:
         self.search = search
         self.labeller = label
         self.hint = hint
+        self.browse = browse
         self.widget.field = self
 
     def label_from_instance(self, obj: Any) -> str:

@@ -272,9 +272,11 @@ def pick_url(access: Access, kind: str) -> str:
     return reverse(f"members:pick_{kind}", kwargs={"coop": access.org.slug})
 
 
-def offer(form: forms.BaseForm, name: str, *, access: Access, kind: str) -> None:
+def offer(
+    form: forms.BaseForm, name: str, *, access: Access, kind: str, browse: bool = False
+) -> None:
     """Make the picker ``name`` of ``form`` choose among the registry's rows of ``kind`` (a key
-    of ``PICKS``) that the role may see."""
+    of ``PICKS``) that the role may see; ``browse``: show the first of them before a search."""
     pick = PICKS[kind]
     field = form.fields[name]
     assert isinstance(field, PickerMixin), name
@@ -284,4 +286,5 @@ def offer(form: forms.BaseForm, name: str, *, access: Access, kind: str) -> None
         search=lambda q: pick.search(access, q),
         label=pick.label,
         hint=pick.hint,
+        browse=browse,
     )
