@@ -4,11 +4,13 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.accounts import selectors, services, throttle
 from carecoop.accounts.models import Throttle
 from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField
 from carecoop.tenancy.models import Organisation
 
 ACCOUNT = Throttle.Kind.SIGN_IN_ACCOUNT
@@ -62,18 +64,29 @@ class ConfirmForm(forms.Form):
     )
 
 
-class ResetLinkForm(forms.Form):
-    account: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
-        label=_("Account"), queryset=None
+def account_label(user: User) -> str:
+    name = user.get_full_name()
+    return (
+        f"\u2068{user.get_username()}\u2069 · \u2068{name}\u2069" if name else user.get_username()
     )
+
+
+class ResetLinkForm(forms.Form):
+    account = PickerField(label=_("Account"))
     send_by_sms = forms.BooleanField(
         label=_("Send the link by SMS to the member's phone"), required=False
     )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        account = cast("forms.ModelChoiceField[User]", self.fields["account"])
-        account.queryset = selectors.reset_link_accounts(access=access)
+        account = cast(PickerField, self.fields["account"])
+        account.offer(
+            selectors.reset_link_accounts(access=access),
+            url=reverse("accounts:pick", kwargs={"coop": access.org.slug}),
+            search=lambda q: selectors.pick_reset_link_accounts(access=access, query=q),
+            label=account_label,
+            hint=_("Username or name"),
+        )
 
 
 class SignInRulesForm(forms.ModelForm):

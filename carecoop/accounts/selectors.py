@@ -6,7 +6,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
@@ -15,6 +15,7 @@ from django_scopes import scopes_disabled
 
 from carecoop.accounts.models import PasswordResetLink, Throttle
 from carecoop.core.permissions import Access
+from carecoop.core.pickers import LIMIT
 from carecoop.tenancy.models import Organisation, OrgKind, Role, RoleCode
 
 
@@ -85,6 +86,18 @@ def reset_link_accounts(*, access: Access) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+
+
+def pick_reset_link_accounts(*, access: Access, query: str) -> list[User]:
+    """Accounts for a reset link whose username or name holds every word of ``query``."""
+    accounts = reset_link_accounts(access=access)
+    for word in query.split()[:5]:
+        accounts = accounts.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return list(accounts.order_by("username", "pk")[:LIMIT])
 
 
 def reset_link_phone(*, coop_id: int, user: User) -> str:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/two-factor/remove/", views.two_factor_remove, name="two_factor_remove"),
     path("accounts/sessions/end/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("c/<slug:coop>/accounts/reset-links/", views.reset_link_issue, name="reset_link_issue"),
+    path("c/<slug:coop>/accounts/pick/", views.pick, name="pick"),
     path("c/<slug:coop>/accounts/sign-in-rules/", views.sign_in_rules, name="sign_in_rules"),
 ]

@@ -26,7 +26,8 @@ from carecoop.accounts.middleware import second_step_exempt
 from carecoop.accounts.signals import SECOND_STEP_OWED
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission, public, signed_in, user_of
-from carecoop.core.views import form_page
+from carecoop.core.pickers import pick_of, unchecked
+from carecoop.core.views import form_page, pick_results
 from carecoop.tenancy.services import organisation_sign_in_rules_set
 
 login = public(
@@ -218,7 +219,9 @@ def reset_link_issue(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     form = forms.ResetLinkForm(request.POST or None, access=access)
     url = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and pick_of(request.POST):
+        unchecked(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             url = services.reset_link_issue(
                 access=access,
@@ -238,6 +241,17 @@ def reset_link_issue(request: HttpRequest, coop: str) -> HttpResponse:
         "hours": settings.CARECOOP_RESET_LINK_HOURS,
     }
     return _no_store(render(request, "accounts/reset_link_issue.html", context))
+
+
+@coop_permission("accounts.issue_reset_link")
+def pick(request: HttpRequest, coop: str) -> HttpResponse:
+    """A search picker's results (``core.pickers``): accounts a reset link may be issued for."""
+    access = access_of(request)
+    return pick_results(
+        request,
+        search=lambda q: selectors.pick_reset_link_accounts(access=access, query=q),
+        label=forms.account_label,
+    )
 
 
 @coop_permission("accounts.set_sign_in_rules")

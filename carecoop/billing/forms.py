@@ -12,8 +12,11 @@ from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import SeatPool
 from carecoop.core.forms import MoneyField, SubmitOnce, money_in
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField
 from carecoop.core.uploads import import_within_limits
-from carecoop.members.models import Household, MemberClass
+from carecoop.members import forms as member_forms
+from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Centre, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -141,7 +144,7 @@ class MatchForm(forms.Form):
 
 
 class WaiverApplicationForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("household"), queryset=Household.objects.none())
+    household = PickerField(label=_("household"))
     criterion = forms.ModelChoiceField(
         label=_("criterion"), queryset=WaiverCriterion.objects.none()
     )
@@ -150,9 +153,9 @@ class WaiverApplicationForm(forms.Form):
     last_month = MonthField(label=_("until month"))
     reason = forms.CharField(label=_("circumstances"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, households: Any, coop: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, coop: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "household", households)
+        member_forms.offer(self, "household", access=access, kind="households")
         _offer(self, "criterion", WaiverCriterion.objects.filter(coop_id=coop.pk))
 
 

@@ -26,7 +26,6 @@ from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.members.models import Household
 from carecoop.tenancy.models import Centre
 
 
@@ -202,10 +201,6 @@ def waivers_total(*, access: Access, since: datetime.date | None = None) -> int:
     if since is not None:
         qs = qs.filter(granted_on__gte=since)
     return int(qs.aggregate(s=Sum("amount_minor"))["s"] or 0)
-
-
-def households(*, access: Access) -> QuerySet[Household]:
-    return access.restrict(Household.objects.all(), "billing.view").order_by("name")
 
 
 def month_summary(*, access: Access, month: datetime.date) -> dict[str, Any]:

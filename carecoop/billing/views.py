@@ -411,9 +411,7 @@ def waiver_new(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     return form_page(
         request,
-        forms.WaiverApplicationForm(
-            request.POST or None, households=selectors.households(access=access), coop=access.org
-        ),
+        forms.WaiverApplicationForm(request.POST or None, access=access, coop=access.org),
         save=lambda data: services.waiver_apply(coop=access.org, by=access.user, **data),
         done=_("Application saved; the board will decide."),
         next_url=_url("waivers", coop),

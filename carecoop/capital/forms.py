@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoop.capital.models import PaymentMethod, ShareClass
 from carecoop.core.forms import MoneyField, SubmitOnce
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField
 from carecoop.governance.models import BoardDecision
-from carecoop.members.models import MemberClass, Membership
+from carecoop.members import forms as member_forms
+from carecoop.members.models import MemberClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -20,22 +23,9 @@ def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.number} · {obj.person.full_name}"
-
-
 class DecisionChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.number} · {obj.title}"
-
-
-def _members(coop_id: int) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(coop_id=coop_id)
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name")
-    )
 
 
 class ShareClassForm(forms.Form):
@@ -59,7 +49,7 @@ class LimitForm(forms.Form):
 
 
 class SubscriptionForm(SubmitOnce):
-    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    membership = PickerField(label=_("member"))
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1, initial=1)
     subscribed_on = forms.DateField(
@@ -75,10 +65,10 @@ class SubscriptionForm(SubmitOnce):
         label=_("months between instalments"), min_value=1, initial=1
     )
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "membership", _members(coop_id).exclude(status="exited"))
-        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
+        member_forms.offer(self, "membership", access=access, kind="members")
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=access.coop_id))
 
 
 class PaymentForm(SubmitOnce):
@@ -94,8 +84,8 @@ class PaymentForm(SubmitOnce):
 
 
 class TransferForm(SubmitOnce):
-    from_membership = MemberChoice(label=_("from"), queryset=Membership.objects.none())
-    to_membership = MemberChoice(label=_("to"), queryset=Membership.objects.none())
+    from_membership = PickerField(label=_("from"))
+    to_membership = PickerField(label=_("to"))
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1)
     transferred_on = forms.DateField(
@@ -105,16 +95,16 @@ class TransferForm(SubmitOnce):
         label=_("approved by board decision"), queryset=BoardDecision.objects.none()
     )
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("from_membership", "to_membership"):
-            _offer(self, name, _members(coop_id))
-        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
-        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=coop_id))
+            member_forms.offer(self, name, access=access, kind="memberships")
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=access.coop_id))
+        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=access.coop_id))
 
 
 class RedemptionForm(SubmitOnce):
-    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    membership = PickerField(label=_("member"))
     share_class = forms.ModelChoiceField(label=_("share class"), queryset=ShareClass.objects.none())
     shares = forms.IntegerField(label=_("shares"), min_value=1)
     redeemed_on = forms.DateField(label=_("redeemed on"), widget=DATE, initial=timezone.localdate)
@@ -129,8 +119,8 @@ class RedemptionForm(SubmitOnce):
         label=_("board decision"), queryset=BoardDecision.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "membership", _members(coop_id))
-        _offer(self, "share_class", ShareClass.objects.filter(coop_id=coop_id))
-        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=coop_id))
+        member_forms.offer(self, "membership", access=access, kind="memberships")
+        _offer(self, "share_class", ShareClass.objects.filter(coop_id=access.coop_id))
+        _offer(self, "board_decision", BoardDecision.objects.filter(coop_id=access.coop_id))

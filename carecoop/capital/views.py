@@ -76,7 +76,7 @@ def subscription_create(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     return form_page(
         request,
-        forms.SubscriptionForm(request.POST or None, coop_id=access.coop_id),
+        forms.SubscriptionForm(request.POST or None, access=access),
         save=lambda data: services.subscription_create(coop=access.org, by=access.user, **data),
         done=_("Subscription recorded."),
         next_url=lambda s: _url("subscription", coop, pk=s.pk),
@@ -143,7 +143,7 @@ def transfer_create(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     return form_page(
         request,
-        forms.TransferForm(request.POST or None, coop_id=access.coop_id),
+        forms.TransferForm(request.POST or None, access=access),
         save=lambda data: services.transfer_record(coop=access.org, by=access.user, **data),
         done=_("Transfer recorded in the share register."),
         next_url=_url("overview", coop),
@@ -157,7 +157,7 @@ def redemption_create(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     return form_page(
         request,
-        forms.RedemptionForm(request.POST or None, coop_id=access.coop_id),
+        forms.RedemptionForm(request.POST or None, access=access),
         save=lambda data: services.redemption_record(coop=access.org, by=access.user, **data),
         done=_("Redemption recorded in the share register."),
         next_url=_url("overview", coop),

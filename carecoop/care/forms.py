@@ -19,7 +19,10 @@ from carecoop.care.models import (
     Weekday,
 )
 from carecoop.core.forms import ServiceModelForm
-from carecoop.members.models import MemberClass, Person
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField
+from carecoop.members import forms as member_forms
+from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Centre, Service
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -30,16 +33,17 @@ Hours = tuple[datetime.time | None, datetime.time | None]
 
 
 class ApplicationForm(forms.Form):
-    child = forms.TypedChoiceField(label=_("child"), coerce=int)
+    child = PickerField(label=_("child"))
     wanted_from = forms.DateField(
         label=_("place wanted from"), widget=DATE, initial=timezone.localdate
     )
     single_working_parent = forms.BooleanField(label=_("single working parent"), required=False)
     special_needs = forms.BooleanField(label=_("child with special needs"), required=False)
 
-    def __init__(self, *args: Any, children: list[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = [(c.pk, c.full_name) for c in children]  # type: ignore[attr-defined]
+        # A parent picks among her own few children: they are shown before any search.
+        member_forms.offer(self, "child", access=access, kind="children", browse=True)
 
 
 class CollectorForm(ServiceModelForm):

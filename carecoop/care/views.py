@@ -266,15 +266,13 @@ def offer_answer(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def apply(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    children = {c.pk: c for c in selectors.children_of(access=access).order_by("given_name")}
 
     def save(data: dict[str, Any]) -> Any:
-        child = children[data.pop("child")]
-        return services.application_submit(child=child, centre=centre, by=access.user, **data)
+        return services.application_submit(centre=centre, by=access.user, **data)
 
     return form_page(
         request,
-        forms.ApplicationForm(request.POST or None, children=list(children.values())),
+        forms.ApplicationForm(request.POST or None, access=access),
         save=save,
         done=_("Application received. It is now on the waitlist."),
         next_url=reverse("care:centre", kwargs={"coop": coop, "pk": centre.pk}),

@@ -1,7 +1,9 @@
 """The one way a page runs a form through a service."""
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from carecoop.core.forms import apply_errors
+from carecoop.core.pickers import LIMIT, PICK, pick_of, query_of, unchecked
 
 
 def form_page(
@@ -24,8 +27,11 @@ def form_page(
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``save`` with the cleaned data (a service), then say
     ``done`` and go to ``next_url``. A service's validation error is shown on the form and nothing
-    is saved."""
-    if request.method == "POST" and form.is_valid():
+    is saved. A "Find" button of a search picker (``core.pickers``) posts the form as a search
+    step: it is shown again as sent, with the search's results, unsaved and without errors."""
+    if request.method == "POST" and pick_of(request.POST):
+        unchecked(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             result = save(dict(form.cleaned_data))
         except ValidationError as error:
@@ -59,10 +65,38 @@ def form_action(
     next_url: str,
 ) -> HttpResponse:
     """A small form posted from another page (a button with a field or two): run ``save`` with
-    the cleaned data through ``act``, or say ``invalid``; then go back to ``next_url``."""
+    the cleaned data through ``act``, or say ``invalid``; then go back to ``next_url``. A search
+    picker's "Find" goes back there too, with the search in the address for its page to show
+    (``core.pickers.searching``)."""
+    if pick_of(request.POST):
+        searches = {key: value for key, value in request.POST.items() if key.endswith("-q")}
+        sep = "&" if "?" in next_url else "?"
+        return redirect(next_url + sep + urlencode({PICK: pick_of(request.POST), **searches}))
     if form.is_valid():
         act(request, lambda: save(dict(form.cleaned_data)), done)
     else:
         for message in form.non_field_errors() or [invalid]:
             messages.error(request, str(message))
     return redirect(next_url)
+
+
+FIELD_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def pick_results(
+    request: HttpRequest, *, search: Callable[[str], Iterable[Any]], label: Callable[[Any], str]
+) -> HttpResponse:
+    """A search picker's results (``core.pickers``), for its box to show while typing: at most
+    ``LIMIT`` rows found by ``search``, as radios (``many=1``: checkboxes) named ``field``."""
+    field = request.GET.get("field", "")
+    field = field if FIELD_NAME.fullmatch(field) else ""
+    query = (request.GET.get("q") or query_of(request.GET, field)).strip()[:100]
+    rows = list(search(query))[:LIMIT] if query and field else []
+    context = {
+        "name": field,
+        "input_type": "checkbox" if request.GET.get("many") else "radio",
+        "results": [(str(row.pk), label(row)) for row in rows],
+        "searched": bool(query),
+        "more": len(rows) >= LIMIT,
+    }
+    return render(request, "core/picker_results.html", context)

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField
 from carecoop.governance.models import (
     Body,
     BodyKind,
@@ -16,25 +18,11 @@ from carecoop.governance.models import (
     Term,
     TieRule,
 )
-from carecoop.members.models import MemberClass, Membership
+from carecoop.members import forms as member_forms
+from carecoop.members.models import MemberClass
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        # An isolate (U+2068 … U+2069): an option holds text only, so no <bdi>.
-        return f"{obj.number} · \u2068{obj.person.full_name}\u2069"
-
-
-def _members(coop_id: int) -> Any:
-    return (
-        Membership.objects.filter(coop_id=coop_id)
-        .exclude(status="exited")
-        .select_related("person")
-        .order_by("person__family_name", "person__given_name")
-    )
 
 
 class BodyForm(forms.Form):
@@ -99,7 +87,7 @@ class ClassRuleForm(SeatsForm):
 
 
 class TermForm(forms.Form):
-    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    membership = PickerField(label=_("member"))
     seat_class = forms.ModelChoiceField(
         label=_("seat reserved for"),
         queryset=MemberClass.objects.none(),
@@ -115,9 +103,10 @@ class TermForm(forms.Form):
         help_text=_("Leave empty for a full term."),
     )
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
+        member_forms.offer(self, "membership", access=access, kind="members")
+        coop_id = access.coop_id
         self.fields["seat_class"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
@@ -159,16 +148,14 @@ class AgendaItemForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    membership = MemberChoice(label=_("member"), queryset=Membership.objects.none())
+    membership = PickerField(label=_("member"))
     presence = forms.ChoiceField(label=_("presence"), choices=Presence.choices)
-    proxy_holder = MemberChoice(
-        label=_("represented by"), queryset=Membership.objects.none(), required=False
-    )
+    proxy_holder = PickerField(label=_("represented by"), required=False)
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("membership", "proxy_holder"):
-            self.fields[name].queryset = _members(coop_id)  # type: ignore[attr-defined]
+            member_forms.offer(self, name, access=access, kind="members")
 
 
 class MotionForm(forms.Form):
@@ -211,11 +198,11 @@ class ElectionForm(forms.Form):
 
 
 class CandidateForm(forms.Form):
-    membership = MemberChoice(label=_("candidate"), queryset=Membership.objects.none())
+    membership = PickerField(label=_("candidate"))
 
-    def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = _members(coop_id)  # type: ignore[attr-defined]
+        member_forms.offer(self, "membership", access=access, kind="members")
 
 
 class OpenVoteForm(forms.Form):

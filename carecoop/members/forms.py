@@ -1,16 +1,25 @@
 """Forms parse and present input; the rules live in services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.forms import MoneyField, ServiceModelForm, money_in
 from carecoop.core.money import parse_amount, to_decimal
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerMixin
+from carecoop.members import selectors
 from carecoop.members.models import (
     GuardianRelation,
+    Household,
     MemberClass,
+    Membership,
     MembershipStatus,
     Person,
     WorkRecord,
@@ -191,3 +200,91 @@ class WorkRecordForm(ServiceModelForm):
         data["income_minor"] = self.cleaned_data["income_minor"]
         data["income_currency"] = self.currency if data["income_minor"] is not None else ""
         return data
+
+
+# Search pickers of the registry's rows (``core.pickers``), for any app's form. A label tells two
+# people of the same name apart by what the member list shows every role that may pick: the
+# member number, else the household.
+
+
+def membership_label(membership: Membership) -> str:
+    # An isolate (U+2068 … U+2069) keeps a right-to-left name from turning the number around.
+    return f"{membership.number} · \u2068{membership.person.full_name}\u2069"
+
+
+def person_label(person: Person) -> str:
+    other = getattr(person, "number", None) or (person.household.name if person.household else "")
+    return f"\u2068{person.full_name}\u2069 · \u2068{other}\u2069" if other else person.full_name
+
+
+def household_label(household: Household) -> str:
+    parts = [household.name, getattr(household, "number", None) or ""]
+    parts.append(household.centre.name if household.centre else "")
+    return " · ".join(f"\u2068{part}\u2069" for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One kind of picker: what the role may choose, how it searches, how a row is named."""
+
+    choosable: Callable[[Access], QuerySet[Any]]
+    search: Callable[[Access, str], list[Any]]
+    label: Callable[[Any], str]
+    hint: Any
+
+
+BY_NUMBER = _("Name, phone or member number")
+PICKS: dict[str, Pick] = {
+    "members": Pick(
+        lambda access: selectors.pickable_memberships(access=access, current=True),
+        lambda access, q: selectors.pick_memberships(access=access, query=q, current=True),
+        membership_label,
+        BY_NUMBER,
+    ),
+    "memberships": Pick(
+        lambda access: selectors.pickable_memberships(access=access),
+        lambda access, q: selectors.pick_memberships(access=access, query=q),
+        membership_label,
+        BY_NUMBER,
+    ),
+    "people": Pick(
+        lambda access: selectors.pickable_people(access=access),
+        lambda access, q: selectors.pick_people(access=access, query=q),
+        person_label,
+        BY_NUMBER,
+    ),
+    "children": Pick(
+        lambda access: selectors.pickable_people(access=access, children=True),
+        lambda access, q: selectors.pick_people(access=access, query=q, children=True),
+        person_label,
+        _("Name of the child"),
+    ),
+    "households": Pick(
+        lambda access: selectors.pickable_households(access=access),
+        lambda access, q: selectors.pick_households(access=access, query=q),
+        household_label,
+        _("Household, or a name, phone or member number in it"),
+    ),
+}
+
+
+def pick_url(access: Access, kind: str) -> str:
+    return reverse(f"members:pick_{kind}", kwargs={"coop": access.org.slug})
+
+
+def offer(
+    form: forms.BaseForm, name: str, *, access: Access, kind: str, browse: bool = False
+) -> None:
+    """Make the picker ``name`` of ``form`` choose among the registry's rows of ``kind`` (a key
+    of ``PICKS``) that the role may see; ``browse``: show the first of them before a search."""
+    pick = PICKS[kind]
+    field = form.fields[name]
+    assert isinstance(field, PickerMixin), name
+    field.offer(
+        pick.choosable(access),
+        url=pick_url(access, kind),
+        search=lambda q: pick.search(access, q),
+        label=pick.label,
+        hint=pick.hint,
+        browse=browse,
+    )

@@ -2,16 +2,17 @@
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from carecoop.core.permissions import Access
+from carecoop.core.pickers import LIMIT
 from carecoop.members.models import (
     Household,
     MemberClass,
@@ -21,39 +22,46 @@ from carecoop.members.models import (
     WorkRecord,
 )
 
+M = TypeVar("M", bound=Model)
+
 
 def visible_people(*, access: Access) -> QuerySet[Person]:
     """People the asking role may see: everyone, their centres' people, or their own household."""
     return access.restrict(Person.objects.all())
 
 
+def searched(queryset: QuerySet[M], *, access: Access, query: str, person: str = "") -> QuerySet[M]:
+    """``queryset`` narrowed to the rows whose person (at ``person``, a path ending in ``__``, or
+    the row itself) matches every word of ``query`` in name, phone or member number: LIKE
+    '%word%' on ``search_text``, which the trigram index serves. Search only what the role may
+    see: without contact details, the phone is left out (the indexed column narrows the search,
+    the text without the phone decides)."""
+    hide_phone = not access.can("members.view_contact")
+    if hide_phone:
+        queryset = queryset.annotate(
+            searched=Replace(F(f"{person}search_text"), Lower(f"{person}phone"), Value(""))  # type: ignore[arg-type]
+        )
+    for word in query.casefold().split()[:5]:
+        queryset = queryset.filter(**{f"{person}search_text__contains": word})
+        if hide_phone:
+            queryset = queryset.filter(searched__contains=word)
+    return queryset
+
+
 def _member_filters(
     *,
     access: Access,
-    query: str,
-    status: str,
-    member_class: MemberClass | None,
-    centre_id: int | None,
+    query: str = "",
+    status: str = "",
+    member_class: MemberClass | None = None,
+    centre_id: int | None = None,
 ) -> QuerySet[Membership]:
     memberships = access.restrict(Membership.objects.all())
     if query:
-        # The people the role sees whose name, phone or number holds every word: LIKE
-        # '%word%' on search_text, which the trigram index serves. The subquery is limited (to
-        # the first SEARCH_MATCHES_READ by name), so PostgreSQL finds the matches first rather
-        # than walking the whole register in name order and testing each person; a search that
-        # matches more than SEARCH_COUNT_CAP says so.
-        matches = visible_people(access=access)
-        # Search only what the role may see: without contact details, the phone is left out.
-        hide_phone = not access.can("members.view_contact")
-        if hide_phone:
-            matches = matches.annotate(
-                searched=Replace(F("search_text"), Lower("phone"), Value(""))  # type: ignore[arg-type]
-            )
-        for word in query.casefold().split()[:5]:
-            # The indexed column narrows the search; without the phone, the rest decides.
-            matches = matches.filter(search_text__contains=word)
-            if hide_phone:
-                matches = matches.filter(**{"searched__contains": word})
+        # The people the role sees who match, found first (the subquery is limited to the first
+        # SEARCH_MATCHES_READ), so PostgreSQL does not walk the whole register in name order
+        # testing each person; a search that matches more than SEARCH_COUNT_CAP says so.
+        matches = searched(visible_people(access=access), access=access, query=query)
         memberships = memberships.filter(person_id__in=matches.values("pk")[:SEARCH_MATCHES_READ])
     if status:
         memberships = memberships.filter(status=status)
@@ -262,3 +270,66 @@ def member_counts(*, access: Access) -> dict[str, int]:
         .values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in MembershipStatus.values}
+
+
+# Search pickers (``core.pickers``): what each kind of picker may choose, and its search. Each is
+# narrowed by the same rule as the registry pages (``Access.restrict``), searched like the member
+# list, ordered by name then key (stable), and cut at ``LIMIT`` rows with no count.
+
+
+def _first_number() -> Subquery:
+    return Subquery(
+        Membership.objects.filter(person=OuterRef("pk")).order_by("pk").values("number")[:1]
+    )
+
+
+def pickable_memberships(*, access: Access, current: bool = False) -> QuerySet[Membership]:
+    """Memberships the role may choose; ``current``: not those who have left."""
+    memberships = access.restrict(Membership.objects.all()).select_related("person")
+    if current:
+        memberships = memberships.exclude(status=MembershipStatus.EXITED)
+    return memberships
+
+
+def pick_memberships(*, access: Access, query: str, current: bool = False) -> list[Membership]:
+    found = _member_filters(access=access, query=query).order_by(
+        "person__family_name", "person__given_name", "pk"
+    )
+    if current:
+        found = found.exclude(status=MembershipStatus.EXITED)
+    return list(found[:LIMIT])
+
+
+def pickable_people(*, access: Access, children: bool = False) -> QuerySet[Person]:
+    """Adults (``children``: children) the role may choose, each with a member number if any
+    and a household (names alone do not tell two people apart)."""
+    people = visible_people(access=access).select_related("household")
+    if children:
+        people = people.filter(household_relation="child")
+    else:
+        people = people.exclude(household_relation="child").annotate(number=_first_number())
+    return people
+
+
+def pick_people(*, access: Access, query: str, children: bool = False) -> list[Person]:
+    people = pickable_people(access=access, children=children)
+    found = searched(people, access=access, query=query)
+    return list(found.order_by("family_name", "given_name", "pk")[:LIMIT])
+
+
+def pickable_households(*, access: Access) -> QuerySet[Household]:
+    """Households the role may choose, each with its first member's number."""
+    first = Membership.objects.filter(person__household=OuterRef("pk")).order_by("pk")
+    return (
+        access.restrict(Household.objects.all())
+        .select_related("centre")
+        .annotate(number=Subquery(first.values("number")[:1]))
+    )
+
+
+def pick_households(*, access: Access, query: str) -> list[Household]:
+    """Households named ``query``, or whose people match it by name, phone or number."""
+    households = pickable_households(access=access)
+    people = searched(visible_people(access=access), access=access, query=query)
+    named = Q(name__icontains=query) | Q(pk__in=people.values("household_id"))
+    return list(households.filter(named).order_by("name", "pk")[:LIMIT])

@@ -14,4 +14,8 @@ urlpatterns = [
     path("<int:pk>/status/", views.membership_status, name="status"),
     path("<int:pk>/children/new/", views.child_add, name="child_add"),
     path("<int:pk>/work/", views.work_edit, name="work"),
+    *[
+        path(f"pick/{kind}/", views.pick, {"kind": kind}, name=f"pick_{kind}")
+        for kind in ("members", "memberships", "people", "children", "households")
+    ],
 ]

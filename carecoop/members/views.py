@@ -13,7 +13,7 @@ from django_htmx.middleware import HtmxDetails
 from carecoop.core.forms import apply_errors
 from carecoop.core.links import row_url
 from carecoop.core.permissions import Access, access_of, coop_permission
-from carecoop.core.views import form_page
+from carecoop.core.views import form_page, pick_results
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import (
     MemberClass,
@@ -272,3 +272,11 @@ def class_edit(request: HttpRequest, coop: str, pk: int | None = None) -> HttpRe
         template="members/member_form.html",
         context={"title": member_class.name if member_class else _("New member class")},
     )
+
+
+@coop_permission("members.view")
+def pick(request: HttpRequest, coop: str, kind: str) -> HttpResponse:
+    """A search picker's results (``core.pickers``): people, members, households or children."""
+    access = access_of(request)
+    found = forms.PICKS[kind]
+    return pick_results(request, search=lambda q: found.search(access, q), label=found.label)

@@ -4,13 +4,17 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Room, Weekday
 from carecoop.core.forms import MoneyField
 from carecoop.core.money import to_decimal
-from carecoop.members.models import Person
+from carecoop.core.permissions import Access
+from carecoop.core.pickers import PickerField, PickerMixin, PickerMultipleField
+from carecoop.members import forms as member_forms
+from carecoop.staffing import selectors
 from carecoop.staffing.models import (
     Employment,
     RatioRuleSet,
@@ -31,6 +35,27 @@ def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     cast("forms.ModelChoiceField[Any]", form.fields[name]).queryset = queryset
 
 
+def staff_label(staff: Staff) -> str:
+    return f"\u2068{staff.full_name}\u2069 · {staff.get_role_display()} · \u2068{staff.centre.name}\u2069"
+
+
+def offer_staff(
+    form: forms.BaseForm, name: str, *, access: Access, centre_id: int | None = None
+) -> None:
+    """Make the picker ``name`` of ``form`` choose among the current staff the role may see
+    (of ``centre_id`` only, if given)."""
+    field = form.fields[name]
+    assert isinstance(field, PickerMixin), name
+    url = reverse("staffing:pick", kwargs={"coop": access.org.slug})
+    field.offer(
+        selectors.staff_list(access=access, centre_id=centre_id),
+        url=url + (f"?centre={centre_id}" if centre_id else ""),
+        search=lambda q: selectors.pick_staff(access=access, query=q, centre_id=centre_id),
+        label=staff_label,
+        hint=_("Name"),
+    )
+
+
 class StaffForm(forms.Form):
     given_name = forms.CharField(label=_("given name"), max_length=100)
     family_name = forms.CharField(label=_("family name"), max_length=100, required=False)
@@ -47,9 +72,8 @@ class StaffForm(forms.Form):
     wage_period = forms.ChoiceField(
         label=_("wage period"), choices=[("", "—"), *WagePeriod.choices], required=False
     )
-    person = forms.ModelChoiceField(
+    person = PickerField(
         label=_("member record"),
-        queryset=Person.objects.none(),
         required=False,
         help_text=_("Only if this person is in the cooperative's records."),
     )
@@ -60,6 +84,7 @@ class StaffForm(forms.Form):
         self,
         *args: Any,
         coop: Organisation,
+        access: Access,
         centres: QuerySet[Centre],
         instance: Staff | None = None,
         **kwargs: Any,
@@ -82,9 +107,8 @@ class StaffForm(forms.Form):
                 "ended_on": instance.ended_on,
             }
         super().__init__(*args, **kwargs)
-        people = Person.objects.filter(coop_id=coop.pk).exclude(household_relation="child")
         _offer(self, "centre", centres)
-        _offer(self, "person", people.order_by("given_name", "family_name"))
+        member_forms.offer(self, "person", access=access, kind="people")
         if not self.initial.get("wage_currency"):
             self.initial["wage_currency"] = coop.currency
 
@@ -120,15 +144,11 @@ class SessionForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    staff = forms.ModelMultipleChoiceField(
-        label=_("who attended"),
-        queryset=Staff.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
+    staff = PickerMultipleField(label=_("who attended"))
 
-    def __init__(self, *args: Any, staff: QuerySet[Staff], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, centre_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, "staff", staff)
+        offer_staff(self, "staff", access=access, centre_id=centre_id)
 
 
 class CentreStaffingForm(forms.Form):
@@ -160,7 +180,7 @@ class ShiftForm(forms.Form):
 class AssignForm(forms.Form):
     """Give a shift to someone on some days of the week shown."""
 
-    staff = forms.ModelChoiceField(label=_("staff member"), queryset=Staff.objects.none())
+    staff = PickerField(label=_("staff member"))
     shift = forms.ModelChoiceField(label=_("shift"), queryset=ShiftTemplate.objects.none())
     room = forms.ModelChoiceField(label=_("room"), queryset=Room.objects.none(), required=False)
     weekdays = forms.TypedMultipleChoiceField(
@@ -171,23 +191,21 @@ class AssignForm(forms.Form):
         initial=[1, 2, 3, 4, 5],
     )
 
-    def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, centre: Centre, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = Staff.objects.filter(centre=centre, ended_on__isnull=True)
-        _offer(self, "staff", staff.order_by("given_name"))
+        offer_staff(self, "staff", access=access, centre_id=centre.pk)
         _offer(self, "shift", ShiftTemplate.objects.filter(centre=centre))
         _offer(self, "room", Room.objects.filter(centre=centre))
 
 
 class CheckInForm(forms.Form):
-    staff = forms.ModelChoiceField(label=_("staff member"), queryset=Staff.objects.none())
+    staff = PickerField(label=_("staff member"))
     room = forms.ModelChoiceField(label=_("room"), queryset=Room.objects.none(), required=False)
     in_at = forms.TimeField(label=_("arrived"), widget=TIME)
 
-    def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, centre: Centre, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        staff = Staff.objects.filter(centre=centre, ended_on__isnull=True)
-        _offer(self, "staff", staff.order_by("given_name"))
+        offer_staff(self, "staff", access=access, centre_id=centre.pk)
         _offer(self, "room", Room.objects.filter(centre=centre))
         if not self.is_bound:
             self.initial["in_at"] = timezone.localtime().time().replace(second=0, microsecond=0)

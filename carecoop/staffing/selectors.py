@@ -20,6 +20,9 @@ from carecoop.care.models import (
 )
 from carecoop.core.dates import add_months
 from carecoop.core.permissions import Access
+from carecoop.core.pickers import LIMIT
+from carecoop.members.models import Person
+from carecoop.members.selectors import searched
 from carecoop.staffing import ratios
 from carecoop.staffing.models import (
     CARING_ROLES,
@@ -59,6 +62,18 @@ def staff_list(
     if centre_id is not None:
         qs = qs.filter(centre_id=centre_id)
     return qs.order_by("centre__name", "given_name", "family_name")
+
+
+def pick_staff(*, access: Access, query: str, centre_id: int | None = None) -> list[Staff]:
+    """Current staff (of ``centre_id`` if given) the role may see, for a search picker: by every
+    word of ``query`` in their name, or by their member record as the member list searches."""
+    staff = staff_list(access=access, centre_id=centre_id)
+    by_name = Q()
+    for word in query.split()[:5]:
+        by_name &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    people = searched(access.restrict(Person.objects.all()), access=access, query=query)
+    found = staff.filter(by_name | Q(person__in=people.values("pk")))
+    return list(found.order_by("given_name", "family_name", "pk")[:LIMIT])
 
 
 def staff_get(*, access: Access, pk: int) -> Staff:

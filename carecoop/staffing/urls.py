@@ -6,6 +6,7 @@ app_name = "staffing"
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),
     path("new/", views.staff_create, name="staff_create"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.staff_detail, name="staff"),
     path("<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("<int:pk>/qualifications/new/", views.qualification_add, name="qualification_add"),

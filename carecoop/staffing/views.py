@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
-from carecoop.core.views import act, form_page
+from carecoop.core.views import act, form_page, pick_results
 from carecoop.staffing import forms, selectors, services
 
 FORM = "form.html"
@@ -49,7 +49,10 @@ def _staff_data(data: dict[str, Any]) -> dict[str, Any]:
 def staff_create(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
     form = forms.StaffForm(
-        request.POST or None, coop=access.org, centres=selectors.centres(access=access)
+        request.POST or None,
+        coop=access.org,
+        access=access,
+        centres=selectors.centres(access=access),
     )
     return form_page(
         request,
@@ -71,6 +74,7 @@ def staff_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     form = forms.StaffForm(
         request.POST or None,
         coop=access.org,
+        access=access,
         centres=selectors.centres(access=access),
         instance=staff,
     )
@@ -167,9 +171,13 @@ def session_create(request: HttpRequest, coop: str) -> HttpResponse:
 def session_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     session = selectors.session_get(access=access, pk=pk)
-    staff = selectors.staff_list(access=access, centre_id=session.centre_id)
     attended = list(session.attendances.values_list("staff_id", flat=True))
-    form = forms.AttendanceForm(request.POST or None, staff=staff, initial={"staff": attended})
+    form = forms.AttendanceForm(
+        request.POST or None,
+        access=access,
+        centre_id=session.centre_id,
+        initial={"staff": attended},
+    )
     return form_page(
         request,
         form,
@@ -260,7 +268,7 @@ def roster(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     centre = selectors.centre_get(access=access, pk=pk)
     week = selectors.week_of(day_param(request, "week"))
     can_manage = access.can("staffing.manage")
-    form = forms.AssignForm(request.POST or None, centre=centre)
+    form = forms.AssignForm(request.POST or None, access=access, centre=centre)
 
     def save(data: dict[str, Any]) -> Any:
         return services.roster_week_assign(
@@ -298,7 +306,7 @@ def checkins(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     today = timezone.localdate()
-    form = forms.CheckInForm(request.POST or None, centre=centre)
+    form = forms.CheckInForm(request.POST or None, access=access, centre=centre)
     return form_page(
         request,
         form,
@@ -367,3 +375,16 @@ def week_view(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "can_checkin": access.can("staffing.record_checkin"),
     }
     return render(request, "staffing/week.html", context)
+
+
+@coop_permission("staffing.view")
+def pick(request: HttpRequest, coop: str) -> HttpResponse:
+    """A search picker's results (``core.pickers``): current staff, of one centre if asked."""
+    access = access_of(request)
+    centre = request.GET.get("centre", "")
+    centre_id = int(centre) if centre.isdigit() and len(centre) < 12 else None
+    return pick_results(
+        request,
+        search=lambda q: selectors.pick_staff(access=access, query=q, centre_id=centre_id),
+        label=forms.staff_label,
+    )

@@ -125,3 +125,33 @@ def test_no_link_for_an_account_that_also_works_elsewhere_or_for_a_non_manager(c
     assert client_for(member).get("/c/reset-coop/accounts/reset-links/").status_code == 403
     with scopes_disabled():
         assert not PasswordResetLink.objects.exists()
+
+
+def test_the_account_is_searched_not_listed(coop):
+    org, manager, member = coop
+    client = client_for(manager)
+    other = OrganisationFactory(slug="elsewhere-coop")
+    stranger = make_user("rukmini")
+    grant(stranger, other, "member")
+
+    def radios() -> int:
+        page = client.get("/c/reset-coop/accounts/reset-links/").content.decode()
+        return page.count('type="radio"') + page.count("<option")
+
+    for i in range(4):
+        grant(make_user(f"few{i}"), org, "member")
+    few = radios()
+    for i in range(45):
+        grant(make_user(f"many{i}"), org, "member")
+    assert radios() == few
+
+    found = client.get("/c/reset-coop/accounts/pick/", {"field": "account", "q": "ru"})
+    assert f'name="account" value="{member.pk}"' in found.content.decode()
+    assert "rukmini" not in found.content.decode()
+    find = client.post(
+        "/c/reset-coop/accounts/reset-links/", {"_pick": "account", "account-q": "rupa"}
+    )
+    assert f'value="{member.pk}"' in find.content.decode()
+    assert 'role="alert"' not in find.content.decode()
+    with scopes_disabled():
+        assert not PasswordResetLink.objects.exists()

@@ -39,9 +39,13 @@ def test_general_assembly_end_to_end(assembly, world, live_server, phone, chromi
 
     # Attendance: six of the ten voting members.
     for member in assembly.voters[:6]:
-        page.select_option("#attendance select[name=membership]", str(member.pk))
+        # The member picker: typing searches (htmx), a result is a radio.
+        page.fill(
+            "#attendance input[name=membership-q]", f"{member.person.full_name} {member.number}"
+        )
+        page.check(f"#attendance input[name=membership][value='{member.pk}']")
         page.select_option("#attendance select[name=presence]", "present")
-        page.click("#attendance button[type=submit]")
+        page.click("#attendance button[type=submit]:not([name=_pick])")
         page.wait_for_selector("p.msg")
     page.click("#open-meeting")
     page.wait_for_selector("text=The meeting is in session.")

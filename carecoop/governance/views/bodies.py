@@ -134,7 +134,7 @@ def term_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     body = selectors.body_get(access=access, pk=pk)
     return form_page(
         request,
-        forms.TermForm(request.POST or None, coop_id=access.coop_id),
+        forms.TermForm(request.POST or None, access=access),
         save=lambda data: services.term_create(body=body, by=access_of(request).user, **data),
         done=_("Term of office recorded."),
         next_url=url("body", coop, pk=body.pk),

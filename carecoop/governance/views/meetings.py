@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.pickers import searching
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Question
@@ -34,7 +35,7 @@ def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     meeting = selectors.meeting_get(access=access, pk=pk)
     can_manage = access.can("governance.manage")
-    form = forms.AttendanceForm(coop_id=access.coop_id) if can_manage else None
+    form = searching(forms.AttendanceForm(access=access), request.GET) if can_manage else None
     names = selectors.attendance_names_shown(access=access, meeting=meeting)
     context = {
         "meeting": meeting,
@@ -71,7 +72,7 @@ def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
     meeting = selectors.meeting_get(access=access, pk=pk)
     return form_action(
         request,
-        forms.AttendanceForm(request.POST, coop_id=access.coop_id),
+        forms.AttendanceForm(request.POST, access=access),
         save=lambda data: services.attendance_record(
             meeting=meeting, by=access_of(request).user, **data
         ),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.pickers import searching
 from carecoop.core.views import act, form_action
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.views.common import url
@@ -28,7 +29,7 @@ def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         "seats": selectors.election_seats(question=question),
         "turnout": selectors.turnout(question=question),
         "classes": selectors.classes_present(meeting=question.meeting),
-        "candidate_form": forms.CandidateForm(coop_id=access.coop_id)
+        "candidate_form": searching(forms.CandidateForm(access=access), request.GET)
         if can_manage and question.kind == "election" and question.status == "draft"
         else None,
         "open_form": forms.OpenVoteForm(
@@ -49,7 +50,7 @@ def candidate_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     question = selectors.question_get(access=access, pk=pk)
     return form_action(
         request,
-        forms.CandidateForm(request.POST, coop_id=access.coop_id),
+        forms.CandidateForm(request.POST, access=access),
         save=lambda data: services.candidate_add(
             question=question, by=access_of(request).user, membership=data["membership"]
         ),
