@@ -69,6 +69,8 @@ def insert_rows(
                 values.append(seen[key])
             except TypeError:  # unhashable, as a JSON document
                 values.append(prepare(value, db))
+    if db.vendor == "postgresql":
+        return _copy_rows(db, table, pk, columns, prepared, returning_ids=returning_ids)
     if db.vendor == "sqlite":
         db.ensure_connection()
         limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -88,6 +90,30 @@ def insert_rows(
                 ids.extend(sorted(key for (key,) in cursor.fetchall()))
             else:
                 cursor.execute(sql, [v for values in chunk for v in values])
+    return ids
+
+
+def _copy_rows(
+    db: Any, table: str, pk: str, columns: str, rows: list[list[Any]], *, returning_ids: bool
+) -> list[int]:
+    """PostgreSQL's COPY (a multi-row INSERT's parameters would be quoted one by one in Python);
+    new keys are taken from the table's sequence first, in one query."""
+    ids: list[int] = []
+    with db.cursor() as cursor:
+        if returning_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table.strip('"'), pk.strip('"'), len(rows)],
+            )
+            ids = [key for (key,) in cursor.fetchall()]
+            columns = f"{pk}, {columns}"
+            rows = [[key, *values] for key, values in zip(ids, rows, strict=True)]
+        with (
+            db.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for values in rows:
+                copy.write_row(values)
     return ids
 
 
