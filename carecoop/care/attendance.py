@@ -50,7 +50,8 @@ FIELDS = [
 
 # The same, as attributes that hold the values (``recorded_by_id``: reading ``recorded_by``
 # would fetch the user).
-ATTNAMES = [Attendance._meta.get_field(name).attname for name in FIELDS]
+ATTNAME = {f.name: f.attname for f in Attendance._meta.concrete_fields}
+ATTNAMES = [ATTNAME[name] for name in FIELDS]
 
 
 def _hhmm(value: datetime.time) -> str:
@@ -479,7 +480,7 @@ def _attendance_create(records: list[Attendance], *, by: Actor) -> None:
     """New attendance rows and their history rows ("+", by whom, now): two statements per few
     thousand rows, as ``bulk_create_with_history`` writes them but without a model instance
     and a compiled expression per value."""
-    attnames = [Attendance._meta.get_field(name).attname for name in ATTENDANCE_COLUMNS]
+    attnames = [ATTNAME[name] for name in ATTENDANCE_COLUMNS]
     values = [tuple(getattr(r, name) for name in attnames) for r in records]
     ids = insert_rows(Attendance, ATTENDANCE_COLUMNS, values, returning_ids=True)
     for record, pk in zip(records, ids, strict=True):

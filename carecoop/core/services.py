@@ -54,8 +54,8 @@ def insert_rows(
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not a proxy looked up per value
     fields = [model._meta.get_field(name) for name in names]
     quote = db.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)  # type: ignore[union-attr]
-    columns = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr]
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
     prepared: list[list[Any]] = [[] for _ in rows]
     for index, f in enumerate(fields):
         seen: dict[tuple[type, Any], Any] = {}
