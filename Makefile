@@ -57,13 +57,21 @@ pytest-postgres:
 
 BENCHES := bench/growth.py bench/members.py bench/care.py bench/staffing.py bench/governance.py bench/sustainability.py bench/billing.py bench/load.py
 
+# Every script runs on SQLite, then on PostgreSQL when it is reachable; all results are printed
+# before the exit status says whether any budget failed.
 bench: setup
-	@for script in $(BENCHES); do env -u DATABASE_URL $(BIN)/python $$script || exit 1; done
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		for script in $(BENCHES); do DATABASE_URL=$(PG_URL) $(BIN)/python $$script || exit 1; done; \
+	@failed=0; summary=""; \
+	run() { started=$$(date +%s); "$$@"; code=$$?; \
+		summary="$$summary\n  $$(printf '%-28s %-10s' "$$script" "$$db") exit $$code, $$(( $$(date +%s) - started )) s, load $$(cut -d' ' -f1-3 /proc/loadavg)"; \
+		[ $$code -eq 0 ] || failed=1; }; \
+	for script in $(BENCHES); do db=SQLite; run env -u DATABASE_URL $(BIN)/python $$script; done; \
+	if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		for script in $(BENCHES); do db=PostgreSQL; run env DATABASE_URL=$(PG_URL) $(BIN)/python $$script; done; \
 	elif [ -n "$$CI" ]; then \
-		echo "PostgreSQL is not reachable at $(PG_URL), and CI must measure on it."; exit 1; \
-	fi
+		summary="$$summary\n  PostgreSQL is not reachable at $(PG_URL), and CI must measure on it."; failed=1; \
+	fi; \
+	printf "\n== make bench: every script ==$$summary\n"; \
+	if [ $$failed -ne 0 ]; then echo "Some budgets failed (see above)."; exit 1; fi
 
 # The federation of 300 cooperatives and 1.5 million members, on PostgreSQL only. The database
 # is built once (minutes) and kept; BENCH_FEDERATION_SCALE=0.1 builds a tenth of it,

@@ -173,19 +173,6 @@ def load_path(invoices: list[tuple], lines: list[tuple]) -> float:
     return time.perf_counter() - started
 
 
-def copy_path() -> float:
-    """The same rows copied inside the database with INSERT ... SELECT."""
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE hold_invoice AS SELECT * FROM billing_invoice")
-        cursor.execute("CREATE TEMP TABLE hold_line AS SELECT * FROM billing_invoiceline")
-    _empty()
-    started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("INSERT INTO billing_invoice SELECT * FROM hold_invoice")
-        cursor.execute("INSERT INTO billing_invoiceline SELECT * FROM hold_line")
-    return time.perf_counter() - started
-
-
 def main() -> int:
     coop = build()
     last = [0.0]
@@ -211,8 +198,6 @@ def main() -> int:
         held = _hold()
         load_seconds = load_path(*held)
         assert Invoice.objects.count() == invoices and InvoiceLine.objects.count() == lines
-        copy_seconds = copy_path()
-        assert Invoice.objects.count() == invoices and InvoiceLine.objects.count() == lines
     bulk = "COPY" if ENGINE == "PostgreSQL" else "prepared INSERT"
     ratio = run_seconds / load_seconds
     rows = [
@@ -223,16 +208,18 @@ def main() -> int:
             run_seconds < 60,
         ),
         (
-            f"  {invoices:,} invoices + {lines:,} lines, rows/s",
-            f"{(invoices + lines) / run_seconds:,.0f}",
-            "",
-            True,
+            f"run time / the same {invoices + lines:,} rows through {bulk} ({load_seconds:.1f} s)",
+            f"{ratio:.2f}x",
+            "<= 3x",
+            ratio <= 3,
         ),
-        (f"same rows through the bulk path ({bulk})", f"{load_seconds:.1f} s", "", True),
-        ("run time / bulk path time", f"{ratio:.2f}x", "<= 3x", ratio <= 3),
-        ("INSERT ... SELECT inside the database", f"{copy_seconds:.1f} s", "", True),
-        ("  run time / INSERT ... SELECT time", f"{run_seconds / copy_seconds:.2f}x", "", True),
-        ("second run (nothing to bill)", f"{rerun_seconds:.1f} s", "", True),
+        # Writing nothing, a second run reads what the first wrote: at most half its time.
+        (
+            "second run (nothing to bill), s",
+            f"{rerun_seconds:.1f}",
+            f"< {run_seconds / 2:.1f}",
+            rerun_seconds < run_seconds / 2,
+        ),
     ]
     ok = report(f"Billing ({ENGINE})", rows)
     drop_database(DB)

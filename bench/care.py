@@ -12,6 +12,7 @@ a budget is exceeded.
 """
 
 import datetime
+import json
 import os
 import random
 import shutil
@@ -20,19 +21,26 @@ import threading
 import time
 import uuid
 
-from harness import drop_database, fresh_database, report
+from harness import REPEATS, Timing, drop_database, fresh_database, report
 
 DB = "carecoop_bench_care"
 ENGINE = fresh_database(DB)
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_scopes import scope  # noqa: E402
 
 from carecoop.care import attendance, services  # noqa: E402
-from carecoop.care.models import Application, Enrolment, Room, SeatPool  # noqa: E402
+from carecoop.care.models import (  # noqa: E402
+    Application,
+    Attendance,
+    Enrolment,
+    Room,
+    SeatPool,
+)
 from carecoop.members.models import (  # noqa: E402
     Guardianship,
     Household,
@@ -189,7 +197,91 @@ def bench_allocation(user) -> list[tuple[str, str, str, bool]]:
     ]
 
 
-def bench_sync(user) -> list[tuple[str, str, str, bool]]:
+SYNC_OPS = 1000
+SYNC_BUDGET = 3.0  # the sync may take at most this many times the database's bulk path
+
+
+def bulk_path(rows: list[tuple], history: list[tuple], operations: list[tuple]) -> None:
+    """The database's own fastest way to store what a sync of the same operations stores (the
+    attendance rows, their history rows and the operation log), in one transaction: COPY on
+    PostgreSQL, a prepared INSERT run over every row (executemany) on SQLite."""
+    attendance_columns = (
+        "coop_id, child_id, centre_id, date, checked_in_at, brought_by, checked_out_at, "
+        "collected_by, collection_override, absence, recorded_by_id"
+    )
+    history_columns = (
+        f"id, {attendance_columns}, history_date, history_change_reason, history_type, "
+        "history_user_id"
+    )
+    operation_columns = (
+        "coop_id, op_id, kind, payload, status, message, recorded_by_id, received_at"
+    )
+    with transaction.atomic():
+        raw = connection.connection  # the driver's own connection: its COPY and executemany
+        if connection.vendor == "postgresql":
+            with raw.cursor() as cursor:
+                # The attendance ids are needed for the history rows: reserved in one query.
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence('care_attendance', 'id')) "
+                    "FROM generate_series(1, %s)",
+                    [len(rows)],
+                )
+                ids = [i for (i,) in cursor.fetchall()]
+                with cursor.copy(
+                    f"COPY care_attendance (id, {attendance_columns}) FROM STDIN"
+                ) as c:
+                    for pk, row in zip(ids, rows, strict=True):
+                        c.write_row((pk, *row))
+                with cursor.copy(
+                    f"COPY care_historicalattendance ({history_columns}) FROM STDIN"
+                ) as c:
+                    for pk, row in zip(ids, history, strict=True):
+                        c.write_row((pk, *row))
+                with cursor.copy(f"COPY care_syncoperation ({operation_columns}) FROM STDIN") as c:
+                    for row in operations:
+                        c.write_row(row)
+        else:
+            # Values as Django stores them in SQLite: ISO text for days and times, hex for UUIDs.
+            def stored(row: tuple) -> tuple:
+                return tuple(
+                    v.hex
+                    if isinstance(v, uuid.UUID)
+                    else connection.ops.adapt_datetimefield_value(v)
+                    if isinstance(v, datetime.datetime)
+                    else v.isoformat()
+                    if isinstance(v, datetime.date | datetime.time)
+                    else v
+                    for v in row
+                )
+
+            rows, history, operations = (
+                [stored(r) for r in rows],
+                [stored(r) for r in history],
+                [stored(r) for r in operations],
+            )
+            cursor = raw.cursor()
+            (last,) = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM care_attendance").fetchone()
+            ids = range(last + 1, last + 1 + len(rows))
+            cursor.executemany(
+                f"INSERT INTO care_attendance (id, {attendance_columns}) "
+                f"VALUES ({', '.join(['?'] * 12)})",
+                [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
+            )
+            cursor.executemany(
+                f"INSERT INTO care_historicalattendance ({history_columns}) "
+                f"VALUES ({', '.join(['?'] * 16)})",
+                [(pk, *row) for pk, row in zip(ids, history, strict=True)],
+            )
+            cursor.executemany(
+                f"INSERT INTO care_syncoperation ({operation_columns}) "
+                f"VALUES ({', '.join(['?'] * 8)})",
+                operations,
+            )
+
+
+def bench_sync(user) -> list[tuple]:
+    """The sync of 1,000 arrivals against the bulk path storing the same rows, side by side in
+    the same run: each of the runs syncs one day and bulk-loads the next, in alternating order."""
     coop = cooperative("sync-coop")
     with scope(coop=coop.pk):
         member_class = MemberClass.objects.create(coop=coop, code="parent", name="Parent")
@@ -197,14 +289,19 @@ def bench_sync(user) -> list[tuple[str, str, str, bool]]:
             coop=coop,
             code="big",
             name="Big centre",
-            licensed_capacity=1000,
+            licensed_capacity=SYNC_OPS,
             opens_at=datetime.time(7),
             closes_at=datetime.time(22),
         )
         room = Room.objects.create(
-            coop=coop, centre=centre, name="All", min_age_months=0, max_age_months=72, capacity=1000
+            coop=coop,
+            centre=centre,
+            name="All",
+            min_age_months=0,
+            max_age_months=72,
+            capacity=SYNC_OPS,
         )
-        children = families(coop, 1000, member_class, lambda i: centre)
+        children = families(coop, SYNC_OPS, member_class, lambda i: centre)
         Enrolment.objects.bulk_create(
             [
                 Enrolment(
@@ -212,35 +309,109 @@ def bench_sync(user) -> list[tuple[str, str, str, bool]]:
                     child=c,
                     centre=centre,
                     room=room,
-                    starts_on=TODAY - datetime.timedelta(days=3),
+                    starts_on=TODAY - datetime.timedelta(days=60),
                 )
                 for c in children
             ],
             batch_size=1000,
         )
-        ops = [
-            {
-                "op_id": str(uuid.uuid4()),
-                "kind": "check_in",
-                "child": c.pk,
-                "centre": centre.pk,
-                "date": TODAY.isoformat(),
-                "time": "08:30",
-            }
-            for c in children
-        ]
-        started = time.perf_counter()
-        results = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
-        first = time.perf_counter() - started
-        assert all(r.status == "applied" for r in results), results[:3]
-        started = time.perf_counter()
-        again = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
-        replay = time.perf_counter() - started
-        assert all(r.status == "duplicate" for r in again)
+        syncs, bulks, replays = [], [], []
+        for run in range(REPEATS):
+            day, other_day = (TODAY - datetime.timedelta(days=2 * run + k) for k in (0, 1))
+            ops = [
+                {
+                    "op_id": str(uuid.uuid4()),
+                    "kind": "check_in",
+                    "child": c.pk,
+                    "centre": centre.pk,
+                    "date": day.isoformat(),
+                    "time": "08:30",
+                }
+                for c in children
+            ]
+            now = timezone.now()
+            arrived = datetime.time(8, 30)
+            rows = [
+                (coop.pk, c.pk, centre.pk, other_day, arrived, "", None, "", "", "", user.pk)
+                for c in children
+            ]
+            history = [(*row, now, None, "+", user.pk) for row in rows]
+            log = [
+                (
+                    coop.pk,
+                    uuid.uuid4(),
+                    "check_in",
+                    json.dumps(
+                        {k: op.get(k) for k in attendance.PAYLOAD_KEYS} | {"date": f"{other_day}"}
+                    ),
+                    "applied",
+                    "",
+                    user.pk,
+                    now,
+                )
+                for op in ops
+            ]
+
+            def sync(ops=ops) -> None:
+                results = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
+                assert [r.status for r in results] == ["applied"] * len(ops), results[:3]
+
+            def bulk(rows=rows, history=history, log=log) -> None:
+                bulk_path(rows, history, log)
+
+            order = [(sync, syncs), (bulk, bulks)]
+            for measure, runs in order if run % 2 == 0 else order[::-1]:
+                runs.append(timed_once(measure))
+
+            def replay(ops=ops) -> None:
+                results = attendance.sync_apply(coop=coop, by=user, centre_ids=None, operations=ops)
+                assert [r.status for r in results] == ["duplicate"] * len(ops), results[:3]
+
+            replays.append(timed_once(replay))
+        assert Attendance.objects.filter(centre=centre).count() == 2 * REPEATS * SYNC_OPS
+    sync_t, bulk_t, replay_t = Timing(syncs), Timing(bulks), Timing(replays)
+    bulk_name = "COPY" if connection.vendor == "postgresql" else "prepared INSERT"
+    sync_ratio = sync_t.median / bulk_t.median
+    replay_ratio = replay_t.median / bulk_t.median
     return [
-        ("sync: 1,000 operations applied, s", f"{first:.2f}", "< 1.0", first < 1.0),
-        ("sync: the same 1,000 replayed as duplicates, s", f"{replay:.2f}", "< 1.0", replay < 1.0),
+        (
+            f"bulk path ({bulk_name}) of the same rows, ms",
+            f"{bulk_t.median * 1000:.0f}",
+            "reference",
+            # The reference itself has a ceiling: 3,000 rows in well under a second.
+            bulk_t.median < 0.5,
+            bulk_t.spread(1000, 0),
+        ),
+        (
+            f"sync: {SYNC_OPS:,} operations applied, ms",
+            f"{sync_t.median * 1000:.0f}",
+            f"<= {SYNC_BUDGET:.0f}x bulk",
+            sync_ratio <= SYNC_BUDGET,
+            sync_t.spread(1000, 0),
+        ),
+        (
+            "  sync / bulk path",
+            f"{sync_ratio:.2f}x",
+            f"<= {SYNC_BUDGET:.1f}x",
+            sync_ratio <= SYNC_BUDGET,
+        ),
+        (
+            f"sync: the same {SYNC_OPS:,} replayed (duplicates), ms",
+            f"{replay_t.median * 1000:.0f}",
+            f"<= {SYNC_BUDGET:.0f}x bulk",
+            replay_ratio <= SYNC_BUDGET,
+            replay_t.spread(1000, 0),
+        ),
     ]
+
+
+def timed_once(run) -> float:
+    """Seconds of ``run`` inside a transaction committed after the clock stops: both sides
+    commit the same rows, and on a shared disk the flush is noise that hides their work."""
+    with transaction.atomic():
+        started = time.perf_counter()
+        run()
+        return time.perf_counter() - started
 
 
 def attendance_room(user):

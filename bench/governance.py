@@ -147,7 +147,9 @@ def main() -> int:
         started = time.perf_counter()
         issued = services.codes_issue(question=motion, by=user)
         seconds = time.perf_counter() - started
-        rows.append(("5,000 codes issued, s (information)", f"{seconds:.2f}", "-", True))
+        # Codes are issued once, when a question opens, while the assembly waits for them: an
+        # absolute ceiling, as issuing twice would be refused.
+        rows.append(("5,000 codes issued, s", f"{seconds:.2f}", "< 5.0", seconds < 5.0))
         choice = {c.code: c.pk for c in motion.choices.all()}
         started = time.perf_counter()
         for item in issued[:100]:

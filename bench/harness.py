@@ -2,7 +2,11 @@
 DATABASE_URL points at one), Django configured, and a table of results against budgets."""
 
 import os
+import statistics
 import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,13 +54,56 @@ def drop_database(name: str) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
 
 
-def report(title: str, rows: list[tuple[str, str, str, bool]]) -> bool:
-    """Print the results; True when every budget holds."""
-    print(f"\n{title}")
+REPEATS = 5  # every timing budget is the median of at least this many runs
+
+
+@dataclass
+class Timing:
+    """Seconds of each run of one measurement; budgets compare the median, the spread is shown."""
+
+    runs: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def spread(self, scale: float = 1.0, digits: int = 2) -> str:
+        """``min-max`` of the runs, in the unit of ``scale`` (1000 for milliseconds)."""
+        return f"{min(self.runs) * scale:.{digits}f}-{max(self.runs) * scale:.{digits}f}"
+
+
+def timed(run: Callable[[], object], repeats: int = REPEATS) -> Timing:
+    """Time ``run`` ``repeats`` times (at least ``REPEATS``)."""
+    runs = []
+    for _ in range(max(repeats, REPEATS)):
+        started = time.perf_counter()
+        run()
+        runs.append(time.perf_counter() - started)
+    return Timing(runs)
+
+
+def machine_load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+# A row is (label, value, budget, within) or, for a timing, (label, value, budget, within, spread)
+# where spread is the min-max of the runs whose median is the value.
+Row = tuple[str, str, str, bool] | tuple[str, str, str, bool, str]
+
+
+def report(title: str, rows: Sequence[Row]) -> bool:
+    """Print the results with the machine's load; True when every budget holds. A row printed
+    here is a budget that can fail: there is no row for information only."""
+    print(f"\n{title}  ({machine_load()})")
     ok = True
-    for label, value, budget, within in rows:
+    for label, value, budget, within, *rest in rows:
         ok &= within
-        print(f"  {label:<44} {value:>10}  budget {budget:<10} {'ok' if within else 'OVER BUDGET'}")
+        spread = f"  (runs {rest[0]})" if rest else ""
+        print(
+            f"  {label:<44} {value:>10}  budget {budget:<10} "
+            f"{'ok' if within else 'OVER BUDGET'}{spread}"
+        )
     return ok
 
 

@@ -15,7 +15,7 @@ import re
 import sys
 import time
 
-from harness import drop_database, fresh_database, report
+from harness import drop_database, fresh_database, report, timed
 
 DB = "carecoop_bench_sustainability"
 ENGINE = fresh_database(DB)
@@ -102,10 +102,9 @@ def main() -> int:
     client.force_login(user)
     url = f"/c/{coop.slug}/funding/"
     client.get(url)
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
-    seconds = time.perf_counter() - started
+    timing = timed(lambda: client.get(url, headers={"Accept-Encoding": "gzip"}))
     assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
     html = gzip.decompress(response.content).decode()
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
@@ -115,9 +114,21 @@ def main() -> int:
     rows = [
         ("dashboard, 12 creches, queries", str(len(queries)), "<= 15", len(queries) <= 15),
         ("dashboard HTML without SVG, gzip bytes", f"{page:,}", "<= 14,336", page <= 14 * 1024),
-        (f"  plus {len(svgs)} SVG charts, gzip bytes", f"{svg:,}", "", True),
-        ("  whole response, gzip bytes", f"{len(response.content):,}", "", True),
-        ("  time", f"{seconds * 1000:.0f} ms", "", True),
+        # The charts may weigh as much as a page again, and the whole response two pages.
+        (f"  plus {len(svgs)} SVG charts, gzip bytes", f"{svg:,}", "<= 14,336", svg <= 14 * 1024),
+        (
+            "  whole response, gzip bytes",
+            f"{len(response.content):,}",
+            "<= 28,672",
+            len(response.content) <= 28 * 1024,
+        ),
+        (
+            "  time, median ms",
+            f"{timing.median * 1000:.0f}",
+            "< 1,000",
+            timing.median < 1.0,
+            timing.spread(1000, 0),
+        ),
     ]
     ok = report(f"Sustainability dashboard ({ENGINE})", rows)
     drop_database(DB)

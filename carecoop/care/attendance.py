@@ -14,8 +14,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from carecoop.care.forms import SyncOperationForm
 from carecoop.care.models import (
@@ -26,7 +27,7 @@ from carecoop.care.models import (
     SyncOperation,
     SyncStatus,
 )
-from carecoop.core.services import validated_save
+from carecoop.core.services import insert_rows, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Guardianship, Person
 from carecoop.tenancy.models import Centre, Organisation
@@ -45,6 +46,12 @@ FIELDS = [
     "absence",
     "recorded_by",
 ]
+
+
+# The same, as attributes that hold the values (``recorded_by_id``: reading ``recorded_by``
+# would fetch the user).
+ATTNAME = {f.name: f.attname for f in Attendance._meta.concrete_fields}
+ATTNAMES = [ATTNAME[name] for name in FIELDS]
 
 
 def _hhmm(value: datetime.time) -> str:
@@ -129,7 +136,16 @@ class Facts:
     collectors: dict[int, list[tuple[str, str, datetime.date | None]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, child_ids: set[int], dates: set[datetime.date], *, lock: bool) -> "Facts":
+    def load(
+        cls,
+        child_ids: set[int],
+        dates: set[datetime.date],
+        *,
+        lock: bool,
+        collectors: bool = True,
+    ) -> "Facts":
+        """``collectors`` False leaves out who may collect the children (arrivals and absences
+        do not need it)."""
         facts = cls()
         if not child_ids or not dates:
             return facts
@@ -144,6 +160,8 @@ class Facts:
         facts.records = {
             (a.child_id, a.date): a for a in (rows.select_for_update() if lock else rows)
         }
+        if not collectors:
+            return facts
         for child_id, guardian_id, given, family in Guardianship.objects.filter(
             child_id__in=child_ids
         ).values_list("child_id", "guardian_id", "guardian__given_name", "guardian__family_name"):
@@ -168,11 +186,11 @@ class Facts:
                 people[key] = name
         return people
 
-    def record(self, child: Person, centre: Centre, on: datetime.date) -> Attendance:
-        key = (child.pk, on)
+    def record(self, child_id: int, centre: Centre, on: datetime.date) -> Attendance:
+        key = (child_id, on)
         if key not in self.records:
             self.records[key] = Attendance(
-                coop_id=centre.coop_id, child_id=child.pk, centre_id=centre.pk, date=on
+                coop_id=centre.coop_id, child_id=child_id, centre_id=centre.pk, date=on
             )
         return self.records[key]
 
@@ -195,7 +213,7 @@ def _one(
     facts = Facts.load({child.pk}, {on}, lock=True)
     if not facts.enrolled(child.pk, centre.pk, on):
         raise ValidationError(_("The child is not enrolled here on that day."))
-    record = facts.record(child, centre, on)
+    record = facts.record(child.pk, centre, on)
     apply(record, facts)
     record.recorded_by = by
     validated_save(record, by=by)
@@ -281,27 +299,34 @@ class Operation:
     payload: dict[str, Any]
 
 
-def _parse(raw: object) -> Operation:
-    """Read one operation with the same field rules as a form (``SyncOperationForm``)."""
-    if not isinstance(raw, dict) or any(
-        not (value is None or isinstance(value, str) or type(value) is int)
-        for key, value in raw.items()
-        if key in PAYLOAD_KEYS or key == "op_id"
-    ):
-        raise ValidationError(_("This operation is incomplete or malformed."))
-    form = SyncOperationForm({k: v for k, v in raw.items() if v is not None})
-    if not form.is_valid():
-        raise ValidationError(form.reasons())
-    data = form.cleaned_data
-    return Operation(
-        op_id=data["op_id"],
-        kind=data["kind"],
-        child_id=data["child"],
-        centre_id=data["centre"],
-        date=data["date"],
-        time=data["time"] or datetime.time(0, 0),
-        payload={k: raw.get(k) for k in PAYLOAD_KEYS},
-    )
+def _reader() -> Callable[[object], Operation]:
+    """Read operations with the same field rules as a form (``SyncOperationForm``): the form's
+    own fields clean each value, and a form is built only to word the reasons for a refusal."""
+    clean = SyncOperationForm.reader()
+
+    def parse(raw: object) -> Operation:
+        if not isinstance(raw, dict) or any(
+            not (value is None or isinstance(value, str) or type(value) is int)
+            for key, value in raw.items()
+            if key in PAYLOAD_KEYS or key == "op_id"
+        ):
+            raise ValidationError(_("This operation is incomplete or malformed."))
+        data = clean(raw)
+        if data is None:
+            form = SyncOperationForm({k: v for k, v in raw.items() if v is not None})
+            form.is_valid()
+            raise ValidationError(form.reasons())
+        return Operation(
+            op_id=data["op_id"],
+            kind=data["kind"],
+            child_id=data["child"],
+            centre_id=data["centre"],
+            date=data["date"],
+            time=data["time"] or datetime.time(0, 0),
+            payload={k: raw.get(k) for k in PAYLOAD_KEYS},
+        )
+
+    return parse
 
 
 def sync_apply(
@@ -312,14 +337,17 @@ def sync_apply(
     An operation already applied answers "duplicate" and changes nothing; one that disagrees with
     what is recorded answers "conflict"; a malformed one, or one about a child outside the user's
     centres, answers "rejected". ``centre_ids`` None means every centre of the cooperative.
-    The batch is applied in bulk; if another request applies some of the same operations at the
-    same moment, the batch is rolled back and applied one operation at a time.
+    The batch is applied in bulk, in one transaction, with a fixed number of queries; if another
+    request applies some of the same operations at the same moment, the unique constraints on
+    the operation log and on a child's day stop one of them: that batch is rolled back and
+    applied one operation at a time.
     """
+    parse = _reader()
     results: list[SyncResult | None] = []
     parsed: list[tuple[int, Operation]] = []
     for index, raw in enumerate(operations[:MAX_BATCH]):
         try:
-            parsed.append((index, _parse(raw)))
+            parsed.append((index, parse(raw)))
             results.append(None)
         except ValidationError as error:
             op_key = str(raw.get("op_id", ""))[:64] if isinstance(raw, dict) else ""
@@ -335,19 +363,22 @@ def sync_apply(
 
 
 def _check(
-    coop: Organisation,
     centre_ids: frozenset[int] | None,
     op: Operation,
     centres: dict[int, Centre],
-    children: dict[int, Person],
+    children: set[int],
     facts: Facts,
-) -> tuple[Person, Centre]:
-    centre, child = centres.get(op.centre_id), children.get(op.child_id)
-    if centre is None or child is None or (centre_ids is not None and centre.pk not in centre_ids):
+) -> Centre:
+    centre = centres.get(op.centre_id)
+    if (
+        centre is None
+        or op.child_id not in children
+        or (centre_ids is not None and centre.pk not in centre_ids)
+    ):
         raise ValidationError(_("This child or centre is not yours to record."))
-    if not facts.enrolled(child.pk, centre.pk, op.date):
+    if not facts.enrolled(op.child_id, centre.pk, op.date):
         raise ValidationError(_("The child is not enrolled here on that day."))
-    return child, centre
+    return centre
 
 
 def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
@@ -370,59 +401,104 @@ def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
 def _apply_batch(
     coop: Organisation, by: Actor, centre_ids: frozenset[int] | None, ops: list[Operation]
 ) -> list[SyncResult]:
-    previous = {
-        o.op_id: o
-        for o in SyncOperation.objects.filter(coop=coop, op_id__in=[op.op_id for op in ops])
-    }
+    """Seven queries at most to read, three statements (per few thousand rows) to write."""
+    if not ops:
+        return []
     centres = Centre.objects.filter(coop=coop).in_bulk({op.centre_id for op in ops})
-    children = (
-        Person.objects.filter(coop=coop).only("id", "coop_id").in_bulk({op.child_id for op in ops})
+    children = set(
+        Person.objects.filter(coop=coop, pk__in={op.child_id for op in ops}).values_list(
+            "pk", flat=True
+        )
     )
-    facts = Facts.load(set(children), {op.date for op in ops}, lock=True)
-    existing = {key for key in facts.records}
+    # The children's days are locked before the operation log is read.
+    facts = Facts.load(
+        children,
+        {op.date for op in ops},
+        lock=True,
+        collectors=any(op.kind == "check_out" for op in ops),
+    )
+    previous: dict[uuid.UUID, tuple[dict[str, Any], str]] = {
+        op_id: (payload, message)
+        for op_id, payload, message in SyncOperation.objects.filter(
+            coop=coop, op_id__in=[op.op_id for op in ops]
+        ).values_list("op_id", "payload", "message")
+    }
+    existing = set(facts.records)
     touched: dict[tuple[int, datetime.date], Attendance] = {}
-    new_ops: dict[uuid.UUID, SyncOperation] = {}
+    log: dict[uuid.UUID, tuple[dict[str, Any], str, str]] = {}
     results = []
     for op in ops:
-        earlier = previous.get(op.op_id) or new_ops.get(op.op_id)
+        earlier = previous.get(op.op_id)
+        if earlier is None and op.op_id in log:
+            earlier = log[op.op_id][0], log[op.op_id][2]
         if earlier is not None:
-            results.append(_replayed(earlier, op.payload))
+            results.append(_replayed(op.op_id, earlier, op.payload))
             continue
         status, message = SyncStatus.APPLIED, ""
         try:
-            child, centre = _check(coop, centre_ids, op, centres, children, facts)
-            record = facts.record(child, centre, op.date)
-            before = {name: getattr(record, name) for name in FIELDS}
+            centre = _check(centre_ids, op, centres, children, facts)
+            record = facts.record(op.child_id, centre, op.date)
+            before = [getattr(record, name) for name in ATTNAMES]
             try:
                 _rule(op, record, facts)
             except ValidationError:
-                for name, value in before.items():
+                for name, value in zip(ATTNAMES, before, strict=True):
                     setattr(record, name, value)
                 raise
             record.recorded_by = by
-            touched[(child.pk, op.date)] = record
+            touched[(op.child_id, op.date)] = record
         except Conflict as error:
             status, message = SyncStatus.CONFLICT, " ".join(error.messages)
         except ValidationError as error:
             status, message = SyncStatus.REJECTED, " ".join(error.messages)
-        new_ops[op.op_id] = SyncOperation(
-            coop=coop,
-            op_id=op.op_id,
-            kind=op.kind,
-            payload=op.payload,
-            status=status,
-            message=message[:300],
-            recorded_by=by,
-        )
+        log[op.op_id] = (op.payload, status, message[:300])
         results.append(SyncResult(str(op.op_id), status, message))
     created = [r for key, r in touched.items() if key not in existing]
     updated = [r for key, r in touched.items() if key in existing]
     if created:
-        bulk_create_with_history(created, Attendance, batch_size=500, default_user=by)
+        _attendance_create(created, by=by)
     if updated:
         bulk_update_with_history(updated, Attendance, FIELDS, batch_size=500, default_user=by)
-    SyncOperation.objects.bulk_create(new_ops.values(), batch_size=500)
+    now = timezone.now()
+    by_id = by.pk if by is not None else None
+    insert_rows(
+        SyncOperation,
+        ["coop", "op_id", "kind", "payload", "status", "message", "recorded_by", "received_at"],
+        [
+            (coop.pk, op_id, payload["kind"], payload, status, message, by_id, now)
+            for op_id, (payload, status, message) in log.items()
+        ],
+    )
     return results
+
+
+# Attendance rows written by the sync, with the columns the history repeats.
+ATTENDANCE_COLUMNS = ["coop", "child", "centre", "date", *FIELDS]
+
+
+def _attendance_create(records: list[Attendance], *, by: Actor) -> None:
+    """New attendance rows and their history rows ("+", by whom, now): two statements per few
+    thousand rows, as ``bulk_create_with_history`` writes them but without a model instance
+    and a compiled expression per value."""
+    attnames = [ATTNAME[name] for name in ATTENDANCE_COLUMNS]
+    values = [tuple(getattr(r, name) for name in attnames) for r in records]
+    ids = insert_rows(Attendance, ATTENDANCE_COLUMNS, values, returning_ids=True)
+    for record, pk in zip(records, ids, strict=True):
+        record.pk = pk
+    now = timezone.now()
+    by_id = by.pk if by is not None else None
+    insert_rows(
+        Attendance.history.model,
+        [
+            "id",
+            *ATTENDANCE_COLUMNS,
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user",
+        ],
+        [(pk, *row, now, None, "+", by_id) for pk, row in zip(ids, values, strict=True)],
+    )
 
 
 def _apply_alone(
@@ -434,14 +510,19 @@ def _apply_alone(
             return _apply_batch(coop, by, centre_ids, [op])[0]
     except IntegrityError:
         earlier = SyncOperation.objects.get(coop=coop, op_id=op.op_id)
-        return _replayed(earlier, op.payload)
+        return _replayed(op.op_id, (earlier.payload, earlier.message), op.payload)
 
 
-def _replayed(previous: SyncOperation, payload: dict[str, Any]) -> SyncResult:
-    if previous.payload != payload:
+def _replayed(
+    op_id: uuid.UUID, previous: tuple[dict[str, Any], str], payload: dict[str, Any]
+) -> SyncResult:
+    """An operation already received: "duplicate" with what it answered then, or "conflict" if
+    the same id now comes with different content."""
+    earlier_payload, earlier_message = previous
+    if earlier_payload != payload:
         return SyncResult(
-            str(previous.op_id),
+            str(op_id),
             SyncStatus.CONFLICT,
             _("This operation was already received with different content."),
         )
-    return SyncResult(str(previous.op_id), "duplicate", previous.message)
+    return SyncResult(str(op_id), "duplicate", earlier_message)

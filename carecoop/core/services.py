@@ -1,12 +1,13 @@
 """Helpers every app's services share."""
 
 import functools
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,87 @@ def validated_save(instance: Model, *, by: Actor) -> None:
             instance.save()
     except IntegrityError as exc:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
+
+
+def insert_rows(
+    model: type[Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning_ids: bool = False,
+) -> list[int]:
+    """Insert ``rows`` (values of the fields ``names``, in that order) in a few multi-row
+    INSERT statements: the bulk path for a service that writes thousands of rows it has already
+    validated, without a model instance and a compiled expression per value (``bulk_create``
+    costs ten times the database's own time there). Each value is prepared for the database by
+    its field, once per distinct value. No signal is sent and no history row is written: the
+    caller writes them. Returns the new primary keys in the order of ``rows`` when asked."""
+    if not rows:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not a proxy looked up per value
+    fields = [model._meta.get_field(name) for name in names]
+    quote = db.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    prepared: list[list[Any]] = [[] for _ in rows]
+    for index, f in enumerate(fields):
+        seen: dict[tuple[type, Any], Any] = {}
+        prepare = f.get_db_prep_save  # type: ignore[union-attr]
+        for row, values in zip(rows, prepared, strict=True):
+            value = row[index]
+            try:
+                key = (type(value), value)
+                if key not in seen:
+                    seen[key] = prepare(value, db)
+                values.append(seen[key])
+            except TypeError:  # unhashable, as a JSON document
+                values.append(prepare(value, db))
+    if db.vendor == "postgresql":
+        return _copy_rows(db, table, pk, columns, prepared, returning_ids=returning_ids)
+    if db.vendor == "sqlite":
+        db.ensure_connection()
+        limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    else:
+        limit = db.features.max_query_params or 65_535
+    size = max(1, limit // len(fields))
+    one = f"({', '.join(['%s'] * len(fields))})"
+    ids: list[int] = []
+    with db.cursor() as cursor:
+        for start in range(0, len(prepared), size):
+            chunk = prepared[start : start + size]
+            # Table and column names come from the model, values go as parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608
+            if returning_ids:
+                cursor.execute(f"{sql} RETURNING {pk}", [v for values in chunk for v in values])
+                # Keys grow in the order the rows are inserted, whatever order RETURNING uses.
+                ids.extend(sorted(key for (key,) in cursor.fetchall()))
+            else:
+                cursor.execute(sql, [v for values in chunk for v in values])
+    return ids
+
+
+def _copy_rows(
+    db: Any, table: str, pk: str, columns: str, rows: list[list[Any]], *, returning_ids: bool
+) -> list[int]:
+    """PostgreSQL's COPY (a multi-row INSERT's parameters would be quoted one by one in Python);
+    new keys are taken from the table's sequence first, in one query."""
+    ids: list[int] = []
+    with db.cursor() as cursor:
+        if returning_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table.strip('"'), pk.strip('"'), len(rows)],
+            )
+            ids = [key for (key,) in cursor.fetchall()]
+            columns = f"{pk}, {columns}"
+            rows = [[key, *values] for key, values in zip(ids, rows, strict=True)]
+        with (
+            db.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for values in rows:
+                copy.write_row(values)
+    return ids
 
 
 def submitted_once(coop_of: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

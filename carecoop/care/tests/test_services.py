@@ -328,3 +328,93 @@ def test_the_nightly_allocation_is_safe_to_run_twice(creche):
     assert "home-coop: 1 offered" in out.getvalue() and "home-coop: 0 offered" in out.getvalue()
     assert Application.objects.get(child=creche.child).status == "offered"
     assert Application.objects.filter(status="offered").count() == 1
+
+
+def test_the_same_operation_twice_in_one_batch_counts_once(creche):
+    creche.enrol()
+    arrival = ops(creche, creche.today.isoformat())[0]
+    changed = {**arrival, "time": "10:00"}
+    results = attendance.sync_apply(
+        coop=creche.world.home,
+        by=creche.by,
+        centre_ids=None,
+        operations=[arrival, arrival, changed],
+    )
+    assert [r.status for r in results] == ["applied", "duplicate", "conflict"]
+    assert "different content" in results[2].message
+    assert SyncOperation.objects.count() == 1
+    assert Attendance.objects.get().checked_in_at == datetime.time(9, 5)
+
+
+def test_a_batch_mixing_valid_and_invalid_operations_applies_the_valid_ones(creche):
+    creche.enrol()
+    day = creche.today.isoformat()
+    arrival, departure = ops(creche, day)
+    future = {**arrival, "op_id": str(uuid.uuid4()), "date": "2999-01-01"}
+    not_enrolled = {**arrival, "op_id": str(uuid.uuid4()), "child": creche.baby.pk}
+    stranger = {**departure, "op_id": str(uuid.uuid4()), "collector": "nobody"}
+    results = attendance.sync_apply(
+        coop=creche.world.home,
+        by=creche.by,
+        centre_ids=None,
+        operations=[arrival, future, not_enrolled, "junk", stranger, departure],
+    )
+    assert [r.status for r in results] == [
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
+    assert "date" in results[1].message and "not come yet" in results[1].message
+    assert "not enrolled here" in results[2].message
+    assert "incomplete or malformed" in results[3].message
+    assert "Say who collected the child" in results[4].message
+    record = Attendance.objects.get()
+    assert (record.checked_in_at, record.checked_out_at) == (
+        datetime.time(9, 5),
+        datetime.time(16, 40),
+    )
+    # An operation read and judged is logged once with its answer; one its fields refuse is not
+    # (the phone may send it again, corrected). The history keeps the day.
+    assert sorted(SyncOperation.objects.values_list("status", flat=True)) == [
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+    ]
+    assert [h.history_type for h in record.history.order_by("history_id")] == ["+"]
+    assert record.history.get().history_user == creche.by
+
+
+def test_another_cooperatives_child_or_centre_is_not_recorded(creche):
+    world = creche.world
+    creche.enrol()
+    arrival = ops(creche, creche.today.isoformat())[0]
+    foreign_child = {**arrival, "op_id": str(uuid.uuid4()), "child": world.other_child.pk}
+    foreign_centre = {**arrival, "op_id": str(uuid.uuid4()), "centre": world.other_centre.pk}
+    results = attendance.sync_apply(
+        coop=world.home, by=creche.by, centre_ids=None, operations=[foreign_child, foreign_centre]
+    )
+    assert [r.status for r in results] == ["rejected", "rejected"]
+    assert all("not yours to record" in r.message for r in results)
+    assert not Attendance.objects.exists()
+
+
+def test_a_resent_batch_answers_what_it_answered_and_writes_nothing(creche):
+    creche.enrol()
+    arrival, departure = ops(creche, creche.today.isoformat())
+    late = {**departure, "op_id": str(uuid.uuid4()), "time": "08:00"}
+    batch = [arrival, late, departure]
+    first = attendance.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
+    )
+    assert [r.status for r in first] == ["applied", "conflict", "applied"]
+    rows = Attendance.history.count(), SyncOperation.objects.count()
+    again = attendance.sync_apply(
+        coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
+    )
+    assert [r.status for r in again] == ["duplicate"] * 3
+    assert again[1].message == first[1].message
+    assert (Attendance.history.count(), SyncOperation.objects.count()) == rows
