@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import factory
 
@@ -43,6 +44,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     class Params:
         household_centre = None
@@ -59,6 +61,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     status = "active"
     applied_on = datetime.date(2020, 1, 1)
     admitted_on = datetime.date(2020, 2, 1)
+
+    @factory.post_generation
+    def indexed(obj: Membership, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """The person's search text holds the member number, as registering a member writes it."""
+        text = obj.person.search_text
+        if create and obj.number.casefold() not in text.split():
+            text = f"{text} {obj.number}".casefold()
+            Person.objects.filter(pk=obj.person_id).update(search_text=text)
+            obj.person.search_text = text
 
 
 class ChildFactory(PersonFactory):
