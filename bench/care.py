@@ -203,6 +203,7 @@ SYNC_OPS = 1000
 # on PostgreSQL, against COPY, the sync measures about 4.6x (it was 19x), so its budget holds it
 # there until the remaining reads are cut.
 SYNC_BUDGETS = {"sqlite": 3.0, "postgresql": 5.5}
+REPLAY_BUDGET = 3.0  # answering a resent batch as duplicates, on both
 
 
 def bulk_path(rows: list[tuple], history: list[tuple], operations: list[tuple]) -> None:
@@ -403,8 +404,8 @@ def bench_sync(user) -> list[tuple]:
         (
             f"sync: the same {SYNC_OPS:,} replayed (duplicates), ms",
             f"{replay_t.median * 1000:.0f}",
-            f"<= {budget:.0f}x bulk",
-            replay_ratio <= SYNC_BUDGET,
+            f"<= {REPLAY_BUDGET:.1f}x bulk",
+            replay_ratio <= REPLAY_BUDGET,
             replay_t.spread(1000, 0),
         ),
     ]
