@@ -3,6 +3,7 @@ DATABASE_URL points at one), Django configured, and a table of results against b
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -141,3 +142,45 @@ def assembly_open(*, body, user, members):  # type: ignore[no-untyped-def]
     )
     services.meeting_open(meeting=meeting, by=user)
     return meeting
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def gunicorn_start(settings: str, *options: str) -> tuple["subprocess.Popen[bytes]", str]:
+    """gunicorn serving carecoop on a free loopback port with Django settings ``settings`` (a
+    module under ``bench/`` or ``config/``), started and answering; returns the process (the
+    caller terminates it) and its base URL."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi:application",
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/accounts/login/", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base

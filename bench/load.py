@@ -23,8 +23,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -34,9 +32,15 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from pathlib import Path
 
-from harness import ROOT, SERVER_URL, assembly_open, drop_database, fresh_database, report
+from harness import (
+    SERVER_URL,
+    assembly_open,
+    drop_database,
+    fresh_database,
+    gunicorn_start,
+    report,
+)
 
 if not SERVER_URL.startswith("postgres"):
     print(
@@ -177,12 +181,6 @@ def build() -> tuple[Organisation, list[tuple[int, int]], list[str]]:
     return coop, pairs, codes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Session:
     """One browser: a cookie jar, and the CSRF token the site gave it."""
 
@@ -291,37 +289,9 @@ def main() -> int:
         invoices = list(Invoice.objects.filter(coop=coop).values_list("pk", "total_minor"))
         subscriptions = list(Subscription.objects.filter(coop=coop).values_list("pk", flat=True))
     connection.close()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server, base = gunicorn_start("config.settings.test", "--workers", "2", "--threads", "4")
     tally = Tally()
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         deadline = time.monotonic() + TIME_LIMIT
         started = time.perf_counter()
         manager = Session(base)

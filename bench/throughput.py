@@ -26,7 +26,6 @@ import datetime
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,9 +33,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-from harness import ROOT, SERVER_URL, SUFFIX, report
+from harness import SERVER_URL, SUFFIX, gunicorn_start, report
 
 if not SERVER_URL.startswith("postgres"):
     print("\nPage throughput against gunicorn: runs on PostgreSQL only; not run on SQLite.")
@@ -181,12 +179,6 @@ def build() -> None:
                     for n, person in enumerate(adults)
                 ]
             )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -349,41 +341,13 @@ def main() -> int:
 
     targets = pages()
     connections.close_all()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "throughput_settings",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "config.wsgi:application",
-            "--pythonpath",
-            str(ROOT / "bench"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server, base = gunicorn_start("throughput_settings", "--workers", "2")
     rates: dict[str, list[float]] = {label: [] for label, *_ in targets}
     ratios: dict[str, list[float]] = {label: [] for label, *_ in targets[1:]}
     failures: dict[str, int] = {label: 0 for label, *_ in targets}
     short: dict[str, int] = {label: 0 for label, *_ in targets}
     loads = [os.getloadavg()[0]]
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         cookies = {user: sign_in(base, user) for user in {user for _l, user, *_ in targets}}
         sizes = {}
         for label, user, path, text in targets:
