@@ -29,8 +29,9 @@ Search = Callable[[str], Iterable[Model]]
 
 
 def query_of(data: Mapping[str, Any], name: str) -> str:
-    """The search typed into the picker ``name``'s box."""
-    return str(data.get(f"{name}-q") or "").strip()[:QUERY_MAX]
+    """The search typed into the picker ``name``'s box. A NUL cannot be typed and no column can
+    hold one, so it is dropped (a form sent with a file is not checked at the door, core.nul)."""
+    return str(data.get(f"{name}-q") or "").replace("\x00", "").strip()[:QUERY_MAX]
 
 
 class Picker(forms.Widget):

@@ -294,6 +294,14 @@ def attendance(*, meeting: Meeting) -> QuerySet[Attendee]:
     )
 
 
+def attendance_page(*, meeting: Meeting, number: str | None) -> Page:
+    """A page of the attendance register, by name: an assembly of thousands fills many."""
+    listed = attendance(meeting=meeting).order_by(
+        "membership__person__family_name", "membership__person__given_name", "pk"
+    )
+    return Paginator(listed, settings.CARECOOP_PAGE_SIZE).get_page(number)
+
+
 def presence_by_class(*, meeting: Meeting) -> dict[int, int]:
     """Members present or represented, per member class."""
     return dict(

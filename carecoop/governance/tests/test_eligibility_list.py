@@ -50,3 +50,24 @@ def test_the_page_queries_as_much_for_many_members_as_for_a_few(world):
         response = client.get(url)
     assert len(many) <= len(few)
     assert len(response.context["rows"]) == SIZE
+
+
+def test_the_meeting_shows_its_attendance_register_a_page_at_a_time(world, assembly):
+    meeting = assembly.meeting()
+    with scope(coop=world.home.pk):
+        many = [
+            MembershipFactory(coop=world.home, member_class=assembly.parents_class)
+            for _ in range(SIZE + 3)
+        ]
+        for membership in many:
+            assembly.pay_up(membership)
+        assembly.attend(meeting, many)
+    client = world.client("manager")
+    url = f"/c/{world.home.slug}/governance/meetings/{meeting.pk}/"
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    shown = [sum(m.person.full_name in page for m in many) for page in (first, second)]
+    assert shown == [SIZE, 3]
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+    assert f"<strong>{SIZE + 3}</strong>" in first

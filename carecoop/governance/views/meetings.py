@@ -37,10 +37,15 @@ def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     can_manage = access.can("governance.manage")
     form = searching(forms.AttendanceForm(access=access), request.GET) if can_manage else None
     names = selectors.attendance_names_shown(access=access, meeting=meeting)
+    params = request.GET.copy()
+    params.pop("page", None)
     context = {
         "meeting": meeting,
         "agenda": meeting.agenda.all(),
-        "attendance": selectors.attendance(meeting=meeting) if names else None,
+        "attendance": selectors.attendance_page(meeting=meeting, number=request.GET.get("page"))
+        if names
+        else None,
+        "params": params.urlencode(),
         "counts": selectors.attendance_counts(meeting=meeting),
         "questions": meeting.questions.all(),
         "form": form,
