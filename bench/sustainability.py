@@ -104,6 +104,8 @@ def main() -> int:
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    # Counted now: the next request empties the connection's query log that ``queries`` reads.
+    query_count = len(queries)
     timing = timed(lambda: client.get(url, headers={"Accept-Encoding": "gzip"}))
     assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
     html = gzip.decompress(response.content).decode()
@@ -112,7 +114,7 @@ def main() -> int:
     page = len(gzip.compress(without_svg.encode()))
     svg = len(gzip.compress("".join(svgs).encode()))
     rows = [
-        ("dashboard, 12 creches, queries", str(len(queries)), "<= 15", len(queries) <= 15),
+        ("dashboard, 12 creches, queries", str(query_count), "<= 15", query_count <= 15),
         ("dashboard HTML without SVG, gzip bytes", f"{page:,}", "<= 14,336", page <= 14 * 1024),
         # The charts may weigh as much as a page again, and the whole response two pages.
         (f"  plus {len(svgs)} SVG charts, gzip bytes", f"{svg:,}", "<= 14,336", svg <= 14 * 1024),
