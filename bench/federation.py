@@ -967,37 +967,8 @@ def open_database() -> bool:
             from django.db import connections
 
             connections.close_all()
-    if POSTGRES:
-        from_template()
-    else:
-        harness.fresh_database(NAME)
+    harness.fresh_database(NAME)
     return False
-
-
-def from_template() -> None:
-    """A fresh PostgreSQL database, copied from a migrated empty one kept beside it (migrating
-    from nothing takes minutes on a busy machine); migrations added since are applied."""
-    import django
-    import psycopg
-    from django.core.management import call_command
-    from django.db import connections
-
-    name, template = NAME + harness.SUFFIX, NAME + "_empty" + harness.SUFFIX
-    base = harness.SERVER_URL.rsplit("/", 1)[0]
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        have = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
-    if not have:
-        harness.fresh_database(NAME)  # migrates
-        connections.close_all()
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {template} TEMPLATE {name}")
-        return
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-    os.environ["DATABASE_URL"] = base + "/" + name
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def build() -> float:

@@ -2,6 +2,7 @@
 DATABASE_URL points at one), Django configured, and a table of results against budgets."""
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -19,21 +20,94 @@ SERVER_URL = os.environ.get("DATABASE_URL", "")
 SUFFIX = os.environ.get("BENCH_DB_SUFFIX", "")
 
 
+def _migrations_key() -> str:
+    """A digest of every migration file and Django's version: an empty database migrated under
+    another key is not used."""
+    import hashlib
+
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted((ROOT / "carecoop").glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _migrate(url: str) -> None:
+    """Migrate the database at ``url`` in a process of its own (this one has not set Django up)."""
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def _empty_postgres(server: str) -> str:
+    """The name of a migrated empty PostgreSQL database to copy (migrating from nothing takes most
+    of a minute); made when the migrations have changed, and the older ones dropped."""
+    import psycopg
+
+    template = f"carecoop_bench_empty_{_migrations_key()}{SUFFIX}"
+    pattern = re.compile(rf"carecoop_bench_empty_[0-9a-f]{{10}}{re.escape(SUFFIX)}")
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database").fetchall()]
+        if template in names:
+            return template
+        for old in names:
+            if pattern.fullmatch(old):
+                conn.execute(f"DROP DATABASE IF EXISTS {old}")
+        conn.execute(f"CREATE DATABASE {template}_partial")
+    try:
+        _migrate(f"{server}/{template}_partial")
+    except BaseException:
+        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {template}_partial")
+        raise
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {template}_partial RENAME TO {template}")
+    return template
+
+
+def _empty_sqlite() -> Path:
+    """A migrated empty SQLite file to copy, made when the migrations have changed."""
+    var = ROOT / "var"
+    var.mkdir(exist_ok=True)
+    template = var / f"bench_empty_{_migrations_key()}{SUFFIX}.sqlite3"
+    if not template.exists():
+        for old in var.glob(f"bench_empty_*{SUFFIX}.sqlite3"):
+            if re.fullmatch(rf"bench_empty_[0-9a-f]{{10}}{re.escape(SUFFIX)}\.sqlite3", old.name):
+                old.unlink()
+        partial = template.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        _migrate(f"sqlite:///{partial}")
+        partial.rename(template)
+    return template
+
+
 def fresh_database(name: str) -> str:
-    """Point Django at an empty database called ``name``; returns the engine's name."""
+    """Point Django at an empty, migrated database called ``name`` (a copy of a migrated empty
+    one kept beside it; ``migrate`` then runs to prove nothing is left); returns the engine's name."""
     name += SUFFIX
     if SERVER_URL.startswith("postgres"):
         import psycopg
 
-        with psycopg.connect(SERVER_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        server = SERVER_URL.rsplit("/", 1)[0]
+        template = _empty_postgres(server)
+        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        os.environ["DATABASE_URL"] = server + "/" + name
         engine = "PostgreSQL"
     else:
-        (ROOT / "var").mkdir(exist_ok=True)
+        import shutil
+
+        template = _empty_sqlite()
         for suffix in ("", "-wal", "-shm"):
             (ROOT / "var" / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, ROOT / "var" / f"{name}.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / 'var' / f'{name}.sqlite3'}"
         engine = "SQLite"
     import django
