@@ -4,6 +4,8 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -21,14 +23,18 @@ from carecoop.members.models import Household, Person, Relation
 from carecoop.tenancy.models import Centre
 
 
-def centre_list(*, access: Access) -> list[Centre]:
-    """The cooperative's centres, each with ``household_count`` and ``child_count``, the
-    households using it and their children. Counted in two grouped queries with the cooperative
-    on both sides of the join (the indexes ``household_centre`` and ``person_child_household``),
-    not a join of every centre to every household and person."""
-    centres = list(access.restrict(Centre.objects.all()).order_by("name"))
+def centre_list(*, access: Access, page: str | None = None) -> Page:
+    """One page of the cooperative's centres by name (a union runs thousands), each with
+    ``household_count`` and ``child_count``, the households using it and their children. Counted
+    for the page's centres only, in two grouped queries with the cooperative on both sides of the
+    join (the indexes ``household_centre`` and ``person_child_household``)."""
+    listed = Paginator(
+        access.restrict(Centre.objects.all()).order_by("name", "pk"), settings.CARECOOP_PAGE_SIZE
+    ).get_page(page)
+    centres: list[Centre] = list(listed.object_list)
+    ids = [c.pk for c in centres]
     households = dict(
-        Household.objects.filter(coop_id=access.coop_id, centre__isnull=False)
+        Household.objects.filter(coop_id=access.coop_id, centre_id__in=ids)
         .values_list("centre_id")
         .annotate(n=Count("*"))
         .values_list("centre_id", "n")
@@ -38,6 +44,7 @@ def centre_list(*, access: Access) -> list[Centre]:
             coop_id=access.coop_id,
             household_relation=Relation.CHILD,
             household__coop_id=access.coop_id,
+            household__centre_id__in=ids,
         )
         .values_list("household__centre_id")
         .annotate(n=Count("*"))
@@ -46,7 +53,8 @@ def centre_list(*, access: Access) -> list[Centre]:
     for centre in centres:
         setattr(centre, "household_count", households.get(centre.pk, 0))  # noqa: B010
         setattr(centre, "child_count", children.get(centre.pk, 0))  # noqa: B010
-    return centres
+    listed.object_list = centres
+    return listed
 
 
 WORKING = "care.record_attendance"

@@ -29,11 +29,11 @@ from carecoop.tenancy.models import Centre
 @coop_permission("care.view_centres")
 def centre_list(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    centres = selectors.centre_list(access=access)
+    page = selectors.centre_list(access=access, page=request.GET.get("page"))
     return render(
         request,
         "care/centre_list.html",
-        {"centres": centres, "can_manage": access.can("care.manage")},
+        {"centres": page.object_list, "page": page, "can_manage": access.can("care.manage")},
     )
 
 

@@ -14,6 +14,6 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
     context = {
         "org": access.org,
         "counts": member_counts(access=access) if access.can("members.view_classes") else None,
-        "centres": centre_list(access=access),
+        "centres": centre_list(access=access, page=request.GET.get("page")),
     }
     return render(request, "dashboard/dashboard.html", context)

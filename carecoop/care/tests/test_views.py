@@ -215,3 +215,28 @@ def test_the_centre_list_counts_each_centres_households_and_their_children(world
             assert centre.household_count == households.count()
             assert centre.child_count == children.count()
         assert sum(c.child_count for c in listed) > 0
+
+
+@pytest.mark.parametrize("url", ["/c/home-coop/", "/c/home-coop/centres/"])
+def test_the_centres_are_listed_a_page_at_a_time_with_each_pages_counts(world, settings, url):
+    from carecoop.tenancy.models import Centre
+    from carecoop.tenancy.tests.factories import CentreFactory
+
+    settings.CARECOOP_PAGE_SIZE = 2
+    client = world.client("manager")
+    with scope(coop=world.home.pk):
+        for i in range(3):
+            CentreFactory(coop=world.home, name=f"Zz centre {i}")
+        names = list(Centre.objects.order_by("name", "pk").values_list("name", flat=True))
+    seen = []
+    for number in range(1, (len(names) + 1) // 2 + 1):
+        response = client.get(url, {"page": number})
+        assert response.status_code == 200
+        html = response.content.decode()
+        on_page = [n for n in names if f">{n}</a>" in html]
+        assert len(on_page) == min(2, len(names) - len(seen))
+        seen += on_page
+    assert seen == names
+    # A page number that is not one shows a page, not an error.
+    for page in ["x", "0", "99999", "-1"]:
+        assert client.get(url, {"page": page}).status_code == 200
