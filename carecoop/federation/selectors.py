@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -36,34 +37,39 @@ class CoopRow:
     counted: bool = True  # False until the counting job has counted this cooperative
 
 
-def affiliated_cooperatives(*, access: Access) -> list[Organisation]:
+def affiliated_cooperatives(*, access: Access) -> QuerySet[Organisation]:
+    """The cooperatives affiliated to the federation today, by name."""
     today = timezone.localdate()
-    return list(
+    return (
         Organisation.objects.filter(
             affiliations__parent=access.org,
             affiliations__started_on__lte=today,
         )
         .filter(Q(affiliations__ended_on__isnull=True) | Q(affiliations__ended_on__gte=today))
         .distinct()
-        .order_by("name")
+        .order_by("name", "pk")
     )
 
 
 @dataclass
 class Overview:
     rows: list[CoopRow] = field(default_factory=list)
+    page: Page | None = None  # the page of affiliated cooperatives that ``rows`` counts
     # When the oldest of the counts shown was taken (``manage.py federation_count``); None
     # before the first count.
     counted_at: datetime.datetime | None = None
 
 
-def federation_overview(*, access: Access) -> Overview:
-    """One row of counts per affiliated cooperative. The counts of people are read from
-    ``CoopFigures``, taken by the counting job, never counted here: a federation of 1.5 million
-    members would count them all on every visit. Centres and places are counted now (a few
-    rows a cooperative). The federation is not a tenant of theirs, so this runs unscoped,
+def federation_overview(*, access: Access, page: str | None = None) -> Overview:
+    """One row of counts per affiliated cooperative, a page of them at a time (a union runs
+    hundreds). The counts of people are read from ``CoopFigures``, taken by the counting job,
+    never counted here: a federation of 1.5 million members would count them all on every
+    visit. Centres and places are counted now, for the page's cooperatives (a few rows each). The federation is not a tenant of theirs, so this runs unscoped,
     restricted to the affiliated cooperatives, and returns no rows of people."""
-    coops = affiliated_cooperatives(access=access)
+    listed = Paginator(
+        affiliated_cooperatives(access=access), settings.CARECOOP_PAGE_SIZE
+    ).get_page(page)
+    coops: list[Organisation] = list(listed.object_list)
     ids = [c.pk for c in coops]
     figures = {f.coop_id: f for f in CoopFigures.objects.filter(coop_id__in=ids)}
     with scopes_disabled():
@@ -88,5 +94,7 @@ def federation_overview(*, access: Access) -> Overview:
         for c in coops
     ]
     return Overview(
-        rows=rows, counted_at=min((f.counted_at for f in figures.values()), default=None)
+        rows=rows,
+        page=listed,
+        counted_at=min((f.counted_at for f in figures.values()), default=None),
     )

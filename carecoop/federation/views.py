@@ -11,7 +11,7 @@ from carecoop.federation import selectors
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
-    overview = selectors.federation_overview(access=access)
+    overview = selectors.federation_overview(access=access, page=request.GET.get("page"))
     # Each row's figures formatted once, here; a count too small to show is None, and the page
     # shows "fewer than N" in its place. A cooperative not counted yet has no counts.
     locale = babel_locale()
@@ -36,6 +36,7 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
         {
             "org": access.org,
             "rows": rows,
+            "page": overview.page,
             "counted_at": overview.counted_at,
             "small_cell": settings.CARECOOP_SMALL_CELL,
         },

@@ -92,3 +92,27 @@ def test_cooperative_roles_do_not_open_federation_pages(world):
         assert world.client(role).get("/f/the-network/").status_code == 404
     # And the analyst cannot open the cooperatives' own pages.
     assert world.client("analyst").get("/c/home-coop/members/").status_code == 404
+
+
+def test_the_cooperatives_are_listed_a_page_at_a_time(world, settings):
+    from carecoop.tenancy.tests.factories import OrganisationFactory
+
+    settings.CARECOOP_PAGE_SIZE = 2
+    _affiliate(world)
+    names = ["Home Cooperative"]
+    for i in range(3):
+        coop = OrganisationFactory(name=f"Weavers {i}")
+        affiliation_create(
+            member=coop, parent=world.federation, started_on=datetime.date(2020, 1, 1)
+        )
+        names.append(coop.name)
+    figures_refresh()
+    client = world.client("analyst")
+    seen = []
+    for page in (1, 2):
+        body = client.get("/f/the-network/", {"page": page}).content.decode()
+        assert "4 cooperatives are affiliated." in body
+        seen += [n for n in names if f"<td>{n}</td>" in body]
+    assert sorted(seen) == sorted(names) and len(seen) == 4
+    for page in ("x", "0", "999"):
+        assert client.get("/f/the-network/", {"page": page}).status_code == 200
