@@ -19,7 +19,7 @@ from django_otp.middleware import is_verified
 
 from carecoop.accounts import selectors
 from carecoop.accounts.signals import LAST_SEEN, SECOND_STEP_OWED
-from carecoop.core.permissions import ViewFunc, policy_of
+from carecoop.core.permissions import ViewFunc, access_asked, policy_of
 
 # Views a user may open while a second step is owed or must be set up.
 STEP_EXEMPT_ATTR = "carecoop_second_step_exempt"
@@ -77,7 +77,9 @@ class AccountMiddleware:
             policy is not None
             and policy.kind == "coop"
             and slug
-            and selectors.two_factor_required(user=user, slug=str(slug))
+            and selectors.two_factor_required(
+                access=access_asked(request, slug=str(slug), cooperative=True)
+            )
         ):
             messages.info(
                 request,

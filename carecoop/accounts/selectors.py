@@ -46,14 +46,14 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:100]
 
 
-def two_factor_required(*, user: User, slug: str) -> bool:
-    """Whether the cooperative ``slug`` requires a second sign-in step of this user."""
-    return Role.objects.filter(
-        user=user,
-        org__slug=slug,
-        org__require_two_factor=True,
-        role__in=[RoleCode.MANAGER, RoleCode.TREASURER],
-    ).exists()
+def two_factor_required(*, access: Access | None) -> bool:
+    """Whether the cooperative of ``access`` asks a second sign-in step of this user: it asks
+    it of its managers and treasurers."""
+    return (
+        access is not None
+        and access.org.require_two_factor
+        and bool(access.roles & {RoleCode.MANAGER, RoleCode.TREASURER})
+    )
 
 
 def managed_cooperatives(*, user: User) -> QuerySet[Organisation]:

@@ -4,15 +4,13 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.module_loading import import_string
 from django_scopes import scope, scopes_disabled
 
-from carecoop.core.permissions import policy_of
+from carecoop.core.permissions import access_asked, policy_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
@@ -53,8 +51,7 @@ class AccessMiddleware:
         slug = view_kwargs.get(slug_key)
         if not slug:
             raise ImproperlyConfigured(f"{view_func.__name__} needs <{slug_key}> in its URL.")
-        access_for = import_string(settings.CARECOOP_ACCESS_FOR)
-        access = access_for(user=request.user, slug=slug, cooperative=policy.kind == "coop")
+        access = access_asked(request, slug=slug, cooperative=policy.kind == "coop")
         if access is None:
             raise Http404  # Not yours and does not exist look the same.
         if not access.can(policy.permission):

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import rules
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 rule_set = rules.RuleSet()
 
@@ -161,6 +163,18 @@ class Access:
                 return queryset
             seen = q if seen is None else seen | q
         return queryset.none() if seen is None else queryset.filter(seen)
+
+
+def access_asked(request: HttpRequest, *, slug: str, cooperative: bool) -> Access | None:
+    """The user's access to the organisation ``slug`` (``CARECOOP_ACCESS_FOR``), read once a
+    request: the sign-in step and the access check both need it."""
+    memo: dict[tuple[str, bool], Access | None] = request.__dict__.setdefault("_access_asked", {})
+    if (slug, cooperative) not in memo:
+        access_for = import_string(settings.CARECOOP_ACCESS_FOR)
+        memo[(slug, cooperative)] = access_for(
+            user=request.user, slug=slug, cooperative=cooperative
+        )
+    return memo[(slug, cooperative)]
 
 
 def access_of(request: HttpRequest) -> Access:
