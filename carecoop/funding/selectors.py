@@ -303,6 +303,8 @@ def _ledger_kept(
     cash = 0
     for row in (
         access.restrict(MonthTotal.objects.all(), "funding.view")
+        # The cooperative's 25 accounts by their key, not a scan of every cooperative's.
+        .filter(account__coop_id=access.coop_id)
         .filter(
             Q(account__code__in=chart.CASH_ACCOUNTS, month__lte=cash_last)
             | Q(one_centre, account__kind__in=PROFIT_AND_LOSS, month__gte=first, month__lte=last)
@@ -327,7 +329,7 @@ def _ledger_kept(
         for row in (
             access.restrict(Line.objects.all(), "funding.view")
             .filter(entry__coop_id=access.coop_id, entry__date__gte=start, entry__date__lte=end)
-            .filter(wanted)
+            .filter(wanted, account__coop_id=access.coop_id)
             .values("centre_id", "account__code", "account__kind")
             .annotate(total=Sum("amount_minor"))
         ):
