@@ -213,3 +213,21 @@ def _rows(model, key, amounts):
     return {
         row[:n]: row[n:] for row in model._base_manager.values_list(*key, *amounts) if any(row[n:])
     }
+
+
+def test_the_default_period_reads_no_line_dated_up_to_today():
+    today = datetime.date(2026, 12, 6)
+    since, until = selectors.six_months(today)
+    first, last, cuts = selectors._period_plan(since, until, today)
+    assert (first, last) == (datetime.date(2026, 7, 1), datetime.date(2026, 12, 1))
+    assert cuts == [(today + DAY, datetime.date(2026, 12, 31), -1)]
+    # Whole months read nothing but their totals; a few days read their own lines.
+    assert (
+        selectors._period_plan(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), today)[2]
+        == []
+    )
+    assert selectors._period_plan(datetime.date(2026, 3, 9), datetime.date(2026, 3, 11), today) == (
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 2, 28),
+        [(datetime.date(2026, 3, 9), datetime.date(2026, 3, 11), 1)],
+    )
