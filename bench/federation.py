@@ -15,7 +15,8 @@ when any page is over budget, after printing everything.
 
 Rows are written by SQL, not through the services, so whatever a service keeps beside a row (the
 person's search text today; kept counts tomorrow) must be written by the builder too, or the
-pages would read a federation no service could have produced.
+pages would read a federation no service could have produced. So it writes the ledger's month
+totals and the centres' months of billing from the rows, as their migrations do.
 
 The database is kept (``carecoop_federation`` + BENCH_DB_SUFFIX) and reused when it holds the same
 scale; it is migrated (new migrations apply) and analysed again on reuse.
@@ -280,6 +281,8 @@ WRITTEN = (
     "billing_invoiceline",
     "billing_payment",
     "billing_billingrun",
+    "billing_centremonth",
+    "ledger_monthtotal",
     "core_counter",
 )
 
@@ -890,6 +893,34 @@ class Builder:
             "FROM (SELECT org_id, k, COUNT(*) AS n FROM bench_invoice GROUP BY org_id, k) i "
             "JOIN (SELECT org_id, k, COUNT(*) AS n FROM bench_line GROUP BY org_id, k) l "
             "ON l.org_id = i.org_id AND l.k = i.k JOIN bench_month mo ON mo.k = i.k",
+        )
+        # What the services keep beside the rows they write: the ledger's month totals and the
+        # centres' months of billing (as the migrations that made them fill them).
+        month = (
+            "CAST(date_trunc('month', e.date) AS date)"
+            if POSTGRES
+            else "date(e.date, 'start of month')"
+        )
+        self.sql(
+            "ledger month totals",
+            "INSERT INTO ledger_monthtotal (coop_id, month, account_id, centre_id, amount_minor) "
+            f"SELECT l.coop_id, {month}, l.account_id, l.centre_id, SUM(l.amount_minor) "
+            "FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id "
+            "JOIN bench_coop c ON c.org_id = l.coop_id "
+            f"GROUP BY l.coop_id, {month}, l.account_id, l.centre_id "
+            "HAVING SUM(l.amount_minor) <> 0",
+        )
+        self.sql(
+            "centres' months of billing",
+            "INSERT INTO billing_centremonth (coop_id, month, centre_id, child_months, "
+            "full_minor, billed_minor, paid_minor, waived_minor) "
+            "SELECT coop_id, month, centre_id, SUM(n), SUM(f), SUM(b), SUM(p), SUM(w) FROM ("
+            "SELECT l.coop_id, l.month, l.centre_id, COUNT(*) AS n, SUM(l.full_minor) AS f, "
+            "SUM(l.amount_minor) AS b, 0 AS p, 0 AS w FROM billing_invoiceline l "
+            "JOIN bench_coop c ON c.org_id = l.coop_id GROUP BY l.coop_id, l.month, l.centre_id "
+            "UNION ALL SELECT i.coop_id, i.month, i.centre_id, 0, 0, 0, SUM(i.paid_minor), "
+            "SUM(i.waived_minor) FROM billing_invoice i JOIN bench_coop c ON c.org_id = i.coop_id "
+            "GROUP BY i.coop_id, i.month, i.centre_id) t GROUP BY coop_id, month, centre_id",
         )
         cur.execute(
             "INSERT INTO core_counter (key, value, coop_id) SELECT 'billing.invoice', "

@@ -2,6 +2,7 @@ from django.db.models import Model
 
 from carecoop.billing.models import (
     BillingRun,
+    CentreMonth,
     FeeCategory,
     FeeSchedule,
     FundContribution,
@@ -49,6 +50,8 @@ for _model in (FeeCategory, BillingRun, WaiverCriterion, FundContribution):
 reach(FeeSchedule, centre="centre_id", personal=False)
 reach(Invoice, centre="centre_id", household="household_id")
 reach(InvoiceLine, centre="centre_id", household="invoice__household_id")
+# A centre's month of billing sums its invoices: seen by those who see them all.
+reach(CentreMonth, centre="centre_id")
 for _model in (Payment, Reminder):
     reach(_model, centre="invoice__centre_id", household="invoice__household_id")
 # Bank and mobile-money statements name payers: for the roles that see the whole cooperative.

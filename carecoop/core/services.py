@@ -2,7 +2,7 @@
 
 import functools
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.apps import apps
@@ -91,6 +91,52 @@ def insert_rows(
             else:
                 cursor.execute(sql, [v for values in chunk for v in values])
     return ids
+
+
+def totals_add(
+    model: type[Model],
+    *,
+    key: Sequence[str],
+    conflict: str,
+    amounts: Sequence[str],
+    rows: Mapping[tuple[Any, ...], Sequence[int]],
+) -> None:
+    """Add ``rows`` (the values of the fields ``key`` -> the amounts to add to the fields
+    ``amounts``) to the kept totals of ``model``: a row is created at the amounts, or the amounts
+    are added to the row already there, in one ``INSERT … ON CONFLICT (conflict) DO UPDATE SET
+    x = x + excluded.x``, which PostgreSQL and SQLite both speak. ``conflict`` is the key of the
+    model's unique constraint, as SQL. Called by the service that writes what is totalled, in its
+    transaction, so the totals change with the rows they sum or not at all. Rows are sent in key
+    order: two transactions adding to the same totals lock them in the same order (a wait, never a
+    deadlock). Rows that add nothing are left out."""
+    adding = {k: v for k, v in rows.items() if any(v)}
+    if not adding:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    table = quote(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in (*key, *amounts)]
+    columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
+    added = ", ".join(
+        f"{quote(str(f.column))} = {table}.{quote(str(f.column))} + excluded.{quote(str(f.column))}"  # type: ignore[union-attr]
+        for f in fields[len(key) :]
+    )
+    one = f"({', '.join(['%s'] * len(fields))})"
+    ordered = sorted(adding.items(), key=lambda kv: tuple((v is not None, v) for v in kv[0]))
+    size = 500
+    with db.cursor() as cursor:
+        for start in range(0, len(ordered), size):
+            chunk = ordered[start : start + size]
+            # Table and column names come from the model, values go as parameters.
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {added}",
+                [
+                    f.get_db_prep_save(v, db)  # type: ignore[union-attr]
+                    for k, a in chunk
+                    for f, v in zip(fields, (*k, *a), strict=True)
+                ],
+            )
 
 
 def _copy_rows(

@@ -1,21 +1,25 @@
 """Reads about funders, grants, expenses and budgets, and the sustainability figures: each
-figure is a grouped SQL sum of integer minor units, in a fixed number of queries."""
+figure is a grouped SQL sum of integer minor units, in a fixed number of queries, over the
+totals the ledger and billing keep by month."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
-from carecoop.billing.models import FeeSchedule, Invoice, InvoiceLine
+from carecoop.billing.fees import month_end
+from carecoop.billing.models import CentreMonth, FeeSchedule, Invoice, InvoiceLine
 from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import Budget, Disbursement, Expense, Funder, FunderKind, Grant
 from carecoop.ledger import chart
-from carecoop.ledger.models import AccountKind, Line
+from carecoop.ledger.models import AccountKind, Line, MonthTotal
 from carecoop.tenancy.models import Centre
 
 
@@ -214,26 +218,136 @@ def _months(since: datetime.date, until: datetime.date) -> int:
     return max(1, (until.year - since.year) * 12 + until.month - since.month + 1)
 
 
-def sustainability(
-    *, access: Access, since: datetime.date, until: datetime.date, centre_id: int | None = None
-) -> Dashboard:
-    """Cost per child-month, fees billed, collected and waived against running cost, the funding
-    mix and months of runway (cash at ``until`` over the average running cost a month less the
-    average income received a month), per centre and for the cooperative: five grouped
-    queries."""
-    months = _months(since, until)
-    visible = list(centres(access=access))
-    if centre_id is not None:
-        visible = [c for c in visible if c.pk == centre_id]
-    per: dict[int | None, Figures] = {
-        c.pk: Figures(name=c.name, places=c.licensed_capacity, months=months, centre=c)
-        for c in visible
-    }
-    ids = [c.pk for c in visible]
-    one_centre = Q(centre_id__in=ids) if centre_id is not None else Q()
-    # 1. Income and expense per centre and account.
-    lines = (
-        access.restrict(Line.objects.all(), "funding.view")
+# Sums of the ledger over the period: (centre, account code, account kind) -> amount, the income
+# and expense accounts' in the period and the cash accounts' up to its end.
+LedgerSums = tuple[dict[tuple[int | None, str, str], int], int]
+# Sums of billing per centre: (children billed, full fees, billed, paid, waived).
+BillingSums = dict[int, tuple[int, int, int, int, int]]
+
+ONE_DAY = datetime.timedelta(days=1)
+PROFIT_AND_LOSS = [AccountKind.INCOME, AccountKind.EXPENSE]
+
+
+def _days_to_read(start: datetime.date, end: datetime.date, today: datetime.date) -> int:
+    """The days of ``start``..``end`` whose lines would be read: none after today (money is
+    dated the day it moves, so the lines after today are few)."""
+    return max(0, (min(end, today) - start).days + 1)
+
+
+def _tail(
+    until: datetime.date, today: datetime.date
+) -> tuple[datetime.date, list[tuple[datetime.date, datetime.date, int]]]:
+    """Totals up to ``until`` from whole months: the last month kept, and the lines to add (+1)
+    or take away (-1) for the part of ``until``'s month the totals do not match."""
+    month = until.replace(day=1)
+    end = month_end(month)
+    if until == end:
+        return month, []
+    if _days_to_read(until + ONE_DAY, end, today) <= _days_to_read(month, until, today):
+        return month, [(until + ONE_DAY, end, -1)]
+    return month - ONE_DAY, [(month, until, 1)]
+
+
+def _period_plan(
+    since: datetime.date, until: datetime.date, today: datetime.date
+) -> tuple[datetime.date, datetime.date, list[tuple[datetime.date, datetime.date, int]]]:
+    """The months whose kept totals make up ``since``..``until`` (first and last: none when the
+    last is before the first), and the lines to add (+1) or take away (-1) at its edges.
+
+    The period is any two days (the period form takes dates, and the default runs to today), but
+    the ledger keeps its totals by month (``ledger.MonthTotal``). Rather than round the period to
+    whole months, which would change the figures a treasurer asks for, a month the period only
+    partly covers is read from its kept total less the lines of its days outside the period, or
+    from the lines of its days inside, whichever reads fewer days (the days after today count
+    for nothing: they have hardly any lines). The default period, from the first of a month to
+    today, reads the few lines dated after today and no other line. Invoices are by month, so
+    billing needs no such edge (``_billing_kept``)."""
+    first, last = since.replace(day=1), until.replace(day=1)
+    if first == last:
+        end = month_end(first)
+        inside = _days_to_read(since, until, today)
+        outside = _days_to_read(first, since - ONE_DAY, today) + _days_to_read(
+            until + ONE_DAY, end, today
+        )
+        if since == first and until == end:
+            return first, first, []
+        if inside < outside:
+            return first, first - ONE_DAY, [(since, until, 1)]
+        cuts = [(first, since - ONE_DAY, -1)] if since > first else []
+        if until < end:
+            cuts.append((until + ONE_DAY, end, -1))
+        return first, first, cuts
+    cuts = []
+    if since > first:
+        end = month_end(first)
+        if _days_to_read(since, end, today) < _days_to_read(first, since - ONE_DAY, today):
+            cuts.append((since, end, 1))
+            first = end + ONE_DAY
+        else:
+            cuts.append((first, since - ONE_DAY, -1))
+    last, tail = _tail(until, today)
+    return first, last, cuts + tail
+
+
+def _ledger_kept(
+    access: Access, one_centre: Q, since: datetime.date, until: datetime.date
+) -> LedgerSums:
+    """The ledger's sums from the kept month totals (one grouped query over a few rows a month),
+    corrected at the period's edges by the lines of the days the months do not match (none when
+    the period is whole months, one small query for the default period): see
+    ``_period_plan``."""
+    today = timezone.localdate()
+    first, last, cuts = _period_plan(since, until, today)
+    cash_last, cash_cuts = _tail(until, today)
+    sums: dict[tuple[int | None, str, str], int] = defaultdict(int)
+    cash = 0
+    for row in (
+        access.restrict(MonthTotal.objects.all(), "funding.view")
+        # The cooperative's 25 accounts by their key, not a scan of every cooperative's.
+        .filter(account__coop_id=access.coop_id)
+        .filter(
+            Q(account__code__in=chart.CASH_ACCOUNTS, month__lte=cash_last)
+            | Q(one_centre, account__kind__in=PROFIT_AND_LOSS, month__gte=first, month__lte=last)
+        )
+        .values("centre_id", "account__code", "account__kind")
+        .annotate(total=Sum("amount_minor"))
+    ):
+        amount = int(row["total"] or 0)
+        if row["account__kind"] in PROFIT_AND_LOSS:
+            sums[row["centre_id"], row["account__code"], row["account__kind"]] += amount
+        else:
+            cash += amount
+    edges: dict[tuple[datetime.date, datetime.date], list[int]] = {}
+    for start, end, sign in cuts:
+        edges.setdefault((start, end), [0, 0])[0] = sign
+    for start, end, sign in cash_cuts:
+        edges.setdefault((start, end), [0, 0])[1] = sign
+    for (start, end), (sign, cash_sign) in sorted(edges.items()):
+        cash_q = Q(account__code__in=chart.CASH_ACCOUNTS)
+        in_period = Q(one_centre, account__kind__in=PROFIT_AND_LOSS)
+        wanted = (cash_q | in_period) if sign and cash_sign else in_period if sign else cash_q
+        for row in (
+            access.restrict(Line.objects.all(), "funding.view")
+            .filter(entry__coop_id=access.coop_id, entry__date__gte=start, entry__date__lte=end)
+            .filter(wanted, account__coop_id=access.coop_id)
+            .values("centre_id", "account__code", "account__kind")
+            .annotate(total=Sum("amount_minor"))
+        ):
+            amount = int(row["total"] or 0)
+            if row["account__kind"] in PROFIT_AND_LOSS:
+                sums[row["centre_id"], row["account__code"], row["account__kind"]] += sign * amount
+            elif row["account__code"] in chart.CASH_ACCOUNTS:
+                cash += cash_sign * amount
+    return dict(sums), cash
+
+
+def _ledger_from_rows(
+    access: Access, one_centre: Q, since: datetime.date, until: datetime.date
+) -> LedgerSums:
+    """The ledger's sums from every line: what ``_ledger_kept`` must always equal."""
+    sums = {
+        (row["centre_id"], row["account__code"], row["account__kind"]): int(row["total"] or 0)
+        for row in access.restrict(Line.objects.all(), "funding.view")
         .filter(
             one_centre,
             # The cooperative's entries by date (ledger_entry_coop_date), not every entry of the
@@ -241,50 +355,11 @@ def sustainability(
             entry__coop_id=access.coop_id,
             entry__date__gte=since,
             entry__date__lte=until,
-            account__kind__in=[AccountKind.INCOME, AccountKind.EXPENSE],
+            account__kind__in=PROFIT_AND_LOSS,
         )
         .values("centre_id", "account__code", "account__kind")
         .annotate(total=Sum("amount_minor"))
-    )
-    shared = Figures(name="", months=months)
-    for row in lines:
-        target = per.get(row["centre_id"], shared)
-        amount = int(row["total"] or 0)
-        if row["account__kind"] == AccountKind.EXPENSE:
-            target.cost_minor += amount
-            target.costs[row["account__code"]] = target.costs.get(row["account__code"], 0) + amount
-        else:
-            source = str(INCOME_SOURCES.get(row["account__code"], "other"))
-            target.income[source] = target.income.get(source, 0) - amount
-    # 2. Children billed and fees per centre.
-    for row in (
-        access.restrict(InvoiceLine.objects.all(), "funding.view")
-        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
-        .values("centre_id")
-        .annotate(n=Count("pk"), full=Sum("full_minor"), billed=Sum("amount_minor"))
-    ):
-        f = per.get(row["centre_id"])
-        if f is not None:
-            f.child_months = row["n"]
-            f.full_fees_minor = int(row["full"] or 0)
-            f.billed_minor = int(row["billed"] or 0)
-    # 3. Paid and waived against those invoices.
-    for row in (
-        access.restrict(Invoice.objects.all(), "funding.view")
-        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
-        .values("centre_id")
-        .annotate(paid=Sum("paid_minor"), waived=Sum("waived_minor"))
-    ):
-        f = per.get(row["centre_id"])
-        if f is not None:
-            f.collected_minor = int(row["paid"] or 0)
-            f.waived_minor = int(row["waived"] or 0)
-    total = Figures(name="", months=months)
-    for f in per.values():
-        total.add(f)
-    if centre_id is None:
-        total.add(shared)  # the cooperative's own costs and income (no centre)
-    # 4. Cash, mobile money and bank today.
+    }
     cash = int(
         access.restrict(Line.objects.all(), "funding.view")
         .filter(
@@ -295,6 +370,117 @@ def sustainability(
         .aggregate(s=Sum("amount_minor"))["s"]
         or 0
     )
+    return sums, cash
+
+
+def _billing_kept(
+    access: Access, one_centre: Q, since: datetime.date, until: datetime.date
+) -> BillingSums:
+    """Billing's sums per centre from the centres' kept months (``billing.CentreMonth``).
+    Invoices and their lines are dated on the first of their month, so the months from
+    ``since``'s to ``until``'s hold exactly the invoices of the period: no edge to correct."""
+    return {
+        row["centre_id"]: (
+            int(row["n"] or 0),
+            int(row["full"] or 0),
+            int(row["billed"] or 0),
+            int(row["paid"] or 0),
+            int(row["waived"] or 0),
+        )
+        for row in access.restrict(CentreMonth.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
+        .values("centre_id")
+        .annotate(
+            n=Sum("child_months"),
+            full=Sum("full_minor"),
+            billed=Sum("billed_minor"),
+            paid=Sum("paid_minor"),
+            waived=Sum("waived_minor"),
+        )
+    }
+
+
+def _billing_from_rows(
+    access: Access, one_centre: Q, since: datetime.date, until: datetime.date
+) -> BillingSums:
+    """Billing's sums per centre from every invoice and line: what ``_billing_kept`` must
+    always equal. Children and fees by the lines' centre, paid and waived by the invoices'."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for row in (
+        access.restrict(InvoiceLine.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
+        .values("centre_id")
+        .annotate(n=Count("pk"), full=Sum("full_minor"), billed=Sum("amount_minor"))
+    ):
+        sums[row["centre_id"]][0:3] = [row["n"], int(row["full"] or 0), int(row["billed"] or 0)]
+    for row in (
+        access.restrict(Invoice.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=since.replace(day=1), month__lte=until)
+        .values("centre_id")
+        .annotate(paid=Sum("paid_minor"), waived=Sum("waived_minor"))
+    ):
+        sums[row["centre_id"]][3:5] = [int(row["paid"] or 0), int(row["waived"] or 0)]
+    return {k: (v[0], v[1], v[2], v[3], v[4]) for k, v in sums.items()}
+
+
+def sustainability(
+    *,
+    access: Access,
+    since: datetime.date,
+    until: datetime.date,
+    centre_id: int | None = None,
+    from_rows: bool = False,
+) -> Dashboard:
+    """Cost per child-month, fees billed, collected and waived against running cost, the funding
+    mix and months of runway (cash at ``until`` over the average running cost a month less the
+    average income received a month), per centre and for the cooperative.
+
+    Read from the totals the ledger and billing keep by month (``ledger.MonthTotal``,
+    ``billing.CentreMonth``): two grouped queries over a few rows a month, whatever the number of
+    invoices and lines, plus the lines of the days at the period's edges that are not whole
+    months. ``from_rows`` sums every line and invoice of the period instead: the same figures,
+    which the tests hold the kept totals to."""
+    months = _months(since, until)
+    visible = list(centres(access=access))
+    if centre_id is not None:
+        visible = [c for c in visible if c.pk == centre_id]
+    per: dict[int | None, Figures] = {
+        c.pk: Figures(name=c.name, places=c.licensed_capacity, months=months, centre=c)
+        for c in visible
+    }
+    ids = [c.pk for c in visible]
+    one_centre = Q(centre_id__in=ids) if centre_id is not None else Q()
+    ledger = _ledger_from_rows if from_rows else _ledger_kept
+    billing = _billing_from_rows if from_rows else _billing_kept
+    # 1. Income and expense per centre and account; cash, mobile money and bank at ``until``.
+    sums, cash = ledger(access, one_centre, since, until)
+    shared = Figures(name="", months=months)
+    for (centre, code, kind), amount in sorted(sums.items(), key=lambda kv: str(kv[0])):
+        if not amount:  # an account whose entries were reversed, or a kept month's edge
+            continue
+        target = per.get(centre, shared)
+        if kind == AccountKind.EXPENSE:
+            target.cost_minor += amount
+            target.costs[code] = target.costs.get(code, 0) + amount
+        else:
+            source = str(INCOME_SOURCES.get(code, "other"))
+            target.income[source] = target.income.get(source, 0) - amount
+    # 2. Children billed, fees, paid and waived per centre.
+    for centre, (n, full, billed, paid, waived) in billing(
+        access, one_centre, since, until
+    ).items():
+        f = per.get(centre)
+        if f is not None:
+            f.child_months = n
+            f.full_fees_minor = full
+            f.billed_minor = billed
+            f.collected_minor = paid
+            f.waived_minor = waived
+    total = Figures(name="", months=months)
+    for f in per.values():
+        total.add(f)
+    if centre_id is None:
+        total.add(shared)  # the cooperative's own costs and income (no centre)
     # Runway: the cash divided by what flows out a month, net of every income received (fees
     # collected as well as grants and other income), both averaged over the same months.
     outflow = round((total.cost_minor - total.received_minor) / months)

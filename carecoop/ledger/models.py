@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,6 +152,46 @@ class Line(CoopOwned):
     @property
     def credit_minor(self) -> int:
         return -self.amount_minor if self.amount_minor < 0 else 0
+
+
+class MonthTotal(CoopOwned):
+    """What the lines of a month add up to on one account for one cost centre (or none): kept
+    by ``entry_post`` in the transaction that posts the lines, so that a report over months
+    reads a few rows a month instead of every line. ``month`` is the first day of the month of
+    the entries' date. Written nowhere else; the lines stay the record, the totals follow."""
+
+    month = models.DateField(_("month"))
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="+", verbose_name=_("account")
+    )
+    centre = models.ForeignKey(
+        "tenancy.Centre",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("centre"),
+    )
+    amount_minor = models.BigIntegerField(_("amount (debit positive, credit negative)"))
+
+    same_coop_fields = ("account", "centre")
+
+    # The key as the services' upsert names it (``core.services.totals_add``): the lines of no
+    # centre have one total too, so the key reads a missing centre as 0.
+    CONFLICT = "coop_id, month, account_id, COALESCE(centre_id, 0)"
+
+    class Meta:
+        verbose_name = _("month's total")
+        verbose_name_plural = _("months' totals")
+        constraints = [
+            models.UniqueConstraint(
+                F("coop"),
+                F("month"),
+                F("account"),
+                Coalesce(F("centre"), Value(0), output_field=models.BigIntegerField()),
+                name="ledger_monthtotal_key",
+            ),
+        ]
 
 
 class ExchangeRate(CoopOwned):

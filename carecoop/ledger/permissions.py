@@ -6,7 +6,7 @@ from carecoop.core.permissions import (
     reach,
     rule_set,
 )
-from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
+from carecoop.ledger.models import Account, Entry, ExchangeRate, Line, MonthTotal
 
 # The books: the treasurer and the manager post; the board and auditors read.
 rule_set.add_rule("ledger.view", is_manager | is_treasurer | is_board | is_auditor)
@@ -19,3 +19,5 @@ reach(Account, personal=False)
 reach(ExchangeRate, personal=False)
 reach(Entry)
 reach(Line, centre="centre_id")
+# The month totals sum the lines: seen by those who see the lines.
+reach(MonthTotal, centre="centre_id")

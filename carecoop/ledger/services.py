@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.dates import money_date_check
 from carecoop.core.money import format_money, is_currency
-from carecoop.core.services import same_coop_check, submitted_once, validated_save
+from carecoop.core.services import same_coop_check, submitted_once, totals_add, validated_save
 from carecoop.core.types import Actor
 from carecoop.ledger.chart import DEFAULT_CHART
-from carecoop.ledger.models import Account, Entry, ExchangeRate, Line
+from carecoop.ledger.models import Account, Entry, ExchangeRate, Line, MonthTotal
 from carecoop.tenancy.models import Centre, Organisation
 
 
@@ -131,9 +131,10 @@ def entry_post(
     """Post a balanced entry: the only way anything reaches the ledger.
 
     Refuses an entry that does not balance, a currency other than the books', an unknown account
-    or a centre of another cooperative. A ``source_key`` posts at most once: a second entry with
-    it is refused by the database's unique constraint (also when both are posted at the same
-    moment). A form sent twice never gets here twice: its service claims the form's key first
+    or a centre of another cooperative. The month totals of the lines (``MonthTotal``) change
+    with them. A ``source_key`` posts at most once: a second entry with it is refused by the
+    database's unique constraint (also when both are posted at the same moment). A form sent
+    twice never gets here twice: its service claims the form's key first
     (``core.services.submitted_once``)."""
     currency = currency or coop.currency
     accounts = accounts or chart_ensure(coop=coop, by=by)
@@ -163,6 +164,19 @@ def entry_post(
             )
             for x in lines
         ]
+    )
+    # The month's totals, in the same transaction: a report over months reads them.
+    month = date.replace(day=1)
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for x in lines:
+        key = (coop.pk, month, accounts[x.account].pk, x.centre_id)
+        totals.setdefault(key, [0])[0] += x.amount_minor
+    totals_add(
+        MonthTotal,
+        key=("coop", "month", "account", "centre"),
+        conflict=MonthTotal.CONFLICT,
+        amounts=("amount_minor",),
+        rows=totals,
     )
     return entry
 

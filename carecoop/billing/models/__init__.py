@@ -20,6 +20,7 @@ from carecoop.billing.models.fund import (
 )
 from carecoop.billing.models.invoices import (
     BillingRun,
+    CentreMonth,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -36,6 +37,7 @@ from carecoop.billing.models.payments import (
 
 __all__ = [
     "BillingRun",
+    "CentreMonth",
     "ContributionKind",
     "FeeCategory",
     "FeeSchedule",

@@ -171,3 +171,34 @@ class InvoiceLine(CoopOwned):
         indexes = [
             models.Index(fields=["coop", "centre", "month"], name="billing_invoiceline_centre")
         ]
+
+
+class CentreMonth(CoopOwned):
+    """A centre's billing in one month, kept beside the invoices by the services that write
+    them, in the same transaction: the children billed (invoice lines) and their full and billed
+    fees, by the lines' centre; and what was paid and waived against the month's invoices, by
+    the invoices' centre. The sustainability pages read these instead of every invoice."""
+
+    centre = models.ForeignKey(
+        "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
+    )
+    month = models.DateField(_("month"))
+    child_months = models.BigIntegerField(_("children billed"), db_default=0)
+    full_minor = models.BigIntegerField(_("full fees"), db_default=0)
+    billed_minor = models.BigIntegerField(_("billed"), db_default=0)
+    paid_minor = models.BigIntegerField(_("paid"), db_default=0)
+    waived_minor = models.BigIntegerField(_("waived"), db_default=0)
+
+    same_coop_fields = ("centre",)
+
+    # The key as the services' upsert names it (``core.services.totals_add``).
+    CONFLICT = "coop_id, month, centre_id"
+
+    class Meta:
+        verbose_name = _("centre's month of billing")
+        verbose_name_plural = _("centres' months of billing")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "month", "centre"], name="billing_centremonth_key"
+            ),
+        ]

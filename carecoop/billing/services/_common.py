@@ -1,7 +1,7 @@
 """Helpers the billing services share: a payment's key, and settling an invoice."""
 
-from carecoop.billing.models import Invoice, InvoiceStatus
-from carecoop.core.services import reference_key
+from carecoop.billing.models import CentreMonth, Invoice, InvoiceStatus
+from carecoop.core.services import reference_key, totals_add
 
 
 def _payment_key(reference: str) -> str:
@@ -11,7 +11,16 @@ def _payment_key(reference: str) -> str:
 
 
 def _settle(invoice: Invoice, *, paid: int = 0, waived: int = 0) -> None:
+    """Add to what was paid and waived on the invoice (less, to undo), and to its centre's month
+    of billing (``CentreMonth``) in the same transaction: every change of either goes here."""
     invoice.paid_minor += paid
     invoice.waived_minor += waived
     invoice.status = InvoiceStatus.PAID if invoice.due_minor == 0 else InvoiceStatus.OPEN
     invoice.save(update_fields=["paid_minor", "waived_minor", "status"])
+    totals_add(
+        CentreMonth,
+        key=("coop", "month", "centre"),
+        conflict=CentreMonth.CONFLICT,
+        amounts=("paid_minor", "waived_minor"),
+        rows={(invoice.coop_id, invoice.month, invoice.centre_id): (paid, waived)},
+    )

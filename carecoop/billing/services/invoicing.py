@@ -12,9 +12,17 @@ from django.db.models import Count, Model, Q
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
-from carecoop.billing.models import FeeCategory, FeeSchedule, Invoice, InvoiceLine, InvoiceStatus
+from carecoop.billing.models import (
+    CentreMonth,
+    FeeCategory,
+    FeeSchedule,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+)
 from carecoop.care.models import Attendance, Enrolment
 from carecoop.core.numbering import numbers_reserve
+from carecoop.core.services import totals_add
 from carecoop.core.types import Actor
 from carecoop.ledger import chart
 from carecoop.ledger.models import Account
@@ -389,6 +397,21 @@ def _bill_batch(
             for household_id, _centre, _total, charged in planned
             for child, schedule, c in charged
         ],
+    )
+    # The centres' month of billing, in the same transaction (paid and waived start at 0).
+    months: dict[tuple[Any, ...], list[int]] = {}
+    for _household, _centre, _total, charged in planned:
+        for child, _schedule, c in charged:
+            kept = months.setdefault((coop.pk, month, child.centre_id), [0, 0, 0])
+            kept[0] += 1
+            kept[1] += c.full_minor
+            kept[2] += c.amount_minor
+    totals_add(
+        CentreMonth,
+        key=("coop", "month", "centre"),
+        conflict=CentreMonth.CONFLICT,
+        amounts=("child_months", "full_minor", "billed_minor"),
+        rows=months,
     )
     result.invoices += len(planned)
     result.lines += sum(len(p[3]) for p in planned)

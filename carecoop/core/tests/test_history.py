@@ -37,12 +37,16 @@ WITHOUT_HISTORY: dict[str, str] = {
     "ledger.Entry": "append-only: a posted entry is never edited; a mistake is corrected by "
     "posting its reversal",
     "ledger.Line": "append-only: written with its entry, never edited",
+    "ledger.MonthTotal": "the sum of a month's lines, added to by entry_post with each entry; "
+    "the lines are the record",
     "billing.BillingRun": "the progress of a month's billing run, updated as it runs; the "
     "invoices it writes are the record",
     "billing.Invoice": "written in bulk by the billing run; what changes it afterwards (a "
     "payment, a waiver, a reversal) is a row of its own with who and when, and an entry in the "
     "ledger",
     "billing.InvoiceLine": "append-only: written with its invoice by the billing run, never edited",
+    "billing.CentreMonth": "the sums of a centre's invoices in a month, added to by the billing "
+    "run and every payment and waiver; the invoices and the ledger are the record",
     "billing.StatementImport": "append-only: one import of a provider's statement, written once",
     "billing.Reminder": "append-only: one reminder sent for an invoice, written once",
     "billing.Waiver": "append-only: a waiver granted on an invoice, written once by waiver_grant",
