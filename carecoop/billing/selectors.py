@@ -59,7 +59,14 @@ def invoices_listed(
 ) -> QuerySet[Invoice]:
     """The invoices the asking role sees, newest month first, of ``month`` if given and of
     ``status`` if it is one (open, paid or cancelled; anything else lists every status)."""
-    qs = invoices(access=access).order_by("-month", "number")
+    return _invoices_chosen(invoices(access=access), month=month, status=status).order_by(
+        "-month", "number"
+    )
+
+
+def _invoices_chosen(
+    qs: QuerySet[Invoice], *, month: datetime.date | None, status: str
+) -> QuerySet[Invoice]:
     if month:
         qs = qs.filter(month=month.replace(day=1))
     if status in ("open", "paid", "cancelled"):
@@ -75,12 +82,15 @@ ARREARS_KEYS = ("due_on", "number")
 def invoice_page(
     *, access: Access, month: datetime.date | None, status: str, cursor: str
 ) -> KeysetPage[Invoice]:
-    """A page of the invoices listed (``invoices_listed``): the newest month first, by number."""
+    """A page of the invoices listed (``invoices_listed``): the newest month first, by number.
+    They are counted without the household and centre the page shows: an invoice's are always
+    its own cooperative's (``same_coop_fields``), so the joins would not change the count."""
     return keyset_page(
         invoices_listed(access=access, month=month, status=status),
         keys=INVOICE_LIST_KEYS,
         cursor=cursor,
         size=settings.CARECOOP_PAGE_SIZE,
+        count=_invoices_chosen(access.restrict(Invoice.objects.all()), month=month, status=status),
     )
 
 

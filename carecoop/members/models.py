@@ -180,7 +180,9 @@ class Person(CoopOwned):
             ),
         ]
         indexes = [
-            models.Index(fields=["coop", "family_name", "given_name"], name="person_name"),
+            # The member list's order, to the last key (``members.selectors.MEMBER_LIST_KEYS``):
+            # a page after a cursor is a range of this index, however deep.
+            models.Index(fields=["coop", "family_name", "given_name", "id"], name="person_name"),
             # A cooperative's children by household (children per centre); a search by name,
             # phone or number has a trigram index on PostgreSQL (migration 0007).
             models.Index(

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
-from django.utils.functional import cached_property
 
+from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import LIMIT
 from carecoop.members.models import (
@@ -46,6 +45,16 @@ def searched(queryset: QuerySet[M], *, access: Access, query: str, person: str =
         if hide_phone:
             queryset = queryset.filter(searched__contains=word)
     return queryset
+
+
+# The member list's order: by name, then by person (a cooperative has one membership per person),
+# the columns of the index ``person_name`` (the cooperative, family name, given name, id).
+MEMBER_LIST_KEYS = ("person__family_name", "person__given_name", "person_id")
+
+SEARCH_COUNT_CAP = 500
+# How many matches of a search are read before ordering them by name: all of them for any
+# search a person would page through; a search that matches more says so and asks for a word.
+SEARCH_MATCHES_READ = 10_000
 
 
 def _member_filters(
@@ -93,70 +102,35 @@ def _member_rows(memberships: QuerySet[Membership], coop_id: int) -> QuerySet[Me
             "person__household__centre__name",
             "member_class__name",
         )
-        .order_by("person__family_name", "person__given_name", "pk")
+        .order_by(*MEMBER_LIST_KEYS)
     )
 
 
-def member_pages(
+def member_page(
     *,
     access: Access,
+    cursor: str,
     query: str = "",
     status: str = "",
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
-) -> Paginator:
-    """The memberships the role sees, by family name, in pages. A search matches every word
-    against the person's name, phone and member number (``person.search_text``, served by a
-    trigram index on PostgreSQL) and counts up to a cap; the list's count reads memberships
-    alone (an index of the cooperative's memberships), not joined to people."""
+) -> KeysetPage[Membership]:
+    """The page of memberships the role sees that ``cursor`` names, by name. A search matches
+    every word against the person's name, phone and member number (``person.search_text``,
+    served by a trigram index on PostgreSQL) and is counted up to ``SEARCH_COUNT_CAP``; the
+    list's count reads memberships alone (an index of the cooperative's memberships), not
+    joined to people."""
     found = _member_filters(
         access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
     )
-    rows = _member_rows(found, access.coop_id)
-    if query:
-        return SearchPaginator(rows, settings.CARECOOP_PAGE_SIZE)
-    return CountedPaginator(rows, settings.CARECOOP_PAGE_SIZE, counted=found)
-
-
-class CountedPaginator(Paginator):
-    """Pages of ``object_list`` whose count is ``counted``'s: the same rows, counted without
-    the joins the page needs only to show and order them."""
-
-    def __init__(self, object_list: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]):
-        super().__init__(object_list, per_page)
-        self.counted = counted
-
-    @cached_property
-    def count(self) -> int:
-        return self.counted.count()
-
-
-SEARCH_COUNT_CAP = 500
-# How many matches of a search are read before ordering them by name: all of them for any
-# search a person would page through; a search that matches more says so and asks for a word.
-SEARCH_MATCHES_READ = 10_000
-
-
-class SearchPaginator(Paginator):
-    """Pages of search results that count at most ``SEARCH_COUNT_CAP`` matches (one more, to
-    know there are more): a search of a large cooperative for a common name would otherwise
-    count every match to show twenty-five. ``more`` is True when the count stopped at the cap."""
-
-    def __init__(self, object_list: QuerySet[Any], per_page: int):
-        super().__init__(object_list, per_page)
-        self.rows = object_list
-
-    @cached_property
-    def _found(self) -> int:
-        return self.rows[: SEARCH_COUNT_CAP + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._found, SEARCH_COUNT_CAP)
-
-    @property
-    def more(self) -> bool:
-        return self._found > SEARCH_COUNT_CAP
+    return keyset_page(
+        _member_rows(found, access.coop_id),
+        keys=MEMBER_LIST_KEYS,
+        cursor=cursor,
+        size=settings.CARECOOP_PAGE_SIZE,
+        count=found,
+        cap=SEARCH_COUNT_CAP if query else None,
+    )
 
 
 def person_get(*, access: Access, pk: int) -> Person:

@@ -62,15 +62,17 @@ def member_list(request: HtmxHttpRequest, coop: str) -> HttpResponse:
     chosen_class = next((c for c in classes if str(c.pk) == request.GET.get("class")), None)
     centres = list(access.restrict(Centre.objects.all()).only("name"))
     chosen_centre = next((c for c in centres if str(c.pk) == request.GET.get("centre")), None)
-    page = selectors.member_pages(
+    page = selectors.member_page(
         access=access,
+        cursor=request.GET.get("cursor", ""),
         query=query,
         status=status,
         member_class=chosen_class,
         centre_id=chosen_centre.pk if chosen_centre else None,
-    ).get_page(request.GET.get("page"))
+    )
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop("cursor", None)
+    params.pop("page", None)  # links kept from when the list was paged by number
     person_url = row_url("members:detail", coop=access.org.slug)
     context = {
         "page": page,

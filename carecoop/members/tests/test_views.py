@@ -240,18 +240,6 @@ def test_search_and_filters(world):
     assert "Vaghela" in htmx and "<html" not in htmx
 
 
-def test_pagination(world):
-    with scope(coop=world.home.pk):
-        for i in range(30):
-            MembershipFactory(
-                coop=world.home, member_class=world.member_class, person__family_name=f"Zz{i:02d}"
-            )
-    client = world.client("manager")
-    first = client.get("/c/home-coop/members/").content.decode()
-    second = client.get("/c/home-coop/members/?page=2").content.decode()
-    assert "Zz29" not in first and "Zz29" in second
-
-
 def test_manager_defines_member_classes_with_their_rights(world):
     client = world.client("manager")
     data = {
