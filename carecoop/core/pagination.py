@@ -1,14 +1,16 @@
 """Keyset pagination: a page of rows after (or before) the last row seen, found through an index
 however deep the page, instead of counting past every row before it.
 
-A page names its neighbours by a cursor, the key of its last (or first) row, signed so that it
-cannot be forged into an unrelated query; the keys must order the rows completely (end with a
+A page names its neighbours by a cursor: the primary key of its last (or first) row, signed so
+that it cannot be forged, and for one order of rows. The row's sort values (a person's name, for
+the member list) are read back from the list itself, not carried in the address, where browsers'
+histories and servers' logs would keep them. The keys must order the rows completely (end with a
 column unique in the list) and, to be served by an index, be the columns of an index that leads
-with the cooperative. A cursor that does not verify (tampered with, cut short, or made for
-another list's keys) opens the first page, and the page says so (``cursor_refused``)."""
+with the cooperative. A cursor that does not verify (tampered with, cut short, made for another
+list's keys, or naming a row the list no longer holds) opens the first page, and the page says so
+(``cursor_refused``)."""
 
 import base64
-import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,15 +58,6 @@ class KeysetPage(Generic[M]):
         return self.has_next or self.has_previous
 
 
-def _value(obj: Model, key: str) -> Any:
-    value: Any = obj
-    for part in key.lstrip("-").split("__"):
-        value = getattr(value, part)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
 def _signer(keys: tuple[str, ...]) -> signing.Signer:
     """Signs for one order of rows: a cursor of one list does not verify in a list ordered by
     other keys."""
@@ -74,24 +67,28 @@ def _signer(keys: tuple[str, ...]) -> signing.Signer:
 def keyset_cursor(row: Model, *, keys: tuple[str, ...], after: bool = True) -> str:
     """The cursor of the page after ``row`` (before it, when not ``after``) in the order of
     ``keys``: what a page's next (previous) link carries."""
-    values = [_value(row, k) for k in keys]
-    raw = json.dumps(["after" if after else "before", values], separators=(",", ":"))
+    raw = json.dumps(["after" if after else "before", row.pk], separators=(",", ":"))
     signed = _signer(keys).sign(raw)
     return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
+def _decode(cursor: str, keys: tuple[str, ...]) -> tuple[str, int] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = _signer(keys).unsign(base64.urlsafe_b64decode(padded).decode())
-        direction, values = json.loads(raw)
+        direction, pk = json.loads(raw)
     except (ValueError, signing.BadSignature, UnicodeDecodeError, TypeError):
         return None
-    if direction not in ("after", "before") or not isinstance(values, list):
+    if direction not in ("after", "before") or type(pk) is not int:
         return None
-    if len(values) != len(keys):
-        return None
-    return direction, values
+    return direction, pk
+
+
+def _position(queryset: QuerySet[M], keys: tuple[str, ...], pk: int) -> list[Any] | None:
+    """The sort values of the row ``pk`` in ``queryset`` (None when the list does not hold it:
+    another cooperative's row, or one removed since)."""
+    found = queryset.filter(pk=pk).values_list(*(k.lstrip("-") for k in keys)).first()
+    return None if found is None else list(found)
 
 
 class _Row(Func):
@@ -169,7 +166,9 @@ def keyset_page(
     when it names none, or names none that verifies), with the count of every row: counted by
     ``count`` when given (the same rows, read more cheaply), and, with a ``cap``, counted no
     further than the cap (``more`` then says there are more)."""
-    found = _decode(cursor, keys) if cursor else None
+    decoded = _decode(cursor, keys) if cursor else None
+    position = _position(queryset, keys, decoded[1]) if decoded else None
+    found = (decoded[0], position) if decoded and position is not None else None
     reverse = tuple(k[1:] if k.startswith("-") else f"-{k}" for k in keys)
     if found is None:
         rows = list(queryset.order_by(*keys)[: size + 1])

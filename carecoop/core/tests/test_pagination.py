@@ -96,6 +96,24 @@ def test_a_cursor_is_the_one_the_page_links_to(people):
         )
 
 
+def test_a_cursor_carries_no_name_and_names_a_row_of_this_list_only(people):
+    """The address keeps no one's name (browser histories, server logs): the row's sort values
+    are read back from the list, so a row another list holds, or one removed, opens page one."""
+    import base64
+
+    with scopes_disabled():
+        first = keyset_page(people, keys=KEYS, cursor="", size=5)
+        last = first.object_list[-1]
+        raw = base64.urlsafe_b64decode(first.next_cursor + "=" * (-len(first.next_cursor) % 4))
+        assert last.family_name.encode() not in raw and last.given_name.encode() not in raw
+        elsewhere = keyset_page(
+            Person.objects.exclude(coop=last.coop_id), keys=KEYS, cursor=first.next_cursor, size=5
+        )
+        assert elsewhere.cursor_refused
+        Person.objects.filter(pk=last.pk).delete()
+        assert keyset_page(people, keys=KEYS, cursor=first.next_cursor, size=5).cursor_refused
+
+
 def test_the_count_comes_from_the_count_given_and_stops_at_the_cap(people):
     with scopes_disabled():
         named = people.filter(family_name="F0")  # 6 of the 23
