@@ -1,8 +1,8 @@
 """Attendance: the rules of a child's day, the services that record it, and the offline sync that
 applies operations recorded on a phone exactly once, in any order.
 
-The rules are plain functions on an ``Attendance`` row so that one operation (a service) and a
-batch of a thousand (the sync) follow them identically.
+The rules are plain functions on a child's day (``Day``, the values of an ``Attendance`` row) so
+that one operation (a service) and a batch of a thousand (the sync) follow them identically.
 """
 
 import datetime
@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from carecoop.care.forms import SyncOperationForm
 from carecoop.care.models import (
@@ -27,7 +26,8 @@ from carecoop.care.models import (
     SyncOperation,
     SyncStatus,
 )
-from carecoop.core.services import insert_rows, validated_save
+from carecoop.core.lookups import OneOf
+from carecoop.core.services import insert_rows, update_rows, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Guardianship, Person
 from carecoop.tenancy.models import Centre, Organisation
@@ -52,6 +52,54 @@ FIELDS = [
 # would fetch the user).
 ATTNAME = {f.name: f.attname for f in Attendance._meta.concrete_fields}
 ATTNAMES = [ATTNAME[name] for name in FIELDS]
+# What a day's row holds besides its key, in the order the sync writes it (the history repeats
+# them after the key).
+ATTENDANCE_COLUMNS = ["coop", "child", "centre", "date", *FIELDS]
+ATTENDANCE_ATTNAMES = [ATTNAME[name] for name in ATTENDANCE_COLUMNS]
+
+
+@dataclass(slots=True)
+class Day:
+    """A child's day as the rules read and change it: the values of its ``Attendance`` row
+    (``pk`` None until it is stored), without a model instance per row, which would cost more
+    than the rules themselves when a batch judges a thousand days."""
+
+    coop_id: int
+    child_id: int
+    centre_id: int
+    date: datetime.date
+    checked_in_at: datetime.time | None = None
+    brought_by: str = ""
+    checked_out_at: datetime.time | None = None
+    collected_by: str = ""
+    collection_override: str = ""
+    absence: str = ""
+    recorded_by_id: int | None = None
+    pk: int | None = None
+
+    def values(self) -> tuple[Any, ...]:
+        """The values of ``ATTENDANCE_COLUMNS``."""
+        return (
+            self.coop_id,
+            self.child_id,
+            self.centre_id,
+            self.date,
+            self.checked_in_at,
+            self.brought_by,
+            self.checked_out_at,
+            self.collected_by,
+            self.collection_override,
+            self.absence,
+            self.recorded_by_id,
+        )
+
+    def instance(self) -> Attendance:
+        """The day as a model instance, to be saved through the model."""
+        record = Attendance(
+            pk=self.pk, **dict(zip(ATTENDANCE_ATTNAMES, self.values(), strict=True))
+        )
+        record._state.adding = self.pk is None
+        return record
 
 
 def _hhmm(value: datetime.time) -> str:
@@ -61,7 +109,7 @@ def _hhmm(value: datetime.time) -> str:
 # The rules ---------------------------------------------------------------------------------
 
 
-def rule_check_in(record: Attendance, *, at: datetime.time, brought_by: str = "") -> None:
+def rule_check_in(record: Day, *, at: datetime.time, brought_by: str = "") -> None:
     if record.checked_in_at is not None and record.checked_in_at != at:
         raise Conflict(
             _("Arrival was already recorded at %(time)s.") % {"time": _hhmm(record.checked_in_at)}
@@ -72,7 +120,7 @@ def rule_check_in(record: Attendance, *, at: datetime.time, brought_by: str = ""
 
 
 def rule_check_out(
-    record: Attendance,
+    record: Day,
     *,
     at: datetime.time,
     allowed: dict[str, str],
@@ -103,7 +151,7 @@ def rule_check_out(
     _rule_order(record)
 
 
-def rule_absent(record: Attendance, *, reason: str) -> None:
+def rule_absent(record: Day, *, reason: str) -> None:
     if record.checked_in_at is not None:
         raise Conflict(_("The child was recorded as present that day."))
     if reason not in Absence.values:
@@ -111,7 +159,7 @@ def rule_absent(record: Attendance, *, reason: str) -> None:
     record.absence = reason
 
 
-def _rule_order(record: Attendance) -> None:
+def _rule_order(record: Day) -> None:
     if (
         record.checked_in_at
         and record.checked_out_at
@@ -126,18 +174,20 @@ def _rule_order(record: Attendance) -> None:
 @dataclass
 class Facts:
     """Enrolments, attendance rows and authorised collectors for a set of children and days,
-    loaded in a fixed number of queries."""
+    loaded in a fixed number of queries, each with its cooperative and a list of any length as
+    one parameter (``OneOf``)."""
 
     enrolments: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = field(
         default_factory=dict
     )
-    records: dict[tuple[int, datetime.date], Attendance] = field(default_factory=dict)
+    records: dict[tuple[int, datetime.date], Day] = field(default_factory=dict)
     guardians: dict[int, dict[str, str]] = field(default_factory=dict)
     collectors: dict[int, list[tuple[str, str, datetime.date | None]]] = field(default_factory=dict)
 
     @classmethod
     def load(
         cls,
+        coop_id: int,
         child_ids: set[int],
         dates: set[datetime.date],
         *,
@@ -151,25 +201,34 @@ class Facts:
             return facts
         first, last = min(dates), max(dates)
         for child_id, centre_id, start, end in (
-            Enrolment.objects.filter(child_id__in=child_ids, starts_on__lte=last)
+            Enrolment.objects.filter(
+                OneOf("child_id", child_ids), coop_id=coop_id, starts_on__lte=last
+            )
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
             .values_list("child_id", "centre_id", "starts_on", "ends_on")
         ):
             facts.enrolments.setdefault((child_id, centre_id), []).append((start, end))
-        rows = Attendance.objects.filter(child_id__in=child_ids, date__in=dates)
-        facts.records = {
-            (a.child_id, a.date): a for a in (rows.select_for_update() if lock else rows)
-        }
+        rows = Attendance.objects.filter(
+            OneOf("child_id", child_ids), OneOf("date", dates), coop_id=coop_id
+        )
+        # In the order of Day's fields, its key last.
+        for values in (rows.select_for_update() if lock else rows).values_list(
+            *ATTENDANCE_ATTNAMES, "pk"
+        ):
+            day = Day(*values)
+            facts.records[(day.child_id, day.date)] = day
         if not collectors:
             return facts
         for child_id, guardian_id, given, family in Guardianship.objects.filter(
-            child_id__in=child_ids
+            OneOf("child_id", child_ids), coop_id=coop_id
         ).values_list("child_id", "guardian_id", "guardian__given_name", "guardian__family_name"):
             name = f"{given} {family}".strip()
             facts.guardians.setdefault(child_id, {})[f"g:{guardian_id}"] = name
-        for c in AuthorisedCollector.objects.filter(child_id__in=child_ids):
-            facts.collectors.setdefault(c.child_id, []).append(
-                (f"c:{c.pk}", f"{c.name} ({c.relation})", c.valid_until)
+        for pk, child_id, name, relation, until in AuthorisedCollector.objects.filter(
+            OneOf("child_id", child_ids), coop_id=coop_id
+        ).values_list("pk", "child_id", "name", "relation", "valid_until"):
+            facts.collectors.setdefault(child_id, []).append(
+                (f"c:{pk}", f"{name} ({relation})", until)
             )
         return facts
 
@@ -186,18 +245,17 @@ class Facts:
                 people[key] = name
         return people
 
-    def record(self, child_id: int, centre: Centre, on: datetime.date) -> Attendance:
+    def record(self, child_id: int, centre: Centre, on: datetime.date) -> Day:
         key = (child_id, on)
-        if key not in self.records:
-            self.records[key] = Attendance(
-                coop_id=centre.coop_id, child_id=child_id, centre_id=centre.pk, date=on
-            )
-        return self.records[key]
+        day = self.records.get(key)
+        if day is None:
+            day = self.records[key] = Day(centre.coop_id, child_id, centre.pk, on)
+        return day
 
 
 def authorised_collectors(child: Person, on: datetime.date) -> dict[str, str]:
     """Who may collect the child on a day: guardians and the family's authorised people."""
-    return Facts.load({child.pk}, {on}, lock=False).allowed(child.pk, on)
+    return Facts.load(child.coop_id, {child.pk}, {on}, lock=False).allowed(child.pk, on)
 
 
 # One operation -----------------------------------------------------------------------------
@@ -208,13 +266,14 @@ def _one(
     centre: Centre,
     by: Actor,
     on: datetime.date,
-    apply: Callable[[Attendance, Facts], None],
+    apply: Callable[[Day, Facts], None],
 ) -> Attendance:
-    facts = Facts.load({child.pk}, {on}, lock=True)
+    facts = Facts.load(centre.coop_id, {child.pk}, {on}, lock=True)
     if not facts.enrolled(child.pk, centre.pk, on):
         raise ValidationError(_("The child is not enrolled here on that day."))
-    record = facts.record(child.pk, centre, on)
-    apply(record, facts)
+    day = facts.record(child.pk, centre, on)
+    apply(day, facts)
+    record = day.instance()
     record.recorded_by = by
     validated_save(record, by=by)
     return record
@@ -305,11 +364,7 @@ def _reader() -> Callable[[object], Operation]:
     clean = SyncOperationForm.reader()
 
     def parse(raw: object) -> Operation:
-        if not isinstance(raw, dict) or any(
-            not (value is None or isinstance(value, str) or type(value) is int)
-            for key, value in raw.items()
-            if key in PAYLOAD_KEYS or key == "op_id"
-        ):
+        if not isinstance(raw, dict) or not _plain(raw):
             raise ValidationError(_("This operation is incomplete or malformed."))
         data = clean(raw)
         if data is None:
@@ -323,10 +378,23 @@ def _reader() -> Callable[[object], Operation]:
             centre_id=data["centre"],
             date=data["date"],
             time=data["time"] or datetime.time(0, 0),
-            payload={k: raw.get(k) for k in PAYLOAD_KEYS},
+            payload=dict(zip(PAYLOAD_KEYS, map(raw.get, PAYLOAD_KEYS), strict=True)),
         )
 
     return parse
+
+
+READ_KEYS = ("op_id", *PAYLOAD_KEYS)
+PLAIN_TYPES = frozenset({type(None), str, int})
+
+
+def _plain(raw: dict[Any, Any]) -> bool:
+    """Every value the sync reads is missing, None, text or a whole number (not True, not 1.5,
+    not a list): those are the values the form's fields are asked to clean."""
+    values = list(map(raw.get, READ_KEYS))
+    return PLAIN_TYPES.issuperset(map(type, values)) or all(
+        value is None or isinstance(value, str) or type(value) is int for value in values
+    )
 
 
 def sync_apply(
@@ -381,7 +449,7 @@ def _check(
     return centre
 
 
-def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
+def _rule(op: Operation, record: Day, facts: Facts) -> None:
     p = op.payload
     if op.kind == "check_in":
         rule_check_in(record, at=op.time, brought_by=str(p.get("brought_by") or ""))
@@ -401,17 +469,18 @@ def _rule(op: Operation, record: Attendance, facts: Facts) -> None:
 def _apply_batch(
     coop: Organisation, by: Actor, centre_ids: frozenset[int] | None, ops: list[Operation]
 ) -> list[SyncResult]:
-    """Seven queries at most to read, three statements (per few thousand rows) to write."""
+    """Seven queries at most to read, four statements (per few thousand rows) to write."""
     if not ops:
         return []
     centres = Centre.objects.filter(coop=coop).in_bulk({op.centre_id for op in ops})
     children = set(
-        Person.objects.filter(coop=coop, pk__in={op.child_id for op in ops}).values_list(
+        Person.objects.filter(OneOf("pk", {op.child_id for op in ops}), coop=coop).values_list(
             "pk", flat=True
         )
     )
     # The children's days are locked before the operation log is read.
     facts = Facts.load(
+        coop.pk,
         children,
         {op.date for op in ops},
         lock=True,
@@ -420,11 +489,12 @@ def _apply_batch(
     previous: dict[uuid.UUID, tuple[dict[str, Any], str]] = {
         op_id: (payload, message)
         for op_id, payload, message in SyncOperation.objects.filter(
-            coop=coop, op_id__in=[op.op_id for op in ops]
+            OneOf("op_id", [op.op_id for op in ops]), coop=coop
         ).values_list("op_id", "payload", "message")
     }
+    by_id = by.pk if by is not None else None
     existing = set(facts.records)
-    touched: dict[tuple[int, datetime.date], Attendance] = {}
+    touched: dict[tuple[int, datetime.date], Day] = {}
     log: dict[uuid.UUID, tuple[dict[str, Any], str, str]] = {}
     results = []
     for op in ops:
@@ -445,7 +515,7 @@ def _apply_batch(
                 for name, value in zip(ATTNAMES, before, strict=True):
                     setattr(record, name, value)
                 raise
-            record.recorded_by = by
+            record.recorded_by_id = by_id
             touched[(op.child_id, op.date)] = record
         except Conflict as error:
             status, message = SyncStatus.CONFLICT, " ".join(error.messages)
@@ -453,14 +523,13 @@ def _apply_batch(
             status, message = SyncStatus.REJECTED, " ".join(error.messages)
         log[op.op_id] = (op.payload, status, message[:300])
         results.append(SyncResult(str(op.op_id), status, message))
-    created = [r for key, r in touched.items() if key not in existing]
-    updated = [r for key, r in touched.items() if key in existing]
-    if created:
-        _attendance_create(created, by=by)
-    if updated:
-        bulk_update_with_history(updated, Attendance, FIELDS, batch_size=500, default_user=by)
     now = timezone.now()
-    by_id = by.pk if by is not None else None
+    _attendance_write(
+        [r for key, r in touched.items() if key not in existing],
+        [r for key, r in touched.items() if key in existing],
+        by_id=by_id,
+        now=now,
+    )
     insert_rows(
         SyncOperation,
         ["coop", "op_id", "kind", "payload", "status", "message", "recorded_by", "received_at"],
@@ -472,33 +541,42 @@ def _apply_batch(
     return results
 
 
-# Attendance rows written by the sync, with the columns the history repeats.
-ATTENDANCE_COLUMNS = ["coop", "child", "centre", "date", *FIELDS]
+HISTORY_COLUMNS = [
+    "id",
+    *ATTENDANCE_COLUMNS,
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+]
 
 
-def _attendance_create(records: list[Attendance], *, by: Actor) -> None:
-    """New attendance rows and their history rows ("+", by whom, now): two statements per few
-    thousand rows, as ``bulk_create_with_history`` writes them but without a model instance
-    and a compiled expression per value."""
-    attnames = [ATTNAME[name] for name in ATTENDANCE_COLUMNS]
-    values = [tuple(getattr(r, name) for name in attnames) for r in records]
-    ids = insert_rows(Attendance, ATTENDANCE_COLUMNS, values, returning_ids=True)
-    for record, pk in zip(records, ids, strict=True):
-        record.pk = pk
-    now = timezone.now()
-    by_id = by.pk if by is not None else None
-    insert_rows(
-        Attendance.history.model,
-        [
-            "id",
-            *ATTENDANCE_COLUMNS,
-            "history_date",
-            "history_change_reason",
-            "history_type",
-            "history_user",
-        ],
-        [(pk, *row, now, None, "+", by_id) for pk, row in zip(ids, values, strict=True)],
-    )
+def _attendance_write(
+    created: list[Day], updated: list[Day], *, by_id: int | None, now: datetime.datetime
+) -> None:
+    """New and changed days, and a history row for each ("+" or "~", by whom, now), as
+    ``bulk_create_with_history`` and ``bulk_update_with_history`` write them but in a few
+    set-based statements, without a model instance and a compiled expression per value."""
+    history = []
+    if created:
+        values = [r.values() for r in created]
+        ids = insert_rows(Attendance, ATTENDANCE_COLUMNS, values, returning_ids=True)
+        for record, pk in zip(created, ids, strict=True):
+            record.pk = pk
+        history += [(pk, *row, now, None, "+", by_id) for pk, row in zip(ids, values, strict=True)]
+    if updated:
+        values = [r.values() for r in updated]
+        update_rows(
+            Attendance,
+            ["coop", "id"],
+            FIELDS,
+            # The key (cooperative, id) and the values of FIELDS, which follow the day's key.
+            [(row[0], r.pk, *row[4:]) for r, row in zip(updated, values, strict=True)],
+        )
+        history += [
+            (r.pk, *row, now, None, "~", by_id) for r, row in zip(updated, values, strict=True)
+        ]
+    insert_rows(Attendance.history.model, HISTORY_COLUMNS, history)
 
 
 def _apply_alone(

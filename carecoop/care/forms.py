@@ -247,7 +247,7 @@ class SyncOperationForm(forms.Form):
         the reasons."""
         fields = list(cls.base_fields.items())
         seen: dict[tuple[str, object], Any] = {}
-        refused = object()
+        refused, unseen = object(), object()
 
         def clean(name: str, field: forms.Field, value: object) -> Any:
             try:
@@ -259,15 +259,15 @@ class SyncOperationForm(forms.Form):
         def read(data: Mapping[str, object]) -> dict[str, Any] | None:
             cleaned = {}
             for name, field in fields:
-                value = data.get(name)
-                key = (name, value)
-                if key not in seen:
+                key = (name, data.get(name))
+                value = seen.get(key, unseen)
+                if value is unseen:
                     if len(seen) > 10_000:
                         seen.clear()
-                    seen[key] = clean(name, field, value)
-                if seen[key] is refused:
+                    value = seen[key] = clean(name, field, key[1])
+                if value is refused:
                     return None
-                cleaned[name] = seen[key]
+                cleaned[name] = value
             return cleaned
 
         return read

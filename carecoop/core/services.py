@@ -56,19 +56,7 @@ def insert_rows(
     quote = db.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
     columns = ", ".join(quote(str(f.column)) for f in fields)  # type: ignore[union-attr]
-    prepared: list[list[Any]] = [[] for _ in rows]
-    for index, f in enumerate(fields):
-        seen: dict[tuple[type, Any], Any] = {}
-        prepare = f.get_db_prep_save  # type: ignore[union-attr]
-        for row, values in zip(rows, prepared, strict=True):
-            value = row[index]
-            try:
-                key = (type(value), value)
-                if key not in seen:
-                    seen[key] = prepare(value, db)
-                values.append(seen[key])
-            except TypeError:  # unhashable, as a JSON document
-                values.append(prepare(value, db))
+    prepared = _prepared(db, fields, rows)
     if db.vendor == "postgresql":
         return _copy_rows(db, table, pk, columns, prepared, returning_ids=returning_ids)
     if db.vendor == "sqlite":
@@ -139,8 +127,76 @@ def totals_add(
             )
 
 
+def update_rows(
+    model: type[Model],
+    keys: Sequence[str],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Set the fields ``names`` of the rows found by the fields ``keys`` (each row of ``rows``
+    gives the values of ``keys``, then of ``names``): one statement on PostgreSQL, an UPDATE
+    joined to the new values sent as one array per column; elsewhere one prepared UPDATE run
+    over every row (SQLite runs it without a round trip). The bulk path for rows already
+    locked and validated, like ``insert_rows``: no signal is sent, no history row written."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    key_fields = [model._meta.get_field(name) for name in keys]
+    fields = [model._meta.get_field(name) for name in names]
+    prepared = _prepared(db, [*key_fields, *fields], rows)
+    quote = db.ops.quote_name
+    table = quote(model._meta.db_table)
+    key_columns = [quote(str(f.column)) for f in key_fields]  # type: ignore[union-attr]
+    columns = [quote(str(f.column)) for f in fields]  # type: ignore[union-attr]
+    # Table and column names come from the model, values go as parameters.
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            arrays = ", ".join(
+                f"%s::{f.db_type(db)}[]"  # type: ignore[union-attr]
+                for f in [*key_fields, *fields]
+            )
+            cursor.execute(
+                f"UPDATE {table} SET "  # noqa: S608
+                f"{', '.join(f'{c} = v.{c}' for c in columns)} "
+                f"FROM unnest({arrays}) AS v ({', '.join([*key_columns, *columns])}) "
+                f"WHERE {' AND '.join(f'{table}.{c} = v.{c}' for c in key_columns)}",
+                [list(column) for column in zip(*prepared, strict=True)],
+            )
+            return
+        cursor.executemany(
+            f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608
+            f"WHERE {' AND '.join(f'{c} = %s' for c in key_columns)}",
+            [[*values[len(keys) :], *values[: len(keys)]] for values in prepared],
+        )
+
+
+def _prepared(
+    db: Any, fields: Sequence[Any], rows: Sequence[Sequence[Any]]
+) -> list[tuple[Any, ...]]:
+    """The values of ``rows`` prepared for the database by their fields, a column at a time and
+    each distinct value of a column once (keyed by its type too: 1, 1.0 and True are equal)."""
+    columns = []
+    for index, f in enumerate(fields):
+        prepare = f.get_db_prep_save
+        column = [row[index] for row in rows]
+        keys = list(zip(map(type, column), column, strict=True))
+        try:
+            done = {key: prepare(key[1], db) for key in set(keys)}
+        except TypeError:  # unhashable, as a JSON document
+            columns.append([prepare(value, db) for value in column])
+            continue
+        columns.append([done[key] for key in keys])
+    return list(zip(*columns, strict=True))
+
+
 def _copy_rows(
-    db: Any, table: str, pk: str, columns: str, rows: list[list[Any]], *, returning_ids: bool
+    db: Any,
+    table: str,
+    pk: str,
+    columns: str,
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning_ids: bool,
 ) -> list[int]:
     """PostgreSQL's COPY (a multi-row INSERT's parameters would be quoted one by one in Python);
     new keys are taken from the table's sequence first, in one query."""

@@ -4,9 +4,12 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from carecoop.care import attendance, services
 from carecoop.care.models import Application, Attendance, Enrolment, SyncOperation
+from carecoop.core.lookups import OneOf
+from carecoop.members.models import Person
 from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
@@ -418,3 +421,66 @@ def test_a_resent_batch_answers_what_it_answered_and_writes_nothing(creche):
     assert [r.status for r in again] == ["duplicate"] * 3
     assert again[1].message == first[1].message
     assert (Attendance.history.count(), SyncOperation.objects.count()) == rows
+
+
+def test_a_departure_synced_later_updates_the_day_and_its_history(creche):
+    creche.enrol()
+    arrival, departure = ops(creche, creche.today.isoformat())
+    home = creche.world.home
+    first = attendance.sync_apply(coop=home, by=creche.by, centre_ids=None, operations=[arrival])
+    later = attendance.sync_apply(coop=home, by=creche.by, centre_ids=None, operations=[departure])
+    assert [r.status for r in first + later] == ["applied", "applied"]
+    record = Attendance.objects.get()
+    assert (record.checked_in_at, record.checked_out_at) == (
+        datetime.time(9, 5),
+        datetime.time(16, 40),
+    )
+    assert record.collected_by == f"{creche.parent.given_name} {creche.parent.family_name}"
+    history = list(record.history.order_by("history_id"))
+    assert [h.history_type for h in history] == ["+", "~"]
+    assert [h.history_user for h in history] == [creche.by, creche.by]
+    assert (history[0].checked_out_at, history[1].checked_out_at) == (None, datetime.time(16, 40))
+    assert history[1].collected_by == record.collected_by and history[1].coop_id == home.pk
+
+
+def test_a_batch_reads_its_lists_each_as_one_parameter(creche):
+    """However many children, days and operations a batch holds, each list goes to the database
+    as one parameter; and the lookup finds what an ``__in`` filter finds."""
+
+    def read_parameters(children: list) -> list[int]:
+        counts: list[int] = []
+
+        def count(execute, sql, params, many, context):
+            if sql.startswith("SELECT"):
+                counts.append(len(params or ()))
+            return execute(sql, params, many, context)
+
+        batch = [
+            {**ops(creche, creche.today.isoformat())[0], "child": child.pk} for child in children
+        ]
+        with connection.execute_wrapper(count):
+            attendance.sync_apply(
+                coop=creche.world.home, by=creche.by, centre_ids=None, operations=batch
+            )
+        return counts
+
+    creche.enrol()
+    creche.enrol(child=creche.baby, room=creche.babies)
+    one = read_parameters([creche.child])
+    # A new day, the same day again, and a child not enrolled: the same reads, and a new day's
+    # key taken from the sequence on PostgreSQL as before.
+    three = read_parameters([creche.baby, creche.child, creche.neighbour_child])
+    assert len(one) >= 5 and one == three
+    children = [creche.child.pk, creche.baby.pk, creche.world.other_child.pk, 10**9]
+    assert set(Person.objects.filter(OneOf("pk", children)).values_list("pk", flat=True)) == set(
+        Person.objects.filter(pk__in=children).values_list("pk", flat=True)
+    )
+    logged = list(SyncOperation.objects.values_list("op_id", flat=True))
+    assert list(
+        SyncOperation.objects.filter(OneOf("op_id", [logged[0], uuid.uuid4()])).values_list(
+            "op_id", flat=True
+        )
+    ) == [logged[0]]
+    days = [creche.today, creche.today - datetime.timedelta(days=1)]
+    assert Attendance.objects.filter(OneOf("date", days)).count() == 2
+    assert not Attendance.objects.filter(OneOf("date", [])).exists()
