@@ -203,6 +203,52 @@ def tally_motion(
     )
 
 
+@dataclass(frozen=True)
+class MotionShares:
+    """A motion's result as shares (fractions of one) of its majority's base, which is what the
+    minutes print as percentages.
+
+    Of the votes cast (``CAST``): abstentions are not votes cast. For and against share the
+    votes cast between them (they make 100 %), and abstentions are shown apart, as the number
+    of members who abstained (``abstain`` is None): a share of the votes cast would have no
+    meaning and would make the line add up to more than 100 %.
+
+    Of the members present or represented (``PRESENT``): everyone present is in the base, so an
+    abstention counts against the majority as surely as a vote against. For, against and
+    abstaining are each a share of those present, and what they leave of 100 % is those
+    present who did not vote (``silent``)."""
+
+    in_favour: Fraction
+    against: Fraction
+    abstain: Fraction | None
+    silent: Fraction | None
+
+
+def motion_shares(tally: MotionTally, base: str) -> MotionShares:
+    """``tally`` (from ``tally_motion`` with the same ``base``) as shares of its base; zero
+    shares where nobody is in the base."""
+    if tally.base <= 0:
+        zero = Fraction(0)
+        return MotionShares(
+            zero, zero, zero if base == PRESENT else None, zero if base == PRESENT else None
+        )
+    in_favour = tally.in_favour / tally.base
+    against = tally.against / tally.base
+    if base == CAST:
+        return MotionShares(in_favour, against, None, None)
+    abstain = tally.abstain / tally.base
+    return MotionShares(
+        in_favour, against, abstain, max(Fraction(0), 1 - in_favour - against - abstain)
+    )
+
+
+def motion_heads(tally: MotionTally) -> dict[str, int]:
+    """The members who voted for, against and abstained, by head whatever the weights."""
+    return {
+        key: sum(row[key] for row in tally.by_class.values()) for key in (FOR, AGAINST, ABSTAIN)
+    }
+
+
 def tally_election(
     *,
     counts: Mapping[Any, Mapping[Any, int]],

@@ -203,12 +203,23 @@ def _close_motion(
     ballots = {c: sum(row.values()) for c, row in marks.items()}
     hidden = _class_split_hidden(question, weighted=tally.weighted, ballots=ballots, marks=marks)
     question.carried = tally.carried
+    share = rules.motion_shares(tally, question.majority_base)
     question.result = {
         "weighted": tally.weighted,
         "for": rules.fmt(tally.in_favour),
         "against": rules.fmt(tally.against),
         "abstain": rules.fmt(tally.abstain),
         "base": rules.fmt(tally.base),
+        # What the minutes print: shares of the majority's base (see rules.MotionShares) and
+        # the members who voted, by head.
+        "base_kind": question.majority_base,
+        "shares": {
+            "for": float(share.in_favour),
+            "against": float(share.against),
+            "abstain": None if share.abstain is None else float(share.abstain),
+            "silent": None if share.silent is None else float(share.silent),
+        },
+        "heads": rules.motion_heads(tally),
         "by_class_hidden": hidden,
         "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden == DISCLOSING else 0,
         "classes": [
