@@ -13,6 +13,7 @@ from carecoop.governance.models import (
     BodyKind,
     Majority,
     MajorityBase,
+    Meeting,
     Method,
     Presence,
     Term,
@@ -123,6 +124,9 @@ class DecisionForm(forms.Form):
 
 class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(label=_("body"), queryset=Body.objects.none())
+    kind = forms.ChoiceField(
+        label=_("kind of meeting"), choices=Meeting.Kind.choices, initial=Meeting.Kind.ORDINARY
+    )
     title = forms.CharField(label=_("title"), max_length=200)
     first_call_at = forms.DateTimeField(label=_("first call"), widget=DATETIME)
     notice_on = forms.DateField(label=_("notice given on"), widget=DATE, initial=timezone.localdate)
