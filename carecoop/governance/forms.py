@@ -1,5 +1,6 @@
 """Forms parse and present input; the rules live in services."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -20,7 +21,8 @@ from carecoop.governance.models import (
     TieRule,
 )
 from carecoop.members import forms as member_forms
-from carecoop.members.models import MemberClass
+from carecoop.members.models import MemberClass, Membership
+from carecoop.members.selectors import pickable_memberships
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -160,6 +162,42 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("membership", "proxy_holder"):
             member_forms.offer(self, name, access=access, kind="members")
+
+
+class PresentManyForm(forms.Form):
+    """Members ticked in a search of the register, to record as present."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members present"),
+        queryset=Membership.objects.none(),
+        error_messages={"required": _("Tick at least one member.")},
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = pickable_memberships(access=access, current=True)  # type: ignore[attr-defined]
+
+
+NUMBER_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class MemberNumbersForm(forms.Form):
+    """Member numbers typed from the signed register, to record as present in one go."""
+
+    numbers = forms.CharField(
+        label=_("Member numbers"),
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Separate them with spaces, commas or new lines."),
+        max_length=20_000,
+    )
+
+    def clean_numbers(self) -> list[str]:
+        """Each number typed, once, in the order typed."""
+        text = self.cleaned_data["numbers"]
+        numbers = list(dict.fromkeys(n for n in NUMBER_SEPARATORS.split(text) if n))
+        if not numbers:
+            raise forms.ValidationError(_("Type at least one member number."))
+        return numbers
 
 
 class MotionForm(forms.Form):
