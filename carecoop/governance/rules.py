@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SIMPLE = "simple"
 TWO_THIRDS = "two_thirds"
@@ -57,7 +58,11 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         reasons.append(_("The membership is not active."))
     if standing.paid_shares < standing.min_paid_shares:
         reasons.append(
-            _("%(paid)s shares paid up; the statutes ask for at least %(needed)s.")
+            ngettext(
+                "%(paid)s share paid up; the statutes ask for at least %(needed)s.",
+                "%(paid)s shares paid up; the statutes ask for at least %(needed)s.",
+                standing.paid_shares,
+            )
             % {"paid": standing.paid_shares, "needed": standing.min_paid_shares}
         )
     if (
@@ -65,9 +70,12 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         and standing.arrears_months > standing.max_arrears_months
     ):
         reasons.append(
-            _(
+            ngettext(
+                "An instalment of shares has been overdue for %(months)s month; "
+                "at most %(allowed)s are allowed.",
                 "An instalment of shares has been overdue for %(months)s months; "
-                "at most %(allowed)s are allowed."
+                "at most %(allowed)s are allowed.",
+                standing.arrears_months,
             )
             % {"months": standing.arrears_months, "allowed": standing.max_arrears_months}
         )
@@ -75,7 +83,12 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         standing.min_months_member
     ):
         reasons.append(
-            _("A member for less than %(months)s months.") % {"months": standing.min_months_member}
+            ngettext(
+                "A member for less than %(months)s month.",
+                "A member for less than %(months)s months.",
+                standing.min_months_member,
+            )
+            % {"months": standing.min_months_member}
         )
     return reasons
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carecoop.core.dates import add_months
 from carecoop.core.services import validated_save
@@ -58,11 +59,18 @@ def _parse_counts(
         total = cast if cast is not None else sum(numbers.values())
         if total > there:
             raise ValidationError(
-                _(
-                    "%(count)s votes counted in a class with %(present)s members present or "
-                    "represented."
+                " ".join(
+                    (
+                        ngettext("%(count)s vote counted;", "%(count)s votes counted;", total)
+                        % {"count": total},
+                        ngettext(
+                            "the class has %(present)s member present or represented.",
+                            "the class has %(present)s members present or represented.",
+                            there,
+                        )
+                        % {"present": there},
+                    )
                 )
-                % {"count": total, "present": there}
             )
         if cast is not None and any(v > cast for k, v in numbers.items() if k != "ballots"):
             raise ValidationError(_("A candidate cannot have more votes than there were ballots."))

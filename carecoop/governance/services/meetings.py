@@ -56,9 +56,12 @@ def meeting_convene(
     if notice < body.notice_days:
         raise ValidationError(
             {
-                "notice_on": _(
+                "notice_on": ngettext(
+                    "The statutes ask for %(needed)s day's notice of a meeting of %(body)s; "
+                    "this notice gives %(given)s.",
                     "The statutes ask for %(needed)s days' notice of a meeting of %(body)s; "
-                    "this notice gives %(given)s."
+                    "this notice gives %(given)s.",
+                    body.notice_days,
                 )
                 % {"needed": body.notice_days, "body": body.name, "given": max(notice, 0)}
             }
@@ -151,9 +154,12 @@ def attendance_record(
         if held.count() >= meeting.body.proxy_limit:
             raise ValidationError(
                 {
-                    "proxy_holder": _(
+                    "proxy_holder": ngettext(
+                        "%(name)s already holds %(count)s proxy; the statutes allow "
+                        "%(limit)s per person.",
                         "%(name)s already holds %(count)s proxies; the statutes allow "
-                        "%(limit)s per person."
+                        "%(limit)s per person.",
+                        held.count(),
                     )
                     % {
                         "name": proxy_holder.person,
@@ -310,9 +316,12 @@ def meeting_open(*, meeting: Meeting, by: Actor, now: datetime.datetime | None =
     needed = rules.quorum_needed(members, percent)
     if present < needed:
         raise ValidationError(
-            _(
+            ngettext(
+                "Quorum not met at call %(call)s: %(present)s of %(members)s member present or "
+                "represented; %(needed)s needed.",
                 "Quorum not met at call %(call)s: %(present)s of %(members)s members present or "
-                "represented; %(needed)s needed."
+                "represented; %(needed)s needed.",
+                members,
             )
             % {"call": call, "present": present, "members": members, "needed": needed}
         )
