@@ -136,7 +136,10 @@ class DecisionForm(Form):
 class MeetingForm(Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     kind = forms.ChoiceField(
-        label=_("Kind of meeting"), choices=Meeting.Kind.choices, initial=Meeting.Kind.ORDINARY
+        label=_("Kind of meeting"),
+        choices=Meeting.Kind.choices,
+        initial=Meeting.Kind.ORDINARY,
+        required=False,
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     first_call_at = forms.DateTimeField(label=_("First call"), widget=DATETIME)
@@ -152,6 +155,10 @@ class MeetingForm(Form):
     def __init__(self, *args: Any, coop_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
+
+    def clean_kind(self) -> str:
+        """Ordinary unless the meeting is called as extraordinary."""
+        return self.cleaned_data.get("kind") or Meeting.Kind.ORDINARY
 
     def clean_agenda(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
