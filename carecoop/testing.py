@@ -233,6 +233,8 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/governance/meetings/<int:pk>/": Meeting,
     "c/<slug:coop>/governance/meetings/<int:pk>/agenda/": Meeting,
     "c/<slug:coop>/governance/meetings/<int:pk>/attendance/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/attendance/present/": Meeting,
+    "c/<slug:coop>/governance/meetings/<int:pk>/register/": Meeting,
     "c/<slug:coop>/governance/meetings/<int:pk>/open/": Meeting,
     "c/<slug:coop>/governance/meetings/<int:pk>/close/": Meeting,
     "c/<slug:coop>/governance/meetings/<int:pk>/minutes/": Meeting,

@@ -1,7 +1,9 @@
 """Thin views over the billing services and selectors."""
 
+import datetime
 from typing import Any
 
+from babel.dates import format_skeleton
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -9,11 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from carecoop.billing import forms, selectors, services
 from carecoop.core import pdf
 from carecoop.core.forms import apply_errors
+from carecoop.core.money import babel_locale
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
 from carecoop.ledger.forms import ReverseForm
@@ -43,6 +47,31 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
     return render(request, "billing/overview.html", context)
 
 
+def run_message(*, month: datetime.date, invoices: int, already: int, skipped: int) -> str:
+    """What a billing run did for one month, in words: the month as the language names it,
+    each count in its plural form."""
+    name = format_skeleton("yMMMM", month, locale=babel_locale())
+    lines = [
+        ngettext(
+            "%(month)s: %(count)s invoice issued.",
+            "%(month)s: %(count)s invoices issued.",
+            invoices,
+        )
+        % {"month": name, "count": invoices},
+        ngettext("%(count)s child already billed.", "%(count)s children already billed.", already)
+        % {"count": already},
+        ngettext("%(count)s child without a fee.", "%(count)s children without a fee.", skipped)
+        % {"count": skipped},
+    ]
+    return " ".join(lines)
+
+
+def waivers_message(granted: int) -> str:
+    return ngettext("%(count)s waiver granted.", "%(count)s waivers granted.", granted) % {
+        "count": granted
+    }
+
+
 @coop_permission("billing.manage")
 def run(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
@@ -62,15 +91,9 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
             for r in results:
                 messages.success(
                     request,
-                    _(
-                        "%(month)s: %(invoices)s invoices issued, %(already)s children already billed, %(skipped)s without a fee."
-                    )
-                    % {
-                        "month": r.month.strftime("%Y-%m"),
-                        "invoices": r.invoices,
-                        "already": r.already,
-                        "skipped": r.skipped,
-                    },
+                    run_message(
+                        month=r.month, invoices=r.invoices, already=r.already, skipped=r.skipped
+                    ),
                 )
                 for note in r.messages:
                     messages.warning(request, note)
@@ -446,7 +469,7 @@ def waivers_apply(request: HttpRequest, coop: str) -> HttpResponse:
         outcome = services.waivers_apply(
             coop=access.org, by=access.user, month=form.cleaned_data["month"]
         )
-        messages.success(request, _("%(n)s waivers granted.") % {"n": outcome.granted})
+        messages.success(request, waivers_message(outcome.granted))
         for note in sorted(set(outcome.messages)):
             messages.error(request, note)
     return redirect(_url("waivers", coop))

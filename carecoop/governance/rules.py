@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 SIMPLE = "simple"
 TWO_THIRDS = "two_thirds"
@@ -57,7 +58,11 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         reasons.append(_("The membership is not active."))
     if standing.paid_shares < standing.min_paid_shares:
         reasons.append(
-            _("%(paid)s shares paid up; the statutes ask for at least %(needed)s.")
+            ngettext(
+                "%(paid)s share paid up; the statutes ask for at least %(needed)s.",
+                "%(paid)s shares paid up; the statutes ask for at least %(needed)s.",
+                standing.paid_shares,
+            )
             % {"paid": standing.paid_shares, "needed": standing.min_paid_shares}
         )
     if (
@@ -65,9 +70,12 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         and standing.arrears_months > standing.max_arrears_months
     ):
         reasons.append(
-            _(
+            ngettext(
+                "An instalment of shares has been overdue for %(months)s month; "
+                "at most %(allowed)s are allowed.",
                 "An instalment of shares has been overdue for %(months)s months; "
-                "at most %(allowed)s are allowed."
+                "at most %(allowed)s are allowed.",
+                standing.arrears_months,
             )
             % {"months": standing.arrears_months, "allowed": standing.max_arrears_months}
         )
@@ -75,7 +83,12 @@ def _good_standing(standing: Standing, on: datetime.date) -> list[str]:
         standing.min_months_member
     ):
         reasons.append(
-            _("A member for less than %(months)s months.") % {"months": standing.min_months_member}
+            ngettext(
+                "A member for less than %(months)s month.",
+                "A member for less than %(months)s months.",
+                standing.min_months_member,
+            )
+            % {"months": standing.min_months_member}
         )
     return reasons
 
@@ -201,6 +214,52 @@ def tally_motion(
         weighted=shares is not None,
         by_class=table,
     )
+
+
+@dataclass(frozen=True)
+class MotionShares:
+    """A motion's result as shares (fractions of one) of its majority's base, which is what the
+    minutes print as percentages.
+
+    Of the votes cast (``CAST``): abstentions are not votes cast. For and against share the
+    votes cast between them (they make 100 %), and abstentions are shown apart, as the number
+    of members who abstained (``abstain`` is None): a share of the votes cast would have no
+    meaning and would make the line add up to more than 100 %.
+
+    Of the members present or represented (``PRESENT``): everyone present is in the base, so an
+    abstention counts against the majority as surely as a vote against. For, against and
+    abstaining are each a share of those present, and what they leave of 100 % is those
+    present who did not vote (``silent``)."""
+
+    in_favour: Fraction
+    against: Fraction
+    abstain: Fraction | None
+    silent: Fraction | None
+
+
+def motion_shares(tally: MotionTally, base: str) -> MotionShares:
+    """``tally`` (from ``tally_motion`` with the same ``base``) as shares of its base; zero
+    shares where nobody is in the base."""
+    if tally.base <= 0:
+        zero = Fraction(0)
+        return MotionShares(
+            zero, zero, zero if base == PRESENT else None, zero if base == PRESENT else None
+        )
+    in_favour = tally.in_favour / tally.base
+    against = tally.against / tally.base
+    if base == CAST:
+        return MotionShares(in_favour, against, None, None)
+    abstain = tally.abstain / tally.base
+    return MotionShares(
+        in_favour, against, abstain, max(Fraction(0), 1 - in_favour - against - abstain)
+    )
+
+
+def motion_heads(tally: MotionTally) -> dict[str, int]:
+    """The members who voted for, against and abstained, by head whatever the weights."""
+    return {
+        key: sum(row[key] for row in tally.by_class.values()) for key in (FOR, AGAINST, ABSTAIN)
+    }
 
 
 def tally_election(

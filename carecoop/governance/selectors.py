@@ -35,6 +35,7 @@ from carecoop.governance.models import (
     VoterCode,
 )
 from carecoop.members.models import MemberClass, Membership
+from carecoop.members.selectors import pickable_memberships, searched
 
 
 @dataclass
@@ -235,12 +236,31 @@ def entitled(*, meeting: Meeting) -> dict[int, int]:
 def entitlement_refusals(*, meeting: Meeting, membership: Membership) -> list[str]:
     """Why one member may not vote at the meeting (empty: they may), without evaluating the
     whole register."""
+    return entitlement_refusals_many(meeting=meeting, membership_ids=[membership.pk])[membership.pk]
+
+
+def entitlement_refusals_many(
+    *, meeting: Meeting, membership_ids: list[int]
+) -> dict[int, list[str]]:
+    """Why each of these members may not vote at the meeting (an empty list: they may), in a
+    fixed number of queries for any number of them. Members of another cooperative are not
+    weighed (they have no key in the answer)."""
     on = meeting_day(meeting)
     if meeting.body.kind == BodyKind.ASSEMBLY:
-        return one_eligibility(membership=membership, on=on).vote_reasons
-    if current_terms(body=meeting.body, on=on).filter(membership=membership).exists():
-        return []
-    return [_("They hold no seat on %(body)s.") % {"body": meeting.body.name}]
+        found = eligibility(coop_id=meeting.coop_id, on=on, membership_ids=membership_ids)
+        return {pk: e.vote_reasons for pk, e in found.items()}
+    seated = set(
+        current_terms(body=meeting.body, on=on)
+        .filter(membership_id__in=membership_ids)
+        .values_list("membership_id", flat=True)
+    )
+    refusal = _("They hold no seat on %(body)s.") % {"body": meeting.body.name}
+    return {
+        pk: [] if pk in seated else [refusal]
+        for pk in Membership.objects.filter(
+            coop_id=meeting.coop_id, pk__in=membership_ids
+        ).values_list("pk", flat=True)
+    }
 
 
 def meeting_day(meeting: Meeting) -> datetime.date:
@@ -300,6 +320,64 @@ def attendance_page(*, meeting: Meeting, number: str | None) -> Page:
         "membership__person__family_name", "membership__person__given_name", "pk"
     )
     return Paginator(listed, settings.CARECOOP_PAGE_SIZE).get_page(number)
+
+
+# The most members a search for the attendance register lists, each with a box to tick.
+ATTENDANCE_SEARCH_LIMIT = 25
+# Members on one printed page of the register.
+REGISTER_PRINT_PAGE = 40
+
+
+def attendance_candidates(*, access: Access, meeting: Meeting, query: str) -> list[Membership]:
+    """Members the role may choose who match ``query`` (name, phone or member number) and are
+    not yet in the meeting's register: at most ``ATTENDANCE_SEARCH_LIMIT``, by name."""
+    query = query.strip()
+    if not query:
+        return []
+    found = searched(
+        pickable_memberships(access=access, current=True),
+        access=access,
+        query=query,
+        person="person__",
+    ).exclude(
+        pk__in=Attendee.objects.filter(coop_id=meeting.coop_id, meeting=meeting).values(
+            "membership_id"
+        )
+    )
+    return list(
+        found.select_related("person", "member_class").order_by(
+            "person__family_name", "person__given_name", "pk"
+        )[:ATTENDANCE_SEARCH_LIMIT]
+    )
+
+
+def register_page(*, meeting: Meeting, number: str | None) -> Page[Membership]:
+    """A printed page of the register to sign at the meeting: the members entitled to attend,
+    by member number (shorter numbers first, so 9 comes before 10). Only the page's rows are
+    read whole; the pages are counted from the members' keys and numbers."""
+    entitled_ids = entitled(meeting=meeting)
+    numbered = (
+        Membership.objects.filter(coop_id=meeting.coop_id)
+        .exclude(status="exited")
+        .values_list("pk", "number")
+        .iterator(chunk_size=2000)
+    )
+    keys = [
+        pk
+        for pk, _number in sorted(
+            (row for row in numbered if row[0] in entitled_ids),
+            key=lambda row: (len(row[1]), row[1]),
+        )
+    ]
+    page = Paginator(keys, REGISTER_PRINT_PAGE).get_page(number)
+    rows = {
+        m.pk: m
+        for m in Membership.objects.filter(
+            coop_id=meeting.coop_id, pk__in=list(page.object_list)
+        ).select_related("person", "member_class")
+    }
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
 
 
 def presence_by_class(*, meeting: Meeting) -> dict[int, int]:

@@ -20,6 +20,12 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
+    path(
+        "meetings/<int:pk>/attendance/present/",
+        views.meeting_present_many,
+        name="meeting_present_many",
+    ),
+    path("meetings/<int:pk>/register/", views.meeting_register, name="meeting_register"),
     path("meetings/<int:pk>/open/", views.meeting_open, name="meeting_open"),
     path("meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
     path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="minutes"),

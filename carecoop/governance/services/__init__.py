@@ -31,8 +31,11 @@ from carecoop.governance.services.counting import (
 )
 from carecoop.governance.services.decisions import decision_record
 from carecoop.governance.services.meetings import (
+    PRESENT_AT_ONCE,
+    PresentRecorded,
     agenda_item_add,
     attendance_record,
+    attendance_record_present,
     meeting_close,
     meeting_convene,
     meeting_open,
@@ -52,11 +55,14 @@ __all__ = [
     "CODE_USED",
     "DISCLOSING",
     "MOTION_CHOICES",
+    "PRESENT_AT_ONCE",
     "UNWEIGHTED",
     "VOTE_CLOSED",
     "IssuedCode",
+    "PresentRecorded",
     "agenda_item_add",
     "attendance_record",
+    "attendance_record_present",
     "ballot_cast",
     "ballot_voter",
     "body_create",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carecoop.core import sms
 from carecoop.core.types import Actor
@@ -160,7 +161,11 @@ def ballot_cast(
         for group, count in marked.items():
             if count > seats.get(group, 0):
                 raise ValidationError(
-                    _("Choose at most %(seats)s candidates for these seats.")
+                    ngettext(
+                        "Choose at most %(seats)s candidate for these seats.",
+                        "Choose at most %(seats)s candidates for these seats.",
+                        seats.get(group, 0),
+                    )
                     % {"seats": seats.get(group, 0)}
                 )
     # Exactly one request can turn the code from unused to used, however many arrive at once.

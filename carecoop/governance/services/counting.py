@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from carecoop.core.dates import add_months
 from carecoop.core.services import validated_save
@@ -58,11 +59,18 @@ def _parse_counts(
         total = cast if cast is not None else sum(numbers.values())
         if total > there:
             raise ValidationError(
-                _(
-                    "%(count)s votes counted in a class with %(present)s members present or "
-                    "represented."
+                " ".join(
+                    (
+                        ngettext("%(count)s vote counted;", "%(count)s votes counted;", total)
+                        % {"count": total},
+                        ngettext(
+                            "the class has %(present)s member present or represented.",
+                            "the class has %(present)s members present or represented.",
+                            there,
+                        )
+                        % {"present": there},
+                    )
                 )
-                % {"count": total, "present": there}
             )
         if cast is not None and any(v > cast for k, v in numbers.items() if k != "ballots"):
             raise ValidationError(_("A candidate cannot have more votes than there were ballots."))
@@ -203,12 +211,23 @@ def _close_motion(
     ballots = {c: sum(row.values()) for c, row in marks.items()}
     hidden = _class_split_hidden(question, weighted=tally.weighted, ballots=ballots, marks=marks)
     question.carried = tally.carried
+    share = rules.motion_shares(tally, question.majority_base)
     question.result = {
         "weighted": tally.weighted,
         "for": rules.fmt(tally.in_favour),
         "against": rules.fmt(tally.against),
         "abstain": rules.fmt(tally.abstain),
         "base": rules.fmt(tally.base),
+        # What the minutes print: shares of the majority's base (see rules.MotionShares) and
+        # the members who voted, by head.
+        "base_kind": question.majority_base,
+        "shares": {
+            "for": float(share.in_favour),
+            "against": float(share.against),
+            "abstain": None if share.abstain is None else float(share.abstain),
+            "silent": None if share.silent is None else float(share.silent),
+        },
+        "heads": rules.motion_heads(tally),
         "by_class_hidden": hidden,
         "by_class_hidden_below": settings.CARECOOP_SMALL_CELL if hidden == DISCLOSING else 0,
         "classes": [

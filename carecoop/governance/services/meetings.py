@@ -2,11 +2,15 @@
 and opening on quorum and closing."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import get_history_manager_for_model
 
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
@@ -52,9 +56,12 @@ def meeting_convene(
     if notice < body.notice_days:
         raise ValidationError(
             {
-                "notice_on": _(
+                "notice_on": ngettext(
+                    "The statutes ask for %(needed)s day's notice of a meeting of %(body)s; "
+                    "this notice gives %(given)s.",
                     "The statutes ask for %(needed)s days' notice of a meeting of %(body)s; "
-                    "this notice gives %(given)s."
+                    "this notice gives %(given)s.",
+                    body.notice_days,
                 )
                 % {"needed": body.notice_days, "body": body.name, "given": max(notice, 0)}
             }
@@ -147,9 +154,12 @@ def attendance_record(
         if held.count() >= meeting.body.proxy_limit:
             raise ValidationError(
                 {
-                    "proxy_holder": _(
+                    "proxy_holder": ngettext(
+                        "%(name)s already holds %(count)s proxy; the statutes allow "
+                        "%(limit)s per person.",
                         "%(name)s already holds %(count)s proxies; the statutes allow "
-                        "%(limit)s per person."
+                        "%(limit)s per person.",
+                        held.count(),
                     )
                     % {
                         "name": proxy_holder.person,
@@ -166,6 +176,125 @@ def attendance_record(
     record.proxy_holder = proxy_holder
     validated_save(record, by=by)
     return record
+
+
+# The most members recorded present in one go (a printed page holds far fewer).
+PRESENT_AT_ONCE = 500
+
+
+@dataclass
+class PresentRecorded:
+    """What ``attendance_record_present`` did: the members it entered as present, and the
+    numbers of those already registered as present, left as they were."""
+
+    recorded: list[Attendee] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def attendance_record_present(
+    *,
+    meeting: Meeting,
+    by: Actor,
+    memberships: Sequence[Membership] = (),
+    numbers: Sequence[str] = (),
+) -> PresentRecorded:
+    """Enter many members as present at once: ``memberships`` ticked in a search, or
+    ``numbers`` typed from the signed register. All or nothing: if any line is refused (no such
+    member, not entitled to attend, in the register as represented or excused), nothing is
+    recorded and every refusal is given, one a line, by member number. A member already
+    registered as present is left as is and named in ``already``, so sending the same list
+    twice records each member once; the register's unique constraint refuses a second line for
+    a member, even one written at the same moment by another clerk. The rules are those of
+    ``attendance_record`` for a member present: the meeting not over, the member entitled."""
+    for membership in memberships:
+        same_coop_check(meeting.coop_id, membership)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+    )
+    _check_not_closed(meeting)
+    numbers = list(dict.fromkeys(str(n).strip() for n in numbers if str(n).strip()))
+    if len(numbers) + len(memberships) > PRESENT_AT_ONCE:
+        raise ValidationError(
+            ngettext(
+                "Record at most %(limit)s member at a time.",
+                "Record at most %(limit)s members at a time.",
+                PRESENT_AT_ONCE,
+            )
+            % {"limit": PRESENT_AT_ONCE}
+        )
+    found = {
+        m.number: m
+        for m in Membership.objects.filter(
+            coop_id=meeting.coop_id, number__in=numbers
+        ).select_related("person")
+    }
+    refusals = [
+        _("Number %(number)s: no such member.") % {"number": number}
+        for number in numbers
+        if number not in found
+    ]
+    chosen = list({m.pk: m for m in [*memberships, *found.values()]}.values())
+    ids = [m.pk for m in chosen]
+    entitlement = selectors.entitlement_refusals_many(meeting=meeting, membership_ids=ids)
+    registered = {
+        a.membership_id: a
+        for a in Attendee.objects.filter(
+            coop_id=meeting.coop_id, meeting=meeting, membership_id__in=ids
+        )
+    }
+    result = PresentRecorded()
+    new = []
+    for membership in sorted(chosen, key=lambda m: (len(m.number), m.number)):
+        line = {"number": membership.number, "name": membership.person}
+        reasons = entitlement.get(membership.pk, [_("Not a member of this cooperative.")])
+        record = registered.get(membership.pk)
+        if reasons:
+            refusals.append(
+                _("Number %(number)s, %(name)s, cannot take part in this meeting: %(reasons)s")
+                % {**line, "reasons": " ".join(reasons)}
+            )
+        elif record is not None and record.presence == Presence.PRESENT:
+            result.already.append(membership.number)
+        elif record is not None and record.presence == Presence.PROXY:
+            refusals.append(
+                _(
+                    "Number %(number)s, %(name)s: already recorded as represented by a proxy; "
+                    "change it with the form for one member."
+                )
+                % line
+            )
+        elif record is not None:
+            refusals.append(
+                _(
+                    "Number %(number)s, %(name)s: already recorded as excused; change it with "
+                    "the form for one member."
+                )
+                % line
+            )
+        else:
+            new.append(
+                Attendee(
+                    coop_id=meeting.coop_id,
+                    meeting=meeting,
+                    membership=membership,
+                    member_class_id=membership.member_class_id,
+                    presence=Presence.PRESENT,
+                )
+            )
+    if refusals:
+        raise ValidationError(refusals)
+    try:
+        with transaction.atomic():
+            result.recorded = Attendee.objects.bulk_create(new)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Someone recorded some of these members at the same time: send the list again.")
+        ) from exc
+    get_history_manager_for_model(Attendee).bulk_history_create(
+        result.recorded, batch_size=500, default_user=by
+    )
+    return result
 
 
 @transaction.atomic
@@ -187,9 +316,12 @@ def meeting_open(*, meeting: Meeting, by: Actor, now: datetime.datetime | None =
     needed = rules.quorum_needed(members, percent)
     if present < needed:
         raise ValidationError(
-            _(
+            ngettext(
+                "Quorum not met at call %(call)s: %(present)s of %(members)s member present or "
+                "represented; %(needed)s needed.",
                 "Quorum not met at call %(call)s: %(present)s of %(members)s members present or "
-                "represented; %(needed)s needed."
+                "represented; %(needed)s needed.",
+                members,
             )
             % {"call": call, "present": present, "members": members, "needed": needed}
         )

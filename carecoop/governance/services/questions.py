@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
@@ -100,11 +100,15 @@ def election_create(
         allowed = reserved.get(member_class.pk, 0) if member_class else body.open_seats
         if count > allowed:
             raise ValidationError(
-                _("%(body)s has %(allowed)s seats for %(class)s, not %(count)s.")
+                ngettext(
+                    "%(body)s has %(allowed)s seat for %(class)s, not %(count)s.",
+                    "%(body)s has %(allowed)s seats for %(class)s, not %(count)s.",
+                    allowed,
+                )
                 % {
                     "body": body.name,
                     "allowed": allowed,
-                    "class": member_class.name if member_class else _("any class"),
+                    "class": member_class.name if member_class else _("members of any class"),
                     "count": count,
                 }
             )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from carecoop.browser import screenshot
-from carecoop.governance.models import BallotEntry, Meeting, Question
+from carecoop.governance.models import Attendee, BallotEntry, Meeting, Question
 from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,7 +96,49 @@ def test_general_assembly_end_to_end(assembly, world, live_server, phone, chromi
     minutes = page.inner_text("article.minutes")
     screenshot(page, "governance-minutes")
     assert "quorum met with 6 of 10" in minutes
-    assert "Purchase of a van" in minutes and "Carried" in minutes and "62.5 for" in minutes
+    assert "Purchase of a van" in minutes and "Carried" in minutes and "62.5% for" in minutes
     with scope(coop=world.home.pk):
         assert BallotEntry.objects.count() == 6
         assert Question.objects.get().carried
+
+
+def test_many_members_recorded_present_on_a_phone(assembly, world, live_server, phone):
+    """Ticking several members found by a search, then typing member numbers from the printed
+    register: both fit a 360 px screen."""
+    with scope(coop=world.home.pk):
+        meeting = assembly.meeting()
+        ticked = assembly.parents[:2]
+        typed = assembly.parents[2:5]
+        search = ticked[0].person.family_name
+    base = f"{live_server.url}/c/home-coop/governance/meetings/{meeting.pk}/"
+    page = phone
+    page.goto(f"{live_server.url}/accounts/login/?next=/c/home-coop/governance/")
+    page.fill("input[name=username]", "manager.home")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/governance/")
+
+    page.goto(base)
+    page.fill("#find-q", search)
+    page.click("#find-many")
+    page.wait_for_selector(f"input[name=members][value='{ticked[0].pk}']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "governance-present-many-phone")
+    page.check(f"input[name=members][value='{ticked[0].pk}']")
+    page.click("#record-present")
+    page.wait_for_selector("text=1 member recorded present.")
+    assert page.locator(f"input[name=members][value='{ticked[0].pk}']").count() == 0
+
+    page.click("#register-link")
+    page.wait_for_selector("#numbers")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("textarea[name=numbers]", ", ".join(m.number for m in typed) + "\n9999")
+    page.click("#record-numbers")
+    page.wait_for_selector("text=Number 9999: no such member.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("textarea[name=numbers]", "\n".join(m.number for m in typed))
+    page.click("#record-numbers")
+    page.wait_for_selector("text=3 members recorded present.")
+    screenshot(page, "governance-register-phone")
+    with scope(coop=world.home.pk):
+        assert Attendee.objects.filter(meeting=meeting, presence="present").count() == 4

@@ -247,3 +247,62 @@ def test_weighted_election_votes_sum_to_the_weights_of_classes_that_voted(worker
         weights={"w": 50, "p": 50},
     )
     assert votes == {"x": 50, "y": 50}
+
+
+@given(votes=class_votes(), majority=majorities, base=bases, weighted=st.booleans())
+def test_motion_shares_never_add_up_to_more_than_the_whole(votes, majority, base, weighted):
+    """Of the votes cast, for and against make 100 % and abstentions are not a share; of the
+    members present, for, against, abstaining and not voting make 100 %."""
+    table, present = votes
+    weights = {c: (100 // len(table) if weighted else None) for c in table}
+    tally = rules.tally_motion(
+        counts=table, present=present, weights=weights, majority=majority, base=base
+    )
+    shares = rules.motion_shares(tally, base)
+    assert 0 <= shares.in_favour <= 1 and 0 <= shares.against <= 1
+    if tally.base == 0:
+        assert shares.in_favour == shares.against == 0
+    elif base == rules.CAST:
+        assert shares.abstain is None and shares.silent is None
+        assert shares.in_favour + shares.against == 1
+    else:
+        assert shares.abstain is not None and shares.silent is not None
+        assert shares.in_favour + shares.against + shares.abstain + shares.silent == 1
+        assert shares.silent >= 0
+    assert rules.motion_heads(tally) == {
+        key: sum(row[key] for row in table.values())
+        for key in (rules.FOR, rules.AGAINST, rules.ABSTAIN)
+    }
+
+
+def test_abstentions_are_not_a_share_of_the_votes_cast():
+    """Care workers 3 for, 1 abstaining; parents 5 for, 1 against; 50 % of the vote each. The
+    abstention once showed as 16.67 "abstaining" beside 91.67 for and 8.33 against."""
+    counts = {
+        "w": {rules.FOR: 3, rules.AGAINST: 0, rules.ABSTAIN: 1},
+        "p": {rules.FOR: 5, rules.AGAINST: 1, rules.ABSTAIN: 0},
+    }
+    tally = rules.tally_motion(
+        counts=counts,
+        present={"w": 4, "p": 6},
+        weights={"w": 50, "p": 50},
+        majority=rules.SIMPLE,
+        base=rules.CAST,
+    )
+    shares = rules.motion_shares(tally, rules.CAST)
+    assert shares.in_favour == Fraction(11, 12) and shares.against == Fraction(1, 12)
+    assert shares.abstain is None
+    present = rules.motion_shares(
+        rules.tally_motion(
+            counts=counts,
+            present={"w": 4, "p": 6},
+            weights={"w": 50, "p": 50},
+            majority=rules.SIMPLE,
+            base=rules.PRESENT,
+        ),
+        rules.PRESENT,
+    )
+    # Workers: 3/4 for, 1/4 abstaining; parents 5/6 for, 1/6 against; half the vote each.
+    assert present.in_favour == Fraction(3, 8) + Fraction(5, 12)
+    assert present.against == Fraction(1, 12) and present.abstain == Fraction(1, 8)
+    assert present.silent == 0

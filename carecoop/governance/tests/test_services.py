@@ -168,7 +168,7 @@ def test_proxy_limit_and_quorum(assembly):
     services.attendance_record(
         meeting=meeting, by=by, membership=first, presence="proxy", proxy_holder=holder
     )
-    with pytest.raises(ValidationError, match="already holds 1 proxies"):
+    with pytest.raises(ValidationError, match="already holds 1 proxy;"):
         services.attendance_record(
             meeting=meeting, by=by, membership=second, presence="proxy", proxy_holder=holder
         )

@@ -23,6 +23,8 @@ from carecoop.governance.views.meetings import (
     meeting_detail,
     meeting_minutes,
     meeting_open,
+    meeting_present_many,
+    meeting_register,
     motion_create,
 )
 from carecoop.governance.views.questions import (
@@ -55,6 +57,8 @@ __all__ = [
     "meeting_detail",
     "meeting_minutes",
     "meeting_open",
+    "meeting_present_many",
+    "meeting_register",
     "motion_create",
     "overview",
     "question_close",

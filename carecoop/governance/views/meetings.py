@@ -2,14 +2,19 @@
 and the motions and elections put to them."""
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission
-from carecoop.core.pickers import searching
+from carecoop.core.pickers import query_of, searching
 from carecoop.core.views import act, form_action, form_page
 from carecoop.governance import forms, selectors, services
 from carecoop.governance.models import Question
@@ -39,8 +44,15 @@ def meeting_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     names = selectors.attendance_names_shown(access=access, meeting=meeting)
     params = request.GET.copy()
     params.pop("page", None)
+    find = query_of(request.GET, "find")
+    params.pop("find-q", None)
     context = {
         "meeting": meeting,
+        "find": find,
+        "candidates": selectors.attendance_candidates(access=access, meeting=meeting, query=find)
+        if can_manage and find
+        else [],
+        "candidates_limit": selectors.ATTENDANCE_SEARCH_LIMIT,
         "agenda": meeting.agenda.all(),
         "attendance": selectors.attendance_page(meeting=meeting, number=request.GET.get("page"))
         if names
@@ -85,6 +97,73 @@ def meeting_attendance(request: HttpRequest, coop: str, pk: int) -> HttpResponse
         invalid=_("Choose a member and their presence."),
         next_url=url("meeting", coop, pk=meeting.pk),
     )
+
+
+def recorded_present(result: services.PresentRecorded) -> str:
+    """What recording many members present did, in words."""
+    done = ngettext(
+        "%(count)s member recorded present.",
+        "%(count)s members recorded present.",
+        len(result.recorded),
+    ) % {"count": len(result.recorded)}
+    if not result.already:
+        return done
+    already = ngettext(
+        "Number %(numbers)s was already recorded present.",
+        "Numbers %(numbers)s were already recorded present.",
+        len(result.already),
+    ) % {"numbers": ", ".join(result.already)}
+    return f"{done} {already}" if result.recorded else already
+
+
+@require_POST
+@coop_permission("governance.manage")
+def meeting_present_many(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The members ticked in a search of the register, recorded present in one go; back to the
+    same search, where those recorded are no longer listed."""
+    access = access_of(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    find = query_of(request.POST, "find")
+    back = url("meeting", coop, pk=meeting.pk)
+    if find:
+        back += "?" + urlencode({"find-q": find})
+    return form_action(
+        request,
+        forms.PresentManyForm(request.POST, access=access),
+        save=lambda data: services.attendance_record_present(
+            meeting=meeting, by=access_of(request).user, memberships=list(data["members"])
+        ),
+        done=recorded_present,
+        invalid=_("Tick at least one member."),
+        next_url=back + "#present-many",
+    )
+
+
+@coop_permission("governance.manage")
+def meeting_register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The register to print and sign at the meeting, a page at a time, and the form where a
+    clerk types the member numbers of those who signed."""
+    access = access_of(request)
+    meeting = selectors.meeting_get(access=access, pk=pk)
+    form = forms.MemberNumbersForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.attendance_record_present(
+                meeting=meeting, by=access.user, numbers=form.cleaned_data["numbers"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, recorded_present(result))
+            return redirect(url("meeting_register", coop, pk=meeting.pk))
+    page = selectors.register_page(meeting=meeting, number=request.GET.get("page"))
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "page": page,
+        "open": meeting.status in ("convened", "open"),
+    }
+    return render(request, "governance/register.html", context)
 
 
 @require_POST
