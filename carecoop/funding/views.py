@@ -3,8 +3,10 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,8 +78,15 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
     total = board.total
     total.name = _("Cooperative")
     centre_url = row_url("funding:centre", coop=access.org.slug)
+    # The cooperative's figures count every centre; the table and its chart show a page of them
+    # (a union's cooperative runs hundreds).
+    page = Paginator(board.centres, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     context = {
-        "centres": [(f, centre_url(f.centre.pk) if f.centre else "") for f in board.centres],
+        "centres": [(f, centre_url(f.centre.pk) if f.centre else "") for f in page.object_list],
+        "page": page,
+        "params": params.urlencode(),
         "form": form,
         "board": board,
         "total": total,
@@ -86,7 +95,9 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
         "mix_chart": svg.bars(
             _("Funding mix"), [(_("Income"), [(labels.get(k, k), v) for k, v in board.mix])]
         ),
-        "coverage_chart": _coverage_chart(board.centres, _("How each centre's cost is covered")),
+        "coverage_chart": _coverage_chart(
+            list(page.object_list), _("How each centre's cost is covered")
+        ),
         "reference": sus.reference_a(),
         "can_manage": access.can("funding.manage"),
         "currency": access.org.currency,

@@ -229,3 +229,29 @@ def test_an_expense_and_money_received_by_mistake_are_reversed_where_they_were_m
         )
         assert again.pk != money.pk
         assert account_balance(coop_id=billed.coop.pk, code=chart.BANK) == 1_000_000
+
+
+def test_the_dashboard_shows_its_centres_a_page_at_a_time_and_counts_them_all(funded, settings):
+    """The table and chart show a page of centres; the cooperative's row counts every centre,
+    and the period chosen stays in the links between pages."""
+    from carecoop.tenancy.models import Centre
+    from carecoop.tenancy.tests.factories import CentreFactory
+
+    with scope(coop=funded.coop.pk):
+        for i in range(3):
+            CentreFactory(coop=funded.coop, name=f"Zz centre {i}")
+        names = list(Centre.objects.order_by("name", "pk").values_list("name", flat=True))
+    client = funded.world.client("manager")
+    url = "/c/shakti-creches/funding/"
+    whole = client.get(url).content.decode()
+    settings.CARECOOP_PAGE_SIZE = 2
+    shown, footers = [], set()
+    for number in range(1, (len(names) + 1) // 2 + 1):
+        html = client.get(url, {"page": number, "since": "", "until": ""}).content.decode()
+        shown += [n for n in names if f">{n}</a>" in html]
+        footers.add(html[html.index("<tfoot>") : html.index("</tfoot>")])
+        if number == 1:
+            assert "since=&amp;until=&amp;page=2" in html
+    assert sorted(shown) == sorted(names)
+    assert footers == {whole[whole.index("<tfoot>") : whole.index("</tfoot>")]}
+    assert client.get(url, {"page": "x"}).status_code == 200
