@@ -10,6 +10,7 @@ The axe audit and the answers of the links run in English only: they hardly chan
 language, and they are the slow part."""
 
 import random
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -123,6 +124,8 @@ def test_every_role_s_pages_fit_a_phone(world, creche, live_server, chromium):
     axe = Axe()
     failures: list[str] = []
     visits = 0
+    timings = {"discovery": 0.0, "axe": 0.0}
+    tops: dict[str, int] = {}  # the lowest start of the content in each language
     for role in ROLES:
         user = world.users["analyst" if role == "analyst" else role]
         session = client_for(user).cookies["sessionid"].value
@@ -132,7 +135,9 @@ def test_every_role_s_pages_fit_a_phone(world, creche, live_server, chromium):
         context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
         page = context.new_page()
         page.set_default_timeout(15_000)
+        started = time.monotonic()
         pages = _pages(page, base)
+        timings["discovery"] += time.monotonic() - started
         pages += [fill(r, coop="home-coop", org="", pk=world.centre.pk) for r in WIDE.get(role, ())]
         if role in ("treasurer", "member"):  # an invoice, from the list just added
             page.goto(base + pages[-1])
@@ -164,12 +169,22 @@ def test_every_role_s_pages_fit_a_phone(world, creche, live_server, chromium):
                     failures.append(f"{where}: cut off, no cue that it scrolls: {m['cut'][:3]}")
                 if m["off"]:
                     failures.append(f"{where}: off the screen: {m['off'][:5]}")
+                if path == pages[0] and page.locator("details.menu summary").count():
+                    page.click("details.menu summary")  # the header's menu, opened
+                    menu = page.evaluate(MEASURE)["off"]
+                    if menu:
+                        failures.append(f"{where}: off the screen in the open menu: {menu[:5]}")
+                    page.click("details.menu summary")
+                tops[language] = max(tops.get(language, 0), m["top"] or HEIGHT)
                 if m["top"] is None or m["top"] >= HEIGHT / 3:
                     failures.append(f"{where}: the content starts at {m['top']} px")
                 if language != "en":
                     continue
                 # axe and the links' answers depend little on the language: English only.
-                for v in axe.run(page).response["violations"]:
+                started = time.monotonic()
+                audit = axe.run(page).response["violations"]
+                timings["axe"] += time.monotonic() - started
+                for v in audit:
                     if v["impact"] in ("serious", "critical"):
                         failures.append(f"{where}: axe {v['impact']} {v['id']} x{len(v['nodes'])}")
                 # One address of each URL pattern: a role may open all of a pattern's or none.
@@ -182,5 +197,5 @@ def test_every_role_s_pages_fit_a_phone(world, creche, live_server, chromium):
                         failures.append(f"{where}: shows a link it may not open: {link}")
         context.close()
     assert visits >= len(ROLES) * len(LANGUAGES) * 3
-    print(f"{visits} pages checked")
+    print(f"{visits} pages checked; content starts by {tops} px; seconds spent: {timings}")
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
