@@ -28,6 +28,7 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "capital": access.can("capital.view"),
             "governance": access.can("governance.view"),
             "billing": access.can("billing.view"),
+            "statements": access.can("billing.manage"),
             "my_fees": access.can("billing.view_own"),
             "ledger": access.can("ledger.view"),
             "funding": access.can("funding.view"),
