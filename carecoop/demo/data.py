@@ -483,9 +483,46 @@ HOURS: dict[str, list[tuple[int, datetime.time, datetime.time]]] = {
 }
 
 CLOSURES: dict[str, tuple[int, int, str]] = {
-    # centre code prefix: (days from today, length in days, reason)
+    # centre code prefix: (days from today, length in days, reason); holidays that follow Easter
+    # are in EASTER_CLOSURES instead.
     "ahd": (20, 5, "Diwali"),
-    "centro-infantil": (40, 5, "Semana Santa"),
-    "escuela": (40, 5, "Semana Santa"),
-    "cmei-catadores": (30, 3, "Carnaval"),
 }
+
+# Holidays fixed by Easter: centre code prefix: (days from Easter Sunday to the first day,
+# length in days, reason). Semana Santa: Monday to Friday of the week before Easter Sunday;
+# Carnaval: the Monday and Tuesday 48 and 47 days before it.
+EASTER_CLOSURES: dict[str, tuple[int, int, str]] = {
+    "centro-infantil": (-6, 5, "Semana Santa"),
+    "escuela": (-6, 5, "Semana Santa"),
+    "cmei-catadores": (-48, 2, "Carnaval"),
+}
+
+
+def easter(year: int) -> datetime.date:
+    """Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def closure_dates(key: str, today: datetime.date) -> tuple[datetime.date, datetime.date, str]:
+    """The first and last day of a centre's demo closure and its reason: the holidays that
+    follow Easter on their real dates, the next time they come (today or later)."""
+    if key in EASTER_CLOSURES:
+        offset, length, reason = EASTER_CLOSURES[key]
+        for year in (today.year, today.year + 1):
+            first = easter(year) + datetime.timedelta(days=offset)
+            last = first + datetime.timedelta(days=length - 1)
+            if last >= today:
+                return first, last, reason
+    start, length, reason = CLOSURES[key]
+    first = today + datetime.timedelta(days=start)
+    return first, first + datetime.timedelta(days=length - 1), reason

@@ -293,14 +293,8 @@ def _load_care(coop: Organisation, by: Actor, rng: random.Random, today: datetim
             care.opening_hours_set(
                 centre=centre, by=by, weekday=weekday, opens_at=opens, closes_at=closes
             )
-        start, length, reason = data.CLOSURES[key]
-        care.closure_add(
-            centre=centre,
-            by=by,
-            starts_on=today + datetime.timedelta(days=start),
-            ends_on=today + datetime.timedelta(days=start + length - 1),
-            reason=reason,
-        )
+        starts_on, ends_on, reason = data.closure_dates(key, today)
+        care.closure_add(centre=centre, by=by, starts_on=starts_on, ends_on=ends_on, reason=reason)
         _enrol_children(centre, by, rng, today)
         demo_health.load(centre, by, rng, today)
     # Its own random generator, so the people above stay the same whatever staffing draws.
