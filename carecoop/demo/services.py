@@ -302,6 +302,26 @@ def _load_care(coop: Organisation, by: Actor, rng: random.Random, today: datetim
     demo_money.load(coop, by, random.Random(f"money-{coop.slug}"), today)
 
 
+def _enrolment_order(
+    children: list[Person], today: datetime.date
+) -> list[tuple[Person, datetime.date]]:
+    """The children with the day each would start (three months ago, or at two months old),
+    earliest first. Enrolled in this order, each place is checked on a day when every earlier
+    enrolment already counts, so no room, pool or licence is over its places on any later day."""
+    starts = [
+        (
+            child,
+            max(
+                today - datetime.timedelta(days=90),
+                child.date_of_birth + datetime.timedelta(days=62),
+            ),
+        )
+        for child in children
+        if child.date_of_birth is not None
+    ]
+    return sorted(starts, key=lambda pair: (pair[1], pair[0].pk))
+
+
 def _enrol_children(centre: Centre, by: Actor, rng: random.Random, today: datetime.date) -> None:
     rooms = list(Room.objects.filter(centre=centre))
     pools = list(SeatPool.objects.filter(centre=centre).prefetch_related("member_classes"))
@@ -309,11 +329,8 @@ def _enrol_children(centre: Centre, by: Actor, rng: random.Random, today: dateti
         household__centre=centre, household_relation="child"
     ).select_related("household")
     attendance = []
-    for child in children.order_by("pk"):
+    for child, starts_on in _enrolment_order(list(children.order_by("pk")), today):
         assert child.date_of_birth is not None
-        starts_on = max(
-            today - datetime.timedelta(days=90), child.date_of_birth + datetime.timedelta(days=62)
-        )
         age = care.age_in_months(child.date_of_birth, starts_on)
         room = next((r for r in rooms if r.min_age_months <= age <= r.max_age_months), None)
         guardian_classes = set(
