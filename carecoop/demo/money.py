@@ -12,7 +12,9 @@ Called inside ``scope(coop=coop.pk)`` once the centres, pools and enrolments exi
   agreement and sales of recycled products.
 
 Three months are billed (two past and the current), most past invoices are paid in cash or by
-mobile money, a few are in arrears.
+mobile money, a few are in arrears. The balances brought forward from before those months (in
+the bank, in cash and in the general reserve) are enough that no till, bank account or reserve is
+ever below zero: a cooperative pays only what it holds.
 """
 
 import datetime
@@ -20,13 +22,17 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
+
 from carecoop.billing import services as billing
 from carecoop.billing.fees import month_start, previous_month
 from carecoop.billing.models import Invoice, InvoiceStatus
-from carecoop.core.money import to_decimal
+from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.types import Actor
 from carecoop.funding import services as funding
+from carecoop.ledger import chart
 from carecoop.ledger import services as ledger
+from carecoop.ledger.models import CREDIT_KINDS, Account, Line
 from carecoop.members.models import Household, MemberClass
 from carecoop.tenancy.models import Centre, Organisation
 
@@ -71,6 +77,9 @@ PLANS: dict[str, dict[str, Any]] = {
     },
 }
 RATES = {"GTQ": Decimal("7.70"), "BRL": Decimal("5.40"), "INR": Decimal("86.50")}
+# What may never be below zero at the end of a day: the money held and the reserves.
+HELD = (chart.CASH, chart.MOBILE_MONEY, chart.BANK)
+RESERVES = (chart.GENERAL_RESERVE, chart.SOLIDARITY_FUND)
 COST_SPLIT = [  # category, share of the running cost
     ("salaries", Decimal("0.72")),
     ("rent", Decimal("0.09")),
@@ -226,3 +235,52 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
                 reference=f"MM{invoice.pk:07d}" if mobile else "",
                 key=f"demo-{invoice.pk}",
             )
+    # Last, once every amount is drawn: what the cooperative held before the first of them.
+    brought_forward(coop, by, on=start - datetime.timedelta(days=1))
+
+
+def lowest_balances(coop_id: int, codes: tuple[str, ...]) -> dict[str, int]:
+    """The lowest natural balance (credit accounts positive in credit) each account has at the
+    end of any day of the books, or 0 when it is never below zero."""
+    accounts = {a.pk: a for a in Account.objects.filter(coop_id=coop_id, code__in=codes)}
+    lowest = dict.fromkeys(codes, 0)
+    running = dict.fromkeys(codes, 0)
+    days = (
+        Line.objects.filter(coop_id=coop_id, account_id__in=list(accounts))
+        .values_list("entry__date", "account_id")
+        .annotate(net=Sum("amount_minor"))
+        .order_by("entry__date", "account_id")
+    )
+    for _day, account_id, net in days:
+        account = accounts[account_id]
+        running[account.code] += -net if account.kind in CREDIT_KINDS else net
+        lowest[account.code] = min(lowest[account.code], running[account.code])
+    return lowest
+
+
+def brought_forward(coop: Organisation, by: Actor, *, on: datetime.date) -> None:
+    """Post the opening balances on ``on``, the day before the books' first day: in the bank and
+    in cash enough to pay every expense on its day, in round figures, and the reserves they
+    stand for (never less than what the reserves give out later)."""
+    step = 1000 * 10 ** minor_digits(coop.currency)
+
+    def round_up(minor: int) -> int:
+        return -(-minor // step) * step
+
+    held = {code: round_up(-low) for code, low in lowest_balances(coop.pk, HELD).items()}
+    reserves = {code: round_up(-low) for code, low in lowest_balances(coop.pk, RESERVES).items()}
+    shortfall = sum(reserves.values()) - sum(held.values())
+    if shortfall > 0:  # The reserves stand for money in the bank.
+        held[chart.BANK] += shortfall
+    reserves[chart.GENERAL_RESERVE] += sum(held.values()) - sum(reserves.values())
+    lines = [ledger.debit(code, minor) for code, minor in held.items() if minor]
+    lines += [ledger.credit(code, minor) for code, minor in reserves.items() if minor]
+    if lines:
+        ledger.entry_post(
+            coop=coop,
+            by=by,
+            date=on,
+            memo="Balances brought forward",
+            lines=lines,
+            source_key="demo:brought-forward",
+        )
