@@ -84,9 +84,10 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
                 by=access.user,
                 month=month,
                 catch_up=form.cleaned_data["catch_up"],
+                in_advance=form.cleaned_data["in_advance"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_errors(form, error)
         else:
             for r in results:
                 messages.success(

@@ -135,10 +135,14 @@ def waiver_grant(
                 "amount": format_money(amount_minor, coop.currency),
             }
         )
+    # The waiver pays the invoice, so the books never hold it before the invoice: it is dated
+    # on the invoice's accounting date (its month's first day, as the invoice's own entry is)
+    # when that is later than the grant. Else a waiver granted today on next month's invoice
+    # would leave today's receivable below zero.
     entry = entry_post(
         coop=coop,
         by=by,
-        date=on,
+        date=max(on, invoice.month),
         memo=_("Solidarity fund waiver on invoice %(number)s") % {"number": invoice.number},
         lines=[
             debit(chart.SOLIDARITY_FUND, amount_minor, invoice.centre_id),

@@ -545,9 +545,58 @@ def test_a_month_that_cannot_be_billed_is_refused_and_leaves_no_run(billed, mont
         with pytest.raises(ValidationError):
             call()
     assert not BillingRun.objects.filter(coop_id=billed.coop.pk).exists()
-    # Next month may be billed ahead; the month after is refused.
-    services.billing_run(coop=billed.coop, by=billed.by, month=fees.next_month(billed.month))
-    with pytest.raises(ValidationError):
+    # Next month may be billed ahead only when asked; the month after is refused even then.
+    ahead = fees.next_month(billed.month)
+    for call in (
+        lambda: services.billing_run(coop=billed.coop, by=billed.by, month=ahead),
+        lambda: services.month_close(coop=billed.coop, by=billed.by, month=ahead, catch_up=True),
+    ):
+        with pytest.raises(ValidationError, match="has not begun") as refused:
+            call()
+        assert "in_advance" in refused.value.error_dict
+    assert not BillingRun.objects.filter(coop_id=billed.coop.pk).exists()
+    services.billing_run(coop=billed.coop, by=billed.by, month=ahead, in_advance=True)
+    with pytest.raises(ValidationError, match="too far ahead"):
         services.billing_run(
-            coop=billed.coop, by=billed.by, month=fees.next_month(fees.next_month(billed.month))
+            coop=billed.coop, by=billed.by, month=fees.next_month(ahead), in_advance=True
         )
+
+
+def _approved(billed, household, first_month, last_month):
+    criterion = services.waiver_criterion_create(
+        coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+    )
+    application = services.waiver_apply(
+        coop=billed.coop,
+        by=billed.by,
+        household=household,
+        criterion=criterion,
+        percent=100,
+        first_month=first_month,
+        last_month=last_month,
+        reason="Lost work",
+    )
+    services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    return application
+
+
+def test_a_waiver_on_next_months_invoice_is_dated_with_that_invoice(billed):
+    household, _ = billed.enrol_family(1)
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    ahead = fees.next_month(billed.month)
+    _approved(billed, household, ahead, ahead)
+    services.billing_run(coop=billed.coop, by=billed.by, month=ahead, in_advance=True)
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=ahead).granted == 1
+    waiver = Waiver.objects.get(invoice__household=household)
+    assert waiver.entry.date == ahead
+    # Today the books hold neither next month's invoice nor its waiver: nothing owed is negative.
+    owed = account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=billed.today)
+    assert owed == 0
+    assert account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=ahead) == 0

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django_scopes import scope
 
-from carecoop.billing import services
+from carecoop.billing import fees, services
 from carecoop.billing.models import Invoice, Payment
 from carecoop.testing import make_child
 
@@ -228,3 +228,24 @@ def test_a_run_that_stopped_half_way_says_to_run_it_again(billed):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
     page = billed.world.client("treasurer").get(f"/c/{billed.coop.slug}/billing/")
     assert "stopped before it finished" not in page.content.decode()
+
+
+def test_next_month_is_billed_only_once_the_box_is_ticked(billed):
+    with scope(coop=billed.coop.pk):
+        billed.enrol_family(1)
+    client = billed.world.client("treasurer")
+    url = f"/c/{billed.coop.slug}/billing/run/"
+    ahead = fees.next_month(billed.month)
+    response = client.post(url, {"month": ahead.strftime("%Y-%m")})
+    assert response.status_code == 200
+    assert "has not begun yet" in str(response.context["form"].errors["in_advance"])
+    assert "Yes, bill this month before it begins" in response.content.decode()
+    with scope(coop=billed.coop.pk):
+        assert not Invoice.objects.filter(month=ahead).exists()
+    too_far = fees.next_month(ahead)
+    response = client.post(url, {"month": too_far.strftime("%Y-%m"), "in_advance": "on"})
+    assert "too far ahead" in str(response.context["form"].errors["month"])
+    response = client.post(url, {"month": ahead.strftime("%Y-%m"), "in_advance": "on"})
+    assert response.status_code == 302
+    with scope(coop=billed.coop.pk):
+        assert Invoice.objects.filter(month=ahead).count() == 1
