@@ -130,10 +130,9 @@ def month_close(
         months.append(month)
     results = []
     for each in months:
-        results.append(
-            billing_run(coop=coop, by=by, month=each, progress=progress, in_advance=in_advance)
-        )
-        waivers_apply(coop=coop, by=by, month=each)
+        result = billing_run(coop=coop, by=by, month=each, progress=progress, in_advance=in_advance)
+        result.waivers_unpaid = waivers_apply(coop=coop, by=by, month=each).unfunded
+        results.append(result)
     return results
 
 

@@ -19,6 +19,7 @@ from carecoop.billing.models import (
     Reminder,
     StatementLine,
     Waiver,
+    WaiverSkipped,
 )
 from carecoop.billing.services import invoicing
 from carecoop.core.sms import MemoryBackend
@@ -600,3 +601,48 @@ def test_a_waiver_on_next_months_invoice_is_dated_with_that_invoice(billed):
     owed = account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=billed.today)
     assert owed == 0
     assert account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=ahead) == 0
+
+
+def test_a_waiver_the_fund_cannot_pay_is_recorded_on_the_run_and_texted_once(
+    billed, django_capture_on_commit_callbacks
+):
+    household, _ = billed.enrol_family(1)
+    application = _approved(billed, household, billed.month, billed.month)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        outcome = services.waivers_apply(
+            coop=billed.coop, by=billed.by, month=billed.month, backend=backend
+        )
+        assert MemoryBackend.outbox == []  # not before the record is committed
+    assert outcome.unfunded == 1 and len(callbacks) == 1
+    invoice = Invoice.objects.get(household=household, month=billed.month)
+    skipped = WaiverSkipped.objects.get()
+    run = BillingRun.objects.get(coop_id=billed.coop.pk, month=billed.month)
+    assert (skipped.run_id, skipped.application_id, skipped.invoice_id) == (
+        run.pk,
+        application.pk,
+        invoice.pk,
+    )
+    assert (skipped.amount_minor, skipped.available_minor) == (17500, 0)
+    assert "overdraw" in skipped.reason
+    ((to, text),) = MemoryBackend.outbox
+    assert to == skipped.texted_to != ""
+    assert invoice.number in text
+    # Closing the month again records and texts nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        (again,) = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert again.waivers_unpaid == 1
+    assert WaiverSkipped.objects.count() == 1 and len(MemoryBackend.outbox) == 1
+    # Once the fund can pay, the waiver is granted and no longer listed as unpaid.
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=billed.month).granted == 1
+    assert not WaiverSkipped.objects.exists()

@@ -249,3 +249,30 @@ def test_next_month_is_billed_only_once_the_box_is_ticked(billed):
     assert response.status_code == 302
     with scope(coop=billed.coop.pk):
         assert Invoice.objects.filter(month=ahead).count() == 1
+
+
+def test_the_runs_say_which_waivers_the_fund_could_not_pay(billed):
+    with scope(coop=billed.coop.pk):
+        household, _ = billed.enrol_family(1)
+        criterion = services.waiver_criterion_create(
+            coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+        )
+        application = services.waiver_apply(
+            coop=billed.coop,
+            by=billed.by,
+            household=household,
+            criterion=criterion,
+            percent=100,
+            first_month=billed.month,
+            last_month=billed.month,
+            reason="Lost work",
+        )
+        services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    client = billed.world.client("treasurer")
+    slug = billed.coop.slug
+    response = client.post(
+        f"/c/{slug}/billing/run/", {"month": billed.month.strftime("%Y-%m")}, follow=True
+    )
+    assert "1 approved waiver could not be paid" in response.content.decode()
+    page = client.get(f"/c/{slug}/billing/").content.decode()
+    assert "1 waiver could not be paid: the solidarity fund holds" in page
