@@ -134,6 +134,7 @@ class WaiverSkipped(CoopOwned):
     available_minor = models.BigIntegerField(_("held by the fund"))
     reason = models.CharField(_("reason"), max_length=500)
     texted_to = models.CharField(_("texted to"), max_length=30, blank=True)
+    history = HistoricalRecords()
 
     same_coop_fields = ("run", "application", "invoice")
 

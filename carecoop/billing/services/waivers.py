@@ -243,6 +243,15 @@ def waiver_skipped_record(
     same_coop_check(run.coop_id, application, invoice)
     coop = invoice.coop
     amount_minor = min(fees.share(invoice.total_minor, application.percent, 100), invoice.due_minor)
+    adult = (
+        Person.objects.filter(coop_id=coop.pk, household_id=invoice.household_id)
+        .exclude(phone="")
+        .exclude(household_relation="child")
+        .order_by("pk")
+        .values_list("phone", "preferred_language")
+        .first()
+    )
+    phone, language = adult or ("", "")
     skipped, created = WaiverSkipped.objects.get_or_create(
         coop_id=coop.pk,
         application=application,
@@ -252,21 +261,11 @@ def waiver_skipped_record(
             "amount_minor": amount_minor,
             "available_minor": fund_balance(coop=coop),
             "reason": reason[:500],
+            "texted_to": phone[:30],
         },
     )
-    if not created:
+    if not created or not phone:
         return skipped
-    adult = (
-        Person.objects.filter(coop_id=coop.pk, household_id=invoice.household_id)
-        .exclude(phone="")
-        .exclude(household_relation="child")
-        .order_by("pk")
-        .values_list("phone", "preferred_language")
-        .first()
-    )
-    if adult is None:
-        return skipped
-    phone, language = adult
     with translation.override(language or coop.language_list[0]):
         text = _(
             "%(coop)s: the solidarity fund cannot pay your waiver for %(month)s this time. "
@@ -278,6 +277,5 @@ def waiver_skipped_record(
             "due": format_money(invoice.due_minor, invoice.currency, language or None),
             "date": invoice.due_on.isoformat(),
         }
-    WaiverSkipped.objects.filter(pk=skipped.pk).update(texted_to=phone[:30])
     sms.send_on_commit(to=phone, text=text, using=backend)
     return skipped
