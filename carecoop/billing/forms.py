@@ -41,6 +41,11 @@ class RunForm(forms.Form):
     catch_up = forms.BooleanField(
         label=_("also bill every earlier month that was missed"), required=False, initial=True
     )
+    in_advance = forms.BooleanField(
+        label=_("Yes, bill this month before it begins"),
+        required=False,
+        help_text=_("Needed only for next month. Further ahead cannot be billed."),
+    )
 
 
 class FeeCategoryForm(forms.Form):

@@ -15,6 +15,7 @@ from carecoop.billing.models import (
     Waiver,
     WaiverApplication,
     WaiverCriterion,
+    WaiverSkipped,
 )
 from carecoop.core.permissions import (
     is_auditor,
@@ -59,3 +60,4 @@ reach(StatementImport)
 reach(StatementLine)
 reach(WaiverApplication, centre="household__centre_id", household="household_id")
 reach(Waiver, centre="application__household__centre_id", household="application__household_id")
+reach(WaiverSkipped, centre="invoice__centre_id", household="invoice__household_id")

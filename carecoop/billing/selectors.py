@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, Min, QuerySet, Sum
 from django.http import Http404
 
 from carecoop.billing.models import (
@@ -130,7 +130,16 @@ def payment_get(*, access: Access, pk: int) -> Payment:
 
 
 def runs(*, access: Access) -> QuerySet[BillingRun]:
-    return access.restrict(BillingRun.objects.all()).order_by("-month")
+    """The runs, each with how many approved waivers it could not pay (``waivers_unpaid``) and
+    what the fund held then (``fund_held``)."""
+    return (
+        access.restrict(BillingRun.objects.all())
+        .annotate(
+            waivers_unpaid=Count("waivers_skipped"),
+            fund_held=Min("waivers_skipped__available_minor"),
+        )
+        .order_by("-month")
+    )
 
 
 def schedules(*, access: Access) -> QuerySet[FeeSchedule]:

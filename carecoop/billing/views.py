@@ -72,6 +72,16 @@ def waivers_message(granted: int) -> str:
     }
 
 
+def waivers_unpaid_message(count: int) -> str:
+    return ngettext(
+        "%(count)s approved waiver could not be paid from the solidarity fund: "
+        "the household was billed in full and texted if a phone is known. See the billing runs.",
+        "%(count)s approved waivers could not be paid from the solidarity fund: "
+        "the households were billed in full and texted if a phone is known. See the billing runs.",
+        count,
+    ) % {"count": count}
+
+
 @coop_permission("billing.manage")
 def run(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
@@ -84,9 +94,10 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
                 by=access.user,
                 month=month,
                 catch_up=form.cleaned_data["catch_up"],
+                in_advance=form.cleaned_data["in_advance"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_errors(form, error)
         else:
             for r in results:
                 messages.success(
@@ -97,6 +108,8 @@ def run(request: HttpRequest, coop: str) -> HttpResponse:
                 )
                 for note in r.messages:
                     messages.warning(request, note)
+                if r.waivers_unpaid:
+                    messages.warning(request, waivers_unpaid_message(r.waivers_unpaid))
             return redirect(_url("invoices", coop) + f"?month={month:%Y-%m}")
     return render(
         request, FORM, {"form": form, "title": _("Billing run"), "back": _url("overview", coop)}

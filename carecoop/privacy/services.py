@@ -112,6 +112,7 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
         "reminders": q(billing.Reminder, invoice__household_id=household_id),
         "waiver_applications": q(billing.WaiverApplication, household_id=household_id),
         "waivers": q(billing.Waiver, application__household_id=household_id),
+        "waivers_not_paid": q(billing.WaiverSkipped, invoice__household_id=household_id),
         "care_records": q(care.ChildProfile, child_id__in=own),
         "authorised_collectors": q(care.AuthorisedCollector, child_id__in=own),
         "applications": q(care.Application, child_id__in=own),

@@ -16,6 +16,7 @@ from carecoop.billing.models.fund import (
     Waiver,
     WaiverApplication,
     WaiverCriterion,
+    WaiverSkipped,
     WaiverStatus,
 )
 from carecoop.billing.models.invoices import (
@@ -55,5 +56,6 @@ __all__ = [
     "Waiver",
     "WaiverApplication",
     "WaiverCriterion",
+    "WaiverSkipped",
     "WaiverStatus",
 ]

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from carecoop.billing.models.invoices import Invoice
+from carecoop.billing.models.invoices import BillingRun, Invoice
 from carecoop.core.models import CoopOwned
 
 
@@ -114,6 +114,38 @@ class Waiver(CoopOwned):
                 violation_error_message=_("This invoice has already been waived."),
             ),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="billing_waiver_positive"),
+        ]
+
+
+class WaiverSkipped(CoopOwned):
+    """An approved waiver a billing run could not pay (the fund held too little): the family
+    is billed in full, so the run says so and the household is told once by text."""
+
+    run = models.ForeignKey(
+        BillingRun, models.CASCADE, related_name="waivers_skipped", verbose_name=_("billing run")
+    )
+    application = models.ForeignKey(
+        WaiverApplication, models.PROTECT, related_name="+", verbose_name=_("application")
+    )
+    invoice = models.ForeignKey(
+        Invoice, models.PROTECT, related_name="+", verbose_name=_("invoice")
+    )
+    amount_minor = models.BigIntegerField(_("amount to waive"))
+    available_minor = models.BigIntegerField(_("held by the fund"))
+    reason = models.CharField(_("reason"), max_length=500)
+    texted_to = models.CharField(_("texted to"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    same_coop_fields = ("run", "application", "invoice")
+
+    class Meta:
+        verbose_name = _("waiver not paid")
+        verbose_name_plural = _("waivers not paid")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "application", "invoice"],
+                name="billing_waiverskipped_once_per_invoice",
+            ),
         ]
 
 

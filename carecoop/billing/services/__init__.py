@@ -31,6 +31,7 @@ from carecoop.billing.services.waivers import (
     waiver_criterion_create,
     waiver_decide,
     waiver_grant,
+    waiver_skipped_record,
     waivers_apply,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "waiver_criterion_create",
     "waiver_decide",
     "waiver_grant",
+    "waiver_skipped_record",
     "waivers_apply",
 ]

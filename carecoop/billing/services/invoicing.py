@@ -40,6 +40,7 @@ class RunResult:
     lines: int = 0
     skipped: int = 0
     already: int = 0
+    waivers_unpaid: int = 0
     messages: list[str] = field(default_factory=list)
 
 

@@ -18,15 +18,34 @@ from carecoop.core.types import Actor
 from carecoop.tenancy.models import Organisation
 
 
-def month_check(*, coop: Organisation, month: datetime.date, today: datetime.date) -> None:
+def month_check(
+    *, coop: Organisation, month: datetime.date, today: datetime.date, in_advance: bool = False
+) -> None:
     """Refuse a month that cannot be billed: before the earliest day money may be dated, or
-    more than one month ahead (next month may be billed in advance)."""
+    more than one month ahead. Next month may be billed before it begins only when the one
+    billing says so (``in_advance``), so that no one bills a month ahead by a slip of the
+    month picker."""
     first, _last = money_date_window(coop)
     shown = formats.date_format(month, "YEAR_MONTH_FORMAT")
-    if month > fees.next_month(fees.month_start(today)):
+    this_month = fees.month_start(today)
+    # Further ahead is refused outright, even when asked: the enrolments, fees, absences and
+    # waivers of a month that far away are not known yet, so its invoices would be guesses
+    # that families pay and that can only be corrected by reversals. One month ahead is
+    # enough for the families who pay before the month begins.
+    if month > fees.next_month(this_month):
         raise ValidationError(
             {
                 "month": _("%(month)s is too far ahead: bill at most one month in advance.")
+                % {"month": shown}
+            }
+        )
+    if month > this_month and not in_advance:
+        raise ValidationError(
+            {
+                "in_advance": _(
+                    "%(month)s has not begun yet. To bill it now, tick “Yes, bill this month "
+                    "before it begins”."
+                )
                 % {"month": shown}
             }
         )
@@ -47,16 +66,18 @@ def billing_run(
     batch_size: int = 1000,
     progress: Callable[[int, int], None] | None = None,
     today: datetime.date | None = None,
+    in_advance: bool = False,
 ) -> RunResult:
     """Issue one invoice per household for ``month``, a line per enrolled child.
 
     Safe to run again: households already invoiced for the month are skipped (and a unique
     constraint on household and month stops a race). Households are invoiced in batches, each in
     its own transaction with its ledger entry, so a run stopped half-way leaves whole invoices
-    only and the next run carries on where it stopped."""
+    only and the next run carries on where it stopped. A month that has not begun is billed
+    only ``in_advance`` (see ``month_check``)."""
     month = fees.month_start(month)
     today = today or timezone.localdate()
-    month_check(coop=coop, month=month, today=today)
+    month_check(coop=coop, month=month, today=today, in_advance=in_advance)
     run, _created = BillingRun.objects.get_or_create(
         coop_id=coop.pk,
         month=month,
@@ -94,20 +115,24 @@ def month_close(
     month: datetime.date,
     catch_up: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    in_advance: bool = False,
 ) -> list[RunResult]:
     """Close the billing of ``month``: issue its invoices, then apply the approved waivers to
     them (a waiver is granted on an invoice, so the run comes first). Safe to close a month
     again: nothing is billed or waived twice. With ``catch_up``, every earlier month not yet
     billed (as ``billing_catch_up`` finds them) is closed first, oldest first. Returns the run of
-    each month closed, ``month`` last."""
+    each month closed, ``month`` last. A month that has not begun is closed only
+    ``in_advance``."""
     month = fees.month_start(month)
-    months = _months_missed(coop=coop, through=month) if catch_up else []
+    month_check(coop=coop, month=month, today=timezone.localdate(), in_advance=in_advance)
+    months = _months_missed(coop=coop, through=month, in_advance=in_advance) if catch_up else []
     if month not in months:
         months.append(month)
     results = []
     for each in months:
-        results.append(billing_run(coop=coop, by=by, month=each, progress=progress))
-        waivers_apply(coop=coop, by=by, month=each)
+        result = billing_run(coop=coop, by=by, month=each, progress=progress, in_advance=in_advance)
+        result.waivers_unpaid = waivers_apply(coop=coop, by=by, month=each).unfunded
+        results.append(result)
     return results
 
 
@@ -117,19 +142,24 @@ def billing_catch_up(
     by: Actor,
     through: datetime.date,
     progress: Callable[[int, int], None] | None = None,
+    in_advance: bool = False,
 ) -> list[RunResult]:
     """Close every month not yet billed, from the month after the last finished run (or from the
     earliest fee schedule, at most twelve months back) through ``through``."""
     return [
         result
-        for month in _months_missed(coop=coop, through=through)
-        for result in month_close(coop=coop, by=by, month=month, progress=progress)
+        for month in _months_missed(coop=coop, through=through, in_advance=in_advance)
+        for result in month_close(
+            coop=coop, by=by, month=month, progress=progress, in_advance=in_advance
+        )
     ]
 
 
-def _months_missed(*, coop: Organisation, through: datetime.date) -> list[datetime.date]:
+def _months_missed(
+    *, coop: Organisation, through: datetime.date, in_advance: bool = False
+) -> list[datetime.date]:
     through = fees.month_start(through)
-    month_check(coop=coop, month=through, today=timezone.localdate())
+    month_check(coop=coop, month=through, today=timezone.localdate(), in_advance=in_advance)
     last_done = (
         BillingRun.objects.filter(coop_id=coop.pk, status=RunStatus.DONE)
         .order_by("-month")

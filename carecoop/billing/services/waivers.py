@@ -6,27 +6,30 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
 from carecoop.billing.models import (
+    BillingRun,
     Invoice,
     InvoiceStatus,
     Waiver,
     WaiverApplication,
     WaiverCriterion,
+    WaiverSkipped,
     WaiverStatus,
 )
 from carecoop.billing.services._common import _settle
 from carecoop.billing.services.fund import fund_balance
+from carecoop.core import sms
 from carecoop.core.money import format_money
 from carecoop.core.numbering import sequence_lock
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.ledger import chart
 from carecoop.ledger.services import credit, debit, entry_post
-from carecoop.members.models import Household
+from carecoop.members.models import Household, Person
 from carecoop.tenancy.models import Organisation
 
 
@@ -135,10 +138,14 @@ def waiver_grant(
                 "amount": format_money(amount_minor, coop.currency),
             }
         )
+    # The waiver pays the invoice, so the books never hold it before the invoice: it is dated
+    # on the invoice's accounting date (its month's first day, as the invoice's own entry is)
+    # when that is later than the grant. Else a waiver granted today on next month's invoice
+    # would leave today's receivable below zero.
     entry = entry_post(
         coop=coop,
         by=by,
-        date=on,
+        date=max(on, invoice.month),
         memo=_("Solidarity fund waiver on invoice %(number)s") % {"number": invoice.number},
         lines=[
             debit(chart.SOLIDARITY_FUND, amount_minor, invoice.centre_id),
@@ -158,6 +165,8 @@ def waiver_grant(
     )
     validated_save(waiver, by=by)
     _settle(invoice, waived=amount_minor)
+    # Paid at last: no longer a waiver the run could not pay.
+    WaiverSkipped.objects.filter(coop_id=coop.pk, application=application, invoice=invoice).delete()
     return waiver
 
 
@@ -169,12 +178,20 @@ class WaiverRun:
 
 
 def waivers_apply(
-    *, coop: Organisation, by: Actor, month: datetime.date, on: datetime.date | None = None
+    *,
+    coop: Organisation,
+    by: Actor,
+    month: datetime.date,
+    on: datetime.date | None = None,
+    backend: sms.Backend | None = None,
 ) -> WaiverRun:
-    """Apply approved waivers to the month's invoices while the fund can pay for them."""
+    """Apply approved waivers to the month's invoices while the fund can pay for them. A waiver
+    the fund cannot pay is recorded on the month's billing run, and the household is texted
+    once that its invoice is due in full (``waiver_skipped_record``)."""
     month = fees.month_start(month)
     on = on or timezone.localdate()
     outcome = WaiverRun()
+    run = BillingRun.objects.filter(coop_id=coop.pk, month=month).first()
     applications = WaiverApplication.objects.filter(
         coop_id=coop.pk,
         status=WaiverStatus.APPROVED,
@@ -198,6 +215,67 @@ def waivers_apply(
             except ValidationError as error:
                 outcome.unfunded += 1
                 outcome.messages.extend(error.messages)
+                if run is not None:
+                    waiver_skipped_record(
+                        run=run,
+                        application=application,
+                        invoice=invoice,
+                        reason=" ".join(error.messages),
+                        backend=backend,
+                    )
             else:
                 outcome.granted += 1
     return outcome
+
+
+@transaction.atomic
+def waiver_skipped_record(
+    *,
+    run: BillingRun,
+    application: WaiverApplication,
+    invoice: Invoice,
+    reason: str,
+    backend: sms.Backend | None = None,
+) -> WaiverSkipped:
+    """Record on ``run`` that ``application`` could not pay ``invoice``, and text the
+    household's first adult with a phone, in their language, once the record commits. Recorded
+    once per application and invoice, so closing the month again texts no one twice."""
+    same_coop_check(run.coop_id, application, invoice)
+    coop = invoice.coop
+    amount_minor = min(fees.share(invoice.total_minor, application.percent, 100), invoice.due_minor)
+    adult = (
+        Person.objects.filter(coop_id=coop.pk, household_id=invoice.household_id)
+        .exclude(phone="")
+        .exclude(household_relation="child")
+        .order_by("pk")
+        .values_list("phone", "preferred_language")
+        .first()
+    )
+    phone, language = adult or ("", "")
+    skipped, created = WaiverSkipped.objects.get_or_create(
+        coop_id=coop.pk,
+        application=application,
+        invoice=invoice,
+        defaults={
+            "run": run,
+            "amount_minor": amount_minor,
+            "available_minor": fund_balance(coop=coop),
+            "reason": reason[:500],
+            "texted_to": phone[:30],
+        },
+    )
+    if not created or not phone:
+        return skipped
+    with translation.override(language or coop.language_list[0]):
+        text = _(
+            "%(coop)s: the solidarity fund cannot pay your waiver for %(month)s this time. "
+            "Invoice %(number)s is due in full: %(due)s by %(date)s. Talk to us if paying is hard."
+        ) % {
+            "coop": coop.name,
+            "month": invoice.month.strftime("%m/%Y"),
+            "number": invoice.number,
+            "due": format_money(invoice.due_minor, invoice.currency, language or None),
+            "date": invoice.due_on.isoformat(),
+        }
+    sms.send_on_commit(to=phone, text=text, using=backend)
+    return skipped

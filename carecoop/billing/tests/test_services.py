@@ -19,6 +19,7 @@ from carecoop.billing.models import (
     Reminder,
     StatementLine,
     Waiver,
+    WaiverSkipped,
 )
 from carecoop.billing.services import invoicing
 from carecoop.core.sms import MemoryBackend
@@ -545,9 +546,103 @@ def test_a_month_that_cannot_be_billed_is_refused_and_leaves_no_run(billed, mont
         with pytest.raises(ValidationError):
             call()
     assert not BillingRun.objects.filter(coop_id=billed.coop.pk).exists()
-    # Next month may be billed ahead; the month after is refused.
-    services.billing_run(coop=billed.coop, by=billed.by, month=fees.next_month(billed.month))
-    with pytest.raises(ValidationError):
+    # Next month may be billed ahead only when asked; the month after is refused even then.
+    ahead = fees.next_month(billed.month)
+    for call in (
+        lambda: services.billing_run(coop=billed.coop, by=billed.by, month=ahead),
+        lambda: services.month_close(coop=billed.coop, by=billed.by, month=ahead, catch_up=True),
+    ):
+        with pytest.raises(ValidationError, match="has not begun") as refused:
+            call()
+        assert "in_advance" in refused.value.error_dict
+    assert not BillingRun.objects.filter(coop_id=billed.coop.pk).exists()
+    services.billing_run(coop=billed.coop, by=billed.by, month=ahead, in_advance=True)
+    with pytest.raises(ValidationError, match="too far ahead"):
         services.billing_run(
-            coop=billed.coop, by=billed.by, month=fees.next_month(fees.next_month(billed.month))
+            coop=billed.coop, by=billed.by, month=fees.next_month(ahead), in_advance=True
         )
+
+
+def _approved(billed, household, first_month, last_month):
+    criterion = services.waiver_criterion_create(
+        coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+    )
+    application = services.waiver_apply(
+        coop=billed.coop,
+        by=billed.by,
+        household=household,
+        criterion=criterion,
+        percent=100,
+        first_month=first_month,
+        last_month=last_month,
+        reason="Lost work",
+    )
+    services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    return application
+
+
+def test_a_waiver_on_next_months_invoice_is_dated_with_that_invoice(billed):
+    household, _ = billed.enrol_family(1)
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    ahead = fees.next_month(billed.month)
+    _approved(billed, household, ahead, ahead)
+    services.billing_run(coop=billed.coop, by=billed.by, month=ahead, in_advance=True)
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=ahead).granted == 1
+    waiver = Waiver.objects.get(invoice__household=household)
+    assert waiver.entry.date == ahead
+    # Today the books hold neither next month's invoice nor its waiver: nothing owed is negative.
+    owed = account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=billed.today)
+    assert owed == 0
+    assert account_balance(coop_id=billed.coop.pk, code=chart.FEES_RECEIVABLE, until=ahead) == 0
+
+
+def test_a_waiver_the_fund_cannot_pay_is_recorded_on_the_run_and_texted_once(
+    billed, django_capture_on_commit_callbacks
+):
+    household, _ = billed.enrol_family(1)
+    application = _approved(billed, household, billed.month, billed.month)
+    backend = MemoryBackend()
+    MemoryBackend.outbox.clear()
+    services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        outcome = services.waivers_apply(
+            coop=billed.coop, by=billed.by, month=billed.month, backend=backend
+        )
+        assert MemoryBackend.outbox == []  # not before the record is committed
+    assert outcome.unfunded == 1 and len(callbacks) == 1
+    invoice = Invoice.objects.get(household=household, month=billed.month)
+    skipped = WaiverSkipped.objects.get()
+    run = BillingRun.objects.get(coop_id=billed.coop.pk, month=billed.month)
+    assert (skipped.run_id, skipped.application_id, skipped.invoice_id) == (
+        run.pk,
+        application.pk,
+        invoice.pk,
+    )
+    assert (skipped.amount_minor, skipped.available_minor) == (17500, 0)
+    assert "overdraw" in skipped.reason
+    ((to, text),) = MemoryBackend.outbox
+    assert to == skipped.texted_to != ""
+    assert invoice.number in text
+    # Closing the month again records and texts nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        (again,) = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
+    assert again.waivers_unpaid == 1
+    assert WaiverSkipped.objects.count() == 1 and len(MemoryBackend.outbox) == 1
+    # Once the fund can pay, the waiver is granted and no longer listed as unpaid.
+    services.fund_contribute(
+        coop=billed.coop,
+        by=billed.by,
+        kind="donation",
+        amount=Decimal("500"),
+        received_on=billed.today,
+        source="Friends",
+    )
+    assert services.waivers_apply(coop=billed.coop, by=billed.by, month=billed.month).granted == 1
+    assert not WaiverSkipped.objects.exists()

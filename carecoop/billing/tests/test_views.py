@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django_scopes import scope
 
-from carecoop.billing import services
+from carecoop.billing import fees, services
 from carecoop.billing.models import Invoice, Payment
 from carecoop.testing import make_child
 
@@ -228,3 +228,51 @@ def test_a_run_that_stopped_half_way_says_to_run_it_again(billed):
         services.billing_run(coop=billed.coop, by=billed.by, month=billed.month)
     page = billed.world.client("treasurer").get(f"/c/{billed.coop.slug}/billing/")
     assert "stopped before it finished" not in page.content.decode()
+
+
+def test_next_month_is_billed_only_once_the_box_is_ticked(billed):
+    with scope(coop=billed.coop.pk):
+        billed.enrol_family(1)
+    client = billed.world.client("treasurer")
+    url = f"/c/{billed.coop.slug}/billing/run/"
+    ahead = fees.next_month(billed.month)
+    response = client.post(url, {"month": ahead.strftime("%Y-%m")})
+    assert response.status_code == 200
+    assert "has not begun yet" in str(response.context["form"].errors["in_advance"])
+    assert "Yes, bill this month before it begins" in response.content.decode()
+    with scope(coop=billed.coop.pk):
+        assert not Invoice.objects.filter(month=ahead).exists()
+    too_far = fees.next_month(ahead)
+    response = client.post(url, {"month": too_far.strftime("%Y-%m"), "in_advance": "on"})
+    assert "too far ahead" in str(response.context["form"].errors["month"])
+    response = client.post(url, {"month": ahead.strftime("%Y-%m"), "in_advance": "on"})
+    assert response.status_code == 302
+    with scope(coop=billed.coop.pk):
+        assert Invoice.objects.filter(month=ahead).count() == 1
+
+
+def test_the_runs_say_which_waivers_the_fund_could_not_pay(billed):
+    with scope(coop=billed.coop.pk):
+        household, _ = billed.enrol_family(1)
+        criterion = services.waiver_criterion_create(
+            coop=billed.coop, by=billed.by, name="Poorest", description="No income"
+        )
+        application = services.waiver_apply(
+            coop=billed.coop,
+            by=billed.by,
+            household=household,
+            criterion=criterion,
+            percent=100,
+            first_month=billed.month,
+            last_month=billed.month,
+            reason="Lost work",
+        )
+        services.waiver_decide(application=application, by=billed.by, approve=True, on=billed.today)
+    client = billed.world.client("treasurer")
+    slug = billed.coop.slug
+    response = client.post(
+        f"/c/{slug}/billing/run/", {"month": billed.month.strftime("%Y-%m")}, follow=True
+    )
+    assert "1 approved waiver could not be paid" in response.content.decode()
+    page = client.get(f"/c/{slug}/billing/").content.decode()
+    assert "1 waiver could not be paid: the solidarity fund holds" in page

@@ -33,6 +33,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--coop", action="append", help="cooperative short name (repeatable)")
         parser.add_argument("--month", help="YYYY-MM: bill this month only")
+        parser.add_argument(
+            "--in-advance",
+            action="store_true",
+            help="bill --month even though it has not begun (next month at most)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         progress = Progress(self.stderr)
@@ -46,7 +51,13 @@ class Command(BaseCommand):
                 coops = coops.filter(slug__in=options["coop"])
             for coop in coops.order_by("pk"):
                 with scope(coop=coop.pk):
-                    (result,) = month_close(coop=coop, by=None, month=month, progress=progress)
+                    (result,) = month_close(
+                        coop=coop,
+                        by=None,
+                        month=month,
+                        progress=progress,
+                        in_advance=options["in_advance"],
+                    )
                 self.stdout.write(
                     f"{coop.slug} {month:%Y-%m}: {result.invoices} invoices, "
                     f"{result.already} children already billed, {result.skipped} without a fee"
