@@ -24,7 +24,7 @@ def test_the_standing_of_every_member_a_page_at_a_time(world):
     url = f"/c/{world.home.slug}/governance/eligibility/"
     first = client.get(url)
     second = client.get(url, {"page": 2})
-    row = re.compile(r"<tr><td>(\d+) ")
+    row = re.compile(r"<tr><td><strong>(\d+) ")
     shown = [row.findall(page.content.decode()) for page in (first, second)]
     assert [len(rows) for rows in shown] == [SIZE, len(numbers) - SIZE]
     assert set(shown[0]) | set(shown[1]) == numbers
