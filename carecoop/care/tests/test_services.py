@@ -484,3 +484,37 @@ def test_a_batch_reads_its_lists_each_as_one_parameter(creche):
     days = [creche.today, creche.today - datetime.timedelta(days=1)]
     assert Attendance.objects.filter(OneOf("date", days)).count() == 2
     assert not Attendance.objects.filter(OneOf("date", [])).exists()
+
+
+def test_the_sync_reader_cleans_ids_and_numbers_as_the_form_fields_do():
+    """The reader's shortcuts for an operation's id and its child give what the fields give, and
+    leave every other value to the fields (which refuse what they refuse)."""
+    from carecoop.care.forms import SyncOperationForm
+
+    read = SyncOperationForm.reader()
+    fields = SyncOperationForm.base_fields
+    good = {"kind": "absent", "child": 7, "centre": 3, "date": "2026-12-01", "reason": "ill"}
+    ids = [
+        str(uuid.uuid4()),
+        str(uuid.uuid4()).upper(),
+        uuid.uuid4().hex,
+        f" {uuid.uuid4()} ",
+        "{" + str(uuid.uuid4()) + "}",
+        "urn:uuid:" + str(uuid.uuid4()),
+        "not-a-uuid",
+        "",
+        12,
+    ]
+    numbers = [1, 7, 2**63 - 1, 2**63, 0, -1, "5", " 5 ", "5.0", "x", "", None]
+    for op_id in ids:
+        for child in numbers:
+            data = {**good, "op_id": op_id, "child": child}
+            try:
+                expected = (fields["op_id"].clean(op_id), fields["child"].clean(child))
+            except ValidationError:
+                expected = None
+            cleaned = read(data)
+            got = None if cleaned is None else (cleaned["op_id"], cleaned["child"])
+            assert got == expected, (op_id, child)
+            if got is not None:
+                assert type(got[0]) is uuid.UUID and type(got[1]) is int
