@@ -439,8 +439,17 @@ USERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("member.shakti", "shakti-creches", "member", {"person": "first-parent"}),
     ("auditor.shakti", "shakti-creches", "auditor", {}),
     ("manager.manos", "manos-unidas", "manager", {}),
+    ("board.manos", "manos-unidas", "board", {}),
+    ("treasurer.manos", "manos-unidas", "treasurer", {}),
+    ("facilitator.manos", "manos-unidas", "facilitator", {"centres": ["centro-infantil"]}),
+    ("member.manos", "manos-unidas", "member", {"person": "first-parent"}),
+    ("auditor.manos", "manos-unidas", "auditor", {}),
     ("manager.recicla", "recicla-bh", "manager", {}),
+    ("board.recicla", "recicla-bh", "board", {}),
+    ("treasurer.recicla", "recicla-bh", "treasurer", {}),
     ("facilitator.recicla", "recicla-bh", "facilitator", {"centres": ["cmei-catadores"]}),
+    ("member.recicla", "recicla-bh", "member", {"person": "first-parent"}),
+    ("auditor.recicla", "recicla-bh", "auditor", {}),
     ("analyst.network", "care-coop-network", "analyst", {}),
 ]
 

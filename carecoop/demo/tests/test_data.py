@@ -53,3 +53,13 @@ def test_every_centre_has_a_closure_not_in_the_past(key):
     today = datetime.date(2026, 12, 6)
     first, last, reason = data.closure_dates(key, today)
     assert today <= last and first <= last and reason
+
+
+def test_every_cooperative_role_can_sign_in_to_every_demo_cooperative():
+    """The README names every role in every demo cooperative: the sign-ins must be there."""
+    from carecoop.tenancy.models import COOP_ROLES
+
+    for coop in data.COOPERATIVES:
+        held = {role for _user, slug, role, _extra in data.USERS if slug == coop["slug"]}
+        assert held == {str(r) for r in COOP_ROLES}, coop["slug"]
+    assert any(role == "analyst" for _user, _slug, role, _extra in data.USERS)
