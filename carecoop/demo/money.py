@@ -80,14 +80,38 @@ RATES = {"GTQ": Decimal("7.70"), "BRL": Decimal("5.40"), "INR": Decimal("86.50")
 # What may never be below zero at the end of a day: the money held and the reserves.
 HELD = (chart.CASH, chart.MOBILE_MONEY, chart.BANK)
 RESERVES = (chart.GENERAL_RESERVE, chart.SOLIDARITY_FUND)
+# A centre's running cost split by category (the share of each, before its own profile varies
+# it). Supervision and administration is the cooperative's, not a centre's: a coordinator and the
+# accounts for every centre.
 COST_SPLIT = [  # category, share of the running cost
     ("salaries", Decimal("0.72")),
     ("rent", Decimal("0.09")),
     ("food", Decimal("0.12")),
     ("medicine", Decimal("0.01")),
     ("supplies", Decimal("0.03")),
-    ("supervision", Decimal("0.03")),
 ]
+SUPERVISION = Decimal("0.03")  # of the centres' running cost together
+RENTED = 0.6  # the share of centres that pay rent; the others are lent by a temple, a school…
+
+
+def centre_costs(centre: Centre, running: Decimal, rng: random.Random) -> dict[str, Decimal]:
+    """A month's cost by category of one centre, its own: some pay rent and some are lent their
+    room, salaries follow its staff, food its children, and infants need more medicine."""
+    costs = {}
+    for kind, share in COST_SPLIT:
+        if kind == "rent" and rng.random() > RENTED:
+            continue
+        if kind == "medicine" and centre.min_age_months >= 12:
+            share /= 2
+        costs[kind] = running * share * Decimal(rng.uniform(0.8, 1.25))
+    return costs
+
+
+def budget_round(amount: Decimal) -> Decimal:
+    """A figure as a treasurer budgets it: two significant digits (64,812 → 65,000)."""
+    digits = len(str(int(amount)))
+    step = Decimal(10) ** max(0, digits - 2)
+    return (amount / step).quantize(Decimal(1)) * step
 
 
 def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date) -> None:
@@ -193,11 +217,14 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
                     amount=monthly,
                     reference=f"{month:%Y%m}-{centre.pk}",
                 )
+    shared = Decimal(0)
     for centre in centres:
         running = plan["cost_per_place"] * centre.licensed_capacity
+        shared += running * SUPERVISION
+        costs = centre_costs(centre, running, rng)
         for month in months:
-            for kind, share in COST_SPLIT:
-                amount = (running * share * Decimal(rng.uniform(0.92, 1.08))).quantize(Decimal(1))
+            for kind, monthly in costs.items():
+                amount = (monthly * Decimal(rng.uniform(0.95, 1.05))).quantize(Decimal(1))
                 funding.expense_record(
                     coop=coop,
                     by=by,
@@ -208,15 +235,32 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
                     description=f"{kind.capitalize()} {month:%m/%Y}",
                     centre=centre,
                 )
-            for kind, share in COST_SPLIT:
-                funding.budget_set(
-                    coop=coop,
-                    by=by,
-                    year=this_month.year,
-                    category=kind,
-                    centre=centre,
-                    amount=(running * share * 12).quantize(Decimal(1)),
-                )
+        for kind, monthly in costs.items():
+            funding.budget_set(
+                coop=coop,
+                by=by,
+                year=this_month.year,
+                category=kind,
+                centre=centre,
+                amount=budget_round(monthly * 12),
+            )
+    for month in months:
+        funding.expense_record(
+            coop=coop,
+            by=by,
+            date=min(today, month + datetime.timedelta(days=27)),
+            category="supervision",
+            amount=shared.quantize(Decimal(1)),
+            paid_from="bank",
+            description=f"Coordination and accounts {month:%m/%Y}",
+        )
+    funding.budget_set(
+        coop=coop,
+        by=by,
+        year=this_month.year,
+        category="supervision",
+        amount=budget_round(shared * 12),
+    )
     # Billing, waivers and payments.
     for month in months:
         billing.billing_run(coop=coop, by=by, month=month, today=month)
