@@ -128,11 +128,13 @@ def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
     currency = access.org.currency
-    form, since, until, chosen = _period(request, access)
+    form, since, until, _chosen = _period(request, access)
     board = selectors.sustainability(access=access, since=since, until=until, centre_id=centre.pk)
     figures = board.centres[0]
     sources = _source_labels()
-    words = _labels(board, currency, chosen=chosen)
+    # The default period is the cooperative's last complete months with figures, which are not
+    # always the centre's: its sentence says how many of them the centre has figures for.
+    words = _labels(board, currency, chosen=True)
     cost_names = {code: str(name) for code, name, _kind in chart.DEFAULT_CHART}
     return render(
         request,
