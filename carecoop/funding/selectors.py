@@ -367,9 +367,9 @@ def _period_plan(
     whole months, which would change the figures a treasurer asks for, a month the period only
     partly covers is read from its kept total less the lines of its days outside the period, or
     from the lines of its days inside, whichever reads fewer days (the days after today count
-    for nothing: they have hardly any lines). The default period, from the first of a month to
-    today, reads the few lines dated after today and no other line. Invoices are by month, so
-    billing needs no such edge (``_billing_kept``)."""
+    for nothing: they have hardly any lines). The default period, whole months, reads no line;
+    a period from the first of a month to today reads the few lines dated after today and no
+    other line. Invoices are by month, so billing needs no such edge (``_billing_kept``)."""
     first, last = since.replace(day=1), until.replace(day=1)
     if first == last:
         end = month_end(first)

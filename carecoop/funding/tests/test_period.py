@@ -97,6 +97,13 @@ def test_the_default_period_is_the_last_complete_months_with_figures(billed):
     # What fees would bring, against the cost a month, not the period's total called "a month".
     assert f"against a running cost of {format_money(200_000, 'INR')}, {per_month}:" in page
     assert "₹4,000.00 a month" not in page and "₹4,000.00 against" not in page
+    # A centre's page over the same months says how many of them it has figures for.
+    client = billed.world.client("board")
+    base = f"/c/{billed.coop.slug}/funding/centres/"
+    creche = unescape(client.get(f"{base}{centre}/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    assert f"{span}: 2 of its 3 months have figures; the averages are over those months" in creche
+    other = client.get(f"{base}{billed.world.centre2.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert f"No figures have been recorded for {span}." in unescape(other.content.decode())
 
 
 def test_a_cooperative_with_figures_only_this_month_has_no_default_months(billed):
