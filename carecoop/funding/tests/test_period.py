@@ -91,7 +91,7 @@ def test_the_default_period_is_the_last_complete_months_with_figures(billed):
     span = _english_span(three, last)
     assert f"The last 2 complete months with figures: {span}." in page
     per_month = f"a month on average over the 2 months with figures in {span}"
-    assert f"{format_money(200_000, 'INR')}</dd><dd><small>{per_month}</small>" in page
+    assert f'{format_money(200_000, "INR")}</dd><dd class="per">{per_month}</dd>' in page
     assert f"Amounts in total over {span}" in page
     assert format_money(400_000, "INR") in page  # the table's total
     # What fees would bring, against the cost a month, not the period's total called "a month".
