@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from carecoop.billing.fees import month_end
+from carecoop.billing.fees import month_end, previous_month
 from carecoop.billing.models import CentreMonth, FeeSchedule, Invoice, InvoiceLine
 from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
@@ -183,9 +184,11 @@ class Figures:
             return None
         return round(max(self.cost_minor - self.other_income_minor, 0) / self.child_months)
 
-    def explanation(self, currency: str) -> sus.Explanation:
+    def explanation(self, currency: str, *, per_month: str = "") -> sus.Explanation:
         return sus.explain(
             currency=currency,
+            months=self.months,
+            per_month=per_month,
             cost_minor=self.cost_minor,
             potential_minor=self.potential_minor,
             full_fees_minor=self.full_fees_minor,
@@ -199,23 +202,128 @@ class Figures:
 class Dashboard:
     since: datetime.date
     until: datetime.date
-    months: int
+    months: int  # the months of the period that have figures: what the averages divide by
+    calendar_months: int  # every month the period touches, with figures or not
     total: Figures
     centres: list[Figures]
-    cash_minor: int  # cash, mobile money and bank at the end of the period
+    cash_minor: int  # the reserve: cash, mobile money and bank at the end of the period
     net_outflow_minor: int  # average running cost a month less the average income received
     runway_months: float | None  # cash / net outflow; None when nothing flows out (no deficit)
     mix: list[tuple[str, int]]
 
+    @property
+    def whole_months(self) -> bool:
+        """The period runs from the first day of a month to the last day of a month."""
+        return self.since.day == 1 and self.until == month_end(self.until)
+
+    @property
+    def average_cost_minor(self) -> int | None:
+        return round(self.total.cost_minor / self.months) if self.months else None
+
+    @property
+    def average_received_minor(self) -> int | None:
+        return round(self.total.received_minor / self.months) if self.months else None
+
+
+# The default period: the last complete months that have figures, at most this many.
+DEFAULT_MONTHS = 6
+
 
 def six_months(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The period the sustainability pages show unless asked for another: this month and the
-    five before it, until ``today``."""
+    """This month and the five before it, until ``today``: a period that ends inside a month,
+    which the tests of the kept totals' edges use (the pages default to ``default_period``)."""
     return (today.replace(day=1) - datetime.timedelta(days=150)).replace(day=1), today
 
 
 def _months(since: datetime.date, until: datetime.date) -> int:
     return max(1, (until.year - since.year) * 12 + until.month - since.month + 1)
+
+
+def _kept_months(
+    access: Access,
+    one_centre: Q,
+    *,
+    first: datetime.date | None = None,
+    until: datetime.date | None = None,
+    before: datetime.date | None = None,
+    latest: int | None = None,
+) -> set[datetime.date]:
+    """The months that have figures (the first day of each): a kept total of income or expense
+    that is not nothing, or a centre's month of billing. From ``first`` to ``until``, or before
+    ``before``; with ``latest``, only that many of the latest. Two queries over the kept
+    totals, whatever the number of lines."""
+    bounds = Q()
+    if first is not None:
+        bounds &= Q(month__gte=first)
+    if until is not None:
+        bounds &= Q(month__lte=until)
+    if before is not None:
+        bounds &= Q(month__lt=before)
+    ledger = (
+        access.restrict(MonthTotal.objects.all(), "funding.view")
+        .filter(bounds, one_centre, account__coop_id=access.coop_id)
+        .filter(account__kind__in=PROFIT_AND_LOSS)
+        .exclude(amount_minor=0)
+    )
+    billing = (
+        access.restrict(CentreMonth.objects.all(), "funding.view")
+        .filter(bounds, one_centre)
+        .exclude(child_months=0, full_minor=0, billed_minor=0, paid_minor=0, waived_minor=0)
+    )
+    found: set[datetime.date] = set()
+    for kept in (ledger, billing):
+        months = kept.order_by("-month").values_list("month", flat=True).distinct()
+        found.update(months[:latest] if latest is not None else months)
+    return set(sorted(found, reverse=True)[:latest]) if latest is not None else found
+
+
+def _months_from_rows(
+    access: Access, one_centre: Q, first: datetime.date, until: datetime.date
+) -> set[datetime.date]:
+    """``_kept_months`` from ``first`` to ``until``, read from every line and invoice."""
+    found: set[datetime.date] = set()
+    for row in (
+        access.restrict(Line.objects.all(), "funding.view")
+        .filter(one_centre, entry__coop_id=access.coop_id, account__coop_id=access.coop_id)
+        .filter(
+            entry__date__gte=first,
+            entry__date__lte=month_end(until),
+            account__kind__in=PROFIT_AND_LOSS,
+        )
+        .annotate(m=TruncMonth("entry__date", output_field=DateField()))
+        .values("m", "account_id", "centre_id")
+        .annotate(total=Sum("amount_minor"))
+    ):
+        if row["total"]:
+            found.add(row["m"])
+    found.update(
+        access.restrict(InvoiceLine.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=first, month__lte=until)
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    found.update(
+        access.restrict(Invoice.objects.all(), "funding.view")
+        .filter(one_centre, month__gte=first, month__lte=until)
+        .exclude(paid_minor=0, waived_minor=0)
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return found
+
+
+def default_period(*, access: Access, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period the sustainability pages show unless asked for another: the last
+    ``DEFAULT_MONTHS`` complete calendar months that have figures (fewer when the cooperative is
+    younger), from the first day of the earliest to the last day of the latest. The current
+    month is never in it: it is not over. A month without figures between two with figures is
+    in the period but not in its averages (``Dashboard.months``). Without a complete month that
+    has figures, last month (which has none)."""
+    months = _kept_months(access, Q(), before=today.replace(day=1), latest=DEFAULT_MONTHS)
+    if not months:
+        last = previous_month(today)
+        return last, month_end(last)
+    return min(months), month_end(max(months))
 
 
 # Sums of the ledger over the period: (centre, account code, account kind) -> amount, the income
@@ -259,9 +367,9 @@ def _period_plan(
     whole months, which would change the figures a treasurer asks for, a month the period only
     partly covers is read from its kept total less the lines of its days outside the period, or
     from the lines of its days inside, whichever reads fewer days (the days after today count
-    for nothing: they have hardly any lines). The default period, from the first of a month to
-    today, reads the few lines dated after today and no other line. Invoices are by month, so
-    billing needs no such edge (``_billing_kept``)."""
+    for nothing: they have hardly any lines). The default period, whole months, reads no line;
+    a period from the first of a month to today reads the few lines dated after today and no
+    other line. Invoices are by month, so billing needs no such edge (``_billing_kept``)."""
     first, last = since.replace(day=1), until.replace(day=1)
     if first == last:
         end = month_end(first)
@@ -433,23 +541,31 @@ def sustainability(
 ) -> Dashboard:
     """Cost per child-month, fees billed, collected and waived against running cost, the funding
     mix and months of runway (cash at ``until`` over the average running cost a month less the
-    average income received a month), per centre and for the cooperative.
+    average income received a month), per centre and for the cooperative. The averages are over
+    the months of the period that have figures (``Dashboard.months``).
 
     Read from the totals the ledger and billing keep by month (``ledger.MonthTotal``,
     ``billing.CentreMonth``): two grouped queries over a few rows a month, whatever the number of
     invoices and lines, plus the lines of the days at the period's edges that are not whole
     months. ``from_rows`` sums every line and invoice of the period instead: the same figures,
     which the tests hold the kept totals to."""
-    months = _months(since, until)
     visible = list(centres(access=access))
     if centre_id is not None:
         visible = [c for c in visible if c.pk == centre_id]
+    ids = [c.pk for c in visible]
+    one_centre = Q(centre_id__in=ids) if centre_id is not None else Q()
+    # The averages divide by the months that have figures: a month before the cooperative
+    # began, or one nobody has entered yet, is not a month of nothing spent.
+    first = since.replace(day=1)
+    months = len(
+        _months_from_rows(access, one_centre, first, until)
+        if from_rows
+        else _kept_months(access, one_centre, first=first, until=until)
+    )
     per: dict[int | None, Figures] = {
         c.pk: Figures(name=c.name, places=c.licensed_capacity, months=months, centre=c)
         for c in visible
     }
-    ids = [c.pk for c in visible]
-    one_centre = Q(centre_id__in=ids) if centre_id is not None else Q()
     ledger = _ledger_from_rows if from_rows else _ledger_kept
     billing = _billing_from_rows if from_rows else _billing_kept
     # 1. Income and expense per centre and account; cash, mobile money and bank at ``until``.
@@ -483,13 +599,14 @@ def sustainability(
         total.add(shared)  # the cooperative's own costs and income (no centre)
     # Runway: the cash divided by what flows out a month, net of every income received (fees
     # collected as well as grants and other income), both averaged over the same months.
-    outflow = round((total.cost_minor - total.received_minor) / months)
+    outflow = round((total.cost_minor - total.received_minor) / months) if months else 0
     labels = {"fees": "fees", **{k: k for k in FunderKind.values}, "other": "other"}
     mix = [(labels[k], v) for k, v in sorted(total.income.items(), key=lambda kv: -kv[1]) if v]
     return Dashboard(
         since=since,
         until=until,
         months=months,
+        calendar_months=_months(since, until),
         total=total,
         centres=list(per.values()),
         cash_minor=cash,
@@ -528,16 +645,17 @@ def _fee_in_force(*, access: Access, centre: Centre | None, on: datetime.date) -
 
 def scenario_defaults(*, access: Access, today: datetime.date) -> dict[str, Any]:
     """The figures the what-if page starts from, as its form takes them (amounts in the
-    cooperative's currency, shares in percent): a month of the first centre that billed children
-    and spent money over the last six months. Without one, what the cooperative has: its first
+    cooperative's currency, shares in percent): a month on average of the first centre that
+    billed children and spent money over the default period (the last complete months with
+    figures). Without one, what the cooperative has: its first
     centre's places, the fee its schedule sets there today and the centre's running cost; and the
     reference figures (``SCENARIO_*``) for what it has not."""
     currency = access.org.currency
-    since, until = six_months(today)
+    since, until = default_period(access=access, today=today)
     board = sustainability(access=access, since=since, until=until)
     f = next((c for c in board.centres if c.child_months and c.cost_minor), None)
     if f is not None:
-        months = f.months
+        months = f.months or 1
         wages = f.costs.get(chart.SALARIES, 0)
         billed_net = f.billed_minor - f.waived_minor
         return {
@@ -555,8 +673,8 @@ def scenario_defaults(*, access: Access, today: datetime.date) -> dict[str, Any]
     fee = _fee_in_force(access=access, centre=first.centre if first else None, on=today)
     if first is not None and first.cost_minor:
         wages = first.costs.get(chart.SALARIES, 0)
-        wages_a_month = to_decimal(max(0, round(wages / first.months)), currency)
-        others = max(0, round((first.cost_minor - wages) / first.months))
+        wages_a_month = to_decimal(max(0, round(wages / (first.months or 1))), currency)
+        others = max(0, round((first.cost_minor - wages) / (first.months or 1)))
         other_costs = to_decimal(others, currency)
     else:
         wages_a_month = to_decimal(SCENARIO_WAGES_MINOR, reference)

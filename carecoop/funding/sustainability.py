@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecoop.core.money import format_money
+from carecoop.core.money import babel_locale, format_money
+from carecoop.core.numbers import percent_text
 
 
 def ratio(part: int | float, whole: int | float) -> float | None:
@@ -105,6 +106,11 @@ class Explanation:
     sentences: list[str] = field(default_factory=list)
 
 
+def _share(value: float, pattern: str = "#,##0%") -> str:
+    """A share of the cost as the reader's language writes a percentage."""
+    return percent_text(value, babel_locale(), pattern)
+
+
 def explain(
     *,
     currency: str,
@@ -114,16 +120,21 @@ def explain(
     billed_minor: int,
     waived_minor: int,
     collected_minor: int,
+    months: int = 1,
+    per_month: str = "",
 ) -> Explanation:
     """Why the fees collected cover less of the cost than a full centre's fees would.
 
     ``potential`` is every place filled at the full fee; ``full_fees`` the full fee of the
     children actually billed; ``billed`` after part months, sibling discounts and absence
-    credits; ``waived`` paid by the solidarity fund; ``collected`` paid by families."""
+    credits; ``waived`` paid by the solidarity fund; ``collected`` paid by families. Amounts are
+    totals over ``months`` months that have figures; the sentence about what fees would bring
+    gives them a month on average, followed by ``per_month``, which says over which months
+    (e.g. "a month on average over 6 months: March to August 2026")."""
     e = Explanation(
         potential=ratio(potential_minor, cost_minor), observed=ratio(collected_minor, cost_minor)
     )
-    if not cost_minor:
+    if not cost_minor or not months:
         e.sentences.append(_("No running cost has been recorded for this period yet."))
         return e
     unpaid = max(billed_minor - waived_minor - collected_minor, 0)
@@ -138,27 +149,28 @@ def explain(
     ]
     e.sentences.append(
         _(
-            "With every place filled at the full fee, fees would bring %(potential)s a month "
-            "against a running cost of %(cost)s: %(share)s of the cost."
+            "With every place filled at the full fee, fees would bring %(potential)s against a "
+            "running cost of %(cost)s, %(per_month)s: %(share)s of the cost."
         )
         % {
-            "potential": format_money(potential_minor, currency),
-            "cost": format_money(cost_minor, currency),
-            "share": f"{100 * (e.potential or 0):.0f} %",
+            "potential": format_money(round(potential_minor / months), currency),
+            "cost": format_money(round(cost_minor / months), currency),
+            "per_month": per_month or _("a month on average"),
+            "share": _share(e.potential or 0),
         }
     )
     for why, lost in e.steps:
         if lost > 0.0005:
             e.sentences.append(
                 _("%(share)s of the cost is not covered because of %(why)s.")
-                % {"share": f"{100 * lost:.1f} %", "why": why}
+                % {"share": _share(lost, "#,##0.0%"), "why": why}
             )
     e.sentences.append(
         _(
             "Fees actually collected cover %(observed)s of the cost; the rest must come from "
             "grants, donations, public schemes and sales, or the centre runs down its reserves."
         )
-        % {"observed": f"{100 * (e.observed or 0):.0f} %"}
+        % {"observed": _share(e.observed or 0)}
     )
     return e
 
@@ -172,19 +184,20 @@ def runway_months(cash_minor: int, net_outflow_minor: int) -> float | None:
     return max(cash_minor, 0) / net_outflow_minor
 
 
-# Cooperative A (reference): 30 places, Rs 175 a child a month, Rs 20,000-25,000 running cost.
+# The what-if page starts from these figures where a cooperative has none of its own yet. They
+# are those WIEGO and the ILO published for the SEWA Sangini Child Care Workers' Cooperative,
+# Ahmedabad (the brief "Cooperatives meeting informal economy workers' child care needs",
+# section "SEWA Sangini Child Care Workers' Cooperative, Ahmedabad, India"): every centre takes
+# at most 30 children, the fee is Rs. 175 a child a month, and running a centre costs
+# Rs. 20,000 to 25,000 a month. They are starting values of a form, not a comparison: the brief
+# itself says the fee covers "approximately 17 per cent" of the running cost in its text and
+# "10-15 per cent" in its summary table, so no share of the cost is derived from them here.
 REFERENCE_A = {
     "places": 30,
     "fee_minor": 17500,
     "cost_low_minor": 2_000_000,
     "cost_high_minor": 2_500_000,
 }
-
-
-def reference_a() -> tuple[float, float]:
-    """Fees at full occupancy against cooperative A's running cost: (at the high cost, at the low)."""
-    fees = REFERENCE_A["places"] * REFERENCE_A["fee_minor"]
-    return fees / REFERENCE_A["cost_high_minor"], fees / REFERENCE_A["cost_low_minor"]
 
 
 # A new centre ---------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from carecoop.core.dates import day_param
 from carecoop.core.forms import apply_errors
 from carecoop.core.links import row_url
 from carecoop.core.money import format_money, parse_amount
-from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.permissions import Access, access_of, coop_permission
 from carecoop.core.views import form_action, form_page
-from carecoop.funding import forms, selectors, services, svg
+from carecoop.funding import forms, labels, selectors, services, svg
 from carecoop.funding import sustainability as sus
 from carecoop.funding.models import FunderKind
 from carecoop.ledger import chart
@@ -33,15 +33,31 @@ def _url(name: str, coop: str, **kwargs: Any) -> str:
     return reverse(f"funding:{name}", kwargs={"coop": coop, **kwargs})
 
 
-def _period(request: HttpRequest) -> tuple[forms.PeriodForm, datetime.date, datetime.date]:
-    since, until = selectors.six_months(timezone.localdate())
+def _period(
+    request: HttpRequest, access: Access
+) -> tuple[forms.PeriodForm, datetime.date, datetime.date, bool]:
+    """The period asked for, or the default (the last complete months with figures), and
+    whether it was asked for."""
+    since, until = selectors.default_period(access=access, today=timezone.localdate())
     form = forms.PeriodForm(request.GET or None)
+    chosen = False
     if form.is_bound and form.is_valid():
+        chosen = bool(form.cleaned_data["since"] or form.cleaned_data["until"])
         since = form.cleaned_data["since"] or since
         until = form.cleaned_data["until"] or until
     if since > until:
         since, until = until, since
-    return form, since, until
+    return form, since, until, chosen
+
+
+def _labels(board: selectors.Dashboard, currency: str, *, chosen: bool) -> dict[str, Any]:
+    """What each figure is: the period, a month on average or in total, and the runway."""
+    return {
+        "period": labels.period(board, chosen=chosen),
+        "per_month": labels.averaged(board),
+        "in_total": labels.totalled(board),
+        "runway": labels.runway(board, currency),
+    }
 
 
 def _source_labels() -> dict[str, str]:
@@ -72,9 +88,11 @@ def _coverage_chart(figures: list[selectors.Figures], title: str) -> Any:
 @coop_permission("funding.view")
 def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
     access = access_of(request)
-    form, since, until = _period(request)
+    currency = access.org.currency
+    form, since, until, chosen = _period(request, access)
     board = selectors.sustainability(access=access, since=since, until=until)
-    labels = _source_labels()
+    sources = _source_labels()
+    words = _labels(board, currency, chosen=chosen)
     total = board.total
     total.name = _("Cooperative")
     centre_url = row_url("funding:centre", coop=access.org.slug)
@@ -90,17 +108,17 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
         "form": form,
         "board": board,
         "total": total,
-        "explanation": total.explanation(access.org.currency),
-        "mix": [(labels.get(k, k), v) for k, v in board.mix],
+        "explanation": total.explanation(currency, per_month=words["per_month"]),
+        "mix": [(sources.get(k, k), v) for k, v in board.mix],
         "mix_chart": svg.bars(
-            _("Funding mix"), [(_("Income"), [(labels.get(k, k), v) for k, v in board.mix])]
+            _("Funding mix"), [(_("Income"), [(sources.get(k, k), v) for k, v in board.mix])]
         ),
         "coverage_chart": _coverage_chart(
             list(page.object_list), _("How each centre's cost is covered")
         ),
-        "reference": sus.reference_a(),
         "can_manage": access.can("funding.manage"),
-        "currency": access.org.currency,
+        "currency": currency,
+        **words,
     }
     return render(request, "funding/dashboard.html", context)
 
@@ -109,10 +127,14 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
 def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    form, since, until = _period(request)
+    currency = access.org.currency
+    form, since, until, _chosen = _period(request, access)
     board = selectors.sustainability(access=access, since=since, until=until, centre_id=centre.pk)
     figures = board.centres[0]
-    labels = _source_labels()
+    sources = _source_labels()
+    # The default period is the cooperative's last complete months with figures, which are not
+    # always the centre's: its sentence says how many of them the centre has figures for.
+    words = _labels(board, currency, chosen=True)
     cost_names = {code: str(name) for code, name, _kind in chart.DEFAULT_CHART}
     return render(
         request,
@@ -125,10 +147,11 @@ def centre_dashboard(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             "costs": sorted(
                 ((cost_names.get(k, k), v) for k, v in figures.costs.items()), key=lambda kv: -kv[1]
             ),
-            "income": [(labels.get(k, k), v) for k, v in figures.income.items() if v],
-            "explanation": figures.explanation(access.org.currency),
+            "income": [(sources.get(k, k), v) for k, v in figures.income.items() if v],
+            "explanation": figures.explanation(currency, per_month=words["per_month"]),
             "coverage_chart": _coverage_chart([figures], _("How the cost is covered")),
-            "currency": access.org.currency,
+            "currency": currency,
+            **words,
         },
     )
 
