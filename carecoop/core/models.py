@@ -1,6 +1,7 @@
 """The tenant-owned base model: every row a cooperative owns carries its key."""
 
-from typing import cast
+from collections.abc import Collection
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -39,17 +40,53 @@ class CoopOwned(models.Model):
         super().clean()
         check_same_coop(self, *self.same_coop_fields)
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Every field's own checks, but a foreign key is not looked up again in the database to
+        prove its row exists when it holds that row as read from the database: the lookup would
+        find what is in hand (the database's own foreign key still refuses a row removed since).
+        A service writes a record it built from rows it has read, so this is most of its
+        queries."""
+        held = {
+            field.name for field in self._meta.concrete_fields if _read(self, field) is not None
+        }
+        super().clean_fields(exclude={*(exclude or ()), *held})
+
+
+def _read(obj: models.Model, field: Any) -> models.Model | None:
+    """The row a foreign key of ``obj`` holds, when it was read from the database and is the row
+    the key names (a key changed since clears it); None otherwise."""
+    if not (field.many_to_one and field.is_cached(obj)):
+        return None
+    related = field.get_cached_value(obj)
+    if (
+        related is None
+        or related._state.adding
+        or not field.target_field.primary_key
+        or field.get_limit_choices_to()
+        or related.pk != getattr(obj, field.attname)
+    ):
+        return None
+    return cast(models.Model, related)
+
 
 def check_same_coop(obj: CoopOwned, *field_names: str) -> None:
-    """Refuse a link to a row of another cooperative, whatever the form or import offered."""
+    """Refuse a link to a row of another cooperative, whatever the form or import offered. A row
+    in hand, read from the database, is not read again: a row's cooperative never changes."""
     errors = {}
     for name in field_names:
         related_id = getattr(obj, f"{name}_id", None)
         if related_id is None:
             continue
-        related_model = cast(type[models.Model], obj._meta.get_field(name).related_model)
-        owner = related_model._base_manager.filter(pk=related_id).values_list("coop_id", flat=True)
-        if list(owner) != [obj.coop_id]:
+        field = obj._meta.get_field(name)
+        held = _read(obj, field)
+        if held is not None and hasattr(held, "coop_id"):
+            owner = [held.coop_id]
+        else:
+            related_model = cast(type[models.Model], field.related_model)
+            owner = list(
+                related_model._base_manager.filter(pk=related_id).values_list("coop_id", flat=True)
+            )
+        if owner != [obj.coop_id]:
             errors[name] = ValidationError(
                 _("This choice belongs to another cooperative."), code="other_coop"
             )
