@@ -105,9 +105,9 @@ class Held:
         if self.release_on is None:
             return sentence(
                 ngettext(
-                    "Pool %(pool)s keeps %(n)s free place for its member classes; it has no "
+                    "Pool “%(pool)s” keeps %(n)s free place for its member classes; it has no "
                     "release date.",
-                    "Pool %(pool)s keeps %(n)s free places for its member classes; it has no "
+                    "Pool “%(pool)s” keeps %(n)s free places for its member classes; it has no "
                     "release date.",
                     self.free,
                 ),
@@ -116,8 +116,8 @@ class Held:
             )
         return sentence(
             ngettext(
-                "Pool %(pool)s keeps %(n)s free place for its member classes until %(date)s.",
-                "Pool %(pool)s keeps %(n)s free places for its member classes until %(date)s.",
+                "Pool “%(pool)s” keeps %(n)s free place for its member classes until %(date)s.",
+                "Pool “%(pool)s” keeps %(n)s free places for its member classes until %(date)s.",
                 self.free,
             ),
             pool=name,

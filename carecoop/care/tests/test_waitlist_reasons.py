@@ -69,7 +69,7 @@ def test_a_child_skipped_for_a_pool_held_for_members_is_told_which_pool_and_unti
     assert body.index("Kavya") < body.index("Diya")
     long_date = format_date(release, format="long", locale="en")
     assert (
-        "Skipped: No place is free in a pool this family may use. Pool Members keeps 4 free "
+        "Skipped: No place is free in a pool this family may use. Pool “Members” keeps 4 free "
         f"places for its member classes until {long_date}." in kavya
     )
     assert "A place is free for this child" in diya
@@ -77,7 +77,9 @@ def test_a_child_skipped_for_a_pool_held_for_members_is_told_which_pool_and_unti
     summary = text(body)
     assert "Why children wait while places are free" in summary
     assert "3 free places cannot be offered to the children waiting" in summary
-    assert f"Pool Members keeps 3 free places for its member classes until {long_date}." in summary
+    assert (
+        f"Pool “Members” keeps 3 free places for its member classes until {long_date}." in summary
+    )
     # The board reads the same reasons.
     assert "Skipped: No place is free" in text(page_of(world, creche.centre, role="board"))
 
@@ -85,7 +87,7 @@ def test_a_child_skipped_for_a_pool_held_for_members_is_told_which_pool_and_unti
     services.places_allocate(centre=creche.centre, by=creche.by, on=creche.today)
     assert Application.objects.get(child=creche.child).status == "offered"
     body = page_of(world, creche.centre)
-    assert "Skipped: No place is free in a pool this family may use. Pool Members keeps 3" in (
+    assert "Skipped: No place is free in a pool this family may use. Pool “Members” keeps 3" in (
         _item(body, "Kavya")
     )
     # Without a release date the page says so; in Spanish the date is written the Spanish way.
