@@ -101,8 +101,14 @@ def test_allocation_never_exceeds_a_pool_a_room_or_the_licence(
         assert room.min_age_months <= candidate.age_months <= room.max_age_months
         # A reserved pool takes its own families, or anyone once released.
         assert pool.admits(candidate) or pool.released
-    # Everyone not offered a place is told why.
+    # Everyone not offered a place is told why, and a pool named as holding places is one the
+    # family may not use yet.
     assert set(outcome.unplaced) | set(offered) == set(by_id)
+    for candidate_id, why in outcome.unplaced.items():
+        assert str(why)
+        for held in why.held:
+            pool = pools_by_id[held.pool_id]
+            assert not pool.admits(by_id[candidate_id]) and not pool.released and held.free > 0
 
 
 @settings(max_examples=200, deadline=None)
