@@ -177,3 +177,34 @@ def test_the_waitlist_is_paged_and_its_queries_do_not_grow(world, creche, settin
     assert body.count("<li><strong>") == 2 and "Page 1 of 3" in body
     third = page_of(world, creche.centre, page=3)
     assert third.count("<li><strong>") == 1 and 'start="5"' in third
+
+
+def test_too_old_between_the_rooms_and_no_pool_are_each_said(world, creche):
+    centre = world.centre2
+    for name, low, high in [("Babies", 0, 11), ("Twos", 24, 30)]:
+        services.room_create(
+            centre=centre,
+            by=creche.by,
+            name=name,
+            min_age_months=low,
+            max_age_months=high,
+            capacity=5,
+        )
+    middle = make_child(creche.parent, "Mira", creche.today - datetime.timedelta(days=550))
+    apply(creche, creche.child, centre=centre, days_ago=90)  # Diya, three: older than every room.
+    apply(creche, middle, centre=centre, days_ago=60)  # Mira, eighteen months: between the rooms.
+    apply(creche, creche.baby, centre=centre)  # Om, six months: the babies' room, but no pool.
+    body = page_of(world, centre)
+    diya = _item(body, "Diya")
+    assert "No place yet: Too old for the rooms: the child will be 3" in diya
+    assert "months old; the oldest room takes children up to 30 months." in diya
+    assert "No place yet: No room takes children of this age." in _item(body, "Mira")
+    assert "No place yet: The centre has no pool of places to offer a place from." in _item(
+        body, "Om"
+    )
+    # With a pool, Om can have a place, and the two ranked above him are skipped.
+    services.pool_create(centre=centre, by=creche.by, name="Everyone", places=10)
+    body = page_of(world, centre)
+    assert "Skipped: Too old for the rooms" in _item(body, "Diya")
+    assert "Skipped: No room takes children of this age." in _item(body, "Mira")
+    assert "A place is free for this child" in _item(body, "Om")
