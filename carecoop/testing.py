@@ -29,7 +29,7 @@ from carecoop.capital import services as capital
 from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
 from carecoop.care import services as care
-from carecoop.care.models import Application, Enrolment
+from carecoop.care.models import Application, Enrolment, SeatPool
 from carecoop.funding import services as funding
 from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance import services as governance
@@ -187,6 +187,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/centres/<int:pk>/edit/": Centre,
     "c/<slug:coop>/centres/<int:pk>/rooms/new/": Centre,
     "c/<slug:coop>/centres/<int:pk>/pools/new/": Centre,
+    "c/<slug:coop>/centres/pools/<int:pk>/": SeatPool,
     "c/<slug:coop>/centres/<int:pk>/closures/new/": Centre,
     "c/<slug:coop>/centres/<int:pk>/hours/": Centre,
     "c/<slug:coop>/centres/<int:pk>/priorities/": Centre,
@@ -343,6 +344,9 @@ class World:
             min_age_months=0,
             max_age_months=72,
             capacity=10,
+        )
+        self.other_pool = care.pool_create(
+            centre=self.other_centre, by=by, name="Zeta pool", places=5
         )
         self.other_enrolment = care.enrolment_create(
             child=self.other_child,

@@ -147,6 +147,21 @@ class PoolForm(forms.Form):
         self.fields["member_classes"].queryset = MemberClass.objects.filter(coop_id=coop_id)  # type: ignore[attr-defined]
 
 
+class PoolReleaseForm(forms.Form):
+    release_on = forms.DateField(
+        label=_("unfilled places released on"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "From this day, the pool's empty places may be offered to any family waiting. "
+            "Leave it empty to keep them for the pool's member classes."
+        ),
+        error_messages={
+            "invalid": _("This is not a date. Give a day, for example 2027-03-12."),
+        },
+    )
+
+
 class ClosureForm(ServiceModelForm):
     class Meta:
         model = Closure

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from carecoop.care.models import (
@@ -15,6 +15,7 @@ from carecoop.care.models import (
     Attendance,
     Booking,
     Enrolment,
+    PriorityRule,
     Room,
     SeatPool,
 )
@@ -69,6 +70,65 @@ def centre_get(*, access: Access, pk: int, working: bool = False) -> Centre:
     return centre
 
 
+def pool_get(*, access: Access, pk: int) -> SeatPool:
+    """One pool of places of a centre the role sees, with its centre and member classes."""
+    pool = (
+        access.restrict(SeatPool.objects.filter(pk=pk))
+        .select_related("centre")
+        .prefetch_related("member_classes")
+        .first()
+    )
+    if pool is None:
+        raise Http404
+    return pool
+
+
+def priority_defaults(centre: Centre) -> dict[str, int]:
+    """The points the cooperative's other centres give each criterion: for each, the value most
+    of them use (on a tie, the newest centre's). Empty when no other centre has points. One
+    grouped query, whatever the number of centres."""
+    counted = (
+        PriorityRule.objects.filter(coop_id=centre.coop_id)
+        .exclude(centre_id=centre.pk)
+        .values_list("criterion", "points")
+        .annotate(n=Count("*"), newest=Max("centre_id"))
+        .order_by()
+    )
+    best: dict[str, tuple[int, int, int]] = {}
+    for criterion, points, n, newest in counted:
+        if (n, newest) > best.get(criterion, (0, 0, 0))[:2]:
+            best[criterion] = (n, newest, points)
+    return {criterion: points for criterion, (_n, _newest, points) in best.items()}
+
+
+@dataclass(frozen=True)
+class Points:
+    points: dict[str, int]  # Criterion: points, for the form.
+    suggested: frozenset[str]  # Criteria the centre has no points for, filled from the others'.
+
+
+def priority_points(centre: Centre) -> Points:
+    """A centre's priority points; where it has none for a criterion, the cooperative's usual
+    points (``priority_defaults``) to offer instead of zero."""
+    own = dict(PriorityRule.objects.filter(centre=centre).values_list("criterion", "points"))
+    suggested = {c: p for c, p in priority_defaults(centre).items() if c not in own}
+    return Points({**suggested, **own}, frozenset(suggested))
+
+
+def applications_in_bulk(*, centre: Centre, ids: list[int]) -> dict[int, Application]:
+    """A page of a centre's waitlist: its applications with their children, by id."""
+    return Application.objects.filter(centre=centre).select_related("child").in_bulk(ids)
+
+
+def open_offers(*, centre: Centre) -> QuerySet[Application]:
+    """Offers waiting for an answer, the soonest to expire first."""
+    return (
+        Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
+        .select_related("child", "offered_pool", "offered_room")
+        .order_by("offer_expires_on", "pk")
+    )
+
+
 def working_centre_ids(access: Access) -> frozenset[int]:
     """Centres whose children the user may record."""
     return frozenset(access.restrict(Centre.objects.all(), WORKING).values_list("pk", flat=True))
@@ -86,6 +146,9 @@ class Use:
     taken: int
     capacity: int
     present: int | None = None
+    pk: int | None = None
+    reserved: bool = False  # A pool kept for some member classes.
+    release_on: datetime.date | None = None  # When a reserved pool's unfilled places go to all.
 
     @property
     def free(self) -> int:
@@ -145,8 +208,17 @@ def occupancy(*, centre: Centre, on: datetime.date) -> Occupancy:
             for r in Room.objects.filter(centre=centre)
         ],
         pools=[
-            Use(p.name, by_pool.get(p.pk, 0), p.places)
-            for p in SeatPool.objects.filter(centre=centre)
+            Use(
+                p.name,
+                by_pool.get(p.pk, 0),
+                p.places,
+                pk=p.pk,
+                reserved=bool(p.classes),
+                release_on=p.release_on,
+            )
+            for p in SeatPool.objects.filter(centre=centre).annotate(
+                classes=Count("member_classes")
+            )
         ],
         open_offers=applications.get(ApplicationStatus.OFFERED, 0),
         waiting=applications.get(ApplicationStatus.WAITING, 0),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
     path("<int:pk>/rooms/new/", views.room_add, name="room_add"),
     path("<int:pk>/pools/new/", views.pool_add, name="pool_add"),
+    path("pools/<int:pk>/", views.pool_detail, name="pool"),
     path("<int:pk>/closures/new/", views.closure_add, name="closure_add"),
     path("<int:pk>/hours/", views.hours_edit, name="hours"),
     path("<int:pk>/priorities/", views.priorities_edit, name="priorities"),

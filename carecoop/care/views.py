@@ -5,7 +5,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
-from carecoop.care.models import Absence, Application, ApplicationStatus, ChildProfile, Enrolment
+from carecoop.care.models import Absence, Application, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
@@ -48,8 +50,8 @@ def centre_create(request: HttpRequest, coop: str) -> HttpResponse:
         request,
         forms.CentreForm(request.POST or None),
         save=lambda data: services.centre_create(coop=access.org, by=access.user, **data),
-        done=_("Centre saved."),
-        next_url=_to_centre(coop),
+        done=_("Centre saved. Now set its priority points for the waitlist."),
+        next_url=lambda centre: reverse("care:priorities", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
         context={"title": _("New centre")},
     )
@@ -102,6 +104,25 @@ def pool_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
+@coop_permission("care.view_centres", write="care.manage")
+def pool_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """A pool of places and when its unfilled places are released; the manager changes the date."""
+    access = access_of(request)
+    pool = selectors.pool_get(access=access, pk=pk)
+    context = {"pool": pool, "centre": pool.centre, "title": pool.name}
+    if not access.can("care.manage"):
+        return render(request, "care/pool.html", context)
+    return form_page(
+        request,
+        forms.PoolReleaseForm(request.POST or None, initial={"release_on": pool.release_on}),
+        save=lambda data: services.pool_release_set(pool=pool, by=access.user, **data),
+        done=_("Release date saved."),
+        next_url=reverse("care:centre", kwargs={"coop": coop, "pk": pool.centre_id}),
+        template="care/pool.html",
+        context=context,
+    )
+
+
 @coop_permission("care.manage")
 def closure_add(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     centre = selectors.centre_get(access=access_of(request), pk=pk)
@@ -137,17 +158,26 @@ def hours_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 @coop_permission("care.manage")
 def priorities_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     centre = selectors.centre_get(access=access_of(request), pk=pk)
-    current = dict(centre.priority_rules.values_list("criterion", "points"))
+    points = selectors.priority_points(centre)
     return form_page(
         request,
-        forms.PriorityForm(request.POST or None, current=current),
+        forms.PriorityForm(request.POST or None, current=points.points),
         save=lambda data: services.priority_set(
             centre=centre, by=access_of(request).user, points=data
         ),
         done=_("Priority points saved."),
         next_url=reverse("care:waitlist", kwargs={"coop": coop, "pk": centre.pk}),
         template="care/form.html",
-        context={"title": _("Priority points"), "centre": centre},
+        context={
+            "title": _("Priority points"),
+            "centre": centre,
+            "note": _(
+                "Points this centre does not have yet are filled in with those most of the "
+                "cooperative's other centres give. Nothing is saved until you press Save."
+            )
+            if points.suggested
+            else "",
+        },
     )
 
 
@@ -204,22 +234,19 @@ def enrolment_move(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     access = access_of(request)
     centre = selectors.centre_get(access=access, pk=pk)
-    today = timezone.localdate()
-    ranked = services.waitlist(centre, today)
-    applications = (
-        Application.objects.filter(centre=centre)
-        .select_related("child")
-        .in_bulk([r.candidate.id for r in ranked])
+    explained = services.waitlist_explained(centre, timezone.localdate())
+    page = Paginator(explained.rows, settings.CARECOOP_PAGE_SIZE).get_page(request.GET.get("page"))
+    offers = Paginator(selectors.open_offers(centre=centre), settings.CARECOOP_PAGE_SIZE).get_page(
+        request.GET.get("offers")
     )
-    offers = (
-        Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
-        .select_related("child", "offered_pool", "offered_room")
-        .order_by("offer_expires_on")
+    applications = selectors.applications_in_bulk(
+        centre=centre, ids=[row.ranked.candidate.id for row in page.object_list]
     )
-    rows = [(position, r, applications[r.candidate.id]) for position, r in enumerate(ranked, 1)]
     context = {
         "centre": centre,
-        "rows": rows,
+        "waitlist": explained,
+        "page": page,
+        "rows": [(row, applications[row.ranked.candidate.id]) for row in page.object_list],
         "offers": offers,
         "can_manage": access.can("care.manage"),
     }

@@ -11,6 +11,7 @@ from carecoop.care.services.centres import (
     opening_hours_set,
     opening_week_set,
     pool_create,
+    pool_release_set,
     priority_set,
     room_create,
 )
@@ -25,6 +26,9 @@ from carecoop.care.services.enrolment import (
 )
 from carecoop.care.services.places import (
     AllocationResult,
+    Standing,
+    WaitingRow,
+    Waitlist,
     application_submit,
     candidates_for,
     offer_answer,
@@ -32,10 +36,14 @@ from carecoop.care.services.places import (
     places_allocate,
     places_allocate_cooperative,
     waitlist,
+    waitlist_explained,
 )
 
 __all__ = [
     "AllocationResult",
+    "Standing",
+    "WaitingRow",
+    "Waitlist",
     "age_in_months",
     "application_submit",
     "booking_set",
@@ -58,7 +66,9 @@ __all__ = [
     "places_allocate",
     "places_allocate_cooperative",
     "pool_create",
+    "pool_release_set",
     "priority_set",
     "room_create",
     "waitlist",
+    "waitlist_explained",
 ]

@@ -4,6 +4,7 @@ and priority points."""
 import datetime
 from typing import Any
 
+from babel.dates import format_date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care import selectors
 from carecoop.care.models import Closure, OpeningHours, PriorityRule, Room, SeatPool
+from carecoop.core.money import babel_locale
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import MemberClass
@@ -133,6 +135,39 @@ def pool_create(
     validated_save(pool, by=by)
     same_coop_check(centre.coop_id, *(member_classes or []))
     pool.member_classes.set(member_classes or [])
+    return pool
+
+
+def pool_started_on(pool: SeatPool) -> datetime.date | None:
+    """The day the pool was made (its first history row, in the cooperative's time zone); None
+    for a pool written without history."""
+    made = (
+        SeatPool.history.filter(id=pool.pk, history_type="+")
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    return timezone.localdate(made) if made else None
+
+
+@transaction.atomic
+def pool_release_set(*, pool: SeatPool, by: Actor, release_on: datetime.date | None) -> SeatPool:
+    """Set the day from which a pool's unfilled places may go to the other pools' applicants
+    (None: the pool keeps them). Not before the pool was made."""
+    _lock(pool.centre)
+    pool = SeatPool.objects.get(pk=pool.pk)
+    started = pool_started_on(pool)
+    if release_on is not None and started is not None and release_on < started:
+        raise ValidationError(
+            {
+                "release_on": _(
+                    "The pool was made on %(start)s; its places cannot be released before."
+                )
+                % {"start": format_date(started, format="long", locale=babel_locale())}
+            }
+        )
+    pool.release_on = release_on
+    validated_save(pool, by=by)
     return pool
 
 

@@ -1,11 +1,12 @@
 """Writes about applications for a place, the waitlist and the allocation of places."""
 
 import datetime
+import enum
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_manager_for_model
@@ -66,10 +67,24 @@ def application_submit(
     return application
 
 
-def candidates_for(centre: Centre, on: datetime.date) -> list[allocation.Candidate]:
+def _open_offers(centre: Centre, on: datetime.date) -> QuerySet[Application]:
+    """Offers that hold a place on ``on``: not answered and not past their answer date."""
+    return Application.objects.filter(
+        Q(offer_expires_on__isnull=True) | Q(offer_expires_on__gte=on),
+        centre=centre,
+        status=ApplicationStatus.OFFERED,
+    )
+
+
+def candidates_for(
+    centre: Centre, on: datetime.date, *, with_offers: bool = False
+) -> list[allocation.Candidate]:
     """The waiting applications of a centre as the allocation rules see them (five queries,
-    whatever the number of applications; plain values, no model instances)."""
+    whatever the number of applications; plain values, no model instances); ``with_offers``
+    adds the applications holding an open offer."""
     waiting = Application.objects.filter(centre=centre, status=ApplicationStatus.WAITING)
+    if with_offers:
+        waiting = waiting | _open_offers(centre, on)
     applications = list(
         waiting.values_list(
             "pk",
@@ -122,9 +137,11 @@ def candidates_for(centre: Centre, on: datetime.date) -> list[allocation.Candida
     return result
 
 
-def waitlist(centre: Centre, on: datetime.date) -> list[allocation.Ranked]:
+def waitlist(
+    centre: Centre, on: datetime.date, *, with_offers: bool = False
+) -> list[allocation.Ranked]:
     points = dict(PriorityRule.objects.filter(centre=centre).values_list("criterion", "points"))
-    return allocation.rank(candidates_for(centre, on), points, on)
+    return allocation.rank(candidates_for(centre, on, with_offers=with_offers), points, on)
 
 
 def _place_state(
@@ -132,11 +149,7 @@ def _place_state(
 ) -> tuple[list[allocation.PoolState], list[allocation.RoomState], int]:
     """Places taken per pool and room: enrolled children plus offers still open."""
     enrolled = list(selectors.active_enrolments(centre, on).values_list("pool_id", "room_id"))
-    offered = list(
-        Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED).values_list(
-            "offered_pool_id", "offered_room_id"
-        )
-    )
+    offered = list(_open_offers(centre, on).values_list("offered_pool_id", "offered_room_id"))
     taken = enrolled + offered
     pool_classes: dict[int, set[int]] = {}
     for pool_id, class_id in SeatPool.member_classes.through.objects.filter(
@@ -150,6 +163,8 @@ def _place_state(
             filled=sum(1 for pool_id, _r in taken if pool_id == p.pk),
             member_class_ids=frozenset(pool_classes.get(p.pk, ())),
             released=p.release_on is not None and p.release_on <= on,
+            name=p.name,
+            release_on=p.release_on,
         )
         for p in SeatPool.objects.filter(centre=centre)
     ]
@@ -160,6 +175,7 @@ def _place_state(
             max_age_months=r.max_age_months,
             capacity=r.capacity,
             filled=sum(1 for _p, room_id in taken if room_id == r.pk),
+            name=r.name,
         )
         for r in Room.objects.filter(centre=centre)
     ]
@@ -206,7 +222,80 @@ def places_allocate(
     get_history_manager_for_model(Application).bulk_history_create(
         offered, batch_size=500, default_user=by
     )
-    return AllocationResult(len(outcome.offers), expired, outcome.unplaced)
+    return AllocationResult(
+        len(outcome.offers), expired, {pk: str(why) for pk, why in outcome.unplaced.items()}
+    )
+
+
+class Standing(enum.StrEnum):
+    NEXT = "next"  # A place is free for the child: the next allocation offers it.
+    SKIPPED = "skipped"  # Not offered a place while a child ranked below holds or gets one.
+    WAITING = "waiting"  # No place for the child, and none for anyone ranked below either.
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    position: int  # Among the children waiting.
+    ranked: allocation.Ranked
+    standing: Standing
+    why: allocation.Unplaced | None  # Why no place can be offered now; None for NEXT.
+
+
+@dataclass
+class Waitlist:
+    """The waitlist with what the allocation would do now, explained."""
+
+    rows: list[WaitingRow]
+    free: int  # Licensed places neither taken by a child enrolled nor held by an open offer.
+    can_offer: int  # Children the next allocation offers a place.
+    held: tuple[allocation.Held, ...]  # Free places reserved pools keep after those offers.
+    outside_pools: int  # Free licensed places that belong to no pool, so cannot be offered.
+
+    @property
+    def left(self) -> int:
+        """Free places the next allocation cannot offer to anyone waiting."""
+        return max(self.free - self.can_offer, 0)
+
+    @property
+    def unplaced(self) -> int:
+        return sum(1 for row in self.rows if row.standing is not Standing.NEXT)
+
+
+def waitlist_explained(centre: Centre, on: datetime.date) -> Waitlist:
+    """The children waiting, in rank order, each with what the allocation rules decide for them
+    today: a place is free for them, or why not (and whether a child ranked below holds or would
+    get a place). The rules are the very ones ``places_allocate`` runs, over the same state, so
+    the page says what the button does (a fixed number of queries)."""
+    pools, rooms, taken = _place_state(centre, on)
+    ranked = waitlist(centre, on, with_offers=True)
+    offered = set(_open_offers(centre, on).values_list("pk", flat=True))
+    waiting = [r for r in ranked if r.candidate.id not in offered]
+    outcome = allocation.allocate(
+        waiting, pools=pools, rooms=rooms, licensed=centre.licensed_capacity, enrolled=taken
+    )
+    placed = offered | {o.candidate_id for o in outcome.offers}
+    standings: dict[int, Standing] = {}
+    below = False  # Whether a child ranked below holds or would get a place.
+    for entry in reversed(ranked):
+        pk = entry.candidate.id
+        if pk in placed:
+            below = True
+            standings[pk] = Standing.NEXT
+        else:
+            standings[pk] = Standing.SKIPPED if below else Standing.WAITING
+    rows = [
+        WaitingRow(position, r, standings[r.candidate.id], outcome.unplaced.get(r.candidate.id))
+        for position, r in enumerate(waiting, 1)
+    ]
+    free = max(centre.licensed_capacity - taken, 0)
+    left = free - len(outcome.offers)
+    return Waitlist(
+        rows=rows,
+        free=free,
+        can_offer=len(outcome.offers),
+        held=allocation.held_from(None, pools),
+        outside_pools=max(left - sum(p.free for p in pools), 0),
+    )
 
 
 @transaction.atomic

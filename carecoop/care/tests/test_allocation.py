@@ -101,8 +101,14 @@ def test_allocation_never_exceeds_a_pool_a_room_or_the_licence(
         assert room.min_age_months <= candidate.age_months <= room.max_age_months
         # A reserved pool takes its own families, or anyone once released.
         assert pool.admits(candidate) or pool.released
-    # Everyone not offered a place is told why.
+    # Everyone not offered a place is told why, and a pool named as holding places is one the
+    # family may not use yet.
     assert set(outcome.unplaced) | set(offered) == set(by_id)
+    for candidate_id, why in outcome.unplaced.items():
+        assert str(why)
+        for held in why.held:
+            pool = pools_by_id[held.pool_id]
+            assert not pool.admits(by_id[candidate_id]) and not pool.released and held.free > 0
 
 
 @settings(max_examples=200, deadline=None)
@@ -129,7 +135,7 @@ def test_an_identical_higher_ranked_family_is_never_passed_over():
         enrolled=0,
     )
     assert [o.candidate_id for o in outcome.offers] == [1]
-    assert "pool" in outcome.unplaced[2]
+    assert "pool" in str(outcome.unplaced[2])
 
 
 def test_reserved_places_are_released_only_after_their_date():

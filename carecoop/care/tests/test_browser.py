@@ -72,3 +72,62 @@ def test_attendance_offline_then_synced(world, live_server, phone, today):
         assert records[children[0].pk].collected_by == world.person.full_name
         assert records[children[1].pk].checked_out_at is None
         assert SyncOperation.objects.filter(status="applied").count() == 3
+
+
+WIDTH = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def test_waitlist_reasons_and_release_date_fit_a_phone(world, live_server, phone, today):
+    with scope(coop=world.home.pk):
+        by = world.users["manager"]
+        services.centre_update(centre=world.centre, by=by, licensed_capacity=6)
+        room = services.room_create(
+            centre=world.centre,
+            by=by,
+            name="Toddlers",
+            min_age_months=24,
+            max_age_months=72,
+            capacity=6,
+        )
+        services.pool_create(
+            centre=world.centre,
+            by=by,
+            name="Children of the waste pickers' association members",
+            places=4,
+            member_classes=[world.member_class],
+            release_on=today + datetime.timedelta(days=100),
+        )
+        community = services.pool_create(centre=world.centre, by=by, name="Community", places=2)
+        for i in range(2):
+            kid = make_child(world.person, f"Kid{i}", today - datetime.timedelta(days=1000))
+            services.enrolment_create(child=kid, room=room, pool=community, starts_on=today, by=by)
+        baby = make_child(world.person, "Om", today - datetime.timedelta(days=100))
+        other = make_child(world.person, "Diya", today - datetime.timedelta(days=1100))
+        for child, days in [(baby, 90), (other, 0)]:
+            services.application_submit(
+                child=child,
+                centre=world.centre,
+                by=by,
+                wanted_from=today,
+                applied_on=today - datetime.timedelta(days=days),
+            )
+    page = phone
+    base = f"/c/home-coop/centres/{world.centre.pk}"
+    page.goto(f"{live_server.url}/accounts/login/?next={base}/waitlist/")
+    page.fill("input[name=username]", "manager.home")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/waitlist/")
+    assert "Skipped:" in page.content()
+    assert page.evaluate(WIDTH)
+    screenshot(page, "waitlist-reasons")
+    page.goto(f"{live_server.url}{base}/")
+    assert page.evaluate(WIDTH)
+    screenshot(page, "centre-pools")
+    page.click("text=Change >> nth=0")
+    page.wait_for_url("**/pools/*/")
+    assert page.evaluate(WIDTH)
+    page.fill("input[name=release_on]", (today + datetime.timedelta(days=10)).isoformat())
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"**{base}/")
+    screenshot(page, "pool-release-saved")

@@ -13,7 +13,7 @@ from carecoop.billing.models import Invoice, StatementImport, StatementLine, Wai
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
-from carecoop.care.models import Application, Enrolment
+from carecoop.care.models import Application, Enrolment, SeatPool
 from carecoop.core.models import CoopOwned
 from carecoop.core.permissions import policy_of
 from carecoop.funding.models import Disbursement, Expense, Grant
@@ -43,6 +43,7 @@ OTHER_ROWS: dict[type[Model], str] = {
     Centre: "other_centre",
     Application: "other_application",
     Enrolment: "other_enrolment",
+    SeatPool: "other_pool",
     Staff: "other_staff",
     TrainingSession: "other_session",
     CheckIn: "other_checkin",
