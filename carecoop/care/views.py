@@ -208,12 +208,12 @@ def waitlist(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     ranked = services.waitlist(centre, today)
     applications = (
         Application.objects.filter(centre=centre)
-        .select_related("child")
+        .select_related("child__household")  # what tells two children of one name apart
         .in_bulk([r.candidate.id for r in ranked])
     )
     offers = (
         Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
-        .select_related("child", "offered_pool", "offered_room")
+        .select_related("child__household", "offered_pool", "offered_room")
         .order_by("offer_expires_on")
     )
     rows = [(position, r, applications[r.candidate.id]) for position, r in enumerate(ranked, 1)]
