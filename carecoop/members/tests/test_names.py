@@ -88,6 +88,16 @@ def test_people_of_the_same_name_are_told_apart_in_every_picker(
     # The same labels while typing (the box's htmx search).
     typed = client.get(f"{home}/members/pick/children/", {"field": "child", "q": "allison"})
     assert options(typed.content.decode(), "child") == children
+    # Both apply; the waitlist tells them apart too.
+    for child in (allison0, allison1):
+        applied = client.post(
+            f"{home}/centres/{world.centre.pk}/apply/",
+            {"child": child.pk, "wanted_from": "2026-01-05", "child-q": ""},
+        )
+        assert applied.status_code == 302
+    waitlist = client.get(f"{home}/centres/{world.centre.pk}/waitlist/").content.decode()
+    waiting = re.findall(r"<strong>Allison López</strong>\s*<small>\s*born (\d{4})", waitlist)
+    assert sorted(waiting) == ["2022", "2023"]
 
     # The waiver form chooses a household: both are named Ana López.
     body = client.post(
