@@ -27,6 +27,7 @@ from carecoop.care.models import (
     SyncStatus,
 )
 from carecoop.core.lookups import OneOf
+from carecoop.core.names import person_name
 from carecoop.core.services import insert_rows, update_rows, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Guardianship, Person
@@ -222,7 +223,7 @@ class Facts:
         for child_id, guardian_id, given, family in Guardianship.objects.filter(
             OneOf("child_id", child_ids), coop_id=coop_id
         ).values_list("child_id", "guardian_id", "guardian__given_name", "guardian__family_name"):
-            name = f"{given} {family}".strip()
+            name = person_name(given, family)
             facts.guardians.setdefault(child_id, {})[f"g:{guardian_id}"] = name
         for pk, child_id, name, relation, until in AuthorisedCollector.objects.filter(
             OneOf("child_id", child_ids), coop_id=coop_id

@@ -117,14 +117,18 @@ def priority_points(centre: Centre) -> Points:
 
 def applications_in_bulk(*, centre: Centre, ids: list[int]) -> dict[int, Application]:
     """A page of a centre's waitlist: its applications with their children, by id."""
-    return Application.objects.filter(centre=centre).select_related("child").in_bulk(ids)
+    return (
+        Application.objects.filter(centre=centre)
+        .select_related("child__household")  # what tells two children of one name apart
+        .in_bulk(ids)
+    )
 
 
 def open_offers(*, centre: Centre) -> QuerySet[Application]:
     """Offers waiting for an answer, the soonest to expire first."""
     return (
         Application.objects.filter(centre=centre, status=ApplicationStatus.OFFERED)
-        .select_related("child", "offered_pool", "offered_room")
+        .select_related("child__household", "offered_pool", "offered_room")
         .order_by("offer_expires_on", "pk")
     )
 

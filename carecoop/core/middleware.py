@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django_scopes import scope, scopes_disabled
 
+from carecoop.core import names
 from carecoop.core.permissions import access_asked, policy_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
@@ -59,8 +60,13 @@ class AccessMiddleware:
         if request.method not in SAFE_METHODS and not access.can(policy.write_permission):
             raise PermissionDenied  # One answer for a write the role may not make: 403.
         request.access = access  # type: ignore[attr-defined]
-        # Dates and times are the organisation's own: "today" in Ahmedabad is not today in UTC.
-        with scope(coop=access.org.pk), timezone.override(ZoneInfo(access.org.time_zone)):
+        # Dates and times are the organisation's own: "today" in Ahmedabad is not today in UTC;
+        # so is the order of names, read here once for every name the page writes.
+        with (
+            scope(coop=access.org.pk),
+            timezone.override(ZoneInfo(access.org.time_zone)),
+            names.override(access.org.name_order),
+        ):
             return _render(view_func(request, *view_args, **view_kwargs))
 
 

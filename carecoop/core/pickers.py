@@ -90,11 +90,17 @@ def _search_url(url: str, name: str, multiple: bool) -> str:
     return url + ("&" if "?" in url else "?") + urlencode(params)
 
 
+# The largest key a row can have (a 64-bit column); a longer number is no key, and SQLite refuses
+# to compare with it.
+KEY_MAX = 2**63 - 1
+
+
 def _keys(value: Any) -> list[str]:
     if value in (None, "", [], ()):
         return []
     values = value if isinstance(value, list | tuple) else [value]
-    return [str(v) for v in values if str(v).isdigit()]
+    keys = [str(v) for v in values]
+    return [k for k in keys if k.isascii() and k.isdigit() and int(k) <= KEY_MAX]
 
 
 class PickerMixin:
@@ -164,6 +170,19 @@ class PickerMultipleField(PickerMixin, forms.ModelMultipleChoiceField):  # type:
         kwargs.setdefault("queryset", None)
         super().__init__(**kwargs)
         self.widget.field = None
+
+    def _check_values(self, value: Any) -> Any:
+        # Django looks the keys up together with ``pk__in``, which SQLite cannot compare with a
+        # number beyond 64 bits: such a number is refused as no key, as any other text is.
+        for pk in value:
+            text = str(pk)
+            if text.isascii() and text.isdigit() and int(text) > KEY_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def searching(form: forms.BaseForm, data: Mapping[str, Any]) -> forms.BaseForm:

@@ -434,8 +434,9 @@ def ballot_paper(*, question: Question) -> list[tuple[ElectionSeat | None, list[
     """The ballot a voter sees: the choices, grouped by the seats they stand for (one group, with
     no seats, for a motion)."""
     choices = list(
+        # A candidate's member number tells two candidates of the same name apart.
         Choice.objects.filter(coop_id=question.coop_id, question=question).select_related(
-            "seat_class"
+            "seat_class", "candidate"
         )
     )
     seats = {s.member_class_id: s for s in election_seats(question=question)}
@@ -456,9 +457,14 @@ def tellers(*, question: Question) -> list[int]:
 def count_keys(*, question: Question) -> list[tuple[str, str]]:
     """What a count sheet asks for each member class, as (key, label): the ballots cast in an
     election, then the votes for each choice."""
+    choices = Choice.objects.filter(coop_id=question.coop_id, question=question)
     keys = [
-        (str(c.code or c.pk), c.label)
-        for c in Choice.objects.filter(coop_id=question.coop_id, question=question)
+        # A candidate with her member number: two candidates may share a name.
+        (
+            str(c.code or c.pk),
+            f"\u2068{c.label}\u2069 · {c.candidate.number}" if c.candidate else c.label,
+        )
+        for c in choices.select_related("candidate")
     ]
     if question.kind == Question.Kind.ELECTION:
         keys.insert(0, ("ballots", _("Ballots cast")))

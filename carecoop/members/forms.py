@@ -15,11 +15,10 @@ from carecoop.core.money import parse_amount, to_decimal
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerMixin
 from carecoop.members import selectors
+from carecoop.members.labels import child_label, household_label, membership_label, person_label
 from carecoop.members.models import (
     GuardianRelation,
-    Household,
     MemberClass,
-    Membership,
     MembershipStatus,
     Person,
     WorkRecord,
@@ -202,25 +201,8 @@ class WorkRecordForm(ServiceModelForm):
         return data
 
 
-# Search pickers of the registry's rows (``core.pickers``), for any app's form. A label tells two
-# people of the same name apart by what the member list shows every role that may pick: the
-# member number, else the household.
-
-
-def membership_label(membership: Membership) -> str:
-    # An isolate (U+2068 … U+2069) keeps a right-to-left name from turning the number around.
-    return f"{membership.number} · \u2068{membership.person.full_name}\u2069"
-
-
-def person_label(person: Person) -> str:
-    other = getattr(person, "number", None) or (person.household.name if person.household else "")
-    return f"\u2068{person.full_name}\u2069 · \u2068{other}\u2069" if other else person.full_name
-
-
-def household_label(household: Household) -> str:
-    parts = [household.name, getattr(household, "number", None) or ""]
-    parts.append(household.centre.name if household.centre else "")
-    return " · ".join(f"\u2068{part}\u2069" for part in parts if part)
+# Search pickers of the registry's rows (``core.pickers``), for any app's form, each naming its
+# rows with the one label of its kind (``labels``).
 
 
 @dataclass(frozen=True)
@@ -256,7 +238,7 @@ PICKS: dict[str, Pick] = {
     "children": Pick(
         lambda access: selectors.pickable_people(access=access, children=True),
         lambda access, q: selectors.pick_people(access=access, query=q, children=True),
-        person_label,
+        child_label,
         _("Name of the child"),
     ),
     "households": Pick(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.core.names import person_name
 from carecoop.members.classifications import Answer, Formality, Icse18, Isco08, IsicRev4
 
 
@@ -200,7 +201,8 @@ class Person(CoopOwned):
         if not self.given_name and self.family_name == f"#{self.pk}":
             # Pseudonymised by privacy.services.person_erase.
             return gettext("Erased person #%(id)s") % {"id": self.pk}
-        return f"{self.given_name} {self.family_name}".strip()
+        # In the order the cooperative chose (``core.names``), active for the page.
+        return person_name(self.given_name, self.family_name)
 
 
 class MembershipStatus(models.TextChoices):

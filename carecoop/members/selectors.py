@@ -274,12 +274,21 @@ def pick_memberships(*, access: Access, query: str, current: bool = False) -> li
     return list(found[:LIMIT])
 
 
+def _household_number(household: str) -> Subquery:
+    """The member number of the first member of the household at ``household``."""
+    first = Membership.objects.filter(person__household=OuterRef(household)).order_by("pk")
+    return Subquery(first.values("number")[:1])
+
+
 def pickable_people(*, access: Access, children: bool = False) -> QuerySet[Person]:
     """Adults (``children``: children) the role may choose, each with a member number if any
-    and a household (names alone do not tell two people apart)."""
+    and a household (names alone do not tell two people apart; ``labels``); a child with her
+    household's member number."""
     people = visible_people(access=access).select_related("household")
     if children:
-        people = people.filter(household_relation="child")
+        people = people.filter(household_relation="child").annotate(
+            household_number=_household_number("household_id")
+        )
     else:
         people = people.exclude(household_relation="child").annotate(number=_first_number())
     return people
@@ -293,11 +302,10 @@ def pick_people(*, access: Access, query: str, children: bool = False) -> list[P
 
 def pickable_households(*, access: Access) -> QuerySet[Household]:
     """Households the role may choose, each with its first member's number."""
-    first = Membership.objects.filter(person__household=OuterRef("pk")).order_by("pk")
     return (
         access.restrict(Household.objects.all())
         .select_related("centre")
-        .annotate(number=Subquery(first.values("number")[:1]))
+        .annotate(number=_household_number("pk"))
     )
 
 

@@ -42,8 +42,7 @@ def _member_row(m: Membership, url: str) -> dict[str, Any]:
     return {
         "number": m.number,
         "url": url,
-        "family_name": m.person.family_name,
-        "given_name": m.person.given_name,
+        "name": m.person.full_name,  # in the cooperative's order; the list sorts by family name
         "member_class": m.member_class.name,
         "status": m.status,
         "status_label": m.get_status_display(),
@@ -88,6 +87,7 @@ def member_list(request: HtmxHttpRequest, coop: str) -> HttpResponse:
         "show_contact": access.can("members.view_contact"),
         "can_change": access.can("members.change"),
         "can_view_log": access.can("privacy.view_log"),
+        "can_set_name_order": access.can("tenancy.set_name_order"),
     }
     template = "members/_rows.html" if request.htmx else "members/member_list.html"
     return render(request, template, context)

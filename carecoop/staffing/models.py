@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.core.names import person_name
 
 
 class StaffRole(models.TextChoices):
@@ -104,7 +105,7 @@ class Staff(CoopOwned):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+        return person_name(self.given_name, self.family_name)
 
 
 class Qualification(CoopOwned):

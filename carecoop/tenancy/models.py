@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
 from carecoop.core.money import is_currency
+from carecoop.core.names import NameOrder
 
 
 class OrgKind(models.TextChoices):
@@ -95,6 +96,14 @@ class Organisation(models.Model):
             "Managers and treasurers must confirm each sign-in with a code from an app on "
             "their phone (or a recovery code) before they can open this cooperative's pages."
         ),
+    )
+    name_order = models.CharField(
+        _("order of names"),
+        max_length=10,
+        choices=NameOrder.choices,
+        default=NameOrder.GIVEN_FIRST,
+        db_default=NameOrder.GIVEN_FIRST,  # Rows written by older code get it too.
+        help_text=_("How every page writes a person's name; lists stay sorted by family name."),
     )
 
     class Meta:

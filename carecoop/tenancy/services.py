@@ -68,3 +68,12 @@ def organisation_sign_in_rules_set(*, org: Organisation, require_two_factor: boo
     org.full_clean()
     org.save(update_fields=["require_two_factor"])
     return org
+
+
+@transaction.atomic
+def organisation_name_order_set(*, org: Organisation, name_order: str) -> Organisation:
+    """How the cooperative's pages write a person's name: given name or family name first."""
+    org.name_order = name_order
+    org.full_clean()
+    org.save(update_fields=["name_order"])
+    return org

@@ -21,6 +21,7 @@ from carecoop.billing.models import (
     InvoiceStatus,
 )
 from carecoop.care.models import Attendance, Enrolment
+from carecoop.core.names import person_name
 from carecoop.core.numbering import numbers_reserve
 from carecoop.core.services import totals_add
 from carecoop.core.types import Actor
@@ -149,11 +150,14 @@ def _bill(
         .order_by("child__household_id", "pk")
     )
     households: dict[int, list[_Child]] = defaultdict(list)
+    order = coop.name_order  # An invoice line names the child as the cooperative writes names.
     for pk, child_id, centre_id, pool_id, starts, ends, household_id, given, family in rows:
         if household_id is None:
             result.skipped += 1
             continue
-        child = _Child(pk, child_id, centre_id, pool_id, starts, ends, f"{given} {family}".strip())
+        child = _Child(
+            pk, child_id, centre_id, pool_id, starts, ends, person_name(given, family, order)
+        )
         if household_id in done:
             # Counted as on the first run, so that a run resumed after a stop tells the same.
             category_id = categories.of(child)

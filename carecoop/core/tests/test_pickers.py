@@ -132,6 +132,21 @@ def test_find_on_a_form_posted_from_another_page_comes_back_to_it(world: Any) ->
         assert not Attendee.objects.filter(meeting=world.other_meeting).exists()
 
 
+def test_a_key_beyond_64_bits_is_no_choice(world: Any) -> None:
+    """A picker sent a number no row can have shows the form again, as for any wrong key."""
+    client = world.client("outsider")
+    c = f"/c/{world.other.slug}"
+    huge = "9" * 27
+    for url, data in (
+        (f"{c}/staff/new/", {"person": huge, "_pick": "person", "person-q": "zenobia"}),
+        (f"{c}/staff/new/", {"person": huge, "given_name": "Ana", "role": "care_worker"}),
+        (f"{c}/staff/training/{world.other_session.pk}/attendance/", {"staff": [huge]}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert f'value="{huge}"' not in response.content.decode(), url
+
+
 def test_a_picked_member_is_still_sent_by_its_key(world: Any) -> None:
     client = world.client("outsider")
     meeting = f"/c/{world.other.slug}/governance/meetings/{world.other_meeting.pk}/"

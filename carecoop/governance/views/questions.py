@@ -25,7 +25,7 @@ def question_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     can_manage = access.can("governance.manage")
     context = {
         "question": question,
-        "choices": list(question.choices.select_related("seat_class")),
+        "choices": list(question.choices.select_related("seat_class", "candidate")),
         "seats": selectors.election_seats(question=question),
         "turnout": selectors.turnout(question=question),
         "classes": selectors.classes_present(meeting=question.meeting),
