@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.core.shipped import shown
 
 
 class StaffRole(models.TextChoices):
@@ -232,7 +233,7 @@ class RatioRuleSet(models.Model):
         ordering = ["jurisdiction", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return shown(self.name)
 
 
 class CentreStaffing(CoopOwned):
