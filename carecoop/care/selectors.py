@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import pgettext_lazy
 
 from carecoop.care.models import (
     Application,
@@ -279,6 +280,17 @@ def attendance_sheet(*, centre: Centre, on: datetime.date) -> list[SheetRow]:
     return [SheetRow(e, records.get(e.child_id), collectors[e.child_id]) for e in enrolments]
 
 
+# The marks of the paper register, one letter each, in the reader's language.
+REGISTER_MARKS = {
+    # Translators: one letter in the monthly attendance register: the child was present that day
+    # (English P for Present). Choose the letter the register kept on paper uses.
+    "present": pgettext_lazy("attendance register mark", "P"),
+    # Translators: one letter in the monthly attendance register: the child was absent that day
+    # with a reason recorded (English A for Absent).
+    "absent": pgettext_lazy("attendance register mark", "A"),
+}
+
+
 @dataclass
 class RegisterRow:
     child: Person
@@ -290,7 +302,8 @@ class RegisterRow:
 def monthly_register(
     *, centre: Centre, year: int, month: int
 ) -> tuple[list[datetime.date], list[RegisterRow]]:
-    """The paper register: a row per child, a column per day, P for present, A for absent."""
+    """The paper register: a row per child, a column per day, a letter for present or absent
+    (``REGISTER_MARKS``, translated once)."""
     days = [
         datetime.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)
     ]
@@ -300,15 +313,18 @@ def monthly_register(
         .select_related("child", "room")
         .order_by("room__min_age_months", "child__given_name")
     )
-    marks: dict[tuple[int, datetime.date], str] = {}
+    letter = {True: str(REGISTER_MARKS["present"]), False: str(REGISTER_MARKS["absent"])}
+    marks: dict[tuple[int, datetime.date], bool] = {}  # present (True) or absent (False)
     for child_id, date, checked_in, absence in Attendance.objects.filter(
         centre=centre, date__gte=days[0], date__lte=days[-1]
     ).values_list("child_id", "date", "checked_in_at", "absence"):
-        marks[(child_id, date)] = "P" if checked_in else ("A" if absence else "")
+        if checked_in or absence:
+            marks[(child_id, date)] = bool(checked_in)
     rows = []
     for e in enrolments:
-        row = [marks.get((e.child_id, d), "") for d in days]
-        rows.append(RegisterRow(e.child, e.room.name, row, row.count("P")))
+        row = [marks.get((e.child_id, d)) for d in days]
+        shown = [letter[m] if m is not None else "" for m in row]
+        rows.append(RegisterRow(e.child, e.room.name, shown, row.count(True)))
     return days, rows
 
 

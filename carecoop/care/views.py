@@ -335,7 +335,14 @@ def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     return render(
         request,
         "care/register.html",
-        {"centre": centre, "days": days, "rows": rows, "month": datetime.date(year, month, 1)},
+        {
+            "centre": centre,
+            "days": days,
+            "rows": rows,
+            "month": datetime.date(year, month, 1),
+            "present": selectors.REGISTER_MARKS["present"],
+            "absent": selectors.REGISTER_MARKS["absent"],
+        },
     )
 
 

@@ -8,9 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from carecoop.core.models import Counter, Submission
         from carecoop.core.permissions import reach
 
         # Form tokens are read by no page; only the roles that see the whole cooperative could.
         reach(Submission)
         reach(Counter, personal=False)
+
+        # Each app's tables of the texts it ships as data (``<app>/shipped.py``, core.shipped).
+        autodiscover_modules("shipped")

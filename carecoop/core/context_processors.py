@@ -1,20 +1,9 @@
-from functools import cache
 from typing import Any
 
-from babel import Locale
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language_bidi, to_locale
+from django.utils.translation import get_language_bidi
 
-
-@cache
-def shipped_languages() -> list[tuple[str, str]]:
-    """Each shipped language named in itself (babel knows every one; Django's table lacks some)."""
-    names = []
-    for code, _name in settings.LANGUAGES:
-        locale = Locale.parse(to_locale(code))
-        names.append((code, str(locale.get_display_name(locale)).capitalize()))
-    return names
+from carecoop.core.languages import shipped_languages
 
 
 def carecoop(request: HttpRequest) -> dict[str, Any]:

@@ -491,20 +491,53 @@ HOURS: dict[str, list[tuple[int, datetime.time, datetime.time]]] = {
     ],
 }
 
-CLOSURES: dict[str, tuple[int, int, str]] = {
-    # centre code prefix: (days from today, length in days, reason); holidays that follow Easter
-    # are in EASTER_CLOSURES instead.
-    "ahd": (20, 5, "Diwali"),
+# Closures on the holidays' real dates: centre code prefix: (days from the holiday's main day to
+# the first day of the closure, length in days, reason). The reasons are stored in English and
+# shown in the reader's language (demo/shipped.py).
+# Semana Santa (Holy Week): Monday to Friday of the week before Easter Sunday; Carnaval: the Monday
+# and Tuesday 48 and 47 days before it.
+EASTER_CLOSURES: dict[str, tuple[int, int, str]] = {
+    "centro-infantil": (-6, 5, "Holy Week"),
+    "escuela": (-6, 5, "Holy Week"),
+    "cmei-catadores": (-48, 2, "Carnival"),
+}
+# Diwali in Ahmedabad: from Dhanteras, two days before Lakshmi Puja, to two days after it (Bhai
+# Beej in most years, with the Gujarati New Year between).
+DIWALI_CLOSURES: dict[str, tuple[int, int, str]] = {
+    "ahd": (-2, 5, "Diwali"),
 }
 
-# Holidays fixed by Easter: centre code prefix: (days from Easter Sunday to the first day,
-# length in days, reason). Semana Santa: Monday to Friday of the week before Easter Sunday;
-# Carnaval: the Monday and Tuesday 48 and 47 days before it.
-EASTER_CLOSURES: dict[str, tuple[int, int, str]] = {
-    "centro-infantil": (-6, 5, "Semana Santa"),
-    "escuela": (-6, 5, "Semana Santa"),
-    "cmei-catadores": (-48, 2, "Carnaval"),
+# Lakshmi Puja, the main day of Diwali (the new moon of Ashvin/Kartik, amavasya), for the years
+# the demo covers. Sources: the Government of India's lists of holidays for its offices
+# (Department of Personnel and Training, 2023 to 2026), then published Hindu calendar tables
+# (panchang) for 2027 to 2035. Where the new moon spans two
+# evenings, the almanacs can differ by a day (2024: 31 October or 1 November); the government's
+# day is kept. A lunar date has no short formula: extend the table as the years come.
+DIWALI: dict[int, datetime.date] = {
+    2023: datetime.date(2023, 11, 12),
+    2024: datetime.date(2024, 10, 31),
+    2025: datetime.date(2025, 10, 20),
+    2026: datetime.date(2026, 11, 8),
+    2027: datetime.date(2027, 10, 29),
+    2028: datetime.date(2028, 10, 17),
+    2029: datetime.date(2029, 11, 5),
+    2030: datetime.date(2030, 10, 26),
+    2031: datetime.date(2031, 11, 14),
+    2032: datetime.date(2032, 11, 2),
+    2033: datetime.date(2033, 10, 22),
+    2034: datetime.date(2034, 11, 10),
+    2035: datetime.date(2035, 10, 30),
 }
+
+
+def diwali(year: int) -> datetime.date:
+    """Lakshmi Puja, the main day of Diwali, in ``year`` (from the table ``DIWALI``)."""
+    try:
+        return DIWALI[year]
+    except KeyError:
+        raise LookupError(
+            f"No date of Diwali is known for {year}: add the year's Lakshmi Puja to data.DIWALI."
+        ) from None
 
 
 def easter(year: int) -> datetime.date:
@@ -523,15 +556,17 @@ def easter(year: int) -> datetime.date:
 
 
 def closure_dates(key: str, today: datetime.date) -> tuple[datetime.date, datetime.date, str]:
-    """The first and last day of a centre's demo closure and its reason: the holidays that
-    follow Easter on their real dates, the next time they come (today or later)."""
+    """The first and last day of a centre's demo closure and its reason: the holiday on its real
+    date, the next time it comes (a closure not over by today)."""
     if key in EASTER_CLOSURES:
         offset, length, reason = EASTER_CLOSURES[key]
-        for year in (today.year, today.year + 1):
-            first = easter(year) + datetime.timedelta(days=offset)
-            last = first + datetime.timedelta(days=length - 1)
-            if last >= today:
-                return first, last, reason
-    start, length, reason = CLOSURES[key]
-    first = today + datetime.timedelta(days=start)
-    return first, first + datetime.timedelta(days=length - 1), reason
+        main_day = easter
+    else:
+        offset, length, reason = DIWALI_CLOSURES[key]
+        main_day = diwali
+    for year in (today.year, today.year + 1):
+        first = main_day(year) + datetime.timedelta(days=offset)
+        last = first + datetime.timedelta(days=length - 1)
+        if last >= today:
+            return first, last, reason
+    raise AssertionError("a holiday comes every year")  # pragma: no cover

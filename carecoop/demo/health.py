@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from carecoop.care.selectors import active_enrolments
 from carecoop.core.types import Actor
+from carecoop.demo import shipped
 from carecoop.health import growth, schedules, services
 from carecoop.health.models import Meal, MealServed, VaccinationRecord
 from carecoop.tenancy.models import Centre
@@ -56,7 +57,7 @@ def load(centre: Centre, by: Actor, rng: random.Random, today: datetime.date) ->
                 by=by,
                 referred_on=today - datetime.timedelta(days=rng.randint(5, 40)),
                 service=rng.choice(["health_centre", "nutrition", "specialist"]),
-                reason="Weight gain too slow for two months",
+                reason=shipped.WEIGHT_GAIN_SLOW,
             )
     # Past records entered in bulk, as from the paper registers.
     VaccinationRecord.objects.bulk_create(vaccinations, batch_size=2000)

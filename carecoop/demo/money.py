@@ -29,6 +29,7 @@ from carecoop.billing.fees import month_start, previous_month
 from carecoop.billing.models import Invoice, InvoiceStatus
 from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.types import Actor
+from carecoop.demo import shipped
 from carecoop.funding import services as funding
 from carecoop.ledger import chart
 from carecoop.ledger import services as ledger
@@ -131,13 +132,15 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
                 quote=currency,
                 on=start,
                 rate=rate,
-                source="Demo rate",
+                source=shipped.DEMO_RATE,
             )
     member_class = MemberClass.objects.filter(coop=coop, code=plan["member_class"]).first()
     members = billing.fee_category_create(
-        coop=coop, by=by, code="members", name="Worker-members", member_class=member_class
+        coop=coop, by=by, code="members", name=shipped.WORKER_MEMBERS, member_class=member_class
     )
-    community = billing.fee_category_create(coop=coop, by=by, code="community", name="Community")
+    community = billing.fee_category_create(
+        coop=coop, by=by, code="community", name=shipped.COMMUNITY
+    )
     centres = list(Centre.objects.filter(coop=coop).order_by("pk"))
     for centre in centres:
         for category, fee in ((members, plan["member_fee"]), (community, plan["community_fee"])):
@@ -158,7 +161,7 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
         kind="donation",
         amount=plan["community_fee"] * 20,
         received_on=start,
-        source="Members' festival collection",
+        source=shipped.FESTIVAL_COLLECTION,
     )
     billing.fund_contribute(
         coop=coop,
@@ -166,14 +169,14 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
         kind="allocation",
         amount=plan["community_fee"] * 10,
         received_on=start,
-        source="General reserve",
+        source=shipped.GENERAL_RESERVE,
         decision=plan["decision"],
     )
     criterion = billing.waiver_criterion_create(
         coop=coop,
         by=by,
-        name="No income this month",
-        description="The household earned nothing this month (illness, loss of the stall, floods).",
+        name=shipped.NO_INCOME,
+        description=shipped.NO_INCOME_DESCRIPTION,
     )
     households = list(
         Household.objects.filter(coop=coop, people__enrolments__isnull=False)
@@ -324,7 +327,7 @@ def brought_forward(coop: Organisation, by: Actor, *, on: datetime.date) -> None
             coop=coop,
             by=by,
             date=on,
-            memo="Balances brought forward",
+            memo=shipped.BROUGHT_FORWARD,
             lines=lines,
             source_key="demo:brought-forward",
         )

@@ -14,7 +14,7 @@ from django_scopes import scope
 from carecoop.care import services as care
 from carecoop.care.models import Absence, Attendance, Room, SeatPool
 from carecoop.core.types import Actor
-from carecoop.demo import data
+from carecoop.demo import data, shipped
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
 from carecoop.demo import money as demo_money
@@ -231,7 +231,7 @@ def _vary_statuses(
             by=by,
             to_status="suspended",
             effective_on=today - datetime.timedelta(days=20),
-            reason="Dues unpaid for three months; the board will review.",
+            reason=shipped.DUES_UNPAID,
         )
     for membership in memberships[2:4]:
         members.membership_transition(
@@ -239,7 +239,7 @@ def _vary_statuses(
             by=by,
             to_status="exited",
             effective_on=today - datetime.timedelta(days=10),
-            reason="Moved away with the family.",
+            reason=shipped.MOVED_AWAY,
         )
     for _i in range(3):
         names = data.NAMES[coop.slug]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.shipped import shown
+
 FOLDER = Path(__file__).resolve().parent / "schedules"
 
 STATUS = {
@@ -39,7 +41,12 @@ class Dose:
 
     @property
     def label(self) -> str:
-        return f"{self.vaccine} {self.dose}"
+        """The vaccine and the dose in the reader's language (``health/shipped.py``)."""
+        # Translators: a dose of a vaccine, e.g. "Pentavalent 1" or "BCG Birth dose".
+        return _("%(vaccine)s %(dose)s") % {
+            "vaccine": shown(self.vaccine),
+            "dose": shown(self.dose),
+        }
 
 
 @dataclass(frozen=True)

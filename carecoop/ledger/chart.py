@@ -1,6 +1,9 @@
-"""The chart of accounts of a care cooperative. Other apps post to these codes."""
+"""The chart of accounts of a care cooperative. Other apps post to these codes.
 
-from django.utils.translation import gettext_lazy as _
+The names are stored in English and shown in the reader's language (``ledger/shipped.py``).
+"""
+
+from django.utils.translation import gettext_noop as _
 
 CASH = "1000"
 MOBILE_MONEY = "1010"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.core.shipped import shown
 
 
 class AccountKind(models.TextChoices):
@@ -52,7 +53,12 @@ class Account(CoopOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language if it is one the chart ships, else as typed."""
+        return shown(self.name)
 
 
 class Entry(CoopOwned):

@@ -41,7 +41,7 @@ def chart_ensure(*, coop: Organisation, by: Actor = None) -> dict[str, Account]:
     """Create the care cooperative's chart of accounts where missing; returns accounts by code."""
     accounts = {a.code: a for a in Account.objects.filter(coop_id=coop.pk)}
     missing = [
-        Account(coop_id=coop.pk, code=code, name=str(name), kind=kind)
+        Account(coop_id=coop.pk, code=code, name=name, kind=kind)
         for code, name, kind in DEFAULT_CHART
         if code not in accounts
     ]

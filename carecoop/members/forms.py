@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.forms import MoneyField, ServiceModelForm, money_in
+from carecoop.core.languages import shipped_languages
 from carecoop.core.money import parse_amount, to_decimal
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerMixin
@@ -50,6 +51,9 @@ class PersonForm(ServiceModelForm):
 
     def __init__(self, *args: Any, show_sensitive: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Each language named in itself, so a person finds her own whatever the page's language.
+        language = cast("forms.TypedChoiceField", self.fields["preferred_language"])
+        language.choices = [("", "---------"), *shipped_languages()]
         if not show_sensitive:
             for name in SENSITIVE_FIELDS:
                 del self.fields[name]

@@ -25,6 +25,7 @@ from carecoop.members.models import (
     ViewLog,
     WorkRecord,
 )
+from carecoop.members.shipped import ADMITTED_ON_REGISTRATION, APPLICATION_RECEIVED
 from carecoop.tenancy.models import Centre, Organisation
 
 S = MembershipStatus
@@ -164,7 +165,7 @@ def member_register(
         from_status="",
         to_status=S.APPLICANT,
         effective_on=applied_on,
-        reason=_("Application received."),
+        reason=APPLICATION_RECEIVED,
         recorded_by=by,
     )
     if admitted_on:
@@ -173,7 +174,7 @@ def member_register(
             by=by,
             to_status=S.ACTIVE,
             effective_on=admitted_on,
-            reason=_("Admitted on registration."),
+            reason=ADMITTED_ON_REGISTRATION,
         )
     return membership
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
 from carecoop.core.names import person_name
+from carecoop.core.shipped import shown
 
 
 class StaffRole(models.TextChoices):
@@ -233,7 +234,7 @@ class RatioRuleSet(models.Model):
         ordering = ["jurisdiction", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return shown(self.name)
 
 
 class CentreStaffing(CoopOwned):

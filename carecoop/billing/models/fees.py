@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from carecoop.core.models import CoopOwned
+from carecoop.core.shipped import shown
 
 
 class FeeCategory(CoopOwned):
@@ -47,7 +48,7 @@ class FeeCategory(CoopOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return shown(self.name)
 
 
 class FeeSchedule(CoopOwned):

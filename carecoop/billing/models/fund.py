@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from carecoop.billing.models.invoices import BillingRun, Invoice
 from carecoop.core.models import CoopOwned
+from carecoop.core.shipped import shown
 
 
 class WaiverCriterion(CoopOwned):
@@ -33,7 +34,7 @@ class WaiverCriterion(CoopOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return shown(self.name)
 
 
 class WaiverStatus(models.TextChoices):

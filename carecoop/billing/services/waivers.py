@@ -61,7 +61,7 @@ def waiver_apply(
         raise ValidationError(
             {
                 "percent": _("Under “%(criterion)s” at most %(max)s%% of the fee may be waived.")
-                % {"criterion": criterion.name, "max": criterion.max_percent}
+                % {"criterion": str(criterion), "max": criterion.max_percent}
             }
         )
     application = WaiverApplication(

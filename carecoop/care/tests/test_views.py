@@ -139,6 +139,8 @@ def test_the_register_prints_present_and_absent_days(world, creche):
         .content.decode()
     )
     assert "Diya" in body and "<td>P</td>" in body
+    # The letters are the reader's (REGISTER_MARKS), and the key under the table uses the same.
+    assert "P: present. A: absent with a reason recorded." in body
 
 
 def test_child_health_is_for_managers_and_facilitators(world, creche):

@@ -1,5 +1,5 @@
-"""Locale-aware numbers, dates and money in templates (babel), and text isolated for either
-direction; loaded as a template builtin."""
+"""Locale-aware numbers, dates and money in templates (babel), text the product ships as data in
+the reader's language, and text isolated for either direction; loaded as a template builtin."""
 
 import datetime
 
@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from carecoop.core.money import babel_locale, format_money
 from carecoop.core.numbers import decimal_text, percent_text
+from carecoop.core.shipped import shown
 
 register = template.Library()
 
@@ -55,3 +56,10 @@ def bdi(value: object) -> SafeString:
     """Text someone typed, isolated inside a sentence (``{% blocktranslate with name=x|bdi %}``):
     a right-to-left override in it cannot turn the words after it around."""
     return format_html("<bdi>{}</bdi>", "" if value is None else value)
+
+
+@register.filter
+def shipped(value: object) -> str:
+    """A stored text the product ships (an account's name, a reason a service wrote) in the
+    reader's language; any other text as it is (``core.shipped``)."""
+    return "" if value is None else shown(str(value))

@@ -269,3 +269,12 @@ def test_a_member_class_of_another_cooperative_cannot_be_edited(world):
     url = f"/c/home-coop/members/classes/{world.other_class.pk}/"
     assert world.client("manager").get(url).status_code == 404
     assert world.client("manager").post(url, {"code": "x", "name": "x"}).status_code == 404
+
+
+def test_the_new_member_form_names_each_language_in_itself(world):
+    client = world.client("manager")
+    client.cookies["django_language"] = "es"
+    page = client.get("/c/home-coop/members/new/").content.decode()
+    for name in ("ગુજરાતી", "हिन्दी", "Kiswahili", "العربية", "Português (Brasil)", "English"):
+        assert f">{name}</option>" in page, name
+    assert "Gujarati" not in page and "Swahili" not in page
