@@ -25,7 +25,6 @@ SHOTS = [
     ("screenshot-members.png", "manager.shakti", "en", "/c/shakti-creches/members/"),
     ("screenshot-phone-gu.png", "manager.shakti", "gu", "/c/shakti-creches/"),
     ("screenshot-funding-ar.png", "treasurer.shakti", "ar", "/c/shakti-creches/funding/"),
-    ("screenshot-centres-es.png", "manager.manos", "es", "/c/manos-unidas/centres/"),
 ]
 
 
