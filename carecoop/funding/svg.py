@@ -36,8 +36,9 @@ def _open(title: str, width: int, height: int, rtl: bool) -> list[str]:
     direction = "rtl" if rtl else "ltr"
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="chart" direction="{direction}" '
-        f'style="direction:{direction}">',
+        # The direction as an attribute (a style attribute would break the page's policy): it
+        # outweighs the direction the page passes down.
+        f'aria-label="{escape(title)}" class="chart" direction="{direction}">',
         f"<title>{escape(title)}</title>",
     ]
 
