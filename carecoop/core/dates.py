@@ -10,6 +10,7 @@ answers today, with a message saying so.
 import calendar
 import datetime
 
+from babel.dates import format_date, format_skeleton
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -17,6 +18,8 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from carecoop.core.money import babel_locale
 
 MONEY_FLOOR = datetime.date(1900, 1, 1)
 MONEY_HORIZON_DAYS = 3
@@ -84,3 +87,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(index, 12)
     month += 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def day_text(value: datetime.date) -> str:
+    """A day as the active language writes it ("6 Dec 2026", "٦‏/١٢‏/٢٠٢٦"): for texts written
+    outside a page, such as an SMS."""
+    return str(format_date(value, format="medium", locale=babel_locale()))
+
+
+def month_text(value: datetime.date) -> str:
+    """A month as the active language names it ("December 2026", "diciembre de 2026")."""
+    return str(format_skeleton("yMMMM", value, locale=babel_locale()))

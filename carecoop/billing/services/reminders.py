@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.billing.models import Invoice, InvoiceStatus, Reminder
 from carecoop.core import sms
+from carecoop.core.dates import day_text, month_text
 from carecoop.core.money import format_money
 from carecoop.core.types import Actor
 from carecoop.members.models import Person
@@ -50,9 +51,9 @@ def reminders_send(
             ) % {
                 "coop": coop.name,
                 "number": invoice.number,
-                "month": invoice.month.strftime("%m/%Y"),
+                "month": month_text(invoice.month),
                 "due": format_money(invoice.due_minor, invoice.currency, language or None),
-                "date": invoice.due_on.isoformat(),
+                "date": day_text(invoice.due_on),
             }
         with transaction.atomic():
             _reminder, created = Reminder.objects.get_or_create(

@@ -23,6 +23,7 @@ from carecoop.billing.models import (
 from carecoop.billing.services._common import _settle
 from carecoop.billing.services.fund import fund_balance
 from carecoop.core import sms
+from carecoop.core.dates import day_text, month_text
 from carecoop.core.money import format_money
 from carecoop.core.numbering import sequence_lock
 from carecoop.core.services import same_coop_check, validated_save
@@ -272,10 +273,10 @@ def waiver_skipped_record(
             "Invoice %(number)s is due in full: %(due)s by %(date)s. Talk to us if paying is hard."
         ) % {
             "coop": coop.name,
-            "month": invoice.month.strftime("%m/%Y"),
+            "month": month_text(invoice.month),
             "number": invoice.number,
             "due": format_money(invoice.due_minor, invoice.currency, language or None),
-            "date": invoice.due_on.isoformat(),
+            "date": day_text(invoice.due_on),
         }
     sms.send_on_commit(to=phone, text=text, using=backend)
     return skipped

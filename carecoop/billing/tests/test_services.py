@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from carecoop.billing.models import (
     WaiverSkipped,
 )
 from carecoop.billing.services import invoicing
+from carecoop.core.dates import day_text, month_text
 from carecoop.core.sms import MemoryBackend
 from carecoop.ledger import chart
 from carecoop.ledger import services as ledger
@@ -630,6 +632,11 @@ def test_a_waiver_the_fund_cannot_pay_is_recorded_on_the_run_and_texted_once(
     ((to, text),) = MemoryBackend.outbox
     assert to == skipped.texted_to != ""
     assert invoice.number in text
+    # The month and the day as the household's language writes them, not 12/2026 or 2026-12-10.
+    adult = household.people.exclude(phone="").order_by("pk").first()
+    with translation.override(adult.preferred_language or billed.coop.language_list[0]):
+        assert month_text(invoice.month) in text and day_text(invoice.due_on) in text
+    assert invoice.due_on.isoformat() not in text and invoice.month.strftime("%m/%Y") not in text
     # Closing the month again records and texts nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         (again,) = services.month_close(coop=billed.coop, by=billed.by, month=billed.month)
