@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from babel.dates import format_skeleton
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from carecoop.billing import forms, selectors, services
 from carecoop.core import pdf
+from carecoop.core.dates import month_text
 from carecoop.core.forms import apply_errors
-from carecoop.core.money import babel_locale
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
 from carecoop.ledger.forms import ReverseForm
@@ -50,7 +49,7 @@ def overview(request: HttpRequest, coop: str) -> HttpResponse:
 def run_message(*, month: datetime.date, invoices: int, already: int, skipped: int) -> str:
     """What a billing run did for one month, in words: the month as the language names it,
     each count in its plural form."""
-    name = format_skeleton("yMMMM", month, locale=babel_locale())
+    name = month_text(month)
     lines = [
         ngettext(
             "%(month)s: %(count)s invoice issued.",

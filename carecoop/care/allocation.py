@@ -8,13 +8,12 @@ import datetime
 import enum
 from dataclasses import dataclass, field
 
-from babel.dates import format_date
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from carecoop.core.money import babel_locale
+from carecoop.core.dates import day_text
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class Held:
             ),
             pool=name,
             n=self.free,
-            date=format_date(self.release_on, format="long", locale=babel_locale()),
+            date=day_text(self.release_on, "long"),
         )
 
 

@@ -89,10 +89,10 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def day_text(value: datetime.date) -> str:
-    """A day as the active language writes it ("6 Dec 2026", "٦‏/١٢‏/٢٠٢٦"): for texts written
-    outside a page, such as an SMS."""
-    return str(format_date(value, format="medium", locale=babel_locale()))
+def day_text(value: datetime.date, fmt: str = "medium") -> str:
+    """A day as the active language writes it ("6 Dec 2026", "٦‏/١٢‏/٢٠٢٦"), in babel's ``fmt``
+    (short, medium, long): on pages (the ``day`` filter) and in texts such as an SMS."""
+    return str(format_date(value, format=fmt, locale=babel_locale()))
 
 
 def month_text(value: datetime.date) -> str:

@@ -9,10 +9,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel.core import Locale
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_interval
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from carecoop.core.dates import day_text, month_text
 from carecoop.core.money import babel_locale, format_money
 from carecoop.core.numbers import decimal_text
 from carecoop.funding.selectors import Dashboard
@@ -42,11 +43,11 @@ def span(since: datetime.date, until: datetime.date) -> str:
     locale = babel_locale()
     if since.day == 1 and (until + datetime.timedelta(days=1)).day == 1:
         if (since.year, since.month) == (until.year, until.month):
-            return str(format_skeleton("yMMMM", since, locale=locale))
+            return month_text(since)
         return str(format_interval(since, until, "yMMMM", locale=locale))
     return _("%(since)s to %(until)s") % {
-        "since": format_date(since, "medium", locale=locale),
-        "until": format_date(until, "medium", locale=locale),
+        "since": day_text(since),
+        "until": day_text(until),
     }
 
 

@@ -4,7 +4,6 @@ and priority points."""
 import datetime
 from typing import Any
 
-from babel.dates import format_date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.care import selectors
 from carecoop.care.models import Closure, OpeningHours, PriorityRule, Room, SeatPool
-from carecoop.core.money import babel_locale
+from carecoop.core.dates import day_text
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import MemberClass
@@ -163,7 +162,7 @@ def pool_release_set(*, pool: SeatPool, by: Actor, release_on: datetime.date | N
                 "release_on": _(
                     "The pool was made on %(start)s; its places cannot be released before."
                 )
-                % {"start": format_date(started, format="long", locale=babel_locale())}
+                % {"start": day_text(started, "long")}
             }
         )
     pool.release_on = release_on

@@ -3,12 +3,13 @@ the reader's language, and text isolated for either direction; loaded as a templ
 
 import datetime
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from carecoop.core.dates import day_text
 from carecoop.core.money import babel_locale, format_money
 from carecoop.core.numbers import decimal_text, percent_text
 from carecoop.core.shipped import shown
@@ -41,7 +42,7 @@ def percent(value: float | None) -> str:
 def day(value: datetime.date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return str(format_date(value, format=fmt, locale=babel_locale()))
+    return day_text(value, fmt)
 
 
 @register.filter
