@@ -2,7 +2,6 @@
 " mp-dup-1 " are one payment, wherever a reference identifies one."""
 
 import datetime
-import importlib
 from decimal import Decimal
 
 import pytest
@@ -144,32 +143,3 @@ def test_grant_money_received_twice_under_one_reference_is_refused(billed):
     with pytest.raises(ValidationError, match="already been recorded"):
         receive("neft   0042")
     assert Disbursement.objects.count() == 1
-
-
-def test_payments_recorded_before_take_their_reference_as_key_and_a_second_spelling_keeps_its_own(
-    billed,
-):
-    from django.apps import apps
-
-    migration = importlib.import_module("carecoop.billing.migrations.0005_payment_reference_keys")
-    (invoice,) = _invoices(billed, 1)
-    old = [("mobile", "MP-DUP-1"), ("bank", " mp-dup-1 "), ("cash", "Book  7")]
-    for n, (method, reference) in enumerate(old):
-        FeePayment.objects.create(
-            coop=billed.coop,
-            invoice=invoice,
-            method=method,
-            amount_minor=100,
-            currency="INR",
-            received_on=billed.today,
-            reference=reference,
-            receipt_number=f"R{n}",
-            key=f"{method}:{reference}",
-            entry=invoice.entry,
-        )
-    migration.references_as_keys(apps, None)
-    assert list(FeePayment.objects.order_by("pk").values_list("key", "reference")) == [
-        ("ref:mp-dup-1", "MP-DUP-1"),
-        ("bank: mp-dup-1 ", " mp-dup-1 "),
-        ("ref:book 7", "Book 7"),
-    ]

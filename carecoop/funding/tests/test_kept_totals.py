@@ -2,21 +2,18 @@
 figures summed from every line and invoice, after every kind of write, for any period."""
 
 import datetime
-import importlib
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from django_scopes import scope
 
 from carecoop.billing import services as billing
 from carecoop.billing.fees import month_end, previous_month
-from carecoop.billing.models import CentreMonth, Invoice
+from carecoop.billing.models import Invoice
 from carecoop.core.permissions import Access
 from carecoop.funding import selectors, services
 from carecoop.ledger import chart
-from carecoop.ledger.models import Entry, MonthTotal
+from carecoop.ledger.models import Entry
 from carecoop.ledger.services import credit, debit, entry_post, entry_reverse
 
 pytestmark = pytest.mark.django_db
@@ -181,38 +178,6 @@ def test_the_kept_totals_give_the_figures_of_every_line_and_invoice(billed):
         for centre_id in (None, billed.creche.centre.pk, billed.world.centre2.pk):
             kept, raw = _both(access, since, until, centre_id)
             assert kept == raw, (since, until, centre_id)
-
-
-BILLING = ("child_months", "full_minor", "billed_minor", "paid_minor", "waived_minor")
-
-
-def test_the_migrations_fill_the_totals_the_services_keep(billed):
-    _series(billed)
-    ledger_kept = _rows(
-        MonthTotal, ("coop_id", "month", "account_id", "centre_id"), ("amount_minor",)
-    )
-    billing_kept = _rows(CentreMonth, ("coop_id", "month", "centre_id"), BILLING)
-    assert ledger_kept and billing_kept
-    MonthTotal._base_manager.all().delete()
-    CentreMonth._base_manager.all().delete()
-    ledger = importlib.import_module("carecoop.ledger.migrations.0004_month_totals")
-    invoices = importlib.import_module("carecoop.billing.migrations.0010_month_totals")
-    with connection.cursor() as cursor:
-        ledger.backfill(None, SimpleNamespace(connection=connection, execute=cursor.execute))
-        cursor.execute(invoices.BACKFILL)
-    assert (
-        _rows(MonthTotal, ("coop_id", "month", "account_id", "centre_id"), ("amount_minor",))
-        == ledger_kept
-    )
-    assert _rows(CentreMonth, ("coop_id", "month", "centre_id"), BILLING) == billing_kept
-
-
-def _rows(model, key, amounts):
-    """The totals by key, those that add up to nothing left out (a reversal leaves one)."""
-    n = len(key)
-    return {
-        row[:n]: row[n:] for row in model._base_manager.values_list(*key, *amounts) if any(row[n:])
-    }
 
 
 def test_the_default_period_reads_no_line_dated_up_to_today():

@@ -65,34 +65,3 @@ def test_shares_of_the_members_present_include_abstentions_and_silence(assembly)
         "25% abstaining, 16.7% not voting." in text
     )
     assert "2 members abstained." in text
-
-
-@pytest.mark.parametrize("base", ["cast", "present"])
-def test_a_motion_closed_before_shares_reads_like_a_later_one(assembly, base):
-    """The migration that gives motions closed before shares existed their shares and votes by
-    head, from the figures they kept."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("carecoop.governance.migrations.0006_motion_result_shares")
-    w, p = str(assembly.workers_class.pk), str(assembly.parents_class.pk)
-    closed = closed_motion(
-        assembly, base=base, counts={w: {"for": 3, "abstain": 1}, p: {"for": 5, "against": 1}}
-    )
-    today = dict(closed.result)
-    closed.result = {k: v for k, v in today.items() if k not in ("shares", "heads", "base_kind")}
-    closed.save(update_fields=["result"])
-    assert "abstaining" in shown(closed)  # the line such a motion showed
-
-    migration.shares(apps, None)
-    closed.refresh_from_db()
-    assert closed.result["base_kind"] == base
-    assert closed.result["heads"] == today["heads"]
-    for key, value in today["shares"].items():
-        assert closed.result["shares"][key] == (
-            None if value is None else pytest.approx(value, abs=1e-3)
-        )
-    migrated = shown(closed)
-    closed.result = today
-    assert migrated == shown(closed)
