@@ -20,7 +20,8 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_load
+	# Loading is not debugged: no copy of each of its 150,000 queries is kept for the debug page.
+	DEBUG=false $(BIN)/python manage.py demo_load
 	@echo "carecoop is starting on http://127.0.0.1:8000 (stop it with Ctrl-C)."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

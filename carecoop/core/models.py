@@ -3,8 +3,8 @@
 from collections.abc import Collection
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.exceptions import FieldError, ValidationError
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -50,6 +50,47 @@ class CoopOwned(models.Model):
             field.name for field in self._meta.concrete_fields if _read(self, field) is not None
         }
         super().clean_fields(exclude={*(exclude or ()), *held})
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """Every constraint checked as Django checks it, but the check constraints are first put
+        to the database together: Django asks once for each, in a savepoint of its own. When they
+        all hold, as they nearly always do, one query stands for them all; when one fails, each
+        is asked alone again, so the errors are Django's own. (Together they fail exactly when
+        one of them is false: a condition that is unknown, as with a null, passes alone and
+        cannot make the others' conjunction false.)"""
+        pairs = self.get_constraints()
+        checks = [c for _, cs in pairs for c in cs if isinstance(c, models.CheckConstraint)]
+        if len(checks) < 2 or not _all_hold(self, checks, exclude):
+            return super().validate_constraints(exclude)
+        using = router.db_for_write(type(self), instance=self)
+        errors: dict[str, Any] = {}
+        for model, constraints in pairs:
+            for constraint in cast(list[Any], constraints):
+                if isinstance(constraint, models.CheckConstraint):
+                    continue
+                try:
+                    constraint.validate(model, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    fields: tuple[str, ...] = getattr(constraint, "fields", ())
+                    if getattr(error, "code", None) == "unique" and len(fields) == 1:
+                        errors.setdefault(fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _all_hold(
+    obj: models.Model, checks: list[models.CheckConstraint], exclude: Collection[str] | None
+) -> bool:
+    """Whether no check constraint of ``obj`` is false, asked in one query. False too when a
+    condition names a field left out (Django then skips that constraint alone)."""
+    against = obj._get_field_expression_map(meta=obj._meta, exclude=exclude)  # type: ignore[attr-defined]
+    using = router.db_for_write(type(obj), instance=obj)
+    try:
+        return bool(models.Q(*(check.condition for check in checks)).check(against, using=using))
+    except FieldError:
+        return False
 
 
 def _read(obj: models.Model, field: Any) -> models.Model | None:
