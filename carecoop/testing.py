@@ -1,6 +1,6 @@
 """Plain helpers for the tests: users and their roles, children, the shared world of two
-cooperatives, and moving the test database between migrations. The fixtures that hand these to
-the tests live in conftest.py; this is an ordinary module to import from.
+cooperatives. The fixtures that hand these to the tests live in conftest.py; this is an ordinary
+module to import from.
 
 The world's rows are written through the services, with the rules the pages and commands obey;
 only rows that no service writes on its own come from the factories."""
@@ -67,27 +67,6 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def migrate_to(targets: list[tuple[str, str]]) -> Any:
-    """Migrate the test database to ``targets``; returns the historical apps at that state."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def migrate_to_latest() -> None:
-    """Every app back to its latest migration, as the other tests expect (going back in one app
-    also unapplies the later migrations of the apps that depend on it)."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def make_child(parent: Person, name: str, born: datetime.date, sex: str = "female") -> Person:
