@@ -51,6 +51,17 @@ class CoopOwned(models.Model):
         }
         super().clean_fields(exclude={*(exclude or ()), *held})
 
+    def _do_update(self, base_qs: Any, using: Any, pk_val: Any, values: Any, *args: Any) -> bool:
+        """A row is updated where its cooperative and its id say, and its cooperative is never
+        written again: a row never moves to another cooperative, and a database sharded by
+        cooperative (Citus) reaches the one shard that holds it and refuses to change the value
+        it shards by. Set to another cooperative, the row is not found, so Django inserts it
+        afresh and the id already taken refuses it."""
+        values = [value for value in values if value[0].attname != "coop_id"]
+        return bool(
+            super()._do_update(base_qs.filter(coop_id=self.coop_id), using, pk_val, values, *args)
+        )
+
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """Every constraint checked as Django checks it, but the check constraints are first put
         to the database together: Django asks once for each, in a savepoint of its own. When they
