@@ -6,9 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 
 
 class ShareClass(CoopOwned):
@@ -18,7 +17,7 @@ class ShareClass(CoopOwned):
     currency = models.CharField(_("currency"), max_length=3)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("share class")
@@ -44,16 +43,16 @@ class ShareClass(CoopOwned):
 class ShareLimit(CoopOwned):
     """How many shares of a class members of one member class must and may hold."""
 
-    share_class = models.ForeignKey(
+    share_class = CoopForeignKey(
         ShareClass, models.CASCADE, related_name="limits", verbose_name=_("share class")
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass", models.CASCADE, related_name="+", verbose_name=_("member class")
     )
     min_shares = models.PositiveIntegerField(_("minimum shares"), default=0)
     max_shares = models.PositiveIntegerField(_("maximum shares"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("share_class", "member_class")
 
     class Meta:
@@ -81,13 +80,13 @@ class Subscription(CoopOwned):
         PAID = "paid", _("Paid up")
         CANCELLED = "cancelled", _("Cancelled")
 
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         "members.Membership",
         models.PROTECT,
         related_name="share_subscriptions",
         verbose_name=_("member"),
     )
-    share_class = models.ForeignKey(
+    share_class = CoopForeignKey(
         ShareClass, models.PROTECT, related_name="subscriptions", verbose_name=_("share class")
     )
     shares = models.PositiveIntegerField(_("shares"))
@@ -101,7 +100,7 @@ class Subscription(CoopOwned):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("membership", "share_class")
 
     class Meta:
@@ -145,7 +144,7 @@ class Payment(CoopOwned):
     """One instalment paid, with its numbered receipt. ``client_reference`` (made on the phone or
     the paper receipt book) makes recording the same payment twice harmless."""
 
-    subscription = models.ForeignKey(
+    subscription = CoopForeignKey(
         Subscription, models.PROTECT, related_name="payments", verbose_name=_("subscription")
     )
     amount_minor = models.BigIntegerField(_("amount"))
@@ -166,7 +165,7 @@ class Payment(CoopOwned):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("subscription",)
 
     class Meta:
@@ -196,25 +195,25 @@ class Payment(CoopOwned):
 class Transfer(CoopOwned):
     """Shares passed from one member to another, approved by a cited board decision."""
 
-    from_membership = models.ForeignKey(
+    from_membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("from")
     )
-    to_membership = models.ForeignKey(
+    to_membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("to")
     )
-    share_class = models.ForeignKey(
+    share_class = CoopForeignKey(
         ShareClass, models.PROTECT, related_name="+", verbose_name=_("share class")
     )
     shares = models.PositiveIntegerField(_("shares"))
     transferred_on = models.DateField(_("transferred on"))
-    board_decision = models.ForeignKey(
+    board_decision = CoopForeignKey(
         "governance.BoardDecision",
         models.PROTECT,
         related_name="+",
         verbose_name=_("approved by board decision"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("from_membership", "to_membership", "share_class", "board_decision")
 
     class Meta:
@@ -234,10 +233,10 @@ class Transfer(CoopOwned):
 class Redemption(CoopOwned):
     """Shares paid back to a member who leaves (or reduces their holding)."""
 
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("member")
     )
-    share_class = models.ForeignKey(
+    share_class = CoopForeignKey(
         ShareClass, models.PROTECT, related_name="+", verbose_name=_("share class")
     )
     shares = models.PositiveIntegerField(_("shares"))
@@ -247,7 +246,7 @@ class Redemption(CoopOwned):
     )
     redeemed_on = models.DateField(_("redeemed on"))
     reason = models.CharField(_("reason"), max_length=200)
-    board_decision = models.ForeignKey(
+    board_decision = CoopForeignKey(
         "governance.BoardDecision",
         models.PROTECT,
         null=True,
@@ -256,7 +255,7 @@ class Redemption(CoopOwned):
         verbose_name=_("board decision"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("membership", "share_class", "board_decision")
 
     class Meta:
@@ -283,33 +282,33 @@ class Certificate(CoopOwned):
         REDEMPTION = "redemption", _("Redeemed")
 
     number = models.PositiveIntegerField(_("certificate number"))
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         "members.Membership",
         models.PROTECT,
         related_name="share_certificates",
         verbose_name=_("holder"),
     )
-    share_class = models.ForeignKey(
+    share_class = CoopForeignKey(
         ShareClass, models.PROTECT, related_name="certificates", verbose_name=_("share class")
     )
     shares = models.PositiveIntegerField(_("shares"))
     issued_on = models.DateField(_("issued on"))
     origin = models.CharField(_("origin"), max_length=12, choices=Origin.choices)
-    subscription = models.ForeignKey(
+    subscription = CoopForeignKey(
         Subscription, models.PROTECT, null=True, blank=True, related_name="certificates"
     )
-    transfer = models.ForeignKey(
+    transfer = CoopForeignKey(
         Transfer, models.PROTECT, null=True, blank=True, related_name="certificates"
     )
     cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
-    cancelled_by_transfer = models.ForeignKey(
+    cancelled_by_transfer = CoopForeignKey(
         Transfer, models.PROTECT, null=True, blank=True, related_name="cancelled_certificates"
     )
-    cancelled_by_redemption = models.ForeignKey(
+    cancelled_by_redemption = CoopForeignKey(
         Redemption, models.PROTECT, null=True, blank=True, related_name="cancelled_certificates"
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = (
         "membership",
         "share_class",

@@ -5,9 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOneToOneField, CoopOwned
 from carecoop.tenancy.models import Centre
 
 
@@ -24,14 +23,14 @@ class Weekday(models.IntegerChoices):
 class OpeningHours(CoopOwned):
     """Hours for one weekday; a weekday without a row is closed. Long days are normal."""
 
-    centre = models.ForeignKey(Centre, models.CASCADE, related_name="hours")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="hours")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens_at = models.TimeField(_("opens at"))
     closes_at = models.TimeField(_("closes at"))
 
     same_coop_fields = ("centre",)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("opening hours")
@@ -53,7 +52,7 @@ class OpeningHours(CoopOwned):
 
 
 class Closure(CoopOwned):
-    centre = models.ForeignKey(Centre, models.CASCADE, related_name="closures")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="closures")
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200)
@@ -76,7 +75,7 @@ class Closure(CoopOwned):
 class Room(CoopOwned):
     """A room or age group of a centre, with its own age range and capacity."""
 
-    centre = models.ForeignKey(Centre, models.CASCADE, related_name="rooms")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=100)
     min_age_months = models.PositiveSmallIntegerField(_("youngest age (months)"))
     max_age_months = models.PositiveSmallIntegerField(_("oldest age (months)"))
@@ -84,7 +83,7 @@ class Room(CoopOwned):
 
     same_coop_fields = ("centre",)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("room")
@@ -113,7 +112,7 @@ class SeatPool(CoopOwned):
     Places a pool has not filled by ``release_on`` may go to the applicants of the other pools.
     """
 
-    centre = models.ForeignKey(Centre, models.CASCADE, related_name="pools")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="pools")
     name = models.CharField(_("name"), max_length=100)
     places = models.PositiveSmallIntegerField(_("places"))
     member_classes = models.ManyToManyField(
@@ -131,7 +130,7 @@ class SeatPool(CoopOwned):
 
     same_coop_fields = ("centre",)
 
-    history = HistoricalRecords(m2m_fields=["member_classes"])
+    history = CoopHistory(m2m_fields=["member_classes"])
 
     class Meta:
         verbose_name = _("pool of places")
@@ -156,13 +155,13 @@ class Criterion(models.TextChoices):
 class PriorityRule(CoopOwned):
     """How many points a criterion gives on a centre's waitlist. The board sets them."""
 
-    centre = models.ForeignKey(Centre, models.CASCADE, related_name="priority_rules")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="priority_rules")
     criterion = models.CharField(_("criterion"), max_length=20, choices=Criterion.choices)
     points = models.PositiveSmallIntegerField(_("points"))
 
     same_coop_fields = ("centre",)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("priority rule")
@@ -177,14 +176,14 @@ class PriorityRule(CoopOwned):
 class ChildProfile(CoopOwned):
     """What carers must know about a child: for managers and the child's facilitators only."""
 
-    child = models.OneToOneField(
+    child = CoopOneToOneField(
         "members.Person", models.CASCADE, related_name="care_profile", verbose_name=_("child")
     )
     allergies = models.CharField(_("allergies"), max_length=300, blank=True)
     special_needs = models.CharField(_("special needs"), max_length=300, blank=True)
     medical_notes = models.TextField(_("medical notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child",)
 
     class Meta:
@@ -195,7 +194,7 @@ class ChildProfile(CoopOwned):
 class AuthorisedCollector(CoopOwned):
     """Someone other than a guardian whom the family allows to collect the child."""
 
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.CASCADE, related_name="collectors", verbose_name=_("child")
     )
     name = models.CharField(_("name"), max_length=200)
@@ -211,7 +210,7 @@ class AuthorisedCollector(CoopOwned):
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child",)
 
     class Meta:
@@ -236,10 +235,10 @@ OPEN_APPLICATION = [ApplicationStatus.WAITING, ApplicationStatus.OFFERED]
 
 
 class Application(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.CASCADE, related_name="applications", verbose_name=_("child")
     )
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         Centre, models.CASCADE, related_name="applications", verbose_name=_("centre")
     )
     applied_on = models.DateField(_("applied on"))
@@ -252,15 +251,15 @@ class Application(CoopOwned):
         choices=ApplicationStatus.choices,
         default=ApplicationStatus.WAITING,
     )
-    offered_pool = models.ForeignKey(
+    offered_pool = CoopForeignKey(
         SeatPool, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("pool")
     )
-    offered_room = models.ForeignKey(
+    offered_room = CoopForeignKey(
         Room, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("room")
     )
     offer_expires_on = models.DateField(_("offer expires on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child", "centre", "offered_pool", "offered_room")
 
     class Meta:
@@ -277,14 +276,12 @@ class Application(CoopOwned):
 
 
 class Enrolment(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.PROTECT, related_name="enrolments", verbose_name=_("child")
     )
-    centre = models.ForeignKey(Centre, models.PROTECT, related_name="enrolments")
-    room = models.ForeignKey(
-        Room, models.PROTECT, related_name="enrolments", verbose_name=_("room")
-    )
-    pool = models.ForeignKey(
+    centre = CoopForeignKey(Centre, models.PROTECT, related_name="enrolments")
+    room = CoopForeignKey(Room, models.PROTECT, related_name="enrolments", verbose_name=_("room"))
+    pool = CoopForeignKey(
         SeatPool, models.PROTECT, null=True, blank=True, related_name="enrolments"
     )
     starts_on = models.DateField(_("starts on"))
@@ -293,7 +290,7 @@ class Enrolment(CoopOwned):
         _("usual days"), max_length=7, default="12345", help_text=_("ISO weekdays, Monday 1.")
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child", "centre", "room", "pool")
 
     class Meta:
@@ -312,7 +309,7 @@ class Enrolment(CoopOwned):
 class Booking(CoopOwned):
     """Care time booked for one day, following the parent's work; the time may not be known yet."""
 
-    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="bookings")
+    enrolment = CoopForeignKey(Enrolment, models.CASCADE, related_name="bookings")
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("from"), null=True, blank=True)
     ends_at = models.TimeField(_("until"), null=True, blank=True)
@@ -353,8 +350,8 @@ class Absence(models.TextChoices):
 class Attendance(CoopOwned):
     """One child's day: arrival, departure and who brought and collected them, or an absence."""
 
-    child = models.ForeignKey("members.Person", models.PROTECT, related_name="attendances")
-    centre = models.ForeignKey(Centre, models.PROTECT, related_name="attendances")
+    child = CoopForeignKey("members.Person", models.PROTECT, related_name="attendances")
+    centre = CoopForeignKey(Centre, models.PROTECT, related_name="attendances")
     date = models.DateField(_("date"))
     checked_in_at = models.TimeField(_("arrived"), null=True, blank=True)
     brought_by = models.CharField(_("brought by"), max_length=200, blank=True)
@@ -368,7 +365,7 @@ class Attendance(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child", "centre")
 
     class Meta:

@@ -1,16 +1,76 @@
 """The tenant-owned base model: every row a cooperative owns carries its key."""
 
 from collections.abc import Collection
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models, router
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+from simple_history.models import HistoricalRecords
 
 
 class CoopManager(type(ScopedManager(coop="coop"))):  # type: ignore[misc]
     """The scoped manager of django-scopes, given a module-level name so type checkers find it."""
+
+
+def _owned(model: Any) -> bool:
+    """Whether rows of ``model`` belong to a cooperative (its own rows and their history)."""
+    return isinstance(model, type) and any(
+        f.name == "coop"
+        for f in model._meta.concrete_fields  # type: ignore[attr-defined]
+    )
+
+
+class _CoopLink:
+    """A link from one cooperative's row to another of its rows. A join along it also asks that
+    the two rows' cooperatives be equal: always true, and what a database sharded by cooperative
+    (Citus) needs to join within one shard. Only queries change, not the schema, so migrations
+    record it as Django's own field."""
+
+    def get_extra_restriction(self, alias: str | None, related_alias: str) -> Any:
+        model, target = self.model, self.related_model  # type: ignore[attr-defined]
+        # Without the other table's alias (a subquery that starts at the link), nothing to add.
+        if alias is None or not (_owned(model) and _owned(target)):
+            return None
+        return Exact(
+            Col(alias, target._meta.get_field("coop")),
+            Col(related_alias, model._meta.get_field("coop")),
+        )
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()  # type: ignore[misc]
+        return name, f"django.db.models.{self.django_class}", args, kwargs
+
+    django_class = ""
+
+
+if TYPE_CHECKING:  # the type checker's plugin knows Django's fields by their own names
+    CoopForeignKey = models.ForeignKey
+    CoopOneToOneField = models.OneToOneField
+else:
+
+    class CoopForeignKey(_CoopLink, models.ForeignKey):
+        django_class = "ForeignKey"
+
+    class CoopOneToOneField(_CoopLink, models.OneToOneField):
+        django_class = "OneToOneField"
+
+
+class CoopHistory(HistoricalRecords):
+    """django-simple-history's history of a model, whose links between a cooperative's rows join
+    within the cooperative as the model's own do (it copies a one-to-one link as a plain foreign
+    key, which would lose that)."""
+
+    def copy_fields(self, model: Any) -> dict[str, Any]:
+        fields: dict[str, Any] = super().copy_fields(model)
+        for name, field in fields.items():
+            original = model._meta.get_field(name)
+            if isinstance(original, _CoopLink) and not isinstance(field, _CoopLink):
+                field.__class__ = CoopForeignKey
+        return fields
 
 
 class CoopOwned(models.Model):

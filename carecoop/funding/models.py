@@ -3,9 +3,8 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.ledger.models import reversal_link
 
 
@@ -21,7 +20,7 @@ class Funder(CoopOwned):
     kind = models.CharField(_("kind"), max_length=12, choices=FunderKind.choices)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("funder")
@@ -40,9 +39,7 @@ class Funder(CoopOwned):
 
 
 class Grant(CoopOwned):
-    funder = models.ForeignKey(
-        Funder, models.PROTECT, related_name="grants", verbose_name=_("funder")
-    )
+    funder = CoopForeignKey(Funder, models.PROTECT, related_name="grants", verbose_name=_("funder"))
     title = models.CharField(_("title"), max_length=200)
     amount_minor = models.BigIntegerField(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -52,7 +49,7 @@ class Grant(CoopOwned):
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -62,7 +59,7 @@ class Grant(CoopOwned):
         help_text=_("Leave empty for the whole cooperative."),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("funder", "centre")
 
     class Meta:
@@ -85,17 +82,17 @@ class Grant(CoopOwned):
 class Disbursement(CoopOwned):
     """Money received under a grant. Posted in the books' currency at the table's rate."""
 
-    grant = models.ForeignKey(
+    grant = CoopForeignKey(
         Grant, models.PROTECT, related_name="disbursements", verbose_name=_("grant")
     )
     received_on = models.DateField(_("received on"))
     amount_minor = models.BigIntegerField(_("amount in the grant's currency"))
     books_minor = models.BigIntegerField(_("amount in the books' currency"))
     reference = models.CharField(_("reference"), max_length=80, blank=True)
-    entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     reversal = reversal_link()
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("grant",)
 
     class Meta:
@@ -127,7 +124,7 @@ class PaidFrom(models.TextChoices):
 
 class Expense(CoopOwned):
     date = models.DateField(_("date"))
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -141,7 +138,7 @@ class Expense(CoopOwned):
     currency = models.CharField(_("currency"), max_length=3)
     paid_from = models.CharField(_("paid from"), max_length=8, choices=PaidFrom.choices)
     description = models.CharField(_("description"), max_length=200)
-    grant = models.ForeignKey(
+    grant = CoopForeignKey(
         Grant,
         models.PROTECT,
         null=True,
@@ -149,10 +146,10 @@ class Expense(CoopOwned):
         related_name="expenses",
         verbose_name=_("paid from the grant"),
     )
-    entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     reversal = reversal_link()
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre", "grant")
 
     class Meta:
@@ -171,7 +168,7 @@ class Expense(CoopOwned):
 
 class Budget(CoopOwned):
     year = models.PositiveSmallIntegerField(_("year"))
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -183,7 +180,7 @@ class Budget(CoopOwned):
     amount_minor = models.BigIntegerField(_("amount for the year"))
     currency = models.CharField(_("currency"), max_length=3)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre",)
 
     class Meta:

@@ -4,9 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 
 
 class Grade(models.TextChoices):
@@ -16,7 +15,7 @@ class Grade(models.TextChoices):
 
 
 class Measurement(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.CASCADE, related_name="measurements", verbose_name=_("child")
     )
     measured_on = models.DateField(_("measured on"))
@@ -64,7 +63,7 @@ class Measurement(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child",)
 
     class Meta:
@@ -84,7 +83,7 @@ class Measurement(CoopOwned):
 
 
 class VaccinationRecord(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.CASCADE, related_name="vaccinations", verbose_name=_("child")
     )
     schedule = models.CharField(_("schedule"), max_length=20)
@@ -95,7 +94,7 @@ class VaccinationRecord(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child",)
 
     class Meta:
@@ -118,8 +117,8 @@ class Meal(models.TextChoices):
 
 
 class MealServed(CoopOwned):
-    child = models.ForeignKey("members.Person", models.CASCADE, related_name="meals")
-    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="meals")
+    child = CoopForeignKey("members.Person", models.CASCADE, related_name="meals")
+    centre = CoopForeignKey("tenancy.Centre", models.CASCADE, related_name="meals")
     date = models.DateField(_("date"))
     meal = models.CharField(_("meal"), max_length=10, choices=Meal.choices)
 
@@ -153,7 +152,7 @@ class Outcome(models.TextChoices):
 
 
 class Referral(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.CASCADE, related_name="referrals", verbose_name=_("child")
     )
     referred_on = models.DateField(_("referred on"))
@@ -165,7 +164,7 @@ class Referral(CoopOwned):
     outcome_on = models.DateField(_("outcome known on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child",)
 
     class Meta:

@@ -14,9 +14,8 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOneToOneField, CoopOwned
 from carecoop.core.shipped import shown
 
 
@@ -38,7 +37,7 @@ class Account(CoopOwned):
     kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("account")
@@ -69,7 +68,7 @@ class Entry(CoopOwned):
     currency = models.CharField(_("currency"), max_length=3)
     # What posted it ("invoice-run:2026-05:3", "payment:17", ...): unique, so nothing posts twice.
     source_key = models.CharField(_("source"), max_length=160, blank=True)
-    reverses = models.OneToOneField(
+    reverses = CoopOneToOneField(
         "self",
         models.PROTECT,
         null=True,
@@ -118,12 +117,12 @@ class Entry(CoopOwned):
 
 
 class Line(CoopOwned):
-    entry = models.ForeignKey(Entry, models.PROTECT, related_name="lines")
-    account = models.ForeignKey(
+    entry = CoopForeignKey(Entry, models.PROTECT, related_name="lines")
+    account = CoopForeignKey(
         Account, models.PROTECT, related_name="lines", verbose_name=_("account")
     )
     # Cost centre.
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -167,10 +166,8 @@ class MonthTotal(CoopOwned):
     the entries' date. Written nowhere else; the lines stay the record, the totals follow."""
 
     month = models.DateField(_("month"))
-    account = models.ForeignKey(
-        Account, models.PROTECT, related_name="+", verbose_name=_("account")
-    )
-    centre = models.ForeignKey(
+    account = CoopForeignKey(Account, models.PROTECT, related_name="+", verbose_name=_("account"))
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -214,7 +211,7 @@ class ExchangeRate(CoopOwned):
     rate_millionths = models.BigIntegerField(_("rate (millionths)"))
     source = models.CharField(_("source"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("exchange rate")
@@ -239,10 +236,10 @@ class ExchangeRate(CoopOwned):
         return Decimal(self.rate_millionths) / 1_000_000
 
 
-def reversal_link() -> models.ForeignKey:
+def reversal_link() -> CoopForeignKey:
     """The field by which a record (a payment, an expense, money received) points at the entry
     that reversed it: such a record is never deleted, it is reversed."""
-    return models.ForeignKey(
+    return CoopForeignKey(
         Entry,
         models.PROTECT,
         null=True,

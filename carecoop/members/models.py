@@ -6,9 +6,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.core.names import person_name
 from carecoop.members.classifications import Answer, Formality, Icse18, Isco08, IsicRev4
 
@@ -33,7 +32,7 @@ class MemberClass(CoopOwned):
     may_enrol_children = models.BooleanField(_("may enrol children"), default=False)
     min_shares = models.PositiveIntegerField(_("minimum shares"), default=0)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("member class")
@@ -63,7 +62,7 @@ class Household(CoopOwned):
 
     name = models.CharField(_("household name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.PROTECT,
         null=True,
@@ -72,7 +71,7 @@ class Household(CoopOwned):
         verbose_name=_("care centre used"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre",)
 
     class Meta:
@@ -127,7 +126,7 @@ class Person(CoopOwned):
     preferred_language = models.CharField(
         _("preferred language"), max_length=7, choices=settings.LANGUAGES, blank=True
     )
-    household = models.ForeignKey(
+    household = CoopForeignKey(
         Household,
         models.PROTECT,
         null=True,
@@ -159,7 +158,7 @@ class Person(CoopOwned):
     )
     search_text = models.CharField(max_length=400, editable=False, default="")
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CoopHistory(excluded_fields=["search_text"])
     same_coop_fields = ("household",)
 
     SENSITIVE_FIELDS = ("displacement_status", "disability")
@@ -213,10 +212,10 @@ class MembershipStatus(models.TextChoices):
 
 
 class Membership(CoopOwned):
-    person = models.ForeignKey(
+    person = CoopForeignKey(
         Person, models.PROTECT, related_name="memberships", verbose_name=_("person")
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         MemberClass, models.PROTECT, related_name="memberships", verbose_name=_("member class")
     )
     number = models.CharField(_("member number"), max_length=20)
@@ -230,7 +229,7 @@ class Membership(CoopOwned):
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("person", "member_class")
 
     class Meta:
@@ -274,7 +273,7 @@ class Membership(CoopOwned):
 class StatusChange(CoopOwned):
     """A dated, reasoned change of a membership's status: the register of admissions and exits."""
 
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         Membership, models.CASCADE, related_name="status_changes", verbose_name=_("membership")
     )
     from_status = models.CharField(
@@ -303,15 +302,15 @@ class GuardianRelation(models.TextChoices):
 
 
 class Guardianship(CoopOwned):
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         Person, models.CASCADE, related_name="guardianships", verbose_name=_("child")
     )
-    guardian = models.ForeignKey(
+    guardian = CoopForeignKey(
         Person, models.CASCADE, related_name="wards", verbose_name=_("guardian")
     )
     relation = models.CharField(_("relation"), max_length=12, choices=GuardianRelation.choices)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("child", "guardian")
 
     class Meta:
@@ -340,7 +339,7 @@ class IncomePeriod(models.TextChoices):
 class WorkRecord(CoopOwned):
     """A person's main work, recorded with international classifications and the raw answers."""
 
-    person = models.ForeignKey(
+    person = CoopForeignKey(
         Person, models.CASCADE, related_name="work_records", verbose_name=_("person")
     )
     status_in_employment = models.CharField(
@@ -389,7 +388,7 @@ class WorkRecord(CoopOwned):
         _("income period"), max_length=5, choices=IncomePeriod.choices, blank=True
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("person",)
 
     class Meta:
@@ -430,7 +429,7 @@ class ViewLog(CoopOwned):
         related_name="+",
         verbose_name=_("viewed by"),
     )
-    person = models.ForeignKey(
+    person = CoopForeignKey(
         Person, models.CASCADE, related_name="+", verbose_name=_("whose record")
     )
     seen = models.CharField(_("what was seen"), max_length=10, choices=Seen.choices)

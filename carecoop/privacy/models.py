@@ -4,14 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopOwned
 
 
 class Erasure(CoopOwned):
     """A person pseudonymised: who did it, when and why. It names no one: the person's row now
     shows as "Erased person #id"."""
 
-    person = models.ForeignKey(
+    person = CoopForeignKey(
         "members.Person", models.PROTECT, related_name="+", verbose_name=_("person")
     )
     erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)

@@ -4,9 +4,8 @@ check-ins."""
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOneToOneField, CoopOwned
 from carecoop.core.names import person_name
 from carecoop.core.shipped import shown
 
@@ -46,10 +45,10 @@ class WagePeriod(models.TextChoices):
 class Staff(CoopOwned):
     """Someone who works or volunteers at a centre, member of the cooperative or not."""
 
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre", models.PROTECT, related_name="staff", verbose_name=_("centre")
     )
-    person = models.ForeignKey(
+    person = CoopForeignKey(
         "members.Person",
         models.SET_NULL,
         null=True,
@@ -75,7 +74,7 @@ class Staff(CoopOwned):
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("left on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre", "person")
 
     class Meta:
@@ -110,7 +109,7 @@ class Staff(CoopOwned):
 
 
 class Qualification(CoopOwned):
-    staff = models.ForeignKey(Staff, models.CASCADE, related_name="qualifications")
+    staff = CoopForeignKey(Staff, models.CASCADE, related_name="qualifications")
     name = models.CharField(_("qualification"), max_length=200)
     obtained_on = models.DateField(_("obtained on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
@@ -167,10 +166,10 @@ class TrainingTopic(CoopOwned):
 class TrainingSession(CoopOwned):
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
-    topic = models.ForeignKey(
+    topic = CoopForeignKey(
         TrainingTopic, models.PROTECT, related_name="sessions", verbose_name=_("topic")
     )
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre",
         models.SET_NULL,
         null=True,
@@ -192,8 +191,8 @@ class TrainingSession(CoopOwned):
 
 
 class TrainingAttendance(CoopOwned):
-    session = models.ForeignKey(TrainingSession, models.CASCADE, related_name="attendances")
-    staff = models.ForeignKey(Staff, models.CASCADE, related_name="training")
+    session = CoopForeignKey(TrainingSession, models.CASCADE, related_name="attendances")
+    staff = CoopForeignKey(Staff, models.CASCADE, related_name="training")
 
     same_coop_fields = ("session", "staff")
 
@@ -240,7 +239,7 @@ class RatioRuleSet(models.Model):
 class CentreStaffing(CoopOwned):
     """The legal rule a centre must meet and the quality target it sets itself."""
 
-    centre = models.OneToOneField(
+    centre = CoopOneToOneField(
         "tenancy.Centre", models.CASCADE, related_name="staffing", verbose_name=_("centre")
     )
     legal_rule_set = models.ForeignKey(
@@ -262,7 +261,7 @@ class CentreStaffing(CoopOwned):
         help_text=_("The cooperative's own, usually stricter, target."),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre",)
 
     class Meta:
@@ -271,7 +270,7 @@ class CentreStaffing(CoopOwned):
 
 
 class ShiftTemplate(CoopOwned):
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre", models.CASCADE, related_name="shift_templates", verbose_name=_("centre")
     )
     name = models.CharField(_("name"), max_length=60)
@@ -302,11 +301,11 @@ class ShiftTemplate(CoopOwned):
 
 
 class RosterEntry(CoopOwned):
-    staff = models.ForeignKey(
+    staff = CoopForeignKey(
         Staff, models.CASCADE, related_name="roster", verbose_name=_("staff member")
     )
-    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="roster")
-    room = models.ForeignKey(
+    centre = CoopForeignKey("tenancy.Centre", models.CASCADE, related_name="roster")
+    room = CoopForeignKey(
         "care.Room",
         models.SET_NULL,
         null=True,
@@ -317,11 +316,9 @@ class RosterEntry(CoopOwned):
     date = models.DateField(_("date"))
     starts_at = models.TimeField(_("from"))
     ends_at = models.TimeField(_("until"))
-    shift = models.ForeignKey(
-        ShiftTemplate, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    shift = CoopForeignKey(ShiftTemplate, models.SET_NULL, null=True, blank=True, related_name="+")
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("staff", "centre", "room", "shift")
 
     class Meta:
@@ -344,11 +341,11 @@ class RosterEntry(CoopOwned):
 class CheckIn(CoopOwned):
     """A staff member's arrival and departure on a day."""
 
-    staff = models.ForeignKey(
+    staff = CoopForeignKey(
         Staff, models.CASCADE, related_name="checkins", verbose_name=_("staff member")
     )
-    centre = models.ForeignKey("tenancy.Centre", models.CASCADE, related_name="staff_checkins")
-    room = models.ForeignKey(
+    centre = CoopForeignKey("tenancy.Centre", models.CASCADE, related_name="staff_checkins")
+    room = CoopForeignKey(
         "care.Room",
         models.SET_NULL,
         null=True,
@@ -360,7 +357,7 @@ class CheckIn(CoopOwned):
     in_at = models.TimeField(_("arrived"))
     out_at = models.TimeField(_("left"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("staff", "centre", "room")
 
     class Meta:

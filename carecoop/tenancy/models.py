@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopHistory, CoopOwned
 from carecoop.core.money import is_currency
 from carecoop.core.names import NameOrder
 
@@ -236,7 +235,7 @@ class Centre(CoopOwned):
     )
 
     # Its tables keep the names they had when the centre lived in the care app.
-    history = HistoricalRecords(table_name="care_historicalcentre")
+    history = CoopHistory(table_name="care_historicalcentre")
 
     class Meta:
         db_table = "care_centre"

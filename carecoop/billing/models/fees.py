@@ -3,9 +3,8 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.core.shipped import shown
 
 
@@ -15,7 +14,7 @@ class FeeCategory(CoopOwned):
 
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
-    pool = models.ForeignKey(
+    pool = CoopForeignKey(
         "care.SeatPool",
         models.PROTECT,
         null=True,
@@ -23,7 +22,7 @@ class FeeCategory(CoopOwned):
         related_name="+",
         verbose_name=_("for children in this pool of places"),
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass",
         models.PROTECT,
         null=True,
@@ -32,7 +31,7 @@ class FeeCategory(CoopOwned):
         verbose_name=_("for children of this member class"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("pool", "member_class")
 
     class Meta:
@@ -54,10 +53,10 @@ class FeeCategory(CoopOwned):
 class FeeSchedule(CoopOwned):
     """The monthly fee of one category at one centre from a date, as the board decided."""
 
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
     )
-    category = models.ForeignKey(
+    category = CoopForeignKey(
         FeeCategory,
         models.PROTECT,
         related_name="schedules",
@@ -86,7 +85,7 @@ class FeeSchedule(CoopOwned):
         _("credit for long absence (%)"), default=0
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("centre", "category")
 
     class Meta:

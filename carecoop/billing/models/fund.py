@@ -5,10 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from carecoop.billing.models.invoices import BillingRun, Invoice
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.core.shipped import shown
 
 
@@ -19,7 +18,7 @@ class WaiverCriterion(CoopOwned):
     description = models.TextField(_("who qualifies"))
     max_percent = models.PositiveSmallIntegerField(_("largest share waived (%)"), default=100)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("waiver criterion")
@@ -44,10 +43,10 @@ class WaiverStatus(models.TextChoices):
 
 
 class WaiverApplication(CoopOwned):
-    household = models.ForeignKey(
+    household = CoopForeignKey(
         "members.Household", models.PROTECT, related_name="+", verbose_name=_("household")
     )
-    criterion = models.ForeignKey(
+    criterion = CoopForeignKey(
         WaiverCriterion,
         models.PROTECT,
         related_name="applications",
@@ -63,7 +62,7 @@ class WaiverApplication(CoopOwned):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision_note = models.CharField(_("decision"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("household", "criterion")
 
     class Meta:
@@ -87,18 +86,18 @@ class WaiverApplication(CoopOwned):
 class Waiver(CoopOwned):
     """Part of an invoice paid by the solidarity fund: a posting against the fund."""
 
-    application = models.ForeignKey(
+    application = CoopForeignKey(
         WaiverApplication,
         models.PROTECT,
         related_name="waivers",
         verbose_name=_("application"),
     )
-    invoice = models.ForeignKey(
+    invoice = CoopForeignKey(
         Invoice, models.PROTECT, related_name="waivers", verbose_name=_("invoice")
     )
     amount_minor = models.BigIntegerField(_("amount"))
     granted_on = models.DateField(_("granted on"))
-    entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -122,20 +121,18 @@ class WaiverSkipped(CoopOwned):
     """An approved waiver a billing run could not pay (the fund held too little): the family
     is billed in full, so the run says so and the household is told once by text."""
 
-    run = models.ForeignKey(
+    run = CoopForeignKey(
         BillingRun, models.CASCADE, related_name="waivers_skipped", verbose_name=_("billing run")
     )
-    application = models.ForeignKey(
+    application = CoopForeignKey(
         WaiverApplication, models.PROTECT, related_name="+", verbose_name=_("application")
     )
-    invoice = models.ForeignKey(
-        Invoice, models.PROTECT, related_name="+", verbose_name=_("invoice")
-    )
+    invoice = CoopForeignKey(Invoice, models.PROTECT, related_name="+", verbose_name=_("invoice"))
     amount_minor = models.BigIntegerField(_("amount to waive"))
     available_minor = models.BigIntegerField(_("held by the fund"))
     reason = models.CharField(_("reason"), max_length=500)
     texted_to = models.CharField(_("texted to"), max_length=30, blank=True)
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     same_coop_fields = ("run", "application", "invoice")
 
@@ -164,9 +161,9 @@ class FundContribution(CoopOwned):
     received_on = models.DateField(_("date"))
     source = models.CharField(_("from"), max_length=200)
     decision = models.CharField(_("board decision"), max_length=200, blank=True)
-    entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, related_name="+")
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("contribution to the solidarity fund")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.billing.models.fees import FeeSchedule
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopOwned
 
 
 class RunStatus(models.TextChoices):
@@ -65,13 +65,13 @@ class InvoiceStatus(models.TextChoices):
 class Invoice(CoopOwned):
     """One household's fees for one month. Issued by the billing run only, never twice."""
 
-    household = models.ForeignKey(
+    household = CoopForeignKey(
         "members.Household",
         models.PROTECT,
         related_name="invoices",
         verbose_name=_("household"),
     )
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
     )
     month = models.DateField(_("month"))
@@ -85,9 +85,7 @@ class Invoice(CoopOwned):
     )
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
-    entry = models.ForeignKey(
-        "ledger.Entry", models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, null=True, blank=True, related_name="+")
 
     same_coop_fields = ("household", "centre")
 
@@ -138,14 +136,14 @@ class Invoice(CoopOwned):
 
 
 class InvoiceLine(CoopOwned):
-    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="lines")
+    invoice = CoopForeignKey(Invoice, models.CASCADE, related_name="lines")
     month = models.DateField(_("month"))
-    child = models.ForeignKey(
+    child = CoopForeignKey(
         "members.Person", models.PROTECT, related_name="+", verbose_name=_("child")
     )
-    enrolment = models.ForeignKey("care.Enrolment", models.PROTECT, related_name="+")
-    centre = models.ForeignKey("tenancy.Centre", models.PROTECT, related_name="+")
-    schedule = models.ForeignKey(FeeSchedule, models.PROTECT, related_name="+")
+    enrolment = CoopForeignKey("care.Enrolment", models.PROTECT, related_name="+")
+    centre = CoopForeignKey("tenancy.Centre", models.PROTECT, related_name="+")
+    schedule = CoopForeignKey(FeeSchedule, models.PROTECT, related_name="+")
     description = models.CharField(_("description"), max_length=200)
     full_minor = models.BigIntegerField(_("monthly fee"))
     days = models.PositiveSmallIntegerField(_("days charged"))
@@ -179,7 +177,7 @@ class CentreMonth(CoopOwned):
     fees, by the lines' centre; and what was paid and waived against the month's invoices, by
     the invoices' centre. The sustainability pages read these instead of every invoice."""
 
-    centre = models.ForeignKey(
+    centre = CoopForeignKey(
         "tenancy.Centre", models.PROTECT, related_name="+", verbose_name=_("centre")
     )
     month = models.DateField(_("month"))

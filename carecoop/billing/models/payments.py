@@ -5,10 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from carecoop.billing.models.invoices import Invoice
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.ledger.models import reversal_link
 
 
@@ -19,7 +18,7 @@ class Method(models.TextChoices):
 
 
 class Payment(CoopOwned):
-    invoice = models.ForeignKey(
+    invoice = CoopForeignKey(
         Invoice, models.PROTECT, related_name="payments", verbose_name=_("invoice")
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
@@ -35,10 +34,10 @@ class Payment(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    entry = models.ForeignKey("ledger.Entry", models.PROTECT, related_name="+")
+    entry = CoopForeignKey("ledger.Entry", models.PROTECT, related_name="+")
     reversal = reversal_link()
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("invoice",)
 
     class Meta:
@@ -91,7 +90,7 @@ class LineStatus(models.TextChoices):
 
 
 class StatementLine(CoopOwned):
-    statement = models.ForeignKey(StatementImport, models.CASCADE, related_name="lines")
+    statement = CoopForeignKey(StatementImport, models.CASCADE, related_name="lines")
     provider = models.CharField(_("provider"), max_length=60)
     reference = models.CharField(_("reference"), max_length=80)
     paid_on = models.DateField(_("date"))
@@ -101,13 +100,13 @@ class StatementLine(CoopOwned):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     text = models.CharField(_("message"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices)
-    invoice = models.ForeignKey(
+    invoice = CoopForeignKey(
         Invoice, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invoice")
     )
     reason = models.CharField(_("why"), max_length=200, blank=True)
-    payment = models.ForeignKey(Payment, models.SET_NULL, null=True, blank=True, related_name="+")
+    payment = CoopForeignKey(Payment, models.SET_NULL, null=True, blank=True, related_name="+")
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("statement", "invoice", "payment")
 
     class Meta:
@@ -122,7 +121,7 @@ class StatementLine(CoopOwned):
 
 
 class Reminder(CoopOwned):
-    invoice = models.ForeignKey(Invoice, models.CASCADE, related_name="reminders")
+    invoice = CoopForeignKey(Invoice, models.CASCADE, related_name="reminders")
     sent_on = models.DateField(_("sent on"))
     phone = models.CharField(_("phone"), max_length=30)
     text = models.CharField(_("message"), max_length=480)

@@ -1,10 +1,14 @@
-"""Writes a database sharded by cooperative (Citus) can route: a row is updated where its
-cooperative and its id say, and its cooperative is never written again."""
+"""Queries a database sharded by cooperative (Citus) can route: a row is updated where its
+cooperative and its id say, its cooperative is never written again, and a join between two of a
+cooperative's rows asks their cooperatives to be equal."""
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.apps import apps
+from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 
+from carecoop.care.models import ChildProfile, Enrolment
+from carecoop.core.models import _CoopLink, _owned
 from carecoop.members.models import Person
 from carecoop.staffing.tests.factories import StaffFactory
 
@@ -40,3 +44,45 @@ def test_a_row_set_to_another_cooperative_is_refused_not_moved(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         person.save()
     assert Person._base_manager.get(pk=person.pk).coop_id == world.home.pk
+
+
+def _on(sql, table):
+    """The condition of the join to ``table``."""
+    return sql.split(f'JOIN "{table}" ON ')[1].split(" JOIN ")[0].split(" WHERE ")[0]
+
+
+def test_a_join_between_a_cooperative_s_rows_asks_their_cooperatives_to_be_equal():
+    sql = str(
+        Enrolment._base_manager.filter(child__household__name="x").values("child__given_name").query
+    )
+    assert '"members_person"."coop_id" = ("care_enrolment"."coop_id")' in _on(sql, "members_person")
+    assert '"members_household"."coop_id" = ("members_person"."coop_id")' in _on(
+        sql, "members_household"
+    )
+    # Followed the other way, from a person to her enrolments, too.
+    sql = str(Person._base_manager.filter(enrolments__isnull=True).query)
+    assert '"members_person"."coop_id" = ("care_enrolment"."coop_id")' in _on(sql, "care_enrolment")
+    # A link to a row no cooperative owns joins on the key alone.
+    sql = str(Enrolment._base_manager.filter(coop__slug="x").query)
+    assert 'coop_id" = (' not in _on(sql, "tenancy_organisation")
+
+
+def test_every_link_between_a_cooperative_s_rows_joins_within_the_cooperative():
+    plain = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+        and _owned(model)
+        and _owned(field.related_model)
+        and not isinstance(field, _CoopLink)
+    ]
+    assert not plain, f"declare these with CoopForeignKey or CoopOneToOneField: {plain}"
+
+
+def test_the_links_are_django_s_own_fields_in_migrations():
+    path = Enrolment._meta.get_field("child").deconstruct()[1]
+    assert path == "django.db.models.ForeignKey"
+    assert (
+        ChildProfile._meta.get_field("child").deconstruct()[1] == "django.db.models.OneToOneField"
+    )

@@ -12,9 +12,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.governance.models.questions import Choice, Question
 
 
@@ -22,13 +21,13 @@ class VoterCode(CoopOwned):
     """The voter roll of a ballot: one member, the hash of their one-time code, and whether it
     has been used. No time of use and no history: nothing here can be matched to a ballot."""
 
-    question = models.ForeignKey(
+    question = CoopForeignKey(
         Question, models.CASCADE, related_name="voter_codes", verbose_name=_("question")
     )
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("member")
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass", models.PROTECT, related_name="+", verbose_name=_("member class")
     )
     code_hash = models.CharField(_("code (hashed)"), max_length=64)
@@ -58,11 +57,11 @@ class BallotEntry(CoopOwned):
     nothing else: no voter, no code, no time."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    question = models.ForeignKey(
+    question = CoopForeignKey(
         Question, models.CASCADE, related_name="ballots", verbose_name=_("question")
     )
     ballot = models.UUIDField(_("ballot"), default=uuid.uuid4)
-    choice = models.ForeignKey(
+    choice = CoopForeignKey(
         Choice,
         models.PROTECT,
         null=True,
@@ -70,7 +69,7 @@ class BallotEntry(CoopOwned):
         related_name="+",
         verbose_name=_("choice"),
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass", models.PROTECT, related_name="+", verbose_name=_("member class")
     )
 
@@ -84,7 +83,7 @@ class CountSheet(CoopOwned):
     """Counts entered by hand: the show of hands of an open vote (teller 0), or a paper ballot
     counted by two tellers (1 and 2) who must reach the same figures."""
 
-    question = models.ForeignKey(
+    question = CoopForeignKey(
         Question, models.CASCADE, related_name="count_sheets", verbose_name=_("question")
     )
     teller = models.PositiveSmallIntegerField(_("teller"))
@@ -93,7 +92,7 @@ class CountSheet(CoopOwned):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("question",)
 
     class Meta:

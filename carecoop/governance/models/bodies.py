@@ -4,9 +4,8 @@ classes, the eligibility rule of each class, and the members' terms of office.""
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 
 
 class BodyKind(models.TextChoices):
@@ -67,7 +66,7 @@ class Body(CoopOwned):
         ),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
 
     class Meta:
         verbose_name = _("body")
@@ -98,13 +97,13 @@ class Body(CoopOwned):
 class BodySeat(CoopOwned):
     """Seats of a body reserved for one member class."""
 
-    body = models.ForeignKey(Body, models.CASCADE, related_name="seats", verbose_name=_("body"))
-    member_class = models.ForeignKey(
+    body = CoopForeignKey(Body, models.CASCADE, related_name="seats", verbose_name=_("body"))
+    member_class = CoopForeignKey(
         "members.MemberClass", models.PROTECT, related_name="+", verbose_name=_("member class")
     )
     seats = models.PositiveSmallIntegerField(_("seats"))
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("body", "member_class")
 
     class Meta:
@@ -123,7 +122,7 @@ class ClassRule(CoopOwned):
     """Eligibility of one member class to vote and stand, beside ``MemberClass.may_vote`` and
     ``may_hold_office``: shares paid up, arrears, seniority."""
 
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass", models.CASCADE, related_name="+", verbose_name=_("member class")
     )
     min_paid_shares = models.PositiveIntegerField(
@@ -142,7 +141,7 @@ class ClassRule(CoopOwned):
         _("months of membership at least"), default=0
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("member_class",)
 
     class Meta:
@@ -166,11 +165,11 @@ class Term(CoopOwned):
         TREASURER = "treasurer", _("Treasurer")
         MEMBER = "member", _("Member")
 
-    body = models.ForeignKey(Body, models.PROTECT, related_name="terms", verbose_name=_("body"))
-    membership = models.ForeignKey(
+    body = CoopForeignKey(Body, models.PROTECT, related_name="terms", verbose_name=_("body"))
+    membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("member")
     )
-    seat_class = models.ForeignKey(
+    seat_class = CoopForeignKey(
         "members.MemberClass",
         models.PROTECT,
         null=True,
@@ -185,7 +184,7 @@ class Term(CoopOwned):
     ends_on = models.DateField(_("ends on"))
     ended_on = models.DateField(_("left office on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving early"), max_length=200, blank=True)
-    election = models.ForeignKey(
+    election = CoopForeignKey(
         "governance.Question",
         models.PROTECT,
         null=True,
@@ -194,7 +193,7 @@ class Term(CoopOwned):
         verbose_name=_("elected in"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("body", "membership", "seat_class", "election")
 
     class Meta:

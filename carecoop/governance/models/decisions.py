@@ -2,9 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOneToOneField, CoopOwned
 from carecoop.governance.models.meetings import Meeting
 from carecoop.governance.models.questions import Question
 
@@ -17,7 +16,7 @@ class BoardDecision(CoopOwned):
     decided_on = models.DateField(_("decided on"))
     title = models.CharField(_("decision"), max_length=200)
     text = models.TextField(_("text"), blank=True)
-    meeting = models.ForeignKey(
+    meeting = CoopForeignKey(
         Meeting,
         models.PROTECT,
         null=True,
@@ -25,7 +24,7 @@ class BoardDecision(CoopOwned):
         related_name="decisions",
         verbose_name=_("meeting"),
     )
-    question = models.OneToOneField(
+    question = CoopOneToOneField(
         Question,
         models.PROTECT,
         null=True,
@@ -34,7 +33,7 @@ class BoardDecision(CoopOwned):
         verbose_name=_("motion"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("meeting", "question")
 
     class Meta:

@@ -3,9 +3,8 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.governance.models.bodies import Body
 
 
@@ -20,7 +19,7 @@ class Meeting(CoopOwned):
         ORDINARY = "ordinary", _("Ordinary")
         EXTRAORDINARY = "extraordinary", _("Extraordinary")
 
-    body = models.ForeignKey(Body, models.PROTECT, related_name="meetings", verbose_name=_("body"))
+    body = CoopForeignKey(Body, models.PROTECT, related_name="meetings", verbose_name=_("body"))
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices, default=Kind.ORDINARY)
     notice_on = models.DateField(_("notice given on"))
@@ -37,7 +36,7 @@ class Meeting(CoopOwned):
     quorum_present = models.PositiveIntegerField(_("present or represented at opening"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("body",)
 
     class Meta:
@@ -58,14 +57,14 @@ class Meeting(CoopOwned):
 
 
 class AgendaItem(CoopOwned):
-    meeting = models.ForeignKey(
+    meeting = CoopForeignKey(
         Meeting, models.CASCADE, related_name="agenda", verbose_name=_("meeting")
     )
     position = models.PositiveSmallIntegerField(_("order"))
     title = models.CharField(_("item"), max_length=200)
     text = models.TextField(_("details"), blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("meeting",)
 
     class Meta:
@@ -91,17 +90,17 @@ class Presence(models.TextChoices):
 class Attendee(CoopOwned):
     """One line of a meeting's attendance register."""
 
-    meeting = models.ForeignKey(
+    meeting = CoopForeignKey(
         Meeting, models.CASCADE, related_name="attendees", verbose_name=_("meeting")
     )
-    membership = models.ForeignKey(
+    membership = CoopForeignKey(
         "members.Membership", models.PROTECT, related_name="+", verbose_name=_("member")
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass", models.PROTECT, related_name="+", verbose_name=_("member class")
     )
     presence = models.CharField(_("presence"), max_length=8, choices=Presence.choices)
-    proxy_holder = models.ForeignKey(
+    proxy_holder = CoopForeignKey(
         "members.Membership",
         models.PROTECT,
         null=True,
@@ -110,7 +109,7 @@ class Attendee(CoopOwned):
         verbose_name=_("represented by"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("meeting", "membership", "member_class", "proxy_holder")
 
     class Meta:

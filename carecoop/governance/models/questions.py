@@ -4,9 +4,8 @@ seats an election fills and the choices on the ballot (for, against, abstain, or
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.governance.models.bodies import Body
 from carecoop.governance.models.meetings import Meeting
 
@@ -40,7 +39,7 @@ class Question(CoopOwned):
         OPEN = "open", _("Voting")
         CLOSED = "closed", _("Closed")
 
-    meeting = models.ForeignKey(
+    meeting = CoopForeignKey(
         Meeting, models.PROTECT, related_name="questions", verbose_name=_("meeting")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
@@ -53,7 +52,7 @@ class Question(CoopOwned):
         _("counted"), max_length=8, choices=MajorityBase.choices, default=MajorityBase.CAST
     )
     method = models.CharField(_("how"), max_length=6, choices=Method.choices)
-    body = models.ForeignKey(
+    body = CoopForeignKey(
         Body,
         models.PROTECT,
         null=True,
@@ -70,7 +69,7 @@ class Question(CoopOwned):
     result = models.JSONField(_("result"), default=dict, blank=True)
     tie_seed = models.CharField(_("seed for drawing lots"), max_length=32, blank=True)
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("meeting", "body")
 
     class Meta:
@@ -92,10 +91,10 @@ class Question(CoopOwned):
 class ElectionSeat(CoopOwned):
     """Seats to fill in an election: reserved for a class, or open (no class)."""
 
-    question = models.ForeignKey(
+    question = CoopForeignKey(
         Question, models.CASCADE, related_name="seats", verbose_name=_("election")
     )
-    member_class = models.ForeignKey(
+    member_class = CoopForeignKey(
         "members.MemberClass",
         models.PROTECT,
         null=True,
@@ -105,7 +104,7 @@ class ElectionSeat(CoopOwned):
     )
     seats = models.PositiveSmallIntegerField(_("seats"))
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("question", "member_class")
 
     class Meta:
@@ -124,13 +123,13 @@ class ElectionSeat(CoopOwned):
 class Choice(CoopOwned):
     """What a ballot may choose: for, against, abstain; or a candidate."""
 
-    question = models.ForeignKey(
+    question = CoopForeignKey(
         Question, models.CASCADE, related_name="choices", verbose_name=_("question")
     )
     position = models.PositiveSmallIntegerField(_("order"))
     code = models.CharField(_("code"), max_length=10, blank=True)  # for, against, abstain
     label = models.CharField(_("choice"), max_length=200)
-    candidate = models.ForeignKey(
+    candidate = CoopForeignKey(
         "members.Membership",
         models.PROTECT,
         null=True,
@@ -138,7 +137,7 @@ class Choice(CoopOwned):
         related_name="+",
         verbose_name=_("candidate"),
     )
-    seat_class = models.ForeignKey(
+    seat_class = CoopForeignKey(
         "members.MemberClass",
         models.PROTECT,
         null=True,
@@ -147,7 +146,7 @@ class Choice(CoopOwned):
         verbose_name=_("standing for the seats of"),
     )
 
-    history = HistoricalRecords()
+    history = CoopHistory()
     same_coop_fields = ("question", "candidate", "seat_class")
 
     class Meta:
