@@ -34,7 +34,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy carecoop config --exclude '/(tests|migrations)/|(conftest|testing)\.py$$'
+	$(BIN)/mypy carecoop config --exclude '/(tests|migrations)/|(conftest|testing|sqlcheck)\.py$$'
 
 checks:
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check --fail-level WARNING

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from django_scopes import scope
 
+from carecoop import sqlcheck
 from carecoop.browser import chromium, phone, strict_phone  # noqa: F401  (fixtures for the browser tests)
 from carecoop.testing import Creche, World, WorldRecording
 
@@ -17,6 +18,42 @@ def _language_reset() -> Iterator[None]:
     """A request in another language leaves it active in the thread: each test starts afresh."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sql_recorded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """On PostgreSQL, every statement any connection of the suite sends is kept for the check of
+    routing by cooperative (``carecoop.sqlcheck``) that ends the session."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    def wrap(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.vendor == "postgresql" and sqlcheck.record not in connection.execute_wrappers:
+            connection.execute_wrappers.append(sqlcheck.record)
+
+    connection_created.connect(wrap)
+    for connection in connections.all():
+        wrap(None, connection)
+    yield
+    connection_created.disconnect(wrap)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the PostgreSQL pass when a statement it sent could not be routed by cooperative."""
+    found = sqlcheck.report(sqlcheck.recorded())
+    failing = {k: v for k, v in found.items() if k.startswith(sqlcheck.FAILING)}
+    writer = session.config.get_terminal_writer()
+    for title, kinds in (
+        ("Statements a database sharded by cooperative cannot route", failing),
+        ("Still to be routed by cooperative (not failed on yet)", found.keys() - failing.keys()),
+    ):
+        if kinds:
+            writer.line(f"\n{title}:", red=kinds is failing)
+            for problem in sorted(kinds):
+                statements = found[problem]
+                writer.line(f"- {problem} ({len(statements)} statements), such as: {statements[0]}")
+    if failing:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

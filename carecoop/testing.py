@@ -579,7 +579,7 @@ class Recording:
         before = {model: _rows(model) for model in models}
         self.result = build()
         self.inserted: list[tuple[type[Model], list[Row]]] = []
-        self.changed: list[tuple[type[Model], Any, dict[str, Any]]] = []
+        self.changed: list[tuple[type[Model], dict[str, Any], dict[str, Any]]] = []
         for model in models:
             old, new = before[model], _rows(model)
             if old.keys() - new.keys():
@@ -589,8 +589,10 @@ class Recording:
             names = [f.attname for f in model._meta.concrete_fields]
             for pk in old.keys() & new.keys():
                 if old[pk] != new[pk]:
-                    pairs = zip(names, new[pk], old[pk], strict=True)
-                    self.changed.append((model, pk, {n: v for n, v, o in pairs if v != o}))
+                    pairs = list(zip(names, new[pk], old[pk], strict=True))
+                    # Found by cooperative and id, as a database sharded by cooperative needs.
+                    where = {"pk": pk} | {n: v for n, v, _o in pairs if n == "coop_id"}
+                    self.changed.append((model, where, {n: v for n, v, o in pairs if v != o}))
 
     def replay(self) -> bool:
         """Write the rows again; False, with nothing written, when a row is in the way."""
@@ -598,8 +600,8 @@ class Recording:
             with transaction.atomic():
                 for model, rows in self.inserted:
                     model._base_manager.bulk_create([model(*row) for row in rows])
-                for model, pk, values in self.changed:
-                    model._base_manager.filter(pk=pk).update(**values)
+                for model, where, values in self.changed:
+                    model._base_manager.filter(**where).update(**values)
         except IntegrityError:
             return False
         if connection.vendor == "postgresql":  # Ids given by hand leave the sequences behind.

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models, router
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, ResolvedOuterRef
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -24,6 +24,25 @@ def _owned(model: Any) -> bool:
     )
 
 
+class _OuterCoop(ResolvedOuterRef):
+    """The cooperative of the outer query's row, in the subquery of an exclude(); the inner row's
+    own when the outer rows have none (a global row, such as a role, that links to a
+    cooperative's row), which leaves the condition always true."""
+
+    def __init__(self, own: Col) -> None:
+        super().__init__("coop")
+        self.own = own
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().resolve_expression(*args, **kwargs)
+        except FieldError:
+            return self.own
+
+    def relabeled_clone(self, relabels: Any) -> "_OuterCoop":
+        return _OuterCoop(self.own.relabeled_clone(relabels))
+
+
 class _CoopLink:
     """A link from one cooperative's row to another of its rows. A join along it also asks that
     the two rows' cooperatives be equal: always true, and what a database sharded by cooperative
@@ -32,13 +51,14 @@ class _CoopLink:
 
     def get_extra_restriction(self, alias: str | None, related_alias: str) -> Any:
         model, target = self.model, self.related_model  # type: ignore[attr-defined]
-        # Without the other table's alias (a subquery that starts at the link), nothing to add.
-        if alias is None or not (_owned(model) and _owned(target)):
+        if not (_owned(model) and _owned(target)):
             return None
-        return Exact(
-            Col(alias, target._meta.get_field("coop")),
-            Col(related_alias, model._meta.get_field("coop")),
-        )
+        here = Col(related_alias, model._meta.get_field("coop"))
+        if alias is None:
+            # The subquery of an exclude() that starts at this link: the outer query's row is of
+            # the same cooperative (it reaches this row through links of one cooperative).
+            return Exact(here, _OuterCoop(here))
+        return Exact(Col(alias, target._meta.get_field("coop")), here)
 
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()  # type: ignore[misc]
@@ -192,13 +212,11 @@ def check_same_coop(obj: CoopOwned, *field_names: str) -> None:
         field = obj._meta.get_field(name)
         held = _read(obj, field)
         if held is not None and hasattr(held, "coop_id"):
-            owner = [held.coop_id]
-        else:
+            ours = held.coop_id == obj.coop_id
+        else:  # looked for among the cooperative's rows, as a database sharded by it needs
             related_model = cast(type[models.Model], field.related_model)
-            owner = list(
-                related_model._base_manager.filter(pk=related_id).values_list("coop_id", flat=True)
-            )
-        if owner != [obj.coop_id]:
+            ours = related_model._base_manager.filter(coop_id=obj.coop_id, pk=related_id).exists()
+        if not ours:
             errors[name] = ValidationError(
                 _("This choice belongs to another cooperative."), code="other_coop"
             )

@@ -323,7 +323,7 @@ def _rewrite_text(*, coop_id: int, needles: list[Needle]) -> int:
             if dirty:
                 touched.append(row)
         if touched:
-            model._base_manager.bulk_update(touched, [c.attname for c in columns], batch_size=500)
+            _of(model, coop_id).bulk_update(touched, [c.attname for c in columns], batch_size=500)
             changed += len(touched)
     return changed
 

@@ -11,6 +11,7 @@ from carecoop.care.models import ChildProfile, Enrolment
 from carecoop.core.models import _CoopLink, _owned
 from carecoop.members.models import Person
 from carecoop.staffing.tests.factories import StaffFactory
+from carecoop.tenancy.models import Role
 
 
 def _updates(captured, table):
@@ -86,3 +87,22 @@ def test_the_links_are_django_s_own_fields_in_migrations():
     assert (
         ChildProfile._meta.get_field("child").deconstruct()[1] == "django.db.models.OneToOneField"
     )
+
+
+def test_the_subquery_of_an_exclude_keeps_to_the_outer_row_s_cooperative(creche):
+    centre = Enrolment._base_manager.order_by("pk").first().centre
+    people = Person._base_manager.exclude(enrolments__centre=centre)
+    sql = str(people.query)
+    assert 'U1."coop_id" = ("members_person"."coop_id")' in sql.split("EXISTS(")[1]
+    enrolled = set(Enrolment._base_manager.filter(centre=centre).values_list("child_id", flat=True))
+    assert enrolled
+    assert set(people.values_list("pk", flat=True)) == (
+        set(Person._base_manager.values_list("pk", flat=True)) - enrolled
+    )
+
+
+def test_an_exclude_from_rows_no_cooperative_owns_compares_the_inner_row_with_itself(world):
+    roles = Role.objects.exclude(person__enrolments__isnull=False)
+    inner = str(roles.query).split("EXISTS(")[1]
+    assert 'U2."coop_id" = (U2."coop_id")' in inner or 'U1."coop_id" = (U1."coop_id")' in inner
+    assert set(roles.values_list("pk", flat=True)) == set(Role.objects.values_list("pk", flat=True))

@@ -1,0 +1,182 @@
+"""The statements a database sharded by cooperative (Citus) could not send to one shard, found in
+the SQL the test suite sends to PostgreSQL.
+
+Every statement of the PostgreSQL pass is recorded (``record``) and, once the suite is over,
+parsed with PostgreSQL's own parser (pglast) and checked (``problems``):
+
+- a join between two tables of a cooperative's rows must ask for their cooperatives to be equal;
+- an ``UPDATE`` or ``DELETE`` of such a table must name the cooperative in its ``WHERE``;
+- a ``SELECT`` of such a table by id must name the cooperative too (``LOOKUP``).
+
+``FAILING`` names the kinds the suite fails on; the others are listed at the end of the run as
+still to be routed: ``UPDATE`` (``save()`` names the cooperative, but a queryset's ``update()``
+outside a cooperative's scope, mostly in the tests' own set-up, does not), ``DELETE`` (Django's
+deletion collector writes by id alone) and ``LOOKUP``.
+
+A table of a cooperative's rows is one with a ``coop_id`` column. The many-to-many tables that
+have none yet are outside the check until they do."""
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pglast
+from pglast import ast
+
+FAILING = ("JOIN",)
+
+_lock = threading.Lock()
+_seen: set[str] = set()
+
+
+def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    """A database execute wrapper that keeps the text of every statement (once)."""
+    if sql not in _seen:
+        with _lock:
+            _seen.add(sql)
+    return execute(sql, params, many, context)
+
+
+def recorded() -> set[str]:
+    with _lock:
+        return set(_seen)
+
+
+def tenant_tables() -> set[str]:
+    from django.apps import apps
+
+    return {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if any(field.column == "coop_id" for field in model._meta.concrete_fields)
+    }
+
+
+def _parsed(sql: str) -> tuple[Any, ...]:
+    count = iter(range(1, 100_000))
+    text = re.sub(r"%s", lambda _m: f"${next(count)}", sql).replace("%%", "%")
+    return tuple(pglast.parse_sql(text))
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    if isinstance(node, ast.Node):
+        yield node
+        for name in type(node).__slots__:
+            yield from _walk(getattr(node, name, None))
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _walk(item)
+
+
+def _column(node: Any) -> tuple[str | None, str] | None:
+    """(qualifier, column) of a column reference, through parentheses and casts."""
+    while isinstance(node, ast.TypeCast):
+        node = node.arg
+    if not isinstance(node, ast.ColumnRef):
+        return None
+    names = [f.sval for f in node.fields if isinstance(f, ast.String)]
+    if not names:
+        return None
+    return (names[-2] if len(names) > 1 else None, names[-1])
+
+
+def _equalities(node: Any) -> Iterable[tuple[Any, Any]]:
+    """The pairs of columns said to be equal anywhere in a condition."""
+    for n in _walk(node):
+        if isinstance(n, ast.A_Expr) and [s.sval for s in n.name or ()] == ["="]:
+            left, right = _column(n.lexpr), _column(n.rexpr)
+            if left and right:
+                yield left, right
+
+
+def _names(stmt: Any) -> dict[str, str]:
+    """Each alias (or table name) of the statement: the table it stands for."""
+    names = {}
+    for n in _walk(stmt):
+        if isinstance(n, ast.RangeVar):
+            names[n.relname] = n.relname
+            if n.alias is not None:
+                names[n.alias.aliasname] = n.relname
+    return names
+
+
+def _coop_named(where: Any, names: set[str | None]) -> bool:
+    for n in _walk(where):
+        if isinstance(n, ast.A_Expr):
+            for side in (n.lexpr, n.rexpr):
+                column = _column(side)
+                if column and column[1] == "coop_id" and column[0] in names:
+                    return True
+    return False
+
+
+def problems(sql: str, tenant: set[str]) -> list[str]:
+    """What in ``sql`` a database sharded by cooperative could not route to one shard."""
+    try:
+        statements = _parsed(sql)
+    except pglast.parser.ParseError:
+        return []  # not PostgreSQL's (a statement of another database): nothing to check
+    found = []
+    for raw in statements:
+        stmt = raw.stmt
+        names = _names(stmt)
+        for n in _walk(stmt):
+            if isinstance(n, ast.JoinExpr) and isinstance(n.rarg, ast.RangeVar):
+                found += _join_problems(n, names, tenant)
+            if isinstance(n, ast.SelectStmt) and _by_id_alone(n, tenant):
+                found.append(f"LOOKUP {_by_id_alone(n, tenant)} by id without its cooperative")
+            if isinstance(n, ast.UpdateStmt | ast.DeleteStmt) and n.relation.relname in tenant:
+                table = n.relation.relname
+                own = {table, None} | ({n.relation.alias.aliasname} if n.relation.alias else set())
+                if not _coop_named(n.whereClause, own):
+                    kind = "UPDATE" if isinstance(n, ast.UpdateStmt) else "DELETE"
+                    found.append(f"{kind} {table} without its cooperative")
+    return found
+
+
+def _by_id_alone(select: Any, tenant: set[str]) -> str | None:
+    """The table a one-table select of a cooperative's rows reads by id alone, if it does."""
+    tables = [r for r in select.fromClause or () if isinstance(r, ast.RangeVar)]
+    if len(tables) != 1 or len(select.fromClause) != 1 or tables[0].relname not in tenant:
+        return None
+    own = {tables[0].relname, None} | ({tables[0].alias.aliasname} if tables[0].alias else set())
+    by_id = any(
+        isinstance(n, ast.A_Expr)
+        and (column := _column(n.lexpr)) is not None
+        and column[1] == "id"
+        and column[0] in own
+        for n in _walk(select.whereClause)
+    )
+    return tables[0].relname if by_id and not _coop_named(select.whereClause, own) else None
+
+
+def _join_problems(join: Any, names: dict[str, str], tenant: set[str]) -> list[str]:
+    right = join.rarg.alias.aliasname if join.rarg.alias else join.rarg.relname
+    if names.get(right) not in tenant:
+        return []
+    pairs = list(_equalities(join.quals))
+    others = {
+        qualifier
+        for pair in pairs
+        for qualifier, _column_name in pair
+        if qualifier not in (right, None) and names.get(qualifier) in tenant
+    }
+    coop_equal = {
+        frozenset((a[0], b[0])) for a, b in pairs if a[1] == "coop_id" and b[1] == "coop_id"
+    }
+    return [
+        f"JOIN {names[right]} to {names[other]} without equal cooperatives"
+        for other in sorted(others)
+        if frozenset((right, other)) not in coop_equal
+    ]
+
+
+def report(statements: Iterable[str]) -> dict[str, list[str]]:
+    """Each problem found: the statements (their first 300 characters) that have it."""
+    tenant = tenant_tables()
+    found: dict[str, list[str]] = {}
+    for sql in statements:
+        for problem in problems(sql, tenant):
+            found.setdefault(problem, []).append(sql[:300])
+    return found
