@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models, router
+from django.db.models.deletion import Collector
 from django.db.models.expressions import Col, ResolvedOuterRef
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,18 @@ class CoopHistory(HistoricalRecords):
         return fields
 
 
+class CoopCollector(Collector):
+    """Django's deletion collector, whose queries for the rows that point at a cooperative's
+    deleted row (to delete them too, or to clear their link) name the cooperative."""
+
+    def related_objects(self, related_model: Any, related_fields: Any, objs: Any) -> Any:
+        found = super().related_objects(related_model, related_fields, objs)
+        coops = {getattr(obj, "coop_id", None) for obj in objs}
+        if _owned(related_model) and len(coops) == 1 and None not in coops:
+            found = found.filter(coop_id=coops.pop())
+        return found
+
+
 class CoopOwned(models.Model):
     """A row that belongs to one cooperative.
 
@@ -141,6 +154,16 @@ class CoopOwned(models.Model):
         return bool(
             super()._do_update(base_qs.filter(coop_id=self.coop_id), using, pk_val, values, *args)
         )
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Django's delete, with the collector that names the cooperative (``CoopCollector``)."""
+        if self.pk is None:
+            raise ValueError(f"{self._meta.object_name} object can't be deleted: it has no id.")
+        collector = CoopCollector(
+            using=using or router.db_for_write(type(self), instance=self), origin=self
+        )
+        collector.collect([self], keep_parents=keep_parents)
+        return collector.delete()
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """Every constraint checked as Django checks it, but the check constraints are first put

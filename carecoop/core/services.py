@@ -36,6 +36,23 @@ def validated_save(instance: Model, *, by: Actor) -> None:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
 
 
+BULK_ROWS = 10_000  # rows written at once from which a service refreshes the tables' statistics
+
+
+def tables_analyze(*models: type[Model]) -> None:
+    """Refresh the planner's statistics of tables a service has just filled in bulk. Until the
+    autovacuum daemon comes by, PostgreSQL still believes them as small as they were, and a
+    query that joins them right away (a billing run's count of what it wrote) can take a plan
+    fit for a few rows, which on a few hundred thousand reads the whole index once a row.
+    Nothing on SQLite, whose planner keeps no statistics that go stale."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return
+    tables = ", ".join(db.ops.quote_name(model._meta.db_table) for model in models)
+    with db.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
+
+
 def insert_rows(
     model: type[Model],
     names: Sequence[str],

@@ -380,7 +380,10 @@ def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
     for membership_id in _of(Membership, coop_id, person_id=person.pk).values_list("pk", flat=True):
         _of(Membership, coop_id, pk=membership_id).update(number=f"#{membership_id}")
         _of(Membership.history.model, coop_id, id=membership_id).update(number=f"#{membership_id}")
-    _of(StatusChange, coop_id, membership__person_id=person.pk).update(reason="")
+    # By the memberships' ids, not across the link: an update across a link is written as
+    # "id IN (a subquery)", which would not name the cooperative.
+    memberships = _of(Membership, coop_id, person_id=person.pk).values("pk")
+    _of(StatusChange, coop_id, membership_id__in=memberships).update(reason="")
 
     staff_ids = list(_of(Staff, coop_id, person_id=person.pk).values_list("pk", flat=True))
     _of(Staff, coop_id, pk__in=staff_ids).update(given_name="", family_name=marker)

@@ -88,12 +88,12 @@ def test_a_manager_issues_a_link_that_sets_a_password_once(coop):
 
 
 def test_an_expired_or_replaced_link_does_not_work(coop):
-    _org, manager, member = coop
+    org, manager, member = coop
     _client, first = issue(manager, member)
     _client, second = issue(manager, member)
     assert "not valid any more" in Client().get(first).content.decode()
     with scopes_disabled():
-        PasswordResetLink.objects.filter(used_at__isnull=True).update(
+        PasswordResetLink.objects.filter(coop_id=org.pk, used_at__isnull=True).update(
             issued_at=timezone.now() - datetime.timedelta(hours=25),
             expires_at=timezone.now() - datetime.timedelta(hours=1),
         )

@@ -10,10 +10,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
-from carecoop.billing.models import BillingRun, FeeSchedule, Invoice, RunStatus
+from carecoop.billing.models import BillingRun, FeeSchedule, Invoice, InvoiceLine, RunStatus
 from carecoop.billing.services.invoicing import RunResult, _bill
 from carecoop.billing.services.waivers import waivers_apply
 from carecoop.core.dates import money_date_window
+from carecoop.core.services import BULK_ROWS, tables_analyze
 from carecoop.core.types import Actor
 from carecoop.tenancy.models import Organisation
 
@@ -94,6 +95,8 @@ def billing_run(
             status=RunStatus.FAILED, message=str(exc)[:500], finished_at=timezone.now()
         )
         raise
+    if result.lines >= BULK_ROWS:
+        tables_analyze(Invoice, InvoiceLine)
     counts = Invoice.objects.filter(coop_id=coop.pk, month=month).aggregate(
         invoices=Count("pk", distinct=True), lines=Count("lines")
     )

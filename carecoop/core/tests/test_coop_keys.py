@@ -9,7 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from carecoop.care.models import ChildProfile, Enrolment
 from carecoop.core.models import _CoopLink, _owned
+from carecoop.core.services import tables_analyze
 from carecoop.members.models import Person
+from carecoop.members.tests.factories import PersonFactory
+from carecoop.staffing.models import Staff
 from carecoop.staffing.tests.factories import StaffFactory
 from carecoop.tenancy.models import Role
 
@@ -106,3 +109,28 @@ def test_an_exclude_from_rows_no_cooperative_owns_compares_the_inner_row_with_it
     inner = str(roles.query).split("EXISTS(")[1]
     assert 'U2."coop_id" = (U2."coop_id")' in inner or 'U1."coop_id" = (U1."coop_id")' in inner
     assert set(roles.values_list("pk", flat=True)) == set(Role.objects.values_list("pk", flat=True))
+
+
+def test_deleting_a_row_clears_the_links_to_it_within_its_cooperative(db):
+    staff = StaffFactory.create()
+    person = PersonFactory.create(coop=staff.coop)
+    staff.person = person
+    staff.save()
+    with CaptureQueriesContext(connection) as captured:
+        person.delete()
+    (sql,) = _updates(captured, "staffing_staff")
+    where = sql.split(" WHERE ")[1]
+    assert '"staffing_staff"."coop_id" = ' in where and '"person_id" IN' in where
+    staff.refresh_from_db()
+    assert staff.person_id is None
+    assert not Person._base_manager.filter(pk=person.pk).exists()
+
+
+@pytest.mark.postgres
+def test_tables_filled_in_bulk_get_fresh_statistics(db):
+    StaffFactory.create_batch(3)
+    tables_analyze(Staff)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'staffing_staff'")
+        (estimate,) = cursor.fetchone()
+    assert estimate == Staff._base_manager.count()

@@ -53,7 +53,9 @@ def test_one_refused_line_records_nothing_and_every_refusal_is_named(assembly, w
         meeting=meeting, by=assembly.by, membership=excused, presence="excused"
     )
     with scopes_disabled():
-        Membership.objects.filter(pk=world.other_membership.pk).update(number="77077")
+        Membership.objects.filter(coop_id=world.other.pk, pk=world.other_membership.pk).update(
+            number="77077"
+        )
     with pytest.raises(ValidationError) as refused:
         services.attendance_record_present(
             meeting=meeting,

@@ -68,7 +68,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         text = obj.person.search_text
         if create and obj.number.casefold() not in text.split():
             text = f"{text} {obj.number}".casefold()
-            Person.objects.filter(pk=obj.person_id).update(search_text=text)
+            Person.objects.filter(coop_id=obj.coop_id, pk=obj.person_id).update(search_text=text)
             obj.person.search_text = text
 
 
