@@ -41,7 +41,7 @@ def _sql_recorded(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the PostgreSQL pass when a statement it sent could not be routed by cooperative."""
     found = sqlcheck.report(sqlcheck.recorded())
-    failing = {k: v for k, v in found.items() if k.startswith(sqlcheck.FAILING)}
+    failing = {k: v for k, v in found.items() if k.startswith(sqlcheck.failing())}
     writer = session.config.get_terminal_writer()
     for title, kinds in (
         ("Statements a database sharded by cooperative cannot route", failing),

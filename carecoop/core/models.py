@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models, router
 from django.db.models.deletion import Collector
@@ -47,12 +48,12 @@ class _OuterCoop(ResolvedOuterRef):
 class _CoopLink:
     """A link from one cooperative's row to another of its rows. A join along it also asks that
     the two rows' cooperatives be equal: always true, and what a database sharded by cooperative
-    (Citus) needs to join within one shard. Only queries change, not the schema, so migrations
-    record it as Django's own field."""
+    (Citus) needs to join within one shard, when ``CARECOOP_COOP_JOINS`` is on. Only queries
+    change, not the schema, so migrations record it as Django's own field."""
 
     def get_extra_restriction(self, alias: str | None, related_alias: str) -> Any:
         model, target = self.model, self.related_model  # type: ignore[attr-defined]
-        if not (_owned(model) and _owned(target)):
+        if not (settings.CARECOOP_COOP_JOINS and _owned(model) and _owned(target)):
             return None
         here = Col(related_alias, model._meta.get_field("coop"))
         if alias is None:

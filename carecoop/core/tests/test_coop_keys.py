@@ -55,7 +55,18 @@ def _on(sql, table):
     return sql.split(f'JOIN "{table}" ON ')[1].split(" JOIN ")[0].split(" WHERE ")[0]
 
 
-def test_a_join_between_a_cooperative_s_rows_asks_their_cooperatives_to_be_equal():
+@pytest.fixture
+def coop_joins(settings):
+    settings.CARECOOP_COOP_JOINS = True
+
+
+def test_joins_ask_for_equal_cooperatives_only_when_asked_to(settings):
+    settings.CARECOOP_COOP_JOINS = False
+    sql = str(Enrolment._base_manager.filter(child__household__name="x").query)
+    assert 'coop_id" = (' not in _on(sql, "members_person")
+
+
+def test_a_join_between_a_cooperative_s_rows_asks_their_cooperatives_to_be_equal(coop_joins):
     sql = str(
         Enrolment._base_manager.filter(child__household__name="x").values("child__given_name").query
     )
@@ -92,7 +103,7 @@ def test_the_links_are_django_s_own_fields_in_migrations():
     )
 
 
-def test_the_subquery_of_an_exclude_keeps_to_the_outer_row_s_cooperative(creche):
+def test_the_subquery_of_an_exclude_keeps_to_the_outer_row_s_cooperative(creche, coop_joins):
     centre = Enrolment._base_manager.order_by("pk").first().centre
     people = Person._base_manager.exclude(enrolments__centre=centre)
     sql = str(people.query)
@@ -104,7 +115,9 @@ def test_the_subquery_of_an_exclude_keeps_to_the_outer_row_s_cooperative(creche)
     )
 
 
-def test_an_exclude_from_rows_no_cooperative_owns_compares_the_inner_row_with_itself(world):
+def test_an_exclude_from_rows_no_cooperative_owns_compares_the_inner_row_with_itself(
+    world, coop_joins
+):
     roles = Role.objects.exclude(person__enrolments__isnull=False)
     inner = str(roles.query).split("EXISTS(")[1]
     assert 'U2."coop_id" = (U2."coop_id")' in inner or 'U1."coop_id" = (U1."coop_id")' in inner
