@@ -131,8 +131,8 @@ def problems(sql: str, tenant: set[str]) -> list[str]:
         for n in _walk(stmt):
             if isinstance(n, ast.JoinExpr) and isinstance(n.rarg, ast.RangeVar):
                 found += _join_problems(n, names, tenant)
-            if isinstance(n, ast.SelectStmt) and _by_id_alone(n, tenant):
-                found.append(f"LOOKUP {_by_id_alone(n, tenant)} by id without its cooperative")
+            if isinstance(n, ast.SelectStmt) and (table := _by_id_alone(n, tenant)):
+                found.append(f"LOOKUP {table} by id without its cooperative")
             if isinstance(n, ast.UpdateStmt | ast.DeleteStmt) and n.relation.relname in tenant:
                 table = n.relation.relname
                 own = {table, None} | ({n.relation.alias.aliasname} if n.relation.alias else set())
