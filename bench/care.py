@@ -162,7 +162,7 @@ def bench_allocation(user) -> list[tuple[str, str, str, bool]]:
                 capacity=20,
             )
             pool = SeatPool.objects.create(coop=coop, centre=centre, name="Members", places=22)
-            pool.member_classes.set([member_class])
+            pool.member_classes.set([member_class], through_defaults={"coop_id": pool.coop_id})
             SeatPool.objects.create(coop=coop, centre=centre, name="Community", places=9)
             services.priority_set(
                 centre=centre, by=user, points={"member": 10, "sibling": 5, "waiting_month": 1}

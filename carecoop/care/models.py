@@ -106,6 +106,23 @@ class Room(CoopOwned):
         return self.name
 
 
+class SeatPoolClass(CoopOwned):
+    """A member class a pool of places is kept for: the many-to-many link as a row of the
+    cooperative, so that it names the cooperative like the two rows it joins."""
+
+    pool = CoopForeignKey("care.SeatPool", models.CASCADE, related_name="+")
+    member_class = CoopForeignKey("members.MemberClass", models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("member class of a pool")
+        verbose_name_plural = _("member classes of pools")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "pool", "member_class"], name="seatpoolclass_once"
+            ),
+        ]
+
+
 class SeatPool(CoopOwned):
     """A share of a centre's places kept for some families (e.g. 70 % for members' children).
 
@@ -117,6 +134,7 @@ class SeatPool(CoopOwned):
     places = models.PositiveSmallIntegerField(_("places"))
     member_classes = models.ManyToManyField(
         "members.MemberClass",
+        through=SeatPoolClass,
         blank=True,
         verbose_name=_("for children of these member classes"),
         help_text=_("Leave empty for a pool open to everyone."),

@@ -38,7 +38,11 @@ def vendor_of(database: dict[str, Any]) -> str:
     engine = database["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         return "sqlite"
-    if engine in ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis"):
+    if engine in (
+        "django.db.backends.postgresql",
+        "carecoop.core.postgresql",
+        "django.contrib.gis.db.backends.postgis",
+    ):
         return "postgresql"
     raise BackupError(f"Backups support SQLite and PostgreSQL, not {engine}.")
 

@@ -84,7 +84,8 @@ else:
 class CoopHistory(HistoricalRecords):
     """django-simple-history's history of a model, whose links between a cooperative's rows join
     within the cooperative as the model's own do (it copies a one-to-one link as a plain foreign
-    key, which would lose that)."""
+    key, which would lose that). Every version names its cooperative: history copies links as
+    optional, but a version is a row of the cooperative and is sharded with it."""
 
     def copy_fields(self, model: Any) -> dict[str, Any]:
         fields: dict[str, Any] = super().copy_fields(model)
@@ -92,6 +93,8 @@ class CoopHistory(HistoricalRecords):
             original = model._meta.get_field(name)
             if isinstance(original, _CoopLink) and not isinstance(field, _CoopLink):
                 field.__class__ = CoopForeignKey
+            if name == "coop":
+                field.null = field.blank = False
         return fields
 
 

@@ -39,7 +39,7 @@ from carecoop.members.models import (
 from carecoop.members.services import view_log_record
 from carecoop.privacy.models import Erasure
 from carecoop.staffing.models import Staff
-from carecoop.tenancy.models import Organisation, Role
+from carecoop.tenancy.models import Organisation, Role, RolePerson
 
 # --- A person's data (their right of access) ---------------------------------------------------
 
@@ -143,7 +143,7 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
     data = {name: _rows(queryset) for name, queryset in sections.items()}
     data["accounts"] = [
         {"role": role, "username": username}
-        for role, username in Role.objects.filter(org_id=coop_id, person_id=person.pk)
+        for role, username in Role.objects.filter(pk__in=_role_ids(person))
         .order_by("pk")
         .values_list("role", "user__username")
     ]
@@ -328,10 +328,19 @@ def _rewrite_text(*, coop_id: int, needles: list[Needle]) -> int:
     return changed
 
 
+def _role_ids(person: Person) -> list[int]:
+    """The roles that are the person's own: a member's sign-in to see her household."""
+    return list(
+        RolePerson.objects.filter(coop_id=person.coop_id, person_id=person.pk).values_list(
+            "role_id", flat=True
+        )
+    )
+
+
 def _retire_accounts(*, person: Person) -> None:
     """Roles in this cooperative that were tied to the person end; an account left with no role
     anywhere is closed and loses its name, address and password."""
-    roles = Role.objects.filter(org_id=person.coop_id, person_id=person.pk)
+    roles = Role.objects.filter(pk__in=_role_ids(person))
     user_ids = set(roles.values_list("user_id", flat=True))
     roles.delete()
     still_used = set(

@@ -21,7 +21,6 @@ class AffiliationAdmin(admin.ModelAdmin):
 class RoleAdmin(admin.ModelAdmin):
     list_display = ["user", "org", "role"]
     list_filter = ["role", "org"]
-    raw_id_fields = ["person"]
 
 
 @admin.register(Centre)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.models import CoopHistory, CoopOwned
+from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
 from carecoop.core.money import is_currency
 from carecoop.core.names import NameOrder
 
@@ -280,15 +280,8 @@ class Role(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=RoleCode.choices)
     # A facilitator works only in these centres.
-    centres = models.ManyToManyField(Centre, blank=True, verbose_name=_("centres"))
-    # A member sees the household of this person only.
-    person = models.ForeignKey(
-        "members.Person",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("person"),
+    centres = models.ManyToManyField(
+        Centre, through="tenancy.RoleCentre", blank=True, verbose_name=_("centres")
     )
 
     class Meta:
@@ -305,5 +298,34 @@ class Role(models.Model):
         allowed = COOP_ROLES if self.org.is_cooperative else FEDERATION_ROLES
         if self.role not in allowed:
             raise ValidationError({"role": _("This role does not exist in this organisation.")})
-        if self.person is not None and self.person.coop_id != self.org_id:
-            raise ValidationError({"person": _("This choice belongs to another cooperative.")})
+
+
+class RoleCentre(CoopOwned):
+    """A centre a facilitator's role works in. A row of the centre's cooperative, kept beside the
+    centre: a role is global, a centre is not, and nothing global points into a cooperative's
+    rows (a database sharded by cooperative could not keep such a link)."""
+
+    role = models.ForeignKey(Role, models.CASCADE, related_name="+")
+    centre = CoopForeignKey(Centre, models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("centre of a role")
+        verbose_name_plural = _("centres of roles")
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "role", "centre"], name="rolecentre_once"),
+        ]
+
+
+class RolePerson(CoopOwned):
+    """The member a member's role belongs to: she sees her own household only. A row of the
+    cooperative, for the reason ``RoleCentre`` is."""
+
+    role = models.ForeignKey(Role, models.CASCADE, related_name="+")
+    person = CoopForeignKey("members.Person", models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("member of a role")
+        verbose_name_plural = _("members of roles")
+        constraints = [
+            models.UniqueConstraint(fields=["coop", "role"], name="roleperson_one_per_role"),
+        ]

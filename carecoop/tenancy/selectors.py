@@ -4,7 +4,14 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from carecoop.core.permissions import Access
-from carecoop.tenancy.models import COOP_ROLES, FEDERATION_ROLES, Organisation, Role
+from carecoop.tenancy.models import (
+    COOP_ROLES,
+    FEDERATION_ROLES,
+    Organisation,
+    Role,
+    RoleCentre,
+    RolePerson,
+)
 
 
 def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
@@ -13,9 +20,7 @@ def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
     "Does not exist" and "not yours" both answer None, so callers answer 404 for both.
     """
     roles = list(
-        Role.objects.filter(user=user, org__slug=slug)
-        .select_related("org")
-        .only("id", "role", "person_id", "org")
+        Role.objects.filter(user=user, org__slug=slug).select_related("org").only("id", "role", "org")
     )
     if not roles:
         return None
@@ -29,23 +34,19 @@ def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
     centre_ids: frozenset[int] = frozenset()
     if "facilitator" in codes:
         centre_ids = frozenset(
-            Role.centres.through.objects.filter(
-                role__in=[r for r in roles if r.role == "facilitator"]
+            RoleCentre._base_manager.filter(
+                coop_id=org.pk, role__in=[r for r in roles if r.role == "facilitator"]
             ).values_list("centre_id", flat=True)
         )
-    person_ids = frozenset(r.person_id for r in roles if r.role == "member" and r.person_id)
+    person_ids: frozenset[int] = frozenset()
     household_ids: frozenset[int] = frozenset()
-    if person_ids:
-        # Through the role's person, in one query, without reaching up into the members app.
-        household_ids = frozenset(
-            Role.objects.filter(
-                pk__in=[r.pk for r in roles if r.role == "member" and r.person_id],
-                person__coop_id=org.pk,
-                person__household__isnull=False,
-            )
-            .values_list("person__household_id", flat=True)
-            .distinct()
-        )
+    if "member" in codes:
+        # Her person and its household in one query, without reaching up into the members app.
+        links = RolePerson._base_manager.filter(
+            coop_id=org.pk, role__in=[r for r in roles if r.role == "member"]
+        ).values_list("person_id", "person__household_id")
+        person_ids = frozenset(person for person, _household in links)
+        household_ids = frozenset(household for _person, household in links if household)
     return Access(
         user=user,
         org=org,

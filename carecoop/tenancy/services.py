@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role
+from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role, RolePerson
 
 
 @transaction.atomic
@@ -47,17 +47,23 @@ def role_grant(
     person: Model | None = None,
 ) -> Role:
     """Grant ``role`` in ``org``; a member's role names her ``members.Person`` (a model of a
-    layer above, given by its id)."""
-    person_id = person.pk if person is not None else None
-    grant = Role(user=user, org=org, role=role, person_id=person_id)
+    layer above, given as a row of the cooperative)."""
+    grant = Role(user=user, org=org, role=role)
     grant.full_clean()
     grant.save()
+    if person is not None:
+        if getattr(person, "coop_id", None) != org.pk:
+            raise ValidationError({"person": _("This choice belongs to another cooperative.")})
+        with scope(coop=org.pk):
+            link = RolePerson(coop_id=org.pk, role=grant, person_id=person.pk)
+            link.full_clean()
+            link.save()
     if centres:
         for centre in centres:
             if centre.coop_id != org.pk:
                 raise ValidationError({"centres": _("This choice belongs to another cooperative.")})
         with scope(coop=org.pk):
-            grant.centres.set(centres)
+            grant.centres.set(centres, through_defaults={"coop_id": org.pk})
     return grant
 
 

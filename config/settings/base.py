@@ -103,6 +103,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL with keys that lead with the cooperative, as Citus needs (the backend's
+    # docstring says how).
+    DATABASES["default"]["ENGINE"] = "carecoop.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; foreign keys are on by default in Django.
     DATABASES["default"]["OPTIONS"] = {

@@ -133,7 +133,7 @@ def pool_create(
     )
     validated_save(pool, by=by)
     same_coop_check(centre.coop_id, *(member_classes or []))
-    pool.member_classes.set(member_classes or [])
+    pool.member_classes.set(member_classes or [], through_defaults={"coop_id": pool.coop_id})
     return pool
 
 

@@ -20,6 +20,7 @@ from carecoop.care.models import (
     PriorityRule,
     Room,
     SeatPool,
+    SeatPoolClass,
 )
 from carecoop.care.services.centres import _lock
 from carecoop.care.services.enrolment import age_in_months, enrolment_create
@@ -152,9 +153,9 @@ def _place_state(
     offered = list(_open_offers(centre, on).values_list("offered_pool_id", "offered_room_id"))
     taken = enrolled + offered
     pool_classes: dict[int, set[int]] = {}
-    for pool_id, class_id in SeatPool.member_classes.through.objects.filter(
-        seatpool__centre=centre
-    ).values_list("seatpool_id", "memberclass_id"):
+    for pool_id, class_id in SeatPoolClass.objects.filter(pool__centre=centre).values_list(
+        "pool_id", "member_class_id"
+    ):
         pool_classes.setdefault(pool_id, set()).add(class_id)
     pools = [
         allocation.PoolState(

@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('closes_at', models.TimeField(verbose_name='closes at')),
                 ('scheme', models.CharField(choices=[('public', 'Public'), ('private', 'Registered private'), ('subsidised', 'Subsidised by a public scheme')], default='private', max_length=12, verbose_name='public scheme')),
                 ('services', models.CharField(default='day_care', help_text='Codes separated by commas.', max_length=100, verbose_name='services offered')),
-                ('coop', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tenancy.organisation', verbose_name='cooperative')),
+                ('coop', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tenancy.organisation', verbose_name='cooperative')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.TextField(null=True)),
@@ -126,12 +126,22 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='carecoop_roles', to=settings.AUTH_USER_MODEL)),
                 ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='tenancy.organisation', verbose_name='organisation')),
                 ('role', models.CharField(choices=[('manager', 'Manager'), ('board', 'Board member'), ('treasurer', 'Treasurer'), ('facilitator', 'Facilitator'), ('member', 'Member'), ('auditor', 'Auditor'), ('analyst', 'Federation analyst')], max_length=20, verbose_name='role')),
-                ('centres', models.ManyToManyField(blank=True, to='tenancy.centre', verbose_name='centres')),
             ],
             options={
                 'verbose_name': 'role',
                 'verbose_name_plural': 'roles',
                 'constraints': [models.UniqueConstraint(fields=('org', 'user', 'role'), name='role_unique_per_org')],
             },
+        ),
+        # A facilitator's centres: in the database since 0003, as the cooperative's rows of
+        # RoleCentre; a database made before holds them in the table Django names itself.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='role',
+                    name='centres',
+                    field=models.ManyToManyField(blank=True, to='tenancy.centre', verbose_name='centres'),
+                ),
+            ],
         ),
     ]

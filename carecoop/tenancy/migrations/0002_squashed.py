@@ -13,10 +13,16 @@ class Migration(migrations.Migration):
         ('tenancy', '0001_squashed'),
     ]
 
+    # A member's role and her person: in the database since 0003, as the cooperative's rows of
+    # RolePerson; a database made before holds them in this column.
     operations = [
-        migrations.AddField(
-            model_name='role',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.person', verbose_name='person'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='role',
+                    name='person',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.person', verbose_name='person'),
+                ),
+            ],
         ),
     ]
