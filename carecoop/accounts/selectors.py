@@ -16,7 +16,7 @@ from django_scopes import scopes_disabled
 from carecoop.accounts.models import PasswordResetLink, Throttle
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import LIMIT
-from carecoop.tenancy.models import Organisation, OrgKind, Role, RoleCode
+from carecoop.tenancy.models import Organisation, OrgKind, Role, RoleCode, RolePerson
 
 
 def throttle_subject(kind: str, subject: str) -> str:
@@ -102,7 +102,7 @@ def pick_reset_link_accounts(*, access: Access, query: str) -> list[User]:
 
 def reset_link_phone(*, coop_id: int, user: User) -> str:
     """The phone of the member record the account is linked to in this cooperative, if any."""
-    phones = Role.objects.filter(org_id=coop_id, user=user, person__isnull=False).values_list(
+    phones = RolePerson._base_manager.filter(coop_id=coop_id, role__user=user).values_list(
         "person__phone", flat=True
     )
     return next((p for p in phones if p), "")

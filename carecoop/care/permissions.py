@@ -10,6 +10,7 @@ from carecoop.care.models import (
     PriorityRule,
     Room,
     SeatPool,
+    SeatPoolClass,
     SyncOperation,
 )
 from carecoop.core.permissions import (
@@ -37,6 +38,7 @@ rule_set.add_rule("care.apply", is_manager | is_member)
 # How each model's rows reach a centre and a household (see core.permissions.Reach).
 for _model in (OpeningHours, Closure, Room, SeatPool, PriorityRule):
     reach(_model, centre="centre_id", personal=False)
+reach(SeatPoolClass, centre="pool__centre_id", personal=False)
 reach(ChildProfile, centre=through_person("child"), household="child__household_id")
 reach(AuthorisedCollector, centre=through_person("child"), household="child__household_id")
 reach(Application, centre="centre_id", household="child__household_id")

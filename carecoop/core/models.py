@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldError, ValidationError
-from django.db import models, router
+from django.db import IntegrityError, models, router
 from django.db.models.deletion import Collector
 from django.db.models.expressions import Col, ResolvedOuterRef
 from django.db.models.lookups import Exact
@@ -97,6 +97,14 @@ class CoopHistory(HistoricalRecords):
                 field.null = field.blank = False
         return fields
 
+    def get_extra_fields_m2m(self, model: Any, through_model: Any, fields: Any) -> dict[str, Any]:
+        """The history of a many-to-many link names the version of its row as a link within
+        the cooperative."""
+        extra: dict[str, Any] = super().get_extra_fields_m2m(model, through_model, fields)
+        if "coop" in fields:
+            extra["history"].__class__ = CoopForeignKey
+        return extra
+
 
 class CoopCollector(Collector):
     """Django's deletion collector, whose queries for the rows that point at a cooperative's
@@ -158,6 +166,16 @@ class CoopOwned(models.Model):
         return bool(
             super()._do_update(base_qs.filter(coop_id=self.coop_id), using, pk_val, values, *args)
         )
+
+    def _do_insert(self, manager: Any, using: Any, fields: Any, *args: Any) -> Any:
+        """A row read from the database is never written again as a new row: saved to another
+        cooperative, it is not found where its cooperative and id say (``_do_update``), and its
+        id is unique only by the sequence that gave it, not by the key (cooperative, id)."""
+        if not self._state.adding:
+            raise IntegrityError(
+                f"{self._meta.object_name} {self.pk} was not found in cooperative {self.coop_id}."
+            )
+        return super()._do_insert(manager, using, fields, *args)  # type: ignore[misc]
 
     def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
         """Django's delete, with the collector that names the cooperative (``CoopCollector``)."""

@@ -127,7 +127,9 @@ def coop_keys(editor: CoopSchemaEditor, tenant_models: list[Any]) -> None:
                 and field.target_field.model._meta.db_table in targets
                 and owned(field.target_field.model)
             ):
-                editor.execute(editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s"))
+                editor.execute(
+                    editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+                )
 
 
 def _columns(model: Any, constraint: models.UniqueConstraint) -> list[str]:

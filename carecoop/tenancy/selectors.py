@@ -20,7 +20,9 @@ def access_for(*, user: User, slug: str, cooperative: bool) -> Access | None:
     "Does not exist" and "not yours" both answer None, so callers answer 404 for both.
     """
     roles = list(
-        Role.objects.filter(user=user, org__slug=slug).select_related("org").only("id", "role", "org")
+        Role.objects.filter(user=user, org__slug=slug)
+        .select_related("org")
+        .only("id", "role", "org")
     )
     if not roles:
         return None

@@ -25,12 +25,16 @@ def key_columns(model: Any) -> list[str]:
 
 
 class CoopSchemaEditor(DatabaseSchemaEditor):
+    # A column added with a link gets its foreign key from ``_create_fk_sql``, as a new table's do,
+    # not inline with the column on ``id`` alone.
+    sql_create_column_inline_fk = None  # type: ignore[assignment]
+
     def _iter_column_sql(
         self, column_db_type: Any, params: Any, model: Any, field: Any, *args: Any
     ) -> Iterator[str]:
         """A cooperative's table gets its primary key and its one-column unique constraints
         afterwards, with the cooperative in them (``create_model``, ``add_field``)."""
-        for part in super()._iter_column_sql(column_db_type, params, model, field, *args):
+        for part in super()._iter_column_sql(column_db_type, params, model, field, *args):  # type: ignore[misc]
             if owned(model) and field.column != COOP and part in ("PRIMARY KEY", "UNIQUE"):
                 continue
             yield part
@@ -53,14 +57,19 @@ class CoopSchemaEditor(DatabaseSchemaEditor):
 
     def add_field(self, model: Any, field: Any) -> None:
         super().add_field(model, field)
-        if owned(model) and field.unique and not field.primary_key and field.column not in (None, COOP):
+        if (
+            owned(model)
+            and field.unique
+            and not field.primary_key
+            and field.column not in (None, COOP)
+        ):
             self.execute(self._create_unique_sql(model, [field]))
 
     def _unique_sql(self, model: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
-        return super()._unique_sql(model, _with_coop(model, fields), *args, **kwargs)
+        return super()._unique_sql(model, _with_coop(model, fields), *args, **kwargs)  # type: ignore[misc]
 
     def _create_unique_sql(self, model: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
-        return super()._create_unique_sql(model, _with_coop(model, fields), *args, **kwargs)
+        return super()._create_unique_sql(model, _with_coop(model, fields), *args, **kwargs)  # type: ignore[misc]
 
     def _create_fk_sql(self, model: Any, field: Any, suffix: str) -> Statement:
         """A link between two cooperatives' tables is ``(coop_id, x_id) → (coop_id, id)``: the row
@@ -70,8 +79,8 @@ class CoopSchemaEditor(DatabaseSchemaEditor):
             field.column,
             target.column,
         ):
-            return super()._create_fk_sql(model, field, suffix)
-        statement = super()._create_fk_sql(model, field, suffix)
+            return super()._create_fk_sql(model, field, suffix)  # type: ignore[misc]
+        statement = super()._create_fk_sql(model, field, suffix)  # type: ignore[misc]
         statement.parts["column"] = Columns(
             model._meta.db_table, [COOP, field.column], self.quote_name
         )
@@ -85,9 +94,9 @@ class CoopSchemaEditor(DatabaseSchemaEditor):
     ) -> list[str]:
         """Django looks up a field's foreign key or unique constraint by its column; on a
         cooperative's table the constraint names the cooperative's column first."""
-        found: list[str] = super()._constraint_names(model, column_names, *args, **kwargs)
+        found: list[str] = super()._constraint_names(model, column_names, *args, **kwargs)  # type: ignore[misc]
         if not found and column_names and owned(model) and COOP not in column_names:
-            found = super()._constraint_names(model, [COOP, *column_names], *args, **kwargs)
+            found = super()._constraint_names(model, [COOP, *column_names], *args, **kwargs)  # type: ignore[misc]
         return found
 
 

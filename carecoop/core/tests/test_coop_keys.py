@@ -14,7 +14,7 @@ from carecoop.members.models import Person
 from carecoop.members.tests.factories import PersonFactory
 from carecoop.staffing.models import Staff
 from carecoop.staffing.tests.factories import StaffFactory
-from carecoop.tenancy.models import Role
+from carecoop.tenancy.models import Role, RoleCentre
 
 
 def _updates(captured, table):
@@ -115,13 +115,17 @@ def test_the_subquery_of_an_exclude_keeps_to_the_outer_row_s_cooperative(creche,
     )
 
 
-def test_an_exclude_from_rows_no_cooperative_owns_compares_the_inner_row_with_itself(
-    world, coop_joins
-):
-    roles = Role.objects.exclude(person__enrolments__isnull=False)
+def test_an_exclude_from_global_rows_joins_the_cooperative_s_rows_within_it(world, coop_joins):
+    roles = Role.objects.exclude(centres__code=world.centre.code)
     inner = str(roles.query).split("EXISTS(")[1]
-    assert 'U2."coop_id" = (U2."coop_id")' in inner or 'U1."coop_id" = (U1."coop_id")' in inner
-    assert set(roles.values_list("pk", flat=True)) == set(Role.objects.values_list("pk", flat=True))
+    assert 'U2."coop_id" = (U1."coop_id")' in inner
+    facilitators = set(
+        RoleCentre._base_manager.filter(centre=world.centre).values_list("role_id", flat=True)
+    )
+    assert facilitators
+    assert set(roles.values_list("pk", flat=True)) == (
+        set(Role.objects.values_list("pk", flat=True)) - facilitators
+    )
 
 
 def test_deleting_a_row_clears_the_links_to_it_within_its_cooperative(db):

@@ -10,6 +10,10 @@ from carecoop.core.models import CoopOwned
 # edited" leaves aside erasure (privacy.services.person_erase), which writes a person's name out
 # of every record, these included.
 WITHOUT_HISTORY: dict[str, str] = {
+    "tenancy.RoleCentre": "part of a role, granted and ended with it; roles are global and "
+    "have no history",
+    "tenancy.RolePerson": "part of a role, granted and ended with it; roles are global and "
+    "have no history",
     "core.Counter": "a running number of invoices, receipts, certificates or decisions: "
     "core.numbering only counts it up",
     "core.Submission": "written once, when a form's key is claimed, and completed in the same "

@@ -17,8 +17,8 @@ LAYERS = [a.removeprefix("carecoop.") for a in settings.INSTALLED_APPS if a.star
 # (``coop``, declared once by core.CoopOwned) is the tenancy itself and is not listed.
 UPWARD_RELATIONS = {
     # A member's role names the person she is, to see her own household: the role is granted by
-    # tenancy, the person kept by members. The role is read by that person's id alone.
-    "tenancy.Role.person": "a member's role names her person",
+    # tenancy, the person kept by members. The link is read by that person's id alone.
+    "tenancy.RolePerson.person": "a member's role names her person",
 }
 
 
