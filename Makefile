@@ -49,7 +49,7 @@ pytest:
 pytest-postgres:
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL =="; \
-		DATABASE_URL=$(PG_URL) CARECOOP_COOP_JOINS=true $(BIN)/pytest -q -m "not sqlite" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not sqlite" $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it."; exit 1; \
 	else \

@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 
-from harness import REPEATS, Timing, drop_database, fresh_database, report
+from harness import REPEATS, Timing, analyze, drop_database, fresh_database, report
 
 DB = "carecoop_bench_care"
 ENGINE = fresh_database(DB)
@@ -182,6 +182,7 @@ def bench_allocation(user) -> list[tuple[str, str, str, bool]]:
             ],
             batch_size=1000,
         )
+        analyze()
         started = time.perf_counter()
         offered = sum(
             services.places_allocate(centre=c, by=user, on=TODAY).offered for c in centres

@@ -36,7 +36,7 @@ def validated_save(instance: Model, *, by: Actor) -> None:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
 
 
-BULK_ROWS = 10_000  # rows written at once from which a service refreshes the tables' statistics
+BULK_ROWS = 1_000  # rows written at once from which a service refreshes the tables' statistics
 
 
 def tables_analyze(*models: type[Model]) -> None:

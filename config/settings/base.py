@@ -155,11 +155,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Members per page in lists: small enough for a 2G page, large enough to be useful.
 CARECOOP_PAGE_SIZE = 25
 # Joins between a cooperative's rows also ask for equal cooperatives (core.models.CoopForeignKey),
-# as a database sharded by cooperative needs. Off on one PostgreSQL until the keys lead with the
-# cooperative: with keys on id alone, the extra condition can lead the planner to scan a
-# cooperative's whole index once a row on a table just filled in bulk. The PostgreSQL pass of
-# the tests turns it on (Makefile) and checks every statement against it.
-CARECOOP_COOP_JOINS = env_bool("CARECOOP_COOP_JOINS", False)
+# as a database sharded by cooperative needs, and as the keys (coop_id, id) serve on PostgreSQL.
+# CARECOOP_COOP_JOINS=false leaves the joins on id alone, to compare the two.
+CARECOOP_COOP_JOINS = env_bool("CARECOOP_COOP_JOINS", True)
 # Counts below this are shown as "fewer than N" in aggregate views (small-cell suppression).
 CARECOOP_SMALL_CELL = 5
 # Lower layers are given what they need from higher ones by name, never by import

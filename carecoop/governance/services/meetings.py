@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import get_history_manager_for_model
 
-from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core.services import BULK_ROWS, same_coop_check, tables_analyze, validated_save
 from carecoop.core.types import Actor
 from carecoop.governance import rules, selectors
 from carecoop.governance.models import (
@@ -294,6 +294,8 @@ def attendance_record_present(
     get_history_manager_for_model(Attendee).bulk_history_create(
         result.recorded, batch_size=500, default_user=by
     )
+    if len(result.recorded) >= BULK_ROWS:  # codes are issued to them next, with fresh statistics
+        tables_analyze(Attendee)
     return result
 
 
