@@ -28,6 +28,8 @@ class CoopSchemaEditor(DatabaseSchemaEditor):
     # A column added with a link gets its foreign key from ``_create_fk_sql``, as a new table's do,
     # not inline with the column on ``id`` alone.
     sql_create_column_inline_fk = None  # type: ignore[assignment]
+    _anchor: str | None = None
+    _anchor_known = False
 
     def _iter_column_sql(
         self, column_db_type: Any, params: Any, model: Any, field: Any, *args: Any
@@ -54,6 +56,38 @@ class CoopSchemaEditor(DatabaseSchemaEditor):
             for field in model._meta.local_fields:
                 if field.unique and not field.primary_key and field.column != COOP:
                     self.execute(self._create_unique_sql(model, [field]))
+        self._distribute(model)
+
+    def _distribute(self, model: Any) -> None:
+        """On a database already distributed by Citus (``manage.py citus_distribute``), a new
+        table is distributed at once, before its foreign keys are written: a cooperative's table
+        by cooperative, beside the others; any other as a reference table."""
+        anchor = self._citus_anchor()
+        if anchor is None:
+            return
+        table = f"public.{self.quote_name(model._meta.db_table)}"
+        if owned(model):
+            self.execute(
+                "SELECT create_distributed_table(%s, %s, colocate_with => %s)",
+                [table, COOP, anchor],
+            )
+        else:
+            self.execute("SELECT create_reference_table(%s)", [table])
+
+    def _citus_anchor(self) -> str | None:
+        """A table distributed by cooperative, when the database is distributed by Citus."""
+        if not self._anchor_known:
+            self._anchor_known = True
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+                if cursor.fetchone():
+                    cursor.execute(
+                        "SELECT logicalrelid::regclass::text FROM pg_dist_partition "
+                        "WHERE partmethod = 'h' ORDER BY logicalrelid LIMIT 1"
+                    )
+                    row = cursor.fetchone()
+                    self._anchor = row[0] if row else None
+        return self._anchor
 
     def add_field(self, model: Any, field: Any) -> None:
         super().add_field(model, field)
