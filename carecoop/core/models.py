@@ -11,6 +11,7 @@ from django.db.models.expressions import Col, ResolvedOuterRef
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 
@@ -62,6 +63,40 @@ class _CoopLink:
             return Exact(here, _OuterCoop(here))
         return Exact(Col(alias, target._meta.get_field("coop")), here)
 
+    def get_extra_descriptor_filter(self, instance: Any) -> Any:
+        """``row.link`` reads the linked row where its cooperative and id say."""
+        if _owned(self.model) and _owned(self.related_model):  # type: ignore[attr-defined]
+            return {"coop_id": instance.coop_id}
+        return {}
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        """Django's check that the linked row exists, asked among the row's cooperative's: to a
+        cooperative, another's row does not exist."""
+        owned = _owned(self.model) and _owned(self.related_model)  # type: ignore[attr-defined]
+        coop_id = getattr(model_instance, "coop_id", None)
+        if not owned or coop_id is None or value is None:
+            return super().validate(value, model_instance)  # type: ignore[misc]
+        models.Field.validate(self, value, model_instance)  # type: ignore[arg-type]
+        field_name = self.remote_field.field_name  # type: ignore[attr-defined]
+        found = (
+            self.related_model._base_manager.filter(  # type: ignore[attr-defined]
+                coop_id=coop_id, **{field_name: value}
+            )
+            .complex_filter(self.get_limit_choices_to())  # type: ignore[attr-defined]
+            .exists()
+        )
+        if not found:
+            raise ValidationError(
+                self.error_messages["invalid"],  # type: ignore[attr-defined]
+                code="invalid",
+                params={
+                    "model": self.related_model._meta.verbose_name,  # type: ignore[attr-defined]
+                    "pk": value,
+                    "field": field_name,
+                    "value": value,
+                },
+            )
+
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()  # type: ignore[misc]
         return name, f"django.db.models.{self.django_class}", args, kwargs
@@ -81,11 +116,24 @@ else:
         django_class = "OneToOneField"
 
 
+class CoopHistoryManager(HistoryManager):
+    """A row's history (``row.history``), read where its cooperative and id say."""
+
+    def get_queryset(self) -> Any:
+        found = super().get_queryset()
+        coop_id = getattr(self.instance, "coop_id", None)
+        return found if coop_id is None else found.filter(coop_id=coop_id)
+
+
 class CoopHistory(HistoricalRecords):
     """django-simple-history's history of a model, whose links between a cooperative's rows join
     within the cooperative as the model's own do (it copies a one-to-one link as a plain foreign
     key, which would lose that). Every version names its cooperative: history copies links as
     optional, but a version is a row of the cooperative and is sharded with it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("history_manager", CoopHistoryManager)
+        super().__init__(*args, **kwargs)
 
     def copy_fields(self, model: Any) -> dict[str, Any]:
         fields: dict[str, Any] = super().copy_fields(model)
@@ -166,6 +214,14 @@ class CoopOwned(models.Model):
         return bool(
             super()._do_update(base_qs.filter(coop_id=self.coop_id), using, pk_val, values, *args)
         )
+
+    def refresh_from_db(
+        self, using: Any = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        """Read again where the row's cooperative and id say."""
+        if from_queryset is None and self.coop_id is not None:
+            from_queryset = type(self)._base_manager.filter(coop_id=self.coop_id)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     def _do_insert(self, manager: Any, using: Any, fields: Any, *args: Any) -> Any:
         """A row read from the database is never written again as a new row: saved to another

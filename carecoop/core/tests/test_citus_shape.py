@@ -5,9 +5,11 @@ and nothing global points into them. And a model added later is born in that sha
 
 import pytest
 from django.apps import apps
+from django.core.management import CommandError, call_command
 from django.db import connection, migrations, models
 from django.db.migrations.executor import MigrationExecutor
 
+from carecoop.core.citus import _references
 from carecoop.core.operations import coop_keys
 from carecoop.core.postgresql.schema import owned
 
@@ -162,3 +164,18 @@ def _constraints():
             "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2, 3"
         )
         return cursor.fetchall()
+
+
+def test_distributing_asks_for_a_citus_coordinator(db):
+    """On PostgreSQL without Citus the command says what is missing and changes nothing (on a
+    Citus cluster it is run by hand: docs/operations.md)."""
+    with pytest.raises(CommandError, match="not on a Citus coordinator"):
+        call_command("citus_distribute")
+    assert _faults() == []
+
+
+def test_a_link_s_target_is_read_from_its_definition():
+    assert _references("FOREIGN KEY (coop_id, x_id) REFERENCES members_person(coop_id, id)") == (
+        "members_person"
+    )
+    assert _references('FOREIGN KEY (a) REFERENCES public."Odd"(id) DEFERRABLE') == "Odd"
