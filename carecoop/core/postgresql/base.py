@@ -9,7 +9,10 @@ born in this shape without anyone remembering to make it so (docs/architecture.m
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.backends.postgresql import base, features
+from django.db.utils import DatabaseErrorWrapper
+from django.utils.functional import cached_property
 
 from carecoop.core.postgresql.schema import CoopSchemaEditor, owned
 
@@ -22,6 +25,26 @@ class DatabaseFeatures(features.DatabaseFeatures):
         return not owned(model) and super().allows_group_by_selected_pks_on_model(model)
 
 
+class ErrorWrapper(DatabaseErrorWrapper):
+    """Django's translation of the database's errors, which also knows a unique constraint's
+    refusal when a Citus worker reports it to the coordinator as an internal error (SQLSTATE
+    XX000, as a duplicate inside ``INSERT … SELECT`` arrives): it is an ``IntegrityError``, as
+    on one PostgreSQL, so the code that expects one (a form sent twice) still answers well."""
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        if (
+            exc_value is not None
+            and getattr(exc_value, "sqlstate", None) == "XX000"
+            and "duplicate key value violates unique constraint" in str(exc_value)
+        ):
+            raise IntegrityError(*exc_value.args).with_traceback(traceback) from exc_value
+        return super().__exit__(exc_type, exc_value, traceback)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     SchemaEditorClass = CoopSchemaEditor
     features_class = DatabaseFeatures
+
+    @cached_property
+    def wrap_database_errors(self) -> ErrorWrapper:
+        return ErrorWrapper(self)

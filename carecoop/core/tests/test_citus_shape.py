@@ -6,7 +6,7 @@ and nothing global points into them. And a model added later is born in that sha
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection, migrations, models
+from django.db import IntegrityError, InternalError, connection, migrations, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from carecoop.core.citus import _references
@@ -179,3 +179,17 @@ def test_a_link_s_target_is_read_from_its_definition():
         "members_person"
     )
     assert _references('FOREIGN KEY (a) REFERENCES public."Odd"(id) DEFERRABLE') == "Odd"
+
+
+def test_a_unique_refusal_reported_by_a_worker_is_an_integrity_error(db):
+    """Citus's coordinator passes a worker's unique violation on as an internal error."""
+    report = (
+        "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'XX000', "
+        "MESSAGE = 'duplicate key value violates unique constraint \"core_submission_once_102\"'; "
+        "END $$"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(report)
+    other = "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'worker gone'; END $$"
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(other)
