@@ -1068,22 +1068,31 @@ def foreign_keys_check(cursor) -> None:  # type: ignore[no-untyped-def]
     """Every foreign key of every table written points at a row (one anti-join each)."""
     started = time.perf_counter()
     cursor.execute(
-        "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, fa.attname "
-        "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid "
-        "AND a.attnum = c.conkey[1] JOIN pg_attribute fa ON fa.attrelid = c.confrelid "
-        "AND fa.attnum = c.confkey[1] WHERE c.contype = 'f' "
-        "AND c.conrelid::regclass::text = ANY(%s)",
+        "SELECT c.conrelid::regclass::text, array_agg(a.attname::text ORDER BY k.n), "
+        "c.confrelid::regclass::text, array_agg(fa.attname::text ORDER BY k.n) "
+        "FROM pg_constraint c, unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(col, fcol, n), "
+        "pg_attribute a, pg_attribute fa "
+        "WHERE a.attrelid = c.conrelid AND a.attnum = k.col "
+        "AND fa.attrelid = c.confrelid AND fa.attnum = k.fcol AND c.contype = 'f' "
+        "AND c.conrelid::regclass::text = ANY(%s) "
+        "GROUP BY c.oid, c.conrelid, c.confrelid",
         [list(WRITTEN)],
     )
     broken = []
-    for table, column, target, target_column in cursor.fetchall():
+    for table, columns, target, target_columns in cursor.fetchall():
+        # A key of several columns is checked only where none of them is null (MATCH SIMPLE).
+        given = " AND ".join(f't."{column}" IS NOT NULL' for column in columns)
+        same = " AND ".join(
+            f'r."{theirs}" = t."{ours}"'
+            for ours, theirs in zip(columns, target_columns, strict=True)
+        )
         cursor.execute(
-            f'SELECT COUNT(*) FROM {table} t WHERE t."{column}" IS NOT NULL AND NOT EXISTS '
-            f'(SELECT 1 FROM {target} r WHERE r."{target_column}" = t."{column}")'
+            f"SELECT COUNT(*) FROM {table} t WHERE {given} AND NOT EXISTS "
+            f"(SELECT 1 FROM {target} r WHERE {same})"
         )
         orphans = cursor.fetchone()[0]
         if orphans:
-            broken.append(f"{table}.{column} → {target}: {orphans} rows")
+            broken.append(f"{table}.{', '.join(columns)} → {target}: {orphans} rows")
     if broken:
         raise RuntimeError("The build wrote rows pointing at nothing:\n" + "\n".join(broken))
     print(f"  {'foreign keys checked':<36} {time.perf_counter() - started:7.1f} s", flush=True)
