@@ -1,5 +1,6 @@
 """The tenant-owned base model: every row a cooperative owns carries its key."""
 
+import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,8 +20,10 @@ class CoopManager(type(ScopedManager(coop="coop"))):  # type: ignore[misc]
     """The scoped manager of django-scopes, given a module-level name so type checkers find it."""
 
 
+@functools.cache
 def _owned(model: Any) -> bool:
-    """Whether rows of ``model`` belong to a cooperative (its own rows and their history)."""
+    """Whether rows of ``model`` belong to a cooperative (its own rows and their history). Asked
+    for every join a query compiles, so remembered per model."""
     return isinstance(model, type) and any(
         f.name == "coop"
         for f in model._meta.concrete_fields  # type: ignore[attr-defined]
