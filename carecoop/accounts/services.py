@@ -187,7 +187,9 @@ def reset_link_use(*, token: str, password: str, now: datetime.datetime | None =
     found = selectors.reset_link_find(token=token)
     if found is None:
         raise ValidationError(_("This link is not valid any more. Ask your manager for a new one."))
-    link = PasswordResetLink._base_manager.select_for_update().get(pk=found.pk)
+    link = PasswordResetLink._base_manager.select_for_update().get(
+        coop_id=found.coop_id, pk=found.pk
+    )
     if link.used_at is not None or link.expires_at <= now:
         raise ValidationError(_("This link is not valid any more. Ask your manager for a new one."))
     user = found.user

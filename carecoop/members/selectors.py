@@ -195,8 +195,8 @@ def person_history(*, access: Access, person: Person) -> list[Change]:
     """
     show_sensitive = access.can("members.view_sensitive")
     sources: list[Any] = [person.history.all()]
-    sources.append(Membership.history.filter(person_id=person.pk))
-    sources.append(WorkRecord.history.filter(person_id=person.pk))
+    sources.append(Membership.history.filter(coop_id=person.coop_id, person_id=person.pk))
+    sources.append(WorkRecord.history.filter(coop_id=person.coop_id, person_id=person.pk))
     changes: list[Change] = []
     for history in sources:
         records = list(history.select_related("history_user").order_by("history_date"))
@@ -217,8 +217,8 @@ def person_history(*, access: Access, person: Person) -> list[Change]:
                             who,
                             what,
                             str(field.verbose_name),
-                            HIDDEN if masked else _display(field, change.old),
-                            HIDDEN if masked else _display(field, change.new),
+                            HIDDEN if masked else _display(field, change.old, person.coop_id),
+                            HIDDEN if masked else _display(field, change.new, person.coop_id),
                         )
                     )
             previous = record
@@ -226,11 +226,14 @@ def person_history(*, access: Access, person: Person) -> list[Change]:
     return changes
 
 
-def _display(field: Any, value: Any) -> str:
+def _display(field: Any, value: Any, coop_id: int) -> str:
     if value in (None, ""):
         return ""
     if field.is_relation:
-        related = field.related_model._base_manager.filter(pk=value).first()
+        rows = field.related_model._base_manager.filter(pk=value)
+        if any(f.name == "coop" for f in field.related_model._meta.concrete_fields):
+            rows = rows.filter(coop_id=coop_id)  # read where the cooperative's rows are
+        related = rows.first()
         return str(related) if related is not None else str(value)
     choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
     return str(choices.get(value, value))

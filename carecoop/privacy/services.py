@@ -360,7 +360,7 @@ def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
     about them are removed from their record, its history and every other table, while ledger
     entries, invoices, payments, ballots and counts keep their amounts and dates. Refused while
     a legal reason keeps the data (``erasure_holds``)."""
-    person = Person._base_manager.select_for_update().get(pk=person.pk)
+    person = Person._base_manager.select_for_update().get(coop_id=person.coop_id, pk=person.pk)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for erasing this person's data.")})
     holds = erasure_holds(person=person)
