@@ -21,6 +21,7 @@ from carecoop.accounts import selectors
 from carecoop.accounts.models import AccountSession, PasswordResetLink, Throttle
 from carecoop.core import sms
 from carecoop.core.permissions import Access
+from carecoop.core.services import atomic_retried
 
 RECOVERY_CODES = 10
 
@@ -34,7 +35,7 @@ LIMITS = {
 # Failed-attempt counters ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retried
 def throttle_fail(*, kind: str, subject: str, now: datetime.datetime | None = None) -> int:
     """Count one failed attempt. Returns the seconds the subject must now wait (0 while it
     still has tries left). The row is locked, so parallel failures in several processes all

@@ -1,13 +1,15 @@
 """Helpers every app's services share."""
 
 import functools
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +19,7 @@ from carecoop.core.types import Actor
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=Model)
+T = TypeVar("T")
 
 FORM_EXPIRED = gettext_lazy(
     "This form has expired. Open it again and fill it in once more: nothing was recorded."
@@ -34,6 +37,32 @@ def validated_save(instance: Model, *, by: Actor) -> None:
             instance.save()
     except IntegrityError as exc:
         raise ValidationError(_("This record conflicts with one saved at the same time.")) from exc
+
+
+DEADLOCK_ATTEMPTS = 5
+
+
+def atomic_retried(function: Callable[P, T]) -> Callable[P, T]:
+    """``transaction.atomic``, tried again when the database chose it as a deadlock's victim.
+    On one PostgreSQL the row locks of a counter queue politely; on Citus, ten writers of one
+    row of a reference table (copied to every node) can lock its copies in different orders, and
+    the cluster then cancels all but one. The victim's work is undone, so doing it again is
+    safe; it waits a little, at random, so the writers do not meet again."""
+
+    @functools.wraps(function)
+    def retried(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(DEADLOCK_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    return function(*args, **kwargs)
+            except OperationalError as error:
+                deadlock = getattr(error.__cause__, "sqlstate", None) == "40P01"
+                if not deadlock or attempt == DEADLOCK_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return retried
 
 
 BULK_ROWS = 1_000  # rows written at once from which a service refreshes the tables' statistics

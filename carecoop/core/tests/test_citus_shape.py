@@ -6,12 +6,21 @@ and nothing global points into them. And a model added later is born in that sha
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, InternalError, connection, migrations, models, transaction
+from django.db import (
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    connection,
+    migrations,
+    models,
+    transaction,
+)
 from django.db.migrations.executor import MigrationExecutor
 
 from carecoop.core.citus import _references
 from carecoop.core.operations import coop_keys
 from carecoop.core.postgresql.schema import owned
+from carecoop.core.services import atomic_retried
 
 pytestmark = pytest.mark.postgres
 
@@ -193,3 +202,26 @@ def test_a_unique_refusal_reported_by_a_worker_is_an_integrity_error(db):
     other = "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'XX000', MESSAGE = 'worker gone'; END $$"
     with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(other)
+
+
+def test_a_deadlock_s_victim_is_tried_again_and_other_errors_are_not(db):
+    """Citus cancels all but one of the writers that lock a reference table's copies in
+    different orders; the victim's work is undone and done again."""
+    calls = []
+
+    @atomic_retried
+    def count(code: str) -> int:
+        calls.append(code)
+        if len(calls) == 1:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '{code}', "
+                    "MESSAGE = 'canceling the transaction'; END $$"
+                )
+        return len(calls)
+
+    assert count("40P01") == 2
+    calls.clear()
+    with pytest.raises(OperationalError):
+        count("57014")  # a query cancelled for another reason
+    assert calls == ["57014"]
