@@ -8,14 +8,15 @@ parsed with PostgreSQL's own parser (pglast) and checked (``problems``):
 - an ``UPDATE`` or ``DELETE`` of such a table must name the cooperative in its ``WHERE``;
 - a ``SELECT`` of such a table by id must name the cooperative too (``LOOKUP``).
 
-``failing()`` names the kinds the suite fails on (joins, when ``CARECOOP_COOP_JOINS`` is on, as
-in the PostgreSQL pass of ``make test``); the others are listed at the end of the run as
-still to be routed: ``UPDATE`` (``save()`` names the cooperative, but a queryset's ``update()``
-outside a cooperative's scope, mostly in the tests' own set-up, does not), ``DELETE`` (Django's
-deletion collector writes by id alone) and ``LOOKUP``.
+``failing()`` names the kinds the suite fails on (joins, while ``CARECOOP_COOP_JOINS`` is on, as
+it is unless turned off); the others are listed at the end of the run as still to be routed:
+``UPDATE`` (``save()`` names the cooperative, but a queryset's ``update()`` outside a
+cooperative's scope, mostly in the tests' own set-up, does not), ``DELETE`` (Django's deletion
+collector writes by id alone) and ``LOOKUP`` (mostly the tests' own reads by id). Citus runs
+those on every shard: correct, but not on one node.
 
-A table of a cooperative's rows is one with a ``coop_id`` column. The many-to-many tables that
-have none yet are outside the check until they do."""
+A table of a cooperative's rows is one with a ``coop_id`` column; many-to-many links between
+them go through such tables too."""
 
 import re
 import threading
