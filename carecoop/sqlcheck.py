@@ -54,10 +54,10 @@ def recorded() -> set[str]:
 def tenant_tables() -> set[str]:
     from django.apps import apps
 
+    from carecoop.core.keys import owned
+
     return {
-        model._meta.db_table
-        for model in apps.get_models(include_auto_created=True)
-        if any(field.column == "coop_id" for field in model._meta.concrete_fields)
+        model._meta.db_table for model in apps.get_models(include_auto_created=True) if owned(model)
     }
 
 

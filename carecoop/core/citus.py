@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from carecoop.core.postgresql.schema import COOP
+from carecoop.core.keys import COOP
 
 TABLES = """
     SELECT c.relname,

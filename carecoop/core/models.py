@@ -1,6 +1,5 @@
 """The tenant-owned base model: every row a cooperative owns carries its key."""
 
-import functools
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,19 +14,11 @@ from django_scopes import ScopedManager
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
+from carecoop.core.keys import owned_model
+
 
 class CoopManager(type(ScopedManager(coop="coop"))):  # type: ignore[misc]
     """The scoped manager of django-scopes, given a module-level name so type checkers find it."""
-
-
-@functools.cache
-def _owned(model: Any) -> bool:
-    """Whether rows of ``model`` belong to a cooperative (its own rows and their history). Asked
-    for every join a query compiles, so remembered per model."""
-    return isinstance(model, type) and any(
-        f.name == "coop"
-        for f in model._meta.concrete_fields  # type: ignore[attr-defined]
-    )
 
 
 class _OuterCoop(ResolvedOuterRef):
@@ -57,7 +48,7 @@ class _CoopLink:
 
     def get_extra_restriction(self, alias: str | None, related_alias: str) -> Any:
         model, target = self.model, self.related_model  # type: ignore[attr-defined]
-        if not (settings.CARECOOP_COOP_JOINS and _owned(model) and _owned(target)):
+        if not (settings.CARECOOP_COOP_JOINS and owned_model(model) and owned_model(target)):
             return None
         here = Col(related_alias, model._meta.get_field("coop"))
         if alias is None:
@@ -68,14 +59,14 @@ class _CoopLink:
 
     def get_extra_descriptor_filter(self, instance: Any) -> Any:
         """``row.link`` reads the linked row where its cooperative and id say."""
-        if _owned(self.model) and _owned(self.related_model):  # type: ignore[attr-defined]
+        if owned_model(self.model) and owned_model(self.related_model):  # type: ignore[attr-defined]
             return {"coop_id": instance.coop_id}
         return {}
 
     def validate(self, value: Any, model_instance: Any) -> None:
         """Django's check that the linked row exists, asked among the row's cooperative's: to a
         cooperative, another's row does not exist."""
-        owned = _owned(self.model) and _owned(self.related_model)  # type: ignore[attr-defined]
+        owned = owned_model(self.model) and owned_model(self.related_model)  # type: ignore[attr-defined]
         coop_id = getattr(model_instance, "coop_id", None)
         if not owned or coop_id is None or value is None:
             return super().validate(value, model_instance)  # type: ignore[misc]
@@ -164,7 +155,7 @@ class CoopCollector(Collector):
     def related_objects(self, related_model: Any, related_fields: Any, objs: Any) -> Any:
         found = super().related_objects(related_model, related_fields, objs)
         coops = {getattr(obj, "coop_id", None) for obj in objs}
-        if _owned(related_model) and len(coops) == 1 and None not in coops:
+        if owned_model(related_model) and len(coops) == 1 and None not in coops:
             found = found.filter(coop_id=coops.pop())
         return found
 

@@ -5,7 +5,8 @@ from typing import Any
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
-from carecoop.core.postgresql.schema import COOP, CoopSchemaEditor, key_columns, owned
+from carecoop.core.keys import COOP, owned
+from carecoop.core.postgresql.schema import CoopSchemaEditor, key_columns
 
 
 class CoopKeys(Operation):

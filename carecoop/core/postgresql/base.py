@@ -14,7 +14,8 @@ from django.db.backends.postgresql import base, features
 from django.db.utils import DatabaseErrorWrapper
 from django.utils.functional import cached_property
 
-from carecoop.core.postgresql.schema import CoopSchemaEditor, owned
+from carecoop.core.keys import owned
+from carecoop.core.postgresql.schema import CoopSchemaEditor
 
 
 class DatabaseFeatures(features.DatabaseFeatures):

@@ -7,14 +7,7 @@ from typing import Any
 from django.db.backends.ddl_references import Columns, Statement, Table
 from django.db.backends.postgresql.schema import DatabaseSchemaEditor
 
-COOP = "coop_id"
-
-
-def owned(model: Any) -> bool:
-    """Whether ``model``'s rows belong to a cooperative: its table has the cooperative's column.
-    Decided by the columns alone, so it holds for the models of a migration's state as well as
-    the application's own, and for their history tables."""
-    return any(field.column == COOP for field in model._meta.concrete_fields)
+from carecoop.core.keys import COOP, owned
 
 
 def key_columns(model: Any) -> list[str]:

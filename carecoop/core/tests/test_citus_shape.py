@@ -18,8 +18,8 @@ from django.db import (
 from django.db.migrations.executor import MigrationExecutor
 
 from carecoop.core.citus import _references
+from carecoop.core.keys import owned
 from carecoop.core.operations import coop_keys
-from carecoop.core.postgresql.schema import owned
 from carecoop.core.services import atomic_retried
 
 pytestmark = pytest.mark.postgres

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 
 from carecoop.care.models import ChildProfile, Enrolment
-from carecoop.core.models import _CoopLink, _owned
+from carecoop.core.keys import owned_model
+from carecoop.core.models import _CoopLink
 from carecoop.core.services import tables_analyze
 from carecoop.members.models import Person
 from carecoop.members.tests.factories import PersonFactory
@@ -88,8 +89,8 @@ def test_every_link_between_a_cooperative_s_rows_joins_within_the_cooperative():
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, models.ForeignKey)
-        and _owned(model)
-        and _owned(field.related_model)
+        and owned_model(model)
+        and owned_model(field.related_model)
         and not isinstance(field, _CoopLink)
     ]
     assert not plain, f"declare these with CoopForeignKey or CoopOneToOneField: {plain}"
