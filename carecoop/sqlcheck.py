@@ -5,15 +5,15 @@ Every statement of the PostgreSQL pass is recorded (``record``) and, once the su
 parsed with PostgreSQL's own parser (pglast) and checked (``problems``):
 
 - a join between two tables of a cooperative's rows must ask for their cooperatives to be equal;
+- an ``EXISTS`` or ``IN`` subquery of such a table, in a statement on such a table, must name the
+  subquery's cooperative (equal to the outer row's, or given);
 - an ``UPDATE`` or ``DELETE`` of such a table must name the cooperative in its ``WHERE``;
 - a ``SELECT`` of such a table by id must name the cooperative too (``LOOKUP``).
 
-``failing()`` names the kinds the suite fails on (joins, while ``CARECOOP_COOP_JOINS`` is on, as
-it is unless turned off); the others are listed at the end of the run as still to be routed:
-``UPDATE`` (``save()`` names the cooperative, but a queryset's ``update()`` outside a
-cooperative's scope, mostly in the tests' own set-up, does not), ``DELETE`` (Django's deletion
-collector writes by id alone) and ``LOOKUP`` (mostly the tests' own reads by id). Citus runs
-those on every shard: correct, but not on one node.
+The suite fails on every kind (``failing()``), but on joins and subqueries only while
+``CARECOOP_COOP_JOINS`` is on, as it is unless turned off to compare. Citus would run every one
+of these statements correctly, on every shard; the check keeps each to the shards that hold the
+rows it reaches.
 
 A table of a cooperative's rows is one with a ``coop_id`` column; many-to-many links between
 them go through such tables too."""
@@ -28,10 +28,12 @@ from pglast import ast
 
 
 def failing() -> tuple[str, ...]:
-    """The kinds the suite fails on: joins, when they are made to ask for equal cooperatives."""
+    """The kinds the suite fails on: all, but joins and subqueries only when joins are made to
+    ask for equal cooperatives (``CARECOOP_COOP_JOINS``, on unless turned off to compare)."""
     from django.conf import settings
 
-    return ("JOIN",) if settings.CARECOOP_COOP_JOINS else ()
+    always = ("UPDATE", "DELETE", "LOOKUP")
+    return ("JOIN", "SUBQUERY", *always) if settings.CARECOOP_COOP_JOINS else always
 
 
 _lock = threading.Lock()
@@ -132,6 +134,8 @@ def problems(sql: str, tenant: set[str]) -> list[str]:
         for n in _walk(stmt):
             if isinstance(n, ast.JoinExpr) and isinstance(n.rarg, ast.RangeVar):
                 found += _join_problems(n, names, tenant)
+            if isinstance(n, ast.SubLink) and isinstance(n.subselect, ast.SelectStmt):
+                found += _subquery_problems(n.subselect, stmt, tenant)
             if isinstance(n, ast.SelectStmt) and (table := _by_id_alone(n, tenant)):
                 found.append(f"LOOKUP {table} by id without its cooperative")
             if isinstance(n, ast.UpdateStmt | ast.DeleteStmt) and n.relation.relname in tenant:
@@ -157,6 +161,39 @@ def _by_id_alone(select: Any, tenant: set[str]) -> str | None:
         for n in _walk(select.whereClause)
     )
     return tables[0].relname if by_id and not _coop_named(select.whereClause, own) else None
+
+
+def _tables(from_clause: Any) -> list[Any]:
+    """The tables a ``FROM`` reads directly (through its joins, not its subqueries)."""
+    found = []
+    for item in from_clause or ():
+        if isinstance(item, ast.RangeVar):
+            found.append(item)
+        elif isinstance(item, ast.JoinExpr):
+            found += _tables((item.larg, item.rarg))
+    return found
+
+
+def _subquery_problems(select: Any, stmt: Any, tenant: set[str]) -> list[str]:
+    """An ``EXISTS`` or ``IN`` subquery that reads a cooperative's rows for a statement that reads
+    them too must name its cooperative: equal to the outer row's, or a given one."""
+    inner = [t for t in _tables(select.fromClause) if t.relname in tenant]
+    if not inner:
+        return []
+    within = {id(n) for n in _walk(select)}
+    outer = sorted(
+        {n.relname for n in _walk(stmt) if isinstance(n, ast.RangeVar) and id(n) not in within}
+        & tenant
+    )
+    if not outer:
+        return []
+    own = {None} | {t.alias.aliasname if t.alias else t.relname for t in inner}
+    quals = [select.whereClause] + [
+        n.quals for n in _walk(select.fromClause) if isinstance(n, ast.JoinExpr)
+    ]
+    if _coop_named(quals, own):
+        return []
+    return [f"SUBQUERY {inner[0].relname} in {outer[0]} without its cooperative"]
 
 
 def _join_problems(join: Any, names: dict[str, str], tenant: set[str]) -> list[str]:

@@ -30,6 +30,7 @@ from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
 from carecoop.care import services as care
 from carecoop.care.models import Application, Enrolment, SeatPool
+from carecoop.core.keys import owned
 from carecoop.funding import services as funding
 from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance import services as governance
@@ -613,37 +614,44 @@ class Recording:
 
 
 def _keys(obj: Any) -> dict[str, Any]:
-    """Each attribute of ``obj``: a row by its model and id, a dict of rows, or a plain value."""
+    """Each attribute of ``obj``: a row by its model, id and cooperative (a row of a
+    cooperative is read back by both, as a database sharded by cooperative needs), a dict of
+    rows, or a plain value."""
     keys: dict[str, Any] = {}
     for name, value in vars(obj).items():
         if isinstance(value, Model):
-            keys[name] = ("row", type(value), value.pk)
+            keys[name] = ("row", _key(value))
         elif isinstance(value, dict) and all(isinstance(v, Model) for v in value.values()):
-            keys[name] = ("rows", {k: (type(v), v.pk) for k, v in value.items()})
+            keys[name] = ("rows", {k: _key(v) for k, v in value.items()})
         else:
             keys[name] = ("value", value)
     return keys
 
 
+def _key(row: Model) -> tuple[type[Model], Any, int | None]:
+    return type(row), row.pk, getattr(row, "coop_id", None)
+
+
 def _restore(cls: type[T], keys: dict[str, Any], known: dict[Any, Model], **given: Any) -> T:
     """An instance of ``cls`` with the rows of ``keys`` read back (``known`` rows are reused),
     each related to the others as the build left them."""
-    wanted: dict[type[Model], set[Any]] = {}
+    wanted: dict[type[Model], set[tuple[Any, int | None]]] = {}
     for key in keys.values():
-        pairs = [key[1:]] if key[0] == "row" else key[1].values() if key[0] == "rows" else []
-        for model, pk in pairs:
+        found = [key[1]] if key[0] == "row" else key[1].values() if key[0] == "rows" else []
+        for model, pk, coop_id in found:
             if (model, pk) not in known:
-                wanted.setdefault(model, set()).add(pk)
-    fetched = {
-        (model, pk): row
-        for model, pks in wanted.items()
-        for pk, row in model._base_manager.in_bulk(pks).items()
-    }
-    rows = known | fetched
+                wanted.setdefault(model, set()).add((pk, coop_id))
+    fetched = {}
+    for model, pairs in wanted.items():
+        rows = model._base_manager.filter(pk__in={pk for pk, _coop in pairs})
+        if owned(model):
+            rows = rows.filter(coop_id__in={coop_id for _pk, coop_id in pairs})
+        fetched |= {(model, row.pk): row for row in rows}
+    held = known | fetched
     for row in fetched.values():
         for field in row._meta.concrete_fields:
             if field.is_relation:
-                target = rows.get((field.related_model, getattr(row, field.attname)))
+                target = held.get((field.related_model, getattr(row, field.attname)))
                 if target is not None:
                     field.set_cached_value(row, target)
     obj = cls.__new__(cls)
@@ -651,9 +659,9 @@ def _restore(cls: type[T], keys: dict[str, Any], known: dict[Any, Model], **give
         if name in given:
             value = given[name]
         elif key[0] == "row":
-            value = rows[key[1:]]
+            value = held[key[1][:2]]
         elif key[0] == "rows":
-            value = {k: rows[pair] for k, pair in key[1].items()}
+            value = {k: held[triple[:2]] for k, triple in key[1].items()}
         else:
             value = key[1]
         setattr(obj, name, value)

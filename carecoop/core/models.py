@@ -8,17 +8,17 @@ from django.core.exceptions import FieldError, ValidationError
 from django.db import IntegrityError, models, router
 from django.db.models.deletion import Collector
 from django.db.models.expressions import Col, ResolvedOuterRef
+from django.db.models.fields.related_descriptors import (
+    ForwardManyToOneDescriptor,
+    ForwardOneToOneDescriptor,
+)
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
-from carecoop.core.keys import owned_model
-
-
-class CoopManager(type(ScopedManager(coop="coop"))):  # type: ignore[misc]
-    """The scoped manager of django-scopes, given a module-level name so type checkers find it."""
+from carecoop.core.keys import deleting, owned_model
 
 
 class _OuterCoop(ResolvedOuterRef):
@@ -98,6 +98,28 @@ class _CoopLink:
     django_class = ""
 
 
+class _CoopPrefetch:
+    """``prefetch_related`` along a link between a cooperative's rows reads the linked rows where
+    their cooperatives and ids say."""
+
+    field: Any
+
+    def get_prefetch_querysets(self, instances: Any, querysets: Any = None) -> Any:
+        ours = owned_model(self.field.model) and owned_model(self.field.related_model)
+        if ours and instances and len(querysets or [None]) == 1:
+            rows = querysets[0] if querysets else self.get_queryset()  # type: ignore[attr-defined]
+            querysets = [rows.filter(coop_id__in=sorted({i.coop_id for i in instances}))]
+        return super().get_prefetch_querysets(instances, querysets)  # type: ignore[misc]
+
+
+class _ForwardManyToOne(_CoopPrefetch, ForwardManyToOneDescriptor):
+    pass
+
+
+class _ForwardOneToOne(_CoopPrefetch, ForwardOneToOneDescriptor):
+    pass
+
+
 if TYPE_CHECKING:  # the type checker's plugin knows Django's fields by their own names
     CoopForeignKey = models.ForeignKey
     CoopOneToOneField = models.OneToOneField
@@ -105,9 +127,11 @@ else:
 
     class CoopForeignKey(_CoopLink, models.ForeignKey):
         django_class = "ForeignKey"
+        forward_related_accessor_class = _ForwardManyToOne
 
     class CoopOneToOneField(_CoopLink, models.OneToOneField):
         django_class = "OneToOneField"
+        forward_related_accessor_class = _ForwardOneToOne
 
 
 class CoopHistoryManager(HistoryManager):
@@ -149,18 +173,82 @@ class CoopHistory(HistoricalRecords):
 
 
 class CoopCollector(Collector):
-    """Django's deletion collector, whose queries for the rows that point at a cooperative's
-    deleted row (to delete them too, or to clear their link) name the cooperative."""
+    """Django's deletion collector, whose statements name the cooperative of the rows they
+    reach, so that a database sharded by cooperative (Citus) sends each to the shards that hold
+    them: its queries for the rows that point at a deleted row (to delete them too, or to clear
+    their link), and, when every row it deletes is a cooperative's, its deletes and updates by
+    id (``core.keys.deleting``). Rows that point at a cooperative's row are of its cooperative:
+    the keys between them say so. A global row that a cooperative's rows point at names that
+    cooperative in its ``links_coop`` (a role, by its organisation)."""
 
     def related_objects(self, related_model: Any, related_fields: Any, objs: Any) -> Any:
         found = super().related_objects(related_model, related_fields, objs)
-        coops = {getattr(obj, "coop_id", None) for obj in objs}
-        if owned_model(related_model) and len(coops) == 1 and None not in coops:
-            found = found.filter(coop_id=coops.pop())
+        coops = {getattr(obj, getattr(obj, "links_coop", "coop_id"), None) for obj in objs}
+        if owned_model(related_model) and coops and None not in coops:
+            found = found.filter(coop_id__in=sorted(coops))
         return found
 
+    def delete(self) -> tuple[int, dict[str, int]]:
+        models_ = self.data.keys()
+        if not models_ or not all(owned_model(model) for model in models_):
+            return super().delete()  # a global row too: what points at it may be any's
+        with deleting({obj.coop_id for _model, obj in self.instances_with_model()}):
+            return super().delete()
 
-class CoopOwned(models.Model):
+
+class CoopQuerySet(models.QuerySet):
+    """Django's queryset, whose ``delete()`` collects with ``CoopCollector``."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Django's ``QuerySet.delete``, with the collector that names the cooperative."""
+        self._not_support_combined_queries("delete")  # type: ignore[attr-defined]
+        if self.query.is_sliced:
+            raise TypeError("Cannot use 'limit' or 'offset' with delete().")
+        if self.query.distinct_fields:
+            raise TypeError("Cannot call delete() after .distinct(*fields).")
+        if self._fields is not None:  # type: ignore[attr-defined]
+            raise TypeError("Cannot call delete() after .values() or .values_list()")
+        rows = self._chain()  # type: ignore[attr-defined]
+        rows._for_write = True
+        rows.query.select_for_update = False
+        rows.query.select_related = False
+        rows.query.clear_ordering(force=True)
+        collector = CoopCollector(using=rows.db, origin=self)
+        collector.collect(rows)
+        self._result_cache = None
+        return collector.delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+
+class CoopRowsManager(models.Manager.from_queryset(CoopQuerySet)):  # type: ignore[misc]
+    """Every row of the table, whatever the cooperative scope, with ``CoopQuerySet``: what
+    deletes rows outside a scope (``Model.rows``)."""
+
+
+class CoopManager(type(ScopedManager(CoopRowsManager, coop="coop"))):  # type: ignore[misc]
+    """The scoped manager of django-scopes over ``CoopQuerySet``, given a module-level name so
+    type checkers find it."""
+
+
+class CoopDeleted(models.Model):
+    """A row deleted with the collector that names the cooperative (``CoopCollector``)."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        """Django's delete, with ``CoopCollector``."""
+        if self.pk is None:
+            raise ValueError(f"{self._meta.object_name} object can't be deleted: it has no id.")
+        collector = CoopCollector(
+            using=using or router.db_for_write(type(self), instance=self), origin=self
+        )
+        collector.collect([self], keep_parents=keep_parents)
+        return collector.delete()
+
+
+class CoopOwned(CoopDeleted):
     """A row that belongs to one cooperative.
 
     Queries through ``objects`` fail unless a cooperative scope is active (django-scopes), and are
@@ -176,6 +264,7 @@ class CoopOwned(models.Model):
     )
 
     objects = CoopManager()
+    rows = CoopRowsManager()
 
     # Foreign keys to other tenant-owned rows that must belong to the same cooperative.
     same_coop_fields: tuple[str, ...] = ()
@@ -226,16 +315,6 @@ class CoopOwned(models.Model):
                 f"{self._meta.object_name} {self.pk} was not found in cooperative {self.coop_id}."
             )
         return super()._do_insert(manager, using, fields, *args)  # type: ignore[misc]
-
-    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
-        """Django's delete, with the collector that names the cooperative (``CoopCollector``)."""
-        if self.pk is None:
-            raise ValueError(f"{self._meta.object_name} object can't be deleted: it has no id.")
-        collector = CoopCollector(
-            using=using or router.db_for_write(type(self), instance=self), origin=self
-        )
-        collector.collect([self], keep_parents=keep_parents)
-        return collector.delete()
 
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """Every constraint checked as Django checks it, but the check constraints are first put

@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.models import CoopForeignKey, CoopHistory, CoopOwned
+from carecoop.core.models import (
+    CoopDeleted,
+    CoopForeignKey,
+    CoopHistory,
+    CoopOwned,
+    CoopRowsManager,
+)
 from carecoop.core.money import is_currency
 from carecoop.core.names import NameOrder
 
@@ -269,8 +275,12 @@ class Centre(CoopOwned):
         return [str(labels.get(c, c)) for c in self.services.split(",") if c]
 
 
-class Role(models.Model):
-    """A user's role in one organisation. A user may hold several roles in several organisations."""
+class Role(CoopDeleted):
+    """A user's role in one organisation. A user may hold several roles in several organisations.
+    The rows of a cooperative that say where a role works (its centres, its person) are of the
+    role's organisation (``links_coop``)."""
+
+    links_coop = "org_id"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="carecoop_roles"
@@ -283,6 +293,8 @@ class Role(models.Model):
     centres = models.ManyToManyField(
         Centre, through="tenancy.RoleCentre", blank=True, verbose_name=_("centres")
     )
+
+    objects = CoopRowsManager()
 
     class Meta:
         verbose_name = _("role")

@@ -141,7 +141,7 @@ def pool_started_on(pool: SeatPool) -> datetime.date | None:
     """The day the pool was made (its first history row, in the cooperative's time zone); None
     for a pool written without history."""
     made = (
-        SeatPool.history.filter(id=pool.pk, history_type="+")
+        SeatPool.history.filter(coop_id=pool.coop_id, id=pool.pk, history_type="+")
         .order_by("history_date")
         .values_list("history_date", flat=True)
         .first()

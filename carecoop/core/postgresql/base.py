@@ -10,7 +10,7 @@ born in this shape without anyone remembering to make it so (docs/architecture.m
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.backends.postgresql import base, features
+from django.db.backends.postgresql import base, features, operations
 from django.db.utils import DatabaseErrorWrapper
 from django.utils.functional import cached_property
 
@@ -24,6 +24,10 @@ class DatabaseFeatures(features.DatabaseFeatures):
         PostgreSQL knows the other columns depend on it. On a cooperative's table the key is
         ``(coop_id, id)``, so the other columns are named too."""
         return not owned(model) and super().allows_group_by_selected_pks_on_model(model)
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    compiler_module = "carecoop.core.postgresql.compiler"
 
 
 class ErrorWrapper(DatabaseErrorWrapper):
@@ -45,6 +49,7 @@ class ErrorWrapper(DatabaseErrorWrapper):
 class DatabaseWrapper(base.DatabaseWrapper):
     SchemaEditorClass = CoopSchemaEditor
     features_class = DatabaseFeatures
+    ops_class = DatabaseOperations
 
     @cached_property
     def wrap_database_errors(self) -> ErrorWrapper:

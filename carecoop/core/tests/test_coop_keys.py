@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
 
 from carecoop.care.models import ChildProfile, Enrolment
 from carecoop.core.keys import owned_model
@@ -13,6 +14,7 @@ from carecoop.core.models import _CoopLink
 from carecoop.core.services import tables_analyze
 from carecoop.members.models import Person
 from carecoop.members.tests.factories import PersonFactory
+from carecoop.sqlcheck import problems, tenant_tables
 from carecoop.staffing.models import Staff
 from carecoop.staffing.tests.factories import StaffFactory
 from carecoop.tenancy.models import Role, RoleCentre
@@ -44,11 +46,12 @@ def test_only_the_fields_named_are_written_and_the_cooperative_alone_writes_noth
 
 
 def test_a_row_set_to_another_cooperative_is_refused_not_moved(world):
-    person = Person._base_manager.get(pk=world.person.pk)
+    person = Person._base_manager.get(coop=world.home, pk=world.person.pk)
     person.coop = world.other
     with pytest.raises(IntegrityError), transaction.atomic():
         person.save()
-    assert Person._base_manager.get(pk=person.pk).coop_id == world.home.pk
+    assert Person._base_manager.filter(coop=world.home, pk=person.pk).exists()
+    assert not Person._base_manager.filter(coop=world.other, pk=person.pk).exists()
 
 
 def _on(sql, table):
@@ -129,19 +132,69 @@ def test_an_exclude_from_global_rows_joins_the_cooperative_s_rows_within_it(worl
     )
 
 
-def test_deleting_a_row_clears_the_links_to_it_within_its_cooperative(db):
+@pytest.mark.parametrize("how", ["row", "rows"])
+def test_deleting_a_row_clears_the_links_to_it_within_its_cooperative(db, how):
     staff = StaffFactory.create()
     person = PersonFactory.create(coop=staff.coop)
     staff.person = person
     staff.save()
     with CaptureQueriesContext(connection) as captured:
-        person.delete()
+        person.delete() if how == "row" else Person.rows.filter(
+            coop=staff.coop, pk=person.pk
+        ).delete()
     (sql,) = _updates(captured, "staffing_staff")
-    where = sql.split(" WHERE ")[1]
-    assert '"staffing_staff"."coop_id" = ' in where and '"person_id" IN' in where
+    assert '"staffing_staff"."coop_id" IN ' in sql.split(" WHERE ")[1]
     staff.refresh_from_db()
     assert staff.person_id is None
-    assert not Person._base_manager.filter(pk=person.pk).exists()
+    assert not Person._base_manager.filter(coop=staff.coop, pk=person.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("how", ["row", "rows", "scoped"])
+def test_every_statement_of_a_deletion_names_the_cooperative(db, how):
+    """Django deletes and clears links by id alone; on PostgreSQL, each statement names the
+    cooperative too (``core.postgresql.compiler``)."""
+    staff = StaffFactory.create()
+    people = PersonFactory.create_batch(2, coop=staff.coop)
+    staff.person = people[0]
+    staff.save()
+    with CaptureQueriesContext(connection) as captured:
+        if how == "row":
+            people[0].delete()
+        elif how == "rows":
+            Person.rows.filter(coop=staff.coop, pk__in=[p.pk for p in people]).delete()
+        else:
+            with scope(coop=staff.coop):
+                Person.objects.filter(pk__in=[p.pk for p in people]).delete()
+    written = [q["sql"] for q in captured if q["sql"].startswith(("DELETE", "UPDATE"))]
+    assert any(sql.startswith('DELETE FROM "members_person"') for sql in written)
+    tenant = tenant_tables()
+    assert [problem for sql in written for problem in problems(sql, tenant)] == []
+    staff.refresh_from_db()
+    assert staff.person_id is None
+
+
+def test_rows_prefetched_along_a_link_are_read_by_cooperative_and_id(db):
+    staff = StaffFactory.create_batch(2)
+    with CaptureQueriesContext(connection) as captured:
+        fetched = list(
+            Staff._base_manager.filter(
+                coop__in=[s.coop for s in staff], pk__in=[s.pk for s in staff]
+            ).prefetch_related("centre")
+        )
+    assert {s.centre for s in fetched} == {s.centre for s in staff}
+    (sql,) = [q["sql"] for q in captured if 'FROM "care_centre"' in q["sql"]]
+    assert '"care_centre"."coop_id" IN ' in sql
+
+
+@pytest.mark.postgres
+def test_a_deletion_of_a_global_row_reaches_every_cooperative_s_rows(world):
+    """A role is no cooperative's: deleting it removes its links in every cooperative."""
+    role = RoleCentre._base_manager.get(coop=world.home, centre=world.centre).role
+    centres = RoleCentre._base_manager.filter(role=role)
+    assert centres.exists()
+    role.delete()
+    assert not centres.exists()
 
 
 @pytest.mark.postgres

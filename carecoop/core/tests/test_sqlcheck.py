@@ -54,6 +54,32 @@ TENANT = {"care_enrolment", "members_person", "members_household"}
             'SELECT "x" FROM "members_person" U0 WHERE (U0."coop_id" = %s AND U0."id" IN (%s))',
             [],
         ),
+        (  # the subquery of an exclude(), within the outer row's cooperative
+            'SELECT 1 FROM "members_person" WHERE NOT (EXISTS(SELECT 1 AS "a" FROM '
+            '"care_enrolment" U1 WHERE (U1."child_id" = ("members_person"."id") AND '
+            'U1."coop_id" = ("members_person"."coop_id")) LIMIT 1))',
+            [],
+        ),
+        (
+            'SELECT 1 FROM "members_person" WHERE NOT (EXISTS(SELECT 1 AS "a" FROM '
+            '"care_enrolment" U1 WHERE U1."child_id" = ("members_person"."id") LIMIT 1))',
+            ["SUBQUERY care_enrolment in members_person without its cooperative"],
+        ),
+        (  # an IN subquery, given its cooperative
+            'SELECT 1 FROM "members_person" WHERE "members_person"."id" IN (SELECT U0."child_id" '
+            'FROM "care_enrolment" U0 WHERE U0."coop_id" = %s)',
+            [],
+        ),
+        (
+            'SELECT 1 FROM "members_person" WHERE "members_person"."id" IN (SELECT U0."child_id" '
+            'FROM "care_enrolment" U0 WHERE U0."days" = %s)',
+            ["SUBQUERY care_enrolment in members_person without its cooperative"],
+        ),
+        (  # a subquery under a global table's rows: theirs to route, not a cooperative's
+            'SELECT 1 FROM "tenancy_role" WHERE "tenancy_role"."id" IN (SELECT U0."role_id" '
+            'FROM "care_enrolment" U0)',
+            [],
+        ),
         ("UPDATE some_other_table SET x = 1 WHERE id = 2", []),
         ("SELECT 1 FROM t WHERE x LIKE '%%a%%' AND y = %s", []),
         ("PRAGMA foreign_keys = ON", []),  # not PostgreSQL's: not checked
