@@ -25,6 +25,7 @@ from typing import Any
 
 import pglast
 from pglast import ast
+from pglast.enums import SubLinkType
 
 
 def failing() -> tuple[str, ...]:
@@ -134,8 +135,8 @@ def problems(sql: str, tenant: set[str]) -> list[str]:
         for n in _walk(stmt):
             if isinstance(n, ast.JoinExpr) and isinstance(n.rarg, ast.RangeVar):
                 found += _join_problems(n, names, tenant)
-            if isinstance(n, ast.SubLink) and isinstance(n.subselect, ast.SelectStmt):
-                found += _subquery_problems(n.subselect, stmt, tenant)
+            if isinstance(n, ast.SelectStmt | ast.UpdateStmt | ast.DeleteStmt):
+                found += _subquery_problems(n, tenant)
             if isinstance(n, ast.SelectStmt) and (table := _by_id_alone(n, tenant)):
                 found.append(f"LOOKUP {table} by id without its cooperative")
             if isinstance(n, ast.UpdateStmt | ast.DeleteStmt) and n.relation.relname in tenant:
@@ -174,26 +175,51 @@ def _tables(from_clause: Any) -> list[Any]:
     return found
 
 
-def _subquery_problems(select: Any, stmt: Any, tenant: set[str]) -> list[str]:
-    """An ``EXISTS`` or ``IN`` subquery that reads a cooperative's rows for a statement that reads
-    them too must name its cooperative: equal to the outer row's, or a given one."""
-    inner = [t for t in _tables(select.fromClause) if t.relname in tenant]
-    if not inner:
-        return []
-    within = {id(n) for n in _walk(select)}
-    outer = sorted(
-        {n.relname for n in _walk(stmt) if isinstance(n, ast.RangeVar) and id(n) not in within}
-        & tenant
-    )
-    if not outer:
-        return []
-    own = {None} | {t.alias.aliasname if t.alias else t.relname for t in inner}
-    quals = [select.whereClause] + [
-        n.quals for n in _walk(select.fromClause) if isinstance(n, ast.JoinExpr)
-    ]
-    if _coop_named(quals, own):
-        return []
-    return [f"SUBQUERY {inner[0].relname} in {outer[0]} without its cooperative"]
+def _sublinks(node: Any) -> Iterator[Any]:
+    """The ``EXISTS``, ``IN``, ``ANY`` and ``ALL`` subqueries of a statement's own conditions
+    and columns (those of its subqueries belong to them)."""
+    if isinstance(node, ast.SubLink):
+        if node.subLinkType in (
+            SubLinkType.EXISTS_SUBLINK,
+            SubLinkType.ANY_SUBLINK,
+            SubLinkType.ALL_SUBLINK,
+        ):
+            yield node
+        yield from _sublinks(node.testexpr)
+    elif isinstance(node, ast.Node) and not isinstance(node, ast.SelectStmt | ast.RangeSubselect):
+        for name in type(node).__slots__:
+            yield from _sublinks(getattr(node, name, None))
+    elif isinstance(node, list | tuple):
+        for item in node:
+            yield from _sublinks(item)
+
+
+def _subquery_problems(node: Any, tenant: set[str]) -> list[str]:
+    """An ``EXISTS`` or ``IN`` subquery that reads a cooperative's rows, for a statement that
+    reads them too, must name its cooperative: equal to the outer row's, or a given one."""
+    if isinstance(node, ast.SelectStmt):
+        outer, own = (
+            _tables(node.fromClause),
+            (node.whereClause, node.targetList, node.havingClause),
+        )
+    else:  # UPDATE or DELETE
+        outer, own = [node.relation], (node.whereClause,)
+    outer_tenant = sorted({t.relname for t in outer} & tenant)
+    found = []
+    for link in _sublinks(own) if outer_tenant else ():
+        select = link.subselect
+        inner = [t for t in _tables(getattr(select, "fromClause", None)) if t.relname in tenant]
+        if not inner:
+            continue
+        names = {None} | {t.alias.aliasname if t.alias else t.relname for t in inner}
+        quals = [select.whereClause] + [
+            n.quals for n in _walk(select.fromClause) if isinstance(n, ast.JoinExpr)
+        ]
+        if not _coop_named(quals, names):
+            found.append(
+                f"SUBQUERY {inner[0].relname} in {outer_tenant[0]} without its cooperative"
+            )
+    return found
 
 
 def _join_problems(join: Any, names: dict[str, str], tenant: set[str]) -> list[str]:

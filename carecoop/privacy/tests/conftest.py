@@ -188,7 +188,7 @@ class Record:
             )
 
     def fresh(self) -> Person:
-        return Person._base_manager.get(pk=self.person.pk)
+        return Person._base_manager.get(coop_id=self.person.coop_id, pk=self.person.pk)
 
 
 @pytest.fixture
