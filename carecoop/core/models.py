@@ -192,7 +192,8 @@ class CoopCollector(Collector):
         models_ = self.data.keys()
         if not models_ or not all(owned_model(model) for model in models_):
             return super().delete()  # a global row too: what points at it may be any's
-        with deleting({obj.coop_id for _model, obj in self.instances_with_model()}):
+        coops = {obj.coop_id for _model, obj in self.instances_with_model()}  # type: ignore[attr-defined]
+        with deleting(coops):
             return super().delete()
 
 

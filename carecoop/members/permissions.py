@@ -27,6 +27,10 @@ from carecoop.members.models import (
 rule_set.add_rule("members.list", is_coop_insider)
 rule_set.add_rule("members.view", is_coop_insider)
 rule_set.add_rule("members.change", is_manager)
+# The register as a file: the office's roles and a facilitator (her centres' rows only).
+rule_set.add_rule(
+    "members.export", is_manager | is_board | is_treasurer | is_auditor | is_facilitator
+)
 rule_set.add_rule("members.view_sensitive", is_manager)
 rule_set.add_rule("members.view_history", is_manager | is_auditor)
 rule_set.add_rule("members.view_classes", is_manager | is_board | is_treasurer | is_auditor)

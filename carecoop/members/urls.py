@@ -1,10 +1,15 @@
 from django.urls import path
 
+from carecoop.core.exports import FORMATS
 from carecoop.members import views
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
+    *(
+        path(f"register.{fmt}", views.member_export, {"fmt": fmt}, name=f"export_{fmt}")
+        for fmt in FORMATS
+    ),
     path("new/", views.member_create, name="create"),
     path("classes/", views.class_list, name="classes"),
     path("classes/new/", views.class_edit, name="class_create"),
