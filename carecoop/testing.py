@@ -31,6 +31,7 @@ from carecoop.capital.models import ShareClass, Subscription
 from carecoop.care import services as care
 from carecoop.care.models import Application, Enrolment, SeatPool
 from carecoop.core.keys import owned
+from carecoop.core.models import Upload
 from carecoop.funding import services as funding
 from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance import services as governance
@@ -157,6 +158,7 @@ def fill(route: str, *, coop: str, org: str, pk: int) -> str:
 ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/members/classes/<int:pk>/": MemberClass,
     "c/<slug:coop>/members/<int:pk>/": Person,
+    "c/<slug:coop>/members/import/<int:pk>/": Upload,
     "c/<slug:coop>/privacy/people/<int:pk>/views/": Person,
     "c/<slug:coop>/privacy/people/<int:pk>/export/": Person,
     "c/<slug:coop>/privacy/people/<int:pk>/erase/": Person,
@@ -462,6 +464,16 @@ class World:
             last_month=d,
             reason="Zefirino's secret reason",
         )
+        _plan, upload = members.members_upload(
+            coop=coop,
+            by=by,
+            name="secret-register.csv",
+            content=(
+                "reference,given name,member class,applied on\n"
+                f"Z-1,Zenobia,{self.other_class.code},2024-01-01\n"
+            ).encode(),
+        )
+        self.other_upload = upload
         funder = funding.funder_create(
             coop=coop, by=by, name="Secret Centre Zeta donor", kind="donor"
         )

@@ -443,3 +443,28 @@ class Counter(CoopOwned):
 
     def __str__(self) -> str:
         return f"{self.key} {self.value}"
+
+
+class Upload(CoopOwned):
+    """A file brought in to import one of the cooperative's registers, kept from its preview to
+    its import so that a slow link sends it once. Imported once: ``imported_at`` is set, under
+    the row's lock, in the transaction that writes its rows."""
+
+    register = models.CharField(_("register"), max_length=40)
+    name = models.CharField(_("file name"), max_length=200)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+        indexes = [models.Index(fields=["coop", "register", "uploaded_at"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carecoop.core.models import SUBMISSION_KEY_LENGTH, Submission
+from carecoop.core.models import SUBMISSION_KEY_LENGTH, Submission, Upload
 from carecoop.core.types import Actor
 
 P = ParamSpec("P")
@@ -344,3 +344,10 @@ def same_coop_check(coop_id: int, *objects: Any) -> None:
     for obj in objects:
         if obj is not None and obj.coop_id != coop_id:
             raise ValidationError(_("This choice belongs to another cooperative."))
+
+
+def upload_create(*, coop: Any, by: Actor, register: str, name: str, content: bytes) -> Upload:
+    """Keep a register's file, as sent, until it is imported (``Upload``)."""
+    upload = Upload(coop=coop, register=register, name=name[:200], content=content, uploaded_by=by)
+    validated_save(upload, by=by)
+    return upload

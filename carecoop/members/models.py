@@ -228,6 +228,9 @@ class Membership(CoopOwned):
     applied_on = models.DateField(_("applied on"))
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
     exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    # The member's reference in the register the cooperative kept before (a row of its
+    # spreadsheet): importing the same file again finds the member by it and changes nothing.
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
 
     history = CoopHistory()
     same_coop_fields = ("person", "member_class")
@@ -245,6 +248,12 @@ class Membership(CoopOwned):
                 fields=["coop", "number"],
                 name="membership_unique_number",
                 violation_error_message=_("This member number is already in use."),
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "reference"],
+                condition=~Q(reference=""),
+                name="membership_unique_reference",
+                violation_error_message=_("This reference is already another member's."),
             ),
             models.CheckConstraint(
                 condition=Q(admitted_on__isnull=True) | Q(admitted_on__gte=F("applied_on")),

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower, Replace
 from django.http import Http404
 
 from carecoop.core.exports import Column, titles
+from carecoop.core.models import Upload
 from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import LIMIT
@@ -187,6 +188,14 @@ def _household(m: Membership) -> Household | None:
 def _centre_name(m: Membership) -> str:
     household = _household(m)
     return household.centre.name if household is not None and household.centre else ""
+
+
+def upload_get(*, access: Access, pk: int) -> Upload:
+    """A member register file kept for its import, of the asking cooperative; 404 otherwise."""
+    found = Upload.objects.filter(coop_id=access.coop_id, register="members", pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def person_get(*, access: Access, pk: int) -> Person:

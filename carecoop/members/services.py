@@ -1,16 +1,20 @@
 """Every write to the member registry: each validates, writes and audits in one transaction."""
 
 import datetime
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carecoop.core.services import validated_save
+from carecoop.core import imports
+from carecoop.core.imports import Problem
+from carecoop.core.models import Upload
+from carecoop.core.services import upload_create, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.classifications import derive_formality
 from carecoop.members.models import (
@@ -21,6 +25,7 @@ from carecoop.members.models import (
     MembershipStatus,
     Person,
     Relation,
+    Sex,
     StatusChange,
     ViewLog,
     WorkRecord,
@@ -122,6 +127,7 @@ def member_register(
     household: Household | None = None,
     household_name: str = "",
     centre: Centre | None = None,
+    reference: str = "",
     **person_fields: Any,
 ) -> Membership:
     """Register a person as an applicant, and admit them at once when ``admitted_on`` is given.
@@ -157,6 +163,7 @@ def member_register(
         number=number,
         status=S.APPLICANT,
         applied_on=applied_on,
+        reference=reference,
     )
     validated_save(membership, by=by)
     StatusChange.objects.create(
@@ -331,3 +338,309 @@ def view_log_record(*, coop_id: int, viewer: Actor, person_id: int, seen: str) -
         ],
         ignore_conflicts=True,
     )
+
+
+# The member register's columns in a file, in the template's order.
+IMPORT_COLUMNS = [
+    "reference",
+    "member number",
+    "given name",
+    "family name",
+    "member class",
+    "applied on",
+    "admitted on",
+    "phone",
+    "sex",
+    "date of birth",
+    "centre",
+]
+REQUIRED_COLUMNS = ["reference", "given name", "member class", "applied on"]
+PERSON_COLUMNS = {
+    "given name": "given_name",
+    "family name": "family_name",
+    "phone": "phone",
+    "sex": "sex",
+    "date of birth": "date_of_birth",
+}
+
+
+@dataclass
+class MemberLine:
+    """A row of a member register file, read and checked."""
+
+    row: int
+    reference: str
+    present: set[str] = field(default_factory=set)
+    number: str = ""
+    member_class: MemberClass | None = None
+    applied_on: datetime.date | None = None
+    admitted_on: datetime.date | None = None
+    centre: Centre | None = None
+    person: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class MembersImport:
+    """What importing a file would do (or did): the members it adds, those it changes (with
+    the columns that change), how many it leaves as they are, and every problem of every row.
+    With any problem, nothing is written."""
+
+    new: list[MemberLine] = field(default_factory=list)
+    changed: list[tuple[MemberLine, Membership, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    imported_before: bool = False
+
+
+def _cell(line: dict[str, Any], column: str, read: Any, problems: list[Problem], row: int) -> Any:
+    try:
+        return read(line.get(column))
+    except ValidationError as error:
+        problems += [Problem(row, column, message) for message in error.messages]
+        return None
+
+
+def _person_cell(name: str) -> Any:
+    """A person's field read from a cell with the field's own checks (its length, its choices,
+    the phone's form)."""
+    model_field = cast(models.Field, Person._meta.get_field(name))
+    if name == "date_of_birth":
+        return lambda v: _born(imports.day(v))
+    if name == "sex":
+        return lambda v: imports.choice(v, _labels(Sex.choices))
+    return lambda v: model_field.clean(
+        imports.text(v, max_length=model_field.max_length or 200), None
+    )
+
+
+def _born(day: datetime.date | None) -> datetime.date | None:
+    _check_birth(day)
+    return day
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {str(code): str(label) for code, label in choices}
+
+
+def _line(
+    coop: Organisation, row: int, cells: dict[str, Any], known: dict[str, Any]
+) -> tuple[MemberLine, list[Problem]]:
+    problems: list[Problem] = []
+    reference = _cell(
+        cells, "reference", lambda v: imports.text(v, max_length=60, required=True), problems, row
+    )
+    line = MemberLine(row=row, reference=reference or "", present=set(cells))
+    line.number = (
+        _cell(cells, "member number", lambda v: imports.text(v, max_length=20), problems, row) or ""
+    )
+    line.member_class = known["classes"].get(
+        _cell(
+            cells,
+            "member class",
+            lambda v: imports.choice(v, known["class_names"], required=True),
+            problems,
+            row,
+        )
+    )
+    line.applied_on = _cell(
+        cells, "applied on", lambda v: _not_future(imports.day(v, required=True)), problems, row
+    )
+    line.admitted_on = _cell(
+        cells, "admitted on", lambda v: _not_future(imports.day(v)), problems, row
+    )
+    if line.applied_on and line.admitted_on and line.admitted_on < line.applied_on:
+        problems.append(
+            Problem(row, "admitted on", _("A member cannot be admitted before applying."))
+        )
+    line.centre = known["centres"].get(
+        _cell(cells, "centre", lambda v: imports.choice(v, known["centre_names"]), problems, row)
+    )
+    for column, name in PERSON_COLUMNS.items():
+        if column in cells:
+            line.person[name] = _cell(cells, column, _person_cell(name), problems, row)
+    return line, problems
+
+
+def _not_future(day: datetime.date | None) -> datetime.date | None:
+    if day and day > _today():
+        raise ValidationError(_("This date is in the future."))
+    return day
+
+
+def members_import_check(*, coop: Organisation, name: str, content: bytes) -> MembersImport:
+    """Read a member register file and tell what importing it would do, writing nothing. Every
+    row is checked (not only up to the first bad one), against the file's other rows and the
+    register: a reference or a member number twice, a number already another member's."""
+    plan = MembersImport()
+    classes = {c.code: c for c in MemberClass.objects.filter(coop_id=coop.pk)}
+    centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+    known = {
+        "classes": classes,
+        "class_names": {code: c.name for code, c in classes.items()},
+        "centres": centres,
+        "centre_names": {code: c.name for code, c in centres.items()},
+    }
+    lines: list[MemberLine] = []
+    try:
+        present, rows = imports.table(name, content, IMPORT_COLUMNS)
+        missing = [c for c in REQUIRED_COLUMNS if c not in present]
+        if missing:
+            plan.problems.append(
+                Problem(
+                    1,
+                    "",
+                    _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
+                )
+            )
+            return plan
+        for row, cells in rows:
+            line, problems = _line(coop, row, cells, known)
+            lines.append(line)
+            plan.problems += problems
+    except imports.Unreadable as error:
+        plan.problems.append(Problem(1, "", error.messages[0]))
+        return plan
+    if not lines and not plan.problems:
+        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+    _check_twice(lines, plan.problems)
+    existing = {
+        m.reference: m
+        for m in Membership.objects.filter(
+            coop_id=coop.pk, reference__in=[line.reference for line in lines if line.reference]
+        ).select_related("person", "member_class", "person__household")
+    }
+    taken = dict(
+        Membership.objects.filter(
+            coop_id=coop.pk, number__in=[line.number for line in lines if line.number]
+        ).values_list("number", "reference")
+    )
+    for line in lines:
+        membership = existing.get(line.reference)
+        if line.number and line.number in taken and taken[line.number] != line.reference:
+            plan.problems.append(
+                Problem(line.row, "member number", _("This member number is already in use."))
+            )
+        if membership is None:
+            plan.new.append(line)
+            continue
+        changed = _changes(line, membership, plan.problems)
+        if changed:
+            plan.changed.append((line, membership, changed))
+        else:
+            plan.unchanged += 1
+    plan.problems.sort(
+        key=lambda p: (p.row, IMPORT_COLUMNS.index(p.column) if p.column in IMPORT_COLUMNS else -1)
+    )
+    return plan
+
+
+def _check_twice(lines: list[MemberLine], problems: list[Problem]) -> None:
+    for column, value_of in (("reference", "reference"), ("member number", "number")):
+        first: dict[str, int] = {}
+        for line in lines:
+            value = getattr(line, value_of)
+            if not value:
+                continue
+            if value in first:
+                problems.append(
+                    Problem(
+                        line.row,
+                        column,
+                        _("Row %(row)s has the same value: each row needs its own.")
+                        % {"row": first[value]},
+                    )
+                )
+            else:
+                first[value] = line.row
+
+
+def _changes(line: MemberLine, membership: Membership, problems: list[Problem]) -> list[str]:
+    """The columns whose values the file changes for a member already in the register. The
+    number, the dates and the centre of a membership are changed on its page, where the change
+    has its reason and its place in the member's history: an import that would change them is
+    refused on that row."""
+    person = membership.person
+    household = person.household
+    fixed = {
+        "member number": (line.number or membership.number, membership.number),
+        "applied on": (line.applied_on, membership.applied_on),
+        "admitted on": (line.admitted_on, membership.admitted_on),
+        "centre": (
+            line.centre.pk if line.centre else None,
+            household.centre_id if household else None,
+        ),
+    }
+    for column, (wanted, held) in fixed.items():
+        if column in line.present and wanted != held:
+            problems.append(
+                Problem(
+                    line.row,
+                    column,
+                    _("A member's %(column)s is changed on the member's page, not by an import.")
+                    % {"column": _(column)},
+                )
+            )
+    changed = [
+        column
+        for column, name in PERSON_COLUMNS.items()
+        if name in line.person and line.person[name] != getattr(person, name)
+    ]
+    if line.member_class is not None and line.member_class.pk != membership.member_class_id:
+        changed.append("member class")
+    return changed
+
+
+def members_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[MembersImport, Upload | None]:
+    """Check a member register file and, when it has no problem, keep it for its import: what
+    importing it would do, and the file kept (None when it has problems)."""
+    plan = members_import_check(coop=coop, name=name, content=content)
+    if plan.problems:
+        return plan, None
+    return plan, upload_create(coop=coop, by=by, register="members", name=name, content=content)
+
+
+def members_import(*, upload: Upload, by: Actor) -> MembersImport:
+    """Import a member register file, all or nothing: every new member is registered (admitted
+    when the file dates an admission), every changed member is updated, audited like any other
+    change, and the file is marked imported, in one transaction. With any problem, nothing is
+    written; imported again, the file changes nothing."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
+        coop = upload.coop
+        if upload.imported_at is not None:
+            return MembersImport(imported_before=True)
+        plan = members_import_check(coop=coop, name=upload.name, content=bytes(upload.content))
+        if plan.problems:
+            return plan
+        for line in plan.new:
+            try:
+                member_register(
+                    coop=coop,
+                    by=by,
+                    member_class=cast(MemberClass, line.member_class),
+                    applied_on=cast(datetime.date, line.applied_on),
+                    admitted_on=line.admitted_on,
+                    number=line.number,
+                    centre=line.centre,
+                    reference=line.reference,
+                    **cast(Any, line.person),
+                )
+            except ValidationError as error:
+                plan.problems += [Problem(line.row, "", m) for m in error.messages]
+        for line, membership, columns in plan.changed:
+            names = [PERSON_COLUMNS[c] for c in columns if c in PERSON_COLUMNS]
+            if names:
+                person_update(person=membership.person, by=by, **{n: line.person[n] for n in names})
+            if "member class" in columns:
+                membership_update(
+                    membership=membership, by=by, member_class=cast(MemberClass, line.member_class)
+                )
+        if plan.problems:
+            transaction.set_rollback(True)
+            return plan
+        upload.imported_at = timezone.now()
+        upload.created, upload.changed = len(plan.new), len(plan.changed)
+        upload.save(update_fields=["imported_at", "created", "changed"])
+    return plan

@@ -11,6 +11,17 @@ urlpatterns = [
         for fmt in FORMATS
     ),
     path("new/", views.member_create, name="create"),
+    path("import/", views.member_import, name="import"),
+    path("import/<int:pk>/", views.member_import_preview, name="import_preview"),
+    *(
+        path(
+            f"import/template.{fmt}",
+            views.member_import_template,
+            {"fmt": fmt},
+            name=f"template_{fmt}",
+        )
+        for fmt in FORMATS
+    ),
     path("classes/", views.class_list, name="classes"),
     path("classes/new/", views.class_edit, name="class_create"),
     path("classes/<int:pk>/", views.class_edit, name="class_edit"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from carecoop.core.exports import register_response
+from carecoop.core.exports import FORMATS, Column, register_response
 from carecoop.core.forms import apply_errors
 from carecoop.core.links import row_url
 from carecoop.core.permissions import Access, access_of, coop_permission
@@ -63,6 +63,74 @@ def member_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase
     )
     name = f"members-{access.org.slug}-{timezone.localdate().isoformat()}"
     return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Members"))
+
+
+# How many of an import's problems and rows a page shows: the rest are counted.
+IMPORT_SHOWN = 100
+
+
+@coop_permission("members.change")
+def member_import(request: HttpRequest, coop: str) -> HttpResponse:
+    """Bring members in from a file: the file is read and checked, and kept for its preview
+    when it has no problem; otherwise every problem is shown and nothing is kept."""
+    access = access_of(request)
+    form = forms.RegisterFileForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        plan, kept = services.members_upload(
+            coop=access.org, by=access.user, name=upload.name, content=upload.read()
+        )
+        if kept is not None:
+            return redirect("members:import_preview", coop=coop, pk=kept.pk)
+    return render(
+        request,
+        "members/import.html",
+        {"form": form, "plan": plan, "shown": IMPORT_SHOWN, "formats": FORMATS},
+    )
+
+
+@coop_permission("members.change")
+def member_import_preview(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """What importing a kept file will do; its button imports it, all or nothing, once."""
+    access = access_of(request)
+    upload = selectors.upload_get(access=access, pk=pk)
+    if request.method == "POST":
+        plan = services.members_import(upload=upload, by=access.user)
+        if not plan.problems:
+            if plan.imported_before:
+                messages.info(request, _("This file had already been imported."))
+            else:
+                messages.success(
+                    request,
+                    _("Imported: %(new)s members added, %(changed)s changed.")
+                    % {"new": len(plan.new), "changed": len(plan.changed)},
+                )
+            return redirect("members:list", coop=coop)
+    elif upload.imported_at is not None:
+        plan = services.MembersImport(imported_before=True)
+    else:
+        plan = services.members_import_check(
+            coop=access.org, name=upload.name, content=bytes(upload.content)
+        )
+    changed = [
+        (line, ", ".join(_(column) for column in columns))
+        for line, _membership, columns in plan.changed[:IMPORT_SHOWN]
+    ]
+    return render(
+        request,
+        "members/import_preview.html",
+        {"upload": upload, "plan": plan, "changed": changed, "shown": IMPORT_SHOWN},
+    )
+
+
+@coop_permission("members.change")
+def member_import_template(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The member register's template: its headings, in the reader's language."""
+    columns = [Column(_(name), str) for name in services.IMPORT_COLUMNS]
+    return register_response(
+        fmt, name="members-template", columns=columns, rows=[], sheet=_("Members")
+    )
 
 
 def _list_filters(request: HttpRequest, access: Access) -> dict[str, Any]:

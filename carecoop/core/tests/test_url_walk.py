@@ -16,7 +16,7 @@ from carecoop.billing.models import Payment as FeePayment
 from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
 from carecoop.care.models import Application, Enrolment, SeatPool
-from carecoop.core.models import CoopOwned
+from carecoop.core.models import CoopOwned, Upload
 from carecoop.core.permissions import policy_of
 from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance.models import Body, Meeting, Question, Term
@@ -40,6 +40,7 @@ SECRETS = (
 # The world's row of the other cooperative for each model named above.
 OTHER_ROWS: dict[type[Model], str] = {
     MemberClass: "other_class",
+    Upload: "other_upload",
     Person: "other_person",
     Membership: "other_membership",
     Centre: "other_centre",

@@ -78,5 +78,5 @@ def test_two_erasures_at_once_erase_once(world):
     assert sorted(type(a).__name__ for a in answers) == ["Erasure", "ValidationError"]
     with scopes_disabled():
         assert Erasure.objects.filter(person=person).count() == 1
-        erased = Person.objects.get(pk=person.pk)
+        erased = Person.objects.get(coop_id=person.coop_id, pk=person.pk)
     assert erased.full_name == f"Erased person #{person.pk}"

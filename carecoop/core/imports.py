@@ -1,0 +1,189 @@
+"""Registers brought in from files a cooperative already keeps: CSV, XLSX and ODS.
+
+A file is read row by row (CSV by Python's reader, spreadsheets by calamine), its first row naming
+the columns. Each cell is read by the kind its column holds (``text``, ``day``, ``choice``); a
+cell that is not what its column needs is a ``Problem`` naming the row, the column and what is
+wrong, and the register's import collects every problem of every row before it writes anything:
+one bad cell, and nothing is imported."""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one cell (or a whole row, without a column) of a file: the row is
+    numbered as a spreadsheet shows it, the heading row being row 1."""
+
+    row: int
+    column: str
+    message: str
+
+    @property
+    def heading(self) -> str:
+        """The column as its heading reads in the reader's language."""
+        return _(self.column) if self.column else ""
+
+
+class Unreadable(ValidationError):
+    """The file as a whole cannot be read as a register: not a table, too big, no headings."""
+
+
+def header(value: Any) -> str:
+    """A column's name as the file heads it, compared without case, spaces or underscores."""
+    return " ".join(force_str(value).replace("_", " ").split()).casefold()
+
+
+def within_limits(size: int | None) -> None:
+    """Refuse a register's file larger than ``CARECOOP_REGISTER_MAX_BYTES`` before reading it."""
+    limit = settings.CARECOOP_REGISTER_MAX_BYTES
+    if size is None or size > limit:
+        raise Unreadable(
+            _(
+                "The file is %(size)s, larger than the %(limit)s an import may be. Split it into "
+                "smaller files and import them one after the other."
+            )
+            % {"size": filesizeformat(size or 0), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+
+
+def table(
+    name: str, content: bytes, columns: list[str]
+) -> tuple[set[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """The columns the file has (among ``columns``), and each of its rows that holds anything:
+    its number and its cells by column. Refused as a whole (``Unreadable``) when it is too big,
+    not a CSV or spreadsheet file, or its first row names none of ``columns``."""
+    within_limits(len(content))
+    lines = _lines(name, content)
+    first = next(lines, None)
+    # A heading in English or in the language of the person importing (the template's).
+    wanted = {header(c): c for c in columns} | {header(_(c)): c for c in columns}
+    positions = {i: wanted[header(v)] for i, v in enumerate(first or ()) if header(v) in wanted}
+    if not positions:
+        raise Unreadable(
+            _("The first row must name the columns, as in the template: %(columns)s.")
+            % {"columns": ", ".join(columns)}
+        )
+    return set(positions.values()), _rows(lines, positions)
+
+
+def _rows(
+    lines: Iterator[list[Any]], positions: dict[int, str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, line in enumerate(lines, start=2):
+        cells = {column: line[i] if i < len(line) else None for i, column in positions.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue
+        if number > settings.CARECOOP_REGISTER_MAX_ROWS + 1:
+            raise Unreadable(
+                _(
+                    "The file has more than %(limit)s rows, more than an import may have. Split "
+                    "it into smaller files and import them one after the other."
+                )
+                % {"limit": settings.CARECOOP_REGISTER_MAX_ROWS}
+            )
+        yield number, cells
+
+
+def _lines(name: str, content: bytes) -> Iterator[list[Any]]:
+    lower = name.lower()
+    if lower.endswith(SPREADSHEETS):
+        try:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+            sheet = book.get_sheet_by_index(0)
+            yield from sheet.iter_rows()
+        except (CalamineError, ValueError, IndexError) as error:
+            raise Unreadable(_("This spreadsheet cannot be read.")) from error
+        return
+    if not lower.endswith(".csv"):
+        raise Unreadable(_("Send a CSV, XLSX or ODS file."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(
+            _("This CSV file is not in UTF-8: save it again as “CSV UTF-8”.")
+        ) from error
+    if "\x00" in text:
+        raise Unreadable(_("This is not a CSV file."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        yield from csv.reader(io.StringIO(text), dialect)
+    except csv.Error as error:
+        raise Unreadable(_("This CSV file cannot be read.")) from error
+
+
+def text(value: Any, *, max_length: int, required: bool = False) -> str:
+    """A text cell, trimmed. A number a spreadsheet holds (a phone typed as a number) is read
+    as its digits."""
+    if value is None:
+        found = ""
+    elif isinstance(value, float) and value.is_integer():
+        found = str(int(value))
+    else:
+        found = " ".join(force_str(value).split())
+    if required and not found:
+        raise ValidationError(_("This cell is required."))
+    if len(found) > max_length:
+        raise ValidationError(
+            _("At most %(n)s characters (this cell has %(found)s).")
+            % {"n": max_length, "found": len(found)}
+        )
+    return found
+
+
+def day(value: Any, *, required: bool = False) -> datetime.date | None:
+    """A date: a spreadsheet's date cell, or text written year-month-day (2025-03-31)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    found = text(value, max_length=40)
+    if not found:
+        if required:
+            raise ValidationError(_("This cell is required."))
+        return None
+    try:
+        return datetime.date.fromisoformat(found)
+    except ValueError:
+        raise ValidationError(
+            _("“%(value)s” is not a date: write it as year-month-day, such as 2025-03-31.")
+            % {"value": found[:40]}
+        ) from None
+
+
+def choice(value: Any, choices: dict[str, str], *, required: bool = False) -> str:
+    """One of ``choices`` (code: label), by its code or its label, in any case. Labels are read
+    in the language of the person importing and in English."""
+    found = text(value, max_length=200)
+    if not found:
+        if required:
+            raise ValidationError(_("This cell is required."))
+        return ""
+    wanted = found.casefold()
+    for code, label in choices.items():
+        with translation.override("en"):
+            english = force_str(label)
+        if wanted in (code.casefold(), force_str(label).casefold(), english.casefold()):
+            return code
+    raise ValidationError(
+        _("“%(value)s” is not one of: %(choices)s.")
+        % {"value": found[:60], "choices": ", ".join(choices)}
+    )

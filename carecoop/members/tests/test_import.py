@@ -1,0 +1,203 @@
+"""Members brought in from a file: every problem of every row at once and nothing written, a
+preview, one import, the same file again changing nothing, an updated file changing what
+changed, audited."""
+
+import datetime
+import io
+import re
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scope, scopes_disabled
+from python_calamine import CalamineWorkbook
+
+from carecoop.core.models import Upload
+from carecoop.members.models import Membership
+
+URL = "/c/home-coop/members/import/"
+HEAD = "reference,given name,family name,member class,applied on,admitted on,phone,sex\n"
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(r, c, value, date)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+def _send(client, name: str, content: bytes):
+    return client.post(URL, {"file": SimpleUploadedFile(name, content)})
+
+
+def _members(world):
+    with scope(coop=world.home.pk):
+        return {
+            m.reference: m
+            for m in Membership.objects.exclude(reference="").select_related("person")
+        }
+
+
+def _uploads(world):
+    with scopes_disabled():
+        return Upload.objects.filter(coop=world.home).count()
+
+
+def _import(client, response):
+    """Follow a kept file to its preview, and import it."""
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    done = client.post(response["Location"])
+    assert done.status_code == 302
+    return preview.content.decode(), client.get(done["Location"]).content.decode()
+
+
+def test_a_spreadsheet_of_members_is_previewed_then_imported_once(world):
+    client = world.client("manager")
+    code = world.member_class.code
+    content = _xlsx(
+        [
+            ["Reference", "Given name", "Family name", "Member class", "Applied on", "Admitted on"],
+            [
+                "R-1",
+                "Meena",
+                "Solanki",
+                code,
+                datetime.date(2024, 1, 10),
+                datetime.date(2024, 2, 1),
+            ],
+            ["R-2", "Rukhsana", "Shaikh", "Care worker", "2024-03-05", None],
+        ]
+    )
+    response = _send(client, "register.xlsx", content)
+    preview, listed = _import(client, response)
+    assert "The import will add 2 members and change 0" in preview
+    assert "Imported: 2 members added, 0 changed." in listed
+    found = _members(world)
+    assert found["R-1"].status == "active" and found["R-1"].admitted_on == datetime.date(2024, 2, 1)
+    assert found["R-2"].status == "applicant" and found["R-2"].person.family_name == "Shaikh"
+    assert found["R-1"].history.count() >= 1  # audited as any registration
+
+    again = client.post(response["Location"])  # the button pressed twice
+    assert again.status_code == 302
+    assert "already been imported" in client.get(again["Location"]).content.decode()
+    assert len(_members(world)) == 2
+
+
+def test_every_problem_of_every_row_is_named_and_nothing_is_written(world):
+    client = world.client("manager")
+    code = world.member_class.code
+    content = (
+        HEAD
+        + f"R-1,Meena,Solanki,{code},31/02/2025,,,\n"
+        + "R-2,Rukhsana,Shaikh,no-such-class,2024-01-01,,,\n"
+        + f"R-3,Asha,,{code},2024-01-01,2023-12-01,,\n"
+        + f"R-1,Twice,,{code},2024-01-01,,,\n"
+        + f"R-5,,Nameless,{code},2024-01-01,,,\n"
+        + f"R-6,Future,,{code},2999-01-01,,,robot\n"
+    ).encode()
+    uploads = _uploads(world)
+    page = _send(client, "register.csv", content)
+    assert page.status_code == 200
+    body = re.sub(r">\s+<", "><", page.content.decode())
+    assert "The file has 7 problems, and nothing was imported." in body
+    for expected in (
+        "<td>2</td><td>applied on</td>",
+        "is not a date: write it as year-month-day",
+        "<td>3</td><td>member class</td>",
+        "<td>4</td><td>admitted on</td>",
+        "<td>5</td><td>reference</td><td>Row 2 has the same value",
+        "<td>6</td><td>given name</td><td>This field cannot be blank.",
+        "<td>7</td><td>applied on</td><td>This date is in the future.",
+        "<td>7</td><td>sex</td>",
+    ):
+        assert expected in body, expected
+    assert _members(world) == {} and _uploads(world) == uploads
+
+
+def test_the_same_file_again_changes_nothing_and_an_updated_one_changes_what_changed(world):
+    client = world.client("manager")
+    code = world.member_class.code
+    first = (HEAD + f"R-1,Meena,Solanki,{code},2024-01-10,2024-02-01,98250 11111,female\n").encode()
+    _import(client, _send(client, "register.csv", first))
+    history = _members(world)["R-1"].person.history.count()
+
+    preview, _listed = _import(client, _send(client, "register.csv", first))
+    assert "The import will add 0 members and change 0; 1 are already as the file says." in preview
+    assert _members(world)["R-1"].person.history.count() == history
+
+    updated = first.replace(b"98250 11111", b"98250 22222")
+    preview, _listed = _import(client, _send(client, "register.csv", updated))
+    assert "change 1" in preview and "<td>phone</td>" in re.sub(r">\s+<", "><", preview)
+    person = _members(world)["R-1"].person
+    assert person.phone == "98250 22222"
+    assert person.history.count() == history + 1
+    after, before = person.history.all()[:2]  # audited, with what was before
+    assert (before.phone, after.phone) == ("98250 11111", "98250 22222")
+
+
+def test_what_a_member_s_page_changes_is_refused_from_a_file(world):
+    client = world.client("manager")
+    code = world.member_class.code
+    first = (HEAD + f"R-1,Meena,,{code},2024-01-10,2024-02-01,,\n").encode()
+    _import(client, _send(client, "register.csv", first))
+    moved = first.replace(b"2024-02-01", b"2024-02-02")
+    body = re.sub(r">\s+<", "><", _send(client, "register.csv", moved).content.decode())
+    assert "<td>2</td><td>admitted on</td>" in body
+    assert "changed on the member&#x27;s page, not by an import" in body
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("register.txt", b"reference\nR-1\n", "Send a CSV, XLSX or ODS file."),
+        ("register.xlsx", b"PK\x03\x04 not a workbook", "This spreadsheet cannot be read."),
+        ("register.csv", "référence\n".encode("latin-1"), "is not in UTF-8"),
+        ("register.csv", b"name,age\nMeena,30\n", "The first row must name the columns"),
+        ("register.csv", b"reference,given name\nR-1,Meena\n", "The file has no column"),
+        ("register.csv", HEAD.encode(), "The file has no rows under its headings."),
+    ],
+)
+def test_a_file_that_is_not_a_register_is_refused_with_what_to_do(world, name, content, message):
+    body = _send(world.client("manager"), name, content).content.decode()
+    assert message in body and _members(world) == {}
+
+
+def test_a_file_over_the_limits_is_refused_before_it_is_read(world, settings):
+    settings.CARECOOP_REGISTER_MAX_ROWS = 2
+    code = world.member_class.code
+    rows = "".join(f"R-{i},Name{i},,{code},2024-01-01,,,\n" for i in range(3))
+    body = _send(world.client("manager"), "register.csv", (HEAD + rows).encode()).content.decode()
+    assert "more than 2 rows" in body
+    settings.CARECOOP_REGISTER_MAX_BYTES = 10
+    body = _send(world.client("manager"), "register.csv", HEAD.encode()).content.decode()
+    assert "larger than the 10" in body
+    assert _members(world) == {}
+
+
+def test_the_template_heads_its_columns_in_the_reader_s_language_and_is_read_back(world):
+    client = world.client("manager")
+    client.cookies["django_language"] = "es"
+    response = client.get(f"{URL}template.xlsx")
+    content = b"".join(response.streaming_content)
+    headings = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    heads = headings.to_python()[0]
+    assert "reference" not in heads and len(heads) == 11
+    code = world.member_class.code
+    row = ["R-1", "", "Meena", "", code, datetime.date(2024, 1, 10)] + [None] * 5
+    _import(client, _send(client, "register.xlsx", _xlsx([heads, row])))
+    assert _members(world)["R-1"].person.given_name == "Meena"
+
+
+def test_only_the_manager_imports(world):
+    for role in ("board", "auditor", "member"):
+        assert world.client(role).get(URL).status_code == 403
