@@ -1,11 +1,14 @@
 """Reads about fees, invoices, payments and waivers, narrowed to what the asking role may see."""
 
 import datetime
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Min, QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from carecoop.billing.models import (
     BillingRun,
@@ -22,6 +25,8 @@ from carecoop.billing.models import (
     WaiverApplication,
     WaiverCriterion,
 )
+from carecoop.core.exports import CHUNK, Column, titles
+from carecoop.core.money import to_decimal
 from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
@@ -92,6 +97,34 @@ def invoice_page(
         size=settings.CARECOOP_PAGE_SIZE,
         count=_invoices_chosen(access.restrict(Invoice.objects.all()), month=month, status=status),
     )
+
+
+def invoice_register(
+    *, access: Access, month: datetime.date | None, status: str
+) -> tuple[list[Column], Iterator[Invoice]]:
+    """The invoices listed (``invoices_listed``, every page) as a file takes them, with
+    amounts in the currency's units, read in chunks."""
+    field = titles(Invoice)
+
+    def money(attribute: str) -> Callable[[Invoice], Decimal]:
+        return lambda i: to_decimal(getattr(i, attribute), i.currency)
+
+    columns = [
+        Column(field("number"), lambda i: i.number),
+        Column(field("month"), lambda i: i.month),
+        Column(field("household"), lambda i: i.household.name),
+        Column(field("centre"), lambda i: i.centre.name),
+        Column(field("currency"), lambda i: i.currency),
+        Column(field("total_minor"), money("total_minor")),
+        Column(field("paid_minor"), money("paid_minor")),
+        Column(field("waived_minor"), money("waived_minor")),
+        Column(_("Still due"), money("due_minor")),
+        Column(field("status"), lambda i: i.get_status_display()),
+        Column(field("issued_on"), lambda i: i.issued_on),
+        Column(field("due_on"), lambda i: i.due_on),
+    ]
+    rows = invoices_listed(access=access, month=month, status=status)
+    return columns, rows.iterator(chunk_size=CHUNK)
 
 
 def arrears_page(*, access: Access, on: datetime.date, cursor: str) -> KeysetPage[Invoice]:

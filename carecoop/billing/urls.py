@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecoop.billing import views
+from carecoop.core.exports import FORMATS
 
 app_name = "billing"
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("fees/categories/new/", views.fee_category_new, name="category_new"),
     path("mine/", views.mine, name="mine"),
     path("invoices/", views.invoice_list, name="invoices"),
+    *(
+        path(f"invoices.{fmt}", views.invoice_export, {"fmt": fmt}, name=f"invoices_{fmt}")
+        for fmt in FORMATS
+    ),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("payments/new/", views.payment_new, name="payment_new"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from carecoop.billing import forms, selectors, services
 from carecoop.core import pdf
 from carecoop.core.dates import month_text
+from carecoop.core.exports import register_response
 from carecoop.core.forms import apply_errors
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_action, form_page
@@ -163,25 +165,38 @@ def fee_schedule_new(request: HttpRequest, coop: str) -> HttpResponse:
 # Invoices and payments -----------------------------------------------------------------------
 
 
-@coop_permission("billing.view")
-def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
-    access = access_of(request)
+def _invoice_filters(request: HttpRequest) -> dict[str, Any]:
+    """The invoice list's month and status as the address gives them; a month that is not one
+    is no filter."""
     month_text = request.GET.get("month", "")
-    status = request.GET.get("status", "")
     try:
         month = forms.MonthField().clean(month_text) if month_text else None
     except ValidationError:
         month = None
-    page = selectors.invoice_page(
-        access=access, month=month, status=status, cursor=request.GET.get("cursor", "")
-    )
+    return {"month": month, "status": request.GET.get("status", "")}
+
+
+@coop_permission("billing.view")
+def invoice_list(request: HttpRequest, coop: str) -> HttpResponse:
+    access = access_of(request)
+    filters = _invoice_filters(request)
+    page = selectors.invoice_page(access=access, cursor=request.GET.get("cursor", ""), **filters)
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
         request,
         "billing/invoices.html",
-        {"page": page, "month": month, "status": status, "params": params.urlencode()},
+        {"page": page, **filters, "params": params.urlencode()},
     )
+
+
+@coop_permission("billing.view")
+def invoice_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The invoices listed, every page, as CSV or XLSX."""
+    access = access_of(request)
+    columns, rows = selectors.invoice_register(access=access, **_invoice_filters(request))
+    name = f"invoices-{access.org.slug}-{timezone.localdate().isoformat()}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Invoices"))
 
 
 @coop_permission("billing.view_own")

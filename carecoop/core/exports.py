@@ -21,6 +21,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
 
 FORMATS = ("csv", "xlsx")
+CHUNK = 2_000  # rows read from the database at a time
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -85,6 +86,7 @@ def _xlsx(columns: list[Column], rows: Iterable[Any], sheet: str) -> Any:
     )
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
+    decimals: dict[int, Any] = {}
     ws = book.add_worksheet(sheet[:31])
     ws.freeze_panes(1, 0)
     for c, column in enumerate(columns):
@@ -96,7 +98,14 @@ def _xlsx(columns: list[Column], rows: Iterable[Any], sheet: str) -> Any:
                 continue
             if isinstance(value, bool):
                 ws.write_boolean(r, c, value)
-            elif isinstance(value, int | Decimal):
+            elif isinstance(value, Decimal):
+                places = max(0, -int(value.as_tuple().exponent))
+                if places not in decimals:
+                    decimals[places] = book.add_format(
+                        {"num_format": "0." + "0" * places if places else "0"}
+                    )
+                ws.write_number(r, c, value, decimals[places])
+            elif isinstance(value, int):
                 ws.write_number(r, c, value)
             elif isinstance(value, datetime.date):
                 ws.write_datetime(r, c, value, day)

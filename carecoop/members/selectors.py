@@ -10,7 +10,7 @@ from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, V
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
 
-from carecoop.core.exports import Column, titles
+from carecoop.core.exports import CHUNK, Column, titles
 from carecoop.core.models import Upload
 from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
@@ -175,10 +175,7 @@ def member_register(
             Column(person("sex"), lambda m: m.person.get_sex_display()),
             Column(person("date_of_birth"), lambda m: m.person.date_of_birth),
         ]
-    return columns, rows.iterator(chunk_size=REGISTER_CHUNK)
-
-
-REGISTER_CHUNK = 2_000
+    return columns, rows.iterator(chunk_size=CHUNK)
 
 
 def _household(m: Membership) -> Household | None:

@@ -1,14 +1,19 @@
 """The invoice and arrears lists come a page at a time, by cursor, and leave nothing out: every
 invoice is on exactly one page, in order, and no page shows more than a page of them."""
 
+import csv
 import datetime
+import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django_scopes import scope
+from python_calamine import CalamineWorkbook
 
 from carecoop.billing.tests.factories import InvoiceFactory
+from carecoop.core.money import to_decimal
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +120,28 @@ def test_the_lists_query_as_much_for_many_invoices_as_for_a_few(
             response = client.get(f"/c/{world.home.slug}/billing/{url}")
         assert len(many) <= counts[url], url
         assert len(response.context["page"].object_list) == SIZE
+
+
+def test_the_invoices_listed_download_every_page_with_amounts_a_spreadsheet_adds(world):
+    made = _invoices(world, SIZE + 3, paid_minor=250)
+    client = world.client("treasurer")
+    url = f"/c/{world.home.slug}/billing/invoices"
+    response = client.get(f"{url}.csv", {"month": "2025-02"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    wanted = sorted(
+        (i for i in made if i.month == datetime.date(2025, 2, 1)), key=lambda i: i.number
+    )
+    assert [r[0] for r in rows] == [i.number for i in wanted]
+    amount, paid, due = (header.index(h) for h in ("amount", "paid", "Still due"))
+    first = wanted[0]
+    expected = to_decimal(first.total_minor, first.currency)  # 1,002 paise: Rs 10.02
+    assert expected.as_tuple().exponent == -2 and Decimal(rows[0][amount]) == expected
+    assert Decimal(rows[0][paid]) == Decimal("2.50")
+    assert Decimal(rows[0][due]) == expected - Decimal("2.50")
+
+    book = b"".join(client.get(f"{url}.xlsx", {"month": "2025-02"}).streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in sheet[1:]] == [i.number for i in wanted]
+    assert sheet[1][amount] == float(expected)  # a number cell, which a spreadsheet adds up
+    assert world.client("member").get(f"{url}.csv").status_code == 403
