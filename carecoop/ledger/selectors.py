@@ -3,6 +3,7 @@
 Every sum is a SQL sum of integer minor units."""
 
 import datetime
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from carecoop.core.exports import CHUNK, Column, titles
 from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.permissions import Access
 from carecoop.ledger.models import CREDIT_KINDS, Account, AccountKind, Entry, ExchangeRate, Line
@@ -183,6 +185,62 @@ def balance_sheet(*, coop: Organisation, on: datetime.date | None = None) -> Sta
         result_minor=result,
         balanced=assets == liabilities + equity + result,
     )
+
+
+def trial_balance_register(
+    *, coop: Organisation, until: datetime.date, centre_id: int | None = None
+) -> tuple[list[Column], list[Balance]]:
+    """The trial balance as a file takes it: one row per account with a balance, debit and
+    credit in the cooperative's currency units."""
+    statement = trial_balance(coop=coop, until=until, centre_id=centre_id)
+    account = titles(Account)
+
+    def money(attribute: str) -> Callable[[Balance], Decimal | None]:
+        return lambda b: to_decimal(getattr(b, attribute), coop.currency) or None
+
+    columns = [
+        Column(account("code"), lambda b: b.account.code),
+        Column(_("Account"), lambda b: b.account.label),
+        Column(account("kind"), lambda b: b.account.get_kind_display()),
+        Column(_("Debit"), money("debit_balance_minor")),
+        Column(_("Credit"), money("credit_balance_minor")),
+    ]
+    rows = [b for b in statement.sections["accounts"] if b.debit_minor or b.credit_minor]
+    return columns, rows
+
+
+def journal_register(
+    *, access: Access, since: datetime.date, until: datetime.date, centre_id: int | None = None
+) -> tuple[list[Column], Iterator[Line]]:
+    """The journal of the period as a file takes it: one row per line of an entry the role
+    sees, debit and credit apart, oldest first, read in chunks."""
+    lines = (
+        _lines(access.coop_id, since=since, until=until, centre_id=centre_id)
+        .filter(entry__in=entries(access=access).order_by().values("pk"))
+        .select_related("entry", "account", "centre")
+        .order_by("entry__date", "entry_id", "pk")
+    )
+    entry = titles(Entry)
+
+    def side(sign: int) -> Callable[[Line], Decimal | None]:
+        def amount(line: Line) -> Decimal | None:
+            minor = line.amount_minor * sign
+            return to_decimal(minor, line.entry.currency) if minor > 0 else None
+
+        return amount
+
+    columns = [
+        Column(entry("date"), lambda li: li.entry.date),
+        Column(_("Entry"), lambda li: li.entry_id),
+        Column(entry("memo"), lambda li: li.entry.memo),
+        Column(titles(Account)("code"), lambda li: li.account.code),
+        Column(_("Account"), lambda li: li.account.label),
+        Column(_("Centre"), lambda li: li.centre.name if li.centre else ""),
+        Column(entry("currency"), lambda li: li.entry.currency),
+        Column(_("Debit"), side(1)),
+        Column(_("Credit"), side(-1)),
+    ]
+    return columns, lines.iterator(chunk_size=CHUNK)
 
 
 def rate_on(coop_id: int, base: str, quote: str, on: datetime.date) -> Decimal:

@@ -6,12 +6,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
@@ -56,6 +58,30 @@ def accounts(request: HttpRequest, coop: str) -> HttpResponse:
             "can_post": access.can("ledger.post"),
         },
     )
+
+
+@coop_permission("ledger.view")
+def trial_balance_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The trial balance of the period chosen, as CSV or XLSX."""
+    access = access_of(request)
+    _form, _since, until, centre = _period(request, access.org)
+    columns, rows = selectors.trial_balance_register(
+        coop=access.org, until=until, centre_id=centre.pk if centre else None
+    )
+    name = f"trial-balance-{access.org.slug}-{until.isoformat()}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Trial balance"))
+
+
+@coop_permission("ledger.view")
+def journal_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """Every line of the entries of the period chosen, as CSV or XLSX."""
+    access = access_of(request)
+    _form, since, until, centre = _period(request, access.org)
+    columns, rows = selectors.journal_register(
+        access=access, since=since, until=until, centre_id=centre.pk if centre else None
+    )
+    name = f"journal-{access.org.slug}-{since.isoformat()}-{until.isoformat()}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Journal"))
 
 
 @coop_permission("ledger.view")
