@@ -179,6 +179,8 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/centres/<int:pk>/apply/": Centre,
     "c/<slug:coop>/centres/<int:pk>/attendance/": Centre,
     "c/<slug:coop>/centres/<int:pk>/register/": Centre,
+    "c/<slug:coop>/centres/<int:pk>/register.csv": Centre,
+    "c/<slug:coop>/centres/<int:pk>/register.xlsx": Centre,
     "c/<slug:coop>/centres/applications/<int:pk>/answer/": Application,
     "c/<slug:coop>/centres/enrolments/<int:pk>/move/": Enrolment,
     "c/<slug:coop>/centres/children/<int:pk>/": Person,

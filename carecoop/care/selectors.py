@@ -2,13 +2,14 @@
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from carecoop.care.models import (
     Application,
@@ -20,6 +21,7 @@ from carecoop.care.models import (
     Room,
     SeatPool,
 )
+from carecoop.core.exports import Column
 from carecoop.core.permissions import Access
 from carecoop.members.models import Household, Person, Relation
 from carecoop.tenancy.models import Centre
@@ -326,6 +328,25 @@ def monthly_register(
         shown = [letter[m] if m is not None else "" for m in row]
         rows.append(RegisterRow(e.child, e.room.name, shown, row.count(True)))
     return days, rows
+
+
+def monthly_register_file(
+    *, centre: Centre, year: int, month: int
+) -> tuple[list[Column], list[RegisterRow]]:
+    """The monthly register as a file takes it: a row per child, a column per day with the
+    register's letter, and the days present as a number."""
+    days, rows = monthly_register(centre=centre, year=year, month=month)
+    columns = [
+        Column(gettext_lazy("Child"), lambda r: r.child.full_name),
+        Column(gettext_lazy("Room"), lambda r: r.room),
+        *(Column(str(d.day), _mark(i)) for i, d in enumerate(days)),
+        Column(gettext_lazy("Days present"), lambda r: r.present),
+    ]
+    return columns, rows
+
+
+def _mark(day_index: int) -> Callable[[RegisterRow], str]:
+    return lambda row: row.marks[day_index]
 
 
 def children_of(*, access: Access) -> QuerySet[Person]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecoop.care import views
+from carecoop.core.exports import FORMATS
 
 app_name = "care"
 urlpatterns = [
@@ -21,6 +22,12 @@ urlpatterns = [
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/register/", views.register, name="register"),
+    *(
+        path(
+            f"<int:pk>/register.{fmt}", views.register_export, {"fmt": fmt}, name=f"register_{fmt}"
+        )
+        for fmt in FORMATS
+    ),
     path("applications/<int:pk>/answer/", views.offer_answer, name="offer_answer"),
     path("enrolments/<int:pk>/move/", views.enrolment_move, name="enrolment_move"),
     path("children/<int:pk>/", views.child_detail, name="child"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +22,7 @@ from carecoop.care import attendance as attendance_rules
 from carecoop.care import forms, selectors, services
 from carecoop.care.models import Absence, Application, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
+from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page
 from carecoop.members.models import Person, Seen
@@ -344,6 +346,19 @@ def register(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             "absent": selectors.REGISTER_MARKS["absent"],
         },
     )
+
+
+@coop_permission("care.record_attendance")
+def register_export(request: HttpRequest, coop: str, pk: int, fmt: str) -> HttpResponseBase:
+    """The monthly register as CSV or XLSX."""
+    access = access_of(request)
+    centre = selectors.centre_get(access=access, pk=pk, working=True)
+    first = day_param(request, "month", unit="month")
+    columns, rows = selectors.monthly_register_file(
+        centre=centre, year=first.year, month=first.month
+    )
+    name = f"register-{access.org.slug}-{centre.code}-{first.isoformat()[:7]}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=centre.name)
 
 
 @require_POST

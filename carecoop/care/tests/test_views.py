@@ -1,5 +1,7 @@
+import csv
 import datetime
 import gzip
+import io
 import json
 import uuid
 
@@ -7,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
+from python_calamine import CalamineWorkbook
 
 from carecoop.care.models import Application, Attendance
 from carecoop.testing import make_child
@@ -141,6 +144,31 @@ def test_the_register_prints_present_and_absent_days(world, creche):
     assert "Diya" in body and "<td>P</td>" in body
     # The letters are the reader's (REGISTER_MARKS), and the key under the table uses the same.
     assert "P: present. A: absent with a reason recorded." in body
+
+
+def test_the_register_downloads_with_a_column_per_day(world, creche):
+    creche.enrol()
+    with scope(coop=world.home.pk):
+        Attendance.objects.create(
+            coop=world.home,
+            child=creche.child,
+            centre=creche.centre,
+            date=creche.today,
+            checked_in_at=datetime.time(9),
+        )
+    url = f"/c/home-coop/centres/{creche.centre.pk}/register"
+    client = world.client("manager")
+    month = f"{creche.today:%Y-%m}"
+    response = client.get(f"{url}.csv?month={month}")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    header, diya = rows[0], next(r for r in rows if r[0].startswith("Diya"))
+    assert header[:2] == ["Child", "Room"] and header[-1] == "Days present"
+    assert header[2] == "1" and diya[header.index(str(creche.today.day))] == "P"
+    assert diya[-1] == "1"
+    book = b"".join(client.get(f"{url}.xlsx?month={month}").streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
+    assert [str(v) for v in sheet[0]] == header and len(sheet) == len(rows)
+    assert world.client("member").get(f"{url}.csv").status_code == 403
 
 
 def test_child_health_is_for_managers_and_facilitators(world, creche):
