@@ -127,6 +127,53 @@ def invoice_register(
     return columns, rows.iterator(chunk_size=CHUNK)
 
 
+def arrears_register(
+    *, access: Access, on: datetime.date
+) -> tuple[list[Column], Iterator[Invoice]]:
+    """The invoices overdue on ``on``, the longest overdue first, as a file takes them."""
+    field = titles(Invoice)
+    columns = [
+        Column(field("household"), lambda i: i.household.name),
+        Column(field("number"), lambda i: i.number),
+        Column(field("month"), lambda i: i.month),
+        Column(field("centre"), lambda i: i.centre.name),
+        Column(field("due_on"), lambda i: i.due_on),
+        Column(_("days overdue"), lambda i: (on - i.due_on).days),
+        Column(field("currency"), lambda i: i.currency),
+        Column(_("Still due"), lambda i: to_decimal(i.due, i.currency)),
+    ]
+    return columns, arrears(access=access, on=on).iterator(chunk_size=CHUNK)
+
+
+def payment_register(
+    *, access: Access, month: datetime.date
+) -> tuple[list[Column], Iterator[Payment]]:
+    """The fee payments received in ``month`` that the role sees, in the order received, as a
+    file takes them; a reversed payment says by which entry."""
+    first = month.replace(day=1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    rows = (
+        access.restrict(Payment.objects.filter(received_on__gte=first, received_on__lt=after))
+        .select_related("invoice__household", "invoice__centre", "reversal")
+        .order_by("received_on", "receipt_number")
+    )
+    field = titles(Payment)
+    columns = [
+        Column(field("receipt_number"), lambda p: p.receipt_number),
+        Column(field("received_on"), lambda p: p.received_on),
+        Column(titles(Invoice)("number"), lambda p: p.invoice.number),
+        Column(titles(Invoice)("household"), lambda p: p.invoice.household.name),
+        Column(titles(Invoice)("centre"), lambda p: p.invoice.centre.name),
+        Column(field("method"), lambda p: p.get_method_display()),
+        Column(field("currency"), lambda p: p.currency),
+        Column(field("amount_minor"), lambda p: to_decimal(p.amount_minor, p.currency)),
+        Column(field("reference"), lambda p: p.reference),
+        Column(field("payer"), lambda p: p.payer),
+        Column(field("reversal"), lambda p: p.reversal.date if p.reversal else None),
+    ]
+    return columns, rows.iterator(chunk_size=CHUNK)
+
+
 def arrears_page(*, access: Access, on: datetime.date, cursor: str) -> KeysetPage[Invoice]:
     """A page of the invoices overdue on ``on``, the longest overdue first."""
     return keyset_page(

@@ -26,6 +26,14 @@ urlpatterns = [
     path("statements/<int:pk>/record/", views.statement_record, name="statement_record"),
     path("statements/lines/<int:pk>/match/", views.statement_line_match, name="line_match"),
     path("arrears/", views.arrears, name="arrears"),
+    *(
+        path(f"arrears.{fmt}", views.arrears_export, {"fmt": fmt}, name=f"arrears_{fmt}")
+        for fmt in FORMATS
+    ),
+    *(
+        path(f"payments.{fmt}", views.payment_export, {"fmt": fmt}, name=f"payments_{fmt}")
+        for fmt in FORMATS
+    ),
     path("arrears/remind/", views.remind, name="remind"),
     path("waivers/", views.waivers, name="waivers"),
     path("waivers/new/", views.waiver_new, name="waiver_new"),

@@ -424,6 +424,26 @@ def arrears(request: HttpRequest, coop: str) -> HttpResponse:
     )
 
 
+@coop_permission("billing.view")
+def arrears_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """What is overdue today, as CSV or XLSX."""
+    access = access_of(request)
+    today = timezone.localdate()
+    columns, rows = selectors.arrears_register(access=access, on=today)
+    name = f"arrears-{access.org.slug}-{today.isoformat()}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Arrears"))
+
+
+@coop_permission("billing.view")
+def payment_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The payments received in a month (this month unless asked), as CSV or XLSX."""
+    access = access_of(request)
+    month = _invoice_filters(request)["month"] or timezone.localdate().replace(day=1)
+    columns, rows = selectors.payment_register(access=access, month=month)
+    name = f"payments-{access.org.slug}-{month.isoformat()[:7]}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Payments"))
+
+
 @require_POST
 @coop_permission("billing.manage")
 def remind(request: HttpRequest, coop: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django_scopes import scope
 from python_calamine import CalamineWorkbook
 
+from carecoop.billing import services as billing
 from carecoop.billing.tests.factories import InvoiceFactory
 from carecoop.core.money import to_decimal
 
@@ -145,3 +146,36 @@ def test_the_invoices_listed_download_every_page_with_amounts_a_spreadsheet_adds
     assert [r[0] for r in sheet[1:]] == [i.number for i in wanted]
     assert sheet[1][amount] == float(expected)  # a number cell, which a spreadsheet adds up
     assert world.client("member").get(f"{url}.csv").status_code == 403
+
+
+def test_the_arrears_and_a_month_s_payments_download(world):
+    made = _invoices(world, 4)
+    client = world.client("treasurer")
+    base = f"/c/{world.home.slug}/billing"
+    text = b"".join(client.get(f"{base}/arrears.csv").streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    overdue = sorted(made, key=lambda i: (i.due_on, i.number))
+    assert [r[1] for r in rows] == [i.number for i in overdue]  # all due in 2025: overdue now
+    late = header.index("days overdue")
+    today = datetime.date.today()
+    assert int(rows[0][late]) in {(today - overdue[0].due_on).days + d for d in (-1, 0, 1)}
+
+    with scope(coop=world.home.pk):
+        payment = billing.payment_record(
+            invoice=made[0],
+            by=None,
+            method="cash",
+            amount=Decimal("3.00"),
+            received_on=datetime.date(2025, 3, 4),
+            payer="=Asha",
+            key="form-1",
+        )
+    response = client.get(f"{base}/payments.csv", {"month": "2025-03"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert [r[0] for r in rows] == [payment.receipt_number]
+    assert (
+        rows[0][header.index("amount")] == "3.00" and rows[0][header.index("paid by")] == "'=Asha"
+    )
+    empty = client.get(f"{base}/payments.csv", {"month": "2025-04"})
+    assert len(b"".join(empty.streaming_content).decode("utf-8-sig").splitlines()) == 1
