@@ -209,6 +209,26 @@ def trial_balance_register(
     return columns, rows
 
 
+def income_statement_register(
+    *,
+    coop: Organisation,
+    since: datetime.date,
+    until: datetime.date,
+    centre_id: int | None = None,
+) -> tuple[list[Column], list[Balance]]:
+    """The income statement of the period as a file takes it: each income account, then each
+    expense account, with its amount for the period in the cooperative's currency units."""
+    statement = income_statement(coop=coop, since=since, until=until, centre_id=centre_id)
+    account = titles(Account)
+    columns = [
+        Column(account("kind"), lambda b: b.account.get_kind_display()),
+        Column(account("code"), lambda b: b.account.code),
+        Column(_("Account"), lambda b: b.account.label),
+        Column(_("Amount"), lambda b: to_decimal(b.natural_minor, coop.currency)),
+    ]
+    return columns, statement.sections["income"] + statement.sections["expense"]
+
+
 def journal_register(
     *, access: Access, since: datetime.date, until: datetime.date, centre_id: int | None = None
 ) -> tuple[list[Column], Iterator[Line]]:

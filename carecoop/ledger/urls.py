@@ -20,6 +20,15 @@ urlpatterns = [
         for fmt in FORMATS
     ),
     path("income/", views.income_statement, name="income_statement"),
+    *(
+        path(
+            f"income.{fmt}",
+            views.income_statement_export,
+            {"fmt": fmt},
+            name=f"income_statement_{fmt}",
+        )
+        for fmt in FORMATS
+    ),
     path("balance-sheet/", views.balance_sheet, name="balance_sheet"),
     path("entries/", views.entries, name="entries"),
     path("entries/new/", views.entry_new, name="entry_new"),

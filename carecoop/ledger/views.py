@@ -73,6 +73,20 @@ def trial_balance_export(request: HttpRequest, coop: str, fmt: str) -> HttpRespo
 
 
 @coop_permission("ledger.view")
+def income_statement_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The income statement of the period chosen, as CSV or XLSX."""
+    access = access_of(request)
+    _form, since, until, centre = _period(request, access.org)
+    columns, rows = selectors.income_statement_register(
+        coop=access.org, since=since, until=until, centre_id=centre.pk if centre else None
+    )
+    name = f"income-statement-{access.org.slug}-{since.isoformat()}-{until.isoformat()}"
+    return register_response(
+        fmt, name=name, columns=columns, rows=rows, sheet=_("Income statement")
+    )
+
+
+@coop_permission("ledger.view")
 def journal_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
     """Every line of the entries of the period chosen, as CSV or XLSX."""
     access = access_of(request)

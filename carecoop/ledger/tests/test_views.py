@@ -94,3 +94,6 @@ def test_the_trial_balance_and_the_journal_download_with_amounts_as_numbers(worl
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(book)).get_sheet_by_index(0).to_python()
     assert sheet[1][0] == datetime.date(2026, 3, 1) and sheet[1][-2] == 10.5
     assert world.client("facilitator").get(f"/c/{slug}/ledger/journal.csv").status_code == 403
+
+    income = _rows(client.get(f"/c/{slug}/ledger/income.csv", period))
+    assert [r[1:] for r in income[1:] if r[1] == "4900"] == [["4900", by_code["4900"][1], "10.50"]]
