@@ -30,6 +30,8 @@ rule_set.add_rule("care.manage", is_manager)
 # (narrowed in selectors); a member for their own household's children.
 rule_set.add_rule("care.view_children", is_manager | is_facilitator | is_member)
 rule_set.add_rule("care.view_health", is_manager | is_facilitator)
+# The register of the children enrolled, as a file: the manager, a facilitator her centres'.
+rule_set.add_rule("care.export_children", is_manager | is_facilitator)
 rule_set.add_rule("care.record_attendance", is_manager | is_facilitator)
 rule_set.add_rule("care.view_waitlist", is_manager | has_role("board"))
 rule_set.add_rule("care.apply", is_manager | is_member)

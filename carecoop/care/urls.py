@@ -7,6 +7,10 @@ app_name = "care"
 urlpatterns = [
     path("", views.centre_list, name="centre_list"),
     path("new/", views.centre_create, name="centre_create"),
+    *(
+        path(f"children.{fmt}", views.children_export, {"fmt": fmt}, name=f"children_{fmt}")
+        for fmt in FORMATS
+    ),
     path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
     path("<int:pk>/rooms/new/", views.room_add, name="room_add"),
     path("<int:pk>/pools/new/", views.pool_add, name="pool_add"),

@@ -37,8 +37,23 @@ def centre_list(request: HttpRequest, coop: str) -> HttpResponse:
     return render(
         request,
         "care/centre_list.html",
-        {"centres": page.object_list, "page": page, "can_manage": access.can("care.manage")},
+        {
+            "centres": page.object_list,
+            "page": page,
+            "can_manage": access.can("care.manage"),
+            "can_export": access.can("care.export_children"),
+        },
     )
+
+
+@coop_permission("care.export_children")
+def children_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase:
+    """The children enrolled today, in the centres the role works in, as CSV or XLSX."""
+    access = access_of(request)
+    today = timezone.localdate()
+    columns, rows = selectors.children_register(access=access, on=today)
+    name = f"children-{access.org.slug}-{today.isoformat()}"
+    return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Children"))
 
 
 def _to_centre(coop: str) -> Callable[[Centre], str]:

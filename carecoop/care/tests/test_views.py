@@ -270,3 +270,20 @@ def test_the_centres_are_listed_a_page_at_a_time_with_each_pages_counts(world, s
     # A page number that is not one shows a page, not an error.
     for page in ["x", "0", "99999", "-1"]:
         assert client.get(url, {"page": page}).status_code == 200
+
+
+def test_the_children_enrolled_download_for_the_manager_and_each_facilitator_s_centres(
+    world, creche
+):
+    creche.enrol()
+    url = "/c/home-coop/centres/children"
+    text = b"".join(world.client("manager").get(f"{url}.csv").streaming_content)
+    header, *rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert header[:3] == ["given name", "family name", "date of birth"]
+    diya = next(r for r in rows if r[0] == "Diya")
+    assert diya[2] == creche.child.date_of_birth.isoformat()
+    assert diya[header.index("centre")] == creche.centre.name
+    facilitator = b"".join(world.client("facilitator").get(f"{url}.csv").streaming_content)
+    names = {r[0] for r in csv.reader(io.StringIO(facilitator.decode("utf-8-sig")))}
+    assert ("Diya" in names) == (creche.centre.pk == world.centre.pk)
+    assert world.client("member").get(f"{url}.csv").status_code == 403
