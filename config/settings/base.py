@@ -171,12 +171,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Imports (carecoop/core/uploads.py): the largest file and the most rows one import may have.
 CARECOOP_IMPORT_MAX_BYTES = int(os.environ.get("CARECOOP_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 CARECOOP_IMPORT_MAX_ROWS = int(os.environ.get("CARECOOP_IMPORT_MAX_ROWS", "5000"))
-# A register brought in from a spreadsheet (members, children, staff): a federation's large
-# cooperative moves in with tens of thousands of rows.
+# A register brought in from a spreadsheet (members, children, staff). An import runs the
+# registry's services row by row (about 25 ms a member on PostgreSQL) within the request, so a
+# file is held to what a request can write; a larger register is imported in parts.
 CARECOOP_REGISTER_MAX_BYTES = int(
     os.environ.get("CARECOOP_REGISTER_MAX_BYTES", str(10 * 1024 * 1024))
 )
-CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "50000"))
+CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "5000"))
 # A form or an offline sync batch (a thousand operations are about 200 KB) held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An uploaded file within the import limit stays in memory; a larger one goes to a temporary file
