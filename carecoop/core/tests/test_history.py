@@ -16,6 +16,8 @@ WITHOUT_HISTORY: dict[str, str] = {
     "have no history",
     "core.Counter": "a running number of invoices, receipts, certificates or decisions: "
     "core.numbering only counts it up",
+    "core.Upload": "a file as it was sent, never changed: what its import wrote is audited "
+    "row by row in the registers it changed",
     "core.Submission": "written once, when a form's key is claimed, and completed in the same "
     "transaction with what the form recorded; never edited after",
     "accounts.PasswordResetLink": "a one-time secret that carries its own times: issued, then "

@@ -86,9 +86,10 @@ MEASURE = """
 }
 """
 
-# The visible links of the page that stay on the site, without the administration.
+# The visible links of the page that stay on the site, without the administration, and not the
+# files a page offers to download (a register as CSV or XLSX is no page).
 LINKS = """
-() => [...document.querySelectorAll('a[href]')]
+() => [...document.querySelectorAll('a[href]:not([download])')]
   .filter(a => a.getClientRects().length && a.origin === location.origin)
   .map(a => a.pathname + a.search)
 """
