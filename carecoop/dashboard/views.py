@@ -15,5 +15,6 @@ def dashboard(request: HttpRequest, coop: str) -> HttpResponse:
         "org": access.org,
         "counts": member_counts(access=access) if access.can("members.view_classes") else None,
         "centres": centre_list(access=access, page=request.GET.get("page")),
+        "can_archive": access.can("tenancy.export_archive"),
     }
     return render(request, "dashboard/dashboard.html", context)

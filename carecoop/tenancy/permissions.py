@@ -4,6 +4,8 @@ from carecoop.tenancy.models import Centre, RoleCentre, RolePerson
 rule_set.add_rule("federation.view", is_analyst | is_manager)
 # The manager chooses how the cooperative's pages write names.
 rule_set.add_rule("tenancy.set_name_order", is_manager)
+# The whole cooperative as one archive, every person in it: the manager only.
+rule_set.add_rule("tenancy.export_archive", is_manager)
 
 
 # A centre reaches itself: facilitators see their own, everyone else in the cooperative all.

@@ -1,8 +1,10 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carecoop.core.archive import cooperative_archive
 from carecoop.core.permissions import access_of, coop_permission, signed_in, user_of
 from carecoop.core.views import form_page
 from carecoop.tenancy import forms, selectors
@@ -34,4 +36,18 @@ def name_order(request: HttpRequest, coop: str) -> HttpResponse:
         next_url=reverse("name_order", kwargs={"coop": coop}),
         template="tenancy/name_order.html",
         context={"org": access.org},
+    )
+
+
+@coop_permission("tenancy.export_archive")
+def archive(request: HttpRequest, coop: str) -> FileResponse:
+    """Everything the cooperative holds, as one archive another installation can read
+    (``core.archive``)."""
+    access = access_of(request)
+    name = f"{access.org.slug}-{timezone.localdate().isoformat()}.zip"
+    return FileResponse(
+        cooperative_archive(coop=access.org),
+        as_attachment=True,
+        filename=name,
+        content_type="application/zip",
     )

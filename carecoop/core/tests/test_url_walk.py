@@ -2,6 +2,7 @@
 cooperative's data, and proves nothing leaks: sign-in redirects, 403 or 404, never the data."""
 
 import io
+import zipfile
 from html.parser import HTMLParser
 from typing import Any
 
@@ -161,12 +162,15 @@ def other_rows_count(world: Any) -> dict[str, int]:
 
 def assert_no_secrets(response: Any) -> None:
     """Nor in a page nor in a file (a register is sent as it is written; a workbook is read
-    cell by cell, its text being compressed)."""
+    cell by cell and an archive file by file, their text being compressed)."""
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheets = [book.get_sheet_by_index(i).to_python() for i in range(len(book.sheet_names))]
         body = repr(sheets)
+    elif response.get("Content-Type", "") == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        body = b"".join(archive.read(name) for name in archive.namelist()).decode()
     else:
         body = raw.decode(errors="replace")
     for secret in SECRETS:
