@@ -1,7 +1,8 @@
 """Reads of the member registry, narrowed to what the asking role may see."""
 
 import datetime
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from carecoop.members.models import (
     Membership,
     MembershipStatus,
     Person,
+    Sex,
     WorkRecord,
 )
 
@@ -143,48 +145,51 @@ def member_register(
     status: str = "",
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
-) -> tuple[list[Column], Iterator[Membership]]:
+) -> tuple[list[Column], Iterator[tuple[Any, ...]]]:
     """The member register as a file takes it: the list's rows (the same filters, the same
-    order, every page), read in chunks, and its columns. Contact and sensitive fields are
-    columns only for the roles that see them on the pages."""
+    order, every page), read in chunks as plain values, and its columns. Contact and sensitive
+    fields are columns only for the roles that see them on the pages."""
     found = _member_filters(
         access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
     )
-    rows = (
-        found.filter(person__coop_id=access.coop_id)
-        .select_related("person", "member_class", "person__household__centre")
-        .order_by(*MEMBER_LIST_KEYS)
-    )
     field, person = titles(Membership), titles(Person)
-    columns = [
-        Column(field("number"), lambda m: m.number),
-        Column(person("family_name"), lambda m: m.person.family_name),
-        Column(person("given_name"), lambda m: m.person.given_name),
-        Column(field("member_class"), lambda m: m.member_class.name),
-        Column(field("status"), lambda m: m.get_status_display()),
-        Column(field("applied_on"), lambda m: m.applied_on),
-        Column(field("admitted_on"), lambda m: m.admitted_on),
-        Column(field("exited_on"), lambda m: m.exited_on),
-        Column(person("household"), lambda m: getattr(_household(m), "name", "")),
-        Column(Household._meta.get_field("centre"), _centre_name),
+    # The labels translated once, not once a row.
+    statuses = {code: str(label) for code, label in MembershipStatus.choices}
+    sexes = {code: str(label) for code, label in Sex.choices}
+    wanted: list[tuple[Any, str, Callable[[Any], Any] | None]] = [
+        (field("number"), "number", None),
+        (person("family_name"), "person__family_name", None),
+        (person("given_name"), "person__given_name", None),
+        (field("member_class"), "member_class__name", None),
+        (field("status"), "status", statuses.get),
+        (field("applied_on"), "applied_on", None),
+        (field("admitted_on"), "admitted_on", None),
+        (field("exited_on"), "exited_on", None),
+        (person("household"), "person__household__name", None),
+        (titles(Household)("centre"), "person__household__centre__name", None),
     ]
     if access.can("members.view_contact"):
-        columns.append(Column(person("phone"), lambda m: m.person.phone))
+        wanted.append((person("phone"), "person__phone", None))
     if access.can("members.view_sensitive"):
-        columns += [
-            Column(person("sex"), lambda m: m.person.get_sex_display()),
-            Column(person("date_of_birth"), lambda m: m.person.date_of_birth),
+        wanted += [
+            (person("sex"), "person__sex", sexes.get),
+            (person("date_of_birth"), "person__date_of_birth", None),
         ]
+    rows = (
+        found.filter(person__coop_id=access.coop_id)
+        .order_by(*MEMBER_LIST_KEYS)
+        .values_list(*(path for _title, path, _shown in wanted))
+    )
+    columns = [Column(title, _cell(i, shown)) for i, (title, _path, shown) in enumerate(wanted)]
     return columns, rows.iterator(chunk_size=CHUNK)
 
 
-def _household(m: Membership) -> Household | None:
-    return m.person.household
-
-
-def _centre_name(m: Membership) -> str:
-    household = _household(m)
-    return household.centre.name if household is not None and household.centre else ""
+def _cell(index: int, shown: Callable[[Any], Any] | None) -> Callable[[tuple[Any, ...]], Any]:
+    """A column of a register read as plain values: the value at ``index``, shown through
+    ``shown`` (a choice's label) when given."""
+    if shown is None:
+        return operator.itemgetter(index)
+    return lambda row: shown(row[index])
 
 
 def upload_get(*, access: Access, pk: int) -> Upload:
