@@ -42,7 +42,7 @@ BUDGET_XLSX_PEAK_MB = 25.0
 # The member register's columns and order, as the database's own bulk path reads them.
 REGISTER_SQL = """
 SELECT m.number, p.family_name, p.given_name, mc.name, m.status, m.applied_on, m.admitted_on,
-       m.exited_on, h.name, c.name, p.phone, p.sex, p.date_of_birth
+       m.exited_on, h.name, c.name, m.reference, p.phone, p.sex, p.date_of_birth
 FROM members_membership m
 JOIN members_person p ON p.coop_id = m.coop_id AND p.id = m.person_id
 JOIN members_memberclass mc ON mc.coop_id = m.coop_id AND mc.id = m.member_class_id

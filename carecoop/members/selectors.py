@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower, Replace
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from carecoop.core.exports import CHUNK, Column, titles
 from carecoop.core.models import Upload
@@ -166,7 +167,9 @@ def member_register(
         (field("admitted_on"), "admitted_on", None),
         (field("exited_on"), "exited_on", None),
         (person("household"), "person__household__name", None),
-        (titles(Household)("centre"), "person__household__centre__name", None),
+        # Headed as the import reads it (``members.services.IMPORT_COLUMNS``).
+        (gettext_lazy("centre"), "person__household__centre__name", None),
+        (field("reference"), "reference", None),
     ]
     if access.can("members.view_contact"):
         wanted.append((person("phone"), "person__phone", None))

@@ -39,7 +39,7 @@ def test_the_register_has_every_member_the_manager_sees_in_csv_and_xlsx(world):
     rows = _csv(client.get(f"{URL}.csv"))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["member number", "family name", "given name"]
-    assert {"phone", "date of birth", "centre", "household"} <= set(header)
+    assert {"phone", "date of birth", "centre", "household", "reference"} <= set(header)
     assert {r[0] for r in body} == _numbers(world)
 
     sheet = _xlsx(client.get(f"{URL}.xlsx"))
