@@ -1,7 +1,7 @@
 from django.urls import path
 
 from carecoop.billing import views
-from carecoop.core.exports import FORMATS
+from carecoop.core.exports import file_paths
 
 app_name = "billing"
 urlpatterns = [
@@ -12,10 +12,7 @@ urlpatterns = [
     path("fees/categories/new/", views.fee_category_new, name="category_new"),
     path("mine/", views.mine, name="mine"),
     path("invoices/", views.invoice_list, name="invoices"),
-    *(
-        path(f"invoices.{fmt}", views.invoice_export, {"fmt": fmt}, name=f"invoices_{fmt}")
-        for fmt in FORMATS
-    ),
+    *file_paths("invoices", views.invoice_export, "invoices"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
     path("invoices/<int:pk>/pay/", views.invoice_pay, name="invoice_pay"),
     path("payments/new/", views.payment_new, name="payment_new"),
@@ -26,14 +23,8 @@ urlpatterns = [
     path("statements/<int:pk>/record/", views.statement_record, name="statement_record"),
     path("statements/lines/<int:pk>/match/", views.statement_line_match, name="line_match"),
     path("arrears/", views.arrears, name="arrears"),
-    *(
-        path(f"arrears.{fmt}", views.arrears_export, {"fmt": fmt}, name=f"arrears_{fmt}")
-        for fmt in FORMATS
-    ),
-    *(
-        path(f"payments.{fmt}", views.payment_export, {"fmt": fmt}, name=f"payments_{fmt}")
-        for fmt in FORMATS
-    ),
+    *file_paths("arrears", views.arrears_export, "arrears"),
+    *file_paths("payments", views.payment_export, "payments"),
     path("arrears/remind/", views.remind, name="remind"),
     path("waivers/", views.waivers, name="waivers"),
     path("waivers/new/", views.waiver_new, name="waiver_new"),

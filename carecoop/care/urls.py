@@ -1,16 +1,13 @@
 from django.urls import path
 
 from carecoop.care import views
-from carecoop.core.exports import FORMATS
+from carecoop.core.exports import file_paths
 
 app_name = "care"
 urlpatterns = [
     path("", views.centre_list, name="centre_list"),
     path("new/", views.centre_create, name="centre_create"),
-    *(
-        path(f"children.{fmt}", views.children_export, {"fmt": fmt}, name=f"children_{fmt}")
-        for fmt in FORMATS
-    ),
+    *file_paths("children", views.children_export, "children"),
     path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
     path("<int:pk>/rooms/new/", views.room_add, name="room_add"),
     path("<int:pk>/pools/new/", views.pool_add, name="pool_add"),
@@ -26,12 +23,7 @@ urlpatterns = [
     path("<int:pk>/apply/", views.apply, name="apply"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/register/", views.register, name="register"),
-    *(
-        path(
-            f"<int:pk>/register.{fmt}", views.register_export, {"fmt": fmt}, name=f"register_{fmt}"
-        )
-        for fmt in FORMATS
-    ),
+    *file_paths("<int:pk>/register", views.register_export, "register"),
     path("applications/<int:pk>/answer/", views.offer_answer, name="offer_answer"),
     path("enrolments/<int:pk>/move/", views.enrolment_move, name="enrolment_move"),
     path("children/<int:pk>/", views.child_detail, name="child"),

@@ -1,27 +1,16 @@
 from django.urls import path
 
-from carecoop.core.exports import FORMATS
+from carecoop.core.exports import file_paths
 from carecoop.members import views
 
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
-    *(
-        path(f"register.{fmt}", views.member_export, {"fmt": fmt}, name=f"export_{fmt}")
-        for fmt in FORMATS
-    ),
+    *file_paths("register", views.member_export, "export"),
     path("new/", views.member_create, name="create"),
     path("import/", views.member_import, name="import"),
     path("import/<int:pk>/", views.member_import_preview, name="import_preview"),
-    *(
-        path(
-            f"import/template.{fmt}",
-            views.member_import_template,
-            {"fmt": fmt},
-            name=f"template_{fmt}",
-        )
-        for fmt in FORMATS
-    ),
+    *file_paths("import/template", views.member_import_template, "template"),
     path("classes/", views.class_list, name="classes"),
     path("classes/new/", views.class_edit, name="class_create"),
     path("classes/<int:pk>/", views.class_edit, name="class_edit"),

@@ -126,7 +126,7 @@ def test_attendance_page_is_small_and_its_queries_do_not_grow(world, creche):
     assert len(response.content) < 14 * 1024
 
 
-def test_the_register_prints_present_and_absent_days(world, creche):
+def _present_today(world, creche):
     creche.enrol()
     with scope(coop=world.home.pk):
         Attendance.objects.create(
@@ -136,6 +136,10 @@ def test_the_register_prints_present_and_absent_days(world, creche):
             date=creche.today,
             checked_in_at=datetime.time(9),
         )
+
+
+def test_the_register_prints_present_and_absent_days(world, creche):
+    _present_today(world, creche)
     body = (
         world.client("manager")
         .get(f"/c/home-coop/centres/{creche.centre.pk}/register/?month={creche.today:%Y-%m}")
@@ -147,15 +151,7 @@ def test_the_register_prints_present_and_absent_days(world, creche):
 
 
 def test_the_register_downloads_with_a_column_per_day(world, creche):
-    creche.enrol()
-    with scope(coop=world.home.pk):
-        Attendance.objects.create(
-            coop=world.home,
-            child=creche.child,
-            centre=creche.centre,
-            date=creche.today,
-            checked_in_at=datetime.time(9),
-        )
+    _present_today(world, creche)
     url = f"/c/home-coop/centres/{creche.centre.pk}/register"
     client = world.client("manager")
     month = f"{creche.today:%Y-%m}"

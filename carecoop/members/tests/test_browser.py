@@ -14,13 +14,18 @@ from carecoop.testing import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_in_switch_to_arabic_add_a_member_and_find_them(world, live_server, phone):
-    page = phone
+def _signed_in(page, live_server):
+    """The manager, signed in, on the member list."""
     page.goto(f"{live_server.url}/accounts/login/?next=/c/home-coop/members/")
     page.fill("input[name=username]", "manager.home")
     page.fill("input[name=password]", PASSWORD)
     page.click("form.card button[type=submit]")
     page.wait_for_url("**/c/home-coop/members/")
+    return page
+
+
+def test_sign_in_switch_to_arabic_add_a_member_and_find_them(world, live_server, phone):
+    page = _signed_in(phone, live_server)
     assert page.locator("html").get_attribute("dir") == "ltr"
 
     page.select_option("select#language", "ar")
@@ -63,12 +68,7 @@ def test_import_a_register_with_a_bad_row_fix_it_then_download_the_register(
     """On a phone: the template is downloaded and filled in, a bad date is named by its row and
     column and nothing is imported, the corrected file is previewed and imported, and the
     register downloads with the new members in it."""
-    page = phone
-    page.goto(f"{live_server.url}/accounts/login/?next=/c/home-coop/members/")
-    page.fill("input[name=username]", "manager.home")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/c/home-coop/members/")
+    page = _signed_in(phone, live_server)
     page.click("a[href$='/members/import/']")
     page.wait_for_url("**/members/import/")
     with page.expect_download() as got:
