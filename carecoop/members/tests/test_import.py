@@ -5,6 +5,7 @@ changed, audited."""
 import datetime
 import io
 import re
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -31,6 +32,44 @@ def _xlsx(rows: list[list]) -> bytes:
             elif value is not None:
                 sheet.write(r, c, value)
     book.close()
+    return out.getvalue()
+
+
+def _ods(rows: list[list[str]]) -> bytes:
+    """An OpenDocument spreadsheet (LibreOffice's own format), written by hand: a ZIP of its
+    manifest and its content, one text cell a value."""
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Members">{body}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest manifest:version="1.2" '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
     return out.getvalue()
 
 
@@ -91,6 +130,16 @@ def test_a_spreadsheet_of_members_is_previewed_then_imported_once(world):
     assert again.status_code == 302
     assert "already been imported" in client.get(again["Location"]).content.decode()
     assert len(_members(world)) == 2
+
+
+def test_an_opendocument_spreadsheet_is_read_as_well(world):
+    client = world.client("manager")
+    rows = [
+        ["reference", "given name", "member class", "applied on"],
+        ["O-1", "Kokila", world.member_class.code, "2024-05-06"],
+    ]
+    _import(client, _send(client, "register.ods", _ods(rows)))
+    assert _members(world)["O-1"].applied_on == datetime.date(2024, 5, 6)
 
 
 def test_every_problem_of_every_row_is_named_and_nothing_is_written(world):
