@@ -26,11 +26,11 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Model
 from django.utils import timezone
 
+from carecoop.core.exports import CHUNK
 from carecoop.core.keys import owned
 
 FORMAT = "carecoop-cooperative-archive"
 VERSION = 1
-CHUNK = 2_000
 
 
 def _value(value: Any) -> Any:

@@ -40,30 +40,23 @@ def titles(model: type[Model]) -> Callable[[str], Any]:
     return lambda name: cast(Field, model._meta.get_field(name)).verbose_name
 
 
-def _text(value: Any) -> Any:
-    """A value as a cell holds it: numbers and dates keep their kind; text that a spreadsheet
-    would take for a formula is marked as text with a leading apostrophe (as OWASP advises)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | Decimal | datetime.date):
-        return value
-    text = force_str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 def _csv_cell(value: Any) -> Any:
-    """A value as a CSV cell holds it: a date in ISO 8601, text guarded (``_text``)."""
+    """A value as a CSV cell holds it: a number as it is, a date in ISO 8601, nothing as an
+    empty cell, and text that a spreadsheet would take for a formula marked as text with a
+    leading apostrophe (as OWASP advises)."""
     kind = type(value)  # the common kinds first, and quickly
     if kind is str:
         return f"'{value}" if value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
-    if kind is datetime.date:
+    if isinstance(value, datetime.date):
         return value.isoformat()
-    value = _text(value)
-    return value.isoformat() if isinstance(value, datetime.date) else value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | Decimal):
+        return value
+    text = force_str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def _csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:

@@ -9,7 +9,7 @@ one bad cell, and nothing is imported."""
 import csv
 import datetime
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,21 +169,41 @@ def day(value: Any, *, required: bool = False) -> datetime.date | None:
         ) from None
 
 
-def choice(value: Any, choices: dict[str, str], *, required: bool = False) -> str:
-    """One of ``choices`` (code: label), by its code or its label, in any case. Labels are read
-    in the language of the person importing and in English."""
+@dataclass(frozen=True)
+class Choices:
+    """What a column of choices accepts: each code by its code or its label, in any case, the
+    label in the language of the person importing and in English. Made once for a file, not
+    once a cell."""
+
+    codes: tuple[str, ...]
+    spellings: dict[str, str]
+
+
+def choices(options: Iterable[tuple[Any, Any]]) -> Choices:
+    """The ``Choices`` of ``options`` (code, label); a spelling two of them share names the
+    first."""
+    codes: list[str] = []
+    spellings: dict[str, str] = {}
+    for code, label in options:
+        with translation.override("en"):
+            english = force_str(label)
+        codes.append(str(code))
+        for spelling in (str(code), force_str(label), english):
+            spellings.setdefault(spelling.casefold(), str(code))
+    return Choices(tuple(codes), spellings)
+
+
+def choice(value: Any, options: Choices, *, required: bool = False) -> str:
+    """One of ``options``, by its code or its label, in any case."""
     found = text(value, max_length=200)
     if not found:
         if required:
             raise ValidationError(_("This cell is required."))
         return ""
-    wanted = found.casefold()
-    for code, label in choices.items():
-        with translation.override("en"):
-            english = force_str(label)
-        if wanted in (code.casefold(), force_str(label).casefold(), english.casefold()):
-            return code
-    raise ValidationError(
-        _("“%(value)s” is not one of: %(choices)s.")
-        % {"value": found[:60], "choices": ", ".join(choices)}
-    )
+    code = options.spellings.get(found.casefold())
+    if code is None:
+        raise ValidationError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": found[:60], "choices": ", ".join(options.codes)}
+        )
+    return code

@@ -400,14 +400,21 @@ def _cell(line: dict[str, Any], column: str, read: Any, problems: list[Problem],
         return None
 
 
-def _person_cell(name: str) -> Any:
-    """A person's field read from a cell with the field's own checks (its length, its choices,
-    the phone's form)."""
-    model_field = cast(models.Field, Person._meta.get_field(name))
-    if name == "date_of_birth":
-        return lambda v: _born(imports.day(v))
-    if name == "sex":
-        return lambda v: imports.choice(v, _labels(Sex.choices))
+def _person_cells() -> dict[str, Any]:
+    """How each person's field is read from a cell, with the field's own checks (its length,
+    its choices, the phone's form)."""
+    sexes = imports.choices(Sex.choices)
+    readers: dict[str, Any] = {
+        "date_of_birth": lambda v: _born(imports.day(v)),
+        "sex": lambda v: imports.choice(v, sexes),
+    }
+    for name in ("given_name", "family_name", "phone"):
+        model_field = cast(models.Field, Person._meta.get_field(name))
+        readers[name] = _field_cell(model_field)
+    return readers
+
+
+def _field_cell(model_field: models.Field) -> Any:
     return lambda v: model_field.clean(
         imports.text(v, max_length=model_field.max_length or 200), None
     )
@@ -418,12 +425,8 @@ def _born(day: datetime.date | None) -> datetime.date | None:
     return day
 
 
-def _labels(choices: Any) -> dict[str, str]:
-    return {str(code): str(label) for code, label in choices}
-
-
 def _line(
-    coop: Organisation, row: int, cells: dict[str, Any], known: dict[str, Any]
+    row: int, cells: dict[str, Any], known: dict[str, Any]
 ) -> tuple[MemberLine, list[Problem]]:
     problems: list[Problem] = []
     reference = _cell(
@@ -457,7 +460,7 @@ def _line(
     )
     for column, name in PERSON_COLUMNS.items():
         if column in cells:
-            line.person[name] = _cell(cells, column, _person_cell(name), problems, row)
+            line.person[name] = _cell(cells, column, known["person"][name], problems, row)
     return line, problems
 
 
@@ -476,9 +479,10 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
     known = {
         "classes": classes,
-        "class_names": {code: c.name for code, c in classes.items()},
+        "class_names": imports.choices((code, c.name) for code, c in classes.items()),
         "centres": centres,
-        "centre_names": {code: c.name for code, c in centres.items()},
+        "centre_names": imports.choices((code, c.name) for code, c in centres.items()),
+        "person": _person_cells(),
     }
     lines: list[MemberLine] = []
     try:
@@ -494,7 +498,7 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
             )
             return plan
         for row, cells in rows:
-            line, problems = _line(coop, row, cells, known)
+            line, problems = _line(row, cells, known)
             lines.append(line)
             plan.problems += problems
     except imports.Unreadable as error:

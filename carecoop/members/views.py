@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from carecoop.core.exports import FORMATS, Column, register_response
+from carecoop.core.exports import Column, register_response
 from carecoop.core.forms import apply_errors
 from carecoop.core.links import row_url
 from carecoop.core.permissions import Access, access_of, coop_permission
@@ -86,7 +86,7 @@ def member_import(request: HttpRequest, coop: str) -> HttpResponse:
     return render(
         request,
         "members/import.html",
-        {"form": form, "plan": plan, "shown": IMPORT_SHOWN, "formats": FORMATS},
+        {"form": form, "plan": plan, "shown": IMPORT_SHOWN},
     )
 
 
