@@ -26,5 +26,6 @@ urlpatterns = [
     path("c/<slug:coop>/funding/", include("carecoop.funding.urls")),
     path("c/<slug:coop>/privacy/", include("carecoop.privacy.urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
+    path("", include("carecoop.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,8 +41,8 @@ class AccessMiddleware:
             raise ImproperlyConfigured(
                 f"The view {view_func.__module__}.{view_func.__name__} declares no access policy."
             )
-        if policy.kind == "public":
-            return None
+        if policy.kind in ("public", "api"):
+            return None  # The API checks its callers itself (a token or the session).
         if not request.user.is_authenticated:
             return None  # LoginRequiredMiddleware has already redirected; defensive only.
         if policy.kind == "signed_in":

@@ -32,7 +32,7 @@ POLICY_ATTR = "carecoop_policy"
 
 @dataclass(frozen=True)
 class Policy:
-    kind: str  # "public", "signed_in", "coop" or "federation"
+    kind: str  # "public", "signed_in", "coop", "federation" or "api"
     permission: str = ""
     write: str = ""  # needed for POST, PUT, PATCH and DELETE; empty means ``permission``
 

@@ -101,6 +101,7 @@ def _member_rows(memberships: QuerySet[Membership], coop_id: int) -> QuerySet[Me
         .only(
             "number",
             "status",
+            "reference",
             "person__given_name",
             "person__family_name",
             "person__phone",

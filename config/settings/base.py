@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "carecoop.federation",
     "carecoop.directory",
     "carecoop.dashboard",
+    "carecoop.api",
     "carecoop.demo",
 ]
 
@@ -178,6 +179,8 @@ CARECOOP_REGISTER_MAX_BYTES = int(
     os.environ.get("CARECOOP_REGISTER_MAX_BYTES", str(10 * 1024 * 1024))
 )
 CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "5000"))
+# Calls to the API by one user in one cooperative, a minute (carecoop/api/access.py).
+CARECOOP_API_RATE = int(os.environ.get("CARECOOP_API_RATE", "600"))
 # A form or an offline sync batch (a thousand operations are about 200 KB) held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An uploaded file within the import limit stays in memory; a larger one goes to a temporary file

@@ -1,0 +1,258 @@
+"""What the API's operations take and give back. Money is a decimal string in the currency's
+units ("175.00"), as exact as the books; dates are ISO 8601."""
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import create_model
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    """Every refusal: what is wrong, in the caller's language, and the fields it concerns."""
+
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+# The answers every operation of a cooperative may give besides its own.
+REFUSALS: dict[int, type[Schema]] = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    422: Error,
+    429: Error,
+}
+
+
+def answers(ok: Any, status: int = 200) -> dict[int, Any]:
+    return {status: ok, **REFUSALS}
+
+
+class PageOut(Schema):
+    """A page of a list. ``next`` and ``previous`` are what to send as ``cursor`` (lists paged
+    by cursor) or ``page`` (lists paged by number) for the neighbouring pages; null at an end.
+    ``more`` says the count stopped at a cap (a search that matches very many)."""
+
+    count: int
+    more: bool = False
+    next: str | None = None
+    previous: str | None = None
+
+
+def page_of(item: type[Schema], name: str) -> type[PageOut]:
+    return create_model(name, __base__=PageOut, items=(list[item], ...))  # type: ignore[valid-type]
+
+
+class Me(Schema):
+    username: str
+    cooperative: str
+    cooperative_name: str
+    roles: list[str]
+    currency: str
+    time_zone: str
+    language: str
+
+
+class Member(Schema):
+    person_id: int
+    number: str
+    given_name: str
+    family_name: str
+    member_class: str
+    status: str
+    household: str | None
+    centre: str | None
+    reference: str
+    phone: str | None = Field(description="Only for the roles that see contact details.")
+
+
+class Person(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    household_id: int | None
+    household_relation: str
+    phone: str | None = Field(description="Only for the roles that see contact details.")
+    sex: str | None = Field(description="Only for the roles that see sensitive fields.")
+    date_of_birth: datetime.date | None = Field(
+        description="A child's for the roles that see children; an adult's only for the roles "
+        "that see sensitive fields."
+    )
+
+
+class Household(Schema):
+    id: int
+    name: str
+    centre_id: int | None
+
+
+class HouseholdDetail(Household):
+    people: list[Person]
+
+
+class Room(Schema):
+    id: int
+    name: str
+    min_age_months: int
+    max_age_months: int
+    capacity: int
+
+
+class Centre(Schema):
+    id: int
+    code: str
+    name: str
+    city: str
+    licensed_capacity: int
+    opens_at: datetime.time
+    closes_at: datetime.time
+
+
+class CentreDetail(Centre):
+    rooms: list[Room]
+
+
+class Child(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date | None
+    household_id: int | None
+
+
+class Enrolment(Schema):
+    id: int
+    child_id: int
+    centre_id: int
+    room_id: int
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    days: str
+
+
+class AttendanceRow(Schema):
+    child_id: int
+    child: str
+    room: str
+    checked_in_at: datetime.time | None
+    brought_by: str
+    checked_out_at: datetime.time | None
+    collected_by: str
+    absence: str
+
+
+class AttendanceDay(Schema):
+    centre_id: int
+    date: datetime.date
+    children: list[AttendanceRow]
+
+
+class SyncIn(Schema):
+    """Operations recorded offline, as the attendance page records them: ``op_id`` (a UUID made
+    on the phone), ``kind`` (check_in, check_out or absent), ``child``, ``centre``, ``date``,
+    ``time`` and, by kind, ``brought_by``, ``collector``, ``collector_name``, ``override`` or
+    ``reason``. An operation id sent twice is applied once."""
+
+    operations: list[dict[str, Any]] = Field(max_length=5000)
+
+
+class SyncResult(Schema):
+    op_id: str
+    status: str = Field(description="applied, duplicate, conflict or rejected")
+    message: str
+
+
+class SyncOut(Schema):
+    results: list[SyncResult]
+
+
+class Invoice(Schema):
+    id: int
+    number: str
+    month: datetime.date
+    household_id: int
+    household: str
+    centre_id: int
+    currency: str
+    total: str
+    paid: str
+    waived: str
+    due: str
+    status: str
+    issued_on: datetime.date
+    due_on: datetime.date
+
+
+class InvoiceLine(Schema):
+    description: str
+    child_id: int
+    monthly_fee: str
+    days: int
+    month_days: int
+
+
+class Payment(Schema):
+    id: int
+    invoice_id: int
+    receipt_number: str
+    method: str
+    amount: str
+    currency: str
+    received_on: datetime.date
+    reference: str
+    payer: str
+    reversed: bool
+
+
+class InvoiceDetail(Invoice):
+    lines: list[InvoiceLine]
+    payments: list[Payment]
+
+
+class PaymentIn(Schema):
+    method: str = Field(description="cash, mobile or bank")
+    amount: str = Field(max_length=30, description="In the invoice's currency, e.g. 175.00")
+    received_on: datetime.date
+    reference: str = Field("", max_length=80, description="The provider's reference")
+    payer: str = Field("", max_length=200)
+
+
+class AccountBalance(Schema):
+    code: str
+    name: str
+    kind: str
+    debit: str
+    credit: str
+
+
+class TrialBalance(Schema):
+    currency: str
+    until: datetime.date | None
+    accounts: list[AccountBalance]
+    total_debit: str
+    total_credit: str
+    balanced: bool
+
+
+class IncomeLine(Schema):
+    code: str
+    name: str
+    amount: str
+
+
+class IncomeStatement(Schema):
+    currency: str
+    since: datetime.date | None
+    until: datetime.date | None
+    income: list[IncomeLine]
+    expense: list[IncomeLine]
+    total_income: str
+    total_expense: str
+    result: str
