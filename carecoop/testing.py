@@ -21,6 +21,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scope
 
+from carecoop.api.models import Token
+from carecoop.api.services import token_create
 from carecoop.billing import services as billing
 from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
 from carecoop.billing.models import Payment as FeePayment
@@ -41,10 +43,11 @@ from carecoop.health.models import Referral
 from carecoop.ledger.models import Entry
 from carecoop.ledger.services import credit, debit, entry_post
 from carecoop.members import services as members
-from carecoop.members.models import MemberClass, Membership, Person
+from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing import services as staffing
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 from carecoop.tenancy.models import Centre, Organisation
+from carecoop.tenancy.selectors import access_for
 from carecoop.tenancy.services import organisation_create
 from carecoop.tenancy.tests.factories import FederationFactory, OrganisationFactory
 
@@ -144,7 +147,13 @@ def walk(
 
 
 def all_patterns() -> list[tuple[str, str, Any]]:
-    return [p for p in walk(get_resolver().url_patterns) if p[1] != "admin"]
+    """Every route but the admin's, written as the pages write theirs: the API's paths name
+    their cooperative and id without a converter (``<coop>``, ``<pk>``)."""
+    return [
+        (route.replace("<coop>", "<slug:coop>").replace("<pk>", "<int:pk>"), namespace, view)
+        for route, namespace, view in walk(get_resolver().url_patterns)
+        if namespace != "admin"
+    ]
 
 
 def fill(route: str, *, coop: str, org: str, pk: int) -> str:
@@ -246,6 +255,13 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/funding/grants/<int:pk>/disburse/": Grant,
     "c/<slug:coop>/funding/expenses/<int:pk>/reverse/": Expense,
     "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
+    "c/<slug:coop>/api/tokens/<int:pk>/revoke/": Token,
+    "api/v1/c/<slug:coop>/people/<int:pk>": Person,
+    "api/v1/c/<slug:coop>/households/<int:pk>": Household,
+    "api/v1/c/<slug:coop>/centres/<int:pk>": Centre,
+    "api/v1/c/<slug:coop>/centres/<int:pk>/attendance": Centre,
+    "api/v1/c/<slug:coop>/invoices/<int:pk>": Invoice,
+    "api/v1/c/<slug:coop>/invoices/<int:pk>/payments": Invoice,
 }
 
 
@@ -276,6 +292,9 @@ class World:
             grant(self.users[role], self.home, role, **extra)
         grant(self.users["analyst"], self.federation, "analyst")
         grant(self.users["outsider"], self.other, "manager")
+        outsider = access_for(user=self.users["outsider"], slug=self.other.slug, cooperative=True)
+        assert outsider is not None
+        self.other_token, _secret = token_create(access=outsider, name="Secret Centre Zeta tool")
 
     def _home(self, by: Any) -> None:
         self.centre = make_centre(coop=self.home, by=by, code="home-one", name="Home Centre One")
@@ -320,6 +339,7 @@ class World:
             phone="+55 31 99999 0000",
         )
         self.other_person = self.other_membership.person
+        self.other_household = self.other_person.household
         self.other_child = make_child(self.other_person, "Zefirino", datetime.date(2024, 1, 5))
         self.other_room = care.room_create(
             centre=self.other_centre,

@@ -5,6 +5,8 @@ from carecoop.accounts import views as account_views
 from carecoop.core import permissions
 from carecoop.directory import views as directory_views
 
+handler400 = "carecoop.core.views.bad_request"
+
 admin.site.has_permission = permissions.admin_has_permission  # type: ignore[method-assign]
 
 urlpatterns = [

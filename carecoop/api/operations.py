@@ -15,6 +15,7 @@ from ninja import Header, Path, Query, Router
 
 from carecoop.api import schemas
 from carecoop.api.access import access_of, operation
+from carecoop.api.schemas import Day
 from carecoop.billing import selectors as billing_selectors
 from carecoop.billing import services as billing_services
 from carecoop.billing.models import Invoice, Payment
@@ -33,12 +34,14 @@ from carecoop.tenancy.models import Centre
 router = Router()
 
 # Every path starts with the cooperative's short name (the router's prefix, ``/c/{coop}``).
-Coop = Annotated[str, Path(max_length=50, description="The cooperative's short name.")]
+Coop = Annotated[str, Path(description="The cooperative's short name.")]
 # Keys are PostgreSQL's bigint: a larger number is no row's, and is refused as a bad value.
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
-Cursor = Annotated[str, Query(max_length=200)]
-Text = Annotated[str, Query(max_length=100)]
+# Text in a query: no NUL character (answered 400 before any operation runs: core/nul.py).
+Cursor = Annotated[str, Query(max_length=200, pattern=schemas.NO_NUL)]
+Text = Annotated[str, Query(max_length=100, pattern=schemas.NO_NUL)]
+Status = Annotated[str, Query(max_length=20, pattern=schemas.NO_NUL)]
 
 
 def _money(minor: int, currency: str) -> str:
@@ -64,6 +67,10 @@ def _numbered(queryset: QuerySet[Any], number: int, item: Any) -> dict[str, Any]
         "previous": str(page.previous_page_number()) if page.has_previous() else None,
         "items": [item(row) for row in page.object_list],
     }
+
+
+def _clock(time: datetime.time | None) -> str | None:
+    return time.strftime("%H:%M") if time else None
 
 
 def _one(queryset: QuerySet[Any], pk: int) -> Any:
@@ -105,7 +112,7 @@ def members(
     request: HttpRequest,
     coop: Coop,
     q: Text = "",
-    status: Annotated[str, Query(max_length=20)] = "",
+    status: Status = "",
     member_class: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     cursor: Cursor = "",
 ) -> dict[str, Any]:
@@ -211,8 +218,8 @@ def _centre(c: Centre) -> dict[str, Any]:
         "name": c.name,
         "city": c.city,
         "licensed_capacity": c.licensed_capacity,
-        "opens_at": c.opens_at,
-        "closes_at": c.closes_at,
+        "opens_at": c.opens_at.strftime("%H:%M"),
+        "closes_at": c.closes_at.strftime("%H:%M"),
     }
 
 
@@ -283,7 +290,7 @@ def enrolments(
     request: HttpRequest,
     coop: Coop,
     centre: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    on: datetime.date | None = None,
+    on: Day | None = None,
     page: PageNumber = 1,
 ) -> dict[str, Any]:
     """Enrolments the role sees, of one centre if given, current on ``on`` if given."""
@@ -312,9 +319,7 @@ def enrolments(
     "/centres/{pk}/attendance", response=schemas.answers(schemas.AttendanceDay), tags=["care"]
 )
 @operation("care.record_attendance")
-def attendance(
-    request: HttpRequest, coop: Coop, pk: Id, date: datetime.date | None = None
-) -> dict[str, Any]:
+def attendance(request: HttpRequest, coop: Coop, pk: Id, date: Day | None = None) -> dict[str, Any]:
     """A day's sheet of a centre where the user records attendance: the children expected and
     what is recorded of them."""
     access = access_of(request)
@@ -329,9 +334,9 @@ def attendance(
                 "child_id": row.enrolment.child_id,
                 "child": row.enrolment.child.full_name,
                 "room": row.enrolment.room.name,
-                "checked_in_at": row.attendance.checked_in_at if row.attendance else None,
+                "checked_in_at": _clock(row.attendance.checked_in_at if row.attendance else None),
                 "brought_by": row.attendance.brought_by if row.attendance else "",
-                "checked_out_at": row.attendance.checked_out_at if row.attendance else None,
+                "checked_out_at": _clock(row.attendance.checked_out_at if row.attendance else None),
                 "collected_by": row.attendance.collected_by if row.attendance else "",
                 "absence": row.attendance.absence if row.attendance else "",
             }
@@ -401,8 +406,8 @@ def _payment(p: Payment) -> dict[str, Any]:
 def invoices(
     request: HttpRequest,
     coop: Coop,
-    month: datetime.date | None = None,
-    status: Annotated[str, Query(max_length=20)] = "",
+    month: Day | None = None,
+    status: Status = "",
     cursor: Cursor = "",
 ) -> dict[str, Any]:
     """Invoices, the newest month first, by number (paged by cursor); of ``month`` (any day of
@@ -474,7 +479,7 @@ def payment_record(
 )
 @operation("billing.view")
 def payments(
-    request: HttpRequest, coop: Coop, month: datetime.date | None = None, page: PageNumber = 1
+    request: HttpRequest, coop: Coop, month: Day | None = None, page: PageNumber = 1
 ) -> dict[str, Any]:
     """Payments received, the newest first; in ``month`` (any day of it) if given."""
     access = access_of(request)
@@ -491,9 +496,7 @@ def payments(
     "/ledger/trial-balance", response=schemas.answers(schemas.TrialBalance), tags=["ledger"]
 )
 @operation("ledger.view")
-def trial_balance(
-    request: HttpRequest, coop: Coop, until: datetime.date | None = None
-) -> dict[str, Any]:
+def trial_balance(request: HttpRequest, coop: Coop, until: Day | None = None) -> dict[str, Any]:
     """Every account's balance up to ``until`` (included), or to date."""
     access = access_of(request)
     statement = ledger_selectors.trial_balance(coop=access.org, until=until)
@@ -524,8 +527,8 @@ def trial_balance(
 def income_statement(
     request: HttpRequest,
     coop: Coop,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
 ) -> dict[str, Any]:
     """Income and expenses from ``since`` to ``until`` (both included; open ends when not
     given), and the result."""

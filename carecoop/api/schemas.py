@@ -2,10 +2,28 @@
 units ("175.00"), as exact as the books; dates are ISO 8601."""
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
+
+
+def _iso_day(value: Any) -> Any:
+    """Only a date written 2026-06-30 is a date here (not a number of seconds, as pydantic would
+    read one otherwise)."""
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError("not a date written YYYY-MM-DD")
+    return value
+
+
+# Text: no NUL character (no column stores one).
+NO_NUL = r"^[^\x00]*$"
+# A day, written as ISO 8601 does: 2026-06-30.
+Day = Annotated[datetime.date, BeforeValidator(_iso_day)]
+# A time of day, to the minute: 08:30.
+Clock = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")]
 
 
 class FieldError(Schema):
@@ -111,8 +129,8 @@ class Centre(Schema):
     name: str
     city: str
     licensed_capacity: int
-    opens_at: datetime.time
-    closes_at: datetime.time
+    opens_at: Clock
+    closes_at: Clock
 
 
 class CentreDetail(Centre):
@@ -141,9 +159,9 @@ class AttendanceRow(Schema):
     child_id: int
     child: str
     room: str
-    checked_in_at: datetime.time | None
+    checked_in_at: Clock | None
     brought_by: str
-    checked_out_at: datetime.time | None
+    checked_out_at: Clock | None
     collected_by: str
     absence: str
 
@@ -217,11 +235,15 @@ class InvoiceDetail(Invoice):
 
 
 class PaymentIn(Schema):
-    method: str = Field(description="cash, mobile or bank")
-    amount: str = Field(max_length=30, description="In the invoice's currency, e.g. 175.00")
-    received_on: datetime.date
-    reference: str = Field("", max_length=80, description="The provider's reference")
-    payer: str = Field("", max_length=200)
+    method: str = Field(max_length=10, pattern=NO_NUL, description="cash, mobile or bank")
+    amount: str = Field(
+        max_length=30, pattern=NO_NUL, description="In the invoice's currency, e.g. 175.00"
+    )
+    received_on: Day
+    reference: str = Field(
+        "", max_length=80, pattern=NO_NUL, description="The provider's reference"
+    )
+    payer: str = Field("", max_length=200, pattern=NO_NUL)
 
 
 class AccountBalance(Schema):

@@ -32,10 +32,13 @@ def tokens(request: HttpRequest, coop: str) -> HttpResponse:
         if made is not None:
             secret = made[1]
             form = TokenForm()
+    # A token made answers 201 with the page that shows it, rather than a redirect: its secret
+    # is kept nowhere, not even in the session, to be shown after one.
     return render(
         request,
         "api/tokens.html",
         {"tokens": selectors.tokens(access=access)[:50], "form": form, "secret": secret},
+        status=201 if secret else 200,
     )
 
 

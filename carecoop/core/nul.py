@@ -9,8 +9,9 @@ the upload is not read here; uploaded files and JSON bodies are checked where th
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def holds_nul(request: HttpRequest) -> bool:
@@ -32,5 +33,8 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if holds_nul(request):
+            if request.path_info.startswith("/api/"):  # The API answers every refusal in JSON.
+                detail = _("The request holds a NUL character, which no value may hold.")
+                return JsonResponse({"detail": detail, "errors": []}, status=400)
             return render(request, "400.html", status=400)
         return self.get_response(request)

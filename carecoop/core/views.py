@@ -8,8 +8,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import defaults
 
 from carecoop.core.forms import apply_errors
 from carecoop.core.pickers import LIMIT, PICK, pick_of, query_of, unchecked
@@ -100,3 +102,11 @@ def pick_results(
         "more": len(rows) >= LIMIT,
     }
     return render(request, "core/picker_results.html", context)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django cannot read (too large, a bad host): the page, or for the API the JSON
+    refusal its schema declares."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("This request cannot be read"), "errors": []}, status=400)
+    return defaults.bad_request(request, exception)

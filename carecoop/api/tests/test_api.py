@@ -21,7 +21,7 @@ def token_for(world: World, role: str, coop: str = "home-coop") -> str:
     """A token made on the tokens page, as a user makes one."""
     client = world.client("outsider" if coop == "other-coop" else role)
     response = client.post(reverse("api_tokens", kwargs={"coop": coop}), {"name": f"{role} tool"})
-    assert response.status_code == 200
+    assert response.status_code == 201
     secret = response.context["secret"]
     assert secret.startswith("cc_")
     return str(secret)

@@ -12,6 +12,7 @@ from django.db.models import Model
 from django_scopes import scopes_disabled
 from python_calamine import CalamineWorkbook
 
+from carecoop.api.models import Token
 from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.capital.models import Payment as SharePayment
@@ -23,7 +24,7 @@ from carecoop.funding.models import Disbursement, Expense, Grant
 from carecoop.governance.models import Body, Meeting, Question, Term
 from carecoop.health.models import Referral
 from carecoop.ledger.models import Entry
-from carecoop.members.models import MemberClass, Membership, Person
+from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 from carecoop.tenancy.models import Centre
 from carecoop.testing import ROUTE_MODELS, all_patterns, fill
@@ -68,6 +69,8 @@ OTHER_ROWS: dict[type[Model], str] = {
     Grant: "other_grant",
     Expense: "other_expense",
     Disbursement: "other_disbursement",
+    Household: "other_household",
+    Token: "other_token",
 }
 
 
@@ -79,6 +82,11 @@ def other_row(world: Any, route: str) -> Any:
         row = world.other_child
     assert isinstance(row, model), route
     return row
+
+
+def of_coop(route: str) -> bool:
+    """A page or an API operation of one cooperative (its short name in the address)."""
+    return "<slug:coop>" in route
 
 
 def other_id(world: Any, route: str) -> int:
@@ -207,8 +215,11 @@ def test_anonymous_visitor_is_sent_to_sign_in(world: Any) -> None:
             route, coop=world.other.slug, org=world.federation.slug, pk=world.other_person.pk
         )
         response = client.get(url)
-        if policy_of(view).kind == "public":
+        kind = policy_of(view).kind
+        if kind == "public":
             assert response.status_code in (200, 302, 405), url
+        elif kind == "api":  # No token: 401 (405 for a method the operation does not take).
+            assert response.status_code in (401, 405) if of_coop(route) else (200, 404), url
         else:
             assert response.status_code == 302, url
             assert response["Location"].startswith("/accounts/login/"), url
@@ -237,9 +248,18 @@ def test_no_role_of_one_cooperative_reaches_another(world: Any, role: str) -> No
                 data = forms.get(route, {"member_class": str(world.other_class.pk)})
                 response = getattr(client, method)(url, data if method == "post" else {})
                 assert_no_secrets(response)
-                if kind == "coop" and (coop == world.other.slug or "<int:pk>" in route):
+                if (
+                    kind in ("coop", "api")
+                    and of_coop(route)
+                    and (coop == world.other.slug or "<int:pk>" in route)
+                ):
                     # 405 answers a GET to a POST-only page before any lookup: it reveals nothing.
                     allowed = (403, 404, 405) if method == "get" else (403, 404)
+                    if kind == "api":
+                        # An operation refuses a method it does not take, or a form where it
+                        # reads JSON (400, 422), before it looks anything up. The API's own walk
+                        # sends each operation what it reads (api/tests/test_walk.py).
+                        allowed = (400, 403, 404, 405, 422)
                     assert response.status_code in allowed, (role, method, url)
     assert other_rows_count(world) == before, "a refused request wrote to the other cooperative"
 
@@ -248,11 +268,14 @@ def test_no_role_of_one_cooperative_reaches_another(world: Any, role: str) -> No
 def test_an_outsider_gets_404_for_every_page_of_a_cooperative(world: Any) -> None:
     client = world.client("outsider")
     for route, _ns, view in all_patterns():
-        if policy_of(view).kind not in ("coop", "federation"):
+        kind = policy_of(view).kind
+        if kind not in ("coop", "federation") and not (kind == "api" and of_coop(route)):
             continue
         url = fill(route, coop=world.home.slug, org=world.federation.slug, pk=world.person.pk)
-        assert client.get(url).status_code == 404, url
-        assert client.post(url, {}).status_code == 404, url
+        # An API operation refuses a method it does not take before anything else.
+        allowed = (404, 405) if kind == "api" else (404,)
+        assert client.get(url).status_code in allowed, url
+        assert client.post(url, {}).status_code in allowed, url
 
 
 @pytest.mark.django_db
