@@ -24,7 +24,13 @@ from django_scopes import scope
 from carecoop.api.models import Token
 from carecoop.api.services import token_create
 from carecoop.billing import services as billing
-from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
+from carecoop.billing.models import (
+    Invoice,
+    PaymentProvider,
+    StatementImport,
+    StatementLine,
+    WaiverApplication,
+)
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.billing.tests.factories import InvoiceFactory
 from carecoop.capital import services as capital
@@ -255,6 +261,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/funding/grants/<int:pk>/disburse/": Grant,
     "c/<slug:coop>/funding/expenses/<int:pk>/reverse/": Expense,
     "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
+    "c/<slug:coop>/billing/providers/<int:pk>/secret/": PaymentProvider,
     "c/<slug:coop>/api/tokens/<int:pk>/revoke/": Token,
     "api/v1/c/<slug:coop>/people/<int:pk>": Person,
     "api/v1/c/<slug:coop>/households/<int:pk>": Household,
@@ -496,6 +503,9 @@ class World:
             ).encode(),
         )
         self.other_upload = upload
+        self.other_provider = billing.provider_add(
+            coop=coop, by=by, name="zeta-pay", method="mobile"
+        )
         funder = funding.funder_create(
             coop=coop, by=by, name="Secret Centre Zeta donor", kind="donor"
         )

@@ -5,13 +5,17 @@ permissions as the pages (contact details, sensitive fields)."""
 
 import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scope
 from ninja import Header, Path, Query, Router
+from ninja.errors import HttpError
 
 from carecoop.api import schemas
 from carecoop.api.access import access_of, operation
@@ -345,7 +349,12 @@ def attendance(request: HttpRequest, coop: Coop, pk: Id, date: Day | None = None
     }
 
 
-@router.post("/attendance/sync", response=schemas.answers(schemas.SyncOut), tags=["care"])
+@router.post(
+    "/attendance/sync",
+    response=schemas.answers(schemas.SyncOut),
+    tags=["care"],
+    url_name="attendance_sync",  # The attendance page sends its outbox here.
+)
 @operation("care.record_attendance")
 def attendance_sync(request: HttpRequest, coop: Coop, body: schemas.SyncIn) -> dict[str, Any]:
     """Apply attendance recorded offline. Each operation is applied exactly once, whatever the
@@ -487,6 +496,39 @@ def payments(
     if month is not None:
         found = found.filter(received_on__year=month.year, received_on__month=month.month)
     return _numbered(found.order_by("-received_on", "-pk"), page, _payment)
+
+
+@router.post(
+    "/payments/notify/{provider}",
+    auth=None,
+    response=schemas.answers(schemas.NotifiedOut),
+    tags=["billing"],
+    url_name="payment_notify",
+)
+def payment_notify(
+    request: HttpRequest,
+    coop: Coop,
+    provider: Annotated[str, Path(description="The provider's name, as set up in carecoop.")],
+    body: schemas.NotificationIn,
+    signature: Annotated[str, Header(alias="X-Carecoop-Signature", max_length=300)] = "",
+) -> dict[str, Any]:
+    """A payment provider tells of a payment as it is made. The call is signed, not made with a
+    token: ``X-Carecoop-Signature: t=<unix time>,v1=<HMAC-SHA256 of "<unix time>." and the body,
+    keyed with the provider's secret>``. The payment is matched to an invoice as a statement
+    line is and recorded once; the same reference sent again answers "duplicate"."""
+    found = billing_selectors.provider_by_name(coop=coop, name=provider)
+    if found is None:
+        raise Http404
+    if not billing_services.signature_valid(found, signature, request.body):
+        raise HttpError(401, _("The signature of this call is missing, wrong or too old."))
+    with (
+        scope(coop=found.coop_id),
+        timezone.override(ZoneInfo(found.coop.time_zone)),
+    ):
+        result = billing_services.notification_record(
+            provider=found, line={**body.dict(), "date": body.date.isoformat()}
+        )
+    return result.__dict__
 
 
 # The books -------------------------------------------------------------------------------------

@@ -278,3 +278,23 @@ class IncomeStatement(Schema):
     total_income: str
     total_expense: str
     result: str
+
+
+class NotificationIn(Schema):
+    """A payment as the provider saw it: the columns of a line of its statement."""
+
+    date: Day
+    reference: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    amount: str = Field(max_length=30, pattern=NO_NUL, description="e.g. 175.00")
+    currency: str = Field("", max_length=3, pattern=NO_NUL)
+    payer: str = Field("", max_length=200, pattern=NO_NUL)
+    phone: str = Field("", max_length=30, pattern=NO_NUL)
+    message: str = Field(
+        "", max_length=300, pattern=NO_NUL, description="The payer's text, with the invoice number"
+    )
+
+
+class NotifiedOut(Schema):
+    status: str = Field(description="recorded, duplicate or unmatched")
+    receipt_number: str
+    message: str

@@ -144,6 +144,18 @@ class StatementForm(forms.Form):
     )
 
 
+class ProviderForm(forms.Form):
+    name = forms.SlugField(
+        label=_("provider's name"),
+        max_length=40,
+        help_text=_("Short, without spaces: it is part of the address the provider calls."),
+    )
+    method = forms.ChoiceField(
+        label=_("paid by"),
+        choices=[(Method.MOBILE, Method.MOBILE.label), (Method.BANK, Method.BANK.label)],
+    )
+
+
 class MatchForm(forms.Form):
     invoice = forms.CharField(label=_("invoice number"), max_length=30, required=False)
 

@@ -9,6 +9,7 @@ from carecoop.billing.models import (
     Invoice,
     InvoiceLine,
     Payment,
+    PaymentProvider,
     Reminder,
     StatementImport,
     StatementLine,
@@ -46,7 +47,7 @@ rule_set.add_rule(
 
 # How each model's rows reach a centre and a household (see core.permissions.Reach).
 _model: type[Model]
-for _model in (FeeCategory, BillingRun, WaiverCriterion, FundContribution):
+for _model in (FeeCategory, BillingRun, WaiverCriterion, FundContribution, PaymentProvider):
     reach(_model, personal=False)
 reach(FeeSchedule, centre="centre_id", personal=False)
 reach(Invoice, centre="centre_id", household="household_id")

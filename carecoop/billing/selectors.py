@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, F, Min, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scope
 
 from carecoop.billing.models import (
     BillingRun,
@@ -19,6 +20,7 @@ from carecoop.billing.models import (
     InvoiceStatus,
     LineStatus,
     Payment,
+    PaymentProvider,
     StatementImport,
     StatementLine,
     Waiver,
@@ -31,7 +33,7 @@ from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.ledger import chart
 from carecoop.ledger.selectors import account_balance
-from carecoop.tenancy.models import Centre
+from carecoop.tenancy.models import Centre, Organisation, OrgKind
 
 
 def centres(*, access: Access) -> QuerySet[Centre]:
@@ -309,3 +311,20 @@ def month_summary(*, access: Access, month: datetime.date) -> dict[str, Any]:
         .aggregate(total=Sum("total_minor"), paid=Sum("paid_minor"), waived=Sum("waived_minor"))
     )
     return {k: int(v or 0) for k, v in row.items()}
+
+
+def provider_by_name(*, coop: str, name: str) -> PaymentProvider | None:
+    """The provider ``name`` of the cooperative ``coop`` (short names), for its signed calls:
+    no user asks, so no role narrows it."""
+    org = Organisation.objects.filter(slug=coop, kind=OrgKind.COOPERATIVE).first()
+    if org is None:
+        return None
+    with scope(coop=org.pk):
+        found = PaymentProvider.objects.filter(coop_id=org.pk, name=name).first()
+    if found is not None:
+        found.coop = org
+    return found
+
+
+def providers(*, access: Access) -> QuerySet[PaymentProvider]:
+    return access.restrict(PaymentProvider.objects.all()).order_by("name")

@@ -22,6 +22,8 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_detail, name="statement"),
     path("statements/<int:pk>/record/", views.statement_record, name="statement_record"),
     path("statements/lines/<int:pk>/match/", views.statement_line_match, name="line_match"),
+    path("providers/", views.providers, name="providers"),
+    path("providers/<int:pk>/secret/", views.provider_secret, name="provider_secret"),
     path("arrears/", views.arrears, name="arrears"),
     *file_paths("arrears", views.arrears_export, "arrears"),
     *file_paths("payments", views.payment_export, "payments"),

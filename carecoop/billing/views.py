@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -354,6 +354,47 @@ def statement_list(request: HttpRequest, coop: str) -> HttpResponse:
         request,
         "billing/statements.html",
         {"form": form, "statements": selectors.statements(access=access)[:30]},
+    )
+
+
+@coop_permission("billing.manage")
+def providers(request: HttpRequest, coop: str) -> HttpResponse:
+    """Providers that notify payments as they are made. A provider's secret is shown when it is
+    added or renewed (the page answers 201), and then only to set it up again by renewing it."""
+    access = access_of(request)
+    form = forms.ProviderForm(request.POST or None)
+    shown = None
+    if request.method == "POST" and form.is_valid():
+        shown = act(
+            request,
+            lambda: services.provider_add(coop=access.org, by=access.user, **form.cleaned_data),
+            _("The provider is set up. Give it its address and its secret now."),
+        )
+        if shown is not None:
+            form = forms.ProviderForm()
+    return _providers_page(request, access, form, shown)
+
+
+@require_POST
+@coop_permission("billing.manage")
+def provider_secret(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = access_of(request)
+    provider = selectors.providers(access=access).filter(pk=pk).first()
+    if provider is None:
+        raise Http404
+    renewed = services.provider_secret_renew(provider=provider)
+    messages.success(request, _("A new secret: calls signed with the old one are refused."))
+    return _providers_page(request, access, forms.ProviderForm(), renewed)
+
+
+def _providers_page(
+    request: HttpRequest, access: Any, form: forms.ProviderForm, shown: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "billing/providers.html",
+        {"form": form, "providers": selectors.providers(access=access)[:50], "shown": shown},
+        status=201 if shown is not None else 200,
     )
 
 

@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/closures/new/", views.closure_add, name="closure_add"),
     path("<int:pk>/hours/", views.hours_edit, name="hours"),
     path("<int:pk>/priorities/", views.priorities_edit, name="priorities"),
-    path("sync/", views.sync, name="sync"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("<int:pk>/", views.centre_detail, name="centre"),
     path("<int:pk>/waitlist/", views.waitlist, name="waitlist"),

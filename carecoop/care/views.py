@@ -1,14 +1,13 @@
 """Thin views over the care services and selectors."""
 
 import datetime
-import json
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -374,27 +373,6 @@ def register_export(request: HttpRequest, coop: str, pk: int, fmt: str) -> HttpR
     )
     name = f"register-{access.org.slug}-{centre.code}-{first.isoformat()[:7]}"
     return register_response(fmt, name=name, columns=columns, rows=rows, sheet=centre.name)
-
-
-@require_POST
-@coop_permission("care.record_attendance")
-def sync(request: HttpRequest, coop: str) -> HttpResponse:
-    """Apply a batch of operations recorded offline; each is applied exactly once."""
-    access = access_of(request)
-    try:
-        body = json.loads(request.body)
-        operations = body["operations"]
-        if not isinstance(operations, list):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return JsonResponse({"error": _("The request is not a list of operations.")}, status=400)
-    results = attendance_rules.sync_apply(
-        coop=access.org,
-        by=access.user,
-        centre_ids=selectors.working_centre_ids(access),
-        operations=operations,
-    )
-    return JsonResponse({"results": [r.__dict__ for r in results]})
 
 
 @coop_permission("care.record_attendance")

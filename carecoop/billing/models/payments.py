@@ -82,6 +82,37 @@ class StatementImport(CoopOwned):
         ordering = ["-imported_at"]
 
 
+class PaymentProvider(CoopOwned):
+    """A mobile money provider or bank that tells the cooperative of each payment as it is made,
+    by a call signed with this secret (``billing.services.notifications``). Each payment so
+    notified is a statement line of its own, matched and recorded as an imported one is."""
+
+    name = models.SlugField(_("name"), max_length=40)
+    method = models.CharField(
+        _("method"),
+        max_length=10,
+        choices=[(Method.MOBILE, Method.MOBILE.label), (Method.BANK, Method.BANK.label)],
+        default=Method.MOBILE,
+    )
+    # Kept as it is: the signature of each call is checked with it.
+    secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment provider")
+        verbose_name_plural = _("payment providers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "name"],
+                name="billing_provider_unique_name",
+                violation_error_message=_("A provider of this name is already set up."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class LineStatus(models.TextChoices):
     PROPOSED = "proposed", _("Match proposed")
     UNMATCHED = "unmatched", _("No match")

@@ -9,6 +9,14 @@ from carecoop.billing.services.invoicing import (
     LINE_COLUMNS,
     RunResult,
 )
+from carecoop.billing.services.notifications import (
+    Notified,
+    notification_record,
+    provider_add,
+    provider_secret_renew,
+    signature_for,
+    signature_valid,
+)
 from carecoop.billing.services.payments import (
     METHOD_ACCOUNT,
     invoice_by_number,
@@ -42,6 +50,7 @@ __all__ = [
     "LINE_COLUMNS",
     "METHOD_ACCOUNT",
     "STATEMENT_COLUMNS",
+    "Notified",
     "Recorded",
     "RunResult",
     "WaiverRun",
@@ -54,9 +63,14 @@ __all__ = [
     "invoice_by_number",
     "month_check",
     "month_close",
+    "notification_record",
     "payment_record",
     "payment_reverse",
+    "provider_add",
+    "provider_secret_renew",
     "reminders_send",
+    "signature_for",
+    "signature_valid",
     "statement_import",
     "statement_line_match",
     "statement_record",

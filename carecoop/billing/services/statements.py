@@ -78,17 +78,7 @@ def statement_import(
         except csv.Error as exc:
             raise ValidationError({"file": _("The statement cannot be read as CSV.")}) from exc
         try:
-            paid_on = datetime.date.fromisoformat((row.get("date") or "").strip())
-        except ValueError as exc:
-            raise ValidationError(
-                {"file": _("Line %(line)s of the statement cannot be read.") % {"line": number}}
-            ) from exc
-        currency = (row.get("currency") or coop.currency).strip().upper()
-        try:
-            if not is_currency(currency):
-                raise ValidationError(_("%(code)s is not a currency code.") % {"code": currency})
-            amount_minor = parse_amount(row.get("amount") or "", currency)
-            money_date_check(coop, paid_on)
+            parsed.append(_line_read(coop, row))
         except ValidationError as error:
             raise ValidationError(
                 {
@@ -96,10 +86,41 @@ def statement_import(
                     % {"line": number, "reason": " ".join(error.messages)}
                 }
             ) from error
-        reference = reference_clean(row.get("reference") or "")
-        if not reference:
-            raise ValidationError({"file": _("Line %(line)s has no reference.") % {"line": number}})
-        parsed.append((paid_on, reference, amount_minor, currency, row))
+    return _statement_write(
+        coop=coop, by=by, provider=provider, method=method, file_name=file_name, parsed=parsed
+    )
+
+
+Parsed = tuple[datetime.date, str, int, str, dict[str, str]]
+
+
+def _line_read(coop: Organisation, row: dict[str, str]) -> Parsed:
+    """One line of a statement (a row of its CSV, or a provider's notification): its date,
+    reference, amount in minor units, currency and the row itself."""
+    try:
+        paid_on = datetime.date.fromisoformat((row.get("date") or "").strip())
+    except ValueError as exc:
+        raise ValidationError(_("The date is not a date written 2026-06-30.")) from exc
+    currency = (row.get("currency") or coop.currency).strip().upper()
+    if not is_currency(currency):
+        raise ValidationError(_("%(code)s is not a currency code.") % {"code": currency})
+    amount_minor = parse_amount(row.get("amount") or "", currency)
+    money_date_check(coop, paid_on)
+    reference = reference_clean(row.get("reference") or "")
+    if not reference:
+        raise ValidationError(_("The line has no reference."))
+    return paid_on, reference, amount_minor, currency, row
+
+
+def _statement_write(
+    *,
+    coop: Organisation,
+    by: Actor,
+    provider: str,
+    method: str,
+    file_name: str,
+    parsed: list[Parsed],
+) -> StatementImport:
     statement = StatementImport(
         coop_id=coop.pk,
         provider=provider,

@@ -84,19 +84,21 @@ def test_facilitator_records_only_in_her_centres(world, creche):
         "time": "09:00",
     }
     response = client.post(
-        "/c/home-coop/centres/sync/",
+        "/api/v1/c/home-coop/attendance/sync",
         json.dumps({"operations": [op]}),
         content_type="application/json",
     )
     assert response.json()["results"][0]["status"] == "rejected"
     op = {**op, "op_id": str(uuid.uuid4()), "centre": creche.centre.pk}
     response = client.post(
-        "/c/home-coop/centres/sync/",
+        "/api/v1/c/home-coop/attendance/sync",
         json.dumps({"operations": [op]}),
         content_type="application/json",
     )
     assert response.json()["results"][0]["status"] == "applied"
-    bad = client.post("/c/home-coop/centres/sync/", "not json", content_type="application/json")
+    bad = client.post(
+        "/api/v1/c/home-coop/attendance/sync", "not json", content_type="application/json"
+    )
     assert bad.status_code == 400
 
 

@@ -22,6 +22,8 @@ WITHOUT_HISTORY: dict[str, str] = {
     "transaction with what the form recorded; never edited after",
     "accounts.PasswordResetLink": "a one-time secret that carries its own times: issued, then "
     "only expired early or used up",
+    "billing.PaymentProvider": "a provider's name and the secret its calls are signed with: "
+    "a new secret replaces the old, which must not be kept anywhere",
     "care.Closure": "append-only: added by closure_add, never edited or deleted",
     "care.Booking": "the plan for one child's day, replaced in place by booking_set; what "
     "happened that day is the attendance record",

@@ -277,7 +277,7 @@ def test_the_sync_applies_the_form_rules_per_operation(world: Any) -> None:
     good = op | {"op_id": str(uuid.uuid4())}
     bad = [op | change | {"op_id": str(uuid.uuid4())} for change in CHANGES]
     body = json.dumps({"operations": [*bad, good]})
-    url = f"/c/{world.home.slug}/centres/sync/"
+    url = f"/api/v1/c/{world.home.slug}/attendance/sync"
     response = world.client("facilitator").post(url, body, content_type="application/json")
     assert response.status_code == 200
     results = response.json()["results"]
@@ -290,6 +290,6 @@ def test_the_sync_applies_the_form_rules_per_operation(world: Any) -> None:
 
 
 def test_the_sync_refuses_a_body_nested_too_deep(world: Any) -> None:
-    url = f"/c/{world.home.slug}/centres/sync/"
+    url = f"/api/v1/c/{world.home.slug}/attendance/sync"
     response = world.client("facilitator").post(url, "[" * 100_000, content_type="application/json")
     assert response.status_code == 400

@@ -13,7 +13,13 @@ from django_scopes import scopes_disabled
 from python_calamine import CalamineWorkbook
 
 from carecoop.api.models import Token
-from carecoop.billing.models import Invoice, StatementImport, StatementLine, WaiverApplication
+from carecoop.billing.models import (
+    Invoice,
+    PaymentProvider,
+    StatementImport,
+    StatementLine,
+    WaiverApplication,
+)
 from carecoop.billing.models import Payment as FeePayment
 from carecoop.capital.models import Payment as SharePayment
 from carecoop.capital.models import ShareClass, Subscription
@@ -71,6 +77,7 @@ OTHER_ROWS: dict[type[Model], str] = {
     Disbursement: "other_disbursement",
     Household: "other_household",
     Token: "other_token",
+    PaymentProvider: "other_provider",
 }
 
 
