@@ -641,12 +641,13 @@ class Builder:
         self.sql(
             "memberships",
             "INSERT INTO members_membership (id, number, status, applied_on, admitted_on, "
-            "exited_on, coop_id, member_class_id, person_id) "
+            "exited_on, coop_id, member_class_id, person_id, reference) "
             f"SELECT {M} + c.mb + s.n + 1, CAST(s.n + 1 AS varchar(20)), {status}, "
             f"{days_ago(applied_n, today)}, CASE WHEN s.n % 20 = 13 THEN NULL ELSE "
             f"{days_ago(f'{applied_n} - 7 - s.n % 28', today)} END, "
             f"CASE WHEN s.n % 50 = 11 THEN {days_ago('s.n % 5', today)} ELSE NULL END, c.org_id, "
-            f"{MC} + c.idx * 2 + CASE WHEN s.n % 10 = 9 THEN 2 ELSE 1 END, {P} + c.mb + s.n + 1 "
+            f"{MC} + c.idx * 2 + CASE WHEN s.n % 10 = 9 THEN 2 ELSE 1 END, {P} + c.mb + s.n + 1, "
+            "'' "
             f"FROM {members}",
         )
         # Children: child ch of a cooperative lives with member m = slot * stride, two children
@@ -1138,6 +1139,8 @@ class Page:
     htmx: bool = False
     # What the page must show (a page that answered with something else was not measured).
     shows: str = ""
+    # Asked through the API with the user's token rather than the session.
+    token: bool = False
 
 
 def pages() -> list[Page]:
@@ -1199,6 +1202,21 @@ def pages() -> list[Page]:
         ),
         Page("sustainability dashboard", "coop.manager", f"{base}/funding/"),
         Page("invoice list", "coop.manager", f"{base}/billing/invoices/"),
+        # The API's member list answers within the same budget as the page.
+        Page("API member list, page 1", "coop.manager", f"/api/v1{base}/members", token=True),
+        Page(
+            f"API member list, {deep:,} rows in",
+            "coop.manager",
+            f"/api/v1{base}/members?cursor={cursor}",
+            shows=f'"number": "{first.number}"',
+            token=True,
+        ),
+        Page(
+            "API member search by name",
+            "coop.manager",
+            f"/api/v1{base}/members?q={person.given_name}+{person.family_name}",
+            token=True,
+        ),
     ]
 
 
@@ -1213,8 +1231,12 @@ def measure() -> bool:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from carecoop.api.services import token_create
+    from carecoop.tenancy.selectors import access_for
+
     User = get_user_model()
     clients: dict[str, Client] = {}
+    tokens: dict[str, str] = {}
     rows = []
     slowest = []
     for page in pages():
@@ -1223,6 +1245,15 @@ def measure() -> bool:
             clients[page.user].force_login(User.objects.get(username=page.user))
         client = clients[page.user]
         headers = {"HX-Request": "true"} if page.htmx else {}
+        if page.token:
+            if page.user not in tokens:
+                user = User.objects.get(username=page.user)
+                slug = page.url.split("/c/")[1].split("/")[0]
+                access = access_for(user=user, slug=slug, cooperative=True)
+                assert access is not None
+                tokens[page.user] = token_create(access=access, name="bench")[1]
+            headers = {"Authorization": f"Bearer {tokens[page.user]}"}
+            client = Client()
         for _ in range(3):
             response = client.get(page.url, headers=headers)
             assert response.status_code == 200, (page.url, response.status_code)
