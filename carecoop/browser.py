@@ -1,11 +1,15 @@
 """Playwright with the system's chromium, for the browser tests. Never downloads a browser."""
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 CHROMIUM_ARGS = [
@@ -75,3 +79,61 @@ def screenshot(page: object, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def _fits(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def import_with_a_bad_row_then_download(page: Any, member_class: str, tmp_path: Path) -> None:
+    """From a cooperative's member list: the import template is downloaded and filled in, a bad
+    date is named by its row and column and nothing is imported, the corrected file is previewed
+    and imported, and the register downloads as XLSX with the new members in it."""
+    page.click("a[href$='/members/import/']")
+    page.wait_for_url("**/members/import/")
+    with page.expect_download() as got:
+        page.click("a[href$='/import/template.xlsx']")
+    template = Path(got.value.path()).read_bytes()
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(template)).get_sheet_by_index(0)
+    heads = [str(head) for head in sheet.to_python()[0]]
+
+    def register(applied: str) -> Path:
+        rows = {
+            "reference": ["B-1", "B-2"],
+            "given name": ["Meena", "Rukhsana"],
+            "family name": ["Solanki", "Shaikh"],
+            "member class": [member_class] * 2,
+            "applied on": ["2024-01-10", applied],
+        }
+        path = tmp_path / "register.xlsx"
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet()
+        for c, head in enumerate(heads):
+            sheet.write(0, c, head)
+            for r, value in enumerate(rows.get(head, []), start=1):
+                sheet.write_string(r, c, value)
+        book.close()
+        return path
+
+    page.set_input_files("input[name=file]", str(register("31/02/2024")))
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("table.list")
+    problems = page.inner_text("table.list")
+    assert "3\tapplied on" in problems and "31/02/2024" in problems
+    assert _fits(page)
+    screenshot(page, "members-import-problems")
+
+    page.set_input_files("input[name=file]", str(register("2024-02-29")))
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/members/import/*/")
+    assert "add 2 members" in page.inner_text("main") and _fits(page)
+    screenshot(page, "members-import-preview")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/members/")
+    assert "2 members added" in page.inner_text("main")
+
+    with page.expect_download() as got:
+        page.click("a[href$='/members/register.xlsx']")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(Path(got.value.path()).read_bytes()))
+    names = {row[2] for row in book.get_sheet_by_index(0).to_python()[1:]}
+    assert {"Meena", "Rukhsana"} <= names

@@ -29,5 +29,6 @@ urlpatterns = [
     path("c/<slug:coop>/privacy/", include("carecoop.privacy.urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("", include("carecoop.api.urls")),
+    path("", include("carecoop.setup.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
         {
             "org": access.org,
             "rows": rows,
+            "can_set_up": access.can("setup.create_affiliate"),
             "page": overview.page,
             "counted_at": overview.counted_at,
             "small_cell": settings.CARECOOP_SMALL_CELL,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "carecoop.staffing",
     "carecoop.health",
     "carecoop.privacy",
+    "carecoop.setup",
     "carecoop.federation",
     "carecoop.directory",
     "carecoop.dashboard",

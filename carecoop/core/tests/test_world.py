@@ -28,7 +28,8 @@ def values(row: models.Model) -> dict[str, Any]:
         field.name: getattr(row, field.attname)
         for field in row._meta.concrete_fields
         if not (field.primary_key or field.is_relation or isinstance(field, models.DateTimeField))
-        and field.name != "password"  # Salted afresh each time.
+        # Salted or drawn at random afresh each time.
+        and field.name not in ("password", "digest", "prefix", "secret")
     }
 
 

@@ -1,0 +1,118 @@
+"""Setting up a cooperative: the organisation, what its kind starts it with, and its first
+manager, invited with a one-time link. One transaction: a setup that fails anywhere leaves
+nothing behind, not even the manager's account."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from carecoop.accounts.services import reset_link_issue
+from carecoop.billing.services import fee_category_create
+from carecoop.core import sms
+from carecoop.core.permissions import Access
+from carecoop.core.types import Actor
+from carecoop.ledger.services import chart_ensure
+from carecoop.members.services import member_class_create
+from carecoop.setup.kinds import KINDS
+from carecoop.tenancy.models import Organisation, OrgKind
+from carecoop.tenancy.services import affiliation_create, organisation_create, role_grant
+
+# What the form gives of the organisation itself.
+ORGANISATION_FIELDS = (
+    "name",
+    "slug",
+    "ilo_type",
+    "country",
+    "city",
+    "currency",
+    "languages",
+    "time_zone",
+)
+
+
+@dataclass
+class SetUp:
+    coop: Organisation
+    manager: User
+    link: str
+
+
+@transaction.atomic
+def cooperative_setup(
+    *,
+    by: User,
+    parent: Organisation | None,
+    kind: str,
+    organisation: dict[str, Any],
+    manager_username: str,
+    manager_phone: str,
+    send_by_sms: bool,
+    url_for: Callable[[str], str],
+    today: datetime.date | None = None,
+) -> SetUp:
+    """A new cooperative, of ``parent`` (a federation's affiliate) if given, started as ``kind``
+    (``setup.kinds``) in its first language; and its first manager, a new account with no
+    password, invited by a link to choose one: returned to be shown once, and sent by SMS to
+    ``manager_phone`` after the commit when asked."""
+    found = KINDS.get(kind)
+    if found is None:
+        raise ValidationError({"kind": _("Choose what kind of cooperative this is.")})
+    username = manager_username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            {"manager_username": _("This name is already someone's account: choose another.")}
+        )
+    if send_by_sms and not manager_phone.strip():
+        raise ValidationError({"manager_phone": _("Give the phone the link is to be sent to.")})
+    fields = {name: organisation[name] for name in ORGANISATION_FIELDS if name in organisation}
+    coop = organisation_create(kind=OrgKind.COOPERATIVE, **fields)
+    if parent is not None:
+        affiliation_create(member=coop, parent=parent, started_on=today or timezone.localdate())
+    with scope(coop=coop.pk), translation.override(coop.language_list[0]):
+        _start(coop=coop, by=by, kind=kind)
+    manager = User(username=username)
+    manager.set_unusable_password()
+    manager.full_clean(exclude=["password"])
+    manager.save()
+    role_grant(user=manager, org=coop, role="manager")
+    # The link is issued as the cooperative's manager issues one (accounts.reset_link_issue),
+    # by whoever sets the cooperative up.
+    issuer = Access(user=by, org=coop, roles=frozenset({"manager"}))
+    with scope(coop=coop.pk):
+        link = reset_link_issue(access=issuer, user=manager, send_by_sms=False, url_for=url_for)
+    if send_by_sms:
+        with translation.override(coop.language_list[0]):
+            text = _(
+                "%(coop)s is set up on carecoop. Choose your password with this link, once: %(url)s"
+            ) % {
+                "coop": coop.name,
+                "url": link,
+            }
+        sms.send_on_commit(to=manager_phone.strip(), text=text)
+    return SetUp(coop=coop, manager=manager, link=link)
+
+
+def _start(*, coop: Organisation, by: Actor, kind: str) -> None:
+    """The member classes, fee categories and chart of accounts of a new cooperative."""
+    found = KINDS[kind]
+    classes = {}
+    for fields in found.member_classes:
+        texts = {k: str(v) for k, v in fields.items() if k in ("name", "description")}
+        classes[fields["code"]] = member_class_create(coop=coop, by=by, **{**fields, **texts})
+    for code, name, class_code in found.fee_categories:
+        fee_category_create(
+            coop=coop,
+            by=by,
+            code=code,
+            name=str(name),
+            member_class=classes.get(class_code) if class_code else None,
+        )
+    chart_ensure(coop=coop, by=by)
