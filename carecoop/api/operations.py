@@ -40,7 +40,10 @@ router = Router()
 # Every path starts with the cooperative's short name (the router's prefix, ``/c/{coop}``).
 Coop = Annotated[str, Path(description="The cooperative's short name.")]
 # Keys are PostgreSQL's bigint: a larger number is no row's, and is refused as a bad value.
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+# A row named in the query (a filter), if any.
+IdFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 # Text in a query: no NUL character (answered 400 before any operation runs: core/nul.py).
 Cursor = Annotated[str, Query(max_length=200, pattern=schemas.NO_NUL)]
@@ -117,7 +120,7 @@ def members(
     coop: Coop,
     q: Text = "",
     status: Status = "",
-    member_class: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    member_class: IdFilter = None,
     cursor: Cursor = "",
 ) -> dict[str, Any]:
     """The members the role sees, by name, as the member list pages them (by cursor). ``q``
@@ -293,7 +296,7 @@ def children(request: HttpRequest, coop: Coop, page: PageNumber = 1) -> dict[str
 def enrolments(
     request: HttpRequest,
     coop: Coop,
-    centre: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    centre: IdFilter = None,
     on: Day | None = None,
     page: PageNumber = 1,
 ) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.setup.kinds import KINDS
+from carecoop.setup.kinds import KINDS, ORGANISATION_FIELDS
 from carecoop.tenancy.models import Organisation
 
 
@@ -24,16 +24,7 @@ class SetupForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "slug",
-            "ilo_type",
-            "country",
-            "city",
-            "currency",
-            "languages",
-            "time_zone",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         help_texts = {
             "languages": _("Codes, the first the one its classes are written in: hi,gu,en."),
             "time_zone": _("For example: Asia/Kolkata, America/Guatemala, Africa/Nairobi."),

@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from carecoop.tenancy.models import IloType
 
+# What the setup asks of the organisation itself.
+ORGANISATION_FIELDS = (
+    "name",
+    "slug",
+    "ilo_type",
+    "country",
+    "city",
+    "currency",
+    "languages",
+    "time_zone",
+)
+
 
 @dataclass(frozen=True)
 class Kind:

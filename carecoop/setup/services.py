@@ -21,21 +21,9 @@ from carecoop.core.permissions import Access
 from carecoop.core.types import Actor
 from carecoop.ledger.services import chart_ensure
 from carecoop.members.services import member_class_create
-from carecoop.setup.kinds import KINDS
+from carecoop.setup.kinds import KINDS, ORGANISATION_FIELDS
 from carecoop.tenancy.models import Organisation, OrgKind
 from carecoop.tenancy.services import affiliation_create, organisation_create, role_grant
-
-# What the form gives of the organisation itself.
-ORGANISATION_FIELDS = (
-    "name",
-    "slug",
-    "ilo_type",
-    "country",
-    "city",
-    "currency",
-    "languages",
-    "time_zone",
-)
 
 
 @dataclass

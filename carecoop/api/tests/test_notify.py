@@ -119,3 +119,43 @@ def test_the_providers_page_shows_a_secret_once(world: World) -> None:
     assert secret in made.content.decode()
     assert secret not in client.get(url).content.decode()
     assert world.client("member").get(url).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_notification_sent_twice_at_once_is_recorded_once(world: World) -> None:
+    """Two deliveries of one notification race (a provider retrying): one payment."""
+    import threading
+
+    from django.db import connection
+
+    assert connection.vendor == "postgresql", "Run with DATABASE_URL pointing at PostgreSQL."
+    invoice = an_invoice(world)
+    found = provider(world)
+    line = {
+        "date": invoice.issued_on.isoformat(),
+        "reference": "UPI-RACE",
+        "amount": str(invoice.total_minor / 100),
+        "message": invoice.number,
+    }
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def deliver() -> None:
+        try:
+            with scope(coop=world.home.pk):
+                barrier.wait()
+                answers.append(billing.notification_record(provider=found, line=line).status)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["duplicate", "recorded"]
+    with scope(coop=world.home.pk):
+        assert Payment.objects.filter(invoice=invoice).count() == 1
+        invoice.refresh_from_db()
+        assert invoice.paid_minor == invoice.total_minor
