@@ -1,5 +1,6 @@
 """Helpers every app's services share."""
 
+import datetime
 import functools
 import random
 import sqlite3
@@ -8,9 +9,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, OperationalError, connections, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -347,7 +350,21 @@ def same_coop_check(coop_id: int, *objects: Any) -> None:
 
 
 def upload_create(*, coop: Any, by: Actor, register: str, name: str, content: bytes) -> Upload:
-    """Keep a register's file, as sent, until it is imported (``Upload``)."""
+    """Keep a register's file, as sent, until it is imported (``Upload``). A file holds many
+    people's data: one left unimported longer than ``CARECOOP_UPLOAD_KEEP_HOURS`` is deleted
+    when the next is kept, and an imported one keeps only its name and counts
+    (``upload_imported``)."""
+    stale = timezone.now() - datetime.timedelta(hours=settings.CARECOOP_UPLOAD_KEEP_HOURS)
+    Upload.objects.filter(coop_id=coop.pk, imported_at__isnull=True, uploaded_at__lt=stale).delete()
     upload = Upload(coop=coop, register=register, name=name[:200], content=content, uploaded_by=by)
     validated_save(upload, by=by)
     return upload
+
+
+def upload_imported(upload: Upload, *, created: int, changed: int) -> None:
+    """Mark a file imported (in the import's transaction, under its row lock), keeping its name
+    and counts but not its content: what it held is in the registers now, audited there."""
+    upload.imported_at = timezone.now()
+    upload.created, upload.changed = created, changed
+    upload.content = b""
+    upload.save(update_fields=["imported_at", "created", "changed", "content"])

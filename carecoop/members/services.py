@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
-from carecoop.core.services import upload_create, validated_save
+from carecoop.core.services import upload_create, upload_imported, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.classifications import derive_formality
 from carecoop.members.models import (
@@ -644,7 +644,5 @@ def members_import(*, upload: Upload, by: Actor) -> MembersImport:
         if plan.problems:
             transaction.set_rollback(True)
             return plan
-        upload.imported_at = timezone.now()
-        upload.created, upload.changed = len(plan.new), len(plan.changed)
-        upload.save(update_fields=["imported_at", "created", "changed"])
+        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
     return plan

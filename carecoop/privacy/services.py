@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.billing.models import Invoice, InvoiceStatus
 from carecoop.care.models import Enrolment
+from carecoop.core.models import Upload
 from carecoop.core.types import Actor
 from carecoop.members.models import (
     Guardianship,
@@ -407,6 +408,10 @@ def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
 
     _rewrite_text(coop_id=coop_id, needles=needles)
     _retire_accounts(person=person)
+    # A register's file waiting to be imported may name the person, in a spreadsheet that cannot
+    # be searched in place: every such file of the cooperative goes (it is sent again to be
+    # imported). An imported file keeps no content (``core.services.upload_imported``).
+    _of(Upload, coop_id, imported_at__isnull=True).delete()
 
     clean_reason = reason.strip()
     for needle in needles:

@@ -180,6 +180,8 @@ CARECOOP_REGISTER_MAX_BYTES = int(
     os.environ.get("CARECOOP_REGISTER_MAX_BYTES", str(10 * 1024 * 1024))
 )
 CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "5000"))
+# A register's file left unimported is deleted after this many hours (it holds people's data).
+CARECOOP_UPLOAD_KEEP_HOURS = int(os.environ.get("CARECOOP_UPLOAD_KEEP_HOURS", "24"))
 # Calls to the API by one user in one cooperative, a minute (carecoop/api/access.py).
 CARECOOP_API_RATE = int(os.environ.get("CARECOOP_API_RATE", "600"))
 # A form or an offline sync batch (a thousand operations are about 200 KB) held in memory.

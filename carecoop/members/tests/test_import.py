@@ -250,3 +250,51 @@ def test_the_template_heads_its_columns_in_the_reader_s_language_and_is_read_bac
 def test_only_the_manager_imports(world):
     for role in ("board", "auditor", "member"):
         assert world.client(role).get(URL).status_code == 403
+
+
+def test_a_file_keeps_no_one_s_data_longer_than_it_needs(world, settings):
+    """Imported, a file keeps its name and counts, not its content; left unimported, it goes
+    after a day, or at once when a person is erased."""
+    from django.utils import timezone
+
+    from carecoop.privacy.services import person_erase
+
+    client = world.client("manager")
+    code = world.member_class.code
+    rows = [
+        ["Reference", "Given name", "Member class", "Applied on"],
+        ["K-1", "Kokila", code, "2024-01-10"],
+    ]
+    _import(client, _send(client, "one.xlsx", _xlsx(rows)))
+    with scopes_disabled():
+        imported = Upload.objects.get(coop=world.home, name="one.xlsx")
+    assert imported.imported_at and imported.created == 1 and bytes(imported.content) == b""
+
+    rows[1][0] = "K-2"
+    _send(client, "left.xlsx", _xlsx(rows))
+    with scopes_disabled():
+        Upload.objects.filter(name="left.xlsx").update(
+            uploaded_at=timezone.now()
+            - datetime.timedelta(hours=settings.CARECOOP_UPLOAD_KEEP_HOURS + 1)
+        )
+    rows[1][0] = "K-3"
+    _send(client, "next.xlsx", _xlsx(rows))
+    with scopes_disabled():
+        names = set(Upload.objects.filter(coop=world.home).values_list("name", flat=True))
+    assert names == {"one.xlsx", "next.xlsx"}
+
+    from carecoop.members.services import membership_transition
+
+    with scope(coop=world.home.pk):
+        left = _members(world)["K-1"]
+        membership_transition(
+            membership=left,
+            by=world.users["manager"],
+            to_status="exited",
+            effective_on=datetime.date(2024, 2, 1),
+            reason="Moved away.",
+        )
+        person_erase(person=left.person, by=world.users["manager"], reason="Asked")
+    with scopes_disabled():
+        names = set(Upload.objects.filter(coop=world.home).values_list("name", flat=True))
+    assert names == {"one.xlsx"}
