@@ -1,0 +1,53 @@
+"""Every write to the member registry (``registry``) and the import of a member register from a
+file (``imports``); every public name is here too, so that callers import
+``carecoop.members.services``."""
+
+from carecoop.members.services.imports import (
+    IMPORT_COLUMNS,
+    PERSON_COLUMNS,
+    REQUIRED_COLUMNS,
+    MemberLine,
+    MembersImport,
+    members_import,
+    members_import_check,
+    members_upload,
+)
+from carecoop.members.services.registry import (
+    TRANSITIONS,
+    _next_member_number,
+    child_register,
+    dependant_add,
+    household_create,
+    member_class_create,
+    member_class_update,
+    member_register,
+    membership_transition,
+    membership_update,
+    person_update,
+    view_log_record,
+    work_record_save,
+)
+
+__all__ = [
+    "IMPORT_COLUMNS",
+    "PERSON_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "TRANSITIONS",
+    "MemberLine",
+    "MembersImport",
+    "_next_member_number",
+    "child_register",
+    "dependant_add",
+    "household_create",
+    "member_class_create",
+    "member_class_update",
+    "member_register",
+    "members_import",
+    "members_import_check",
+    "members_upload",
+    "membership_transition",
+    "membership_update",
+    "person_update",
+    "view_log_record",
+    "work_record_save",
+]
