@@ -388,8 +388,10 @@ def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
     _of(Person.history.model, coop_id, id=person.pk).update(**person_values)
 
     for membership_id in _of(Membership, coop_id, person_id=person.pk).values_list("pk", flat=True):
-        _of(Membership, coop_id, pk=membership_id).update(number=f"#{membership_id}")
-        _of(Membership.history.model, coop_id, id=membership_id).update(number=f"#{membership_id}")
+        # The member number and the reference of the register kept before identify her too.
+        erased = {"number": f"#{membership_id}", "reference": ""}
+        _of(Membership, coop_id, pk=membership_id).update(**erased)
+        _of(Membership.history.model, coop_id, id=membership_id).update(**erased)
     # By the memberships' ids, not across the link: an update across a link is written as
     # "id IN (a subquery)", which would not name the cooperative.
     memberships = _of(Membership, coop_id, person_id=person.pk).values("pk")

@@ -183,3 +183,15 @@ def test_only_the_manager_may_erase(record, role):
     assert client.get(url).status_code == 403
     assert client.post(url, {"reason": "x", "confirm": "on"}).status_code == 403
     assert record.fresh().full_name == NAME
+
+
+def test_the_member_number_and_the_reference_of_the_old_register_go_too(record):
+    from carecoop.members.models import Membership
+
+    with scope(coop=record.world.home.pk):
+        Membership.objects.filter(pk=record.world.membership.pk).update(reference="OLD-REG-17")
+    _erase(record)
+    assert _holding("OLD-REG-17") == []
+    with scopes_disabled():
+        membership = Membership.objects.get(pk=record.world.membership.pk)
+    assert membership.number == f"#{membership.pk}" and membership.reference == ""
