@@ -273,7 +273,7 @@ def test_a_file_keeps_no_one_s_data_longer_than_it_needs(world, settings):
     rows[1][0] = "K-2"
     _send(client, "left.xlsx", _xlsx(rows))
     with scopes_disabled():
-        Upload.objects.filter(name="left.xlsx").update(
+        Upload.objects.filter(coop=world.home, name="left.xlsx").update(
             uploaded_at=timezone.now()
             - datetime.timedelta(hours=settings.CARECOOP_UPLOAD_KEEP_HOURS + 1)
         )

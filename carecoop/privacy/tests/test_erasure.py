@@ -193,5 +193,7 @@ def test_the_member_number_and_the_reference_of_the_old_register_go_too(record):
     _erase(record)
     assert _holding("OLD-REG-17") == []
     with scopes_disabled():
-        membership = Membership.objects.get(pk=record.world.membership.pk)
+        membership = Membership.objects.get(
+            coop_id=record.world.home.pk, pk=record.world.membership.pk
+        )
     assert membership.number == f"#{membership.pk}" and membership.reference == ""
