@@ -110,14 +110,16 @@ def load() -> Any:
     """The demonstration's cooperative, and the rows of the kinds it has none of."""
     from django.contrib.auth import get_user_model
 
+    from carecoop.api.services import token_create
     from carecoop.billing import services as billing
     from carecoop.care import services as care
     from carecoop.care.models import Enrolment
+    from carecoop.core.permissions import Access
     from carecoop.demo.services import demo_load
     from carecoop.governance import services as governance
     from carecoop.governance.models import Meeting
     from carecoop.members import services as members
-    from carecoop.members.models import MemberClass
+    from carecoop.members.models import MemberClass, Membership
     from carecoop.staffing import services as staffing
     from carecoop.staffing.models import Staff
     from carecoop.tenancy.models import Organisation
@@ -126,8 +128,11 @@ def load() -> Any:
     demo_load(only={COOP})
     coop = Organisation.objects.get(slug=COOP)
     manager = get_user_model().objects.get(username=MANAGER)
-    # The federation's pages are the network's; the manager reads them as its analyst.
-    role_grant(user=manager, org=Organisation.objects.get(slug=NETWORK), role="analyst")
+    # The federation's pages are the network's; the manager reads them as its analyst, and sets
+    # up its affiliates as its manager.
+    network = Organisation.objects.get(slug=NETWORK)
+    role_grant(user=manager, org=network, role="analyst")
+    role_grant(user=manager, org=network, role="manager")
     today = timezone.localdate()
     with scope(coop=coop.pk):
         enrolments = Enrolment.objects.filter(ends_on__isnull=True).select_related("child")
@@ -172,6 +177,25 @@ def load() -> Any:
             content=("reference,given name,family name,member class,applied on\n" + rows).encode(),
         )
         assert kept is not None, plan.problems[:3]
+        # And a children's register file, the children of thirty members.
+        numbers = Membership.objects.order_by("pk").values_list("number", flat=True)[:30]
+        rows = "".join(
+            f"K-{i},Child {i},,2024-01-01,{number},mother\n" for i, number in enumerate(numbers)
+        )
+        plan, kept = members.children_upload(
+            coop=coop,
+            by=manager,
+            name="children.csv",
+            content=(
+                "reference,given name,family name,date of birth,parent reference,relation\n" + rows
+            ).encode(),
+        )
+        assert kept is not None, plan.problems[:3]
+        # A payment provider and an API token (their pages list them).
+        billing.provider_add(coop=coop, by=manager, name="upi-pay", method="mobile")
+        token_create(
+            access=Access(user=manager, org=coop, roles=frozenset({"manager"})), name="survey"
+        )
     return coop, manager
 
 
@@ -275,6 +299,7 @@ def ids(coop: Any) -> dict[str, int]:
     grows with any of its rows shows it."""
     from carecoop.billing.models import Invoice
     from carecoop.care.models import Enrolment
+    from carecoop.core.models import Upload
     from carecoop.governance.models import Meeting, Question
     from carecoop.members.models import Person
     from carecoop.tenancy.models import Centre
@@ -297,6 +322,8 @@ def ids(coop: Any) -> dict[str, int]:
         for route, model in ROUTE_MODELS.items():
             if model is Person and "/children/" in route:
                 row = child
+            elif "/children/import/" in route:
+                row = Upload.objects.filter(register="children").order_by("pk").first()
             elif route.endswith("/counts/"):  # Tellers count a paper ballot, not a secret one.
                 row = Question.objects.exclude(method="secret").order_by("pk").first()
             else:
@@ -365,8 +392,9 @@ def error(status: int, url: str) -> bool:
 client_user: Any = None
 
 
-# A centre's registers for one day: a row per child of the centre (see the module's note).
-CENTRE_REGISTER = re.compile(r"/centres/\d+/(attendance|register|meals)/$")
+# A centre's registers for one day: a row per child of the centre (see the module's note); the
+# API's attendance sheet is the page's, as data.
+CENTRE_REGISTER = re.compile(r"/centres/\d+/(attendance|register|meals)/?$")
 
 
 # The addresses whose answer is a file to download (see the module's note).

@@ -122,12 +122,17 @@ def _xlsx(columns: list[Column], rows: Iterable[Any], sheet: str) -> Any:
     return out
 
 
-def file_paths(route: str, view: Callable[..., Any], name: str) -> list[Any]:
+def file_paths(
+    route: str, view: Callable[..., Any], name: str, extra: dict[str, Any] | None = None
+) -> list[Any]:
     """The addresses of a register's files, one a format: ``<route>.csv`` named ``<name>_csv``,
-    and so on, each calling ``view`` with its ``fmt``."""
+    and so on, each calling ``view`` with its ``fmt`` (and ``extra``)."""
     from django.urls import path
 
-    return [path(f"{route}.{fmt}", view, {"fmt": fmt}, name=f"{name}_{fmt}") for fmt in FORMATS]
+    return [
+        path(f"{route}.{fmt}", view, {**(extra or {}), "fmt": fmt}, name=f"{name}_{fmt}")
+        for fmt in FORMATS
+    ]
 
 
 def register_response(

@@ -156,6 +156,11 @@ class Person(CoopOwned):
         blank=True,
         help_text=_("For example: signed form, thumbprint, oral consent before a witness."),
     )
+    # A child's reference in the register the cooperative kept before (a row of its spreadsheet):
+    # imported again, the same reference is the same child. A member's is her membership's.
+    reference = models.CharField(
+        _("reference"), max_length=60, blank=True, default="", db_default=""
+    )
     search_text = models.CharField(max_length=400, editable=False, default="")
 
     history = CoopHistory(excluded_fields=["search_text"])
@@ -177,6 +182,12 @@ class Person(CoopOwned):
                 violation_error_message=_(
                     "A person with this name and date of birth is already registered."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "reference"],
+                condition=~Q(reference=""),
+                name="person_unique_reference",
+                violation_error_message=_("This reference is already another child's."),
             ),
         ]
         indexes = [

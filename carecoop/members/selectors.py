@@ -196,9 +196,9 @@ def _cell(index: int, shown: Callable[[Any], Any] | None) -> Callable[[tuple[Any
     return lambda row: shown(row[index])
 
 
-def upload_get(*, access: Access, pk: int) -> Upload:
-    """A member register file kept for its import, of the asking cooperative; 404 otherwise."""
-    found = Upload.objects.filter(coop_id=access.coop_id, register="members", pk=pk).first()
+def upload_get(*, access: Access, pk: int, register: str = "members") -> Upload:
+    """A register's file kept for its import, of the asking cooperative; 404 otherwise."""
+    found = Upload.objects.filter(coop_id=access.coop_id, register=register, pk=pk).first()
     if found is None:
         raise Http404
     return found

@@ -9,8 +9,22 @@ urlpatterns = [
     *file_paths("register", views.member_export, "export"),
     path("new/", views.member_create, name="create"),
     path("import/", views.member_import, name="import"),
-    path("import/<int:pk>/", views.member_import_preview, name="import_preview"),
+    path("import/<int:pk>/", views.member_import_preview, name="members_import_preview"),
     *file_paths("import/template", views.member_import_template, "template"),
+    # The children's register, through the same pages.
+    path("children/import/", views.member_import, {"register": "children"}, name="children_import"),
+    path(
+        "children/import/<int:pk>/",
+        views.member_import_preview,
+        {"register": "children"},
+        name="children_import_preview",
+    ),
+    *file_paths(
+        "children/import/template",
+        views.member_import_template,
+        "children_template",
+        {"register": "children"},
+    ),
     path("classes/", views.class_list, name="classes"),
     path("classes/new/", views.class_edit, name="class_create"),
     path("classes/<int:pk>/", views.class_edit, name="class_edit"),

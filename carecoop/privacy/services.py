@@ -383,6 +383,7 @@ def person_erase(*, person: Person, by: Actor, reason: str) -> Erasure:
         "disability": "",
         "consent_given_on": None,
         "consent_note": "",
+        "reference": "",
     }
     _of(Person, coop_id, pk=person.pk).update(search_text="", **person_values)
     _of(Person.history.model, coop_id, id=person.pk).update(**person_values)

@@ -1,13 +1,21 @@
-"""Every write to the member registry (``registry``) and the import of a member register from a
-file (``imports``); every public name is here too, so that callers import
+"""Every write to the member registry (``registry``) and the import of the member register
+(``imports``) and the children's register (``children``) from a file; every public name is here too, so that callers import
 ``carecoop.members.services``."""
 
+from carecoop.members.services.children import (
+    CHILD_COLUMNS,
+    ChildLine,
+    children_import,
+    children_import_check,
+    children_upload,
+)
 from carecoop.members.services.imports import (
     IMPORT_COLUMNS,
     PERSON_COLUMNS,
     REQUIRED_COLUMNS,
     MemberLine,
     MembersImport,
+    RegisterImport,
     members_import,
     members_import_check,
     members_upload,
@@ -29,14 +37,20 @@ from carecoop.members.services.registry import (
 )
 
 __all__ = [
+    "CHILD_COLUMNS",
     "IMPORT_COLUMNS",
     "PERSON_COLUMNS",
     "REQUIRED_COLUMNS",
     "TRANSITIONS",
+    "ChildLine",
     "MemberLine",
     "MembersImport",
+    "RegisterImport",
     "_next_member_number",
     "child_register",
+    "children_import",
+    "children_import_check",
+    "children_upload",
     "dependant_add",
     "household_create",
     "member_class_create",

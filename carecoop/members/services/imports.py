@@ -69,16 +69,20 @@ class MemberLine:
 
 
 @dataclass
-class MembersImport:
-    """What importing a file would do (or did): the members it adds, those it changes (with
-    the columns that change), how many it leaves as they are, and every problem of every row.
-    With any problem, nothing is written."""
+class RegisterImport:
+    """What importing a register's file would do (or did): the rows it adds, those it changes
+    (with the row of the register each changes and the columns that change), how many it leaves
+    as they are, and every problem of every row. With any problem, nothing is written."""
 
-    new: list[MemberLine] = field(default_factory=list)
-    changed: list[tuple[MemberLine, Membership, list[str]]] = field(default_factory=list)
+    new: list[Any] = field(default_factory=list)
+    changed: list[tuple[Any, Any, list[str]]] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     imported_before: bool = False
+
+
+# The member register's import: rows are ``MemberLine``s, changed rows memberships.
+MembersImport = RegisterImport
 
 
 def _cell(line: dict[str, Any], column: str, read: Any, problems: list[Problem], row: int) -> Any:
@@ -227,8 +231,17 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     return plan
 
 
-def _check_twice(lines: list[MemberLine], problems: list[Problem]) -> None:
-    for column, value_of in (("reference", "reference"), ("member number", "number")):
+def _check_twice(
+    lines: list[Any],
+    problems: list[Problem],
+    columns: tuple[tuple[str, str], ...] = (
+        ("reference", "reference"),
+        ("member number", "number"),
+    ),
+) -> None:
+    """A value of ``columns`` (column, attribute of the row) found on two rows: the second is
+    named, with the row of the first."""
+    for column, value_of in columns:
         first: dict[str, int] = {}
         for line in lines:
             value = getattr(line, value_of)
