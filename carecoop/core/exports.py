@@ -23,7 +23,7 @@ from django.utils.encoding import force_str
 
 FORMATS = ("csv", "xlsx")
 CHUNK = 2_000  # rows read from the database at a time, and written at a time
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _csv_cell(value: Any) -> Any:
     leading apostrophe (as OWASP advises)."""
     kind = type(value)  # the common kinds first, and quickly
     if kind is str:
-        return f"'{value}" if value.startswith(_FORMULA_START) else value
+        return f"'{value}" if value.startswith(FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -56,7 +56,7 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, int | Decimal):
         return value
     text = force_str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def _csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:

@@ -21,6 +21,8 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from carecoop.core.exports import FORMULA_START
+
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -132,13 +134,16 @@ def _lines(name: str, content: bytes) -> Iterator[list[Any]]:
 
 def text(value: Any, *, max_length: int, required: bool = False) -> str:
     """A text cell, trimmed. A number a spreadsheet holds (a phone typed as a number) is read
-    as its digits."""
+    as its digits. The apostrophe a register file puts before text a spreadsheet would take for
+    a formula (``exports.FORMULA_START``: "'+91 98250 11111") is not part of the value."""
     if value is None:
         found = ""
     elif isinstance(value, float) and value.is_integer():
         found = str(int(value))
     else:
         found = " ".join(force_str(value).split())
+        if found[:1] == "'" and found[1:2] and found[1:2] in FORMULA_START:
+            found = found[1:]
     if required and not found:
         raise ValidationError(_("This cell is required."))
     if len(found) > max_length:

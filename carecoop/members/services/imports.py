@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from carecoop.core import imports
@@ -43,7 +44,10 @@ IMPORT_COLUMNS = [
     "date of birth",
     "centre",
 ]
-REQUIRED_COLUMNS = ["reference", "given name", "member class", "applied on"]
+REQUIRED_COLUMNS = ["given name", "member class", "applied on"]
+# A row is known by its reference, or, without one, by its member number (a register taken out
+# of carecoop names every member by her number; only those brought in from elsewhere have both).
+KEY_COLUMNS = ["reference", "member number"]
 PERSON_COLUMNS = {
     "given name": "given_name",
     "family name": "family_name",
@@ -122,13 +126,15 @@ def _line(
     row: int, cells: dict[str, Any], known: dict[str, Any]
 ) -> tuple[MemberLine, list[Problem]]:
     problems: list[Problem] = []
-    reference = _cell(
-        cells, "reference", lambda v: imports.text(v, max_length=60, required=True), problems, row
-    )
+    reference = _cell(cells, "reference", lambda v: imports.text(v, max_length=60), problems, row)
     line = MemberLine(row=row, reference=reference or "", present=set(cells))
     line.number = (
         _cell(cells, "member number", lambda v: imports.text(v, max_length=20), problems, row) or ""
     )
+    if not line.reference and not line.number and not any(p.row == row for p in problems):
+        problems.append(
+            Problem(row, "reference", _("Give the row a reference or a member number."))
+        )
     line.member_class = known["classes"].get(
         _cell(
             cells,
@@ -181,6 +187,8 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     try:
         present, rows = imports.table(name, content, IMPORT_COLUMNS)
         missing = [c for c in REQUIRED_COLUMNS if c not in present]
+        if not any(c in present for c in KEY_COLUMNS):
+            missing.insert(0, KEY_COLUMNS[0])
         if missing:
             plan.problems.append(
                 Problem(
@@ -200,20 +208,26 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     if not lines and not plan.problems:
         plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
     _check_twice(lines, plan.problems)
-    existing = {
-        m.reference: m
-        for m in Membership.objects.filter(
-            coop_id=coop.pk, reference__in=[line.reference for line in lines if line.reference]
-        ).select_related("person", "member_class", "person__household")
-    }
+    found = Membership.objects.filter(coop_id=coop.pk).filter(
+        Q(reference__in=[line.reference for line in lines if line.reference])
+        | Q(number__in=[line.number for line in lines if line.number and not line.reference])
+    )
+    by_reference, by_number = {}, {}
+    for m in found.select_related("person", "member_class", "person__household"):
+        by_number[m.number] = m
+        if m.reference:
+            by_reference[m.reference] = m
     taken = dict(
         Membership.objects.filter(
             coop_id=coop.pk, number__in=[line.number for line in lines if line.number]
         ).values_list("number", "reference")
     )
     for line in lines:
-        membership = existing.get(line.reference)
-        if line.number and line.number in taken and taken[line.number] != line.reference:
+        if line.reference:
+            membership = by_reference.get(line.reference)
+        else:  # Known by her number alone.
+            membership = by_number.get(line.number)
+        if line.reference and line.number in taken and taken[line.number] != line.reference:
             plan.problems.append(
                 Problem(line.row, "member number", _("This member number is already in use."))
             )
