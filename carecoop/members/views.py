@@ -123,6 +123,19 @@ REGISTERS = {
 }
 
 
+def _import_urls(register: Register, coop: str) -> dict[str, str]:
+    """The addresses an import's pages link to: its own page, the other register's, its
+    template in each format."""
+    prefix = "members:" if register.name == "members" else "members:children_"
+    other = "members:children_import" if register.name == "members" else "members:import"
+    return {
+        "import": reverse(f"{prefix}import", kwargs={"coop": coop}),
+        "other": reverse(other, kwargs={"coop": coop}),
+        "xlsx": reverse(f"{prefix}template_xlsx", kwargs={"coop": coop}),
+        "csv": reverse(f"{prefix}template_csv", kwargs={"coop": coop}),
+    }
+
+
 def _counted(register: Register, new: int, changed: int) -> str:
     if register.name == "children":
         return _("%(new)s children added, %(changed)s changed.") % {"new": new, "changed": changed}
@@ -147,7 +160,14 @@ def member_import(request: HttpRequest, coop: str, register: str = "members") ->
     return render(
         request,
         "members/import.html",
-        {"form": form, "plan": plan, "shown": IMPORT_SHOWN, "register": kind},
+        {
+            "form": form,
+            "plan": plan,
+            "shown": IMPORT_SHOWN,
+            "register": kind,
+            "urls": _import_urls(kind, coop),
+            "other": REGISTERS["children" if kind.name == "members" else "members"],
+        },
     )
 
 
@@ -185,6 +205,7 @@ def member_import_preview(
             "changed": changed,
             "shown": IMPORT_SHOWN,
             "register": kind,
+            "urls": _import_urls(kind, coop),
             "imported": _counted(kind, upload.created, upload.changed),
         },
     )
