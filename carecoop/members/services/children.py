@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
-from carecoop.core.services import upload_create, upload_imported
+from carecoop.core.services import upload_imported
 from carecoop.core.types import Actor
 from carecoop.members.models import GuardianRelation, Membership, Person, Relation
 from carecoop.members.services.imports import (
@@ -24,6 +24,7 @@ from carecoop.members.services.imports import (
     _cell,
     _check_twice,
     _person_cells,
+    kept_if_right,
 )
 from carecoop.members.services.registry import child_register, person_update
 from carecoop.tenancy.models import Organisation
@@ -184,10 +185,7 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
             plan.changed.append((line, child, changed))
         else:
             plan.unchanged += 1
-    plan.problems.sort(
-        key=lambda p: (p.row, CHILD_COLUMNS.index(p.column) if p.column in CHILD_COLUMNS else -1)
-    )
-    return plan
+    return plan.in_order(CHILD_COLUMNS)
 
 
 def children_upload(
@@ -195,9 +193,7 @@ def children_upload(
 ) -> tuple[RegisterImport, Upload | None]:
     """Check a children's register file and, with no problem, keep it for its import."""
     plan = children_import_check(coop=coop, name=name, content=content)
-    if plan.problems:
-        return plan, None
-    return plan, upload_create(coop=coop, by=by, register="children", name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="children", name=name, content=content)
 
 
 def children_import(*, upload: Upload, by: Actor) -> RegisterImport:

@@ -84,6 +84,23 @@ class RegisterImport:
     problems: list[Problem] = field(default_factory=list)
     imported_before: bool = False
 
+    def in_order(self, columns: list[str]) -> "RegisterImport":
+        """Its problems by row, then in the order of the register's columns."""
+        self.problems.sort(
+            key=lambda p: (p.row, columns.index(p.column) if p.column in columns else -1)
+        )
+        return self
+
+
+def kept_if_right(
+    plan: RegisterImport, *, coop: Organisation, by: Actor, register: str, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """A register's file kept for its import when ``plan`` has no problem: the plan, and the
+    file kept (None when it has problems)."""
+    if plan.problems:
+        return plan, None
+    return plan, upload_create(coop=coop, by=by, register=register, name=name, content=content)
+
 
 # The member register's import: rows are ``MemberLine``s, changed rows memberships.
 MembersImport = RegisterImport
@@ -239,10 +256,7 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
             plan.changed.append((line, membership, changed))
         else:
             plan.unchanged += 1
-    plan.problems.sort(
-        key=lambda p: (p.row, IMPORT_COLUMNS.index(p.column) if p.column in IMPORT_COLUMNS else -1)
-    )
-    return plan
+    return plan.in_order(IMPORT_COLUMNS)
 
 
 def _check_twice(
@@ -316,9 +330,7 @@ def members_upload(
     """Check a member register file and, when it has no problem, keep it for its import: what
     importing it would do, and the file kept (None when it has problems)."""
     plan = members_import_check(coop=coop, name=name, content=content)
-    if plan.problems:
-        return plan, None
-    return plan, upload_create(coop=coop, by=by, register="members", name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="members", name=name, content=content)
 
 
 def members_import(*, upload: Upload, by: Actor) -> MembersImport:
