@@ -6,7 +6,8 @@ What is sent (every request over loopback to a gunicorn with two workers started
   solidarity fund are opened once and the same filled form is sent PAYMENT_SENDS times at the
   same moment (the same form token);
 - attendance: each child's check-in, recorded offline, is synced ATTENDANCE_SENDS times at the
-  same moment in batches, as phones resending their outbox would;
+  same moment in batches, through the API's sync as the attendance page sends it, as phones
+  resending their outbox would;
 - votes: each one-time code is used to cast the same ballot VOTE_SENDS times at the same moment.
 
 Budgets: no request ends in a server error (or is dropped), and nothing is recorded twice: one
@@ -354,7 +355,7 @@ def main() -> int:
                 body = json.dumps(
                     {"operations": operations[batch_start : batch_start + 10]}
                 ).encode()
-                path = f"/c/{slug}/centres/sync/"
+                path = f"/api/v1/c/{slug}/attendance/sync"  # the API, as the page sends it
                 for status in at_once(
                     pool,
                     ATTENDANCE_SENDS,
