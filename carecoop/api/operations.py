@@ -32,7 +32,7 @@ from carecoop.core.permissions import Access
 from carecoop.ledger import selectors as ledger_selectors
 from carecoop.ledger.models import AccountKind
 from carecoop.members import selectors as member_selectors
-from carecoop.members.models import Household, Person, Relation
+from carecoop.members.models import Household, MemberClass, Person, Relation
 from carecoop.tenancy.models import Centre
 
 router = Router()
@@ -129,7 +129,8 @@ def members(
     access = access_of(request)
     chosen = None
     if member_class is not None:
-        chosen = member_selectors.member_classes(access=access).filter(pk=member_class).first()
+        # The class alone: the selector of the classes' page counts each one's members too.
+        chosen = MemberClass.objects.filter(coop_id=access.coop_id, pk=member_class).first()
         if chosen is None:
             raise Http404
     page = member_selectors.member_page(
