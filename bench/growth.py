@@ -121,7 +121,7 @@ def load() -> Any:
     from carecoop.members import services as members
     from carecoop.members.models import MemberClass, Membership
     from carecoop.staffing import services as staffing
-    from carecoop.staffing.models import Staff
+    from carecoop.staffing.models import CheckIn, Staff
     from carecoop.tenancy.models import Organisation
     from carecoop.tenancy.services import role_grant
 
@@ -145,7 +145,9 @@ def load() -> Any:
             day = today + datetime.timedelta(days=1 + i % 5)
             with suppress(ValidationError):  # A day the centre is closed: no booking.
                 care.booking_set(enrolment=enrolment, by=manager, date=day)
-        for i, staff in enumerate(Staff.objects.order_by("pk")[:20]):
+        # The demo's staff who have arrived by this hour are here already; the others arrive now.
+        here = CheckIn.objects.filter(date=today).values("staff_id")
+        for i, staff in enumerate(Staff.objects.exclude(pk__in=here).order_by("pk")[:20]):
             staffing.qualification_add(
                 staff=staff,
                 by=manager,
