@@ -423,6 +423,9 @@ class SyncOperation(CoopOwned):
     )
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
+    # The child and the centre an operation names follow them into another installation.
+    archive_json_ids = {"payload": {"child": "members.Person", "centre": "tenancy.Centre"}}
+
     class Meta:
         verbose_name = _("synchronised operation")
         verbose_name_plural = _("synchronised operations")

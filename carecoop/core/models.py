@@ -415,6 +415,9 @@ class Submission(CoopOwned):
     record_id = models.PositiveBigIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    # The record's id follows it when an archive is read into another installation.
+    archive_ids = {"record_id": "record_model"}
+
     class Meta:
         verbose_name = _("form sent")
         verbose_name_plural = _("forms sent")

@@ -17,6 +17,7 @@ from django_scopes import scope
 from carecoop.accounts.services import reset_link_issue
 from carecoop.billing.services import fee_category_create
 from carecoop.core import sms
+from carecoop.core.archive import archive_restore
 from carecoop.core.permissions import Access
 from carecoop.core.types import Actor
 from carecoop.ledger.services import chart_ensure
@@ -104,3 +105,47 @@ def _start(*, coop: Organisation, by: Actor, kind: str) -> None:
             member_class=classes.get(class_code) if class_code else None,
         )
     chart_ensure(coop=coop, by=by)
+
+
+@dataclass
+class MovedIn:
+    coop: Organisation
+    rows: int
+    # The accounts made for the cooperative's people, and a one-time link for each of its
+    # managers among them (the others are issued theirs by a manager, as any member's).
+    users_made: list[User]
+    links: dict[str, str]
+
+
+def cooperative_move_in(
+    *,
+    by: User,
+    source: Any,
+    slug: str = "",
+    link_users: bool = False,
+    url_for: Callable[[str], str],
+) -> MovedIn:
+    """A cooperative moved in from another installation's archive (``core.archive``), all or
+    nothing; its managers whose accounts were made for it get a link to choose a password,
+    issued by ``by`` as the setup issues the first manager's."""
+    with transaction.atomic():
+        restored = archive_restore(source, slug=slug, link_users=link_users)
+        coop = restored.coop
+        made = {u.pk for u in restored.users_made}
+        managers = User.objects.filter(
+            pk__in=made, carecoop_roles__org=coop, carecoop_roles__role="manager"
+        ).order_by("username")
+        issuer = Access(user=by, org=coop, roles=frozenset({"manager"}))
+        with scope(coop=coop.pk):
+            links = {
+                m.username: reset_link_issue(
+                    access=issuer, user=m, send_by_sms=False, url_for=url_for
+                )
+                for m in managers
+            }
+    return MovedIn(
+        coop=coop,
+        rows=sum(restored.rows.values()),
+        users_made=restored.users_made,
+        links=links,
+    )

@@ -34,7 +34,7 @@ def test_the_archive_holds_every_table_of_the_cooperative_and_only_its_rows(worl
 
     archive = _archive(world.client("manager"))
     manifest = json.loads(archive.read("manifest.json"))
-    assert (manifest["format"], manifest["version"]) == ("carecoop-cooperative-archive", 1)
+    assert (manifest["format"], manifest["version"]) == ("carecoop-cooperative-archive", 2)
     assert {"core", "members", "tenancy"} <= set(manifest["schema"])
     own = manifest["cooperative"]
     cooperative = dict(zip(own["columns"], own["row"], strict=True))
@@ -70,3 +70,36 @@ def test_only_the_manager_takes_the_archive(world):
     for role in ("board", "treasurer", "auditor", "facilitator", "member"):
         assert world.client(role).get(URL).status_code == 403
     assert world.client("outsider").get(URL).status_code == 404
+
+
+def test_the_archive_carries_the_rows_of_the_installation_its_rows_point_at(world):
+    from django.apps import apps
+
+    from carecoop.core.archive import GLOBAL
+
+    # Every reference out of a cooperative's rows is to a kind of row the manifest carries.
+    outside = {
+        f.related_model._meta.label
+        for m in apps.get_models(include_auto_created=True)
+        if owned(m)
+        for f in m._meta.concrete_fields
+        if f.is_relation and f.column != "coop_id" and not owned(f.related_model)
+    }
+    assert outside == set(GLOBAL)
+    manifest = json.loads(_archive(world.client("manager")).read("manifest.json"))
+    users = {u["id"]: u for u in manifest["users"]}
+    assert set(next(iter(users.values()))) == {
+        "id",
+        "username",
+        "first_name",
+        "last_name",
+        "is_active",
+    }  # No password travels.
+    holders = {(users[r["user"]]["username"], r["role"]) for r in manifest["roles"]}
+    assert holders == {(f"{role}.home", role) for role in world.ROLES}
+    with scopes_disabled():
+        recorded = set(
+            Person.history.filter(coop=world.home).values_list("history_user__username", flat=True)
+        )
+    assert recorded - {None} <= {u["username"] for u in users.values()}
+    assert "manager.other" not in {u["username"] for u in users.values()}
