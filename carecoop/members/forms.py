@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core import imports
 from carecoop.core.forms import MoneyField, ServiceModelForm, money_in
 from carecoop.core.languages import shipped_languages
 from carecoop.core.money import parse_amount, to_decimal
@@ -275,15 +274,3 @@ def offer(
         hint=pick.hint,
         browse=browse,
     )
-
-
-class RegisterFileForm(forms.Form):
-    file = forms.FileField(
-        label=_("register file (CSV, XLSX or ODS)"),
-        help_text=_("Fill in the template: one row per member, the headings in the first row."),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        imports.within_limits(upload.size)
-        return upload

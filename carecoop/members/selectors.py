@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from carecoop.core.exports import CHUNK, Column, titles
-from carecoop.core.models import Upload
 from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import LIMIT
@@ -194,14 +193,6 @@ def _cell(index: int, shown: Callable[[Any], Any] | None) -> Callable[[tuple[Any
     if shown is None:
         return operator.itemgetter(index)
     return lambda row: shown(row[index])
-
-
-def upload_get(*, access: Access, pk: int, register: str = "members") -> Upload:
-    """A register's file kept for its import, of the asking cooperative; 404 otherwise."""
-    found = Upload.objects.filter(coop_id=access.coop_id, register=register, pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def person_get(*, access: Access, pk: int) -> Person:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecoop.core.exports import file_paths
+from carecoop.core.registers import import_paths
 from carecoop.members import views
 
 app_name = "members"
@@ -8,23 +9,9 @@ urlpatterns = [
     path("", views.member_list, name="list"),
     *file_paths("register", views.member_export, "export"),
     path("new/", views.member_create, name="create"),
-    path("import/", views.member_import, name="import"),
-    path("import/<int:pk>/", views.member_import_preview, name="members_import_preview"),
-    *file_paths("import/template", views.member_import_template, "template"),
+    *import_paths("import", views.MEMBERS),
     # The children's register, through the same pages.
-    path("children/import/", views.member_import, {"register": "children"}, name="children_import"),
-    path(
-        "children/import/<int:pk>/",
-        views.member_import_preview,
-        {"register": "children"},
-        name="children_import_preview",
-    ),
-    *file_paths(
-        "children/import/template",
-        views.member_import_template,
-        "children_template",
-        {"register": "children"},
-    ),
+    *import_paths("children/import", views.CHILDREN),
     path("classes/", views.class_list, name="classes"),
     path("classes/new/", views.class_edit, name="class_create"),
     path("classes/<int:pk>/", views.class_edit, name="class_edit"),

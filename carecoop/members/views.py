@@ -1,7 +1,5 @@
 """Thin views: parse input, call one service or selector, render."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -11,16 +9,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.middleware import HtmxDetails
 
-from carecoop.core.exports import Column, register_response
+from carecoop.core.exports import register_response
 from carecoop.core.forms import apply_errors
 from carecoop.core.links import row_url
-from carecoop.core.models import Upload
 from carecoop.core.permissions import Access, access_of, coop_permission
+from carecoop.core.registers import Register
 from carecoop.core.views import form_page, pick_results
 from carecoop.members import forms, selectors, services
 from carecoop.members.models import (
@@ -70,157 +67,92 @@ def member_export(request: HttpRequest, coop: str, fmt: str) -> HttpResponseBase
     return register_response(fmt, name=name, columns=columns, rows=rows, sheet=_("Members"))
 
 
-# How many of an import's problems and rows a page shows: the rest are counted.
-IMPORT_SHOWN = 100
+def _member_detail(line: Any) -> tuple[str, str]:
+    return f"{line.person.get('given_name') or ''} {line.person.get('family_name') or ''}", (
+        line.member_class.name if line.member_class else ""
+    )
 
 
-@dataclass(frozen=True)
-class Register:
-    """A register brought in from a file: its services, its template's columns and its words."""
-
-    name: str  # as ``core.Upload.register`` keeps it, and in the addresses of its pages
-    upload: Callable[..., tuple[services.RegisterImport, Upload | None]]
-    check: Callable[..., services.RegisterImport]
-    run: Callable[..., services.RegisterImport]
-    columns: list[str]
-    title: Promise
-    intro: Promise
-    sheet: Promise
+def _child_detail(line: Any) -> tuple[str, str]:
+    person = line.parent.person if line.parent else None
+    household = person.household.name if person and person.household else ""
+    name = f"{line.person.get('given_name') or ''} {line.person.get('family_name') or ''}"
+    return name, household or (person.full_name if person else "")
 
 
-REGISTERS = {
-    "members": Register(
-        "members",
-        services.members_upload,
-        services.members_import_check,
-        services.members_import,
-        services.IMPORT_COLUMNS,
-        gettext_lazy("Import members"),
-        gettext_lazy(
-            "Bring in the register you keep on paper or in a spreadsheet. Download the template, "
-            "fill one row per member, and send it back: you will see what the import adds and "
-            "changes before anything is saved. One wrong cell, and nothing is imported until it "
-            "is corrected. The same file sent again changes nothing: each row's reference finds "
-            "its member."
-        ),
-        gettext_lazy("Members"),
+def _members_registers() -> tuple[Register, ...]:
+    return (MEMBERS,)
+
+
+def _children_registers() -> tuple[Register, ...]:
+    return (CHILDREN,)
+
+
+MEMBERS = Register(
+    name="members",
+    namespace="members",
+    permission="members.change",
+    upload=services.members_upload,
+    check=services.members_import_check,
+    run=services.members_import,
+    columns=services.IMPORT_COLUMNS,
+    title=gettext_lazy("Import members"),
+    intro=gettext_lazy(
+        "Bring in the register you keep on paper or in a spreadsheet. Download the template, "
+        "fill one row per member, and send it back: you will see what the import adds and "
+        "changes before anything is saved. One wrong cell, and nothing is imported until it "
+        "is corrected. The same file sent again changes nothing: each row's reference finds "
+        "its member."
     ),
-    "children": Register(
-        "children",
-        services.children_upload,
-        services.children_import_check,
-        services.children_import,
-        services.CHILD_COLUMNS,
-        gettext_lazy("Import children"),
-        gettext_lazy(
-            "Bring in the children of the members already in the register: one row per child, "
-            "with her parent's reference or member number, so that she joins that household. "
-            "You will see what the import adds and changes before anything is saved; one wrong "
-            "cell, and nothing is imported. The same file sent again changes nothing."
-        ),
-        gettext_lazy("Children"),
+    hint=gettext_lazy("Fill in the template: one row per member, the headings in the first row."),
+    sheet=gettext_lazy("Members"),
+    back="members:list",
+    back_title=gettext_lazy("Members"),
+    counted=lambda new, changed: (
+        _("%(new)s members added, %(changed)s changed.") % {"new": new, "changed": changed}
     ),
-}
-
-
-def _import_urls(register: Register, coop: str) -> dict[str, str]:
-    """The addresses an import's pages link to: its own page, the other register's, its
-    template in each format."""
-    prefix = "members:" if register.name == "members" else "members:children_"
-    other = "members:children_import" if register.name == "members" else "members:import"
-    return {
-        "import": reverse(f"{prefix}import", kwargs={"coop": coop}),
-        "other": reverse(other, kwargs={"coop": coop}),
-        "xlsx": reverse(f"{prefix}template_xlsx", kwargs={"coop": coop}),
-        "csv": reverse(f"{prefix}template_csv", kwargs={"coop": coop}),
-    }
-
-
-def _counted(register: Register, new: int, changed: int) -> str:
-    if register.name == "children":
-        return _("%(new)s children added, %(changed)s changed.") % {"new": new, "changed": changed}
-    return _("%(new)s members added, %(changed)s changed.") % {"new": new, "changed": changed}
-
-
-@coop_permission("members.change")
-def member_import(request: HttpRequest, coop: str, register: str = "members") -> HttpResponse:
-    """Bring a register in from a file: the file is read and checked, and kept for its preview
-    when it has no problem; otherwise every problem is shown and nothing is kept."""
-    access = access_of(request)
-    kind = REGISTERS[register]
-    form = forms.RegisterFileForm(request.POST or None, request.FILES or None)
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        plan, kept = kind.upload(
-            coop=access.org, by=access.user, name=upload.name, content=upload.read()
+    will=lambda new, changed, same: (
+        _(
+            "The import will add %(new)s members and change %(changed)s; %(same)s are already as "
+            "the file says."
         )
-        if kept is not None:
-            return redirect(f"members:{kind.name}_import_preview", coop=coop, pk=kept.pk)
-    return render(
-        request,
-        "members/import.html",
-        {
-            "form": form,
-            "plan": plan,
-            "shown": IMPORT_SHOWN,
-            "register": kind,
-            "urls": _import_urls(kind, coop),
-            "other": REGISTERS["children" if kind.name == "members" else "members"],
-        },
-    )
-
-
-@coop_permission("members.change")
-def member_import_preview(
-    request: HttpRequest, coop: str, pk: int, register: str = "members"
-) -> HttpResponse:
-    """What importing a kept file will do; its button imports it, all or nothing, once."""
-    access = access_of(request)
-    kind = REGISTERS[register]
-    upload = selectors.upload_get(access=access, pk=pk, register=kind.name)
-    if request.method == "POST":
-        plan = kind.run(upload=upload, by=access.user)
-        if not plan.problems:
-            if plan.imported_before:
-                messages.info(request, _("This file had already been imported."))
-            else:
-                counted = _counted(kind, len(plan.new), len(plan.changed))
-                messages.success(request, _("Imported: %(counted)s") % {"counted": counted})
-            return redirect("members:list", coop=coop)
-    elif upload.imported_at is not None:
-        plan = services.RegisterImport(imported_before=True)
-    else:
-        plan = kind.check(coop=access.org, name=upload.name, content=bytes(upload.content))
-    changed = [
-        (line, ", ".join(_(column) for column in columns))
-        for line, _row, columns in plan.changed[:IMPORT_SHOWN]
-    ]
-    return render(
-        request,
-        "members/import_preview.html",
-        {
-            "upload": upload,
-            "plan": plan,
-            "changed": changed,
-            "shown": IMPORT_SHOWN,
-            "register": kind,
-            "urls": _import_urls(kind, coop),
-            "imported": _counted(kind, upload.created, upload.changed),
-        },
-    )
-
-
-@coop_permission("members.change")
-def member_import_template(
-    request: HttpRequest, coop: str, fmt: str, register: str = "members"
-) -> HttpResponseBase:
-    """A register's template: its headings, in the reader's language."""
-    kind = REGISTERS[register]
-    columns = [Column(_(name), str) for name in kind.columns]
-    return register_response(
-        fmt, name=f"{kind.name}-template", columns=columns, rows=[], sheet=str(kind.sheet)
-    )
+        % {"new": new, "changed": changed, "same": same}
+    ),
+    detail=(gettext_lazy("Class"), _member_detail),
+    see_also=_children_registers,
+)
+CHILDREN = Register(
+    name="children",
+    namespace="members",
+    permission="members.change",
+    upload=services.children_upload,
+    check=services.children_import_check,
+    run=services.children_import,
+    columns=services.CHILD_COLUMNS,
+    title=gettext_lazy("Import children"),
+    intro=gettext_lazy(
+        "Bring in the children of the members already in the register: one row per child, "
+        "with her parent's reference or member number, so that she joins that household. "
+        "You will see what the import adds and changes before anything is saved; one wrong "
+        "cell, and nothing is imported. The same file sent again changes nothing."
+    ),
+    hint=gettext_lazy("Fill in the template: one row per member, the headings in the first row."),
+    sheet=gettext_lazy("Children"),
+    back="members:list",
+    back_title=gettext_lazy("Members"),
+    counted=lambda new, changed: (
+        _("%(new)s children added, %(changed)s changed.") % {"new": new, "changed": changed}
+    ),
+    will=lambda new, changed, same: (
+        _(
+            "The import will add %(new)s children and change %(changed)s; %(same)s are already as "
+            "the file says."
+        )
+        % {"new": new, "changed": changed, "same": same}
+    ),
+    detail=(gettext_lazy("Household"), _child_detail),
+    see_also=_members_registers,
+)
 
 
 def _list_filters(request: HttpRequest, access: Access) -> dict[str, Any]:

@@ -15,17 +15,11 @@ from django.utils.translation import gettext_noop
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
+from carecoop.core.registers import RegisterImport, cell, check_twice, kept_if_right
 from carecoop.core.services import upload_imported
 from carecoop.core.types import Actor
 from carecoop.members.models import GuardianRelation, Membership, Person, Relation
-from carecoop.members.services.imports import (
-    RegisterImport,
-    _born,
-    _cell,
-    _check_twice,
-    _person_cells,
-    kept_if_right,
-)
+from carecoop.members.services.imports import _born, _person_cells
 from carecoop.members.services.registry import child_register, person_update
 from carecoop.tenancy.models import Organisation
 
@@ -79,14 +73,14 @@ def _parents(coop: Organisation, wanted: set[str]) -> dict[str, Membership]:
 
 def _child_line(row: int, cells: dict[str, Any], known: dict[str, Any]) -> ChildLine:
     problems: list[Problem] = known["problems"]
-    reference = _cell(
+    reference = cell(
         cells, "reference", lambda v: imports.text(v, max_length=60, required=True), problems, row
     )
     line = ChildLine(row=row, reference=reference or "", present=set(cells))
     for column, name in CHILD_PERSON_COLUMNS.items():
         if column in cells:
-            line.person[name] = _cell(cells, column, known["person"][name], problems, row)
-    parent_key = _cell(
+            line.person[name] = cell(cells, column, known["person"][name], problems, row)
+    parent_key = cell(
         cells,
         "parent reference",
         lambda v: imports.text(v, max_length=60, required=True),
@@ -104,7 +98,7 @@ def _child_line(row: int, cells: dict[str, Any], known: dict[str, Any]) -> Child
                 )
             )
     line.relation = (
-        _cell(
+        cell(
             cells,
             "relation",
             lambda v: imports.choice(v, known["relations"], required=True),
@@ -153,7 +147,7 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
         "relations": imports.choices(GuardianRelation.choices),
     }
     lines = [_child_line(row, cells, known) for row, cells in read]
-    _check_twice(lines, plan.problems, columns=(("reference", "reference"),))
+    check_twice(lines, plan.problems)
     existing = {
         p.reference: p
         for p in Person.objects.filter(

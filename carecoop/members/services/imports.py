@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
-from carecoop.core.services import upload_create, upload_imported
+from carecoop.core.registers import RegisterImport, cell, check_twice, kept_if_right
+from carecoop.core.services import upload_imported
 from carecoop.core.types import Actor
 from carecoop.members.models import (
     MemberClass,
@@ -72,46 +73,8 @@ class MemberLine:
     person: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class RegisterImport:
-    """What importing a register's file would do (or did): the rows it adds, those it changes
-    (with the row of the register each changes and the columns that change), how many it leaves
-    as they are, and every problem of every row. With any problem, nothing is written."""
-
-    new: list[Any] = field(default_factory=list)
-    changed: list[tuple[Any, Any, list[str]]] = field(default_factory=list)
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    imported_before: bool = False
-
-    def in_order(self, columns: list[str]) -> "RegisterImport":
-        """Its problems by row, then in the order of the register's columns."""
-        self.problems.sort(
-            key=lambda p: (p.row, columns.index(p.column) if p.column in columns else -1)
-        )
-        return self
-
-
-def kept_if_right(
-    plan: RegisterImport, *, coop: Organisation, by: Actor, register: str, name: str, content: bytes
-) -> tuple[RegisterImport, Upload | None]:
-    """A register's file kept for its import when ``plan`` has no problem: the plan, and the
-    file kept (None when it has problems)."""
-    if plan.problems:
-        return plan, None
-    return plan, upload_create(coop=coop, by=by, register=register, name=name, content=content)
-
-
 # The member register's import: rows are ``MemberLine``s, changed rows memberships.
 MembersImport = RegisterImport
-
-
-def _cell(line: dict[str, Any], column: str, read: Any, problems: list[Problem], row: int) -> Any:
-    try:
-        return read(line.get(column))
-    except ValidationError as error:
-        problems += [Problem(row, column, message) for message in error.messages]
-        return None
 
 
 def _person_cells() -> dict[str, Any]:
@@ -124,11 +87,11 @@ def _person_cells() -> dict[str, Any]:
     }
     for name in ("given_name", "family_name", "phone"):
         model_field = cast(models.Field, Person._meta.get_field(name))
-        readers[name] = _field_cell(model_field)
+        readers[name] = _fieldcell(model_field)
     return readers
 
 
-def _field_cell(model_field: models.Field) -> Any:
+def _fieldcell(model_field: models.Field) -> Any:
     return lambda v: model_field.clean(
         imports.text(v, max_length=model_field.max_length or 200), None
     )
@@ -143,17 +106,17 @@ def _line(
     row: int, cells: dict[str, Any], known: dict[str, Any]
 ) -> tuple[MemberLine, list[Problem]]:
     problems: list[Problem] = []
-    reference = _cell(cells, "reference", lambda v: imports.text(v, max_length=60), problems, row)
+    reference = cell(cells, "reference", lambda v: imports.text(v, max_length=60), problems, row)
     line = MemberLine(row=row, reference=reference or "", present=set(cells))
     line.number = (
-        _cell(cells, "member number", lambda v: imports.text(v, max_length=20), problems, row) or ""
+        cell(cells, "member number", lambda v: imports.text(v, max_length=20), problems, row) or ""
     )
     if not line.reference and not line.number and not any(p.row == row for p in problems):
         problems.append(
             Problem(row, "reference", _("Give the row a reference or a member number."))
         )
     line.member_class = known["classes"].get(
-        _cell(
+        cell(
             cells,
             "member class",
             lambda v: imports.choice(v, known["class_names"], required=True),
@@ -161,10 +124,10 @@ def _line(
             row,
         )
     )
-    line.applied_on = _cell(
+    line.applied_on = cell(
         cells, "applied on", lambda v: _not_future(imports.day(v, required=True)), problems, row
     )
-    line.admitted_on = _cell(
+    line.admitted_on = cell(
         cells, "admitted on", lambda v: _not_future(imports.day(v)), problems, row
     )
     if line.applied_on and line.admitted_on and line.admitted_on < line.applied_on:
@@ -172,11 +135,11 @@ def _line(
             Problem(row, "admitted on", _("A member cannot be admitted before applying."))
         )
     line.centre = known["centres"].get(
-        _cell(cells, "centre", lambda v: imports.choice(v, known["centre_names"]), problems, row)
+        cell(cells, "centre", lambda v: imports.choice(v, known["centre_names"]), problems, row)
     )
     for column, name in PERSON_COLUMNS.items():
         if column in cells:
-            line.person[name] = _cell(cells, column, known["person"][name], problems, row)
+            line.person[name] = cell(cells, column, known["person"][name], problems, row)
     return line, problems
 
 
@@ -224,7 +187,9 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
         return plan
     if not lines and not plan.problems:
         plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
-    _check_twice(lines, plan.problems)
+    check_twice(
+        lines, plan.problems, columns=(("reference", "reference"), ("member number", "number"))
+    )
     found = Membership.objects.filter(coop_id=coop.pk).filter(
         Q(reference__in=[line.reference for line in lines if line.reference])
         | Q(number__in=[line.number for line in lines if line.number and not line.reference])
@@ -257,35 +222,6 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
         else:
             plan.unchanged += 1
     return plan.in_order(IMPORT_COLUMNS)
-
-
-def _check_twice(
-    lines: list[Any],
-    problems: list[Problem],
-    columns: tuple[tuple[str, str], ...] = (
-        ("reference", "reference"),
-        ("member number", "number"),
-    ),
-) -> None:
-    """A value of ``columns`` (column, attribute of the row) found on two rows: the second is
-    named, with the row of the first."""
-    for column, value_of in columns:
-        first: dict[str, int] = {}
-        for line in lines:
-            value = getattr(line, value_of)
-            if not value:
-                continue
-            if value in first:
-                problems.append(
-                    Problem(
-                        line.row,
-                        column,
-                        _("Row %(row)s has the same value: each row needs its own.")
-                        % {"row": first[value]},
-                    )
-                )
-            else:
-                first[value] = line.row
 
 
 def _changes(line: MemberLine, membership: Membership, problems: list[Problem]) -> list[str]:
