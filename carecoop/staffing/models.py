@@ -73,6 +73,10 @@ class Staff(CoopOwned):
     )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("left on"), null=True, blank=True)
+    # What a register brought in from a file calls her, to find her again (blank otherwise).
+    reference = models.CharField(
+        _("reference"), max_length=60, blank=True, default="", db_default=""
+    )
 
     history = CoopHistory()
     same_coop_fields = ("centre", "person")
@@ -96,6 +100,12 @@ class Staff(CoopOwned):
                 condition=Q(wage_minor__isnull=True) | ~Q(wage_currency=""),
                 name="staff_wage_currency",
                 violation_error_message=_("A wage needs its currency."),
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "reference"],
+                condition=~Q(reference=""),
+                name="staff_unique_reference",
+                violation_error_message=_("This reference is already someone else's."),
             ),
         ]
         indexes = [models.Index(fields=["coop", "centre"], name="staff_centre")]

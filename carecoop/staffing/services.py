@@ -1,27 +1,40 @@
 """Every write about staff, training, ratio rules, shifts, rosters and check-ins."""
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from carecoop.care.models import Room
 from carecoop.care.services import hours_on
-from carecoop.core.money import is_currency, parse_amount
-from carecoop.core.services import same_coop_check, validated_save
+from carecoop.core import imports
+from carecoop.core.imports import Problem
+from carecoop.core.models import Upload
+from carecoop.core.money import is_currency, parse_amount, to_decimal
+from carecoop.core.registers import (
+    RegisterImport,
+    cell,
+    check_twice,
+    kept_if_right,
+    missing_columns,
+)
+from carecoop.core.services import same_coop_check, upload_imported, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Person
 from carecoop.staffing.models import (
     CentreStaffing,
     CheckIn,
+    Employment,
     Qualification,
     RatioRuleSet,
     RosterEntry,
     ShiftTemplate,
     Staff,
+    StaffRole,
     TrainingAttendance,
     TrainingSession,
     TrainingTopic,
@@ -82,6 +95,7 @@ def staff_create(
     wage: Decimal | None = None,
     wage_currency: str | None = None,
     wage_period: str | None = None,
+    reference: str = "",
 ) -> Staff:
     same_coop_check(coop.pk, centre, person)
     staff = Staff(
@@ -90,6 +104,7 @@ def staff_create(
         person=person,
         given_name=given_name,
         family_name=family_name,
+        reference=reference,
         role=role,
         employment=employment,
         hours_per_week=Decimal(hours_per_week),
@@ -382,3 +397,186 @@ def checkout_record(*, checkin: CheckIn, by: Actor, out_at: datetime.time) -> Ch
     checkin.out_at = out_at
     validated_save(checkin, by=by)
     return checkin
+
+
+# The staff register from a file --------------------------------------------------------------
+
+# The staff register's columns in a file, in the template's order.
+STAFF_COLUMNS = [
+    "reference",
+    "given name",
+    "family name",
+    "centre",
+    "role",
+    "employment",
+    "contracted hours per week",
+    "started on",
+    "left on",
+]
+STAFF_REQUIRED = ["reference", "given name", "centre", "role", "started on"]
+# The columns that are fields of a staff member, by the field they fill.
+STAFF_FILE_FIELDS = {
+    "given name": "given_name",
+    "family name": "family_name",
+    "centre": "centre",
+    "role": "role",
+    "employment": "employment",
+    "contracted hours per week": "hours_per_week",
+    "started on": "started_on",
+    "left on": "ended_on",
+}
+
+
+@dataclass
+class StaffLine:
+    """A row of a staff register file, read and checked: its fields by name."""
+
+    row: int
+    reference: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def person(self) -> dict[str, Any]:
+        return self.fields
+
+
+def _staff_readers(coop: Organisation) -> dict[str, Any]:
+    """How each column's cell is read, with its field's own checks."""
+    centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+    centre_names = imports.choices((code, c.name) for code, c in centres.items())
+    roles, employments = imports.choices(StaffRole.choices), imports.choices(Employment.choices)
+    hours = cast(models.Field, Staff._meta.get_field("hours_per_week"))
+
+    def text_of(name: str, required: bool) -> Any:
+        model_field = cast(models.Field, Staff._meta.get_field(name))
+        return lambda v: imports.text(
+            v, max_length=model_field.max_length or 100, required=required
+        )
+
+    def hours_of(value: Any) -> Decimal:
+        found = (
+            Decimal(0)
+            if value in (None, "")
+            else hours.clean(imports.text(value, max_length=10), None)
+        )
+        if not 0 <= found <= 80:
+            raise ValidationError(_("Contracted hours must lie between 0 and 80 a week."))
+        return found
+
+    return {
+        "given_name": text_of("given_name", True),
+        "family_name": text_of("family_name", False),
+        "centre": lambda v: centres[imports.choice(v, centre_names, required=True)],
+        "role": lambda v: imports.choice(v, roles, required=True),
+        "employment": lambda v: imports.choice(v, employments) or Employment.EMPLOYED,
+        "hours_per_week": hours_of,
+        "started_on": lambda v: imports.day(v, required=True),
+        "ended_on": lambda v: imports.day(v),
+    }
+
+
+def _staff_line(
+    row: int, cells: dict[str, Any], readers: dict[str, Any], problems: list[Problem]
+) -> StaffLine:
+    reference = cell(
+        cells, "reference", lambda v: imports.text(v, max_length=60, required=True), problems, row
+    )
+    line = StaffLine(row=row, reference=reference or "")
+    for column, name in STAFF_FILE_FIELDS.items():
+        if column in cells or name in ("employment", "hours_per_week"):
+            line.fields[name] = cell(cells, column, readers[name], problems, row)
+    started, ended = line.fields.get("started_on"), line.fields.get("ended_on")
+    if started and ended and ended < started:
+        problems.append(Problem(row, "left on", _("Someone cannot leave before they start.")))
+    return line
+
+
+def staff_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
+    """Read a staff register file and tell what importing it would do, writing nothing. Every
+    row is checked (a centre or a role the cooperative does not have, a date that is not one,
+    hours outside 0 to 80, someone leaving before starting, a reference twice), and all the
+    problems are named at once."""
+    plan = RegisterImport()
+    try:
+        present, rows = imports.table(name, content, STAFF_COLUMNS)
+        plan.problems += missing_columns(present, STAFF_REQUIRED)
+        if plan.problems:
+            return plan
+        readers = _staff_readers(coop)
+        lines = [_staff_line(row, cells, readers, plan.problems) for row, cells in rows]
+    except imports.Unreadable as error:
+        plan.problems.append(Problem(1, "", error.messages[0]))
+        return plan
+    if not lines:
+        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+        return plan
+    check_twice(lines, plan.problems)
+    existing = {
+        s.reference: s
+        for s in Staff.objects.filter(
+            coop_id=coop.pk, reference__in=[line.reference for line in lines if line.reference]
+        )
+    }
+    for line in lines:
+        staff = existing.get(line.reference)
+        if staff is None:
+            plan.new.append(line)
+            continue
+        changed = [
+            column
+            for column, name in STAFF_FILE_FIELDS.items()
+            if name in line.fields and line.fields[name] != getattr(staff, name)
+        ]
+        if changed:
+            plan.changed.append((line, staff, changed))
+        else:
+            plan.unchanged += 1
+    return plan.in_order(STAFF_COLUMNS)
+
+
+def staff_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """Check a staff register file and, with no problem, keep it for its import."""
+    plan = staff_import_check(coop=coop, name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="staff", name=name, content=content)
+
+
+def staff_import(*, upload: Upload, by: Actor) -> RegisterImport:
+    """Import a staff register file, all or nothing: each new row is a staff member of its
+    centre (``staff_create``), each changed one is updated (``staff_update``), audited like any
+    other change, and the file is marked imported, in one transaction. Imported again, the file
+    changes nothing."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
+        if upload.imported_at is not None:
+            return RegisterImport(imported_before=True)
+        plan = staff_import_check(coop=upload.coop, name=upload.name, content=bytes(upload.content))
+        if plan.problems:
+            return plan
+        for line in plan.new:
+            try:
+                staff_create(coop=upload.coop, by=by, reference=line.reference, **line.fields)
+            except ValidationError as error:
+                plan.problems += [Problem(line.row, "", m) for m in error.messages]
+        for line, staff, columns in plan.changed:
+            names = {STAFF_FILE_FIELDS[c]: line.fields[STAFF_FILE_FIELDS[c]] for c in columns}
+            try:
+                staff_update(
+                    staff=staff,
+                    by=by,
+                    # The wage is kept as it is: the file does not hold it.
+                    wage=to_decimal(staff.wage_minor, staff.wage_currency)
+                    if staff.wage_minor is not None
+                    else None,
+                    wage_currency=staff.wage_currency,
+                    wage_period=staff.wage_period,
+                    **names,
+                )
+            except ValidationError as error:
+                plan.problems += [Problem(line.row, "", m) for m in error.messages]
+        if plan.problems:
+            transaction.set_rollback(True)
+            return plan
+        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
+    return plan

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from carecoop.core.registers import import_paths
 from carecoop.staffing import views
 
 app_name = "staffing"
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),
     path("new/", views.staff_create, name="staff_create"),
+    *import_paths("import", views.STAFF),
     path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.staff_detail, name="staff"),
     path("<int:pk>/edit/", views.staff_edit, name="staff_edit"),

@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecoop.core.dates import day_param
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.registers import Register
 from carecoop.core.views import act, form_page, pick_results
 from carecoop.staffing import forms, selectors, services
 
@@ -388,3 +390,49 @@ def pick(request: HttpRequest, coop: str) -> HttpResponse:
         search=lambda q: selectors.pick_staff(access=access, query=q, centre_id=centre_id),
         label=forms.staff_label,
     )
+
+
+# The staff register from a file ----------------------------------------------------------
+
+
+def _staff_detail(line: Any) -> tuple[str, str]:
+    fields = line.fields
+    name = f"{fields.get('given_name') or ''} {fields.get('family_name') or ''}"
+    centre = fields.get("centre")
+    return name, centre.name if centre is not None else ""
+
+
+STAFF = Register(
+    name="staff",
+    namespace="staffing",
+    permission="staffing.manage",
+    upload=services.staff_upload,
+    check=services.staff_import_check,
+    run=services.staff_import,
+    columns=services.STAFF_COLUMNS,
+    title=gettext_lazy("Import staff"),
+    intro=gettext_lazy(
+        "Bring in the staff of the centres from the list you keep: one row per person, with "
+        "the centre she works in, her role and the day she started. You will see what the "
+        "import adds and changes before anything is saved; one wrong cell, and nothing is "
+        "imported. The same file sent again changes nothing: each row's reference finds its "
+        "person. Wages are set on each person's page."
+    ),
+    hint=gettext_lazy(
+        "Fill in the template: one row per staff member, the headings in the first row."
+    ),
+    sheet=gettext_lazy("Staff"),
+    back="staffing:staff_list",
+    back_title=gettext_lazy("Staff"),
+    counted=lambda new, changed: (
+        _("%(new)s staff members added, %(changed)s changed.") % {"new": new, "changed": changed}
+    ),
+    will=lambda new, changed, same: (
+        _(
+            "The import will add %(new)s staff members and change %(changed)s; %(same)s are "
+            "already as the file says."
+        )
+        % {"new": new, "changed": changed, "same": same}
+    ),
+    detail=(gettext_lazy("Centre"), _staff_detail),
+)
