@@ -10,9 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from carecoop.core import imports
 from carecoop.core.dates import money_date_check
-from carecoop.core.money import format_money, is_currency
-from carecoop.core.services import same_coop_check, submitted_once, totals_add, validated_save
+from carecoop.core.imports import Problem
+from carecoop.core.models import Upload
+from carecoop.core.money import format_money, is_currency, parse_amount
+from carecoop.core.registers import RegisterImport, cell, kept_if_right, missing_columns
+from carecoop.core.services import (
+    same_coop_check,
+    submitted_once,
+    totals_add,
+    upload_imported,
+    validated_save,
+)
 from carecoop.core.types import Actor
 from carecoop.ledger.chart import DEFAULT_CHART
 from carecoop.ledger.models import Account, Entry, ExchangeRate, Line, MonthTotal
@@ -299,3 +309,201 @@ def exchange_rate_set(
     row.source = source
     validated_save(row, by=by)
     return row
+
+
+# Opening balances from a file --------------------------------------------------------------
+
+# The opening balances' columns in a file, in the template's order.
+OPENING_COLUMNS = ["date", "account", "debit", "credit", "centre"]
+OPENING_REQUIRED = ["date", "account", "debit", "credit"]
+
+
+@dataclass
+class BalanceLine:
+    """A row of an opening balances file, read and checked: one account's balance."""
+
+    row: int
+    reference: str  # the account's code
+    account: Account | None = None
+    date: datetime.date | None = None
+    debit_minor: int = 0
+    credit_minor: int = 0
+    centre: Centre | None = None
+
+
+def _opening_key(date: datetime.date) -> str:
+    return f"opening:{date.isoformat()}"
+
+
+def _balance_line(
+    row: int, cells: dict[str, Any], known: dict[str, Any], problems: list[Problem]
+) -> BalanceLine:
+    coop = known["coop"]
+    line = BalanceLine(row=row, reference="")
+    code = cell(
+        cells,
+        "account",
+        lambda v: imports.choice(v, known["account_names"], required=True),
+        problems,
+        row,
+    )
+    line.account = known["accounts"].get(code)
+    line.reference = code or ""
+
+    def dated(value: Any) -> datetime.date | None:
+        found = imports.day(value, required=True)
+        if found is not None:
+            money_date_check(coop, found)
+        return found
+
+    line.date = cell(cells, "date", dated, problems, row)
+    for column in ("debit", "credit"):
+        amount = cell(
+            cells,
+            column,
+            lambda v: parse_amount(imports.text(v, max_length=30) or "0", coop.currency),
+            problems,
+            row,
+        )
+        setattr(line, f"{column}_minor", amount or 0)
+    if line.debit_minor and line.credit_minor:
+        problems.append(
+            Problem(row, "credit", _("A line is either a debit or a credit, not both."))
+        )
+    centre = cell(
+        cells, "centre", lambda v: imports.choice(v, known["centre_names"]), problems, row
+    )
+    line.centre = known["centres"].get(centre)
+    return line
+
+
+def opening_balances_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
+    """Read an opening balances file and tell what importing it would post, writing nothing:
+    one entry, on the file's one date, of each account's balance (a debit or a credit). Every
+    row is checked (an account the chart does not have, an amount that is not one, a date
+    outside the books' window or unlike the other rows'), and the file must balance. The
+    balances of a date are posted once: a file that says the same again changes nothing; one
+    that says otherwise is refused (an entry is reversed, never changed)."""
+    plan = RegisterImport()
+    try:
+        present, rows = imports.table(name, content, OPENING_COLUMNS)
+        plan.problems += missing_columns(present, OPENING_REQUIRED)
+        if plan.problems:
+            return plan
+        # The chart as it is, and the accounts posting will add to it (``chart_ensure``).
+        accounts = {
+            code: Account(coop=coop, code=code, name=name, kind=kind)
+            for code, name, kind in DEFAULT_CHART
+        }
+        accounts.update({a.code: a for a in Account.objects.filter(coop_id=coop.pk)})
+        centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+        known = {
+            "coop": coop,
+            "accounts": accounts,
+            "account_names": imports.choices((code, a.label) for code, a in accounts.items()),
+            "centres": centres,
+            "centre_names": imports.choices((code, c.name) for code, c in centres.items()),
+        }
+        lines = [_balance_line(row, cells, known, plan.problems) for row, cells in rows]
+    except imports.Unreadable as error:
+        plan.problems.append(Problem(1, "", error.messages[0]))
+        return plan
+    if not lines:
+        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+        return plan
+    dates = [line.date for line in lines if line.date]
+    for line in lines:
+        if line.date and line.date != dates[0]:
+            problems = plan.problems
+            problems.append(
+                Problem(
+                    line.row,
+                    "date",
+                    _("Opening balances are of one date: the file's first row says %(date)s.")
+                    % {"date": dates[0].isoformat()},
+                )
+            )
+    debit = sum(line.debit_minor for line in lines)
+    credit = sum(line.credit_minor for line in lines)
+    if debit != credit and not plan.problems:
+        plan.problems.append(
+            Problem(
+                lines[-1].row,
+                "credit",
+                _("The debits (%(debit)s) and the credits (%(credit)s) do not balance.")
+                % {
+                    "debit": format_money(debit, coop.currency),
+                    "credit": format_money(credit, coop.currency),
+                },
+            )
+        )
+    if plan.problems:
+        return plan.in_order(OPENING_COLUMNS)
+    posted = Entry.objects.filter(coop_id=coop.pk, source_key=_opening_key(dates[0])).first()
+    if posted is None:
+        plan.new = [line for line in lines if line.debit_minor or line.credit_minor]
+    elif sorted(_posts(lines)) == sorted(
+        (x.account.code, x.amount_minor, x.centre_id)
+        for x in posted.lines.select_related("account")
+    ):
+        plan.unchanged = len(lines)
+    else:
+        plan.problems.append(
+            Problem(
+                2,
+                "date",
+                _("Other opening balances are posted on this date: reverse that entry first."),
+            )
+        )
+    return plan
+
+
+def _posts(lines: list[BalanceLine]) -> list[tuple[str, int, int | None]]:
+    return [
+        (
+            line.reference,
+            line.debit_minor - line.credit_minor,
+            line.centre.pk if line.centre else None,
+        )
+        for line in lines
+        if line.debit_minor or line.credit_minor
+    ]
+
+
+def opening_balances_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """Check an opening balances file and, with no problem, keep it for its import."""
+    plan = opening_balances_check(coop=coop, name=name, content=content)
+    return kept_if_right(
+        plan, coop=coop, by=by, register="opening-balances", name=name, content=content
+    )
+
+
+def opening_balances_import(*, upload: Upload, by: Actor) -> RegisterImport:
+    """Post an opening balances file as one entry (``entry_post``), once: its date's key is
+    unique in the database, so the same balances sent twice, or at the same moment, post once."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
+        if upload.imported_at is not None:
+            return RegisterImport(imported_before=True)
+        coop = upload.coop
+        plan = opening_balances_check(coop=coop, name=upload.name, content=bytes(upload.content))
+        if plan.problems or not plan.new:
+            return plan
+        date = plan.new[0].date
+        try:
+            entry_post(
+                coop=coop,
+                by=by,
+                date=date,
+                memo=_("Opening balances"),
+                lines=[Post(*post) for post in _posts(plan.new)],
+                source_key=_opening_key(date),
+            )
+        except ValidationError as error:
+            plan.problems += [Problem(2, "", m) for m in error.messages]
+            transaction.set_rollback(True)
+            return plan
+        upload_imported(upload, created=len(plan.new), changed=0)
+    return plan

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from carecoop.core.exports import file_paths
+from carecoop.core.registers import import_paths
 from carecoop.ledger import views
 
 app_name = "ledger"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("balance-sheet/", views.balance_sheet, name="balance_sheet"),
     path("entries/", views.entries, name="entries"),
     path("entries/new/", views.entry_new, name="entry_new"),
+    *import_paths("opening-balances/import", views.OPENING_BALANCES),
     path("entries/<int:pk>/", views.entry_detail, name="entry"),
     path("entries/<int:pk>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("rates/", views.rates, name="rates"),

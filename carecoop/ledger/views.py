@@ -11,10 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecoop.core.exports import register_response
+from carecoop.core.money import format_money
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.registers import Register
 from carecoop.core.views import act, form_page
 from carecoop.ledger import forms, selectors, services
 from carecoop.tenancy.models import Centre, Organisation
@@ -217,3 +220,42 @@ def rates(request: HttpRequest, coop: str) -> HttpResponse:
         "ledger/rates.html",
         {"rates": selectors.exchange_rates(coop_id=access.coop_id)[:100], "form": form},
     )
+
+
+# Opening balances from a file --------------------------------------------------------------
+
+
+def _balance_detail(line: Any) -> tuple[str, str]:
+    account = line.account.label if line.account else ""
+    currency = line.account.coop.currency if line.account else ""
+    amount = line.debit_minor - line.credit_minor
+    side = _("debit") if amount > 0 else _("credit")
+    return account, f"{side} {format_money(abs(amount), currency)}"
+
+
+OPENING_BALANCES = Register(
+    name="opening-balances",
+    namespace="ledger",
+    permission="ledger.post",
+    upload=services.opening_balances_upload,
+    check=services.opening_balances_check,
+    run=services.opening_balances_import,
+    columns=services.OPENING_COLUMNS,
+    title=gettext_lazy("Import opening balances"),
+    intro=gettext_lazy(
+        "Start the books from the balances of the books kept until now: one row per account, "
+        "its balance as a debit or a credit, all on the same date. The debits and the credits "
+        "must balance. You will see the entry before it is posted; it is posted once, and an "
+        "entry is corrected by reversing it."
+    ),
+    hint=gettext_lazy("Fill in the template: one row per account, the headings in the first row."),
+    sheet=gettext_lazy("Opening balances"),
+    back="ledger:entries",
+    back_title=gettext_lazy("Entries"),
+    counted=lambda new, changed: _("%(new)s balances posted.") % {"new": new},
+    will=lambda new, changed, same: (
+        _("The import will post %(new)s balances; %(same)s are already posted as the file says.")
+        % {"new": new, "same": same}
+    ),
+    detail=(gettext_lazy("Balance"), _balance_detail),
+)
