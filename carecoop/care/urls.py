@@ -2,11 +2,14 @@ from django.urls import path
 
 from carecoop.care import views
 from carecoop.core.exports import file_paths
+from carecoop.core.registers import import_paths
 
 app_name = "care"
 urlpatterns = [
     path("", views.centre_list, name="centre_list"),
     path("new/", views.centre_create, name="centre_create"),
+    *import_paths("import", views.CENTRES),
+    *import_paths("rooms/import", views.ROOMS),
     *file_paths("children", views.children_export, "children"),
     path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
     path("<int:pk>/rooms/new/", views.room_add, name="room_add"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carecoop.care import attendance as attendance_rules
@@ -23,6 +24,7 @@ from carecoop.care.models import Absence, Application, ChildProfile, Enrolment
 from carecoop.core.dates import day_param
 from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.registers import Register
 from carecoop.core.views import act, form_page
 from carecoop.members.models import Person, Seen
 from carecoop.members.services import view_log_record
@@ -466,3 +468,83 @@ def profile_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
         template="care/form.html",
         context={"title": _("Health and care needs"), "child": child},
     )
+
+
+# Centres and rooms from a file -------------------------------------------------------------
+
+
+def _centre_detail(line: Any) -> tuple[str, str]:
+    return line.fields.get("name") or "", str(line.fields.get("licensed_capacity") or "")
+
+
+def _room_detail(line: Any) -> tuple[str, str]:
+    return line.fields.get("name") or "", line.centre.name if line.centre else ""
+
+
+def _centre_registers() -> tuple[Register, ...]:
+    return (CENTRES,)
+
+
+def _room_registers() -> tuple[Register, ...]:
+    return (ROOMS,)
+
+
+CENTRES = Register(
+    name="centres",
+    namespace="care",
+    permission="care.manage",
+    upload=services.centres_upload,
+    check=services.centres_import_check,
+    run=services.centres_import,
+    columns=services.CENTRE_COLUMNS,
+    title=gettext_lazy("Import centres"),
+    intro=gettext_lazy(
+        "Bring in the cooperative's centres: one row per centre, with its code, its licensed "
+        "places and its hours. You will see what the import adds and changes before anything "
+        "is saved; one wrong cell, and nothing is imported. The same file sent again changes "
+        "nothing: each centre is found again by its code. Then bring in their rooms."
+    ),
+    hint=gettext_lazy("Fill in the template: one row per centre, the headings in the first row."),
+    sheet=gettext_lazy("Centres"),
+    back="care:centre_list",
+    back_title=gettext_lazy("Centres"),
+    counted=lambda new, changed: (
+        _("%(new)s centres added, %(changed)s changed.") % {"new": new, "changed": changed}
+    ),
+    will=lambda new, changed, same: (
+        _(
+            "The import will add %(new)s centres and change %(changed)s; %(same)s are already as "
+            "the file says."
+        )
+        % {"new": new, "changed": changed, "same": same}
+    ),
+    detail=(gettext_lazy("Licensed places"), _centre_detail),
+    see_also=_room_registers,
+)
+ROOMS = Register(
+    name="rooms",
+    namespace="care",
+    permission="care.manage",
+    upload=services.rooms_upload,
+    check=services.rooms_import_check,
+    run=services.rooms_import,
+    columns=services.ROOM_COLUMNS,
+    title=gettext_lazy("Import rooms"),
+    intro=gettext_lazy(
+        "Bring in the rooms of the centres already here: one row per room, with its centre's "
+        "code or name, the ages it takes and its places. The places of a centre's rooms stay "
+        "within its licence. One wrong cell, and nothing is imported; the same file sent again "
+        "changes nothing."
+    ),
+    hint=gettext_lazy("Fill in the template: one row per room, the headings in the first row."),
+    sheet=gettext_lazy("Rooms"),
+    back="care:centre_list",
+    back_title=gettext_lazy("Centres"),
+    counted=lambda new, changed: _("%(new)s rooms added.") % {"new": new},
+    will=lambda new, changed, same: (
+        _("The import will add %(new)s rooms; %(same)s are already as the file says.")
+        % {"new": new, "same": same}
+    ),
+    detail=(gettext_lazy("Centre"), _room_detail),
+    see_also=_centre_registers,
+)

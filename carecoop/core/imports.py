@@ -174,6 +174,27 @@ def day(value: Any, *, required: bool = False) -> datetime.date | None:
         ) from None
 
 
+def clock(value: Any, *, required: bool = False) -> datetime.time | None:
+    """A time of day: a spreadsheet's time cell, or text written hours:minutes (07:30)."""
+    if isinstance(value, datetime.datetime):
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, datetime.time):
+        return value.replace(second=0, microsecond=0)
+    found = text(value, max_length=40)
+    if not found:
+        if required:
+            raise ValidationError(_("This cell is required."))
+        return None
+    try:
+        hours, minutes = found.split(":")
+        return datetime.time(int(hours), int(minutes))
+    except ValueError:
+        raise ValidationError(
+            _("“%(value)s” is not a time of day: write it as hours:minutes, such as 07:30.")
+            % {"value": found[:40]}
+        ) from None
+
+
 @dataclass(frozen=True)
 class Choices:
     """What a column of choices accepts: each code by its code or its label, in any case, the

@@ -108,6 +108,21 @@ def missing_columns(present: set[str], required: list[str]) -> list[Problem]:
     ]
 
 
+def model_problems(instance: Any, columns: dict[str, str], row: int) -> list[Problem]:
+    """What the model's own checks (``full_clean``: its fields, its constraints) find wrong with
+    ``instance`` as a row would make it, each on the column of its field (``columns``, field
+    name to column), or on the row as a whole."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        return [
+            Problem(row, columns.get(name, ""), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
 @dataclass(frozen=True)
 class Register:
     """A register brought in from a file: its services, its template's columns and its words.

@@ -24,6 +24,16 @@ from carecoop.care.services.enrolment import (
     enrolment_move,
     enrolment_move_due,
 )
+from carecoop.care.services.imports import (
+    CENTRE_COLUMNS,
+    ROOM_COLUMNS,
+    centres_import,
+    centres_import_check,
+    centres_upload,
+    rooms_import,
+    rooms_import_check,
+    rooms_upload,
+)
 from carecoop.care.services.places import (
     AllocationResult,
     Standing,
@@ -40,6 +50,8 @@ from carecoop.care.services.places import (
 )
 
 __all__ = [
+    "CENTRE_COLUMNS",
+    "ROOM_COLUMNS",
     "AllocationResult",
     "Standing",
     "WaitingRow",
@@ -50,6 +62,9 @@ __all__ = [
     "candidates_for",
     "centre_create",
     "centre_update",
+    "centres_import",
+    "centres_import_check",
+    "centres_upload",
     "child_booking_set",
     "child_profile_save",
     "closure_add",
@@ -69,6 +84,9 @@ __all__ = [
     "pool_release_set",
     "priority_set",
     "room_create",
+    "rooms_import",
+    "rooms_import_check",
+    "rooms_upload",
     "waitlist",
     "waitlist_explained",
 ]

@@ -1,0 +1,290 @@
+"""The centres and their rooms brought in from a file: each row checked by the model's own rules
+and the file's other rows, previewed, and imported all or nothing through the centres' services.
+A centre is found again by its code, a room by its centre and its name: the same file imported
+twice changes nothing."""
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from carecoop.care.models import Room
+from carecoop.care.services.centres import centre_create, centre_update, room_create
+from carecoop.core import imports
+from carecoop.core.imports import Problem
+from carecoop.core.models import Upload
+from carecoop.core.registers import (
+    RegisterImport,
+    cell,
+    check_twice,
+    kept_if_right,
+    missing_columns,
+    model_problems,
+)
+from carecoop.core.services import upload_imported
+from carecoop.core.types import Actor
+from carecoop.tenancy.models import Centre, Organisation
+
+# The centres' columns in a file, in the template's order, and the field each fills.
+CENTRE_FIELDS = {
+    "code": "code",
+    "name": "name",
+    "city": "city",
+    "address": "address",
+    "licensed places": "licensed_capacity",
+    "youngest age (months)": "min_age_months",
+    "oldest age (months)": "max_age_months",
+    "opens at": "opens_at",
+    "closes at": "closes_at",
+}
+CENTRE_COLUMNS = list(CENTRE_FIELDS)
+CENTRE_REQUIRED = ["code", "name", "licensed places", "opens at", "closes at"]
+# The rooms' columns: a room is of a centre, by the centre's code or name.
+ROOM_FIELDS = {
+    "name": "name",
+    "youngest age (months)": "min_age_months",
+    "oldest age (months)": "max_age_months",
+    "places": "capacity",
+}
+ROOM_COLUMNS = ["centre", *ROOM_FIELDS]
+ROOM_REQUIRED = ["centre", "name", "youngest age (months)", "oldest age (months)", "places"]
+
+
+@dataclass
+class PlaceLine:
+    """A row of a centres' or rooms' file, read and checked: its fields by name (and a room's
+    centre)."""
+
+    row: int
+    reference: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    centre: Centre | None = None
+
+
+def _reader(model: type[models.Model], name: str, required: bool) -> Any:
+    """A cell read as the model's field reads a form's value: its kind, its length, its
+    bounds; a time of day as ``imports.clock`` reads it."""
+    model_field = cast(models.Field, model._meta.get_field(name))
+    if isinstance(model_field, models.TimeField):
+        return lambda v: imports.clock(v, required=required)
+
+    def read(value: Any) -> Any:
+        found = imports.text(value, max_length=model_field.max_length or 40, required=required)
+        if not found and not required:
+            return model_field.get_default()
+        return model_field.clean(found, None)
+
+    return read
+
+
+def _read(
+    file: tuple[str, bytes],
+    columns: list[str],
+    required: list[str],
+    line_of: Any,
+    plan: RegisterImport,
+) -> list[PlaceLine]:
+    try:
+        present, rows = imports.table(file[0], file[1], columns)
+        plan.problems += missing_columns(present, required)
+        if plan.problems:
+            return []
+        lines = [line_of(row, cells) for row, cells in rows]
+    except imports.Unreadable as error:
+        plan.problems.append(Problem(1, "", error.messages[0]))
+        return []
+    if not lines:
+        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+    return lines
+
+
+def _changes(line: PlaceLine, held: models.Model, fields: dict[str, str]) -> list[str]:
+    return [
+        column
+        for column, name in fields.items()
+        if name in line.fields and line.fields[name] != getattr(held, name)
+    ]
+
+
+def centres_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
+    """Read a centres' file and tell what importing it would do, writing nothing: every row is
+    checked by the centre's own rules (a code that is not one, places that are not a number, a
+    centre that closes before it opens, the oldest age below the youngest) and against the file's
+    other rows; all the problems are named at once."""
+    plan = RegisterImport()
+    readers = {
+        name: _reader(Centre, name, column in CENTRE_REQUIRED)
+        for column, name in CENTRE_FIELDS.items()
+    }
+    existing = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+    labels = {name: column for column, name in CENTRE_FIELDS.items()}
+
+    def line_of(row: int, cells: dict[str, Any]) -> PlaceLine:
+        line = PlaceLine(row=row, reference="")
+        problems: list[Problem] = []
+        for column, name in CENTRE_FIELDS.items():
+            if column in cells or column in CENTRE_REQUIRED:
+                line.fields[name] = cell(cells, column, readers[name], problems, row)
+        line.reference = line.fields.get("code") or ""
+        if not problems:
+            problems += model_problems(
+                _as_left(existing.get(line.reference), Centre(coop=coop), line.fields), labels, row
+            )
+        plan.problems.extend(problems)
+        return line
+
+    lines = _read((name, content), CENTRE_COLUMNS, CENTRE_REQUIRED, line_of, plan)
+    check_twice(lines, plan.problems, columns=(("code", "reference"),))
+    for line in lines:
+        held = existing.get(line.reference)
+        if held is None:
+            plan.new.append(line)
+        elif changed := _changes(line, held, CENTRE_FIELDS):
+            plan.changed.append((line, held, changed))
+        else:
+            plan.unchanged += 1
+    return plan.in_order(CENTRE_COLUMNS)
+
+
+def _as_left(held: Any, new: Any, fields: dict[str, Any]) -> Any:
+    """The row as the file would leave it: the one held with the file's values, or a new one."""
+    row = copy.copy(held) if held is not None else new
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return row
+
+
+def rooms_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
+    """Read a rooms' file and tell what importing it would do, writing nothing: every row is
+    checked by the room's own rules and its centre's (its ages within the centre's, the places
+    of the centre's rooms within its licence, the file's rooms counted with those it has)."""
+    plan = RegisterImport()
+    centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+    centre_names = imports.choices((code, c.name) for code, c in centres.items())
+    readers = {
+        name: _reader(Room, name, column in ROOM_REQUIRED) for column, name in ROOM_FIELDS.items()
+    }
+    existing = {(r.centre_id, r.name): r for r in Room.objects.filter(coop_id=coop.pk)}
+    labels = {name: column for column, name in ROOM_FIELDS.items()}
+
+    def line_of(row: int, cells: dict[str, Any]) -> PlaceLine:
+        line = PlaceLine(row=row, reference="")
+        problems: list[Problem] = []
+        code = cell(
+            cells, "centre", lambda v: imports.choice(v, centre_names, required=True), problems, row
+        )
+        line.centre = centres.get(code)
+        for column, name in ROOM_FIELDS.items():
+            line.fields[name] = cell(cells, column, readers[name], problems, row)
+        line.reference = f"{code} · {line.fields.get('name') or ''}"
+        if not problems and line.centre is not None:
+            held = existing.get((line.centre.pk, line.fields["name"]))
+            room = _as_left(held, Room(coop=coop, centre=line.centre), line.fields)
+            problems += model_problems(room, labels, row)
+            if room.min_age_months < line.centre.min_age_months or (
+                room.max_age_months > line.centre.max_age_months
+            ):
+                problems.append(
+                    Problem(row, "", _("A room's ages must lie within the centre's ages."))
+                )
+        plan.problems.extend(problems)
+        return line
+
+    lines = _read((name, content), ROOM_COLUMNS, ROOM_REQUIRED, line_of, plan)
+    check_twice(lines, plan.problems, columns=(("name", "reference"),))
+    places: dict[int, int] = {}
+    for room in existing.values():
+        places[room.centre_id] = places.get(room.centre_id, 0) + room.capacity
+    for line in lines:
+        if line.centre is None:
+            continue
+        held = existing.get((line.centre.pk, line.fields.get("name")))
+        if held is None:
+            plan.new.append(line)
+        elif _changes(line, held, ROOM_FIELDS):
+            plan.problems.append(
+                Problem(
+                    line.row, "", _("A room is changed on its centre's page, not by an import.")
+                )
+            )
+        else:
+            plan.unchanged += 1
+        wanted = (line.fields.get("capacity") or 0) - (held.capacity if held else 0)
+        places[line.centre.pk] = places.get(line.centre.pk, 0) + wanted
+        if places[line.centre.pk] > line.centre.licensed_capacity:
+            plan.problems.append(
+                Problem(
+                    line.row,
+                    "places",
+                    _("The rooms would hold %(n)s children; the centre is licensed for %(max)s.")
+                    % {"n": places[line.centre.pk], "max": line.centre.licensed_capacity},
+                )
+            )
+    return plan.in_order(ROOM_COLUMNS)
+
+
+def centres_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """Check a centres' file and, with no problem, keep it for its import."""
+    plan = centres_import_check(coop=coop, name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="centres", name=name, content=content)
+
+
+def rooms_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """Check a rooms' file and, with no problem, keep it for its import."""
+    plan = rooms_import_check(coop=coop, name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="rooms", name=name, content=content)
+
+
+def _imported(upload: Upload, by: Actor, check: Any, write: Any) -> RegisterImport:
+    """Import a kept file once, all or nothing: checked again against the register as it is
+    now, each row written by ``write``; any refusal undoes them all."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
+        if upload.imported_at is not None:
+            return RegisterImport(imported_before=True)
+        plan = check(coop=upload.coop, name=upload.name, content=bytes(upload.content))
+        if plan.problems:
+            return plan
+        for line, held in [(line, None) for line in plan.new] + [
+            (line, held) for line, held, _columns in plan.changed
+        ]:
+            try:
+                write(upload.coop, line, held)
+            except ValidationError as error:
+                plan.problems += [Problem(line.row, "", m) for m in error.messages]
+        if plan.problems:
+            transaction.set_rollback(True)
+            return plan
+        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
+    return plan
+
+
+def centres_import(*, upload: Upload, by: Actor) -> RegisterImport:
+    """Import a centres' file: each new centre through ``centre_create``, each changed one
+    through ``centre_update`` (which keeps a licence above the children enrolled), audited."""
+
+    def write(coop: Organisation, line: PlaceLine, held: Centre | None) -> None:
+        if held is None:
+            centre_create(coop=coop, by=by, **line.fields)
+        else:
+            centre_update(centre=held, by=by, **line.fields)
+
+    return _imported(upload, by, centres_import_check, write)
+
+
+def rooms_import(*, upload: Upload, by: Actor) -> RegisterImport:
+    """Import a rooms' file: each new room through ``room_create`` (its ages and places checked
+    against its centre's). A room already there is changed on its centre's page: a row that
+    would change one is refused by the check."""
+
+    def write(coop: Organisation, line: PlaceLine, held: Room | None) -> None:
+        room_create(centre=cast(Centre, line.centre), by=by, **line.fields)
+
+    return _imported(upload, by, rooms_import_check, write)
