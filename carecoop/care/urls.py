@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.centre_create, name="centre_create"),
     *import_paths("import", views.CENTRES),
     *import_paths("rooms/import", views.ROOMS),
+    *import_paths("collectors/import", views.COLLECTORS),
     *file_paths("children", views.children_export, "children"),
     path("<int:pk>/edit/", views.centre_edit, name="centre_edit"),
     path("<int:pk>/rooms/new/", views.room_add, name="room_add"),

@@ -481,12 +481,21 @@ def _room_detail(line: Any) -> tuple[str, str]:
     return line.fields.get("name") or "", line.centre.name if line.centre else ""
 
 
+def _collector_detail(line: Any) -> tuple[str, str]:
+    child = line.child.full_name if line.child else ""
+    return line.fields.get("name") or "", child
+
+
 def _centre_registers() -> tuple[Register, ...]:
-    return (CENTRES,)
+    return (CENTRES, COLLECTORS)
 
 
 def _room_registers() -> tuple[Register, ...]:
-    return (ROOMS,)
+    return (ROOMS, COLLECTORS)
+
+
+def _collector_registers() -> tuple[Register, ...]:
+    return (CENTRES, ROOMS)
 
 
 CENTRES = Register(
@@ -547,4 +556,39 @@ ROOMS = Register(
     ),
     detail=(gettext_lazy("Centre"), _room_detail),
     see_also=_centre_registers,
+)
+COLLECTORS = Register(
+    name="collectors",
+    namespace="care",
+    permission="care.manage",
+    upload=services.collectors_upload,
+    check=services.collectors_import_check,
+    run=services.collectors_import,
+    columns=services.COLLECTOR_COLUMNS,
+    title=gettext_lazy("Import authorised collectors"),
+    intro=gettext_lazy(
+        "Bring in the people other than guardians whom families allow to collect their "
+        "children: one row per person and child, with the child's reference from the children's "
+        "register. One wrong cell, and nothing is imported; the same file sent again changes "
+        "nothing, and an updated one changes what changed."
+    ),
+    hint=gettext_lazy(
+        "Fill in the template: one row per collector and child, the headings in the first row."
+    ),
+    sheet=gettext_lazy("Authorised collectors"),
+    back="care:centre_list",
+    back_title=gettext_lazy("Centres"),
+    counted=lambda new, changed: (
+        _("%(new)s authorised collectors added, %(changed)s changed.")
+        % {"new": new, "changed": changed}
+    ),
+    will=lambda new, changed, same: (
+        _(
+            "The import will add %(new)s authorised collectors and change %(changed)s; %(same)s are "
+            "already as the file says."
+        )
+        % {"new": new, "changed": changed, "same": same}
+    ),
+    detail=(gettext_lazy("Child"), _collector_detail),
+    see_also=_collector_registers,
 )

@@ -15,7 +15,7 @@ from carecoop.care.services.centres import (
     priority_set,
     room_create,
 )
-from carecoop.care.services.children import child_profile_save, collector_add
+from carecoop.care.services.children import child_profile_save, collector_add, collector_update
 from carecoop.care.services.enrolment import (
     age_in_months,
     booking_set,
@@ -26,10 +26,14 @@ from carecoop.care.services.enrolment import (
 )
 from carecoop.care.services.imports import (
     CENTRE_COLUMNS,
+    COLLECTOR_COLUMNS,
     ROOM_COLUMNS,
     centres_import,
     centres_import_check,
     centres_upload,
+    collectors_import,
+    collectors_import_check,
+    collectors_upload,
     rooms_import,
     rooms_import_check,
     rooms_upload,
@@ -51,6 +55,7 @@ from carecoop.care.services.places import (
 
 __all__ = [
     "CENTRE_COLUMNS",
+    "COLLECTOR_COLUMNS",
     "ROOM_COLUMNS",
     "AllocationResult",
     "Standing",
@@ -69,6 +74,10 @@ __all__ = [
     "child_profile_save",
     "closure_add",
     "collector_add",
+    "collector_update",
+    "collectors_import",
+    "collectors_import_check",
+    "collectors_upload",
     "enrolment_create",
     "enrolment_move",
     "enrolment_move_due",

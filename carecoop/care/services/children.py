@@ -26,3 +26,16 @@ def collector_add(*, child: Person, by: Actor, **fields: Any) -> AuthorisedColle
     collector = AuthorisedCollector(coop_id=child.coop_id, child=child, **fields)
     validated_save(collector, by=by)
     return collector
+
+
+@transaction.atomic
+def collector_update(
+    *, collector: AuthorisedCollector, by: Actor, **fields: Any
+) -> AuthorisedCollector:
+    collector = AuthorisedCollector.objects.select_for_update().get(
+        coop_id=collector.coop_id, pk=collector.pk
+    )
+    for name, value in fields.items():
+        setattr(collector, name, value)
+    validated_save(collector, by=by)
+    return collector

@@ -1,7 +1,7 @@
-"""The centres and their rooms brought in from a file: each row checked by the model's own rules
-and the file's other rows, previewed, and imported all or nothing through the centres' services.
-A centre is found again by its code, a room by its centre and its name: the same file imported
-twice changes nothing."""
+"""The centres, their rooms and the children's authorised collectors brought in from a file: each
+row checked by the model's own rules and the file's other rows, previewed, and imported all or
+nothing through the care services. A centre is found again by its code, a room by its centre and
+its name, a collector by her child and her name: the same file imported twice changes nothing."""
 
 import copy
 from dataclasses import dataclass, field
@@ -10,9 +10,11 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from carecoop.care.models import Room
+from carecoop.care.models import AuthorisedCollector, Room
 from carecoop.care.services.centres import centre_create, centre_update, room_create
+from carecoop.care.services.children import collector_add, collector_update
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
@@ -26,6 +28,7 @@ from carecoop.core.registers import (
 )
 from carecoop.core.services import upload_imported
 from carecoop.core.types import Actor
+from carecoop.members.models import Person, Relation
 from carecoop.tenancy.models import Centre, Organisation
 
 # The centres' columns in a file, in the template's order, and the field each fills.
@@ -51,6 +54,18 @@ ROOM_FIELDS = {
 }
 ROOM_COLUMNS = ["centre", *ROOM_FIELDS]
 ROOM_REQUIRED = ["centre", "name", "youngest age (months)", "oldest age (months)", "places"]
+# The collectors' columns: a collector is of a child, by the child's reference (the children's
+# register's).
+CHILD_REFERENCE = gettext_noop("child reference")
+COLLECTOR_FIELDS = {
+    "name": "name",
+    "relation to the child": "relation",
+    "phone": "phone",
+    "how to recognise them": "identification",
+    "valid until": "valid_until",
+}
+COLLECTOR_COLUMNS = [CHILD_REFERENCE, *COLLECTOR_FIELDS]
+COLLECTOR_REQUIRED = [CHILD_REFERENCE, "name", "relation to the child"]
 
 
 @dataclass
@@ -62,6 +77,7 @@ class PlaceLine:
     reference: str
     fields: dict[str, Any] = field(default_factory=dict)
     centre: Centre | None = None
+    child: Person | None = None
 
 
 def _reader(model: type[models.Model], name: str, required: bool) -> Any:
@@ -288,3 +304,100 @@ def rooms_import(*, upload: Upload, by: Actor) -> RegisterImport:
         room_create(centre=cast(Centre, line.centre), by=by, **line.fields)
 
     return _imported(upload, by, rooms_import_check, write)
+
+
+def collectors_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
+    """Read an authorised collectors' file and tell what importing it would do, writing
+    nothing: each row names a child of the register by her reference (the children's
+    register's), and the collector by the collector's own rules (a phone's form, a date)."""
+    plan = RegisterImport()
+    readers = {
+        name: _reader(AuthorisedCollector, name, column in COLLECTOR_REQUIRED)
+        for column, name in COLLECTOR_FIELDS.items()
+    }
+    readers["valid_until"] = imports.day
+    labels = {name: column for column, name in COLLECTOR_FIELDS.items()}
+    try:
+        wanted = {
+            imports.text(cells.get(CHILD_REFERENCE), max_length=60)
+            for _row, cells in imports.table(name, content, COLLECTOR_COLUMNS)[1]
+        }
+    except (imports.Unreadable, ValidationError):
+        wanted = set()
+    children = {
+        p.reference: p
+        for p in Person.objects.filter(
+            coop_id=coop.pk, household_relation=Relation.CHILD, reference__in=wanted - {""}
+        )
+    }
+    existing = {
+        (c.child_id, c.name): c
+        for c in AuthorisedCollector.objects.filter(coop_id=coop.pk, child__in=children.values())
+    }
+
+    def line_of(row: int, cells: dict[str, Any]) -> PlaceLine:
+        line = PlaceLine(row=row, reference="")
+        problems: list[Problem] = []
+        key = cell(
+            cells,
+            CHILD_REFERENCE,
+            lambda v: imports.text(v, max_length=60, required=True),
+            problems,
+            row,
+        )
+        line.child = children.get(key)
+        if key and line.child is None:
+            problems.append(
+                Problem(
+                    row,
+                    CHILD_REFERENCE,
+                    _("No child has this reference: import the children first."),
+                )
+            )
+        for column, name in COLLECTOR_FIELDS.items():
+            if column in cells or column in COLLECTOR_REQUIRED:
+                line.fields[name] = cell(cells, column, readers[name], problems, row)
+        line.reference = f"{key} · {line.fields.get('name') or ''}"
+        if not problems and line.child is not None:
+            held = existing.get((line.child.pk, line.fields["name"]))
+            collector = _as_left(
+                held, AuthorisedCollector(coop=coop, child=line.child), line.fields
+            )
+            problems += model_problems(collector, labels, row)
+        plan.problems.extend(problems)
+        return line
+
+    lines = _read((name, content), COLLECTOR_COLUMNS, COLLECTOR_REQUIRED, line_of, plan)
+    check_twice(lines, plan.problems, columns=(("name", "reference"),))
+    for line in lines:
+        if line.child is None:
+            continue
+        held = existing.get((line.child.pk, line.fields.get("name")))
+        if held is None:
+            plan.new.append(line)
+        elif changed := _changes(line, held, COLLECTOR_FIELDS):
+            plan.changed.append((line, held, changed))
+        else:
+            plan.unchanged += 1
+    return plan.in_order(COLLECTOR_COLUMNS)
+
+
+def collectors_upload(
+    *, coop: Organisation, by: Actor, name: str, content: bytes
+) -> tuple[RegisterImport, Upload | None]:
+    """Check an authorised collectors' file and, with no problem, keep it for its import."""
+    plan = collectors_import_check(coop=coop, name=name, content=content)
+    return kept_if_right(plan, coop=coop, by=by, register="collectors", name=name, content=content)
+
+
+def collectors_import(*, upload: Upload, by: Actor) -> RegisterImport:
+    """Import an authorised collectors' file: each new one through ``collector_add``, each
+    changed one through ``collector_update``, audited."""
+
+    def write(coop: Organisation, line: PlaceLine, held: AuthorisedCollector | None) -> None:
+        if held is None:
+            collector_add(child=cast(Person, line.child), by=by, **line.fields)
+        else:
+            collector_update(collector=held, by=by, **line.fields)
+
+    return _imported(upload, by, collectors_import_check, write)

@@ -6,8 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
-from carecoop.care.models import Room
+from carecoop.care.models import AuthorisedCollector, Room
+from carecoop.members.models import Person
 from carecoop.tenancy.models import Centre
+from carecoop.testing import make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +126,47 @@ def test_only_those_who_manage_centres_import_them(world):
             assert world.client(role).get(url).status_code in (403, 404)
         assert world.client("outsider").get(url).status_code == 404
         assert world.client("manager").get(url).status_code == 200
+    assert world.client("manager").get(COLLECTORS).status_code == 200
+
+
+COLLECTORS = "/c/home-coop/centres/collectors/import/"
+COLLECTOR_HEADS = (
+    "Child reference,Name,Relation to the child,Phone,How to recognise them,Valid until"
+)
+
+
+def test_collectors_come_in_for_children_found_by_their_reference(world):
+    client = world.client("manager")
+    with scope(coop=world.home.pk):
+        child = make_child(world.person, "Diya", datetime.date(2023, 5, 1))
+        Person.objects.filter(coop=world.home, pk=child.pk).update(reference="C-1")
+    with scope(coop=world.other.pk):
+        Person.objects.filter(coop=world.other, pk=world.other_child.pk).update(reference="C-9")
+    rows = [
+        ["C-1", "Kamla Ben", "aunt", "+91 98250 11111", "card ending 4411", "2027-06-30"],
+        ["C-1", "Ramesh", "neighbour", "", "", ""],
+    ]
+    sent = _send(client, COLLECTORS, COLLECTOR_HEADS, rows)
+    assert "The import will add 2 authorised collectors" in client.get(sent["Location"]).text
+    _imported(client, sent)
+    again = _send(client, COLLECTORS, COLLECTOR_HEADS, rows)
+    assert "add 0 authorised collectors and change 0; 2 are" in client.get(again["Location"]).text
+    rows[1][5] = "2026-12-31"
+    _imported(client, _send(client, COLLECTORS, COLLECTOR_HEADS, rows))
+    with scope(coop=world.home.pk):
+        found = {c.name: c for c in AuthorisedCollector.objects.filter(child=child)}
+        assert found["Kamla Ben"].valid_until == datetime.date(2027, 6, 30)
+        assert found["Ramesh"].valid_until == datetime.date(2026, 12, 31)
+        assert found["Ramesh"].history.count() == 2
+
+    bad = _send(
+        client,
+        COLLECTORS,
+        COLLECTOR_HEADS,
+        [
+            ["C-9", "Theirs", "aunt", "", "", ""],  # another cooperative's child
+            ["C-1", "", "aunt", "", "", "someday"],
+        ],
+    )
+    problems = [(p.row, p.column) for p in bad.context["plan"].problems]
+    assert problems == [(2, "child reference"), (3, "name"), (3, "valid until")]
