@@ -179,6 +179,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/centres/import/<int:pk>/": Upload,
     "c/<slug:coop>/centres/rooms/import/<int:pk>/": Upload,
     "c/<slug:coop>/centres/collectors/import/<int:pk>/": Upload,
+    "c/<slug:coop>/capital/import/<int:pk>/": Upload,
     "c/<slug:coop>/ledger/opening-balances/import/<int:pk>/": Upload,
     "c/<slug:coop>/privacy/people/<int:pk>/views/": Person,
     "c/<slug:coop>/privacy/people/<int:pk>/export/": Person,

@@ -9,9 +9,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carecoop.capital import forms, selectors, services
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.registers import Register
 from carecoop.core.views import form_page
 
 FORM = "form.html"
@@ -164,3 +166,45 @@ def redemption_create(request: HttpRequest, coop: str) -> HttpResponse:
         template=FORM,
         context={"title": _("Redemption of shares"), "back": _url("overview", coop)},
     )
+
+
+# Share capital already paid, from a file ---------------------------------------------------
+
+
+def _capital_detail(line: Any) -> tuple[str, str]:
+    name = line.membership.person.full_name if line.membership else ""
+    shares = f"{line.shares} · {line.share_class.name}" if line.share_class else ""
+    return name, shares
+
+
+CAPITAL = Register(
+    name="capital",
+    namespace="capital",
+    permission="capital.manage",
+    upload=services.capital_upload,
+    check=services.capital_import_check,
+    run=services.capital_import,
+    columns=services.CAPITAL_COLUMNS,
+    title=gettext_lazy("Import share capital paid"),
+    intro=gettext_lazy(
+        "Bring in the shares members have subscribed and what they have paid on them: one row "
+        "per payment, with its receipt's number or reference, the member's reference or number "
+        "and the share class. Each payment gets its receipt and is posted to the books (cash or "
+        "mobile money, and share capital): leave share capital and that money out of the "
+        "opening balances. One wrong cell, and nothing is imported; the same file sent again "
+        "records nothing more."
+    ),
+    hint=gettext_lazy("Fill in the template: one row per payment, the headings in the first row."),
+    sheet=gettext_lazy("Share capital"),
+    back="capital:overview",
+    back_title=gettext_lazy("Share capital"),
+    counted=lambda new, changed: _("%(new)s payments of shares recorded.") % {"new": new},
+    will=lambda new, changed, same: (
+        _(
+            "The import will record %(new)s payments of shares; %(same)s are already recorded as "
+            "the file says."
+        )
+        % {"new": new, "same": same}
+    ),
+    detail=(gettext_lazy("Shares"), _capital_detail),
+)

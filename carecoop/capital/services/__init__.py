@@ -7,11 +7,21 @@ from carecoop.capital.services.classes import (
     share_limit_set,
     subscription_create,
 )
+from carecoop.capital.services.imports import (
+    CAPITAL_COLUMNS,
+    capital_import,
+    capital_import_check,
+    capital_upload,
+)
 from carecoop.capital.services.payments import METHOD_ACCOUNT, payment_record
 from carecoop.capital.services.transfers import redemption_record, transfer_record
 
 __all__ = [
+    "CAPITAL_COLUMNS",
     "METHOD_ACCOUNT",
+    "capital_import",
+    "capital_import_check",
+    "capital_upload",
     "payment_record",
     "redemption_record",
     "share_class_create",
