@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -26,7 +27,7 @@ from carecoop.core.exports import Column, file_paths, register_response
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
 from carecoop.core.permissions import access_of, coop_permission
-from carecoop.core.services import upload_create
+from carecoop.core.services import upload_create, upload_imported
 from carecoop.core.types import Actor
 
 # How many of an import's problems and rows a page shows: the rest are counted.
@@ -96,6 +97,49 @@ def check_twice(
                 )
             else:
                 first[value] = line.row
+
+
+# Writes what a plan adds and changes, naming any refusal on its row in ``plan.problems``.
+PlanWriter = Callable[[Any, RegisterImport], None]
+
+
+def each_row(write: Callable[[Any, Any, Any, list[str]], None]) -> PlanWriter:
+    """A plan written row by row: ``write(coop, line, held, columns)`` for each row it adds
+    (``held`` None, no columns) and each it changes (the register's row, the columns that
+    change); what a service refuses is a problem of that row."""
+
+    def write_plan(coop: Any, plan: RegisterImport) -> None:
+        rows: list[tuple[Any, Any, list[str]]] = [(line, None, []) for line in plan.new]
+        rows += plan.changed
+        for line, held, columns in rows:
+            try:
+                write(coop, line, held, columns)
+            except ValidationError as error:
+                plan.problems += [Problem(line.row, "", m) for m in error.messages]
+
+    return write_plan
+
+
+def imported_once(
+    upload: Upload, check: Callable[..., RegisterImport], write: PlanWriter
+) -> RegisterImport:
+    """Import a kept file, all or nothing, once: under the file's row lock, it is checked again
+    against the register as it is now (``check``), written (``write``), and marked imported, in
+    one transaction; any problem undoes it all. The button pressed twice imports once; a file
+    imported before changes nothing."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
+        if upload.imported_at is not None:
+            return RegisterImport(imported_before=True)
+        plan = check(coop=upload.coop, name=upload.name, content=bytes(upload.content))
+        if plan.problems:
+            return plan
+        write(upload.coop, plan)
+        if plan.problems:
+            transaction.set_rollback(True)
+            return plan
+        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
+    return plan
 
 
 def missing_columns(present: set[str], required: list[str]) -> list[Problem]:

@@ -15,12 +15,17 @@ from carecoop.core.dates import money_date_check
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
 from carecoop.core.money import format_money, is_currency, parse_amount
-from carecoop.core.registers import RegisterImport, cell, kept_if_right, missing_columns
+from carecoop.core.registers import (
+    RegisterImport,
+    cell,
+    imported_once,
+    kept_if_right,
+    missing_columns,
+)
 from carecoop.core.services import (
     same_coop_check,
     submitted_once,
     totals_add,
-    upload_imported,
     validated_save,
 )
 from carecoop.core.types import Actor
@@ -481,16 +486,13 @@ def opening_balances_upload(
 
 
 def opening_balances_import(*, upload: Upload, by: Actor) -> RegisterImport:
-    """Post an opening balances file as one entry (``entry_post``), once: its date's key is
-    unique in the database, so the same balances sent twice, or at the same moment, post once."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        if upload.imported_at is not None:
-            return RegisterImport(imported_before=True)
-        coop = upload.coop
-        plan = opening_balances_check(coop=coop, name=upload.name, content=bytes(upload.content))
-        if plan.problems or not plan.new:
-            return plan
+    """Post an opening balances file as one entry (``entry_post``), once (``imported_once``):
+    its date's key is unique in the database, so the same balances sent twice, or at the same
+    moment, post once."""
+
+    def write(coop: Organisation, plan: RegisterImport) -> None:
+        if not plan.new:
+            return
         date = plan.new[0].date
         try:
             entry_post(
@@ -503,7 +505,5 @@ def opening_balances_import(*, upload: Upload, by: Actor) -> RegisterImport:
             )
         except ValidationError as error:
             plan.problems += [Problem(2, "", m) for m in error.messages]
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=0)
-    return plan
+
+    return imported_once(upload, opening_balances_check, write)

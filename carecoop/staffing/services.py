@@ -19,10 +19,12 @@ from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
+    each_row,
+    imported_once,
     kept_if_right,
     missing_columns,
 )
-from carecoop.core.services import same_coop_check, upload_imported, validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
 from carecoop.members.models import Person
 from carecoop.staffing.models import (
@@ -543,40 +545,24 @@ def staff_upload(
 
 
 def staff_import(*, upload: Upload, by: Actor) -> RegisterImport:
-    """Import a staff register file, all or nothing: each new row is a staff member of its
-    centre (``staff_create``), each changed one is updated (``staff_update``), audited like any
-    other change, and the file is marked imported, in one transaction. Imported again, the file
-    changes nothing."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        if upload.imported_at is not None:
-            return RegisterImport(imported_before=True)
-        plan = staff_import_check(coop=upload.coop, name=upload.name, content=bytes(upload.content))
-        if plan.problems:
-            return plan
-        for line in plan.new:
-            try:
-                staff_create(coop=upload.coop, by=by, reference=line.reference, **line.fields)
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        for line, staff, columns in plan.changed:
-            names = {STAFF_FILE_FIELDS[c]: line.fields[STAFF_FILE_FIELDS[c]] for c in columns}
-            try:
-                staff_update(
-                    staff=staff,
-                    by=by,
-                    # The wage is kept as it is: the file does not hold it.
-                    wage=to_decimal(staff.wage_minor, staff.wage_currency)
-                    if staff.wage_minor is not None
-                    else None,
-                    wage_currency=staff.wage_currency,
-                    wage_period=staff.wage_period,
-                    **names,
-                )
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        if plan.problems:
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
-    return plan
+    """Import a staff register file, all or nothing, once (``imported_once``): each new row is
+    a staff member of its centre (``staff_create``), each changed one is updated
+    (``staff_update``), audited like any other change."""
+
+    def write(coop: Organisation, line: StaffLine, held: Staff | None, columns: list[str]) -> None:
+        if held is None:
+            staff_create(coop=coop, by=by, reference=line.reference, **line.fields)
+            return
+        staff_update(
+            staff=held,
+            by=by,
+            # The wage is kept as it is: the file does not hold it.
+            wage=to_decimal(held.wage_minor, held.wage_currency)
+            if held.wage_minor is not None
+            else None,
+            wage_currency=held.wage_currency,
+            wage_period=held.wage_period,
+            **{STAFF_FILE_FIELDS[c]: line.fields[STAFF_FILE_FIELDS[c]] for c in columns},
+        )
+
+    return imported_once(upload, staff_import_check, each_row(write))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -25,10 +24,12 @@ from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
+    each_row,
+    imported_once,
     kept_if_right,
     missing_columns,
 )
-from carecoop.core.services import reference_key, upload_imported
+from carecoop.core.services import reference_key
 from carecoop.core.types import Actor
 from carecoop.members.models import Membership
 from carecoop.tenancy.models import Organisation
@@ -224,41 +225,28 @@ def capital_upload(
 
 
 def capital_import(*, upload: Upload, by: Actor) -> RegisterImport:
-    """Import a file of share capital paid, all or nothing: each row's shares are subscribed
-    (``subscription_create``: the member's status and the class's limits checked) and what she
-    paid is recorded with the row's reference (``payment_record``: numbered, posted to the
-    books, the certificate issued once paid up), in one transaction."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        if upload.imported_at is not None:
-            return RegisterImport(imported_before=True)
-        coop = upload.coop
-        plan = capital_import_check(coop=coop, name=upload.name, content=bytes(upload.content))
-        if plan.problems:
-            return plan
-        for line in plan.new:
-            share_class = cast(ShareClass, line.share_class)
-            try:
-                subscription: Subscription = subscription_create(
-                    coop=coop,
-                    by=by,
-                    membership=cast(Membership, line.membership),
-                    share_class=share_class,
-                    shares=line.shares,
-                    subscribed_on=cast(datetime.date, line.subscribed_on),
-                )
-                payment_record(
-                    subscription=subscription,
-                    by=by,
-                    amount=to_decimal(line.paid_minor, share_class.currency),
-                    method=line.method,
-                    paid_on=cast(datetime.date, line.paid_on),
-                    client_reference=line.reference,
-                )
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        if plan.problems:
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=0)
-    return plan
+    """Import a file of share capital paid, all or nothing, once (``imported_once``): each
+    row's shares are subscribed (``subscription_create``: the member's status and the class's
+    limits checked) and what she paid is recorded with the row's reference (``payment_record``:
+    numbered, posted to the books, the certificate issued once paid up)."""
+
+    def write(coop: Organisation, line: ShareLine, _held: Any, _columns: Any) -> None:
+        share_class = cast(ShareClass, line.share_class)
+        subscription: Subscription = subscription_create(
+            coop=coop,
+            by=by,
+            membership=cast(Membership, line.membership),
+            share_class=share_class,
+            shares=line.shares,
+            subscribed_on=cast(datetime.date, line.subscribed_on),
+        )
+        payment_record(
+            subscription=subscription,
+            by=by,
+            amount=to_decimal(line.paid_minor, share_class.currency),
+            method=line.method,
+            paid_on=cast(datetime.date, line.paid_on),
+            client_reference=line.reference,
+        )
+
+    return imported_once(upload, capital_import_check, each_row(write))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -22,11 +22,12 @@ from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
+    each_row,
+    imported_once,
     kept_if_right,
     missing_columns,
     model_problems,
 )
-from carecoop.core.services import upload_imported
 from carecoop.core.types import Actor
 from carecoop.members.models import Person, Relation
 from carecoop.tenancy.models import Centre, Organisation
@@ -258,41 +259,17 @@ def rooms_upload(
     return kept_if_right(plan, coop=coop, by=by, register="rooms", name=name, content=content)
 
 
-def _imported(upload: Upload, by: Actor, check: Any, write: Any) -> RegisterImport:
-    """Import a kept file once, all or nothing: checked again against the register as it is
-    now, each row written by ``write``; any refusal undoes them all."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        if upload.imported_at is not None:
-            return RegisterImport(imported_before=True)
-        plan = check(coop=upload.coop, name=upload.name, content=bytes(upload.content))
-        if plan.problems:
-            return plan
-        for line, held in [(line, None) for line in plan.new] + [
-            (line, held) for line, held, _columns in plan.changed
-        ]:
-            try:
-                write(upload.coop, line, held)
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        if plan.problems:
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
-    return plan
-
-
 def centres_import(*, upload: Upload, by: Actor) -> RegisterImport:
     """Import a centres' file: each new centre through ``centre_create``, each changed one
     through ``centre_update`` (which keeps a licence above the children enrolled), audited."""
 
-    def write(coop: Organisation, line: PlaceLine, held: Centre | None) -> None:
+    def write(coop: Organisation, line: PlaceLine, held: Centre | None, _columns: Any) -> None:
         if held is None:
             centre_create(coop=coop, by=by, **line.fields)
         else:
             centre_update(centre=held, by=by, **line.fields)
 
-    return _imported(upload, by, centres_import_check, write)
+    return imported_once(upload, centres_import_check, each_row(write))
 
 
 def rooms_import(*, upload: Upload, by: Actor) -> RegisterImport:
@@ -300,10 +277,10 @@ def rooms_import(*, upload: Upload, by: Actor) -> RegisterImport:
     against its centre's). A room already there is changed on its centre's page: a row that
     would change one is refused by the check."""
 
-    def write(coop: Organisation, line: PlaceLine, held: Room | None) -> None:
+    def write(coop: Organisation, line: PlaceLine, held: Room | None, _columns: Any) -> None:
         room_create(centre=cast(Centre, line.centre), by=by, **line.fields)
 
-    return _imported(upload, by, rooms_import_check, write)
+    return imported_once(upload, rooms_import_check, each_row(write))
 
 
 def collectors_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
@@ -394,10 +371,12 @@ def collectors_import(*, upload: Upload, by: Actor) -> RegisterImport:
     """Import an authorised collectors' file: each new one through ``collector_add``, each
     changed one through ``collector_update``, audited."""
 
-    def write(coop: Organisation, line: PlaceLine, held: AuthorisedCollector | None) -> None:
+    def write(
+        coop: Organisation, line: PlaceLine, held: AuthorisedCollector | None, _columns: Any
+    ) -> None:
         if held is None:
             collector_add(child=cast(Person, line.child), by=by, **line.fields)
         else:
             collector_update(collector=held, by=by, **line.fields)
 
-    return _imported(upload, by, collectors_import_check, write)
+    return imported_once(upload, collectors_import_check, each_row(write))

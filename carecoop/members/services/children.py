@@ -6,8 +6,6 @@ her again: the same file imported twice changes nothing, an updated one changes 
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -15,8 +13,14 @@ from django.utils.translation import gettext_noop
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
-from carecoop.core.registers import RegisterImport, cell, check_twice, kept_if_right
-from carecoop.core.services import upload_imported
+from carecoop.core.registers import (
+    RegisterImport,
+    cell,
+    check_twice,
+    each_row,
+    imported_once,
+    kept_if_right,
+)
 from carecoop.core.types import Actor
 from carecoop.members.models import GuardianRelation, Membership, Person, Relation
 from carecoop.members.services.imports import _born, _person_cells
@@ -191,36 +195,21 @@ def children_upload(
 
 
 def children_import(*, upload: Upload, by: Actor) -> RegisterImport:
-    """Import a children's register file, all or nothing: each new child joins her parent's
-    household with the guardianship the file names (``child_register``), each changed child is
-    updated, audited like any other change, and the file is marked imported, in one
-    transaction. Imported again, the file changes nothing."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        if upload.imported_at is not None:
-            return RegisterImport(imported_before=True)
-        plan = children_import_check(
-            coop=upload.coop, name=upload.name, content=bytes(upload.content)
-        )
-        if plan.problems:
-            return plan
-        for line in plan.new:
-            parent = cast(Membership, line.parent)
-            try:
-                child_register(
-                    guardian=parent.person,
-                    by=by,
-                    relation=line.relation,
-                    reference=line.reference,
-                    **{k: v for k, v in line.person.items() if v is not None},
-                )
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        for line, child, columns in plan.changed:
-            names = [CHILD_PERSON_COLUMNS[c] for c in columns]
-            person_update(person=child, by=by, **{n: line.person[n] for n in names})
-        if plan.problems:
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
-    return plan
+    """Import a children's register file, all or nothing, once (``imported_once``): each new
+    child joins her parent's household with the guardianship the file names
+    (``child_register``), each changed child is updated, audited like any other change."""
+
+    def write(coop: Organisation, line: ChildLine, held: Person | None, columns: list[str]) -> None:
+        if held is None:
+            child_register(
+                guardian=cast(Membership, line.parent).person,
+                by=by,
+                relation=line.relation,
+                reference=line.reference,
+                **{k: v for k, v in line.person.items() if v is not None},
+            )
+            return
+        names = [CHILD_PERSON_COLUMNS[c] for c in columns]
+        person_update(person=held, by=by, **{n: line.person[n] for n in names})
+
+    return imported_once(upload, children_import_check, each_row(write))

@@ -6,15 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
-from carecoop.core.registers import RegisterImport, cell, check_twice, kept_if_right
-from carecoop.core.services import upload_imported
+from carecoop.core.registers import (
+    RegisterImport,
+    cell,
+    check_twice,
+    each_row,
+    imported_once,
+    kept_if_right,
+)
 from carecoop.core.types import Actor
 from carecoop.members.models import (
     MemberClass,
@@ -270,43 +276,32 @@ def members_upload(
 
 
 def members_import(*, upload: Upload, by: Actor) -> MembersImport:
-    """Import a member register file, all or nothing: every new member is registered (admitted
-    when the file dates an admission), every changed member is updated, audited like any other
-    change, and the file is marked imported, in one transaction. With any problem, nothing is
-    written; imported again, the file changes nothing."""
-    with transaction.atomic():
-        upload = Upload.objects.select_for_update().get(coop_id=upload.coop_id, pk=upload.pk)
-        coop = upload.coop
-        if upload.imported_at is not None:
-            return MembersImport(imported_before=True)
-        plan = members_import_check(coop=coop, name=upload.name, content=bytes(upload.content))
-        if plan.problems:
-            return plan
-        for line in plan.new:
-            try:
-                member_register(
-                    coop=coop,
-                    by=by,
-                    member_class=cast(MemberClass, line.member_class),
-                    applied_on=cast(datetime.date, line.applied_on),
-                    admitted_on=line.admitted_on,
-                    number=line.number,
-                    centre=line.centre,
-                    reference=line.reference,
-                    **cast(Any, line.person),
-                )
-            except ValidationError as error:
-                plan.problems += [Problem(line.row, "", m) for m in error.messages]
-        for line, membership, columns in plan.changed:
-            names = [PERSON_COLUMNS[c] for c in columns if c in PERSON_COLUMNS]
-            if names:
-                person_update(person=membership.person, by=by, **{n: line.person[n] for n in names})
-            if "member class" in columns:
-                membership_update(
-                    membership=membership, by=by, member_class=cast(MemberClass, line.member_class)
-                )
-        if plan.problems:
-            transaction.set_rollback(True)
-            return plan
-        upload_imported(upload, created=len(plan.new), changed=len(plan.changed))
-    return plan
+    """Import a member register file, all or nothing, once (``imported_once``): every new
+    member is registered (admitted when the file dates an admission), every changed member is
+    updated, audited like any other change."""
+
+    def write(
+        coop: Organisation, line: MemberLine, held: Membership | None, columns: list[str]
+    ) -> None:
+        if held is None:
+            member_register(
+                coop=coop,
+                by=by,
+                member_class=cast(MemberClass, line.member_class),
+                applied_on=cast(datetime.date, line.applied_on),
+                admitted_on=line.admitted_on,
+                number=line.number,
+                centre=line.centre,
+                reference=line.reference,
+                **cast(Any, line.person),
+            )
+            return
+        names = [PERSON_COLUMNS[c] for c in columns if c in PERSON_COLUMNS]
+        if names:
+            person_update(person=held.person, by=by, **{n: line.person[n] for n in names})
+        if "member class" in columns:
+            membership_update(
+                membership=held, by=by, member_class=cast(MemberClass, line.member_class)
+            )
+
+    return imported_once(upload, members_import_check, each_row(write))
