@@ -46,6 +46,23 @@ class RegisterImport:
     problems: list[Problem] = field(default_factory=list)
     imported_before: bool = False
 
+    def place(self, line: Any, held: Any, fields: dict[str, str], values: dict[str, Any]) -> None:
+        """A row of the file, with the register's row it names (``held``, None when none): added,
+        changed in the columns whose field (``fields``, column to field) the row gives another
+        value (``values``, by field), or as the file says."""
+        if held is None:
+            self.new.append(line)
+            return
+        changed = [
+            column
+            for column, name in fields.items()
+            if name in values and values[name] != getattr(held, name)
+        ]
+        if changed:
+            self.changed.append((line, held, changed))
+        else:
+            self.unchanged += 1
+
     def in_order(self, columns: list[str]) -> "RegisterImport":
         """Its problems by row, then in the order of the register's columns."""
         self.problems.sort(

@@ -520,19 +520,7 @@ def staff_import_check(*, coop: Organisation, name: str, content: bytes) -> Regi
         )
     }
     for line in lines:
-        staff = existing.get(line.reference)
-        if staff is None:
-            plan.new.append(line)
-            continue
-        changed = [
-            column
-            for column, name in STAFF_FILE_FIELDS.items()
-            if name in line.fields and line.fields[name] != getattr(staff, name)
-        ]
-        if changed:
-            plan.changed.append((line, staff, changed))
-        else:
-            plan.unchanged += 1
+        plan.place(line, existing.get(line.reference), STAFF_FILE_FIELDS, line.fields)
     return plan.in_order(STAFF_COLUMNS)
 
 

@@ -118,14 +118,6 @@ def _read(
     return lines
 
 
-def _changes(line: PlaceLine, held: models.Model, fields: dict[str, str]) -> list[str]:
-    return [
-        column
-        for column, name in fields.items()
-        if name in line.fields and line.fields[name] != getattr(held, name)
-    ]
-
-
 def centres_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
     """Read a centres' file and tell what importing it would do, writing nothing: every row is
     checked by the centre's own rules (a code that is not one, places that are not a number, a
@@ -156,13 +148,7 @@ def centres_import_check(*, coop: Organisation, name: str, content: bytes) -> Re
     lines = _read((name, content), CENTRE_COLUMNS, CENTRE_REQUIRED, line_of, plan)
     check_twice(lines, plan.problems, columns=(("code", "reference"),))
     for line in lines:
-        held = existing.get(line.reference)
-        if held is None:
-            plan.new.append(line)
-        elif changed := _changes(line, held, CENTRE_FIELDS):
-            plan.changed.append((line, held, changed))
-        else:
-            plan.unchanged += 1
+        plan.place(line, existing.get(line.reference), CENTRE_FIELDS, line.fields)
     return plan.in_order(CENTRE_COLUMNS)
 
 
@@ -221,7 +207,7 @@ def rooms_import_check(*, coop: Organisation, name: str, content: bytes) -> Regi
         held = existing.get((line.centre.pk, line.fields.get("name")))
         if held is None:
             plan.new.append(line)
-        elif _changes(line, held, ROOM_FIELDS):
+        elif any(line.fields.get(n) != getattr(held, n) for n in ROOM_FIELDS.values()):
             plan.problems.append(
                 Problem(
                     line.row, "", _("A room is changed on its centre's page, not by an import.")
@@ -350,12 +336,7 @@ def collectors_import_check(*, coop: Organisation, name: str, content: bytes) ->
         if line.child is None:
             continue
         held = existing.get((line.child.pk, line.fields.get("name")))
-        if held is None:
-            plan.new.append(line)
-        elif changed := _changes(line, held, COLLECTOR_FIELDS):
-            plan.changed.append((line, held, changed))
-        else:
-            plan.unchanged += 1
+        plan.place(line, held, COLLECTOR_FIELDS, line.fields)
     return plan.in_order(COLLECTOR_COLUMNS)
 
 

@@ -162,8 +162,8 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
     }
     for line in lines:
         child = existing.get(line.reference)
+        plan.place(line, child, CHILD_PERSON_COLUMNS, line.person)
         if child is None:
-            plan.new.append(line)
             continue
         parent = line.parent
         if parent is not None and parent.person.household_id != child.household_id:
@@ -174,15 +174,6 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
                     _("A child moves to another household on her page, not by an import."),
                 )
             )
-        changed = [
-            column
-            for column, name in CHILD_PERSON_COLUMNS.items()
-            if name in line.person and line.person[name] != getattr(child, name)
-        ]
-        if changed:
-            plan.changed.append((line, child, changed))
-        else:
-            plan.unchanged += 1
     return plan.in_order(CHILD_COLUMNS)
 
 
