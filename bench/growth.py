@@ -106,6 +106,19 @@ GROWS = [
 ]
 
 
+# The address of each register's import, by the register's name (most particular first).
+IMPORTS = {
+    "children": "members/children/import",
+    "members": "members/import",
+    "staff": "staff/import",
+    "rooms": "centres/rooms/import",
+    "collectors": "centres/collectors/import",
+    "centres": "centres/import",
+    "capital": "capital/import",
+    "opening-balances": "ledger/opening-balances/import",
+}
+
+
 def load() -> Any:
     """The demonstration's cooperative, and the rows of the kinds it has none of."""
     from django.contrib.auth import get_user_model
@@ -193,6 +206,7 @@ def load() -> Any:
             ).encode(),
         )
         assert kept is not None, plan.problems[:3]
+        _register_files(coop, manager, today)
         # A payment provider and an API token (their pages list them).
         billing.provider_add(coop=coop, by=manager, name="upi-pay", method="mobile")
         token_create(
@@ -296,6 +310,45 @@ def moved_fields(model: type[Model], grown: list[type[Model]]) -> set[str]:
     return moved
 
 
+def _register_files(coop: Any, manager: Any, today: datetime.date) -> None:
+    """A file kept for the import of each other register, thirty rows where the register has
+    them: each preview page reads its file again."""
+    from carecoop.capital import services as capital
+    from carecoop.care import services as care
+    from carecoop.care.models import Enrolment
+    from carecoop.ledger import services as ledger
+    from carecoop.members.models import Membership, Person
+    from carecoop.staffing import services as staffing
+    from carecoop.tenancy.models import Centre
+
+    centre = Centre.objects.order_by("pk").first()
+    day = (today - datetime.timedelta(days=1)).isoformat()
+    children = Person.objects.filter(
+        pk__in=Enrolment.objects.order_by("pk").values("child_id")[:30]
+    ).order_by("pk")
+    for i, child in enumerate(children):
+        Person.objects.filter(pk=child.pk).update(reference=f"KID-{i}")
+    numbers = Membership.objects.order_by("pk").values_list("number", flat=True)[:30]
+    files = {
+        staffing.staff_upload: "reference,given name,centre,role,started on\n"
+        + "".join(f"ST-{i},Carer {i},{centre.code},care worker,{day}\n" for i in range(30)),
+        care.centres_upload: "code,name,licensed places,opens at,closes at\n"
+        + "".join(f"new-{i},New centre {i},20,08:00,18:00\n" for i in range(30)),
+        care.rooms_upload: "centre,name,youngest age (months),oldest age (months),places\n"
+        + f"{centre.code},New room,{centre.min_age_months},{centre.max_age_months},0\n",
+        care.collectors_upload: "child reference,name,relation to the child\n"
+        + "".join(f"KID-{i},Neighbour {i},neighbour\n" for i in range(len(children))),
+        capital.capital_upload: "reference,member reference,share class,shares,subscribed on,"
+        "paid,paid on\n"
+        + "".join(f"CAP-{i},{n},ordinary,1,{day},25,{day}\n" for i, n in enumerate(numbers)),
+        ledger.opening_balances_upload: "date,account,debit,credit\n"
+        + f"{day},1020,1000,\n{day},3000,,1000\n",
+    }
+    for upload, content in files.items():
+        plan, kept = upload(coop=coop, by=manager, name="register.csv", content=content.encode())
+        assert kept is not None, (upload.__name__, plan.problems[:3])
+
+
 def ids(coop: Any) -> dict[str, int]:
     """The cooperative's row for each route with an id: the richest of its kind, so a page that
     grows with any of its rows shows it."""
@@ -324,8 +377,12 @@ def ids(coop: Any) -> dict[str, int]:
         for route, model in ROUTE_MODELS.items():
             if model is Person and "/children/" in route:
                 row = child
-            elif "/children/import/" in route:
-                row = Upload.objects.filter(register="children").order_by("pk").first()
+            elif model is Upload:  # The file kept for the import of the route's register.
+                row = next(
+                    Upload.objects.filter(register=name).order_by("pk").first()
+                    for name in IMPORTS
+                    if f"/{IMPORTS[name]}/" in f"/{route}"
+                )
             elif route.endswith("/counts/"):  # Tellers count a paper ballot, not a secret one.
                 row = Question.objects.exclude(method="secret").order_by("pk").first()
             else:
