@@ -274,6 +274,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "api/v1/c/<slug:coop>/households/<int:pk>": Household,
     "api/v1/c/<slug:coop>/centres/<int:pk>": Centre,
     "api/v1/c/<slug:coop>/centres/<int:pk>/attendance": Centre,
+    "api/v1/c/<slug:coop>/centres/<int:pk>/waitlist": Centre,
     "api/v1/c/<slug:coop>/invoices/<int:pk>": Invoice,
     "api/v1/c/<slug:coop>/invoices/<int:pk>/payments": Invoice,
 }

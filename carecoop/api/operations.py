@@ -25,6 +25,7 @@ from carecoop.billing import services as billing_services
 from carecoop.billing.models import Invoice, Payment
 from carecoop.care import attendance as attendance_rules
 from carecoop.care import selectors as care_selectors
+from carecoop.care import services as care_services
 from carecoop.care.models import Enrolment
 from carecoop.core.money import to_decimal
 from carecoop.core.pagination import KeysetPage
@@ -65,7 +66,7 @@ def _keyset(page: KeysetPage[Any], items: list[Any]) -> dict[str, Any]:
     }
 
 
-def _numbered(queryset: QuerySet[Any], number: int, item: Any) -> dict[str, Any]:
+def _numbered(queryset: QuerySet[Any] | list[Any], number: int, item: Any) -> dict[str, Any]:
     page = Paginator(queryset, settings.CARECOOP_PAGE_SIZE).get_page(number)
     return {
         "count": page.paginator.count,
@@ -321,6 +322,38 @@ def enrolments(
             "days": e.days,
         },
     )
+
+
+@router.get(
+    "/centres/{pk}/waitlist",
+    response=schemas.answers(schemas.page_of(schemas.Waiting, "WaitingPage")),
+    tags=["care"],
+)
+@operation("care.view_waitlist")
+def waitlist(request: HttpRequest, coop: Coop, pk: Id, page: PageNumber = 1) -> dict[str, Any]:
+    """A centre's waitlist as the allocation ranks it today, as its page shows it: each child
+    waiting, her place in the line, her priority points, and whether the next allocation offers
+    her a place (``next``), passes her over for a child a reserved place is kept for
+    (``skipped``) or has no place for her yet (``waiting``)."""
+    access = access_of(request)
+    centre = care_selectors.centre_get(access=access, pk=pk)
+    explained = care_services.waitlist_explained(centre, timezone.localdate())
+    found = _numbered(explained.rows, page, lambda row: row)
+    applications = care_selectors.applications_in_bulk(
+        centre=centre, ids=[row.ranked.candidate.id for row in found["items"]]
+    )
+    found["items"] = [
+        {
+            "position": row.position,
+            "application_id": row.ranked.candidate.id,
+            "child_id": applications[row.ranked.candidate.id].child_id,
+            "applied_on": row.ranked.candidate.applied_on,
+            "points": row.ranked.points,
+            "standing": str(row.standing),
+        }
+        for row in found["items"]
+    ]
+    return found
 
 
 @router.get(

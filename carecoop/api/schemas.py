@@ -2,7 +2,7 @@
 units ("175.00"), as exact as the books; dates are ISO 8601."""
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator, create_model
@@ -153,6 +153,15 @@ class Enrolment(Schema):
     starts_on: datetime.date
     ends_on: datetime.date | None
     days: str
+
+
+class Waiting(Schema):
+    position: int
+    application_id: int
+    child_id: int
+    applied_on: datetime.date
+    points: int
+    standing: Literal["next", "skipped", "waiting"]
 
 
 class AttendanceRow(Schema):

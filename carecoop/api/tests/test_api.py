@@ -1,5 +1,6 @@
 """The API acts as one user in one cooperative: tokens, what each role sees, refusals."""
 
+import datetime
 import json
 from typing import Any
 
@@ -7,10 +8,12 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
+from django_scopes import scope
 
 from carecoop.api.access import token_digest
 from carecoop.api.models import Token
-from carecoop.testing import World
+from carecoop.care import services as care
+from carecoop.testing import World, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +142,31 @@ def test_the_attendance_sync_needs_the_pages_csrf_token(world: World) -> None:
     )
     assert done.status_code == 200
     assert done.json() == {"results": []}
+
+
+def test_a_centre_s_waitlist_is_ranked_as_its_page_ranks_it(world: World) -> None:
+    with scope(coop=world.home.pk):
+        children = [
+            make_child(world.person, name, datetime.date(2024, 3, 1)) for name in ("Asha", "Bina")
+        ]
+        applied = [
+            care.application_submit(
+                child=child,
+                centre=world.centre,
+                by=None,
+                applied_on=datetime.date(2025, 1, 1 + i),
+                wanted_from=datetime.date(2025, 6, 1),
+            )
+            for i, child in enumerate(children)
+        ]
+    answer = call(token_for(world, "manager"), f"/centres/{world.centre.pk}/waitlist")
+    assert answer.status_code == 200, answer.content
+    items = answer.json()["items"]
+    page = world.client("manager").get(f"/c/home-coop/centres/{world.centre.pk}/waitlist/")
+    shown = [row.ranked.candidate.id for row, _application in page.context["rows"]]
+    assert [i["application_id"] for i in items] == shown
+    assert {i["application_id"] for i in items} >= {a.pk for a in applied}
+    assert [i["position"] for i in items] == list(range(1, len(items) + 1))
+    assert {i["child_id"] for i in items} >= {c.pk for c in children}
+    member = call(token_for(world, "member"), f"/centres/{world.centre.pk}/waitlist")
+    assert member.status_code in (403, 404)
