@@ -159,6 +159,25 @@ def imported_once(
     return plan
 
 
+def read_rows(
+    name: str, content: bytes, columns: list[str], required: list[str], plan: RegisterImport
+) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a register's file, each its number and its cells by column; none, with the
+    problem in ``plan``, when the file cannot be read, lacks a required column or has no rows."""
+    try:
+        present, rows = imports.table(name, content, columns)
+        plan.problems += missing_columns(present, required)
+        if plan.problems:
+            return []
+        read = list(rows)
+    except imports.Unreadable as error:
+        plan.problems.append(Problem(1, "", error.messages[0]))
+        return []
+    if not read:
+        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+    return read
+
+
 def missing_columns(present: set[str], required: list[str]) -> list[Problem]:
     """The problem of a file without a column its register requires."""
     missing = [c for c in required if c not in present]

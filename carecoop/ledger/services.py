@@ -20,7 +20,7 @@ from carecoop.core.registers import (
     cell,
     imported_once,
     kept_if_right,
-    missing_columns,
+    read_rows,
 )
 from carecoop.core.services import (
     same_coop_check,
@@ -329,6 +329,7 @@ class BalanceLine:
 
     row: int
     reference: str  # the account's code
+    currency: str  # the books'
     account: Account | None = None
     date: datetime.date | None = None
     debit_minor: int = 0
@@ -344,7 +345,7 @@ def _balance_line(
     row: int, cells: dict[str, Any], known: dict[str, Any], problems: list[Problem]
 ) -> BalanceLine:
     coop = known["coop"]
-    line = BalanceLine(row=row, reference="")
+    line = BalanceLine(row=row, reference="", currency=coop.currency)
     code = cell(
         cells,
         "account",
@@ -390,32 +391,24 @@ def opening_balances_check(*, coop: Organisation, name: str, content: bytes) -> 
     balances of a date are posted once: a file that says the same again changes nothing; one
     that says otherwise is refused (an entry is reversed, never changed)."""
     plan = RegisterImport()
-    try:
-        present, rows = imports.table(name, content, OPENING_COLUMNS)
-        plan.problems += missing_columns(present, OPENING_REQUIRED)
-        if plan.problems:
-            return plan
-        # The chart as it is, and the accounts posting will add to it (``chart_ensure``).
-        accounts = {
-            code: Account(coop=coop, code=code, name=name, kind=kind)
-            for code, name, kind in DEFAULT_CHART
-        }
-        accounts.update({a.code: a for a in Account.objects.filter(coop_id=coop.pk)})
-        centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
-        known = {
-            "coop": coop,
-            "accounts": accounts,
-            "account_names": imports.choices((code, a.label) for code, a in accounts.items()),
-            "centres": centres,
-            "centre_names": imports.choices((code, c.name) for code, c in centres.items()),
-        }
-        lines = [_balance_line(row, cells, known, plan.problems) for row, cells in rows]
-    except imports.Unreadable as error:
-        plan.problems.append(Problem(1, "", error.messages[0]))
+    rows = read_rows(name, content, OPENING_COLUMNS, OPENING_REQUIRED, plan)
+    if plan.problems:
         return plan
-    if not lines:
-        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
-        return plan
+    # The chart as it is, and the accounts posting will add to it (``chart_ensure``).
+    accounts = {
+        code: Account(coop=coop, code=code, name=name, kind=kind)
+        for code, name, kind in DEFAULT_CHART
+    }
+    accounts.update({a.code: a for a in Account.objects.filter(coop_id=coop.pk)})
+    centres = {c.code: c for c in Centre.objects.filter(coop_id=coop.pk)}
+    known = {
+        "coop": coop,
+        "accounts": accounts,
+        "account_names": imports.choices((code, a.label) for code, a in accounts.items()),
+        "centres": centres,
+        "centre_names": imports.choices((code, c.name) for code, c in centres.items()),
+    }
+    lines = [_balance_line(row, cells, known, plan.problems) for row, cells in rows]
     dates = [line.date for line in lines if line.date]
     for line in lines:
         if line.date and line.date != dates[0]:

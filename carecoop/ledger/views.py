@@ -227,10 +227,9 @@ def rates(request: HttpRequest, coop: str) -> HttpResponse:
 
 def _balance_detail(line: Any) -> tuple[str, str]:
     account = line.account.label if line.account else ""
-    currency = line.account.coop.currency if line.account else ""
     amount = line.debit_minor - line.credit_minor
     side = _("debit") if amount > 0 else _("credit")
-    return account, f"{side} {format_money(abs(amount), currency)}"
+    return account, f"{side} {format_money(abs(amount), line.currency)}"
 
 
 OPENING_BALANCES = Register(

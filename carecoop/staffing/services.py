@@ -22,7 +22,7 @@ from carecoop.core.registers import (
     each_row,
     imported_once,
     kept_if_right,
-    missing_columns,
+    read_rows,
 )
 from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
@@ -403,20 +403,9 @@ def checkout_record(*, checkin: CheckIn, by: Actor, out_at: datetime.time) -> Ch
 
 # The staff register from a file --------------------------------------------------------------
 
-# The staff register's columns in a file, in the template's order.
-STAFF_COLUMNS = [
-    "reference",
-    "given name",
-    "family name",
-    "centre",
-    "role",
-    "employment",
-    "contracted hours per week",
-    "started on",
-    "left on",
-]
 STAFF_REQUIRED = ["reference", "given name", "centre", "role", "started on"]
-# The columns that are fields of a staff member, by the field they fill.
+# The staff register's columns in a file, in the template's order: its reference, then the
+# columns that are fields of a staff member, by the field they fill.
 STAFF_FILE_FIELDS = {
     "given name": "given_name",
     "family name": "family_name",
@@ -427,6 +416,7 @@ STAFF_FILE_FIELDS = {
     "started on": "started_on",
     "left on": "ended_on",
 }
+STAFF_COLUMNS = ["reference", *STAFF_FILE_FIELDS]
 
 
 @dataclass
@@ -436,10 +426,6 @@ class StaffLine:
     row: int
     reference: str
     fields: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def person(self) -> dict[str, Any]:
-        return self.fields
 
 
 def _staff_readers(coop: Organisation) -> dict[str, Any]:
@@ -499,19 +485,11 @@ def staff_import_check(*, coop: Organisation, name: str, content: bytes) -> Regi
     hours outside 0 to 80, someone leaving before starting, a reference twice), and all the
     problems are named at once."""
     plan = RegisterImport()
-    try:
-        present, rows = imports.table(name, content, STAFF_COLUMNS)
-        plan.problems += missing_columns(present, STAFF_REQUIRED)
-        if plan.problems:
-            return plan
-        readers = _staff_readers(coop)
-        lines = [_staff_line(row, cells, readers, plan.problems) for row, cells in rows]
-    except imports.Unreadable as error:
-        plan.problems.append(Problem(1, "", error.messages[0]))
+    rows = read_rows(name, content, STAFF_COLUMNS, STAFF_REQUIRED, plan)
+    if plan.problems:
         return plan
-    if not lines:
-        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
-        return plan
+    readers = _staff_readers(coop)
+    lines = [_staff_line(row, cells, readers, plan.problems) for row, cells in rows]
     check_twice(lines, plan.problems)
     existing = {
         s.reference: s

@@ -27,7 +27,7 @@ from carecoop.core.registers import (
     each_row,
     imported_once,
     kept_if_right,
-    missing_columns,
+    read_rows,
 )
 from carecoop.core.services import reference_key
 from carecoop.core.types import Actor
@@ -159,17 +159,8 @@ def capital_import_check(*, coop: Organisation, name: str, content: bytes) -> Re
     reference is already a payment is as the file says when it is that payment, and refused
     otherwise (a payment is corrected on its subscription's page)."""
     plan = RegisterImport()
-    try:
-        present, rows = imports.table(name, content, CAPITAL_COLUMNS)
-        plan.problems += missing_columns(present, CAPITAL_REQUIRED)
-        if plan.problems:
-            return plan
-        read = list(rows)
-    except imports.Unreadable as error:
-        plan.problems.append(Problem(1, "", error.messages[0]))
-        return plan
-    if not read:
-        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+    read = read_rows(name, content, CAPITAL_COLUMNS, CAPITAL_REQUIRED, plan)
+    if plan.problems:
         return plan
     classes = {c.code: c for c in ShareClass.objects.filter(coop_id=coop.pk)}
     wanted = {str(cells.get("member reference") or "").strip() for _row, cells in read}

@@ -7,7 +7,6 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -25,8 +24,8 @@ from carecoop.core.registers import (
     each_row,
     imported_once,
     kept_if_right,
-    missing_columns,
     model_problems,
+    read_rows,
 )
 from carecoop.core.types import Actor
 from carecoop.members.models import Person, Relation
@@ -97,27 +96,6 @@ def _reader(model: type[models.Model], name: str, required: bool) -> Any:
     return read
 
 
-def _read(
-    file: tuple[str, bytes],
-    columns: list[str],
-    required: list[str],
-    line_of: Any,
-    plan: RegisterImport,
-) -> list[PlaceLine]:
-    try:
-        present, rows = imports.table(file[0], file[1], columns)
-        plan.problems += missing_columns(present, required)
-        if plan.problems:
-            return []
-        lines = [line_of(row, cells) for row, cells in rows]
-    except imports.Unreadable as error:
-        plan.problems.append(Problem(1, "", error.messages[0]))
-        return []
-    if not lines:
-        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
-    return lines
-
-
 def centres_import_check(*, coop: Organisation, name: str, content: bytes) -> RegisterImport:
     """Read a centres' file and tell what importing it would do, writing nothing: every row is
     checked by the centre's own rules (a code that is not one, places that are not a number, a
@@ -145,7 +123,8 @@ def centres_import_check(*, coop: Organisation, name: str, content: bytes) -> Re
         plan.problems.extend(problems)
         return line
 
-    lines = _read((name, content), CENTRE_COLUMNS, CENTRE_REQUIRED, line_of, plan)
+    rows = read_rows(name, content, CENTRE_COLUMNS, CENTRE_REQUIRED, plan)
+    lines = [line_of(row, cells) for row, cells in rows]
     check_twice(lines, plan.problems, columns=(("code", "reference"),))
     for line in lines:
         plan.place(line, existing.get(line.reference), CENTRE_FIELDS, line.fields)
@@ -196,7 +175,8 @@ def rooms_import_check(*, coop: Organisation, name: str, content: bytes) -> Regi
         plan.problems.extend(problems)
         return line
 
-    lines = _read((name, content), ROOM_COLUMNS, ROOM_REQUIRED, line_of, plan)
+    rows = read_rows(name, content, ROOM_COLUMNS, ROOM_REQUIRED, plan)
+    lines = [line_of(row, cells) for row, cells in rows]
     check_twice(lines, plan.problems, columns=(("name", "reference"),))
     places: dict[int, int] = {}
     for room in existing.values():
@@ -280,13 +260,8 @@ def collectors_import_check(*, coop: Organisation, name: str, content: bytes) ->
     }
     readers["valid_until"] = imports.day
     labels = {name: column for column, name in COLLECTOR_FIELDS.items()}
-    try:
-        wanted = {
-            imports.text(cells.get(CHILD_REFERENCE), max_length=60)
-            for _row, cells in imports.table(name, content, COLLECTOR_COLUMNS)[1]
-        }
-    except (imports.Unreadable, ValidationError):
-        wanted = set()
+    rows = read_rows(name, content, COLLECTOR_COLUMNS, COLLECTOR_REQUIRED, plan)
+    wanted = {imports.text(cells.get(CHILD_REFERENCE), max_length=10**6) for _row, cells in rows}
     children = {
         p.reference: p
         for p in Person.objects.filter(
@@ -330,7 +305,7 @@ def collectors_import_check(*, coop: Organisation, name: str, content: bytes) ->
         plan.problems.extend(problems)
         return line
 
-    lines = _read((name, content), COLLECTOR_COLUMNS, COLLECTOR_REQUIRED, line_of, plan)
+    lines = [line_of(row, cells) for row, cells in rows]
     check_twice(lines, plan.problems, columns=(("name", "reference"),))
     for line in lines:
         if line.child is None:

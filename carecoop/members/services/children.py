@@ -20,6 +20,7 @@ from carecoop.core.registers import (
     each_row,
     imported_once,
     kept_if_right,
+    read_rows,
 )
 from carecoop.core.types import Actor
 from carecoop.members.models import GuardianRelation, Membership, Person, Relation
@@ -120,24 +121,8 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
     register does not hold; a relation it does not know; a reference twice), and all the problems
     are named at once."""
     plan = RegisterImport()
-    try:
-        present, rows = imports.table(name, content, CHILD_COLUMNS)
-        missing = [c for c in CHILD_REQUIRED if c not in present]
-        if missing:
-            plan.problems.append(
-                Problem(
-                    1,
-                    "",
-                    _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
-                )
-            )
-            return plan
-        read = list(rows)
-    except imports.Unreadable as error:
-        plan.problems.append(Problem(1, "", error.messages[0]))
-        return plan
-    if not read:
-        plan.problems.append(Problem(2, "", _("The file has no rows under its headings.")))
+    read = read_rows(name, content, CHILD_COLUMNS, CHILD_REQUIRED, plan)
+    if plan.problems:
         return plan
     wanted = {str(cells.get("parent reference") or "").strip() for _row, cells in read}
     known = {
