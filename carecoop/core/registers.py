@@ -6,14 +6,14 @@ nothing, once.
 An app describes each of its registers as a ``Register`` (its services, its template's columns,
 its words) and gives it addresses with ``import_paths``; the pages here do the rest."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -116,6 +116,18 @@ def check_twice(
                 first[value] = line.row
 
 
+# The values a lookup of a file's rows sends at once: SQLite takes at most 32,766 in a statement.
+LOOKUP = 2000
+
+
+def chunks(*values: list[Any]) -> Iterator[tuple[list[Any], ...]]:
+    """``values`` (lists of the values of a lookup, such as a file's references and its
+    member numbers) a slice at a time, side by side, each at most ``LOOKUP`` long."""
+    longest = max((len(v) for v in values), default=0)
+    for start in range(0, max(longest, 1), LOOKUP):
+        yield tuple(v[start : start + LOOKUP] for v in values)
+
+
 # Writes what a plan adds and changes, naming any refusal on its row in ``plan.problems``.
 PlanWriter = Callable[[Any, RegisterImport], None]
 
@@ -133,6 +145,27 @@ def each_row(write: Callable[[Any, Any, Any, list[str]], None]) -> PlanWriter:
                 write(coop, line, held, columns)
             except ValidationError as error:
                 plan.problems += [Problem(line.row, "", m) for m in error.messages]
+
+    return write_plan
+
+
+def in_bulk(
+    add: Callable[[Any, list[Any]], None], change: Callable[[Any, Any, Any, list[str]], None]
+) -> PlanWriter:
+    """A plan whose new rows are written together, ``add(coop, lines)`` (by the database's bulk
+    path: ``core.rows``), and whose changed rows are written one by one, as ``each_row``."""
+    changed = each_row(change)
+
+    def write_plan(coop: Any, plan: RegisterImport) -> None:
+        try:
+            with transaction.atomic():
+                add(coop, plan.new)
+        except IntegrityError:  # A row written since the check, or one it could not see.
+            plan.problems.append(
+                Problem(1, "", _("This record conflicts with one saved at the same time."))
+            )
+            return
+        changed(coop, RegisterImport(changed=plan.changed, problems=plan.problems))
 
     return write_plan
 

@@ -2,39 +2,49 @@
 all or nothing through the registry's own services."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from carecoop.core import imports
 from carecoop.core.imports import Problem
 from carecoop.core.models import Upload
+from carecoop.core.names import person_name
 from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
-    each_row,
+    chunks,
     imported_once,
+    in_bulk,
     kept_if_right,
 )
+from carecoop.core.rows import history_insert, new_ids, rows_insert
 from carecoop.core.types import Actor
 from carecoop.members.models import (
+    Household,
     MemberClass,
     Membership,
     Person,
+    Relation,
     Sex,
+    StatusChange,
 )
+from carecoop.members.models import MembershipStatus as S
 from carecoop.members.services.registry import (
-    _check_birth,
+    _next_member_number,
     _today,
-    member_register,
     membership_update,
     person_update,
+    search_text,
 )
+from carecoop.members.shipped import ADMITTED_ON_REGISTRATION, APPLICATION_RECEIVED
 from carecoop.tenancy.models import Centre, Organisation
 
 # The member register's columns in a file, in the template's order.
@@ -64,7 +74,7 @@ PERSON_COLUMNS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberLine:
     """A row of a member register file, read and checked."""
 
@@ -83,12 +93,12 @@ class MemberLine:
 MembersImport = RegisterImport
 
 
-def _person_cells() -> dict[str, Any]:
+def _person_cells(today: datetime.date) -> dict[str, Any]:
     """How each person's field is read from a cell, with the field's own checks (its length,
-    its choices, the phone's form)."""
+    its choices, the phone's form); a date of birth is not after ``today``."""
     sexes = imports.choices(Sex.choices)
     readers: dict[str, Any] = {
-        "date_of_birth": lambda v: _born(imports.day(v)),
+        "date_of_birth": lambda v: _born(imports.day(v), today),
         "sex": lambda v: imports.choice(v, sexes),
     }
     for name in ("given_name", "family_name", "phone"):
@@ -103,8 +113,9 @@ def _fieldcell(model_field: models.Field) -> Any:
     )
 
 
-def _born(day: datetime.date | None) -> datetime.date | None:
-    _check_birth(day)
+def _born(day: datetime.date | None, today: datetime.date) -> datetime.date | None:
+    if day and day > today:
+        raise ValidationError(_("A date of birth cannot be in the future."))
     return day
 
 
@@ -131,10 +142,14 @@ def _line(
         )
     )
     line.applied_on = cell(
-        cells, "applied on", lambda v: _not_future(imports.day(v, required=True)), problems, row
+        cells,
+        "applied on",
+        lambda v: _not_future(imports.day(v, required=True), known["today"]),
+        problems,
+        row,
     )
     line.admitted_on = cell(
-        cells, "admitted on", lambda v: _not_future(imports.day(v)), problems, row
+        cells, "admitted on", lambda v: _not_future(imports.day(v), known["today"]), problems, row
     )
     if line.applied_on and line.admitted_on and line.admitted_on < line.applied_on:
         problems.append(
@@ -149,8 +164,8 @@ def _line(
     return line, problems
 
 
-def _not_future(day: datetime.date | None) -> datetime.date | None:
-    if day and day > _today():
+def _not_future(day: datetime.date | None, today: datetime.date) -> datetime.date | None:
+    if day and day > today:
         raise ValidationError(_("This date is in the future."))
     return day
 
@@ -167,7 +182,8 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
         "class_names": imports.choices((code, c.name) for code, c in classes.items()),
         "centres": centres,
         "centre_names": imports.choices((code, c.name) for code, c in centres.items()),
-        "person": _person_cells(),
+        "person": _person_cells(_today()),
+        "today": _today(),
     }
     lines: list[MemberLine] = []
     try:
@@ -196,20 +212,24 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     check_twice(
         lines, plan.problems, columns=(("reference", "reference"), ("member number", "number"))
     )
-    found = Membership.objects.filter(coop_id=coop.pk).filter(
-        Q(reference__in=[line.reference for line in lines if line.reference])
-        | Q(number__in=[line.number for line in lines if line.number and not line.reference])
-    )
-    by_reference, by_number = {}, {}
-    for m in found.select_related("person", "member_class", "person__household"):
-        by_number[m.number] = m
-        if m.reference:
-            by_reference[m.reference] = m
-    taken = dict(
-        Membership.objects.filter(
-            coop_id=coop.pk, number__in=[line.number for line in lines if line.number]
-        ).values_list("number", "reference")
-    )
+    references = [line.reference for line in lines if line.reference]
+    numbers = [line.number for line in lines if line.number]
+    unnamed = [line.number for line in lines if line.number and not line.reference]
+    by_reference, by_number, taken = {}, {}, {}
+    for some_references, some_numbers in chunks(references, unnamed):
+        found = Membership.objects.filter(coop_id=coop.pk).filter(
+            Q(reference__in=some_references) | Q(number__in=some_numbers)
+        )
+        for m in found.select_related("person", "member_class", "person__household"):
+            by_number[m.number] = m
+            if m.reference:
+                by_reference[m.reference] = m
+    for (some,) in chunks(numbers):
+        taken.update(
+            Membership.objects.filter(coop_id=coop.pk, number__in=some).values_list(
+                "number", "reference"
+            )
+        )
     for line in lines:
         if line.reference:
             membership = by_reference.get(line.reference)
@@ -227,7 +247,54 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
             plan.changed.append((line, membership, changed))
         else:
             plan.unchanged += 1
+    plan.problems += same_people(coop, plan.new)
     return plan.in_order(IMPORT_COLUMNS)
+
+
+def same_people(coop: Organisation, lines: list[Any]) -> list[Problem]:
+    """The new rows (a ``person`` of fields each) that would register a person twice: with the
+    name and date of birth of another row, or of a person the register holds (the constraint
+    ``person_unique_name_birth``, which leaves a person without a date of birth alone)."""
+    problems: list[Problem] = []
+    first: dict[tuple[str, str, datetime.date], int] = {}
+    for line in lines:
+        born = line.person.get("date_of_birth")
+        if born is None:
+            continue
+        key = (
+            line.person.get("given_name", "").lower(),
+            line.person.get("family_name", "").lower(),
+            born,
+        )
+        if key in first:
+            problems.append(
+                Problem(
+                    line.row,
+                    "given name",
+                    _("Row %(row)s names the same person: the same name and date of birth.")
+                    % {"row": first[key]},
+                )
+            )
+        else:
+            first[key] = line.row
+    held: set[tuple[str, str, datetime.date]] = set()
+    for (batch,) in chunks(list(first)):
+        held.update(
+            Person.objects.filter(
+                coop_id=coop.pk, date_of_birth__in={born for _g, _f, born in batch}
+            )
+            .annotate(given=Lower("given_name"), family=Lower("family_name"))
+            .filter(given__in={g for g, _f, _b in batch}, family__in={f for _g, f, _b in batch})
+            .values_list("given", "family", "date_of_birth")
+        )
+    problems += [
+        Problem(
+            row, "given name", _("A person with this name and date of birth is already registered.")
+        )
+        for key, row in first.items()
+        if key in held
+    ]
+    return problems
 
 
 def _changes(line: MemberLine, membership: Membership, problems: list[Problem]) -> list[str]:
@@ -275,27 +342,93 @@ def members_upload(
     return kept_if_right(plan, coop=coop, by=by, register="members", name=name, content=content)
 
 
-def members_import(*, upload: Upload, by: Actor) -> MembersImport:
-    """Import a member register file, all or nothing, once (``imported_once``): every new
-    member is registered (admitted when the file dates an admission), every changed member is
-    updated, audited like any other change."""
-
-    def write(
-        coop: Organisation, line: MemberLine, held: Membership | None, columns: list[str]
-    ) -> None:
-        if held is None:
-            member_register(
-                coop=coop,
-                by=by,
-                member_class=cast(MemberClass, line.member_class),
-                applied_on=cast(datetime.date, line.applied_on),
-                admitted_on=line.admitted_on,
-                number=line.number,
-                centre=line.centre,
-                reference=line.reference,
-                **cast(Any, line.person),
+def members_add(*, coop: Organisation, by: Actor, lines: list[MemberLine]) -> None:
+    """Register the new members of a checked file together, each as ``member_register``
+    registers one: a household of her own in her name (at the row's centre), the person at its
+    head, her membership (numbered after the highest number of the register and of the file
+    when the row has none) with its register of admissions, admitted when the row dates an
+    admission, and the history of every row. Written by the database's bulk path
+    (``core.rows``): a statement a table, not a row."""
+    if not lines:
+        return
+    numbers = [int(line.number) for line in lines if NUMERIC.fullmatch(line.number)]
+    after = max([int(_next_member_number(coop)) - 1, *numbers])
+    households = new_ids(Household, len(lines))
+    people = new_ids(Person, len(lines))
+    memberships = new_ids(Membership, len(lines))
+    household_rows, person_rows, applied, admitted = [], [], [], []
+    changes: list[tuple[Any, ...]] = []
+    by_id = getattr(by, "pk", None)
+    for i, line in enumerate(lines):
+        if not line.number:
+            after += 1
+            line.number = str(after)
+        p = line.person
+        given, family = p.get("given_name", ""), p.get("family_name", "")
+        phone = p.get("phone", "")
+        centre = line.centre.pk if line.centre else None
+        household_rows.append((households[i], coop.pk, person_name(given, family), centre))
+        person_rows.append(
+            (
+                *(people[i], coop.pk, given, family, phone, p.get("sex", "")),
+                *(p.get("date_of_birth"), households[i], Relation.HEAD.value),
+                search_text(given, family, phone, line.number),
             )
-            return
+        )
+        member_class = cast(MemberClass, line.member_class).pk
+        row = (memberships[i], coop.pk, people[i], member_class, line.number, line.reference)
+        applied.append((*row, S.APPLICANT.value, line.applied_on, None))
+        changes.append(
+            (
+                *(coop.pk, memberships[i], "", S.APPLICANT.value, line.applied_on),
+                *(APPLICATION_RECEIVED, by_id),
+            )
+        )
+        if line.admitted_on:
+            admitted.append((*row, S.ACTIVE.value, line.applied_on, line.admitted_on))
+            changes.append(
+                (
+                    *(coop.pk, memberships[i], S.APPLICANT.value, S.ACTIVE.value),
+                    *(line.admitted_on, ADMITTED_ON_REGISTRATION, by_id),
+                )
+            )
+    rows_insert(Household, HOUSEHOLD_ROW, household_rows)
+    history_insert(Household, HOUSEHOLD_ROW, household_rows, by=by)
+    rows_insert(Person, PERSON_ROW, person_rows)
+    history_insert(Person, PERSON_ROW, person_rows, by=by)
+    # Each membership as it ends (admitted or not); its history as it began, then admitted.
+    active = {row[0]: row for row in admitted}
+    rows_insert(Membership, MEMBERSHIP_ROW, [active.get(row[0], row) for row in applied])
+    history_insert(Membership, MEMBERSHIP_ROW, applied, by=by)
+    history_insert(
+        Membership, MEMBERSHIP_ROW, admitted, by=by, kind="~", reason=ADMITTED_ON_REGISTRATION
+    )
+    rows_insert(StatusChange, STATUS_CHANGE_ROW, changes)
+
+
+# The columns of the rows ``members_add`` writes, in the order it gives their values.
+HOUSEHOLD_ROW = ["id", "coop_id", "name", "centre_id"]
+PERSON_ROW = [
+    *("id", "coop_id", "given_name", "family_name", "phone", "sex", "date_of_birth"),
+    *("household_id", "household_relation", "search_text"),
+]
+MEMBERSHIP_ROW = [
+    *("id", "coop_id", "person_id", "member_class_id", "number", "reference"),
+    *("status", "applied_on", "admitted_on"),
+]
+STATUS_CHANGE_ROW = [
+    *("coop_id", "membership_id", "from_status", "to_status", "effective_on"),
+    *("reason", "recorded_by_id"),
+]
+NUMERIC = re.compile(r"[0-9]+")
+
+
+def members_import(*, upload: Upload, by: Actor) -> MembersImport:
+    """Import a member register file, all or nothing, once (``imported_once``): the new
+    members are registered together (``members_add``), every changed member is updated,
+    audited like any other change."""
+
+    def write(coop: Organisation, line: MemberLine, held: Membership, columns: list[str]) -> None:
         names = [PERSON_COLUMNS[c] for c in columns if c in PERSON_COLUMNS]
         if names:
             person_update(person=held.person, by=by, **{n: line.person[n] for n in names})
@@ -304,4 +437,7 @@ def members_import(*, upload: Upload, by: Actor) -> MembersImport:
                 membership=held, by=by, member_class=cast(MemberClass, line.member_class)
             )
 
-    return imported_once(upload, members_import_check, each_row(write))
+    def add(coop: Organisation, lines: list[MemberLine]) -> None:
+        members_add(coop=coop, by=by, lines=lines)
+
+    return imported_once(upload, members_import_check, in_bulk(add, write))

@@ -49,9 +49,12 @@ def _check_birth(date_of_birth: datetime.date | None) -> None:
 
 
 def _index_text(person: Person, number: str = "") -> str:
-    return " ".join(
-        part for part in (person.given_name, person.family_name, person.phone, number) if part
-    ).casefold()
+    return search_text(person.given_name, person.family_name, person.phone, number)
+
+
+def search_text(given_name: str, family_name: str, phone: str, number: str = "") -> str:
+    """What a search for a person reads: her names, her phone and her member number."""
+    return " ".join(part for part in (given_name, family_name, phone, number) if part).casefold()
 
 
 def _next_member_number(coop: Organisation) -> str:

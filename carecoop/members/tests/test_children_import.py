@@ -104,6 +104,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(world):
         (3, "date of birth"),
         (4, "parent reference"),
         (5, "reference"),
+        (5, "given name"),  # Row 4's child again: the same name and date of birth.
         (5, "relation"),
         (6, "date of birth"),
     ]
