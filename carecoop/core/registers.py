@@ -6,7 +6,7 @@ nothing, once.
 An app describes each of its registers as a ``Register`` (its services, its template's columns,
 its words) and gives it addresses with ``import_paths``; the pages here do the rest."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,18 +114,6 @@ def check_twice(
                 )
             else:
                 first[value] = line.row
-
-
-# The values a lookup of a file's rows sends at once: SQLite takes at most 32,766 in a statement.
-LOOKUP = 2000
-
-
-def chunks(*values: list[Any]) -> Iterator[tuple[list[Any], ...]]:
-    """``values`` (lists of the values of a lookup, such as a file's references and its
-    member numbers) a slice at a time, side by side, each at most ``LOOKUP`` long."""
-    longest = max((len(v) for v in values), default=0)
-    for start in range(0, max(longest, 1), LOOKUP):
-        yield tuple(v[start : start + LOOKUP] for v in values)
 
 
 # Writes what a plan adds and changes, naming any refusal on its row in ``plan.problems``.

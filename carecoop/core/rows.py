@@ -118,3 +118,11 @@ def history_insert(
         [*(columns[i] for i in kept), *HISTORY],
         (tuple(row[i] for i in kept) + extra for row in rows),
     )
+
+
+def rows_add(
+    model: type[Model], columns: Sequence[str], rows: list[Sequence[Any]], *, by: Actor
+) -> None:
+    """New rows of ``model`` (``rows_insert``) and the first version of each (``history_insert``)."""
+    rows_insert(model, columns, rows)
+    history_insert(model, columns, rows, by=by)

@@ -74,10 +74,8 @@ def _member_detail(line: Any) -> tuple[str, str]:
 
 
 def _child_detail(line: Any) -> tuple[str, str]:
-    person = line.parent.person if line.parent else None
-    household = person.household.name if person and person.household else ""
     name = f"{line.person.get('given_name') or ''} {line.person.get('family_name') or ''}"
-    return name, household or (person.full_name if person else "")
+    return name, (line.parent.household or line.parent.name) if line.parent else ""
 
 
 def _members_registers() -> tuple[Register, ...]:

@@ -4,7 +4,7 @@ nothing through the registry's own services. A child's ``reference`` (``Person.r
 her again: the same file imported twice changes nothing, an updated one changes what changed."""
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,21 +12,22 @@ from django.utils.translation import gettext_noop
 
 from carecoop.core import imports
 from carecoop.core.imports import Problem
+from carecoop.core.lookups import OneOf
 from carecoop.core.models import Upload
+from carecoop.core.names import person_name
 from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
-    chunks,
     imported_once,
     in_bulk,
     kept_if_right,
     read_rows,
 )
-from carecoop.core.rows import history_insert, new_ids, rows_insert
+from carecoop.core.rows import new_ids, rows_add
 from carecoop.core.types import Actor
 from carecoop.members.models import GuardianRelation, Guardianship, Membership, Person, Relation
-from carecoop.members.services.imports import _born, _person_cells, same_people
+from carecoop.members.services.imports import _born, _names, _person_cells, same_people
 from carecoop.members.services.registry import (
     _today,
     child_register,
@@ -62,25 +63,37 @@ class ChildLine:
 
     row: int
     reference: str
-    present: set[str] = field(default_factory=set)
-    parent: Membership | None = None
+    parent: "Parent | None" = None
     relation: str = ""
     person: dict[str, Any] = field(default_factory=dict)
 
 
-def _parents(coop: Organisation, wanted: set[str]) -> dict[str, Membership]:
+class Parent(NamedTuple):
+    """A member a children's file names as a parent: her person, her household (its id and
+    name) and her name."""
+
+    person_id: int
+    household_id: int | None
+    household: str
+    name: str
+
+
+def _parents(coop: Organisation, wanted: set[str]) -> dict[str, Parent]:
     """The members a file names as parents, by their reference or their member number."""
-    by_key: dict[str, Membership] = {}
-    for (batch,) in chunks(sorted(wanted)):
-        found = (
-            Membership.objects.filter(coop_id=coop.pk)
-            .filter(Q(reference__in=batch) | Q(number__in=batch))
-            .select_related("person")
+    found = (
+        Membership.objects.filter(coop_id=coop.pk)
+        .filter(Q(OneOf("reference", wanted)) | Q(OneOf("number", wanted)))
+        .values_list(
+            *("number", "reference", "person_id", "person__household_id"),
+            *("person__household__name", "person__given_name", "person__family_name"),
         )
-        for membership in found:
-            by_key.setdefault(membership.number, membership)
-            if membership.reference:
-                by_key[membership.reference] = membership
+    )
+    by_key: dict[str, Parent] = {}
+    for number, reference, person, household, household_name, given, family in found:
+        parent = Parent(person, household, household_name or "", person_name(given, family))
+        by_key.setdefault(number, parent)
+        if reference:
+            by_key[reference] = parent
     return by_key
 
 
@@ -89,7 +102,7 @@ def _child_line(row: int, cells: dict[str, Any], known: dict[str, Any]) -> Child
     reference = cell(
         cells, "reference", lambda v: imports.text(v, max_length=60, required=True), problems, row
     )
-    line = ChildLine(row=row, reference=reference or "", present=set(cells))
+    line = ChildLine(row=row, reference=reference or "")
     for column, name in CHILD_PERSON_COLUMNS.items():
         if column in cells:
             line.person[name] = cell(cells, column, known["person"][name], problems, row)
@@ -146,21 +159,20 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
     }
     lines = [_child_line(row, cells, known) for row, cells in read]
     check_twice(lines, plan.problems)
-    existing: dict[str, Person] = {}
-    for (batch,) in chunks([line.reference for line in lines if line.reference]):
-        existing.update(
-            (p.reference, p)
-            for p in Person.objects.filter(
-                coop_id=coop.pk, household_relation=Relation.CHILD, reference__in=batch
-            )
+    existing = {
+        p.reference: p
+        for p in Person.objects.filter(
+            OneOf("reference", [line.reference for line in lines if line.reference]),
+            coop_id=coop.pk,
+            household_relation=Relation.CHILD,
         )
+    }
     for line in lines:
         child = existing.get(line.reference)
         plan.place(line, child, CHILD_PERSON_COLUMNS, line.person)
         if child is None:
             continue
-        parent = line.parent
-        if parent is not None and parent.person.household_id != child.household_id:
+        if line.parent is not None and line.parent.household_id != child.household_id:
             plan.problems.append(
                 Problem(
                     line.row,
@@ -185,11 +197,13 @@ def children_add(*, coop: Organisation, by: Actor, lines: list[ChildLine]) -> No
     registers one: in her parent's household, with the guardianship the row names, and the
     history of both. Written by the database's bulk path (``core.rows``); a child whose parent
     has no household yet is registered by ``child_register``, which makes one."""
-    housed = [line for line in lines if cast(Membership, line.parent).person.household_id]
+    housed = [line for line in lines if cast(Parent, line.parent).household_id]
     for line in lines:
-        if not cast(Membership, line.parent).person.household_id:
+        if not cast(Parent, line.parent).household_id:
             child_register(
-                guardian=cast(Membership, line.parent).person,
+                guardian=Person.objects.get(
+                    coop_id=coop.pk, pk=cast(Parent, line.parent).person_id
+                ),
                 by=by,
                 relation=line.relation,
                 reference=line.reference,
@@ -197,23 +211,29 @@ def children_add(*, coop: Organisation, by: Actor, lines: list[ChildLine]) -> No
             )
     people = new_ids(Person, len(housed))
     links = new_ids(Guardianship, len(housed))
-    person_rows, guardianship_rows = [], []
-    for i, line in enumerate(housed):
-        parent = cast(Membership, line.parent).person
-        p = line.person
-        given, family = p.get("given_name", ""), p.get("family_name", "")
-        person_rows.append(
+    parents = [cast(Parent, line.parent) for line in housed]
+    rows_add(
+        Person,
+        CHILD_ROW,
+        [
             (
-                *(people[i], coop.pk, given, family, p.get("sex", ""), p.get("date_of_birth")),
-                *(parent.household_id, Relation.CHILD.value, line.reference),
-                search_text(given, family, ""),
+                *(people[i], coop.pk, *_names(line), line.person.get("sex", "")),
+                *(line.person.get("date_of_birth"), parents[i].household_id),
+                *(Relation.CHILD.value, line.reference, search_text(*_names(line), "")),
             )
-        )
-        guardianship_rows.append((links[i], coop.pk, people[i], parent.pk, line.relation))
-    rows_insert(Person, CHILD_ROW, person_rows)
-    history_insert(Person, CHILD_ROW, person_rows, by=by)
-    rows_insert(Guardianship, GUARDIANSHIP_ROW, guardianship_rows)
-    history_insert(Guardianship, GUARDIANSHIP_ROW, guardianship_rows, by=by)
+            for i, line in enumerate(housed)
+        ],
+        by=by,
+    )
+    rows_add(
+        Guardianship,
+        GUARDIANSHIP_ROW,
+        [
+            (links[i], coop.pk, people[i], parents[i].person_id, line.relation)
+            for i, line in enumerate(housed)
+        ],
+        by=by,
+    )
 
 
 # The columns of the rows ``children_add`` writes, in the order it gives their values.

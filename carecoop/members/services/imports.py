@@ -14,18 +14,18 @@ from django.utils.translation import gettext as _
 
 from carecoop.core import imports
 from carecoop.core.imports import Problem
+from carecoop.core.lookups import OneOf
 from carecoop.core.models import Upload
 from carecoop.core.names import person_name
 from carecoop.core.registers import (
     RegisterImport,
     cell,
     check_twice,
-    chunks,
     imported_once,
     in_bulk,
     kept_if_right,
 )
-from carecoop.core.rows import history_insert, new_ids, rows_insert
+from carecoop.core.rows import history_insert, new_ids, rows_add, rows_insert
 from carecoop.core.types import Actor
 from carecoop.members.models import (
     Household,
@@ -80,7 +80,7 @@ class MemberLine:
 
     row: int
     reference: str
-    present: set[str] = field(default_factory=set)
+    present: frozenset[str] = frozenset()  # the file's columns
     number: str = ""
     member_class: MemberClass | None = None
     applied_on: datetime.date | None = None
@@ -124,7 +124,7 @@ def _line(
 ) -> tuple[MemberLine, list[Problem]]:
     problems: list[Problem] = []
     reference = cell(cells, "reference", lambda v: imports.text(v, max_length=60), problems, row)
-    line = MemberLine(row=row, reference=reference or "", present=set(cells))
+    line = MemberLine(row=row, reference=reference or "", present=known["present"])
     line.number = (
         cell(cells, "member number", lambda v: imports.text(v, max_length=20), problems, row) or ""
     )
@@ -188,6 +188,7 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     lines: list[MemberLine] = []
     try:
         present, rows = imports.table(name, content, IMPORT_COLUMNS)
+        known["present"] = frozenset(present)
         missing = [c for c in REQUIRED_COLUMNS if c not in present]
         if not any(c in present for c in KEY_COLUMNS):
             missing.insert(0, KEY_COLUMNS[0])
@@ -215,21 +216,19 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     references = [line.reference for line in lines if line.reference]
     numbers = [line.number for line in lines if line.number]
     unnamed = [line.number for line in lines if line.number and not line.reference]
-    by_reference, by_number, taken = {}, {}, {}
-    for some_references, some_numbers in chunks(references, unnamed):
-        found = Membership.objects.filter(coop_id=coop.pk).filter(
-            Q(reference__in=some_references) | Q(number__in=some_numbers)
+    by_reference, by_number = {}, {}
+    found = Membership.objects.filter(coop_id=coop.pk).filter(
+        Q(OneOf("reference", references)) | Q(OneOf("number", unnamed))
+    )
+    for m in found.select_related("person", "member_class", "person__household"):
+        by_number[m.number] = m
+        if m.reference:
+            by_reference[m.reference] = m
+    taken = dict(
+        Membership.objects.filter(OneOf("number", numbers), coop_id=coop.pk).values_list(
+            "number", "reference"
         )
-        for m in found.select_related("person", "member_class", "person__household"):
-            by_number[m.number] = m
-            if m.reference:
-                by_reference[m.reference] = m
-    for (some,) in chunks(numbers):
-        taken.update(
-            Membership.objects.filter(coop_id=coop.pk, number__in=some).values_list(
-                "number", "reference"
-            )
-        )
+    )
     for line in lines:
         if line.reference:
             membership = by_reference.get(line.reference)
@@ -277,16 +276,15 @@ def same_people(coop: Organisation, lines: list[Any]) -> list[Problem]:
             )
         else:
             first[key] = line.row
-    held: set[tuple[str, str, datetime.date]] = set()
-    for (batch,) in chunks(list(first)):
-        held.update(
-            Person.objects.filter(
-                coop_id=coop.pk, date_of_birth__in={born for _g, _f, born in batch}
-            )
-            .annotate(given=Lower("given_name"), family=Lower("family_name"))
-            .filter(given__in={g for g, _f, _b in batch}, family__in={f for _g, f, _b in batch})
-            .values_list("given", "family", "date_of_birth")
+    held = set(
+        Person.objects.filter(OneOf("date_of_birth", {born for _g, _f, born in first}))
+        .filter(coop_id=coop.pk)
+        .annotate(given=Lower("given_name"), family=Lower("family_name"))
+        .filter(
+            OneOf("given", {g for g, _f, _b in first}), OneOf("family", {f for _g, f, _b in first})
         )
+        .values_list("given", "family", "date_of_birth")
+    )
     problems += [
         Problem(
             row, "given name", _("A person with this name and date of birth is already registered.")
@@ -353,57 +351,94 @@ def members_add(*, coop: Organisation, by: Actor, lines: list[MemberLine]) -> No
         return
     numbers = [int(line.number) for line in lines if NUMERIC.fullmatch(line.number)]
     after = max([int(_next_member_number(coop)) - 1, *numbers])
-    households = new_ids(Household, len(lines))
-    people = new_ids(Person, len(lines))
-    memberships = new_ids(Membership, len(lines))
-    household_rows, person_rows, applied, admitted = [], [], [], []
-    changes: list[tuple[Any, ...]] = []
-    by_id = getattr(by, "pk", None)
-    for i, line in enumerate(lines):
+    for line in lines:
         if not line.number:
             after += 1
             line.number = str(after)
-        p = line.person
-        given, family = p.get("given_name", ""), p.get("family_name", "")
-        phone = p.get("phone", "")
-        centre = line.centre.pk if line.centre else None
-        household_rows.append((households[i], coop.pk, person_name(given, family), centre))
-        person_rows.append(
+    households = new_ids(Household, len(lines))
+    people = new_ids(Person, len(lines))
+    memberships = new_ids(Membership, len(lines))
+    # A table at a time, so that only one table's rows are held at once.
+    rows_add(
+        Household,
+        HOUSEHOLD_ROW,
+        [
+            (households[i], coop.pk, person_name(*_names(line)), getattr(line.centre, "pk", None))
+            for i, line in enumerate(lines)
+        ],
+        by=by,
+    )
+    rows_add(
+        Person,
+        PERSON_ROW,
+        [
             (
-                *(people[i], coop.pk, given, family, phone, p.get("sex", "")),
-                *(p.get("date_of_birth"), households[i], Relation.HEAD.value),
-                search_text(given, family, phone, line.number),
+                *(people[i], coop.pk, *_names(line), line.person.get("phone", "")),
+                *(line.person.get("sex", ""), line.person.get("date_of_birth"), households[i]),
+                Relation.HEAD.value,
+                search_text(*_names(line), line.person.get("phone", ""), line.number),
             )
+            for i, line in enumerate(lines)
+        ],
+        by=by,
+    )
+
+    def membership(i: int, line: MemberLine, admitted: bool) -> tuple[Any, ...]:
+        return (
+            *(memberships[i], coop.pk, people[i], cast(MemberClass, line.member_class).pk),
+            *(line.number, line.reference, S.ACTIVE.value if admitted else S.APPLICANT.value),
+            *(line.applied_on, line.admitted_on if admitted else None),
         )
-        member_class = cast(MemberClass, line.member_class).pk
-        row = (memberships[i], coop.pk, people[i], member_class, line.number, line.reference)
-        applied.append((*row, S.APPLICANT.value, line.applied_on, None))
-        changes.append(
+
+    # Each membership as it ends (admitted or not); its history as it began, then admitted.
+    rows_insert(
+        Membership,
+        MEMBERSHIP_ROW,
+        (membership(i, line, bool(line.admitted_on)) for i, line in enumerate(lines)),
+    )
+    history_insert(
+        Membership,
+        MEMBERSHIP_ROW,
+        (membership(i, line, False) for i, line in enumerate(lines)),
+        by=by,
+    )
+    history_insert(
+        Membership,
+        MEMBERSHIP_ROW,
+        (membership(i, line, True) for i, line in enumerate(lines) if line.admitted_on),
+        by=by,
+        kind="~",
+        reason=ADMITTED_ON_REGISTRATION,
+    )
+    by_id = getattr(by, "pk", None)
+    rows_insert(
+        StatusChange,
+        STATUS_CHANGE_ROW,
+        (
             (
                 *(coop.pk, memberships[i], "", S.APPLICANT.value, line.applied_on),
                 *(APPLICATION_RECEIVED, by_id),
             )
-        )
-        if line.admitted_on:
-            admitted.append((*row, S.ACTIVE.value, line.applied_on, line.admitted_on))
-            changes.append(
-                (
-                    *(coop.pk, memberships[i], S.APPLICANT.value, S.ACTIVE.value),
-                    *(line.admitted_on, ADMITTED_ON_REGISTRATION, by_id),
-                )
-            )
-    rows_insert(Household, HOUSEHOLD_ROW, household_rows)
-    history_insert(Household, HOUSEHOLD_ROW, household_rows, by=by)
-    rows_insert(Person, PERSON_ROW, person_rows)
-    history_insert(Person, PERSON_ROW, person_rows, by=by)
-    # Each membership as it ends (admitted or not); its history as it began, then admitted.
-    active = {row[0]: row for row in admitted}
-    rows_insert(Membership, MEMBERSHIP_ROW, [active.get(row[0], row) for row in applied])
-    history_insert(Membership, MEMBERSHIP_ROW, applied, by=by)
-    history_insert(
-        Membership, MEMBERSHIP_ROW, admitted, by=by, kind="~", reason=ADMITTED_ON_REGISTRATION
+            for i, line in enumerate(lines)
+        ),
     )
-    rows_insert(StatusChange, STATUS_CHANGE_ROW, changes)
+    rows_insert(
+        StatusChange,
+        STATUS_CHANGE_ROW,
+        (
+            (
+                *(coop.pk, memberships[i], S.APPLICANT.value, S.ACTIVE.value),
+                *(line.admitted_on, ADMITTED_ON_REGISTRATION, by_id),
+            )
+            for i, line in enumerate(lines)
+            if line.admitted_on
+        ),
+    )
+
+
+def _names(line: Any) -> tuple[str, str]:
+    """The given and family names of a file's new person."""
+    return line.person.get("given_name", ""), line.person.get("family_name", "")
 
 
 # The columns of the rows ``members_add`` writes, in the order it gives their values.

@@ -12,7 +12,7 @@ from django_scopes import scope
 from carecoop.core.registers import RegisterImport, in_bulk
 from carecoop.members import services
 from carecoop.members.models import Guardianship, Household, Membership, Person, StatusChange
-from carecoop.members.services.children import ChildLine, children_add
+from carecoop.members.services.children import ChildLine, Parent, children_add
 from carecoop.members.services.imports import MemberLine, members_add
 
 # What differs between two members by nature: their ids, the times of the writes, their names
@@ -113,7 +113,7 @@ def test_a_file_s_new_child_is_written_as_the_registry_writes_one(world):
         line = ChildLine(
             row=2,
             reference="C-TWO",
-            parent=parent,
+            parent=Parent(parent.person.pk, parent.person.household_id, "", ""),
             relation="mother",
             person={
                 "given_name": "Riya",
