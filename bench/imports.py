@@ -40,7 +40,7 @@ MEMBERS = 50_000 if ENGINE == "PostgreSQL" else 5_000
 CHILDREN = MEMBERS
 RUNS = 3
 BUDGET_RATIO = 3.0
-BUDGET_PEAK_MB = 400.0
+BUDGET_PEAK_MB = 250.0
 
 
 def setup():  # type: ignore[no-untyped-def]
