@@ -4,10 +4,10 @@
 - the member list page must be at most 14 KB of gzip-compressed HTML and at most 10 queries;
 - search must answer in well under 100 ms of server time (median of 20 searches; budget 100 ms);
 - the member register downloaded as CSV (the whole request, every row) against the database's
-  own bulk path for the same rows, measured side by side: on SQLite one plain query written with
-  Python's csv module, within 3x; on PostgreSQL ``COPY ... TO STDOUT`` of the same columns and
-  joins, which writes the CSV in C inside the server, within 5x (the rows pass through Python
-  here, a cell at a time for the formula guard: 3x is not reached yet);
+  own bulk path for the same rows, measured side by side, within 3x: on SQLite one plain query
+  written with Python's csv module; on PostgreSQL ``COPY ... TO STDOUT`` of the same columns and
+  joins, which writes the CSV in C inside the server (the register's own file is written by
+  ``COPY`` too, its cells guarded and labelled in SQL: ``core.exports``);
 - as XLSX within 3x of xlsxwriter writing the same rows from that plain query (the library's own
   speed), and with the Python memory it holds at its peak under 25 MB (constant-memory mode: the
   rows leave memory as they are written).
@@ -36,7 +36,6 @@ BUDGET_PAGE_BYTES = 14 * 1024
 BUDGET_QUERIES = 10
 BUDGET_SEARCH_MS = 100.0
 BUDGET_EXPORT_RATIO = 3.0
-BUDGET_COPY_RATIO = 5.0  # against PostgreSQL's COPY (see above)
 BUDGET_XLSX_PEAK_MB = 25.0
 # The API's member list answers within the page's own time (medians, side by side).
 BUDGET_API_RATIO = 1.0
@@ -279,7 +278,6 @@ def main() -> int:
         xlsx_runs.append(timed(lambda: _download(client, f"{url}register.xlsx"), 1).runs[0])
         plain_runs.append(timed(lambda: _plain_xlsx(coop.pk), 1).runs[0])
     csv_ratio = statistics.median(csv_runs) / statistics.median(bulk_runs)
-    csv_budget = BUDGET_COPY_RATIO if ENGINE == "PostgreSQL" else BUDGET_EXPORT_RATIO
     xlsx_ratio = statistics.median(xlsx_runs) / statistics.median(plain_runs)
     tracemalloc.start()
     _download(client, f"{url}register.xlsx")
@@ -290,8 +288,8 @@ def main() -> int:
             f"register CSV / bulk path ({statistics.median(csv_runs) * 1000:.0f} / "
             f"{statistics.median(bulk_runs) * 1000:.0f} ms)",
             f"{csv_ratio:.2f}x",
-            f"<= {csv_budget:.0f}x",
-            csv_ratio <= csv_budget,
+            f"<= {BUDGET_EXPORT_RATIO:.0f}x",
+            csv_ratio <= BUDGET_EXPORT_RATIO,
         ),
         (
             f"register XLSX / xlsxwriter alone ({statistics.median(xlsx_runs) * 1000:.0f} / "

@@ -5,7 +5,12 @@ as they come, so a register of any size leaves memory flat. Values keep their ki
 date (ISO 8601 in CSV, a date cell in XLSX), a number a number (no thousands separator, a dot for
 decimals), text is text. A cell that a spreadsheet would run as a formula (text starting with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written as text: a name typed into a
-form never runs on the computer of the person who downloads the register."""
+form never runs on the computer of the person who downloads the register.
+
+On PostgreSQL, a register whose every column says how the database writes its cell
+(``Column.cell``: ``text_cell``, ``date_cell``, ``label_cell``) is written by the database itself:
+``COPY (its query) TO STDOUT`` in CSV, the same bytes as the rows written here (a test compares
+them), at the speed of the database's own bulk path (``bench/members.py``)."""
 
 import csv
 import datetime
@@ -17,12 +22,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 import xlsxwriter
-from django.db.models import Field, Model
+from django.db import connection
+from django.db.models import Case, CharField, F, Field, Func, Model, QuerySet, Value, When
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.encoding import force_str
 
 FORMATS = ("csv", "xlsx")
 CHUNK = 2_000  # rows read from the database at a time, and written at a time
+PIECE = 64 * 1024  # bytes of a file the database writes, sent at a time
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,6 +40,37 @@ class Column:
 
     title: Any
     value: Callable[[Any], Any]
+    cell: Any = None
+
+
+class _GuardedText(Func):
+    """Text as a CSV cell holds it (``_csv_cell``): marked with an apostrophe when a spreadsheet
+    would take it for a formula, an empty text as an empty cell (PostgreSQL would quote it)."""
+
+    template = (
+        "CASE WHEN left(%(expressions)s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+        "THEN '''' || %(expressions)s ELSE NULLIF(%(expressions)s, '') END"
+    )
+    output_field = CharField()
+
+
+def text_cell(path: str) -> Any:
+    """The cell of a text column (a field's path), as the database writes it."""
+    return _GuardedText(F(path))
+
+
+def date_cell(path: str) -> Any:
+    """The cell of a date column, year-month-day whatever the server's date style."""
+    return Func(F(path), Value("YYYY-MM-DD"), function="to_char", output_field=CharField())
+
+
+def label_cell(path: str, labels: dict[str, str]) -> Any:
+    """The cell of a column of choices, each code written as its label (already translated)."""
+    return Case(
+        *(When(**{path: code}, then=Value(label)) for code, label in labels.items()),
+        default=Func(F(path), Value(""), function="NULLIF"),
+        output_field=CharField(),
+    )
 
 
 def titles(model: type[Model]) -> Callable[[str], Any]:
@@ -59,21 +97,58 @@ def _csv_cell(value: Any) -> Any:
     return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
+# The kinds a CSV writer already writes as a spreadsheet reads them: a number as it is, a date in
+# ISO 8601, nothing as an empty cell. Every other value goes through ``_csv_cell``.
+_PLAIN = frozenset({int, Decimal, datetime.date, type(None)})
+
+
+def _csv_row(cells: Iterable[Any]) -> list[Any]:
+    """A row's values as its CSV cells (``_csv_cell``), the common kinds without a call each:
+    a register is thousands of rows of a dozen cells."""
+    return [
+        cell
+        if cell.__class__ in _PLAIN
+        else (f"'{cell}" if cell.startswith(FORMULA_START) else cell)
+        if cell.__class__ is str
+        else _csv_cell(cell)
+        for cell in cells
+    ]
+
+
 def _csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
     """The file in pieces of ``CHUNK`` rows (a piece a row would cost the server and the link
     more than the rows themselves)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\n")  # as PostgreSQL ends its lines
     out.write("\ufeff")  # the byte order mark by which spreadsheets know the file is UTF-8
     writer.writerow([force_str(c.title) for c in columns])
     values = [c.value for c in columns]
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_cell(value(row)) for value in values])
+        writer.writerow(_csv_row([value(row) for value in values]))
         if count % CHUNK == 0:
             yield out.getvalue()
             out.seek(0)
             out.truncate()
     yield out.getvalue()
+
+
+def _copied_lines(columns: list[Column], rows: QuerySet) -> Iterator[Any]:
+    """The file as the database writes it: the headings, then ``COPY (the register's query,
+    each column its cell) TO STDOUT`` in CSV, passed on as it comes."""
+    yield next(_csv_lines(columns, [])).encode()
+    sql, params = rows.values_list(*(c.cell for c in columns)).query.sql_with_params()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy,
+    ):
+        # The database sends a message a row: passed on in pieces of about 64 KB.
+        piece = bytearray()
+        for data in copy:
+            piece += data
+            if len(piece) >= PIECE:
+                yield bytes(piece)
+                piece.clear()
+        yield bytes(piece)
 
 
 def _xlsx(columns: list[Column], rows: Iterable[Any], sheet: str) -> Any:
@@ -138,14 +213,25 @@ def file_paths(
 def register_response(
     fmt: str, *, name: str, columns: list[Column], rows: Iterable[Any], sheet: str = ""
 ) -> StreamingHttpResponse | FileResponse:
-    """The register as a download: ``name`` is the file's name without its extension."""
+    """The register as a download: ``name`` is the file's name without its extension. ``rows``
+    is any iterable of rows, or a query (``values_list``) read in chunks, which PostgreSQL
+    writes as CSV itself when every column has its ``cell``."""
     if fmt == "xlsx":
+        if isinstance(rows, QuerySet):
+            rows = rows.iterator(chunk_size=CHUNK)
         return FileResponse(
             _xlsx(columns, rows, sheet or name),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response = StreamingHttpResponse(_csv_lines(columns, rows), content_type="text/csv")
+    if isinstance(rows, QuerySet):
+        if connection.vendor == "postgresql" and all(c.cell is not None for c in columns):
+            lines: Iterator[Any] = _copied_lines(columns, rows)
+        else:
+            lines = _csv_lines(columns, rows.iterator(chunk_size=CHUNK))
+    else:
+        lines = _csv_lines(columns, rows)
+    response = StreamingHttpResponse(lines, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

@@ -2,7 +2,7 @@
 
 import datetime
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,7 +12,7 @@ from django.db.models.functions import Lower, Replace
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from carecoop.core.exports import CHUNK, Column, titles
+from carecoop.core.exports import Column, date_cell, label_cell, text_cell, titles
 from carecoop.core.pagination import KeysetPage, keyset_page
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import LIMIT
@@ -146,10 +146,11 @@ def member_register(
     status: str = "",
     member_class: MemberClass | None = None,
     centre_id: int | None = None,
-) -> tuple[list[Column], Iterator[tuple[Any, ...]]]:
+) -> tuple[list[Column], QuerySet[Any]]:
     """The member register as a file takes it: the list's rows (the same filters, the same
-    order, every page), read in chunks as plain values, and its columns. Contact and sensitive
-    fields are columns only for the roles that see them on the pages."""
+    order, every page) as a query of plain values, read in chunks or written by the database
+    itself (``core.exports``), and its columns. Contact and sensitive fields are columns only for
+    the roles that see them on the pages."""
     found = _member_filters(
         access=access, query=query, status=status, member_class=member_class, centre_id=centre_id
     )
@@ -157,42 +158,56 @@ def member_register(
     # The labels translated once, not once a row.
     statuses = {code: str(label) for code, label in MembershipStatus.choices}
     sexes = {code: str(label) for code, label in Sex.choices}
-    wanted: list[tuple[Any, str, Callable[[Any], Any] | None]] = [
-        (field("number"), "number", None),
-        (person("family_name"), "person__family_name", None),
-        (person("given_name"), "person__given_name", None),
-        (field("member_class"), "member_class__name", None),
-        (field("status"), "status", statuses.get),
-        (field("applied_on"), "applied_on", None),
-        (field("admitted_on"), "admitted_on", None),
-        (field("exited_on"), "exited_on", None),
-        (person("household"), "person__household__name", None),
+    # Each column: its heading, its field's path, and its value as a label (choices) or a date.
+    wanted: list[tuple[Any, str, dict[str, str] | str]] = [
+        (field("number"), "number", ""),
+        (person("family_name"), "person__family_name", ""),
+        (person("given_name"), "person__given_name", ""),
+        (field("member_class"), "member_class__name", ""),
+        (field("status"), "status", statuses),
+        (field("applied_on"), "applied_on", DATE),
+        (field("admitted_on"), "admitted_on", DATE),
+        (field("exited_on"), "exited_on", DATE),
+        (person("household"), "person__household__name", ""),
         # Headed as the import reads it (``members.services.IMPORT_COLUMNS``).
-        (gettext_lazy("centre"), "person__household__centre__name", None),
-        (field("reference"), "reference", None),
+        (gettext_lazy("centre"), "person__household__centre__name", ""),
+        (field("reference"), "reference", ""),
     ]
     if access.can("members.view_contact"):
-        wanted.append((person("phone"), "person__phone", None))
+        wanted.append((person("phone"), "person__phone", ""))
     if access.can("members.view_sensitive"):
         wanted += [
-            (person("sex"), "person__sex", sexes.get),
-            (person("date_of_birth"), "person__date_of_birth", None),
+            (person("sex"), "person__sex", sexes),
+            (person("date_of_birth"), "person__date_of_birth", DATE),
         ]
     rows = (
         found.filter(person__coop_id=access.coop_id)
         .order_by(*MEMBER_LIST_KEYS)
-        .values_list(*(path for _title, path, _shown in wanted))
+        .values_list(*(path for _title, path, _kind in wanted))
     )
-    columns = [Column(title, _cell(i, shown)) for i, (title, _path, shown) in enumerate(wanted)]
-    return columns, rows.iterator(chunk_size=CHUNK)
+    columns = [
+        Column(title, _cell(i, kind if isinstance(kind, dict) else None), _sql(path, kind))
+        for i, (title, path, kind) in enumerate(wanted)
+    ]
+    return columns, rows
 
 
-def _cell(index: int, shown: Callable[[Any], Any] | None) -> Callable[[tuple[Any, ...]], Any]:
-    """A column of a register read as plain values: the value at ``index``, shown through
-    ``shown`` (a choice's label) when given."""
-    if shown is None:
+DATE = "date"
+
+
+def _sql(path: str, kind: dict[str, str] | str) -> Any:
+    """A column's cell as the database writes it (``core.exports``)."""
+    if isinstance(kind, dict):
+        return label_cell(path, kind)
+    return date_cell(path) if kind == DATE else text_cell(path)
+
+
+def _cell(index: int, labels: dict[str, str] | None) -> Callable[[tuple[Any, ...]], Any]:
+    """A column of a register read as plain values: the value at ``index``, shown as its label
+    (``labels``, a choice's) when given."""
+    if labels is None:
         return operator.itemgetter(index)
-    return lambda row: shown(row[index])
+    return lambda row: labels.get(row[index])
 
 
 def person_get(*, access: Access, pk: int) -> Person:

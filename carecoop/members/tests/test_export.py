@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 from django_scopes import scope
 from python_calamine import CalamineWorkbook
 
@@ -89,3 +90,27 @@ def test_a_name_a_spreadsheet_would_run_is_written_as_text(world):
     assert '\'=HYPERLINK("http://x")' in [r[2] for r in body]
     sheet = _xlsx(client.get(f"{URL}.xlsx"))
     assert '=HYPERLINK("http://x")' in [r[2] for r in sheet[1:]]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("role", ["manager", "facilitator", "board"])
+def test_the_register_postgresql_writes_is_the_one_written_row_by_row(world, role):
+    """On PostgreSQL the database writes the register's CSV itself (``COPY``); written row by
+    row from the same query, it is the same file, byte for byte: formulas marked, empty texts,
+    quotes, commas and line breaks, labels in the reader's language, dates."""
+    from carecoop.core import exports
+    from carecoop.members import selectors
+    from carecoop.tenancy.selectors import access_for
+
+    with scope(coop=world.home.pk):
+        Person.objects.filter(pk=world.person.pk).update(
+            given_name='=HYPERLINK("x")', family_name='Shah, "Didi"\nB', phone="+91 98"
+        )
+        Membership.objects.filter(person=world.person).update(reference="-1", exited_on=None)
+        access = access_for(user=world.users[role], slug=world.home.slug, cooperative=True)
+        with translation.override("fr"):
+            columns, rows = selectors.member_register(access=access)
+            copied = b"".join(exports._copied_lines(columns, rows)).decode()
+            written = "".join(exports._csv_lines(columns, rows.iterator()))
+    assert copied == written
+    assert '"Shah, ""Didi""\nB"' in copied and "'=HYPERLINK" in copied and "Actif" in copied
