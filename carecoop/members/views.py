@@ -134,7 +134,7 @@ CHILDREN = Register(
         "You will see what the import adds and changes before anything is saved; one wrong "
         "cell, and nothing is imported. The same file sent again changes nothing."
     ),
-    hint=gettext_lazy("Fill in the template: one row per member, the headings in the first row."),
+    hint=gettext_lazy("Fill in the template: one row per child, the headings in the first row."),
     sheet=gettext_lazy("Children"),
     back="members:list",
     back_title=gettext_lazy("Members"),
