@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import NOT_PROVIDED, Field, Model
 from django.utils import timezone
 
 from carecoop.core.types import Actor
@@ -44,15 +44,18 @@ def new_ids(model: type[Model], count: int) -> list[int]:
 
 
 def _rest(model: type[Model], columns: Sequence[str]) -> tuple[list[Field], tuple[Any, ...]]:
-    """The fields a row does not name, but for an id the database numbers, and their values:
-    each field's default, or the time of the write for a time it records itself."""
+    """The fields a row does not name, but for an id the database numbers and a value it fills
+    in itself (``db_default``), and their values: each field's default, or the time of the
+    write for a time it records itself."""
     now = timezone.now()
     named = set(columns)
     pk = model._meta.pk
     rest = [
         f
         for f in model._meta.concrete_fields
-        if f.attname not in named and not (f is pk and f.get_internal_type().endswith("AutoField"))
+        if f.attname not in named
+        and not (f is pk and f.get_internal_type().endswith("AutoField"))
+        and not (f.db_default is not NOT_PROVIDED and not f.has_default())  # the database's
     ]
     values = tuple(
         now

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Count, Model, Q
+from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from carecoop.billing import fees
@@ -23,6 +23,7 @@ from carecoop.billing.models import (
 from carecoop.care.models import Attendance, Enrolment
 from carecoop.core.names import person_name
 from carecoop.core.numbering import numbers_reserve
+from carecoop.core.rows import new_ids, rows_insert
 from carecoop.core.services import totals_add
 from carecoop.core.types import Actor
 from carecoop.ledger import chart
@@ -255,27 +256,6 @@ LINE_COLUMNS = (
 )
 
 
-def _insert_rows(model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows through the database's bulk path: COPY on PostgreSQL, a prepared
-    ``executemany`` elsewhere. The constraints and indexes of the table still hold."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
 @transaction.atomic
 def _bill_batch(
     coop: Organisation,
@@ -359,27 +339,14 @@ def _bill_batch(
         )
         for number, (household_id, centre_id, total, _charged) in zip(numbers, planned, strict=True)
     ]
-    if connection.vendor == "postgresql":
-        # Take the ids from the sequence first: no lookup afterwards (whose plan, on a table
-        # growing during the run, PostgreSQL's statistics would not know).
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Invoice._meta.db_table, len(rows)],
-            )
-            new_ids = [r[0] for r in cursor.fetchall()]
-        _insert_rows(
-            Invoice, ("id", *INVOICE_COLUMNS), [(i, *r) for i, r in zip(new_ids, rows, strict=True)]
-        )
-        ids = {p[0]: i for i, p in zip(new_ids, planned, strict=True)}
-    else:
-        _insert_rows(Invoice, INVOICE_COLUMNS, rows)
-        ids = dict(
-            Invoice.objects.filter(
-                coop_id=coop.pk, month=month, number__gte=first, number__lte=last
-            ).values_list("household_id", "pk")
-        )
-    _insert_rows(
+    # The ids from the sequence first: no lookup afterwards (whose plan, on a table growing
+    # during the run, PostgreSQL's statistics would not know).
+    taken = new_ids(Invoice, len(rows))
+    rows_insert(
+        Invoice, ("id", *INVOICE_COLUMNS), [(i, *r) for i, r in zip(taken, rows, strict=True)]
+    )
+    ids = {p[0]: i for i, p in zip(taken, planned, strict=True)}
+    rows_insert(
         InvoiceLine,
         LINE_COLUMNS,
         [
