@@ -1,0 +1,130 @@
+"""Tables of counts that single no one out.
+
+A count of fewer people than the small-cell threshold (``CARECOOP_SMALL_CELL``) is hidden, and
+so is any total that small (primary suppression). Hiding one count of a row whose total is
+shown would let anyone recover it by subtraction, so more counts are hidden beside it
+(complementary suppression): first so that no row or column, totals included, has exactly one
+hidden count, the smallest others chosen; then each hidden count is audited by linear
+programming (``scipy.optimize.linprog``) for the least and the most it could be, given every
+count and total shown: a count whose least and most are the same is recoverable, and one more
+count beside it is hidden, until none is. A zero is shown: it singles no one out.
+
+A table is a mapping of (row, column) to a count; its totals by row, by column and overall are
+part of what is shown, named with ``TOTAL`` in place of the row or the column."""
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+TOTAL = "total"
+UNBOUNDED = 3  # ``linprog``'s status for a goal without an end
+
+Key = tuple[Hashable, Hashable]
+
+
+def with_totals(cells: Mapping[Key, int]) -> dict[Key, int]:
+    """The table with its totals: by row ``(row, TOTAL)``, by column ``(TOTAL, column)`` and
+    overall ``(TOTAL, TOTAL)``."""
+    full: dict[Key, int] = dict(cells)
+    for (row, column), count in cells.items():
+        full[(row, TOTAL)] = full.get((row, TOTAL), 0) + count
+        full[(TOTAL, column)] = full.get((TOTAL, column), 0) + count
+        full[(TOTAL, TOTAL)] = full.get((TOTAL, TOTAL), 0) + count
+    return full
+
+
+def _lines(cells: Mapping[Key, int]) -> list[tuple[list[Key], Key]]:
+    """Each row and each column of the table, the totals' own included: its counts and the
+    total they add up to."""
+    rows = list(dict.fromkeys(r for r, _c in cells))
+    columns = list(dict.fromkeys(c for _r, c in cells))
+    lines: list[tuple[list[Key], Key]] = []
+    for row in [*rows, TOTAL]:
+        inside = [(row, c) for c in columns if row == TOTAL or (row, c) in cells]
+        lines.append((inside, (row, TOTAL)))
+    for column in [*columns, TOTAL]:
+        inside = [(r, column) for r in rows if column == TOTAL or (r, column) in cells]
+        lines.append((inside, (TOTAL, column)))
+    return lines
+
+
+def recoverable(table: Mapping[Key, int], hidden: set[Key], lines: Any = None) -> set[Key]:
+    """The hidden counts of ``table`` (totals included) that the shown ones give away: those
+    whose least and most possible values, given every line's sum and no count below zero, are
+    the same."""
+    if not hidden:
+        return set()
+    lines = (
+        lines if lines is not None else _lines({k: v for k, v in table.items() if TOTAL not in k})
+    )
+    unknown = sorted(hidden, key=repr)
+    at = {key: i for i, key in enumerate(unknown)}
+    equations, sums = [], []
+    for inside, total in lines:
+        row = np.zeros(len(unknown))
+        known = 0.0
+        for key in inside:
+            if key in at:
+                row[at[key]] += 1
+            else:
+                known += table[key]
+        if total in at:
+            row[at[total]] -= 1
+        else:
+            known -= table[total]
+        if row.any():
+            equations.append(row)
+            sums.append(-known)
+    given: set[Key] = set()
+    for key in unknown:
+        ends = []
+        for sign in (1, -1):
+            goal = np.zeros(len(unknown))
+            goal[at[key]] = sign
+            found = linprog(
+                goal,
+                A_eq=np.array(equations) if equations else None,
+                b_eq=np.array(sums) if sums else None,
+                bounds=(0, None),
+            )
+            if found.status == UNBOUNDED:  # no line bounds it: it could be any number
+                ends.append(-sign * np.inf)
+            elif found.status == 0:
+                ends.append(sign * found.fun)
+            else:
+                raise ValueError(f"the table's counts cannot be audited: {found.message}")
+        if ends[1] - ends[0] < 0.5:  # counts are whole: less than one apart is one value
+            given.add(key)
+    return given
+
+
+def suppressed(cells: Mapping[Key, int], *, threshold: int) -> set[Key]:
+    """The counts of ``cells`` and of its totals (``with_totals``) to hide: every count from 1
+    to ``threshold`` - 1, and as many others as keep them from being recovered."""
+    table = with_totals(cells)
+    lines = _lines(cells)
+    hidden = {key for key, count in table.items() if 0 < count < threshold}
+    while True:
+        changed = False
+        for inside, total in lines:
+            entries = [*inside, total]
+            if sum(key in hidden for key in entries) != 1:
+                continue
+            shown = [k for k in entries if k not in hidden and table[k] > 0]
+            if shown:  # The smallest other count, a count within the table before a total.
+                hidden.add(min(shown, key=lambda k: (TOTAL in k, table[k], repr(k))))
+                changed = True
+        if changed:
+            continue
+        given = recoverable(table, hidden, lines)
+        if not given:
+            return hidden
+        key = min(given, key=repr)
+        row = key[0]
+        beside = [k for k in table if k[0] == row and k not in hidden and table[k] > 0]
+        beside = beside or [k for k in table if k not in hidden and table[k] > 0]
+        if not beside:
+            return hidden
+        hidden.add(min(beside, key=lambda k: (TOTAL in k, table[k], repr(k))))

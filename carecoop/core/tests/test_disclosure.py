@@ -1,0 +1,103 @@
+"""Tables that single no one out (``core.disclosure``): every small count hidden, and no
+hidden count recoverable from what is shown, checked here by linear programming written
+apart from the module's own audit."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from carecoop.core.disclosure import TOTAL, suppressed, with_totals
+
+THRESHOLD = 5
+
+
+def _range(cells, hidden, key):
+    """The least and the most ``key`` could be, the unknowns being the table's hidden inner
+    counts, each total shown holding its row's or column's sum."""
+    unknown = sorted((k for k in cells if k in hidden), key=repr)
+    if not unknown:
+        return (0, 0)
+    at = {k: i for i, k in enumerate(unknown)}
+    rows = {r for r, _c in cells}
+    columns = {c for _r, c in cells}
+    equations, sums = [], []
+    groups = [((r, TOTAL), [k for k in cells if k[0] == r]) for r in rows]
+    groups += [((TOTAL, c), [k for k in cells if k[1] == c]) for c in columns]
+    groups.append(((TOTAL, TOTAL), list(cells)))
+    for total, inside in groups:
+        if total in hidden:
+            continue
+        row = np.zeros(len(unknown))
+        for k in inside:
+            if k in at:
+                row[at[k]] = 1
+        equations.append(row)
+        sums.append(with_totals(cells)[total] - sum(cells[k] for k in inside if k not in at))
+    inside = [key] if key in at else dict(groups)[key]  # a total: the sum of its counts
+    goal = np.zeros(len(unknown))
+    for k in inside:
+        if k in at:
+            goal[at[k]] = 1
+    shown = sum(cells[k] for k in inside if k not in at)
+    ends = []
+    for sign in (1, -1):
+        found = linprog(
+            sign * goal,
+            A_eq=np.array(equations) if equations else None,
+            b_eq=np.array(sums) if sums else None,
+            bounds=(0, None),
+        )
+        assert found.status in (0, 3), found.message  # 3: unbounded, no end on that side
+        ends.append(np.inf * -sign if found.status == 3 else sign * found.fun + shown)
+    return ends[0], ends[1]
+
+
+def test_a_small_count_hides_a_rectangle_of_four():
+    cells = {("a", "x"): 3, ("a", "y"): 10, ("b", "x"): 12, ("b", "y"): 20}
+    hidden = suppressed(cells, threshold=THRESHOLD)
+    assert hidden == set(cells)  # the totals stay: (a, x) is anything from 0 to 13
+    low, high = _range(cells, hidden, ("a", "x"))
+    assert (low, high) == (0, 13)
+
+
+def test_a_row_of_one_small_count_hides_its_total_and_another_row_s():
+    cells = {("a", "x"): 3, ("a", "y"): 0, ("b", "x"): 12, ("b", "y"): 20}
+    hidden = suppressed(cells, threshold=THRESHOLD)
+    assert {("a", "x"), ("a", TOTAL)} <= hidden
+    assert ("a", "y") not in hidden  # a zero is shown
+    low, high = _range(cells, hidden, ("a", "x"))
+    assert high - low >= 1
+
+
+def test_a_table_of_large_counts_hides_nothing():
+    cells = {("a", "x"): 30, ("a", "y"): 10, ("b", "x"): 12, ("b", "y"): 20}
+    assert suppressed(cells, threshold=THRESHOLD) == set()
+
+
+tables = st.integers(1, 3).flatmap(
+    lambda rows: st.integers(1, 4).flatmap(
+        lambda columns: st.lists(
+            st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 40)),
+            min_size=rows * columns,
+            max_size=rows * columns,
+        ).map(
+            lambda counts: {
+                (f"r{i // columns}", f"c{i % columns}"): n for i, n in enumerate(counts)
+            }
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables)
+def test_no_hidden_count_can_be_recovered_from_what_is_shown(cells):
+    hidden = suppressed(cells, threshold=THRESHOLD)
+    full = with_totals(cells)
+    assert {k for k, n in full.items() if 0 < n < THRESHOLD} <= hidden
+    for key in hidden:
+        if full[key] == 0:
+            continue
+        low, high = _range(cells, hidden, key)
+        assert high - low >= 1, (key, low, high, sorted(hidden))
