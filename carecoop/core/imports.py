@@ -65,11 +65,12 @@ def within_limits(size: int | None) -> None:
 
 
 def table(
-    name: str, content: bytes, columns: list[str]
+    name: str, content: bytes, columns: list[str], *, most: int | None = None
 ) -> tuple[set[str], Iterator[tuple[int, dict[str, Any]]]]:
     """The columns the file has (among ``columns``), and each of its rows that holds anything:
     its number and its cells by column. Refused as a whole (``Unreadable``) when it is too big,
-    not a CSV or spreadsheet file, or its first row names none of ``columns``."""
+    has more than ``most`` rows (``CARECOOP_REGISTER_MAX_ROWS`` unless said), is not a CSV or
+    spreadsheet file, or its first row names none of ``columns``."""
     within_limits(len(content))
     lines = _lines(name, content)
     first = next(lines, None)
@@ -81,23 +82,24 @@ def table(
             _("The first row must name the columns, as in the template: %(columns)s.")
             % {"columns": ", ".join(columns)}
         )
-    return set(positions.values()), _rows(lines, positions)
+    limit = most if most is not None else settings.CARECOOP_REGISTER_MAX_ROWS
+    return set(positions.values()), _rows(lines, positions, limit)
 
 
 def _rows(
-    lines: Iterator[list[Any]], positions: dict[int, str]
+    lines: Iterator[list[Any]], positions: dict[int, str], limit: int
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     for number, line in enumerate(lines, start=2):
         cells = {column: line[i] if i < len(line) else None for i, column in positions.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
-        if number > settings.CARECOOP_REGISTER_MAX_ROWS + 1:
+        if number > limit + 1:
             raise Unreadable(
                 _(
                     "The file has more than %(limit)s rows, more than an import may have. Split "
                     "it into smaller files and import them one after the other."
                 )
-                % {"limit": settings.CARECOOP_REGISTER_MAX_ROWS}
+                % {"limit": limit}
             )
         yield number, cells
 

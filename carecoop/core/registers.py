@@ -181,12 +181,18 @@ def imported_once(
 
 
 def read_rows(
-    name: str, content: bytes, columns: list[str], required: list[str], plan: RegisterImport
+    name: str,
+    content: bytes,
+    columns: list[str],
+    required: list[str],
+    plan: RegisterImport,
+    most: int | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
     """The rows of a register's file, each its number and its cells by column; none, with the
-    problem in ``plan``, when the file cannot be read, lacks a required column or has no rows."""
+    problem in ``plan``, when the file cannot be read, lacks a required column, has more than
+    ``most`` rows (``imports.table``) or has none."""
     try:
-        present, rows = imports.table(name, content, columns)
+        present, rows = imports.table(name, content, columns, most=most)
         plan.problems += missing_columns(present, required)
         if plan.problems:
             return []

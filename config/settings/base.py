@@ -173,14 +173,16 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Imports (carecoop/core/uploads.py): the largest file and the most rows one import may have.
 CARECOOP_IMPORT_MAX_BYTES = int(os.environ.get("CARECOOP_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 CARECOOP_IMPORT_MAX_ROWS = int(os.environ.get("CARECOOP_IMPORT_MAX_ROWS", "5000"))
-# A register brought in from a spreadsheet (members, children, staff...). The member and
-# children's registers write their new rows by the database's bulk path (50,000 members in
-# seconds, bench/imports.py); the others, and changed rows, through their services, a row at a
-# time, so a file is held to what a request can write; a larger register is imported in parts.
+# A register brought in from a spreadsheet (members, children, staff...). Most registers are
+# written through their services a row at a time, so a file is held to what a request can
+# write (CARECOOP_REGISTER_MAX_ROWS); the member and children's registers write their new rows
+# by the database's bulk path (50,000 members in seconds, bench/imports.py) and may be larger
+# (CARECOOP_REGISTER_BULK_ROWS). A larger register is imported in parts.
 CARECOOP_REGISTER_MAX_BYTES = int(
     os.environ.get("CARECOOP_REGISTER_MAX_BYTES", str(10 * 1024 * 1024))
 )
-CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "50000"))
+CARECOOP_REGISTER_MAX_ROWS = int(os.environ.get("CARECOOP_REGISTER_MAX_ROWS", "5000"))
+CARECOOP_REGISTER_BULK_ROWS = int(os.environ.get("CARECOOP_REGISTER_BULK_ROWS", "50000"))
 # A register's file left unimported is deleted after this many hours (it holds people's data).
 CARECOOP_UPLOAD_KEEP_HOURS = int(os.environ.get("CARECOOP_UPLOAD_KEEP_HOURS", "24"))
 # Calls to the API by one user in one cooperative, a minute (carecoop/api/access.py).

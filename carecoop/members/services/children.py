@@ -6,6 +6,7 @@ her again: the same file imported twice changes nothing, an updated one changes 
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -142,7 +143,9 @@ def children_import_check(*, coop: Organisation, name: str, content: bytes) -> R
     register does not hold; a relation it does not know; a reference twice), and all the problems
     are named at once."""
     plan = RegisterImport()
-    read = read_rows(name, content, CHILD_COLUMNS, CHILD_REQUIRED, plan)
+    read = read_rows(
+        name, content, CHILD_COLUMNS, CHILD_REQUIRED, plan, settings.CARECOOP_REGISTER_BULK_ROWS
+    )
     if plan.problems:
         return plan
     wanted = {str(cells.get("parent reference") or "").strip() for _row, cells in read}

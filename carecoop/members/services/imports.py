@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -187,7 +188,9 @@ def members_import_check(*, coop: Organisation, name: str, content: bytes) -> Me
     }
     lines: list[MemberLine] = []
     try:
-        present, rows = imports.table(name, content, IMPORT_COLUMNS)
+        present, rows = imports.table(
+            name, content, IMPORT_COLUMNS, most=settings.CARECOOP_REGISTER_BULK_ROWS
+        )
         known["present"] = frozenset(present)
         missing = [c for c in REQUIRED_COLUMNS if c not in present]
         if not any(c in present for c in KEY_COLUMNS):

@@ -225,7 +225,7 @@ def test_a_file_that_is_not_a_register_is_refused_with_what_to_do(world, name, c
 
 
 def test_a_file_over_the_limits_is_refused_before_it_is_read(world, settings):
-    settings.CARECOOP_REGISTER_MAX_ROWS = 2
+    settings.CARECOOP_REGISTER_BULK_ROWS = 2  # the member register is written in bulk
     code = world.member_class.code
     rows = "".join(f"R-{i},Name{i},,{code},2024-01-01,,,\n" for i in range(3))
     body = _send(world.client("manager"), "register.csv", (HEAD + rows).encode()).content.decode()

@@ -129,3 +129,16 @@ def test_only_those_who_manage_staff_import_them(world):
     assert world.client("outsider").get(URL).status_code == 404
     assert world.client("manager").get(URL).status_code == 200
     assert world.client("manager").get(URL + "template.xlsx").status_code == 200
+
+
+def test_a_register_written_row_by_row_keeps_its_own_row_limit(world, settings):
+    """The staff register runs its service a row at a time: it is held to
+    ``CARECOOP_REGISTER_MAX_ROWS``, not to the member register's larger bulk limit."""
+    settings.CARECOOP_REGISTER_MAX_ROWS = 2
+    settings.CARECOOP_REGISTER_BULK_ROWS = 50_000
+    rows = [
+        [f"S-{i}", f"Name{i}", "", "home-one", "cook", "", 20, "2024-01-01", None] for i in range(3)
+    ]
+    response = _send(world.client("manager"), rows)
+    assert "more than 2 rows" in response.content.decode()
+    assert _staff(world) == {}
