@@ -187,6 +187,17 @@ CARECOOP_REGISTER_BULK_ROWS = int(os.environ.get("CARECOOP_REGISTER_BULK_ROWS", 
 CARECOOP_UPLOAD_KEEP_HOURS = int(os.environ.get("CARECOOP_UPLOAD_KEEP_HOURS", "24"))
 # Calls to the API by one user in one cooperative, a minute (carecoop/api/access.py).
 CARECOOP_API_RATE = int(os.environ.get("CARECOOP_API_RATE", "600"))
+# The cache the API's throttle counts calls in: a Redis server that every worker process shares
+# when REDIS_URL names one (several gunicorn workers would otherwise each count apart, and allow
+# the rate once each); the process's own memory without it (one process: the demo, the tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 # A form or an offline sync batch (a thousand operations are about 200 KB) held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # An uploaded file within the import limit stays in memory; a larger one goes to a temporary file

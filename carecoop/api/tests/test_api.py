@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 from typing import Any
 
 import pytest
@@ -170,3 +171,36 @@ def test_a_centre_s_waitlist_is_ranked_as_its_page_ranks_it(world: World) -> Non
     assert {i["child_id"] for i in items} >= {c.pk for c in children}
     member = call(token_for(world, "member"), f"/centres/{world.centre.pk}/waitlist")
     assert member.status_code in (403, 404)
+
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _redis():  # type: ignore[no-untyped-def]
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    try:
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise  # CI starts Redis (.ci/run): its absence there is a failure, not a skip
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    return client
+
+
+def test_the_throttle_counts_in_the_cache_every_worker_shares(world: World) -> None:
+    """With ``REDIS_URL`` set, the calls are counted in Redis, where every worker process of
+    the site reads and adds to the same count."""
+    client = _redis()
+    client.flushdb()
+    redis_cache = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+    }
+    with override_settings(CACHES=redis_cache, CARECOOP_API_RATE=3):
+        secret = token_for(world, "manager")
+        codes = [call(secret, "/me").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    counts = [int(client.get(key)) for key in client.scan_iter("*carecoop:api:*")]
+    assert counts == [4]
+    client.flushdb()
