@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from carecoop.core.exports import CHUNK
 from carecoop.core.keys import COOP, owned
+from carecoop.core.rows import new_ids
 
 FORMAT = "carecoop-cooperative-archive"
 VERSION = 2
@@ -353,23 +354,11 @@ def _numbered(model: type[Model]) -> bool:
 
 def _new_ids(model: type[Model], old: list[Any]) -> dict[Any, Any]:
     """New ids for the rows of ``model`` in the archive: taken from the table's own sequence,
-    in the order of the old ones (never a number another writer could take), or made new as
-    a row's id is made (a random UUID)."""
-    table, column = model._meta.db_table, model._meta.pk.column
+    in the order of the old ones (``rows.new_ids``), or made new as a row's id is made (a
+    random UUID)."""
     if not _numbered(model):
         return {o: _value(model._meta.pk.get_default()) for o in old}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, len(old)],
-            )
-            new = sorted(r[0] for r in cursor.fetchall())
-        else:  # One writer at a time: the ids after the last.
-            cursor.execute(f'SELECT COALESCE(MAX("{column}"), 0) FROM "{table}"')  # noqa: S608
-            last = cursor.fetchone()[0]
-            new = list(range(last + 1, last + 1 + len(old)))
-    return dict(zip(sorted(old), new, strict=True))
+    return dict(zip(sorted(old), new_ids(model, len(old)), strict=True))
 
 
 def _moved(keys: dict[str, dict[Any, Any]], label: str, old: Any, table: str) -> Any:
