@@ -5,9 +5,10 @@ than a statement a row (``members.services.imports``).
 
 The caller has checked every row as the services would; the database's constraints still refuse
 what slips through (a row written at the same time), and the transaction undoes it all. A row is
-plain values (str, int, date, datetime, None) in the order of the columns it names; the other
-fields take their defaults, and a time a field records itself (``auto_now_add``) is the time of
-the write."""
+plain values (str, int, date, datetime, UUID, a JSON value, None) in the order of the columns it
+names; the other fields take their defaults (one made by a function, such as a random UUID, is
+made for each row), and a time a field records itself (``auto_now_add``) is the time of the
+write."""
 
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -20,6 +21,10 @@ from carecoop.core.types import Actor
 
 # What a version of a row says beside its values: when, why, how (+ added, ~ changed) and by whom.
 HISTORY = ("history_date", "history_change_reason", "history_type", "history_user_id")
+# The kinds of field whose values the database does not take as Python holds them (a UUID is
+# text on SQLite, JSON is wrapped): each value is prepared by its field. The others (text,
+# numbers, dates, times) go as they are.
+PREPARED = frozenset({"UUIDField", "JSONField", "BinaryField"})
 # The rows an INSERT statement carries where there is no COPY.
 BATCH = 500
 
@@ -46,7 +51,8 @@ def new_ids(model: type[Model], count: int) -> list[int]:
 def _rest(model: type[Model], columns: Sequence[str]) -> tuple[list[Field], tuple[Any, ...]]:
     """The fields a row does not name, but for an id the database numbers and a value it fills
     in itself (``db_default``), and their values: each field's default, or the time of the
-    write for a time it records itself."""
+    write for a time it records itself. A default that is made (a function: a random UUID) is
+    made again for each row (``_made``)."""
     now = timezone.now()
     named = set(columns)
     pk = model._meta.pk
@@ -66,12 +72,52 @@ def _rest(model: type[Model], columns: Sequence[str]) -> tuple[list[Field], tupl
     return rest, values
 
 
+def _made(rest: list[Field]) -> list[tuple[int, Field]]:
+    """The fields among ``rest`` whose default is made by a function, with their places."""
+    return [
+        (i, f)
+        for i, f in enumerate(rest)
+        if f.has_default()
+        and callable(f.default)
+        and not (getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False))
+    ]
+
+
+def _each_made(
+    rows: Iterable[Sequence[Any]], tail: tuple[Any, ...], made: list[tuple[int, Field]]
+) -> Iterable[tuple[Any, ...]]:
+    """``rows``, each with the values of the fields it does not name, those ``made`` anew."""
+    for row in rows:
+        values = list(tail)
+        for i, f in made:
+            values[i] = f.get_default()
+        yield (*row, *values)
+
+
+def _each_prepared(
+    rows: Iterable[Sequence[Any]], tail: tuple[Any, ...], prepared: list[tuple[int, Field]]
+) -> Iterable[tuple[Any, ...]]:
+    """``rows`` with their values of the ``prepared`` fields as the database takes them."""
+    for row in rows:
+        values = [*row, *tail]
+        for i, f in prepared:
+            values[i] = f.get_db_prep_save(values[i], connection)
+        yield tuple(values)
+
+
 def rows_insert(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write new rows of ``model``, each its values of ``columns`` (attribute names: ``coop_id``,
     ``person_id``), in one ``COPY`` on PostgreSQL; how many were written."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     rest, tail = _rest(model, columns)
-    names = [fields[c].column for c in columns] + [f.column for f in rest]
+    made = _made(rest)
+    if made:  # each row its own value of such a field
+        rows, tail = _each_made(rows, tail, made), ()
+    every = [fields[c] for c in columns] + rest
+    prepared = [(i, f) for i, f in enumerate(every) if f.get_internal_type() in PREPARED]
+    if prepared:
+        rows, tail = _each_prepared(rows, tail, prepared), ()
+    names = [f.column for f in every]
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
     table = connection.ops.quote_name(model._meta.db_table)
     written = 0
