@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "carecoop.funding",
     "carecoop.staffing",
     "carecoop.health",
+    "carecoop.surveys",
     "carecoop.privacy",
     "carecoop.setup",
     "carecoop.federation",
