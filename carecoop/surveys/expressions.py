@@ -3,8 +3,10 @@
 of it the web form evaluates: numbers and texts, ``${name}`` for another question's answer,
 ``.`` for this one's, comparisons, arithmetic (``+ - * div mod``), ``and``, ``or``, brackets and
 the functions in ``FUNCTIONS``. ``parse`` turns one into a tree, or names what it cannot read
-and where."""
+and where; ``evaluate`` and ``holds`` give its value for a respondent's answers."""
 
+import datetime
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -214,3 +216,165 @@ def parse(text: str) -> Parsed:
     if (token := parser.peek()) is not None:
         raise Unreadable(_("“%(token)s” cannot stand here.") % {"token": token.value}, token.at)
     return Parsed(tree, frozenset(parser.names))
+
+
+# Evaluating a tree -------------------------------------------------------------------------
+# As XPath 1.0 (which ODK's forms are written in) evaluates it: an answer is text; a comparison
+# with a number compares numbers, and text that is not a number is no number (NaN, which
+# compares false); arithmetic is on numbers; ``and``, ``or`` and ``if`` read a value as true
+# when it is a non-zero number or non-empty text. A date compares and subtracts as its days
+# since 1970-01-01, as ODK Collect counts them.
+EPOCH = datetime.date(1970, 1, 1)
+# The longest text a regular expression is tried on (a respondent's answer).
+REGEX_TEXT = 500
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, datetime.date):
+        return float((value - EPOCH).days)
+    text = str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        try:
+            return float((datetime.date.fromisoformat(text) - EPOCH).days)
+        except ValueError:
+            return math.nan
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def truth(value: Any) -> bool:
+    """A value read as true or false, as XPath's ``boolean()`` reads it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0 and not math.isnan(value)
+    return value != "" and value is not None
+
+
+def _compare(operator: str, left: Any, right: Any) -> bool:
+    if operator in ("=", "!="):
+        if isinstance(left, bool) or isinstance(right, bool):
+            same = truth(left) == truth(right)
+        elif isinstance(left, int | float | datetime.date) or isinstance(
+            right, int | float | datetime.date
+        ):
+            same = _number(left) == _number(right)
+        else:
+            same = _text(left) == _text(right)
+        return same if operator == "=" else not same
+    a, b = _number(left), _number(right)
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[operator]
+
+
+def _round(value: float, digits: float = 0) -> float:
+    """Half away from zero, as ODK rounds, to at most 15 places either side of the point."""
+    if not math.isfinite(value) or not math.isfinite(digits):
+        return value if not math.isnan(digits) else math.nan
+    scale = 10.0 ** max(-15, min(15, int(digits)))
+    scaled = abs(value) * scale + 0.5
+    if not math.isfinite(scaled):
+        return value
+    return math.copysign(math.floor(scaled), value) / scale
+
+
+def evaluate(
+    tree: Any, answers: dict[str, Any], this: Any = "", today: datetime.date | None = None
+) -> Any:
+    """The value of ``tree`` (``parse``) with ``answers`` by question name and ``this``, the
+    answer of the question the expression belongs to (``.``)."""
+
+    def value(node: Any) -> Any:
+        kind = node[0]
+        if kind in ("number", "text"):
+            return node[1]
+        if kind == "ref":
+            found = answers.get(node[1])
+            return "" if found is None else found
+        if kind == "self":
+            return "" if this is None else this
+        if kind == "neg":
+            return -_number(value(node[1]))
+        if kind == "call":
+            return call(node[1], node[2:])
+        left = value(node[1])
+        if kind == "and":
+            return truth(left) and truth(value(node[2]))
+        if kind == "or":
+            return truth(left) or truth(value(node[2]))
+        right = value(node[2])
+        if kind in ("=", "!=", "<", "<=", ">", ">="):
+            return _compare(kind, left, right)
+        a, b = _number(left), _number(right)
+        if kind == "+":
+            return a + b
+        if kind == "-":
+            return a - b
+        if kind == "*":
+            return a * b
+        if math.isnan(a) or math.isnan(b):
+            return math.nan
+        if b == 0:  # div and mod by zero: no number, as XPath has it (or an infinity)
+            return math.nan if kind == "mod" or a == 0 else math.copysign(math.inf, a)
+        if kind == "div":
+            return a / b
+        return math.nan if math.isinf(a) else math.fmod(a, b)
+
+    def call(name: str, args: tuple[Any, ...]) -> Any:
+        if name == "if":
+            return value(args[1]) if truth(value(args[0])) else value(args[2])
+        got = [value(a) for a in args]
+        if name == "selected":
+            return _text(got[1]) in _text(got[0]).split()
+        if name == "count-selected":
+            return float(len(_text(got[0]).split()))
+        if name == "not":
+            return not truth(got[0])
+        if name == "today":
+            return today or datetime.date.today()
+        if name == "string-length":
+            return float(len(_text(got[0])))
+        if name == "coalesce":
+            return got[0] if _text(got[0]) != "" else got[1]
+        if name == "int":
+            number = _number(got[0])
+            return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
+        if name == "number":
+            return _number(got[0])
+        if name == "round":
+            return _round(_number(got[0]), _number(got[1]) if len(got) > 1 else 0)
+        if name == "concat":
+            return "".join(_text(g) for g in got)
+        if name == "true":
+            return True
+        if name == "false":
+            return False
+        # regex: the pattern is the form's, the text a respondent's, kept short.
+        try:
+            return re.search(_text(got[1]), _text(got[0])[:REGEX_TEXT]) is not None
+        except re.error:
+            return False
+
+    return value(tree)
+
+
+def holds(
+    tree: Any, answers: dict[str, Any], this: Any = "", today: datetime.date | None = None
+) -> bool:
+    """Whether the expression is true for these answers (a skip logic's or a constraint's)."""
+    return truth(evaluate(tree, answers, this, today))

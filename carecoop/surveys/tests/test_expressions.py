@@ -3,12 +3,14 @@ read is read, and anything else, however odd, is named as unreadable and where, 
 of another kind."""
 
 import contextlib
+import datetime
+import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carecoop.surveys.expressions import Unreadable, parse
+from carecoop.surveys.expressions import Unreadable, evaluate, holds, parse
 from carecoop.surveys.xlsform import form_read
 
 
@@ -79,3 +81,78 @@ def test_brackets_without_end_are_refused_not_recursed_into():
 @given(st.binary(max_size=200))
 def test_any_file_is_read_or_refused_with_problems(content):
     assert form_read(content).problems
+
+
+TODAY = datetime.date(2025, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "this", "expected"),
+    [
+        ("${days} > 0", {"days": "3"}, "", True),
+        ("${days} > 0", {"days": ""}, "", False),  # not answered: no number
+        ("${days} > 0", {}, "", False),
+        (". >= 0 and . <= 7", {}, "7", True),
+        (". >= 0 and . <= 7", {}, "8", False),
+        (". >= 0 and . <= 7", {}, "many", False),
+        ("selected(${care}, 'centre')", {"care": "grandmother centre"}, "", True),
+        ("selected(${care}, 'centre')", {"care": "grandmother"}, "", False),
+        ("count-selected(${care}) = 2", {"care": "grandmother centre"}, "", True),
+        ("${town} = 'Ahmedabad'", {"town": "Ahmedabad"}, "", True),
+        ("${town} != 'Ahmedabad'", {"town": "Surat"}, "", True),
+        ("${born} < today()", {"born": "2020-01-01"}, "", True),
+        ("${born} < today()", {"born": "2026-01-01"}, "", False),
+        (
+            "not(${insured} = 'yes') or ${income} >= 1000",
+            {"insured": "yes", "income": "1500"},
+            "",
+            True,
+        ),
+        ("string-length(.) <= 3", {}, "abcd", False),
+        ("regex(., '^[0-9]{10}$')", {}, "9825011111", True),
+        ("regex(., '^[0-9]{10}$')", {}, "98250 11111", False),
+        ("regex(., '(')", {}, "x", False),  # a pattern that is no pattern matches nothing
+    ],
+)
+def test_an_expression_holds_as_an_odk_form_would_have_it(text, answers, this, expected):
+    assert holds(parse(text).tree, answers, this, TODAY) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("if(${x} > 1, 'big', 'small')", "big"),
+        ("round(2.5)", 3.0),
+        ("round(-2.5)", -3.0),
+        ("round(1.235, 2)", 1.24),
+        ("int(-2.7)", -2.0),
+        ("-7 mod 3", -1.0),
+        ("7 div 2", 3.5),
+        ("1 div 0", math.inf),
+        ("concat('a', 1, true())", "a1true"),
+        ("coalesce(${missing}, 'z')", "z"),
+        ("${born} - ${then}", 31.0),
+    ],
+)
+def test_an_expression_has_the_value_xpath_gives_it(text, expected):
+    answers = {"x": "2", "born": "2025-02-01", "then": "2025-01-01"}
+    assert evaluate(parse(text).tree, answers, "", TODAY) == expected
+
+
+def test_what_is_no_number_stays_no_number():
+    for text in ("0 div 0", "5 mod 0", "'a' + 1", "round('a')"):
+        assert math.isnan(evaluate(parse(text).tree, {}, "", TODAY))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="0123456789.()$-+*<>=!'{}abcdefghilmnorstuvxyz ,_", max_size=40),
+    st.dictionaries(st.sampled_from(["a", "b", "x"]), st.text(max_size=12)),
+    st.text(max_size=12),
+)
+def test_any_expression_read_gives_a_value_for_any_answers(text, answers, this):
+    try:
+        parsed = parse(text)
+    except Unreadable:
+        return
+    evaluate(parsed.tree, answers, this, TODAY)
