@@ -21,6 +21,7 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "my_fees": access.can("billing.view_own"),
             "ledger": access.can("ledger.view"),
             "funding": access.can("funding.view"),
+            "surveys": access.can("surveys.view"),
         }
         if access is not None and access.org.is_cooperative
         else {},

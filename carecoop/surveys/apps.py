@@ -6,3 +6,6 @@ class SurveysConfig(AppConfig):
     name = "carecoop.surveys"
     label = "surveys"
     verbose_name = _("Surveys and indicators")
+
+    def ready(self) -> None:
+        from carecoop.surveys import permissions  # noqa: F401

@@ -60,6 +60,8 @@ WITHOUT_HISTORY: dict[str, str] = {
     "billing.Waiver": "append-only: a waiver granted on an invoice, written once by waiver_grant",
     "members.ViewLog": "append-only: who looked at a person's record, never edited",
     "privacy.Erasure": "append-only: the record that a person was erased, written once",
+    "surveys.SurveyVersion": "a questionnaire's version as it was uploaded, with who and when, "
+    "never changed: a changed form is a new version",
 }
 
 
