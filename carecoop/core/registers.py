@@ -268,11 +268,16 @@ class Register:
 
 
 class RegisterFileForm(forms.Form):
+    """A file sent to be read (a register, a questionnaire), refused before it is read when it
+    is larger than an import may be: its field's ``label`` and ``hint`` are the page's."""
+
     file = forms.FileField(label=gettext_lazy("register file (CSV, XLSX or ODS)"))
 
-    def __init__(self, *args: Any, hint: Promise, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hint: Promise, label: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = str(hint)
+        if label is not None:
+            self.fields["file"].label = label
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -1,21 +1,14 @@
-from typing import Any
-
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.imports import within_limits
+from carecoop.core.registers import RegisterFileForm
+
+LABEL = _("questionnaire (XLSForm, XLSX)")
+HINT = _(
+    "The XLSForm of ODK or KoboToolbox: a “survey” sheet of questions, a “choices” "
+    "sheet of answer lists, and a “settings” sheet with the form's id and version."
+)
 
 
-class SurveyUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("questionnaire (XLSForm, XLSX)"),
-        help_text=_(
-            "The XLSForm of ODK or KoboToolbox: a “survey” sheet of questions, a “choices” "
-            "sheet of answer lists, and a “settings” sheet with the form's id and version."
-        ),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        within_limits(upload.size)
-        return upload
+def survey_upload_form(*args: object) -> RegisterFileForm:
+    """The questionnaire's file, refused before it is read when it is too large."""
+    return RegisterFileForm(*args, hint=HINT, label=LABEL)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.surveys import selectors, services
-from carecoop.surveys.forms import SurveyUploadForm
+from carecoop.surveys.forms import survey_upload_form
 
 SHOWN = 100  # problems of a form shown; the rest are counted
 
@@ -30,7 +30,7 @@ def survey_upload(request: HttpRequest, coop: str) -> HttpResponse:
     """Upload a questionnaire: kept as a version of its survey when it reads without a
     problem; otherwise every problem is shown with its sheet, row and column."""
     access = access_of(request)
-    form = SurveyUploadForm(request.POST or None, request.FILES or None)
+    form = survey_upload_form(request.POST or None, request.FILES or None)
     read = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
