@@ -64,3 +64,184 @@ class SurveyVersion(CoopOwned):
 
     def __str__(self) -> str:
         return f"{self.survey} {self.version}"
+
+
+class RoundKind(models.TextChoices):
+    BASELINE = "baseline", _("baseline")
+    FOLLOW_UP = "follow_up", _("follow-up")
+
+
+class Round(CoopOwned):
+    """A time a survey is asked: a baseline (at enrolment, say) or a follow-up of one (six
+    months later), so that each person's follow-up answers pair with her baseline's. Every
+    answer of a round is given to the version of the questionnaire it asks."""
+
+    survey = CoopForeignKey(Survey, models.PROTECT, related_name="rounds", verbose_name=_("survey"))
+    version = CoopForeignKey(
+        SurveyVersion, models.PROTECT, related_name="rounds", verbose_name=_("version asked")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=RoundKind.choices, default=RoundKind.BASELINE
+    )
+    baseline = CoopForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("baseline round"),
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+
+    history = CoopHistory()
+    same_coop_fields = ("survey", "version", "baseline")
+
+    class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "survey", "name"],
+                name="round_unique_name",
+                violation_error_message=_("This survey already has a round with this name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="baseline", baseline__isnull=True)
+                | models.Q(kind="follow_up", baseline__isnull=False),
+                name="round_follow_up_has_baseline",
+                violation_error_message=_("A follow-up needs its baseline; a baseline has none."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__isnull=True)
+                | models.Q(closes_on__gte=models.F("opens_on")),
+                name="round_closes_after_opening",
+                violation_error_message=_("A round cannot close before it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.name}"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("form on a phone")
+    SMS = "sms", _("text messages")
+    IMPORT = "import", _("imported file")
+
+
+# A submission's id, as ODK names it (``meta/instanceID``: "uuid:" and a UUID).
+INSTANCE_ID_LENGTH = 64
+
+
+class Response(CoopOwned):
+    """One member's answers in one round, linked to her record (never copied from it: her
+    centre, class, sex and age are read from it when figures are made). A submission is known
+    by its instance id, made where it was filled in (a phone's form, ODK Collect, KoboToolbox,
+    an SMS conversation): unique in the cooperative, so the database lets one through however
+    often it is sent. A respondent answers a round once. Her consent is recorded with her
+    answers; one who declines has a response with no answers."""
+
+    round = CoopForeignKey(Round, models.PROTECT, related_name="responses", verbose_name=_("round"))
+    version = CoopForeignKey(
+        SurveyVersion, models.PROTECT, related_name="responses", verbose_name=_("version")
+    )
+    respondent = CoopForeignKey(
+        "members.Person", models.PROTECT, related_name="survey_responses", verbose_name=_("member")
+    )
+    instance_id = models.CharField(_("submission id"), max_length=INSTANCE_ID_LENGTH)
+    consent = models.BooleanField(_("consent given"))
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    channel = models.CharField(_("channel"), max_length=6, choices=Channel.choices)
+    answered_on = models.DateField(_("answered on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    same_coop_fields = ("round", "version", "respondent")
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "instance_id"],
+                name="response_once",
+                violation_error_message=_("This submission is already recorded."),
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "round", "respondent"],
+                name="response_one_per_round",
+                violation_error_message=_("This member has already answered this round."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent=True) | models.Q(answers={}),
+                name="response_declined_has_no_answers",
+                violation_error_message=_("Someone who declines gives no answers."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.instance_id}"
+
+
+class IndicatorKind(models.TextChoices):
+    SHARE = "share", _("share of those who answered")
+    MEAN = "mean", _("mean")
+    MEDIAN = "median", _("median")
+    ROSE = "rose", _("share whose answer rose since the baseline")
+    CHANGE = "change", _("change since the baseline")
+
+
+class Dimension(models.TextChoices):
+    """What a figure is broken down by, read from the respondent's record."""
+
+    CENTRE = "centre", _("centre")
+    MEMBER_CLASS = "member_class", _("member class")
+    SEX = "sex", _("sex")
+    AGE_BAND = "age_band", _("age band")
+    FORMALITY = "formality", _("formal or informal work")
+
+
+class Indicator(CoopOwned):
+    """A figure read from a survey's answers, defined as data: what it counts (``kind``) over
+    which question, the answers that count for a share, the question giving a money answer's
+    currency (figures are never added across currencies), its unit, what it is broken down by,
+    and where the figure it is compared with comes from. A share counts among those who
+    answered the question; a change pairs each follow-up answer with the same member's
+    baseline answer."""
+
+    survey = CoopForeignKey(
+        Survey, models.CASCADE, related_name="indicators", verbose_name=_("survey")
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    definition = models.TextField(_("definition"))
+    kind = models.CharField(_("kind"), max_length=8, choices=IndicatorKind.choices)
+    question = models.CharField(_("question"), max_length=100)
+    counted = models.JSONField(_("answers counted"), default=list, blank=True)
+    currency_question = models.CharField(_("currency question"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    dimensions = models.JSONField(_("broken down by"), default=list, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    history = CoopHistory()
+    same_coop_fields = ("survey",)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["survey", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "survey", "code"],
+                name="indicator_unique_code",
+                violation_error_message=_("This survey already has an indicator with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

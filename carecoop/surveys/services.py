@@ -1,16 +1,30 @@
 """Every write to a cooperative's surveys."""
 
+import datetime
 import hashlib
 import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carecoop.core.imports import within_limits
-from carecoop.core.services import validated_save
+from carecoop.core.services import same_coop_check, validated_save
 from carecoop.core.types import Actor
-from carecoop.surveys.models import Survey, SurveyVersion
+from carecoop.members.models import MembershipStatus, Person
+from carecoop.surveys import care_impact, questionnaire
+from carecoop.surveys.models import (
+    Channel,
+    Response,
+    Round,
+    RoundKind,
+    Survey,
+    SurveyVersion,
+)
 from carecoop.surveys.xlsform import Form, Problem, form_read
 from carecoop.tenancy.models import Organisation
 
@@ -80,3 +94,137 @@ def survey_upload(
         )
         return form, None
     return form, kept
+
+
+def care_impact_ship(*, coop: Organisation, by: Actor) -> SurveyVersion:
+    """Keep the care impact survey carecoop ships (``care_impact``) for the cooperative, its
+    currency offered first, with the indicators read from it; kept already, it is the same
+    version."""
+    from carecoop.surveys.indicators import indicators_ship
+
+    read, kept = survey_upload(
+        coop=coop,
+        by=by,
+        name=f"{care_impact.FORM_ID}.xlsx",
+        content=care_impact.care_impact_xlsx(coop.currency),
+    )
+    if kept is None:  # The shipped form reads well; a test holds it to that.
+        raise ValidationError([p.message for p in read.problems])
+    indicators_ship(survey=kept.survey, by=by)
+    return kept
+
+
+def round_save(
+    *,
+    coop: Organisation,
+    by: Actor,
+    version: SurveyVersion,
+    name: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date | None = None,
+    baseline: Round | None = None,
+    instance: Round | None = None,
+) -> Round:
+    """Open a round of a survey (or change one): a baseline, or a follow-up of a baseline of the
+    same survey, asking one of its versions."""
+    same_coop_check(coop.pk, version, baseline, instance)
+    if baseline is not None and baseline.survey_id != version.survey_id:
+        raise ValidationError(_("A follow-up follows a baseline of the same survey."))
+    if baseline is not None and baseline.kind != RoundKind.BASELINE:
+        raise ValidationError(_("A follow-up follows a baseline, not another follow-up."))
+    if instance is not None and instance.version_id != version.pk and instance.responses.exists():
+        raise ValidationError(_("This round has answers: the version it asks cannot change."))
+    round_ = instance or Round(coop=coop)
+    round_.survey_id = version.survey_id
+    round_.version = version
+    round_.name = name.strip()
+    round_.kind = RoundKind.FOLLOW_UP if baseline is not None else RoundKind.BASELINE
+    round_.baseline = baseline
+    round_.opens_on = opens_on
+    round_.closes_on = closes_on
+    validated_save(round_, by=by)
+    return round_
+
+
+def instance_id_clean(text: Any) -> str:
+    """A submission's id as kept: ODK's ``uuid:`` and a UUID, however the UUID was written."""
+    raw = str(text or "").strip()
+    try:
+        return f"uuid:{uuid.UUID(raw.removeprefix('uuid:'))}"
+    except ValueError:
+        raise ValidationError(_("This submission has no valid id.")) from None
+
+
+def response_record(
+    *,
+    round_: Round,
+    by: Actor,
+    respondent: Person,
+    instance_id: str,
+    given: Mapping[str, Any],
+    channel: str = Channel.WEB,
+    answered_on: datetime.date | None = None,
+) -> Response:
+    """Record a member's answers to a round, once: the same submission sent again (its
+    ``instance_id``, made where it was filled in) is the response already recorded, however
+    often and however many at once, since the database keeps one per id. She must be a member
+    of the cooperative who has not answered this round. Her consent is the answer to the form's
+    ``consent`` question: one who declines is recorded with no answers; otherwise every answer
+    is checked as the form asks it (``questionnaire.answers_check``) and the response is
+    refused, with a message per question, unless all pass."""
+    coop_id = round_.coop_id
+    same_coop_check(coop_id, respondent)
+    key = instance_id_clean(instance_id)
+    earlier = Response.objects.filter(coop_id=coop_id, instance_id=key).first()
+    if earlier is not None:
+        return _same_submission(earlier, round_, respondent)
+    today = timezone.localdate()
+    answered_on = answered_on or today
+    if answered_on > today:
+        raise ValidationError({"answered_on": _("This date is in the future.")})
+    if answered_on < round_.opens_on or (round_.closes_on and answered_on > round_.closes_on):
+        raise ValidationError(
+            {"answered_on": _("The round is not open on %(date)s.") % {"date": answered_on}}
+        )
+    if not respondent.memberships.filter(coop_id=coop_id, status=MembershipStatus.ACTIVE).exists():
+        raise ValidationError({"respondent": _("Only a member of the cooperative answers.")})
+    consent = str(given.get(questionnaire.CONSENT, "")).strip().lower() in ("yes", "true", "1")
+    answers: dict[str, Any] = {}
+    if consent:
+        form = questionnaire.items(round_.version.questions, round_.version.choices)
+        checked = questionnaire.answers_check(form, given, today=answered_on)
+        if checked.errors:
+            raise ValidationError({name: [message] for name, message in checked.errors.items()})
+        answers = checked.answers
+        answers[questionnaire.CONSENT] = "yes"
+    response = Response(
+        coop_id=coop_id,
+        round=round_,
+        version_id=round_.version_id,
+        respondent=respondent,
+        instance_id=key,
+        consent=consent,
+        answers=answers,
+        channel=channel,
+        answered_on=answered_on,
+        recorded_by=by if getattr(by, "pk", None) else None,
+    )
+    response.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        # Sent twice at once: the other copy is in; or she answered the round meanwhile.
+        earlier = Response.objects.filter(coop_id=coop_id, instance_id=key).first()
+        if earlier is not None:
+            return _same_submission(earlier, round_, respondent)
+        raise ValidationError(
+            {"respondent": _("This member has already answered this round.")}
+        ) from None
+    return response
+
+
+def _same_submission(earlier: Response, round_: Round, respondent: Person) -> Response:
+    if earlier.round_id != round_.pk or earlier.respondent_id != respondent.pk:
+        raise ValidationError(_("This submission id was already used for another answer."))
+    return earlier

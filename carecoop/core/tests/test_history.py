@@ -62,6 +62,8 @@ WITHOUT_HISTORY: dict[str, str] = {
     "privacy.Erasure": "append-only: the record that a person was erased, written once",
     "surveys.SurveyVersion": "a questionnaire's version as it was uploaded, with who and when, "
     "never changed: a changed form is a new version",
+    "surveys.Response": "append-only: a submission recorded once, as it was sent, with who "
+    "recorded it, when and through which channel; never edited after",
 }
 
 
