@@ -34,6 +34,8 @@ from carecoop.ledger import selectors as ledger_selectors
 from carecoop.ledger.models import AccountKind
 from carecoop.members import selectors as member_selectors
 from carecoop.members.models import Household, MemberClass, Person, Relation
+from carecoop.surveys import selectors as survey_selectors
+from carecoop.surveys import services as survey_services
 from carecoop.tenancy.models import Centre
 
 router = Router()
@@ -402,6 +404,28 @@ def attendance_sync(request: HttpRequest, coop: Coop, body: schemas.SyncIn) -> d
         by=access.user,
         centre_ids=care_selectors.working_centre_ids(access),
         operations=list(body.operations),
+    )
+    return {"results": [r.__dict__ for r in results]}
+
+
+@router.post(
+    "/surveys/sync",
+    response=schemas.answers(schemas.SurveySyncOut),
+    tags=["surveys"],
+    url_name="survey_sync",  # The survey page sends its outbox here.
+)
+@operation("surveys.collect")
+def survey_sync(request: HttpRequest, coop: Coop, body: schemas.SurveySyncIn) -> dict[str, Any]:
+    """Record survey answers given offline. Each submission is recorded once, whatever the
+    order and however often it is sent: one already recorded answers "duplicate"."""
+    access = access_of(request)
+    results = survey_services.responses_sync(
+        coop=access.org,
+        by=access.user,
+        respondent_of=lambda number: survey_selectors.respondent_by_number(
+            access=access, number=number
+        ),
+        submissions=list(body.submissions),
     )
     return {"results": [r.__dict__ for r in results]}
 

@@ -200,6 +200,25 @@ class SyncOut(Schema):
     results: list[SyncResult]
 
 
+class SurveySyncIn(Schema):
+    """Survey submissions kept on a phone while offline, as the survey page keeps them:
+    ``instance_id`` (ODK's "uuid:" and a UUID, made on the phone), ``round`` (its id),
+    ``member`` (the member's number), ``answered_on`` and ``answers`` (by question name, a
+    repeat's as a list). A submission sent twice is recorded once."""
+
+    submissions: list[dict[str, Any]] = Field(max_length=500)
+
+
+class SurveySyncResult(Schema):
+    instance_id: str
+    status: str = Field(description="recorded, duplicate or rejected")
+    message: str
+
+
+class SurveySyncOut(Schema):
+    results: list[SurveySyncResult]
+
+
 class Invoice(Schema):
     id: int
     number: str

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -25,7 +24,7 @@ from carecoop.core.dates import day_param
 from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.registers import Register
-from carecoop.core.views import act, form_page
+from carecoop.core.views import act, form_page, offline_worker
 from carecoop.members.models import Person, Seen
 from carecoop.members.services import view_log_record
 from carecoop.tenancy.models import Centre
@@ -379,10 +378,12 @@ def register_export(request: HttpRequest, coop: str, pk: int, fmt: str) -> HttpR
 
 @coop_permission("care.record_attendance")
 def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
-    script = render_to_string("care/sw.js", request=request)
-    response = HttpResponse(script, content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
-    return response
+    return offline_worker(
+        request,
+        cache="carecoop-attendance-1",
+        files=["carecoop/carecoop.css", "carecoop/attendance.js"],
+        path="/attendance/",
+    )
 
 
 @coop_permission("care.view_children")

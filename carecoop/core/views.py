@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -110,3 +111,17 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": _("This request cannot be read"), "errors": []}, status=400)
     return defaults.bad_request(request, exception)
+
+
+def offline_worker(
+    request: HttpRequest, *, cache: str, files: list[str], path: str
+) -> HttpResponse:
+    """The service worker that keeps a page for use without a connection (the attendance
+    sheet, a survey's form): every page whose address holds ``path`` and the site's static
+    files, answered from ``cache`` when the network does not answer."""
+    script = render_to_string(
+        "core/sw.js", {"cache": cache, "files": files, "path": path}, request=request
+    )
+    response = HttpResponse(script, content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from carecoop.core.languages import shipped_languages
+from carecoop.surveys.questionnaire import CONSENT_QUESTION
 
 FORM_ID = "care_impact"
 VERSION = "2026.1"
@@ -37,10 +38,7 @@ SURVEY: list[dict[str, str]] = [
     {
         "type": "select_one yes_no",
         "name": "consent",
-        "label": _(
-            "Do you agree to answer? You may stop at any time. Your answers are counted with "
-            "everyone else's and never shown with your name."
-        ),
+        "label": CONSENT_QUESTION,
         "required": "yes",
     },
     {

@@ -1,14 +1,57 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.registers import RegisterFileForm
+from carecoop.surveys.models import Round, RoundKind, Survey, SurveyVersion
 
+DATE = forms.DateInput(attrs={"type": "date"})
 LABEL = _("questionnaire (XLSForm, XLSX)")
 HINT = _(
     "The XLSForm of ODK or KoboToolbox: a “survey” sheet of questions, a “choices” "
     "sheet of answer lists, and a “settings” sheet with the form's id and version."
+)
+ANSWERS_LABEL = _("answers (CSV)")
+ANSWERS_HINT = _(
+    "Submissions exported from ODK Central or KoboToolbox as CSV, a column per question "
+    "(“group-name” or “group/name”), with the member's number in “member” and each "
+    "submission's id in “KEY”, “meta-instanceID” or “_uuid”."
 )
 
 
 def survey_upload_form(*args: object) -> RegisterFileForm:
     """The questionnaire's file, refused before it is read when it is too large."""
     return RegisterFileForm(*args, hint=HINT, label=LABEL)
+
+
+def answers_file_form(*args: object) -> RegisterFileForm:
+    """Answers exported from ODK Central or KoboToolbox, refused before they are read when the
+    file is too large."""
+    return RegisterFileForm(*args, hint=ANSWERS_HINT, label=ANSWERS_LABEL)
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    version = forms.ModelChoiceField(
+        label=_("Version asked"), queryset=SurveyVersion.objects.none()
+    )
+    baseline = forms.ModelChoiceField(
+        label=_("Follow-up of"),
+        queryset=Round.objects.none(),
+        required=False,
+        empty_label=_("None: this round is a baseline"),
+    )
+    opens_on = forms.DateField(label=_("Opens on"), widget=DATE, initial=timezone.localdate)
+    closes_on = forms.DateField(label=_("Closes on"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kept = SurveyVersion.objects.filter(coop_id=survey.coop_id, survey=survey)
+        self.fields["version"].queryset = kept.defer(  # type: ignore[attr-defined]
+            "xlsform", "xform", "questions", "choices"
+        ).order_by("-uploaded_at")
+        self.fields["baseline"].queryset = Round.objects.filter(  # type: ignore[attr-defined]
+            coop_id=survey.coop_id, survey=survey, kind=RoundKind.BASELINE
+        )

@@ -19,12 +19,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from carecoop.surveys.expressions import Unreadable, evaluate, parse, truth
 
 CONSENT = "consent"
+CONSENT_QUESTION = gettext_noop(
+    "Do you agree to answer? You may stop at any time. Your answers are counted with "
+    "everyone else's and never shown with your name."
+)
 # The longest text answer kept, and the most instances of a repeat.
 LONGEST_TEXT = 500
 MOST_REPEATS = 30
@@ -262,3 +266,63 @@ def _walk(
             errors[key] = item.constraint_message or _("This answer is not allowed.")
             continue
         kept[item.name] = value
+
+
+# The rows a page of the web form shows at most (a repeat counts as its rows): a page stays a
+# few kilobytes however long the questionnaire.
+PART = 20
+
+
+def consented(form: list[Item]) -> list[Item]:
+    """The form as the web form asks it: its own ``consent`` question first if it has one,
+    else the product's, before any other."""
+    if has_consent_question(form):
+        return form
+    question = Item(
+        kind="select_one",
+        name=CONSENT,
+        label=_(CONSENT_QUESTION),
+        choices=[Choice("yes", _("Yes")), Choice("no", _("No"))],
+        required=True,
+    )
+    return [question, *form]
+
+
+def parts(form: list[Item]) -> list[list[Item]]:
+    """The form cut into pages of at most ``PART`` rows, a repeat never cut."""
+    found: list[list[Item]] = [[]]
+    size = 0
+    for item in form:
+        weight = max(1, len(item.items))
+        if found[-1] and size + weight > PART:
+            found.append([])
+            size = 0
+        found[-1].append(item)
+        size += weight
+    return found
+
+
+def given_of(form: list[Item], data: Any) -> dict[str, Any]:
+    """Answers as a web form posts them (a ``QueryDict``): a question's by its name, several
+    choices as several values, a repeat's as ``repeat.N.question`` from 1."""
+    given: dict[str, Any] = {}
+    for item in form:
+        if item.kind == "begin_repeat":
+            instances = []
+            for number in range(1, MOST_REPEATS + 1):
+                prefix = f"{item.name}.{number}."
+                if not any(key.startswith(prefix) for key in data):
+                    break
+                instances.append(
+                    {inner.name: _posted(inner, data, prefix + inner.name) for inner in item.items}
+                )
+            given[item.name] = instances
+        elif item.asked:
+            given[item.name] = _posted(item, data, item.name)
+    return given
+
+
+def _posted(item: Item, data: Any, key: str) -> str:
+    if item.kind == "select_multiple" and hasattr(data, "getlist"):
+        return " ".join(str(v) for v in data.getlist(key))
+    return str(data.get(key, ""))

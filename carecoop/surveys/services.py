@@ -4,11 +4,13 @@ import datetime
 import hashlib
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,7 @@ from carecoop.core.types import Actor
 from carecoop.members.models import MembershipStatus, Person
 from carecoop.surveys import care_impact, questionnaire
 from carecoop.surveys.models import (
+    INSTANCE_ID_LENGTH,
     Channel,
     Response,
     Round,
@@ -228,3 +231,79 @@ def _same_submission(earlier: Response, round_: Round, respondent: Person) -> Re
     if earlier.round_id != round_.pk or earlier.respondent_id != respondent.pk:
         raise ValidationError(_("This submission id was already used for another answer."))
     return earlier
+
+
+@dataclass(frozen=True)
+class Synced:
+    """What became of one submission sent from a phone's outbox."""
+
+    instance_id: str
+    status: str  # "recorded", "duplicate" or "rejected"
+    message: str = ""
+
+
+def responses_sync(
+    *,
+    coop: Organisation,
+    by: Actor,
+    respondent_of: Callable[[str], Person],
+    submissions: list[Any],
+) -> list[Synced]:
+    """Record the submissions a phone kept while offline, each as ``response_record`` does:
+    {``instance_id``, ``round``, ``member`` (her member number), ``answered_on``, ``answers``}.
+    Each is recorded once, whatever the order and however often it is sent; one refused says
+    why and does not stop the others. ``respondent_of`` finds the member by number among those
+    the sender may interview (raising Http404 for any other)."""
+    results = []
+    for raw in submissions:
+        key = str(raw.get("instance_id", ""))[:INSTANCE_ID_LENGTH] if isinstance(raw, dict) else ""
+        try:
+            if not isinstance(raw, dict) or not isinstance(raw.get("answers"), dict):
+                raise ValidationError(_("This submission cannot be read."))
+            round_ = Round.objects.filter(coop_id=coop.pk, pk=_id(raw.get("round"))).first()
+            if round_ is None:
+                raise ValidationError(_("This survey round does not exist."))
+            try:
+                respondent = respondent_of(str(raw.get("member", "")))
+            except Http404:
+                raise ValidationError(
+                    _("No member you may interview has the number %(number)s.")
+                    % {"number": str(raw.get("member", ""))[:20]}
+                ) from None
+            answered_on = _day(raw.get("answered_on"))
+            existed = Response.objects.filter(
+                coop_id=coop.pk, instance_id=instance_id_clean(key)
+            ).exists()
+            response_record(
+                round_=round_,
+                by=by,
+                respondent=respondent,
+                instance_id=key,
+                given=raw["answers"],
+                answered_on=answered_on,
+            )
+        except ValidationError as error:
+            results.append(Synced(key, "rejected", " ".join(error.messages)[:500]))
+            continue
+        results.append(Synced(key, "duplicate" if existed else "recorded"))
+    return results
+
+
+def _id(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return number if 0 < number < 2**63 else 0
+
+
+def _day(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        raise ValidationError(_("Give a date as YYYY-MM-DD.")) from None
+
+
+def instance_id_new() -> str:
+    """A new submission id, as ODK makes them."""
+    return f"uuid:{uuid.uuid4()}"

@@ -1,15 +1,29 @@
+import json
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import access_of, coop_permission
-from carecoop.surveys import selectors, services
-from carecoop.surveys.forms import survey_upload_form
+from carecoop.core.views import act, form_page, offline_worker
+from carecoop.surveys import charts, indicators, questionnaire, selectors, services
+from carecoop.surveys.care_impact import FORM_ID
+from carecoop.surveys.forms import RoundForm, survey_upload_form
+from carecoop.surveys.models import Survey
 
 SHOWN = 100  # problems of a form shown; the rest are counted
+
+
+def _url(name: str, coop: str, **kwargs: Any) -> str:
+    return reverse(f"surveys:{name}", kwargs={"coop": coop, **kwargs})
 
 
 @coop_permission("surveys.view")
@@ -18,11 +32,28 @@ def survey_list(request: HttpRequest, coop: str) -> HttpResponse:
     page = Paginator(selectors.surveys(access=access), settings.CARECOOP_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
+    can_manage = access.can("surveys.manage")
+    context = {
+        "page": page,
+        "can_manage": can_manage,
+        "may_ship": can_manage
+        and not Survey.objects.filter(coop_id=access.coop_id, code=FORM_ID).exists(),
+    }
+    return render(request, "surveys/list.html", context)
+
+
+@require_POST
+@coop_permission("surveys.manage")
+def care_impact_ship(request: HttpRequest, coop: str) -> HttpResponse:
+    access = access_of(request)
+    kept = act(
         request,
-        "surveys/list.html",
-        {"page": page, "can_manage": access.can("surveys.manage")},
+        lambda: services.care_impact_ship(coop=access.org, by=access.user),
+        _("The care impact survey is ready, with its indicators."),
     )
+    if kept is None:
+        return redirect("surveys:list", coop=coop)
+    return redirect("surveys:detail", coop=coop, pk=kept.survey_id)
 
 
 @coop_permission("surveys.manage")
@@ -47,9 +78,175 @@ def survey_upload(request: HttpRequest, coop: str) -> HttpResponse:
                     "questions": len(kept.questions),
                 },
             )
-            return redirect("surveys:list", coop=coop)
+            return redirect("surveys:detail", coop=coop, pk=kept.survey_id)
     return render(
         request,
         "surveys/upload.html",
         {"form": form, "read": read, "shown": SHOWN},
+    )
+
+
+@coop_permission("surveys.view")
+def survey_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = access_of(request)
+    survey = selectors.survey_get(access=access, pk=pk)
+    rounds = Paginator(selectors.rounds(access=access, survey=survey), settings.CARECOOP_PAGE_SIZE)
+    context = {
+        "survey": survey,
+        "page": rounds.get_page(request.GET.get("page")),
+        "versions": selectors.versions(access=access, survey=survey)[:5],
+        "indicators": selectors.indicators(access=access, survey=survey),
+        "can_manage": access.can("surveys.manage"),
+    }
+    return render(request, "surveys/detail.html", context)
+
+
+@coop_permission("surveys.manage")
+def round_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = access_of(request)
+    survey = selectors.survey_get(access=access, pk=pk)
+    return form_page(
+        request,
+        RoundForm(request.POST or None, survey=survey),
+        save=lambda data: services.round_save(coop=access.org, by=access.user, **data),
+        done=_("Round saved."),
+        next_url=lambda round_: _url("round", coop, pk=round_.pk),
+        template="form.html",
+        context={
+            "title": _("New round"),
+            "subtitle": survey.title,
+            "back": _url("detail", coop, pk=survey.pk),
+        },
+    )
+
+
+@coop_permission("surveys.view")
+def round_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """A round's report: how many answered and declined, and every indicator's figure for
+    everyone, with its interval."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    counted = selectors.rounds(access=access, survey=round_.survey).get(pk=round_.pk)
+    results = indicators.round_results(
+        round_, selectors.indicators(access=access, survey=round_.survey)
+    )
+    context = {
+        "round": counted,
+        "results": results,
+        "can_collect": access.can("surveys.collect"),
+        "can_manage": access.can("surveys.manage"),
+    }
+    return render(request, "surveys/round.html", context)
+
+
+@coop_permission("surveys.view")
+def indicator_detail(request: HttpRequest, coop: str, pk: int, indicator: int) -> HttpResponse:
+    """An indicator's figures for a round, broken down, each with its interval on a chart."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    found = selectors.indicator_get(access=access, survey=round_.survey, pk=indicator)
+    result = indicators.figures(found, round_)
+    context = {
+        "round": round_,
+        "result": result,
+        "indicator": found,
+        "overall": charts.chart(result.indicator, result.overall, None),
+        "breakdowns": [
+            (dimension, charts.chart(result.indicator, figures, dimension))
+            for dimension, figures in result.breakdowns.items()
+        ],
+    }
+    return render(request, "surveys/indicator.html", context)
+
+
+@coop_permission("surveys.collect")
+def round_fill(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The questionnaire of a round, filled in on a phone for a member (known by her number),
+    online or not: with a connection a single-page form is sent here and recorded at once; the
+    page's script keeps every submission in the phone's outbox until it is sent (to the API's
+    ``surveys/sync``), and walks a longer form page by page."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    form = questionnaire.consented(
+        questionnaire.items(round_.version.questions, round_.version.choices)
+    )
+    pages = questionnaire.parts(form)
+    try:
+        part = min(max(int(request.GET.get("part", 1)), 1), len(pages))
+    except ValueError:
+        part = 1
+    errors: dict[str, str] = {}
+    posted: Any = {}
+    if request.method == "POST":
+        posted = request.POST
+        given = questionnaire.given_of(form, request.POST)
+        number = request.POST.get("member", "")
+        try:
+            try:
+                respondent = selectors.respondent_by_number(access=access, number=number)
+            except Http404:
+                raise ValidationError(
+                    {"member": _("No member you may interview has this number.")}
+                ) from None
+            services.response_record(
+                round_=round_,
+                by=access.user,
+                respondent=respondent,
+                instance_id=request.POST.get("instance_id", ""),
+                given=given,
+            )
+        except ValidationError as error:
+            errors = {
+                name: " ".join(messages_)
+                for name, messages_ in getattr(error, "message_dict", {"": error.messages}).items()
+            }
+        else:
+            messages.success(request, _("The answers are recorded."))
+            return redirect("surveys:fill", coop=coop, pk=pk)
+    context = {
+        "round": round_,
+        "rows": _rows(pages[part - 1], posted, errors),
+        "errors": errors.get("", "") or errors.get("__all__", ""),
+        "member_error": errors.get("member", ""),
+        "answered_on_error": errors.get("answered_on", ""),
+        "posted": posted,
+        "part": part,
+        "parts": len(pages),
+        "instance_id": posted.get("instance_id") or services.instance_id_new(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "surveys/fill.html", context)
+
+
+def _rows(items: list[questionnaire.Item], posted: Any, errors: dict[str, str]) -> list[Any]:
+    """The rows of a page of the form as its template draws them: each with its expressions
+    as JSON for the page's script, its answer as sent and its error."""
+    rows = []
+    for item in items:
+        chosen = set(posted.getlist(item.name)) if hasattr(posted, "getlist") else set()
+        rows.append(
+            {
+                "item": item,
+                "trees": json.dumps(item.trees(), separators=(",", ":")) if item.trees() else "",
+                "value": posted.get(item.name, "") if posted else "",
+                "chosen": chosen,
+                "error": errors.get(item.name, ""),
+                "inner": _rows(item.items, {}, {}) if item.items else [],
+                "instance_errors": sorted(
+                    (key, message)
+                    for key, message in errors.items()
+                    if key.startswith(item.name + ".")
+                ),
+            }
+        )
+    return rows
+
+
+@coop_permission("surveys.collect")
+def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
+    return offline_worker(
+        request,
+        cache="carecoop-surveys-1",
+        files=["carecoop/carecoop.css", "carecoop/xpath.js", "carecoop/survey.js"],
+        path="/fill/",
     )

@@ -84,7 +84,9 @@ def test_shipping_twice_keeps_one_version_and_one_set_of_indicators(world, round
     with scope(coop=world.home.pk):
         again = care_impact_ship(coop=world.home, by=world.users["manager"])
         assert again == baseline.version
-        codes = list(Indicator.objects.filter(survey=baseline.survey).values_list("code", flat=True))
+        codes = list(
+            Indicator.objects.filter(survey=baseline.survey).values_list("code", flat=True)
+        )
     assert sorted(codes) == sorted(row["code"] for row in indicators.SHIPPED)
 
 
@@ -157,9 +159,8 @@ def test_bad_submissions_change_nothing(world, rounds):
             with pytest.raises(ValidationError):
                 _record(baseline, world.person, given, by, **kwargs)
         assert not Response.objects.filter(round=baseline).exists()
-    with scope(coop=world.other.pk):
-        with pytest.raises(ValidationError):
-            _record(baseline, world.other_membership.person, _answers(4), by)
+    with scope(coop=world.other.pk), pytest.raises(ValidationError):
+        _record(baseline, world.other_membership.person, _answers(4), by)
 
 
 def test_indicators_are_figured_by_hand(world, rounds):
@@ -187,7 +188,9 @@ def test_indicators_are_figured_by_hand(world, rounds):
             _record(
                 follow_up,
                 person,
-                _answers(5 if more else 3, 4000 if more else 3000, insurance="yes" if more else "no"),
+                _answers(
+                    5 if more else 3, 4000 if more else 3000, insurance="yes" if more else "no"
+                ),
                 by,
                 answered_on=follow_up.opens_on,
             )

@@ -1,6 +1,6 @@
-{% load static %}// carecoop attendance: keeps the attendance pages and their files for use without a connection.
-const CACHE = "carecoop-attendance-1";
-const FILES = ["{% static 'carecoop/carecoop.css' %}", "{% static 'carecoop/attendance.js' %}"];
+{% load static %}// carecoop: keeps the pages under "{{ path }}" and their files for use without a connection.
+const CACHE = "{{ cache }}";
+const FILES = [{% for file in files %}"{% static file %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 self.addEventListener("install", (event) => {
   self.skipWaiting();
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)));
@@ -10,7 +10,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (!url.pathname.includes("/attendance/") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
+  if (!url.pathname.includes("{{ path }}") && !url.pathname.startsWith("{% get_static_prefix %}")) return;
   event.respondWith(
     fetch(request)
       .then(async (response) => {

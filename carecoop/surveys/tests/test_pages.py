@@ -1,0 +1,118 @@
+"""The survey pages: the manager takes the care impact survey and opens rounds; a facilitator
+interviews her centres' members (the form sent to the page, or an outbox sent to the API, each
+submission once); the report and the indicators' charts say what the answers say, and no page
+shows one member's answers to a role that may not read them."""
+
+import datetime
+import json
+import uuid
+
+import pytest
+from django_scopes import scope
+
+from carecoop.surveys.models import Response, Round, Survey
+from carecoop.surveys.tests.test_rounds import OPENED, _answers
+
+pytestmark = pytest.mark.django_db
+
+SURVEYS = "/c/home-coop/surveys/"
+SYNC = "/api/v1/c/home-coop/surveys/sync"
+
+
+@pytest.fixture
+def round_(world):
+    manager = world.client("manager")
+    assert manager.post(SURVEYS + "care-impact/").status_code == 302
+    with scope(coop=world.home.pk):
+        survey = Survey.objects.get(coop=world.home, code="care_impact")
+        version = survey.versions.get()
+    made = manager.post(
+        f"{SURVEYS}{survey.pk}/rounds/new/",
+        {"name": "Baseline", "version": version.pk, "opens_on": OPENED.isoformat()},
+    )
+    assert made.status_code == 302, made.content.decode()[:2000]
+    with scope(coop=world.home.pk):
+        return Round.objects.get(coop=world.home, survey=survey)
+
+
+def _number(world, membership):
+    with scope(coop=world.home.pk):
+        return type(membership).objects.get(pk=membership.pk).number
+
+
+def test_a_facilitator_interviews_a_member_of_her_centre_once(world, round_):
+    facilitator = world.client("facilitator")
+    fill = f"{SURVEYS}rounds/{round_.pk}/fill/"
+    page = facilitator.get(fill)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="days_worked"' in text and "data-trees=" in text
+    instance_id = f"uuid:{uuid.uuid4()}"
+    posted = _answers(4) | {"member": _number(world, world.membership), "instance_id": instance_id}
+    assert facilitator.post(fill, posted).status_code == 302
+    assert facilitator.post(fill, posted).status_code == 302  # sent twice: recorded once
+    # Kokila's household is at the other centre, which is not the facilitator's.
+    elsewhere = _answers(4) | {
+        "member": _number(world, world.elsewhere),
+        "instance_id": f"uuid:{uuid.uuid4()}",
+    }
+    refused = facilitator.post(fill, elsewhere)
+    assert refused.status_code == 200 and "No member you may interview" in refused.content.decode()
+    wrong = facilitator.post(
+        fill,
+        _answers(12)
+        | {"member": _number(world, world.membership), "instance_id": f"uuid:{uuid.uuid4()}"},
+    )
+    assert wrong.status_code == 200 and "From 0 to 7 days." in wrong.content.decode()
+    with scope(coop=world.home.pk):
+        assert Response.objects.filter(round=round_).count() == 1
+
+
+def test_an_outbox_is_recorded_once_and_each_refusal_said(world, round_):
+    facilitator = world.client("facilitator")
+    good = {
+        "instance_id": f"uuid:{uuid.uuid4()}",
+        "round": round_.pk,
+        "member": _number(world, world.membership),
+        "answered_on": datetime.date.today().isoformat(),
+        "answers": _answers(5),
+    }
+    unreadable = {"submissions": [good, "nonsense"]}
+    assert (
+        facilitator.post(SYNC, json.dumps(unreadable), content_type="application/json").status_code
+        == 422
+    )
+    body = {
+        "submissions": [
+            good,
+            good,
+            {"instance_id": "x"},
+            good | {"answers": []},
+            good | {"round": 2**70},
+        ]
+    }
+    sent = facilitator.post(SYNC, json.dumps(body), content_type="application/json")
+    assert sent.status_code == 200, sent.content
+    statuses = [r["status"] for r in sent.json()["results"]]
+    assert statuses == ["recorded", "duplicate", "rejected", "rejected", "rejected"]
+    again = facilitator.post(
+        SYNC, json.dumps({"submissions": [good]}), content_type="application/json"
+    )
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate"]
+    with scope(coop=world.home.pk):
+        assert Response.objects.filter(round=round_).count() == 1
+
+
+def test_the_report_shows_figures_and_no_one(world, round_):
+    manager = world.client("manager")
+    report = manager.get(f"{SURVEYS}rounds/{round_.pk}/")
+    assert report.status_code == 200
+    assert "No answers yet." in report.content.decode()
+    with scope(coop=world.home.pk):
+        indicator = round_.survey.indicators.get(code="insurance")
+    page = manager.get(f"{SURVEYS}rounds/{round_.pk}/indicators/{indicator.pk}/")
+    assert page.status_code == 200
+    for role in ("board", "auditor"):
+        assert world.client(role).get(f"{SURVEYS}rounds/{round_.pk}/").status_code == 200
+        assert world.client(role).get(f"{SURVEYS}rounds/{round_.pk}/fill/").status_code == 403
+    assert world.client("member").get(f"{SURVEYS}rounds/{round_.pk}/").status_code == 403
