@@ -52,6 +52,8 @@ from carecoop.members import services as members
 from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing import services as staffing
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
+from carecoop.surveys import services as surveys
+from carecoop.surveys.models import Indicator, Round, Survey
 from carecoop.tenancy.models import Centre, Organisation
 from carecoop.tenancy.selectors import access_for
 from carecoop.tenancy.services import organisation_create
@@ -270,6 +272,11 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/funding/disbursements/<int:pk>/reverse/": Disbursement,
     "c/<slug:coop>/billing/providers/<int:pk>/secret/": PaymentProvider,
     "c/<slug:coop>/api/tokens/<int:pk>/revoke/": Token,
+    "c/<slug:coop>/surveys/<int:pk>/": Survey,
+    "c/<slug:coop>/surveys/<int:pk>/rounds/new/": Survey,
+    "c/<slug:coop>/surveys/rounds/<int:pk>/": Round,
+    "c/<slug:coop>/surveys/rounds/<int:pk>/fill/": Round,
+    "c/<slug:coop>/surveys/indicators/<int:pk>/": Indicator,
     "api/v1/c/<slug:coop>/people/<int:pk>": Person,
     "api/v1/c/<slug:coop>/households/<int:pk>": Household,
     "api/v1/c/<slug:coop>/centres/<int:pk>": Centre,
@@ -442,12 +449,34 @@ class World:
         )
         self.other_subscription.refresh_from_db()  # Paid up.
         self._other_money(by)
+        self._other_surveys(by)
         self.other_application = care.application_submit(
             child=self.other_child,
             centre=self.other_centre,
             by=by,
             applied_on=datetime.date(2025, 1, 1),
             wanted_from=datetime.date(2025, 6, 1),
+        )
+
+    def _other_surveys(self, by: Any) -> None:
+        """The other cooperative's care impact survey, a round of it and one answer."""
+        version = surveys.care_impact_ship(coop=self.other, by=by)
+        self.other_survey = version.survey
+        self.other_round = surveys.round_save(
+            coop=self.other,
+            by=by,
+            version=version,
+            name="Secret Centre Zeta round",
+            opens_on=datetime.date(2025, 1, 1),
+        )
+        self.other_indicator = self.other_survey.indicators.order_by("pk").first()
+        self.other_response = surveys.response_record(
+            round_=self.other_round,
+            by=by,
+            respondent=self.other_person,
+            instance_id=surveys.instance_id_new(),
+            given={"consent": "no"},
+            answered_on=datetime.date(2025, 6, 1),
         )
 
     def _other_money(self, by: Any) -> None:

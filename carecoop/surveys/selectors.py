@@ -59,8 +59,10 @@ def indicators(*, access: Access, survey: Survey) -> QuerySet[Indicator]:
     return Indicator.objects.filter(coop_id=access.coop_id, survey=survey).order_by("code", "pk")
 
 
-def indicator_get(*, access: Access, survey: Survey, pk: int) -> Indicator:
-    return get_object_or_404(indicators(access=access, survey=survey), pk=pk)
+def indicator_get(*, access: Access, pk: int) -> Indicator:
+    return get_object_or_404(
+        Indicator.objects.filter(coop_id=access.coop_id).select_related("survey"), pk=pk
+    )
 
 
 def responses(*, access: Access, round_: Round) -> QuerySet[Response]:

@@ -140,23 +140,34 @@ def round_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
 
 
 @coop_permission("surveys.view")
-def indicator_detail(request: HttpRequest, coop: str, pk: int, indicator: int) -> HttpResponse:
-    """An indicator's figures for a round, broken down, each with its interval on a chart."""
+def indicator_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """An indicator's figures for a round of its survey (``?round=``, else the latest), broken
+    down, each with its interval on a chart."""
     access = access_of(request)
-    round_ = selectors.round_get(access=access, pk=pk)
-    found = selectors.indicator_get(access=access, survey=round_.survey, pk=indicator)
-    result = indicators.figures(found, round_)
+    found = selectors.indicator_get(access=access, pk=pk)
+    rounds = selectors.rounds(access=access, survey=found.survey)
+    round_ = rounds.filter(pk=_id(request.GET.get("round"))).first() or rounds.first()
+    result = indicators.figures(found, round_) if round_ is not None else None
     context = {
         "round": round_,
+        "rounds": rounds[: settings.CARECOOP_PAGE_SIZE],
         "result": result,
         "indicator": found,
-        "overall": charts.chart(result.indicator, result.overall, None),
+        "overall": charts.chart(found, result.overall, None) if result else None,
         "breakdowns": [
-            (dimension, charts.chart(result.indicator, figures, dimension))
-            for dimension, figures in result.breakdowns.items()
+            (dimension, charts.chart(found, figures, dimension))
+            for dimension, figures in (result.breakdowns.items() if result else [])
         ],
     }
     return render(request, "surveys/indicator.html", context)
+
+
+def _id(value: Any) -> int:
+    try:
+        number = int(value or 0)
+    except ValueError:
+        return 0
+    return number if 0 < number < 2**63 else 0
 
 
 @coop_permission("surveys.collect")

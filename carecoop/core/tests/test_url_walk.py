@@ -32,6 +32,7 @@ from carecoop.health.models import Referral
 from carecoop.ledger.models import Entry
 from carecoop.members.models import Household, MemberClass, Membership, Person
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
+from carecoop.surveys.models import Indicator, Round, Survey
 from carecoop.tenancy.models import Centre
 from carecoop.testing import ROUTE_MODELS, all_patterns, fill
 
@@ -77,6 +78,9 @@ OTHER_ROWS: dict[type[Model], str] = {
     Disbursement: "other_disbursement",
     Household: "other_household",
     Token: "other_token",
+    Survey: "other_survey",
+    Round: "other_round",
+    Indicator: "other_indicator",
     PaymentProvider: "other_provider",
 }
 

@@ -110,7 +110,7 @@ def test_the_report_shows_figures_and_no_one(world, round_):
     assert "No answers yet." in report.content.decode()
     with scope(coop=world.home.pk):
         indicator = round_.survey.indicators.get(code="insurance")
-    page = manager.get(f"{SURVEYS}rounds/{round_.pk}/indicators/{indicator.pk}/")
+    page = manager.get(f"{SURVEYS}indicators/{indicator.pk}/?round={round_.pk}")
     assert page.status_code == 200
     for role in ("board", "auditor"):
         assert world.client(role).get(f"{SURVEYS}rounds/{round_.pk}/").status_code == 200
