@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
 
 from carecoop.core.money import babel_locale
@@ -59,8 +59,14 @@ def words(indicator: Indicator, figure: Figure) -> str:
         return _("hidden: too few people in this group or beside it")
     estimate = figure.estimate
     if estimate.value is None:
-        return _("%(count)s answers: too few to say") % {"count": estimate.n}
-    said = _("%(value)s (%(low)s to %(high)s), %(count)s answers") % {
+        return ngettext(
+            "%(count)s answer: too few to say", "%(count)s answers: too few to say", estimate.n
+        ) % {"count": estimate.n}
+    said = ngettext(
+        "%(value)s (%(low)s to %(high)s), %(count)s answer",
+        "%(value)s (%(low)s to %(high)s), %(count)s answers",
+        estimate.n,
+    ) % {
         "value": value_text(indicator, estimate.value),
         "low": value_text(indicator, estimate.low),
         "high": value_text(indicator, estimate.high),

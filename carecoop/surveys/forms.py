@@ -13,23 +13,11 @@ HINT = _(
     "The XLSForm of ODK or KoboToolbox: a “survey” sheet of questions, a “choices” "
     "sheet of answer lists, and a “settings” sheet with the form's id and version."
 )
-ANSWERS_LABEL = _("answers (CSV)")
-ANSWERS_HINT = _(
-    "Submissions exported from ODK Central or KoboToolbox as CSV, a column per question "
-    "(“group-name” or “group/name”), with the member's number in “member” and each "
-    "submission's id in “KEY”, “meta-instanceID” or “_uuid”."
-)
 
 
 def survey_upload_form(*args: object) -> RegisterFileForm:
     """The questionnaire's file, refused before it is read when it is too large."""
     return RegisterFileForm(*args, hint=HINT, label=LABEL)
-
-
-def answers_file_form(*args: object) -> RegisterFileForm:
-    """Answers exported from ODK Central or KoboToolbox, refused before they are read when the
-    file is too large."""
-    return RegisterFileForm(*args, hint=ANSWERS_HINT, label=ANSWERS_LABEL)
 
 
 class RoundForm(forms.Form):
