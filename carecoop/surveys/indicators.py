@@ -54,6 +54,7 @@ ALL = gettext_noop("everyone")
 ALL_DIMENSIONS = [d.value for d in Dimension]
 
 # The indicators shipped with the care impact survey, and the figures they are compared with.
+# xgettext:no-python-format
 SEWA = gettext_noop(
     "SEWA's Sangini child care cooperative, Ahmedabad: 64 % of the working mothers who use the "
     "centres worked more days; incomes rose by Rs 500 to 1,000 a month, up to Rs 2,000 (ASK, "
@@ -74,6 +75,7 @@ SHIPPED: list[dict[str, Any]] = [
         ),
         "kind": IndicatorKind.ROSE,
         "question": "days_worked",
+        # xgettext:no-python-format
         "unit": gettext_noop("% of members"),
         "source": SEWA,
     },
@@ -99,6 +101,7 @@ SHIPPED: list[dict[str, Any]] = [
         "kind": IndicatorKind.SHARE,
         "question": "public_services",
         "counted": ["yes"],
+        # xgettext:no-python-format
         "unit": gettext_noop("% of families"),
         "source": CAFE_CORRECTO,
     },
@@ -112,6 +115,7 @@ SHIPPED: list[dict[str, Any]] = [
         "kind": IndicatorKind.SHARE,
         "question": "insurance",
         "counted": ["yes"],
+        # xgettext:no-python-format
         "unit": gettext_noop("% of families"),
         "source": CAFE_CORRECTO,
     },
@@ -125,6 +129,7 @@ SHIPPED: list[dict[str, Any]] = [
         "kind": IndicatorKind.SHARE,
         "question": "child_carer",
         "counted": ["centre"],
+        # xgettext:no-python-format
         "unit": gettext_noop("% of members"),
         "source": "",
     },
