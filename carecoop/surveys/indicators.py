@@ -211,7 +211,7 @@ class Result:
     paired: bool = True
 
 
-def _rows(indicator: Indicator, round_: Round) -> QuerySet[Response]:
+def _rows(indicator: Indicator, round_: Round) -> QuerySet[Response, dict[str, Any]]:
     responses = Response.objects.filter(coop_id=round_.coop_id, round=round_, consent=True)
     values: dict[str, Any] = {
         "value": KT(f"answers__{indicator.question}"),
@@ -287,7 +287,7 @@ def _estimated(indicator: Indicator, values: list[Any]) -> tuple[estimates.Estim
     return estimates.median(values), estimates.mean(values)
 
 
-def _cells(indicator: Indicator, group: str, values: list[Any]) -> dict[tuple[str, str], int]:
+def _cells(indicator: Indicator, group: str, values: list[Any]) -> dict[disclosure.Key, int]:
     if indicator.kind in SHARES:
         counted = sum(1 for v in values if v)
         return {(group, "counted"): counted, (group, "not"): len(values) - counted}
@@ -317,7 +317,7 @@ def figures(indicator: Indicator, round_: Round) -> Result:
             grouped: dict[str, list[Any]] = defaultdict(list)
             for seen, groups in observed:
                 grouped[groups.get(dimension, NOT_RECORDED)].append(seen)
-            cells: dict[tuple[str, str], int] = {}
+            cells: dict[disclosure.Key, int] = {}
             for group, group_values in grouped.items():
                 cells |= _cells(indicator, group, group_values)
             hidden = {row for row, _column in disclosure.suppressed(cells, threshold=threshold)}
