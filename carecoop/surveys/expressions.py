@@ -50,6 +50,9 @@ WORD_OPERATORS = {"and", "or", "div", "mod"}
 # end on a cell of ten thousand brackets.
 DEEPEST = 30
 LONGEST = 2000  # characters
+# Operators in one expression: each is a level of the tree that evaluating it goes down, and
+# a chain of a thousand (``1+1+...``, within the longest) would go deeper than Python can.
+MOST_OPERATORS = 300
 
 
 class Unreadable(ValueError):
@@ -98,6 +101,9 @@ class _Parser:
         if len(text) > LONGEST:
             raise Unreadable(_("The expression is too long."), LONGEST)
         self.tokens = _tokens(text)
+        operators = [token for token in self.tokens if token.kind == "operator"]
+        if len(operators) > MOST_OPERATORS:
+            raise Unreadable(_("The expression is too long."), operators[MOST_OPERATORS].at)
         self.i = 0
         self.depth = 0
         self.names: set[str] = set()
@@ -223,10 +229,17 @@ def parse(text: str) -> Parsed:
 # with a number compares numbers, and text that is not a number is no number (NaN, which
 # compares false); arithmetic is on numbers; ``and``, ``or`` and ``if`` read a value as true
 # when it is a non-zero number or non-empty text. A date compares and subtracts as its days
-# since 1970-01-01, as ODK Collect counts them.
+# since 1970-01-01, as ODK Collect counts them. The web form evaluates the same trees on the
+# phone with static/carecoop/xpath.js: a rule changed here changes there too (the two are
+# compared by tests/test_expressions_browser.py).
 EPOCH = datetime.date(1970, 1, 1)
 # The longest text a regular expression is tried on (a respondent's answer).
 REGEX_TEXT = 500
+# What XPath reads as a number: digits with an optional point and a minus sign before them
+# (not "1e3", "+1", "inf", "1_000" or other scripts' digits, which Python's float() reads);
+# and as a date, "YYYY-MM-DD" (not the week dates date.fromisoformat() reads).
+NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _number(value: Any) -> float:
@@ -237,13 +250,14 @@ def _number(value: Any) -> float:
     if isinstance(value, datetime.date):
         return float((value - EPOCH).days)
     text = str(value).strip()
-    try:
+    if NUMBER.fullmatch(text):
         return float(text)
-    except ValueError:
+    if DATE.fullmatch(text):
         try:
             return float((datetime.date.fromisoformat(text) - EPOCH).days)
-        except ValueError:
-            return math.nan
+        except ValueError:  # no such day
+            pass
+    return math.nan
 
 
 def _text(value: Any) -> str:

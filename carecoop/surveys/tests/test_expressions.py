@@ -71,10 +71,11 @@ def test_any_text_is_read_or_refused_as_unreadable(text):
 
 def test_brackets_without_end_are_refused_not_recursed_into():
     deep = ("(" * 500 + "1" + ")" * 500, "not(" * 400 + "1" + ")" * 400, "-" * 1999 + "1")
-    for text in (*deep, "1" * 3000):
+    for text in (*deep, "1" * 3000, "+".join(["1"] * 1000)):
         with pytest.raises(Unreadable):
             parse(text)
     assert parse("(" * 10 + "1" + ")" * 10).tree == ("number", 1.0)
+    assert evaluate(parse("+".join(["1"] * 301)).tree, {}) == 301.0  # the most operators
 
 
 @settings(max_examples=50, deadline=None)
@@ -142,6 +143,33 @@ def test_an_expression_has_the_value_xpath_gives_it(text, expected):
 def test_what_is_no_number_stays_no_number():
     for text in ("0 div 0", "5 mod 0", "'a' + 1", "round('a')"):
         assert math.isnan(evaluate(parse(text).tree, {}, "", TODAY))
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [(" 12 ", 12.0), ("-.5", -0.5), ("5.", 5.0), ("007", 7.0), ("2025-06-30", 20269.0)],
+)
+def test_an_answer_is_a_number_as_xpath_writes_one(answer, expected):
+    assert evaluate(parse("number(${x})").tree, {"x": answer}, "", TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "1e3",
+        "inf",
+        "-Infinity",
+        "nan",
+        "1_000",
+        "+5",
+        "\u0967\u0968",
+        "0x10",
+        "2025-W26-1",
+        "2025-02-30",
+    ],
+)
+def test_what_python_reads_as_a_number_and_xpath_does_not_is_no_number(answer):
+    assert math.isnan(evaluate(parse("number(${x})").tree, {"x": answer}, "", TODAY))
 
 
 @settings(max_examples=300, deadline=None)
