@@ -33,7 +33,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<number>\d+(?:\.\d+)?|\.\d+)
+      (?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
     | (?P<text>'[^']*'|"[^"]*")
     | (?P<ref>\$\{(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\})
     | (?P<operator><=|>=|!=|=|<|>|\+|-|\*)
@@ -50,6 +50,7 @@ WORD_OPERATORS = {"and", "or", "div", "mod"}
 # end on a cell of ten thousand brackets.
 DEEPEST = 30
 LONGEST = 2000  # characters
+LONGEST_NUMBER = 30  # characters of a number written in an expression
 # Operators in one expression: each is a level of the tree that evaluating it goes down, and
 # a chain of a thousand (``1+1+...``, within the longest) would go deeper than Python can.
 MOST_OPERATORS = 300
@@ -150,6 +151,8 @@ class _Parser:
             if self.depth > DEEPEST:
                 raise Unreadable(_("Too many brackets inside one another."), token.at)
         if token.kind == "number":
+            if len(token.value) > LONGEST_NUMBER:  # a finite number, as the page's JSON holds it
+                raise Unreadable(_("This number is too long."), token.at)
             return ("number", float(token.value))
         if token.kind == "text":
             return ("text", token.value[1:-1])

@@ -268,6 +268,11 @@ def _walk(
         kept[item.name] = value
 
 
+# The rows a page of the web form shows at most (a repeat counts as its rows): a page stays a
+# few kilobytes however long the questionnaire.
+PART = 20
+
+
 def consented(form: list[Item]) -> list[Item]:
     """The form as the web form asks it: its own ``consent`` question first if it has one,
     else the product's, before any other."""
@@ -281,6 +286,20 @@ def consented(form: list[Item]) -> list[Item]:
         required=True,
     )
     return [question, *form]
+
+
+def parts(form: list[Item]) -> list[list[Item]]:
+    """The form cut into pages of at most ``PART`` rows, a repeat never cut."""
+    found: list[list[Item]] = [[]]
+    size = 0
+    for item in form:
+        weight = max(1, len(item.items))
+        if found[-1] and size + weight > PART:
+            found.append([])
+            size = 0
+        found[-1].append(item)
+        size += weight
+    return found
 
 
 def given_of(form: list[Item], data: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.survey_list, name="list"),
     path("upload/", views.survey_upload, name="upload"),
     path("care-impact/", views.care_impact_ship, name="care_impact"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("<int:pk>/", views.survey_detail, name="detail"),
     path("<int:pk>/rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import access_of, coop_permission
-from carecoop.core.views import act, form_page
+from carecoop.core.views import act, form_page, offline_worker
 from carecoop.surveys import charts, indicators, questionnaire, selectors, services
 from carecoop.surveys.care_impact import FORM_ID
 from carecoop.surveys.forms import RoundForm, survey_upload_form
@@ -172,13 +172,20 @@ def _id(value: Any) -> int:
 
 @coop_permission("surveys.collect")
 def round_fill(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
-    """The questionnaire of a round, filled in on a phone for a member (known by her number)
-    and recorded at once, each submission once (its id is made with the page)."""
+    """The questionnaire of a round, filled in on a phone for a member (known by her number),
+    online or not: with a connection a single-page form is sent here and recorded at once; the
+    page's script keeps every submission in the phone's outbox until it is sent (to the API's
+    ``surveys/sync``), and walks a longer form page by page."""
     access = access_of(request)
     round_ = selectors.round_get(access=access, pk=pk)
     form = questionnaire.consented(
         questionnaire.items(round_.version.questions, round_.version.choices)
     )
+    pages = questionnaire.parts(form)
+    try:
+        part = min(max(int(request.GET.get("part", 1)), 1), len(pages))
+    except ValueError:
+        part = 1
     errors: dict[str, str] = {}
     posted: Any = {}
     if request.method == "POST":
@@ -209,11 +216,13 @@ def round_fill(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             return redirect("surveys:fill", coop=coop, pk=pk)
     context = {
         "round": round_,
-        "rows": _rows(form, posted, errors),
+        "rows": _rows(pages[part - 1], posted, errors),
         "errors": errors.get("", "") or errors.get("__all__", ""),
         "member_error": errors.get("member", ""),
         "answered_on_error": errors.get("answered_on", ""),
         "posted": posted,
+        "part": part,
+        "parts": len(pages),
         "instance_id": posted.get("instance_id") or services.instance_id_new(),
         "today": timezone.localdate(),
     }
@@ -242,3 +251,13 @@ def _rows(items: list[questionnaire.Item], posted: Any, errors: dict[str, str]) 
             }
         )
     return rows
+
+
+@coop_permission("surveys.collect")
+def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
+    return offline_worker(
+        request,
+        cache="carecoop-surveys-1",
+        files=["carecoop/carecoop.css", "carecoop/xpath.js", "carecoop/survey.js"],
+        path="/fill/",
+    )

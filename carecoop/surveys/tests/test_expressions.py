@@ -184,3 +184,12 @@ def test_any_expression_read_gives_a_value_for_any_answers(text, answers, this):
     except Unreadable:
         return
     evaluate(parsed.tree, answers, this, TODAY)
+
+
+def test_a_number_is_written_in_ascii_digits_and_not_too_long():
+    with pytest.raises(Unreadable):
+        parse("${x} > ૧૦")
+    with pytest.raises(Unreadable) as refused:
+        parse("${x} > " + "9" * 400)
+    assert "too long" in refused.value.message
+    assert parse("${x} > " + "9" * 30).tree == (">", ("ref", "x"), ("number", float("9" * 30)))
