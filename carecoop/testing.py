@@ -276,6 +276,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/surveys/<int:pk>/rounds/new/": Survey,
     "c/<slug:coop>/surveys/rounds/<int:pk>/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/fill/": Round,
+    "c/<slug:coop>/surveys/rounds/<int:pk>/import/": Round,
     "c/<slug:coop>/surveys/indicators/<int:pk>/": Indicator,
     "api/v1/c/<slug:coop>/people/<int:pk>": Person,
     "api/v1/c/<slug:coop>/households/<int:pk>": Household,

@@ -9,7 +9,7 @@ one bad cell, and nothing is imported."""
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,17 +71,39 @@ def table(
     its number and its cells by column. Refused as a whole (``Unreadable``) when it is too big,
     has more than ``most`` rows (``CARECOOP_REGISTER_MAX_ROWS`` unless said), is not a CSV or
     spreadsheet file, or its first row names none of ``columns``."""
+    # A heading in English or in the language of the person importing (the template's).
+    wanted = {header(c): c for c in columns} | {header(_(c)): c for c in columns}
+    return headed(
+        name,
+        content,
+        lambda heading: wanted.get(header(heading)),
+        _("The first row must name the columns, as in the template: %(columns)s.")
+        % {"columns": ", ".join(columns)},
+        most=most,
+    )
+
+
+def headed(
+    name: str,
+    content: bytes,
+    column_of: Callable[[str], str | None],
+    no_column: str,
+    *,
+    most: int | None = None,
+) -> tuple[set[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """``table`` for a file whose columns are named by its first row as ``column_of`` reads
+    each heading (None: a column not read; the first of two read alike is kept); refused with
+    ``no_column`` when it reads none."""
     within_limits(len(content))
     lines = _lines(name, content)
     first = next(lines, None)
-    # A heading in English or in the language of the person importing (the template's).
-    wanted = {header(c): c for c in columns} | {header(_(c)): c for c in columns}
-    positions = {i: wanted[header(v)] for i, v in enumerate(first or ()) if header(v) in wanted}
+    positions: dict[int, str] = {}
+    for i, value in enumerate(first or ()):
+        column = column_of(force_str(value).strip())
+        if column is not None and column not in positions.values():
+            positions[i] = column
     if not positions:
-        raise Unreadable(
-            _("The first row must name the columns, as in the template: %(columns)s.")
-            % {"columns": ", ".join(columns)}
-        )
+        raise Unreadable(no_column)
     limit = most if most is not None else settings.CARECOOP_REGISTER_MAX_ROWS
     return set(positions.values()), _rows(lines, positions, limit)
 

@@ -9,6 +9,7 @@ from the catalogues, and it is kept through the same upload as any other form. A
 centre, class, sex, age and whether her work is formal are not asked: they are read from her
 record (the work record holds the 21st ICLS informality answers)."""
 
+import datetime
 import io
 from typing import Any
 
@@ -181,6 +182,8 @@ def care_impact_xlsx(currency: str) -> bytes:
     languages = shipped_languages()
     book_file = io.BytesIO()
     book = xlsxwriter.Workbook(book_file, {"in_memory": True})
+    # The same form is the same file, whenever it is written (its digest names its version).
+    book.set_properties({"created": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)})
 
     def write(sheet_name: str, headings: list[str], rows: list[list[Any]]) -> None:
         sheet = book.add_worksheet(sheet_name)

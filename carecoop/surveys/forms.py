@@ -15,9 +15,23 @@ HINT = _(
 )
 
 
+ANSWERS_LABEL = _("answers (CSV, XLSX or ODS)")
+ANSWERS_HINT = _(
+    "The submissions as ODK Central or KoboToolbox export them: a column per question "
+    "(“days_worked”, “group-days_worked” or “group/days_worked”), the member's number in "
+    "“member”, each submission's id in “KEY”, “meta-instanceID” or “_uuid”. A repeat's rows, "
+    "exported in files of their own, are not read."
+)
+
+
 def survey_upload_form(*args: object) -> RegisterFileForm:
     """The questionnaire's file, refused before it is read when it is too large."""
     return RegisterFileForm(*args, hint=HINT, label=LABEL)
+
+
+def answers_form(*args: object) -> RegisterFileForm:
+    """A file of answers to bring into a round, refused before it is read when too large."""
+    return RegisterFileForm(*args, hint=ANSWERS_HINT, label=ANSWERS_LABEL)
 
 
 class RoundForm(forms.Form):

@@ -234,7 +234,9 @@ def _walk(
                 value = "true" if value else "false"
             elif isinstance(value, datetime.date):
                 value = value.isoformat()
-            elif isinstance(value, float) and value.is_integer():
+            elif isinstance(value, str) and NUMBER.fullmatch(value.strip()) and len(value) < 20:
+                value = float(value)  # a number taken from an answer, kept as a number
+            if isinstance(value, float) and value.is_integer():
                 value = int(value)
             if value != "":
                 kept[item.name] = value

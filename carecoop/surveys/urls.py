@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/fill/", views.round_fill, name="fill"),
+    path("rounds/<int:pk>/import/", views.round_import, name="import"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
 ]

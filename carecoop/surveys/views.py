@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page, offline_worker
-from carecoop.surveys import charts, indicators, questionnaire, selectors, services
+from carecoop.surveys import charts, imports, indicators, questionnaire, selectors, services
 from carecoop.surveys.care_impact import FORM_ID
-from carecoop.surveys.forms import RoundForm, survey_upload_form
+from carecoop.surveys.forms import RoundForm, answers_form, survey_upload_form
 from carecoop.surveys.models import Survey
 
 SHOWN = 100  # problems of a form shown; the rest are counted
@@ -168,6 +168,30 @@ def _id(value: Any) -> int:
     except ValueError:
         return 0
     return number if 0 < number < 2**63 else 0
+
+
+@coop_permission("surveys.manage")
+def round_import(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Bring a round the answers ODK Central or KoboToolbox exported: every row, or none, with
+    every problem named by its row and column."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    form = answers_form(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.responses_import(
+            round_=round_, by=access.user, name=upload.name, content=upload.read()
+        )
+        if not result.problems:
+            messages.success(
+                request,
+                _("%(recorded)s answers recorded; %(already)s were recorded before.")
+                % {"recorded": result.recorded, "already": result.already},
+            )
+            return redirect("surveys:round", coop=coop, pk=pk)
+    context = {"form": form, "round": round_, "result": result, "shown": SHOWN}
+    return render(request, "surveys/import.html", context)
 
 
 @coop_permission("surveys.collect")

@@ -3,6 +3,7 @@ form asks them, a submission recorded once however often it is sent, consent dec
 without answers, and the indicators figured from the answers with hand-worked values."""
 
 import datetime
+import time
 import uuid
 
 import pytest
@@ -213,3 +214,9 @@ def test_indicators_are_figured_by_hand(world, rounds):
     # No one's sex is recorded: one group, whose four who did not work more are under five.
     assert [(f.group, f.hidden) for f in rose.breakdowns["sex"]] == [("not recorded", True)]
     assert [f.hidden for f in insured.breakdowns["age_band"]] == [True]
+
+
+def test_the_shipped_form_is_the_same_file_whenever_it_is_written():
+    first = care_impact.care_impact_xlsx("INR")
+    time.sleep(1.1)  # the spreadsheet's own creation time would differ by a second
+    assert care_impact.care_impact_xlsx("INR") == first
