@@ -235,3 +235,8 @@ def register_response(
     response = StreamingHttpResponse(lines, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
+
+
+def csv_text(columns: list[Column], rows: Iterable[Any]) -> str:
+    """A register as the text of its CSV file, whole (a file of a data package)."""
+    return "".join(_csv_lines(columns, rows))

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from carecoop.core.exports import file_paths
 from carecoop.surveys import views
 
 app_name = "surveys"
@@ -13,5 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/fill/", views.round_fill, name="fill"),
     path("rounds/<int:pk>/import/", views.round_import, name="import"),
+    *file_paths("rounds/<int:pk>/figures", views.round_figures, "figures"),
+    path("rounds/<int:pk>/datapackage.zip", views.round_package, name="datapackage"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
 ]

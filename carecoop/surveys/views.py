@@ -12,9 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
 from carecoop.core.views import act, form_page, offline_worker
-from carecoop.surveys import charts, imports, indicators, questionnaire, selectors, services
+from carecoop.surveys import (
+    charts,
+    exports,
+    imports,
+    indicators,
+    questionnaire,
+    selectors,
+    services,
+)
 from carecoop.surveys.care_impact import FORM_ID
 from carecoop.surveys.forms import RoundForm, answers_form, survey_upload_form
 from carecoop.surveys.models import Survey
@@ -168,6 +177,36 @@ def _id(value: Any) -> int:
     except ValueError:
         return 0
     return number if 0 < number < 2**63 else 0
+
+
+@coop_permission("surveys.view")
+def round_figures(request: HttpRequest, coop: str, pk: int, fmt: str) -> Any:
+    """Every indicator's figures for the round, everyone's and each group's, as CSV or XLSX."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    results = indicators.round_results(
+        round_, selectors.indicators(access=access, survey=round_.survey)
+    )
+    return register_response(
+        fmt,
+        name=f"figures-{round_.survey.code}-{round_.pk}",
+        columns=exports.FIGURE_COLUMNS,
+        rows=exports.figure_rows(results),
+    )
+
+
+@coop_permission("surveys.view")
+def round_package(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """The round's figures, indicators and codebook as a Frictionless data package (ZIP)."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    found = list(selectors.indicators(access=access, survey=round_.survey))
+    content = exports.datapackage(round_, indicators.round_results(round_, found), found)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="datapackage-{round_.survey.code}-{round_.pk}.zip"'
+    )
+    return response
 
 
 @coop_permission("surveys.manage")

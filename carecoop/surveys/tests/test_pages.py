@@ -4,8 +4,10 @@ submission once); the report and the indicators' charts say what the answers say
 shows one member's answers to a role that may not read them."""
 
 import datetime
+import io
 import json
 import uuid
+import zipfile
 
 import pytest
 from django_scopes import scope
@@ -116,3 +118,35 @@ def test_the_report_shows_figures_and_no_one(world, round_):
         assert world.client(role).get(f"{SURVEYS}rounds/{round_.pk}/").status_code == 200
         assert world.client(role).get(f"{SURVEYS}rounds/{round_.pk}/fill/").status_code == 403
     assert world.client("member").get(f"{SURVEYS}rounds/{round_.pk}/").status_code == 403
+
+
+def test_figures_and_the_data_package_hold_figures_and_no_one(world, round_):
+    facilitator = world.client("facilitator")
+    fill = f"{SURVEYS}rounds/{round_.pk}/fill/"
+    posted = _answers(4) | {
+        "member": _number(world, world.membership),
+        "instance_id": f"uuid:{uuid.uuid4()}",
+    }
+    assert facilitator.post(fill, posted).status_code == 302
+    auditor = world.client("auditor")
+    csv_file = auditor.get(f"{SURVEYS}rounds/{round_.pk}/figures.csv")
+    assert csv_file.status_code == 200
+    text = b"".join(csv_file.streaming_content).decode()
+    assert "public-services" in text and "1 answer: too few to say" in text
+    zipped = auditor.get(f"{SURVEYS}rounds/{round_.pk}/datapackage.zip")
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        package = json.loads(archive.read("datapackage.json"))
+        files = {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}
+    assert [r["path"] for r in package["resources"]] == [
+        "figures.csv",
+        "indicators.csv",
+        "codebook.csv",
+    ]
+    for resource in package["resources"]:
+        headings = files[resource["path"]].splitlines()[0].split(",")
+        assert headings == [f["name"] for f in resource["schema"]["fields"]]
+    assert "days_worked,integer" in files["codebook.csv"]
+    everything = "".join(files.values()) + text
+    for secret in ("Hansa", "Parmar", posted["instance_id"]):
+        assert secret not in everything
