@@ -4,19 +4,19 @@ number of answers behind it, and has nothing to say when they are too few.
 - A share (``proportion``): the Wilson score interval, which stays within 0 and 1 and keeps its
   coverage for small samples and for shares near 0 or 1, where the textbook (Wald) interval
   fails (Newcombe, "Two-sided confidence intervals for the single proportion", 1998).
-- A median, and the mean or median of the differences between two rounds of the same people
-  (``median``, ``paired_difference``): a bootstrap interval (``scipy.stats.bootstrap``,
-  percentiles of the statistic over resamples of the answers), resampled from a fixed seed so
-  that the same answers always give the same interval.
+- A median, and the median of the differences between two rounds of the same people
+  (``median``, ``paired_difference``): the percentile bootstrap interval, computed exactly from
+  the binomial chances of each resampled middle answer rather than drawn (``_median``), so the
+  same answers always give the same interval, at once for a hundred thousand answers.
+- A mean, and the mean of the differences: Student's t interval (``_mean``).
 
 Under ``TOO_FEW`` answers an estimate has no value and no interval: a page says so in words
 rather than print a figure that a handful of people would decide."""
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -24,9 +24,6 @@ from scipy import stats
 CONFIDENCE = 0.95
 # Answers under which an estimate says nothing.
 TOO_FEW = 10
-# Resamples of a bootstrap interval, and the seed they are drawn from.
-RESAMPLES = 2000
-SEED = 20_240_917
 
 
 @dataclass(frozen=True)
@@ -67,48 +64,61 @@ def proportion(
     return Estimate(share, low, high, n)
 
 
-def _bootstrapped(
-    values: Sequence[float],
-    statistic: Callable[..., Any],
-    *,
-    confidence: float,
-    too_few: int,
+def _median(data: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The percentile bootstrap interval of the median, computed exactly rather than drawn:
+    a resample's middle answer (the ``ceil(n / 2)``-th from the least) is at most the value
+    ``v`` when at least that many of its ``n`` draws are, each with the chance ``F(v)`` of
+    the answers at most ``v``: a binomial tail (Efron, "Bootstrap methods", 1979, section 3).
+    The interval's ends are the values where that chance first reaches its two percentiles:
+    the limit the drawn bootstrap tends to with ever more resamples, in one pass over the
+    distinct answers however many there are."""
+    n = len(data)
+    values, counts = np.unique(data, return_counts=True)
+    middle = (n + 1) // 2
+    below = stats.binom.sf(middle - 1, n, np.cumsum(counts) / n)  # P(resampled median <= v)
+    tail = (1 - confidence) / 2
+    low = values[min(int(np.searchsorted(below, tail, side="left")), len(values) - 1)]
+    high = values[min(int(np.searchsorted(below, 1 - tail, side="left")), len(values) - 1)]
+    return float(low), float(high)
+
+
+def _mean(data: np.ndarray, confidence: float) -> tuple[float, float]:
+    """Student's t interval of the mean."""
+    n = len(data)
+    centre = float(np.mean(data))
+    spread = float(np.std(data, ddof=1)) / math.sqrt(n)
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * spread
+    return centre - half, centre + half
+
+
+def _estimated(
+    values: Sequence[float], statistic: str, confidence: float, too_few: int
 ) -> Estimate:
     data = np.asarray(values, dtype=float)
     n = len(data)
     if n < too_few or n == 0:
         return _nothing(n)
-    value = float(statistic(data))
+    value = float(np.median(data) if statistic == "median" else np.mean(data))
     if np.all(data == data[0]):  # Every resample is the same: so is the interval.
         return Estimate(value, value, value, n)
-    found = stats.bootstrap(
-        (data,),
-        statistic,
-        confidence_level=confidence,
-        n_resamples=RESAMPLES,
-        method="percentile",
-        rng=np.random.default_rng(SEED),
-        vectorized=True,
-    )
-    low = float(found.confidence_interval.low)
-    high = float(found.confidence_interval.high)
-    # The percentiles of resampled medians can leave out the median itself when the answers
-    # are few and lumpy: the interval is widened to hold it rather than print one that does not.
+    low, high = (_median if statistic == "median" else _mean)(data, confidence)
+    # The middle answers of few and lumpy answers can leave an even count's median (the mean
+    # of its two middle answers) just outside: the interval is widened to hold it.
     return Estimate(value, min(low, value), max(high, value), n)
 
 
 def median(
     values: Sequence[float], *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW
 ) -> Estimate:
-    """The median of ``values``, with its bootstrap interval."""
-    return _bootstrapped(values, np.median, confidence=confidence, too_few=too_few)
+    """The median of ``values``, with its (exact) bootstrap interval."""
+    return _estimated(values, "median", confidence, too_few)
 
 
 def mean(
     values: Sequence[float], *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW
 ) -> Estimate:
-    """The mean of ``values``, with its bootstrap interval."""
-    return _bootstrapped(values, np.mean, confidence=confidence, too_few=too_few)
+    """The mean of ``values``, with its t interval."""
+    return _estimated(values, "mean", confidence, too_few)
 
 
 def paired_difference(
@@ -120,12 +130,11 @@ def paired_difference(
     too_few: int = TOO_FEW,
 ) -> Estimate:
     """The median (or mean) change from ``before`` to ``after``, each the answers of the same
-    people in the same order (a follow-up paired with its baseline), with its bootstrap
-    interval: the people are resampled, their two answers together."""
+    people in the same order (a follow-up paired with its baseline): each person's change,
+    with the interval of its median (bootstrap) or mean (t)."""
     if len(before) != len(after):
         raise ValueError("paired answers come in pairs")
     if statistic not in ("median", "mean"):
         raise ValueError(f"no paired difference by {statistic}")
     changes = np.asarray(after, dtype=float) - np.asarray(before, dtype=float)
-    read: Callable[..., Any] = np.median if statistic == "median" else np.mean
-    return _bootstrapped(changes, read, confidence=confidence, too_few=too_few)
+    return _estimated(changes, statistic, confidence, too_few)
