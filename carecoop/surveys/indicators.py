@@ -211,27 +211,35 @@ class Result:
     paired: bool = True
 
 
-def _rows(indicator: Indicator, round_: Round) -> QuerySet[Response, dict[str, Any]]:
+def _key(question: str, kind: str = "answer") -> str:
+    """The name a question's answer (or its baseline answer) is read under in a row."""
+    return f"{kind}:{question}"
+
+
+def _rows(found: list[Indicator], round_: Round) -> QuerySet[Response, dict[str, Any]]:
+    """The round's consenting responses, each with the answers these indicators read (and
+    each paired one's answer at the baseline), and its respondent's groups: one query."""
     responses = Response.objects.filter(coop_id=round_.coop_id, round=round_, consent=True)
     values: dict[str, Any] = {
-        "value": KT(f"answers__{indicator.question}"),
         "centre_name": F("respondent__household__centre__name"),
         "class_name": F("respondent__memberships__member_class__name"),
         "sex": F("respondent__sex"),
         "born": F("respondent__date_of_birth"),
         "formality": F("respondent__work_records__formality"),
     }
-    if indicator.currency_question:
-        values["currency"] = KT(f"answers__{indicator.currency_question}")
-    if indicator.kind in PAIRED:
-        values["before"] = Subquery(
-            Response.objects.filter(
-                coop_id=OuterRef("coop_id"),
-                round_id=round_.baseline_id,
-                respondent_id=OuterRef("respondent_id"),
-                consent=True,
-            ).values(value=KT(f"answers__{indicator.question}"))[:1]
-        )
+    for indicator in found:
+        for question in (indicator.question, indicator.currency_question):
+            if question:
+                values[_key(question)] = KT(f"answers__{question}")
+        if indicator.kind in PAIRED and round_.baseline_id:
+            values[_key(indicator.question, "before")] = Subquery(
+                Response.objects.filter(
+                    coop_id=OuterRef("coop_id"),
+                    round_id=round_.baseline_id,
+                    respondent_id=OuterRef("respondent_id"),
+                    consent=True,
+                ).values(value=KT(f"answers__{indicator.question}"))[:1]
+            )
     return responses.values(answered=F("answered_on"), **values).order_by()
 
 
@@ -263,14 +271,14 @@ def _observation(indicator: Indicator, row: dict[str, Any]) -> Any:
     """What one respondent adds to the indicator: True or False for a share, a number
     otherwise (a pair's difference for a change); None when she did not answer (both
     rounds, for a pair)."""
-    value = row["value"]
+    value = row[_key(indicator.question)]
     if value in (None, ""):
         return None
     if indicator.kind == IndicatorKind.SHARE:
         return str(value) in {str(c) for c in indicator.counted}
     now = _number(value)
     if indicator.kind in PAIRED:
-        before = _number(row.get("before"))
+        before = _number(row.get(_key(indicator.question, "before")))
         if now is None or before is None:
             return None
         return now > before if indicator.kind == IndicatorKind.ROSE else now - before
@@ -296,17 +304,31 @@ def _cells(indicator: Indicator, group: str, values: list[Any]) -> dict[disclosu
 
 def figures(indicator: Indicator, round_: Round) -> Result:
     """The indicator's figures for a round (``Result``)."""
+    return round_results(round_, [indicator])[0]
+
+
+def round_results(round_: Round, found: Iterable[Indicator]) -> list[Result]:
+    """Each indicator's figures for the round, from one read of its responses."""
+    found = list(found)
+    rows = [(row, _groups(row)) for row in _rows(found, round_).iterator(chunk_size=5000)]
+    return [_figured(indicator, round_, rows) for indicator in found]
+
+
+def _figured(
+    indicator: Indicator, round_: Round, rows: list[tuple[dict[str, Any], dict[str, str]]]
+) -> Result:
     result = Result(indicator, round_)
     if indicator.kind in PAIRED and (round_.kind != RoundKind.FOLLOW_UP or not round_.baseline_id):
         result.paired = False
         return result
     by_currency: dict[str, list[tuple[Any, dict[str, str]]]] = defaultdict(list)
-    for row in _rows(indicator, round_).iterator(chunk_size=5000):
+    currency_key = _key(indicator.currency_question) if indicator.currency_question else ""
+    for row, groups in rows:
         seen = _observation(indicator, row)
         if seen is None:
             continue
-        currency = str(row.get("currency") or "") if indicator.currency_question else ""
-        by_currency[currency].append((seen, _groups(row)))
+        currency = str(row.get(currency_key) or "") if currency_key else ""
+        by_currency[currency].append((seen, groups))
     threshold = settings.CARECOOP_SMALL_CELL
     for currency in sorted(by_currency):
         observed = by_currency[currency]
@@ -350,7 +372,3 @@ def _label(dimension: str, group: str) -> str:
 
 def group_label(dimension: str, group: str) -> str:
     return _label(dimension, group)
-
-
-def round_results(round_: Round, indicators: Iterable[Indicator]) -> list[Result]:
-    return [figures(indicator, round_) for indicator in indicators]
