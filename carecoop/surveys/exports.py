@@ -6,6 +6,7 @@ and a hidden group is a row without a figure."""
 
 import io
 import json
+import operator
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -57,7 +58,7 @@ CODEBOOK_FIELDS = [
 def _columns(fields: list[tuple[str, str, Any]], *, titled: bool = False) -> list[Column]:
     """Each field as a column: headed by its name (a data package's file) or its title."""
     return [
-        Column(title if titled else name, lambda row, i=i: row[i])
+        Column(title if titled else name, operator.itemgetter(i))
         for i, (name, _kind, title) in enumerate(fields)
     ]
 
