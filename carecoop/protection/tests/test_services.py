@@ -31,7 +31,9 @@ def test_a_scheme_is_named_once_whatever_the_case(home_scope):
         coop=world.home, by=None, scheme=first, name="Ayushman Bharat", kind="health", active=False
     )
     assert not changed.active and Scheme.objects.count() == 1
-    history = Scheme.history.filter(id=first.pk).values_list("history_type", flat=True)
+    history = Scheme.history.filter(coop_id=world.home.pk, id=first.pk).values_list(
+        "history_type", flat=True
+    )
     assert sorted(history) == ["+", "~"]
 
 
@@ -160,7 +162,7 @@ def test_only_the_last_step_is_taken_back_and_its_history_says_who(home_scope):
     mistaken = enrolled.pk
     services.step_remove(step=enrolled, by=manager)
     assert list(SchemeStep.objects.values_list("pk", flat=True)) == [applied.pk]
-    gone = SchemeStep.history.get(id=mistaken, history_type="-")
+    gone = SchemeStep.history.get(coop_id=world.home.pk, id=mistaken, history_type="-")
     assert gone.history_user == manager
     # With the mistake taken back, the family's last step is its application again.
     steps(world.person.household, insurance, ("refused", D))
