@@ -72,6 +72,7 @@ GROWS = [
     "members.StatusChange",
     "members.Guardianship",
     "members.WorkRecord",
+    "protection.SchemeStep",
     "care.ChildProfile",
     "care.AuthorisedCollector",
     "care.Application",

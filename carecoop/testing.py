@@ -50,6 +50,8 @@ from carecoop.ledger.models import Entry
 from carecoop.ledger.services import credit, debit, entry_post
 from carecoop.members import services as members
 from carecoop.members.models import Household, MemberClass, Membership, Person
+from carecoop.protection import services as protection
+from carecoop.protection.models import Scheme, SchemeStep
 from carecoop.staffing import services as staffing
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 from carecoop.surveys import services as surveys
@@ -281,6 +283,9 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/surveys/rounds/<int:pk>/figures.xlsx": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/datapackage.zip": Round,
     "c/<slug:coop>/surveys/indicators/<int:pk>/": Indicator,
+    "c/<slug:coop>/protection/households/<int:pk>/": Household,
+    "c/<slug:coop>/protection/schemes/<int:pk>/": Scheme,
+    "c/<slug:coop>/protection/steps/<int:pk>/remove/": SchemeStep,
     "api/v1/c/<slug:coop>/people/<int:pk>": Person,
     "api/v1/c/<slug:coop>/households/<int:pk>": Household,
     "api/v1/c/<slug:coop>/centres/<int:pk>": Centre,
@@ -460,6 +465,18 @@ class World:
             by=by,
             applied_on=datetime.date(2025, 1, 1),
             wanted_from=datetime.date(2025, 6, 1),
+        )
+        self.other_scheme = protection.scheme_save(
+            coop=coop, by=by, name="Secret Centre Zeta insurance", kind="health"
+        )
+        self.other_scheme_step = protection.step_record(
+            household=self.other_household,
+            scheme=self.other_scheme,
+            by=by,
+            status="applied",
+            on=datetime.date(2025, 6, 1),
+            helped_by="Zenobia Secretname",
+            note="Zefirino's secret reason",
         )
 
     def _other_surveys(self, by: Any) -> None:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("c/<slug:coop>/billing/", include("carecoop.billing.urls")),
     path("c/<slug:coop>/funding/", include("carecoop.funding.urls")),
     path("c/<slug:coop>/surveys/", include("carecoop.surveys.urls")),
+    path("c/<slug:coop>/protection/", include("carecoop.protection.urls")),
     path("c/<slug:coop>/privacy/", include("carecoop.privacy.urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("", include("carecoop.api.urls")),

@@ -22,6 +22,8 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "ledger": access.can("ledger.view"),
             "funding": access.can("funding.view"),
             "surveys": access.can("surveys.view"),
+            "protection": access.can("protection.view"),
+            "protection_counts": access.can("protection.indicators"),
         }
         if access is not None and access.org.is_cooperative
         else {},

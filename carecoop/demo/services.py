@@ -18,6 +18,7 @@ from carecoop.demo import data, shipped
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
 from carecoop.demo import money as demo_money
+from carecoop.demo import protection as demo_protection
 from carecoop.demo import staffing as demo_staffing
 from carecoop.demo import surveys as demo_surveys
 from carecoop.federation.services import figures_refresh
@@ -56,6 +57,8 @@ def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
                 demo_governance.load(coop, admin, rng, today)
                 # Its own draws, so the records above stay as they are drawn.
                 demo_surveys.load(coop, admin, random.Random(f"{seed}-{coop.slug}"), today)
+                # Its own random generator, so the rows above stay the same.
+                demo_protection.load(coop, admin, random.Random(f"protection-{coop.slug}"), today)
         for username, slug, role, extra in data.USERS:
             if slug in orgs and orgs[slug].kind == "cooperative" and slug not in first_parent:
                 continue  # A cooperative left empty has no one to sign in.

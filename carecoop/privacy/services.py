@@ -68,15 +68,16 @@ def _children_ids(person: Person) -> list[int]:
 def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
     """Everything held about one person, section by section, as plain rows: their registry
     record, household, children and guardianships, work, memberships and status changes, shares
-    and their payments, their household's invoices and payments, their children's care,
-    attendance and health, meetings, voter roll, candidacies and terms, accounts, history rows,
-    and who viewed their record. Open votes (a show of hands) record no one's vote and the secret
+    and their payments, their household's invoices and payments and its steps with social
+    protection schemes, their children's care, attendance and health, meetings, voter roll,
+    candidacies and terms, accounts, history rows, and who viewed their record. Open votes (a show of hands) record no one's vote and the secret
     ballot box is never linked to a voter, so no choice of theirs is held or exported."""
     from carecoop.billing import models as billing
     from carecoop.capital import models as capital
     from carecoop.care import models as care
     from carecoop.governance import models as governance
     from carecoop.health import models as health
+    from carecoop.protection import models as protection
 
     coop_id = person.coop_id
     children = _children_ids(person)
@@ -114,6 +115,7 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
         "waiver_applications": q(billing.WaiverApplication, household_id=household_id),
         "waivers": q(billing.Waiver, application__household_id=household_id),
         "waivers_not_paid": q(billing.WaiverSkipped, invoice__household_id=household_id),
+        "social_protection": q(protection.SchemeStep, household_id=household_id),
         "care_records": q(care.ChildProfile, child_id__in=own),
         "authorised_collectors": q(care.AuthorisedCollector, child_id__in=own),
         "applications": q(care.Application, child_id__in=own),
@@ -133,6 +135,9 @@ def person_data(*, person: Person) -> dict[str, list[dict[str, Any]]]:
         "terms": q(governance.Term, **of_member),
         "history_person": q(Person.history.model, id=person.pk),
         "history_household": q(Household.history.model, id=household_id),
+        "history_social_protection": q(
+            protection.SchemeStep.history.model, household_id=household_id
+        ),
         "history_memberships": q(Membership.history.model, person_id=person.pk),
         "history_work": q(WorkRecord.history.model, person_id=person.pk),
         "history_guardianships": q(

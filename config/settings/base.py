@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "carecoop.staffing",
     "carecoop.health",
     "carecoop.surveys",
+    "carecoop.protection",
     "carecoop.privacy",
     "carecoop.setup",
     "carecoop.federation",

@@ -31,6 +31,7 @@ from carecoop.governance.models import Body, Meeting, Question, Term
 from carecoop.health.models import Referral
 from carecoop.ledger.models import Entry
 from carecoop.members.models import Household, MemberClass, Membership, Person
+from carecoop.protection.models import Scheme, SchemeStep
 from carecoop.staffing.models import CheckIn, Staff, TrainingSession
 from carecoop.surveys.models import Indicator, Round, Survey
 from carecoop.tenancy.models import Centre
@@ -82,6 +83,8 @@ OTHER_ROWS: dict[type[Model], str] = {
     Round: "other_round",
     Indicator: "other_indicator",
     PaymentProvider: "other_provider",
+    Scheme: "other_scheme",
+    SchemeStep: "other_scheme_step",
 }
 
 
