@@ -53,7 +53,18 @@ def _lines(cells: Mapping[Key, int]) -> list[tuple[list[Key], Key]]:
 def recoverable(table: Mapping[Key, int], hidden: set[Key], lines: Any = None) -> set[Key]:
     """The hidden counts of ``table`` (totals included) that the shown ones give away: those
     whose least and most possible values, given every line's sum and no count below zero, are
-    the same."""
+    the same.
+
+    Each count lies on two lines (its row and its column, a total on the line it totals too),
+    with a coefficient of 1 or -1 on each; split the lines as rows and the totals' column on one
+    side, columns and the totals' row on the other, and every count has its two coefficients
+    alike across the split and opposite within it: the system is totally unimodular
+    (Ghouila-Houri). So the moves that keep every sum are made of steps of one count up or down,
+    and a hidden count of at least one can take a step either way unless no such move touches
+    it: it is recoverable exactly when the equations alone fix it, when it is zero on every
+    vector of the null space of the lines restricted to the hidden counts (one singular value
+    decomposition, however many counts are hidden). A hidden zero has no room below it, and is
+    audited by linear programming (``scipy.optimize.linprog``)."""
     if not hidden:
         return set()
     lines = (
@@ -77,6 +88,26 @@ def recoverable(table: Mapping[Key, int], hidden: set[Key], lines: Any = None) -
         if row.any():
             equations.append(row)
             sums.append(-known)
+    if all(table[key] >= 1 for key in unknown):
+        return {unknown[i] for i in _fixed(np.array(equations), len(unknown))}
+    return _audited(unknown, equations, sums)
+
+
+def _fixed(equations: Any, count: int) -> list[int]:
+    """The unknowns the equations fix: those with no part in any vector of their null space."""
+    if len(equations) == 0:
+        return []
+    _u, singular, right = np.linalg.svd(equations)
+    rank = int(np.sum(singular > 1e-9))
+    null = right[rank:]  # rows spanning the null space
+    if null.shape[0] == 0:
+        return list(range(count))
+    return [i for i in range(count) if np.all(np.abs(null[:, i]) < 1e-9)]
+
+
+def _audited(unknown: list[Key], equations: list[Any], sums: list[float]) -> set[Key]:
+    """``recoverable`` by linear programming: the least and the most each unknown can be."""
+    at = {key: i for i, key in enumerate(unknown)}
     given: set[Key] = set()
     for key in unknown:
         ends = []

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from carecoop.core.exports import Column, csv_text
 from carecoop.core.shipped import shown
@@ -30,7 +30,9 @@ FIGURE_FIELDS = [
     ("group", "string", gettext_lazy("group")),
     ("currency", "string", gettext_lazy("currency")),
     ("value", "number", gettext_lazy("figure")),
+    # xgettext:no-python-format
     ("low", "number", gettext_lazy("lower end of the 95 % interval")),
+    # xgettext:no-python-format
     ("high", "number", gettext_lazy("upper end of the 95 % interval")),
     ("answers", "integer", gettext_lazy("answers")),
     ("mean", "number", gettext_lazy("mean, beside a median")),
@@ -40,15 +42,15 @@ INDICATOR_FIELDS = [
     ("code", "string", gettext_lazy("code")),
     ("name", "string", gettext_lazy("name")),
     ("definition", "string", gettext_lazy("definition")),
-    ("kind", "string", gettext_lazy("kind")),
-    ("question", "string", gettext_lazy("question")),
+    ("kind", "string", pgettext_lazy("a figure's", "kind")),
+    ("question", "string", pgettext_lazy("in a survey", "question")),
     ("unit", "string", gettext_lazy("unit")),
     ("source", "string", gettext_lazy("source")),
 ]
 CODEBOOK_FIELDS = [
     ("name", "string", gettext_lazy("variable")),
-    ("type", "string", gettext_lazy("type")),
-    ("label", "string", gettext_lazy("question")),
+    ("type", "string", pgettext_lazy("of a question", "type")),
+    ("label", "string", pgettext_lazy("in a survey", "question")),
     ("choices", "string", gettext_lazy("answers offered")),
     ("relevant", "string", gettext_lazy("asked when")),
     ("constraint", "string", gettext_lazy("allowed when")),
@@ -150,6 +152,7 @@ def datapackage(round_: Round, results: list[Result], found: list[Indicator]) ->
         "created": timezone.now().replace(microsecond=0).isoformat(),
         "version": round_.version.version,
         "description": _(
+            # xgettext:no-python-format
             "Figures of a survey round, each with its 95 % interval and its number of answers; "
             "groups of fewer than five people are hidden. No one's answers are in it."
         ),

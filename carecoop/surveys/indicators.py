@@ -54,8 +54,8 @@ ALL = gettext_noop("everyone")
 ALL_DIMENSIONS = [d.value for d in Dimension]
 
 # The indicators shipped with the care impact survey, and the figures they are compared with.
-# xgettext:no-python-format
 SEWA = gettext_noop(
+    # xgettext:no-python-format
     "SEWA's Sangini child care cooperative, Ahmedabad: 64 % of the working mothers who use the "
     "centres worked more days; incomes rose by Rs 500 to 1,000 a month, up to Rs 2,000 (ASK, "
     "2011, in ILO and WIEGO, Cooperatives meeting informal economy workers' child care needs, "

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from carecoop.core.disclosure import TOTAL, suppressed, with_totals
+from carecoop.core.disclosure import TOTAL, _audited, _lines, recoverable, suppressed, with_totals
 
 THRESHOLD = 5
 
@@ -101,3 +101,30 @@ def test_no_hidden_count_can_be_recovered_from_what_is_shown(cells):
             continue
         low, high = _range(cells, hidden, key)
         assert high - low >= 1, (key, low, high, sorted(hidden))
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables, st.randoms(use_true_random=False))
+def test_the_quick_audit_finds_what_linear_programming_finds(cells, rng):
+    """Any hidden counts of at least one: the null space's answer is the LP's."""
+    full = with_totals(cells)
+    positive = sorted((k for k, n in full.items() if n > 0), key=repr)
+    hidden = {k for k in positive if rng.random() < 0.4}
+    lines = _lines(cells)
+    unknown = sorted(hidden, key=repr)
+    quick = recoverable(full, hidden, lines)
+    equations, sums = [], []
+    at = {k: i for i, k in enumerate(unknown)}
+    for inside, total in lines:
+        row = np.zeros(len(unknown))
+        known = 0.0
+        for k in [*inside, total]:
+            sign = -1 if k == total else 1
+            if k in at:
+                row[at[k]] += sign
+            else:
+                known += sign * full[k]
+        if row.any():
+            equations.append(row)
+            sums.append(-known)
+    assert quick == _audited(unknown, equations, sums)
