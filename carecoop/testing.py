@@ -279,6 +279,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/surveys/rounds/<int:pk>/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/fill/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/import/": Round,
+    "c/<slug:coop>/surveys/rounds/<int:pk>/sms/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/figures.csv": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/figures.xlsx": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/datapackage.zip": Round,

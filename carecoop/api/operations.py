@@ -36,6 +36,7 @@ from carecoop.members import selectors as member_selectors
 from carecoop.members.models import Household, MemberClass, Person, Relation
 from carecoop.surveys import selectors as survey_selectors
 from carecoop.surveys import services as survey_services
+from carecoop.surveys import sms as survey_sms_service
 from carecoop.tenancy.models import Centre
 
 router = Router()
@@ -428,6 +429,27 @@ def survey_sync(request: HttpRequest, coop: Coop, body: schemas.SurveySyncIn) ->
         submissions=list(body.submissions),
     )
     return {"results": [r.__dict__ for r in results]}
+
+
+@router.post(
+    "/surveys/sms",
+    response=schemas.answers(schemas.SmsOut),
+    tags=["surveys"],
+    url_name="survey_sms",
+)
+@operation("surveys.manage")
+def survey_sms(request: HttpRequest, coop: Coop, body: schemas.SmsIn) -> dict[str, Any]:
+    """A member's text message, as the cooperative's SMS gateway received it: read as her
+    answer to the survey question she was asked by text, and the next one sent."""
+    access = access_of(request)
+    received = survey_sms_service.sms_receive(
+        coop=access.org,
+        by=access.user,
+        phone=body.sender,
+        text=body.text,
+        message_id=body.message_id,
+    )
+    return {"status": received.status}
 
 
 # Invoices and payments -------------------------------------------------------------------------

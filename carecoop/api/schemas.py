@@ -219,6 +219,22 @@ class SurveySyncOut(Schema):
     results: list[SurveySyncResult]
 
 
+class SmsIn(Schema):
+    """A text message the SMS gateway received: who sent it (``from``: her phone number), what
+    it says, and the gateway's own id for it (a message delivered twice is read once)."""
+
+    sender: str = Field(alias="from", max_length=32, pattern=NO_NUL)
+    text: str = Field(max_length=1000, pattern=NO_NUL)
+    message_id: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+
+
+class SmsOut(Schema):
+    status: str = Field(
+        description="answered, asked again, finished, duplicate, or unknown (no conversation "
+        "waits for this phone)"
+    )
+
+
 class Invoice(Schema):
     id: int
     number: str

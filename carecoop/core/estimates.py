@@ -13,13 +13,14 @@ number of answers behind it, and has nothing to say when they are too few.
 Under ``TOO_FEW`` answers an estimate has no value and no interval: a page says so in words
 rather than print a figure that a handful of people would decide."""
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 CONFIDENCE = 0.95
 # Answers under which an estimate says nothing.
@@ -45,6 +46,11 @@ def _nothing(n: int) -> Estimate:
     return Estimate(None, None, None, n)
 
 
+@functools.cache
+def _z(confidence: float) -> float:
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
 def proportion(
     successes: int, n: int, *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW
 ) -> Estimate:
@@ -53,7 +59,7 @@ def proportion(
         raise ValueError(f"{successes} of {n} is not a share")
     if n < too_few or n == 0:
         return _nothing(n)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    z = _z(confidence)
     share = successes / n
     weight = z * z / n
     centre = (share + weight / 2) / (1 + weight)
@@ -75,7 +81,9 @@ def _median(data: np.ndarray, confidence: float) -> tuple[float, float]:
     n = len(data)
     values, counts = np.unique(data, return_counts=True)
     middle = (n + 1) // 2
-    below = stats.binom.sf(middle - 1, n, np.cumsum(counts) / n)  # P(resampled median <= v)
+    # P(resampled median <= v): more than middle - 1 draws at most v (the binomial's upper tail,
+    # scipy.special's ufunc: scipy.stats.binom.sf, without its checks).
+    below = special.bdtrc(middle - 1, n, np.cumsum(counts) / n)
     tail = (1 - confidence) / 2
     low = values[min(int(np.searchsorted(below, tail, side="left")), len(values) - 1)]
     high = values[min(int(np.searchsorted(below, 1 - tail, side="left")), len(values) - 1)]
@@ -87,7 +95,7 @@ def _mean(data: np.ndarray, confidence: float) -> tuple[float, float]:
     n = len(data)
     centre = float(np.mean(data))
     spread = float(np.std(data, ddof=1)) / math.sqrt(n)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * spread
+    half = float(special.stdtrit(n - 1, 0.5 + confidence / 2)) * spread  # stats.t.ppf
     return centre - half, centre + half
 
 

@@ -57,3 +57,7 @@ class RoundForm(forms.Form):
         self.fields["baseline"].queryset = Round.objects.filter(  # type: ignore[attr-defined]
             coop_id=survey.coop_id, survey=survey, kind=RoundKind.BASELINE
         )
+
+
+class SmsInviteForm(forms.Form):
+    member = forms.CharField(label=_("Member number"), max_length=20)

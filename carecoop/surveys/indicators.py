@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from carecoop.core import disclosure, estimates
+from carecoop.core.lookups import OneOf
 from carecoop.core.shipped import labels
 from carecoop.core.types import Actor
 from carecoop.members.classifications import Formality
@@ -216,10 +217,15 @@ def _key(question: str, kind: str = "answer") -> str:
     return f"{kind}:{question}"
 
 
-def _rows(found: list[Indicator], round_: Round) -> QuerySet[Response, dict[str, Any]]:
-    """The round's consenting responses, each with the answers these indicators read (and
-    each paired one's answer at the baseline), and its respondent's groups: one query."""
-    responses = Response.objects.filter(coop_id=round_.coop_id, round=round_, consent=True)
+def _rows(found: list[Indicator], rounds: list[Round]) -> QuerySet[Response, dict[str, Any]]:
+    """The rounds' consenting responses (each round its cooperative's), each with the answers
+    these indicators read (and each paired one's answer at the baseline its round follows), and
+    its respondent's groups: one query."""
+    responses = Response.objects.filter(
+        OneOf("coop_id", sorted({r.coop_id for r in rounds})),
+        OneOf("round_id", sorted(r.pk for r in rounds)),
+        consent=True,
+    )
     values: dict[str, Any] = {
         "centre_name": F("respondent__household__centre__name"),
         "class_name": F("respondent__memberships__member_class__name"),
@@ -231,11 +237,11 @@ def _rows(found: list[Indicator], round_: Round) -> QuerySet[Response, dict[str,
         for question in (indicator.question, indicator.currency_question):
             if question:
                 values[_key(question)] = KT(f"answers__{question}")
-        if indicator.kind in PAIRED and round_.baseline_id:
+        if indicator.kind in PAIRED and all(r.baseline_id for r in rounds):
             values[_key(indicator.question, "before")] = Subquery(
                 Response.objects.filter(
                     coop_id=OuterRef("coop_id"),
-                    round_id=round_.baseline_id,
+                    round_id=OuterRef("round__baseline_id"),
                     respondent_id=OuterRef("respondent_id"),
                     consent=True,
                 ).values(value=KT(f"answers__{indicator.question}"))[:1]
@@ -309,16 +315,26 @@ def figures(indicator: Indicator, round_: Round) -> Result:
 
 def round_results(round_: Round, found: Iterable[Indicator]) -> list[Result]:
     """Each indicator's figures for the round, from one read of its responses."""
+    return pooled_results([round_], found)
+
+
+def pooled_results(rounds: list[Round], found: Iterable[Indicator]) -> list[Result]:
+    """Each indicator's figures for the answers of several rounds together (the same survey's
+    round in each cooperative of a federation), from one read: a figure of everyone's answers,
+    its breakdowns by groups of the same names. ``found``: the indicators, as defined in one of
+    them. Each cooperative's rows are its own; only figures leave them."""
     found = list(found)
-    rows = [(row, _groups(row)) for row in _rows(found, round_).iterator(chunk_size=5000)]
-    return [_figured(indicator, round_, rows) for indicator in found]
+    rows = [(row, _groups(row)) for row in _rows(found, rounds).iterator(chunk_size=5000)]
+    return [_figured(indicator, rounds, rows) for indicator in found]
 
 
 def _figured(
-    indicator: Indicator, round_: Round, rows: list[tuple[dict[str, Any], dict[str, str]]]
+    indicator: Indicator, rounds: list[Round], rows: list[tuple[dict[str, Any], dict[str, str]]]
 ) -> Result:
-    result = Result(indicator, round_)
-    if indicator.kind in PAIRED and (round_.kind != RoundKind.FOLLOW_UP or not round_.baseline_id):
+    result = Result(indicator, rounds[0])
+    if indicator.kind in PAIRED and not all(
+        r.kind == RoundKind.FOLLOW_UP and r.baseline_id for r in rounds
+    ):
         result.paired = False
         return result
     by_currency: dict[str, list[tuple[Any, dict[str, str]]]] = defaultdict(list)

@@ -245,3 +245,57 @@ class Indicator(CoopOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SmsConversation(CoopOwned):
+    """A member answering a round by text message, a question at a time: the answers so far,
+    where she is, and the id her response will have. A member is asked a round by text once."""
+
+    round = CoopForeignKey(
+        Round, models.CASCADE, related_name="sms_conversations", verbose_name=_("round")
+    )
+    respondent = CoopForeignKey(
+        "members.Person", models.CASCADE, related_name="+", verbose_name=_("member")
+    )
+    phone = models.CharField(_("phone"), max_length=32)
+    phone_digits = models.CharField(max_length=32, editable=False)
+    instance_id = models.CharField(_("submission id"), max_length=INSTANCE_ID_LENGTH)
+    asked = models.CharField(_("question asked"), max_length=100, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conversation by text message")
+        verbose_name_plural = _("conversations by text message")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "round", "respondent"],
+                name="smsconversation_once",
+                violation_error_message=_("This member has already been asked this round."),
+            )
+        ]
+        indexes = [models.Index(fields=["coop", "phone_digits", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.phone}"
+
+
+class SmsReply(CoopOwned):
+    """A text message a member sent in a conversation, kept once by the gateway's id for it:
+    a message the gateway delivers twice is read once."""
+
+    conversation = CoopForeignKey(
+        SmsConversation, models.CASCADE, related_name="replies", verbose_name=_("conversation")
+    )
+    message_id = models.CharField(_("message id"), max_length=100)
+    text = models.CharField(_("text"), max_length=500)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text message received")
+        verbose_name_plural = _("text messages received")
+        constraints = [models.UniqueConstraint(fields=["coop", "message_id"], name="smsreply_once")]
+
+    def __str__(self) -> str:
+        return self.message_id

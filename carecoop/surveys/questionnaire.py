@@ -184,6 +184,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def answer_read(
+    item: Item, text: str, read: Mapping[str, str], today: datetime.date
+) -> tuple[Any, str]:
+    """One answer given as text, as it is kept (of its type, passing its constraint with the
+    answers ``read`` before it), or the reason it cannot be."""
+    value, problem = _typed(item, text)
+    if problem:
+        return None, problem
+    if item.constraint is not None and not truth(
+        evaluate(item.constraint, {**read, item.name: _text(value)}, this=_text(value), today=today)
+    ):
+        return None, item.constraint_message or _("This answer is not allowed.")
+    return value, ""
+
+
+def relevant(item: Item, read: Mapping[str, str], today: datetime.date) -> bool:
+    """Whether the form asks ``item`` after the answers ``read``."""
+    return item.relevant is None or truth(evaluate(item.relevant, dict(read), today=today))
+
+
 def answers_check(
     form: list[Item], given: Mapping[str, Any], *, today: datetime.date | None = None
 ) -> Checked:
@@ -208,7 +228,7 @@ def _walk(
     read: dict[str, str] = dict(outer)
     for item in form:
         key = prefix + item.name
-        if item.relevant is not None and not truth(evaluate(item.relevant, read, today=today)):
+        if not relevant(item, read, today):
             continue
         if item.kind == "begin_repeat":
             instances = given.get(item.name) or []
@@ -257,16 +277,11 @@ def _walk(
             if required:
                 errors[key] = _("This question needs an answer.")
             continue
-        value, problem = _typed(item, text)
+        value, problem = answer_read(item, text, read, today)
         if problem:
             errors[key] = problem
             continue
         read[item.name] = _text(value)
-        if item.constraint is not None and not truth(
-            evaluate(item.constraint, read, this=_text(value), today=today)
-        ):
-            errors[key] = item.constraint_message or _("This answer is not allowed.")
-            continue
         kept[item.name] = value
 
 

@@ -6,7 +6,14 @@ from django.shortcuts import get_object_or_404
 
 from carecoop.core.permissions import Access
 from carecoop.members.models import Membership, MembershipStatus, Person
-from carecoop.surveys.models import Indicator, Response, Round, Survey, SurveyVersion
+from carecoop.surveys.models import (
+    Indicator,
+    Response,
+    Round,
+    SmsConversation,
+    Survey,
+    SurveyVersion,
+)
 
 
 def surveys(*, access: Access) -> QuerySet[Survey]:
@@ -87,3 +94,9 @@ def respondent_by_number(*, access: Access, number: str) -> Person:
     if found is None:
         raise Http404
     return found.person
+
+
+def sms_conversations(*, access: Access, round_: Round) -> dict[str, int]:
+    """How many members the round was asked by text, and how many have finished."""
+    asked = SmsConversation.objects.filter(coop_id=access.coop_id, round=round_)
+    return {"asked": asked.count(), "finished": asked.filter(finished_at__isnull=False).count()}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/fill/", views.round_fill, name="fill"),
     path("rounds/<int:pk>/import/", views.round_import, name="import"),
+    path("rounds/<int:pk>/sms/", views.round_sms, name="sms"),
     *file_paths("rounds/<int:pk>/figures", views.round_figures, "figures"),
     path("rounds/<int:pk>/datapackage.zip", views.round_package, name="datapackage"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),

@@ -23,9 +23,10 @@ from carecoop.surveys import (
     questionnaire,
     selectors,
     services,
+    sms,
 )
 from carecoop.surveys.care_impact import FORM_ID
-from carecoop.surveys.forms import RoundForm, answers_form, survey_upload_form
+from carecoop.surveys.forms import RoundForm, SmsInviteForm, answers_form, survey_upload_form
 from carecoop.surveys.models import Survey
 
 SHOWN = 100  # problems of a form shown; the rest are counted
@@ -231,6 +232,35 @@ def round_import(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
             return redirect("surveys:round", coop=coop, pk=pk)
     context = {"form": form, "round": round_, "result": result, "shown": SHOWN}
     return render(request, "surveys/import.html", context)
+
+
+@coop_permission("surveys.manage")
+def round_sms(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    """Ask a member, known by her number, a round by text message."""
+    access = access_of(request)
+    round_ = selectors.round_get(access=access, pk=pk)
+    form = SmsInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            respondent = selectors.respondent_by_number(
+                access=access, number=form.cleaned_data["member"]
+            )
+        except Http404:
+            form.add_error("member", _("No member you may interview has this number."))
+        else:
+            invited = act(
+                request,
+                lambda: sms.sms_invite(round_=round_, by=access.user, respondent=respondent),
+                _("The first question is sent to her phone."),
+            )
+            if invited is not None:
+                return redirect("surveys:sms", coop=coop, pk=pk)
+    context = {
+        "form": form,
+        "round": round_,
+        "asked": selectors.sms_conversations(access=access, round_=round_),
+    }
+    return render(request, "surveys/sms.html", context)
 
 
 @coop_permission("surveys.collect")

@@ -62,6 +62,10 @@ WITHOUT_HISTORY: dict[str, str] = {
     "privacy.Erasure": "append-only: the record that a person was erased, written once",
     "surveys.SurveyVersion": "a questionnaire's version as it was uploaded, with who and when, "
     "never changed: a changed form is a new version",
+    "surveys.SmsConversation": "where a member is in a survey by text message: its answers so "
+    "far become her response, recorded once and never edited; the messages are kept apart",
+    "surveys.SmsReply": "append-only: a text message as it was received, kept once by the "
+    "gateway's id",
     "surveys.Response": "append-only: a submission recorded once, as it was sent, with who "
     "recorded it, when and through which channel; never edited after",
 }

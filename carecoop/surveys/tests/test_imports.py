@@ -10,7 +10,7 @@ from django_scopes import scope
 
 from carecoop.surveys.imports import responses_import
 from carecoop.surveys.models import Channel, Response
-from carecoop.surveys.tests.test_rounds import OPENED, rounds  # noqa: F401  (fixture)
+from carecoop.surveys.tests.conftest import OPENED
 from carecoop.testing import make_member
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def _csv(rows):
     return ("\n".join(lines) + "\n").encode()
 
 
-def test_a_file_with_one_bad_row_is_refused_whole(world, rounds):  # noqa: F811
+def test_a_file_with_one_bad_row_is_refused_whole(world, rounds):
     baseline, _follow_up = rounds
     by = world.users["manager"]
     with scope(coop=world.home.pk):
@@ -100,7 +100,7 @@ def test_a_file_with_one_bad_row_is_refused_whole(world, rounds):  # noqa: F811
         assert kept.answered_on == OPENED
 
 
-def test_a_file_without_its_key_columns_or_unreadable_says_so(world, rounds):  # noqa: F811
+def test_a_file_without_its_key_columns_or_unreadable_says_so(world, rounds):
     baseline, _follow_up = rounds
     manager = world.client("manager")
     url = f"/c/home-coop/surveys/rounds/{baseline.pk}/import/"

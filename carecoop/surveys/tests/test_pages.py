@@ -13,7 +13,8 @@ import pytest
 from django_scopes import scope
 
 from carecoop.surveys.models import Response, Round, Survey
-from carecoop.surveys.tests.test_rounds import OPENED, _answers
+from carecoop.surveys.tests.conftest import OPENED
+from carecoop.surveys.tests.test_rounds import _answers
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,12 @@ from django_scopes import scope
 
 from carecoop.surveys import care_impact, indicators, questionnaire
 from carecoop.surveys.models import Channel, Indicator, Response
-from carecoop.surveys.services import care_impact_ship, response_record, round_save
+from carecoop.surveys.services import care_impact_ship, response_record
+from carecoop.surveys.tests.conftest import OPENED
 from carecoop.surveys.xlsform import form_read
 from carecoop.testing import make_member
 
 pytestmark = pytest.mark.django_db
-
-OPENED = datetime.date(2026, 1, 5)
 
 
 def _answers(days: int, income: int = 6000, **more: str) -> dict[str, object]:
@@ -35,26 +34,6 @@ def _answers(days: int, income: int = 6000, **more: str) -> dict[str, object]:
         "insurance": "no",
         **more,
     }
-
-
-@pytest.fixture
-def rounds(world):
-    by = world.users["manager"]
-    with scope(coop=world.home.pk):
-        world.home.currency = "INR"
-        version = care_impact_ship(coop=world.home, by=by)
-        baseline = round_save(
-            coop=world.home, by=by, version=version, name="Baseline", opens_on=OPENED
-        )
-        follow_up = round_save(
-            coop=world.home,
-            by=by,
-            version=version,
-            name="Six months",
-            opens_on=OPENED + datetime.timedelta(days=182),
-            baseline=baseline,
-        )
-        yield baseline, follow_up
 
 
 def _record(round_, person, given, by, **kwargs):
