@@ -22,6 +22,9 @@ from statistics import NormalDist
 import numpy as np
 from scipy import special
 
+# Answers: a list of numbers, or a numpy array of them.
+Values = Sequence[float] | np.ndarray
+
 CONFIDENCE = 0.95
 # Answers under which an estimate says nothing.
 TOO_FEW = 10
@@ -99,9 +102,7 @@ def _mean(data: np.ndarray, confidence: float) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def _estimated(
-    values: Sequence[float], statistic: str, confidence: float, too_few: int
-) -> Estimate:
+def _estimated(values: Values, statistic: str, confidence: float, too_few: int) -> Estimate:
     data = np.asarray(values, dtype=float)
     n = len(data)
     if n < too_few or n == 0:
@@ -115,23 +116,19 @@ def _estimated(
     return Estimate(value, min(low, value), max(high, value), n)
 
 
-def median(
-    values: Sequence[float], *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW
-) -> Estimate:
+def median(values: Values, *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW) -> Estimate:
     """The median of ``values``, with its (exact) bootstrap interval."""
     return _estimated(values, "median", confidence, too_few)
 
 
-def mean(
-    values: Sequence[float], *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW
-) -> Estimate:
+def mean(values: Values, *, confidence: float = CONFIDENCE, too_few: int = TOO_FEW) -> Estimate:
     """The mean of ``values``, with its t interval."""
     return _estimated(values, "mean", confidence, too_few)
 
 
 def paired_difference(
-    before: Sequence[float],
-    after: Sequence[float],
+    before: Values,
+    after: Values,
     *,
     statistic: str = "median",
     confidence: float = CONFIDENCE,

@@ -11,14 +11,14 @@ Money answers are counted per currency, never added across them. Each breakdown 
 counts whose small cells are hidden with the cells that would give them away
 (``core.disclosure.suppressed``): a group hidden shows neither its figure nor its count."""
 
+import contextlib
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -212,48 +212,84 @@ class Result:
     paired: bool = True
 
 
-def _key(question: str, kind: str = "answer") -> str:
-    """The name a question's answer (or its baseline answer) is read under in a row."""
-    return f"{kind}:{question}"
+# The respondent's groups, read from her record: (dimension, the path to its value).
+GROUPED = [
+    (Dimension.CENTRE, "respondent__household__centre__name"),
+    (Dimension.MEMBER_CLASS, "respondent__memberships__member_class__name"),
+    (Dimension.SEX, "respondent__sex"),
+    (Dimension.FORMALITY, "respondent__work_records__formality"),
+]
 
 
-def _rows(found: list[Indicator], rounds: list[Round]) -> QuerySet[Response, dict[str, Any]]:
-    """The rounds' consenting responses (each round its cooperative's), each with the answers
-    these indicators read (and each paired one's answer at the baseline its round follows), and
-    its respondent's groups: one query."""
-    responses = Response.objects.filter(
-        OneOf("coop_id", sorted({r.coop_id for r in rounds})),
-        OneOf("round_id", sorted(r.pk for r in rounds)),
-        consent=True,
+@dataclass
+class _Read:
+    """The rounds' consenting responses as columns: each dimension's group of every row (as
+    codes into its labels), and the answers the indicators read (and the same members'
+    answers at the baseline)."""
+
+    groups: dict[str, tuple[list[str], np.ndarray]]
+    answers: dict[str, list[Any]]
+    before: dict[str, list[Any]]
+
+
+def _read(found: list[Indicator], rounds: list[Round]) -> _Read:
+    """Two queries, however many answers: the rounds' responses with their respondents'
+    groups and the answers read; the same members' answers at the baselines the rounds follow."""
+    questions = sorted({q for i in found for q in (i.question, i.currency_question) if q})
+    paired = sorted({i.question for i in found if i.kind in PAIRED})
+    coops = OneOf("coop_id", sorted({r.coop_id for r in rounds}))
+    rows = list(
+        Response.objects.filter(
+            coops, OneOf("round_id", sorted(r.pk for r in rounds)), consent=True
+        )
+        .values_list(
+            "coop_id",
+            "respondent_id",
+            "answered_on",
+            "respondent__date_of_birth",
+            *[path for _d, path in GROUPED],
+            *[KT(f"answers__{q}") for q in questions],
+        )
+        .order_by()
     )
-    values: dict[str, Any] = {
-        "centre_name": F("respondent__household__centre__name"),
-        "class_name": F("respondent__memberships__member_class__name"),
-        "sex": F("respondent__sex"),
-        "born": F("respondent__date_of_birth"),
-        "formality": F("respondent__work_records__formality"),
-    }
-    for indicator in found:
-        for question in (indicator.question, indicator.currency_question):
-            if question:
-                values[_key(question)] = KT(f"answers__{question}")
-        if indicator.kind in PAIRED and all(r.baseline_id for r in rounds):
-            values[_key(indicator.question, "before")] = Subquery(
-                Response.objects.filter(
-                    coop_id=OuterRef("coop_id"),
-                    round_id=OuterRef("round__baseline_id"),
-                    respondent_id=OuterRef("respondent_id"),
-                    consent=True,
-                ).values(value=KT(f"answers__{indicator.question}"))[:1]
-            )
-    return responses.values(answered=F("answered_on"), **values).order_by()
+    first = 4 + len(GROUPED)
+    groups: dict[str, tuple[list[str], np.ndarray]] = {}
+    for at, (dimension, _path) in enumerate(GROUPED, start=4):
+        groups[dimension] = _coded([row[at] or NOT_RECORDED for row in rows])
+    groups[Dimension.AGE_BAND] = _coded([_age_band(row[3], row[2]) for row in rows])
+    answers = {q: [row[first + i] for row in rows] for i, q in enumerate(questions)}
+    before: dict[str, list[Any]] = {}
+    baselines = sorted({r.baseline_id for r in rounds if r.baseline_id})
+    if paired and baselines:
+        earlier = {
+            (row[0], row[1]): row[2:]
+            for row in Response.objects.filter(coops, OneOf("round_id", baselines), consent=True)
+            .values_list("coop_id", "respondent_id", *[KT(f"answers__{q}") for q in paired])
+            .order_by()
+        }
+        none = (None,) * len(paired)
+        matched = [earlier.get((row[0], row[1]), none) for row in rows]
+        before = {q: [m[i] for m in matched] for i, q in enumerate(paired)}
+    return _Read(groups, answers, before)
 
 
-def _number(text: Any) -> float | None:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
+def _coded(labels: list[str]) -> tuple[list[str], np.ndarray]:
+    """Labels as codes: the distinct labels, and each row's index among them."""
+    index: dict[str, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(label, len(index)) for label in labels), dtype=np.int64, count=len(labels)
+    )
+    return list(index), codes
+
+
+def _numbers(values: list[Any]) -> np.ndarray:
+    """Answers as numbers: NaN for none, or for one that is not a number."""
+    found = np.full(len(values), np.nan)
+    for i, value in enumerate(values):
+        if value is not None and value != "":
+            with contextlib.suppress(TypeError, ValueError):
+                found[i] = float(value)
+    return found
 
 
 def _age_band(born: datetime.date | None, on: datetime.date) -> str:
@@ -263,49 +299,34 @@ def _age_band(born: datetime.date | None, on: datetime.date) -> str:
     return next(label for below, label in AGE_BANDS if age < below)
 
 
-def _groups(row: dict[str, Any]) -> dict[str, str]:
-    return {
-        Dimension.CENTRE: row["centre_name"] or NOT_RECORDED,
-        Dimension.MEMBER_CLASS: row["class_name"] or NOT_RECORDED,
-        Dimension.SEX: row["sex"] or NOT_RECORDED,
-        Dimension.AGE_BAND: _age_band(row["born"], row["answered"]),
-        Dimension.FORMALITY: row["formality"] or NOT_RECORDED,
-    }
-
-
-def _observation(indicator: Indicator, row: dict[str, Any]) -> Any:
-    """What one respondent adds to the indicator: True or False for a share, a number
-    otherwise (a pair's difference for a change); None when she did not answer (both
-    rounds, for a pair)."""
-    value = row[_key(indicator.question)]
-    if value in (None, ""):
-        return None
+def _observations(indicator: Indicator, read: _Read) -> np.ndarray:
+    """What each respondent adds to the indicator: 1 or 0 for a share, a number otherwise (a
+    pair's difference for a change); NaN when she did not answer (both rounds, for a pair)."""
+    values = read.answers[indicator.question]
     if indicator.kind == IndicatorKind.SHARE:
-        return str(value) in {str(c) for c in indicator.counted}
-    now = _number(value)
-    if indicator.kind in PAIRED:
-        before = _number(row.get(_key(indicator.question, "before")))
-        if now is None or before is None:
-            return None
-        return now > before if indicator.kind == IndicatorKind.ROSE else now - before
-    return now
+        counted = {str(c) for c in indicator.counted}
+        return np.fromiter(
+            (np.nan if v is None or v == "" else float(str(v) in counted) for v in values),
+            dtype=float,
+            count=len(values),
+        )
+    now = _numbers(values)
+    if indicator.kind not in PAIRED:
+        return now
+    before = _numbers(read.before.get(indicator.question) or [None] * len(values))
+    if indicator.kind == IndicatorKind.ROSE:
+        rose = (now > before).astype(float)
+        rose[np.isnan(now) | np.isnan(before)] = np.nan
+        return rose
+    return now - before
 
 
-def _estimated(indicator: Indicator, values: list[Any]) -> tuple[estimates.Estimate, Any]:
+def _estimated(indicator: Indicator, values: np.ndarray) -> tuple[estimates.Estimate, Any]:
     if indicator.kind in SHARES:
-        return estimates.proportion(sum(1 for v in values if v), len(values)), None
+        return estimates.proportion(int(values.sum()), len(values)), None
     if indicator.kind == IndicatorKind.MEAN:
         return estimates.mean(values), None
-    if indicator.kind == IndicatorKind.MEDIAN:
-        return estimates.median(values), estimates.mean(values)
     return estimates.median(values), estimates.mean(values)
-
-
-def _cells(indicator: Indicator, group: str, values: list[Any]) -> dict[disclosure.Key, int]:
-    if indicator.kind in SHARES:
-        counted = sum(1 for v in values if v)
-        return {(group, "counted"): counted, (group, "not"): len(values) - counted}
-    return {(group, "n"): len(values)}
 
 
 def figures(indicator: Indicator, round_: Round) -> Result:
@@ -324,50 +345,62 @@ def pooled_results(rounds: list[Round], found: Iterable[Indicator]) -> list[Resu
     its breakdowns by groups of the same names. ``found``: the indicators, as defined in one of
     them. Each cooperative's rows are its own; only figures leave them."""
     found = list(found)
-    rows = [(row, _groups(row)) for row in _rows(found, rounds).iterator(chunk_size=5000)]
-    return [_figured(indicator, rounds, rows) for indicator in found]
+    read = _read(found, rounds)
+    return [_figured(indicator, rounds, read) for indicator in found]
 
 
-def _figured(
-    indicator: Indicator, rounds: list[Round], rows: list[tuple[dict[str, Any], dict[str, str]]]
-) -> Result:
+def _figured(indicator: Indicator, rounds: list[Round], read: _Read) -> Result:
     result = Result(indicator, rounds[0])
     if indicator.kind in PAIRED and not all(
         r.kind == RoundKind.FOLLOW_UP and r.baseline_id for r in rounds
     ):
         result.paired = False
         return result
-    by_currency: dict[str, list[tuple[Any, dict[str, str]]]] = defaultdict(list)
-    currency_key = _key(indicator.currency_question) if indicator.currency_question else ""
-    for row, groups in rows:
-        seen = _observation(indicator, row)
-        if seen is None:
-            continue
-        currency = str(row.get(currency_key) or "") if currency_key else ""
-        by_currency[currency].append((seen, groups))
+    observed = _observations(indicator, read)
+    answered = ~np.isnan(observed)
+    currencies = (
+        np.array([str(c or "") for c in read.answers[indicator.currency_question]], dtype=object)
+        if indicator.currency_question
+        else None
+    )
     threshold = settings.CARECOOP_SMALL_CELL
-    for currency in sorted(by_currency):
-        observed = by_currency[currency]
-        values = [seen for seen, _g in observed]
+    if currencies is not None:
+        kinds = sorted(set(currencies[answered]))
+    else:
+        kinds = [""] if answered.any() else []
+    for currency in kinds:
+        mask = answered & (currencies == currency) if currencies is not None else answered
+        values = observed[mask]
         estimate, second = _estimated(indicator, values)
         result.overall.append(Figure(ALL, estimate, second, currency))
         for dimension in indicator.dimensions:
-            grouped: dict[str, list[Any]] = defaultdict(list)
-            for seen, groups in observed:
-                grouped[groups.get(dimension, NOT_RECORDED)].append(seen)
-            cells: dict[disclosure.Key, int] = {}
-            for group, group_values in grouped.items():
-                cells |= _cells(indicator, group, group_values)
+            if dimension not in read.groups:
+                continue
+            labels, codes = read.groups[dimension]
+            codes = codes[mask]
+            counts = np.bincount(codes, minlength=len(labels))
+            present = [g for g in range(len(labels)) if counts[g]]
+            cells: dict[disclosure.Key, int]
+            if indicator.kind in SHARES:
+                yes = np.bincount(codes, weights=values, minlength=len(labels))
+                cells = {(labels[g], "counted"): int(yes[g]) for g in present}
+                cells |= {(labels[g], "not"): int(counts[g] - yes[g]) for g in present}
+            else:
+                cells = {(labels[g], "n"): int(counts[g]) for g in present}
             hidden = {row for row, _column in disclosure.suppressed(cells, threshold=threshold)}
-            for group in sorted(grouped, key=lambda g: (g == NOT_RECORDED, _label(dimension, g))):
-                group_values = grouped[group]
-                if group in hidden:
+            order = np.argsort(codes, kind="stable")
+            parts = np.split(values[order], np.cumsum(counts)[:-1])
+            ranked = sorted(
+                present, key=lambda g: (labels[g] == NOT_RECORDED, _label(dimension, labels[g]))
+            )
+            for g in ranked:
+                if labels[g] in hidden:
                     figure = Figure(
-                        group, estimates.Estimate(None, None, None, 0), None, currency, True
+                        labels[g], estimates.Estimate(None, None, None, 0), None, currency, True
                     )
                 else:
-                    estimate, second = _estimated(indicator, group_values)
-                    figure = Figure(group, estimate, second, currency)
+                    estimate, second = _estimated(indicator, parts[g])
+                    figure = Figure(labels[g], estimate, second, currency)
                 result.breakdowns.setdefault(dimension, []).append(figure)
     return result
 
