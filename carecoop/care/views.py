@@ -381,7 +381,7 @@ def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
     return offline_worker(
         request,
         cache="carecoop-attendance-1",
-        files=["carecoop/carecoop.css", "carecoop/attendance.js"],
+        files=["carecoop/carecoop.css", "carecoop/outbox.js", "carecoop/attendance.js"],
         path="/attendance/",
     )
 

@@ -7,80 +7,17 @@
   const data = sheet.dataset;
   const outbox = document.getElementById("outbox");
 
-  function open() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open("carecoop-outbox", 1);
-      request.onupgradeneeded = () => request.result.createObjectStore("ops", { keyPath: "op_id" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-  function store(mode, action) {
-    return open().then((db) => new Promise((resolve, reject) => {
-      const tx = db.transaction("ops", mode);
-      const request = action(tx.objectStore("ops"));
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error);
-    }));
-  }
-  const put = (op) => store("readwrite", (s) => s.put(op));
-  const all = () => store("readonly", (s) => s.getAll());
-  const remove = (id) => store("readwrite", (s) => s.delete(id));
-
-  function uuid() {
-    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
+  const box = window.carecoopOutbox("carecoop-outbox", "ops", "op_id");
+  const put = box.put;
+  const uuid = window.carecoopOutbox.uuid;
+  const csrf = () => window.carecoopOutbox.csrf(data.csrf);
   function now() {
     const d = new Date();
     return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
   }
-  function csrf() {
-    const m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : data.csrf;
-  }
 
-  async function show() {
-    const waiting = (await all()).length;
-    outbox.textContent = waiting ? outbox.dataset.waiting.replace("%(n)s", waiting) : outbox.dataset.synced;
-    outbox.dataset.count = String(waiting);
-  }
-
-  let sending = false;
-  async function send() {
-    if (sending || !navigator.onLine) return;
-    sending = true;
-    try {
-      const ops = await all();
-      if (!ops.length) return;
-      const response = await fetch(data.sync, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ operations: ops }),
-      });
-      if (!response.ok) return;
-      const body = await response.json();
-      for (const result of body.results) {
-        await remove(result.op_id);
-        if (result.status === "conflict" || result.status === "rejected") {
-          const p = document.createElement("p");
-          p.className = "msg error";
-          p.textContent = result.message;
-          document.getElementById("problems").append(p);
-        }
-      }
-    } catch (error) {
-      // Offline or the server is unreachable: the outbox keeps everything for the next try.
-    } finally {
-      sending = false;
-      show();
-    }
-  }
+  const show = () => box.show(outbox);
+  const send = () => box.send(data.sync, "operations", csrf(), document.getElementById("problems"), outbox);
 
   sheet.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-kind]");

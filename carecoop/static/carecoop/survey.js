@@ -13,38 +13,10 @@
   const outbox = document.getElementById("outbox");
   const draftKey = "carecoop-survey-" + data.round;
 
-  function open() {
-    return new Promise((resolve, reject) => {
-      const request = indexedDB.open("carecoop-surveys", 1);
-      request.onupgradeneeded = () => request.result.createObjectStore("submissions", { keyPath: "instance_id" });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-  }
-  function store(mode, action) {
-    return open().then((db) => new Promise((resolve, reject) => {
-      const tx = db.transaction("submissions", mode);
-      const request = action(tx.objectStore("submissions"));
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error);
-    }));
-  }
-  const put = (item) => store("readwrite", (s) => s.put(item));
-  const all = () => store("readonly", (s) => s.getAll());
-  const remove = (id) => store("readwrite", (s) => s.delete(id));
-
-  function uuid() {
-    if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 15) | 64;
-    b[8] = (b[8] & 63) | 128;
-    const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
-  }
-  function csrf() {
-    const m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : data.csrf;
-  }
+  const box = window.carecoopOutbox("carecoop-surveys", "submissions", "instance_id");
+  const put = box.put;
+  const uuid = window.carecoopOutbox.uuid;
+  const csrf = () => window.carecoopOutbox.csrf(data.csrf);
   function draft() {
     try { return JSON.parse(sessionStorage.getItem(draftKey)) || null; } catch (e) { return null; }
   }
@@ -127,41 +99,8 @@
     repeat.querySelector(":scope > .instances").append(box);
   }
 
-  async function show() {
-    const waiting = (await all()).length;
-    outbox.textContent = waiting ? outbox.dataset.waiting.replace("%(n)s", waiting) : outbox.dataset.synced;
-    outbox.dataset.count = String(waiting);
-  }
-  let sending = false;
-  async function send() {
-    if (sending || !navigator.onLine) return;
-    sending = true;
-    try {
-      const submissions = await all();
-      if (!submissions.length) return;
-      const response = await fetch(data.sync, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ submissions }),
-      });
-      if (!response.ok) return;
-      for (const result of (await response.json()).results) {
-        await remove(result.instance_id);
-        if (result.status === "rejected") {
-          const p = document.createElement("p");
-          p.className = "msg error";
-          p.textContent = result.message;
-          document.getElementById("problems").append(p);
-        }
-      }
-    } catch (error) {
-      // Offline or the server is unreachable: the outbox keeps everything for the next try.
-    } finally {
-      sending = false;
-      show();
-    }
-  }
+  const show = () => box.show(outbox);
+  const send = () => box.send(data.sync, "submissions", csrf(), document.getElementById("problems"), outbox);
 
   form.querySelectorAll("[data-add]").forEach((button) => { button.hidden = false; });
   form.addEventListener("input", () => refresh(false));
