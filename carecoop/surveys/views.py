@@ -351,6 +351,11 @@ def service_worker(request: HttpRequest, coop: str) -> HttpResponse:
     return offline_worker(
         request,
         cache="carecoop-surveys-1",
-        files=["carecoop/carecoop.css", "carecoop/outbox.js", "carecoop/xpath.js", "carecoop/survey.js"],
+        files=[
+            "carecoop/carecoop.css",
+            "carecoop/outbox.js",
+            "carecoop/xpath.js",
+            "carecoop/survey.js",
+        ],
         path="/fill/",
     )
