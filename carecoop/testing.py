@@ -276,6 +276,8 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/api/tokens/<int:pk>/revoke/": Token,
     "c/<slug:coop>/surveys/<int:pk>/": Survey,
     "c/<slug:coop>/surveys/<int:pk>/rounds/new/": Survey,
+    "c/<slug:coop>/surveys/<int:pk>/indicators/new/": Survey,
+    "c/<slug:coop>/surveys/indicators/<int:pk>/edit/": Indicator,
     "c/<slug:coop>/surveys/rounds/<int:pk>/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/fill/": Round,
     "c/<slug:coop>/surveys/rounds/<int:pk>/import/": Round,

@@ -5,7 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.core.registers import RegisterFileForm
-from carecoop.surveys.models import Round, RoundKind, Survey, SurveyVersion
+from carecoop.surveys.models import (
+    Dimension,
+    Indicator,
+    IndicatorKind,
+    Round,
+    RoundKind,
+    Survey,
+    SurveyVersion,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LABEL = _("questionnaire (XLSForm, XLSX)")
@@ -61,3 +69,65 @@ class RoundForm(forms.Form):
 
 class SmsInviteForm(forms.Form):
     member = forms.CharField(label=_("Member number"), max_length=20)
+
+
+EDITED = (
+    *("code", "name", "definition", "kind", "question"),
+    *("unit", "currency_question", "dimensions", "source"),
+)
+
+
+class IndicatorForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=60)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    definition = forms.CharField(label=_("Definition"), widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=IndicatorKind.choices)
+    question = forms.ChoiceField(label=_("Question"))
+    counted = forms.CharField(
+        label=_("Answers counted"),
+        required=False,
+        max_length=300,
+        help_text=_("For a share: the names of the answers it counts, separated by spaces."),
+    )
+    currency_question = forms.ChoiceField(
+        label=_("Currency question"),
+        required=False,
+        help_text=_("For money: the question whose answer is the currency."),
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=60, required=False)
+    dimensions = forms.MultipleChoiceField(
+        label=_("Broken down by"),
+        choices=Dimension.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    source = forms.CharField(
+        label=_("Compared with"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(
+        self, *args: Any, survey: Survey, instance: Indicator | None = None, **kwargs: Any
+    ) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {field: getattr(instance, field) for field in EDITED}
+                | {"counted": " ".join(instance.counted)},
+            )
+        super().__init__(*args, **kwargs)
+        latest = (
+            SurveyVersion.objects.filter(coop_id=survey.coop_id, survey=survey)
+            .order_by("-uploaded_at", "-pk")
+            .only("questions")
+            .first()
+        )
+        asked = [
+            (row["name"], row["name"])
+            for row in (latest.questions if latest else [])
+            if row.get("name") and row.get("kind") not in ("note", "begin_group", "begin_repeat")
+        ]
+        self.fields["question"].choices = asked  # type: ignore[attr-defined]
+        self.fields["currency_question"].choices = [("", "—"), *asked]  # type: ignore[attr-defined]
+
+    def clean_counted(self) -> list[str]:
+        return str(self.cleaned_data.get("counted") or "").split()

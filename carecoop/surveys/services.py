@@ -22,6 +22,9 @@ from carecoop.surveys import care_impact, questionnaire
 from carecoop.surveys.models import (
     INSTANCE_ID_LENGTH,
     Channel,
+    Dimension,
+    Indicator,
+    IndicatorKind,
     Response,
     Round,
     RoundKind,
@@ -307,3 +310,72 @@ def _day(value: Any) -> datetime.date | None:
 def instance_id_new() -> str:
     """A new submission id, as ODK makes them."""
     return f"uuid:{uuid.uuid4()}"
+
+
+NUMBERS = ("integer", "decimal", "calculate")
+
+
+def indicator_save(
+    *,
+    survey: Survey,
+    by: Actor,
+    code: str,
+    name: str,
+    definition: str,
+    kind: str,
+    question: str,
+    counted: list[str],
+    currency_question: str,
+    unit: str,
+    dimensions: list[str],
+    source: str,
+    instance: Indicator | None = None,
+) -> Indicator:
+    """Define an indicator of a survey (or change one): the question it reads must be one of
+    the survey's latest version, a number for a mean, a median or a change, and the answers a
+    share counts must be among its choices; a money question's currency, a question too."""
+    same_coop_check(survey.coop_id, instance)
+    latest = (
+        SurveyVersion.objects.filter(coop_id=survey.coop_id, survey=survey)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        raise ValidationError(_("Upload a version of the survey first."))
+    rows = {row.get("name", ""): row for row in latest.questions if row.get("name")}
+    errors: dict[str, str] = {}
+    row = rows.get(question)
+    if row is None:
+        errors["question"] = _("The survey has no question named %(name)s.") % {"name": question}
+    elif kind == IndicatorKind.SHARE:
+        listed = [*row.get("type", "").split(), ""][1]
+        offered = {str(c.get("name", "")) for c in latest.choices.get(listed, [])}
+        if not counted:
+            errors["counted"] = _("Name the answers a share counts.")
+        elif offered and not set(counted) <= offered:
+            errors["counted"] = _("Answers offered by this question: %(names)s.") % {
+                "names": ", ".join(sorted(offered))
+            }
+    elif row.get("kind") not in NUMBERS:
+        errors["question"] = _(
+            "A mean, a median or a change reads a question answered by a number."
+        )
+    if currency_question and currency_question not in rows:
+        errors["currency_question"] = _("The survey has no question named %(name)s.") % {
+            "name": currency_question
+        }
+    if errors:
+        raise ValidationError(errors)
+    indicator = instance or Indicator(coop_id=survey.coop_id, survey=survey)
+    indicator.code = code
+    indicator.name = name.strip()
+    indicator.definition = definition.strip()
+    indicator.kind = kind
+    indicator.question = question
+    indicator.counted = counted if kind == IndicatorKind.SHARE else []
+    indicator.currency_question = currency_question
+    indicator.unit = unit.strip()
+    indicator.dimensions = [d for d in Dimension.values if d in dimensions]
+    indicator.source = source.strip()
+    validated_save(indicator, by=by)
+    return indicator

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carecoop.core.exports import register_response
 from carecoop.core.permissions import access_of, coop_permission
+from carecoop.core.shipped import shown
 from carecoop.core.views import act, form_page, offline_worker
 from carecoop.surveys import (
     charts,
@@ -26,8 +27,14 @@ from carecoop.surveys import (
     sms,
 )
 from carecoop.surveys.care_impact import FORM_ID
-from carecoop.surveys.forms import RoundForm, SmsInviteForm, answers_form, survey_upload_form
-from carecoop.surveys.models import Survey
+from carecoop.surveys.forms import (
+    IndicatorForm,
+    RoundForm,
+    SmsInviteForm,
+    answers_form,
+    survey_upload_form,
+)
+from carecoop.surveys.models import Indicator, Survey
 
 SHOWN = 100  # problems of a form shown; the rest are counted
 
@@ -130,6 +137,41 @@ def round_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     )
 
 
+@coop_permission("surveys.manage")
+def indicator_create(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = access_of(request)
+    survey = selectors.survey_get(access=access, pk=pk)
+    return _indicator_form(request, coop, survey, None)
+
+
+@coop_permission("surveys.manage")
+def indicator_edit(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
+    access = access_of(request)
+    found = selectors.indicator_get(access=access, pk=pk)
+    return _indicator_form(request, coop, found.survey, found)
+
+
+def _indicator_form(
+    request: HttpRequest, coop: str, survey: Survey, instance: Indicator | None
+) -> HttpResponse:
+    access = access_of(request)
+    return form_page(
+        request,
+        IndicatorForm(request.POST or None, survey=survey, instance=instance),
+        save=lambda data: services.indicator_save(
+            survey=survey, by=access.user, instance=instance, **data
+        ),
+        done=_("Indicator saved."),
+        next_url=lambda found: _url("indicator", coop, pk=found.pk),
+        template="form.html",
+        context={
+            "title": _("Indicator") if instance else _("New indicator"),
+            "subtitle": shown(survey.title),
+            "back": _url("detail", coop, pk=survey.pk),
+        },
+    )
+
+
 @coop_permission("surveys.view")
 def round_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     """A round's report: how many answered and declined, and every indicator's figure for
@@ -161,6 +203,7 @@ def indicator_detail(request: HttpRequest, coop: str, pk: int) -> HttpResponse:
     context = {
         "round": round_,
         "rounds": rounds[: settings.CARECOOP_PAGE_SIZE],
+        "can_manage": access.can("surveys.manage"),
         "result": result,
         "indicator": found,
         "overall": charts.chart(found, result.overall, None) if result else None,

@@ -151,3 +151,34 @@ def test_figures_and_the_data_package_hold_figures_and_no_one(world, round_):
     everything = "".join(files.values()) + text
     for secret in ("Hansa", "Parmar", posted["instance_id"]):
         assert secret not in everything
+
+
+def test_the_manager_defines_an_indicator_of_the_survey(world, round_):
+    manager = world.client("manager")
+    new = f"{SURVEYS}{round_.survey_id}/indicators/new/"
+    base = {
+        "code": "shares-childcare",
+        "name": "Relatives care for the child",
+        "definition": "Share whose youngest child is cared for by a relative.",
+        "kind": "share",
+        "question": "child_carer",
+        "dimensions": ["centre", "sex"],
+    }
+    for wrong, field in (
+        ({"counted": "grandmother"}, "counted"),
+        ({"counted": ""}, "counted"),
+        ({"kind": "median", "question": "insurance"}, "question"),
+        ({"question": "no_such"}, "question"),
+    ):
+        page = manager.post(new, base | wrong)
+        assert page.status_code == 200 and 'class="field invalid"' in page.content.decode(), wrong
+    made = manager.post(new, base | {"counted": "relative older_child"})
+    assert made.status_code == 302
+    with scope(coop=world.home.pk):
+        found = round_.survey.indicators.get(code="shares-childcare")
+    assert found.counted == ["relative", "older_child"] and found.dimensions == ["centre", "sex"]
+    edit = manager.post(
+        f"{SURVEYS}indicators/{found.pk}/edit/", base | {"counted": "relative", "unit": "%"}
+    )
+    assert edit.status_code == 302
+    assert world.client("board").get(f"{SURVEYS}indicators/{found.pk}/edit/").status_code == 403
