@@ -1,7 +1,8 @@
-"""An indicator's figures drawn as a chart the server writes (SVG, no script): a bar per group
-from zero to its figure, a line across its interval, its words above it. Right to left in
-Arabic: the bars grow from the right edge, as the page reads. A hidden group or one with too
-few answers has its words and no bar."""
+"""An indicator's figures drawn as a chart the server writes (SVG, no script): for each group
+its words (a paragraph, which wraps on a narrow screen), then a bar from zero to its figure
+with a line across its interval, every bar on one scale. Right to left in Arabic: the bars grow
+from the right edge, as the page reads. A hidden group or one with too few answers has its
+words and no bar."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,16 +16,13 @@ from carecoop.core.numbers import decimal_text, percent_text
 from carecoop.surveys.indicators import SHARES, Figure, group_label
 from carecoop.surveys.models import Indicator
 
-WIDTH = 320
-ROW = 40  # each group's height: a line of words, then the bar
-BAR = 10
+WIDTH = 320  # the bars' scale, in the units of their SVG's width
 
 
 @dataclass(frozen=True)
 class Row:
     label: str
     words: str
-    y: int
     bar_x: float = 0
     bar_width: float = 0
     low_x: float = 0
@@ -35,10 +33,7 @@ class Row:
 @dataclass(frozen=True)
 class Chart:
     rows: list[Row]
-    height: int
     zero_x: float
-    rtl: bool
-    text_x: float
 
 
 def value_text(indicator: Indicator, value: float | None) -> str:
@@ -96,19 +91,17 @@ def chart(indicator: Indicator, figures: list[Figure], dimension: Any) -> Chart:
         return round(WIDTH - at if rtl else at, 1)
 
     rows = []
-    for number, figure in enumerate(figures):
-        y = number * ROW
+    for figure in figures:
         estimate = figure.estimate
         label = group_label(dimension, figure.group) if dimension else _("Everyone")
         if figure.hidden or estimate.value is None:
-            rows.append(Row(label, words(indicator, figure), y))
+            rows.append(Row(label, words(indicator, figure)))
             continue
         ends = sorted((x(0.0), x(estimate.value)))
         rows.append(
             Row(
                 label,
                 words(indicator, figure),
-                y,
                 bar_x=ends[0],
                 bar_width=round(ends[1] - ends[0], 1),
                 low_x=x(estimate.low if estimate.low is not None else estimate.value),
@@ -116,4 +109,4 @@ def chart(indicator: Indicator, figures: list[Figure], dimension: Any) -> Chart:
                 drawn=True,
             )
         )
-    return Chart(rows, max(ROW, len(rows) * ROW), x(0.0), rtl, WIDTH if rtl else 0)
+    return Chart(rows, x(0.0))

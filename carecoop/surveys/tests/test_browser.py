@@ -9,8 +9,14 @@ from django_scopes import scope
 
 from carecoop.browser import screenshot
 from carecoop.surveys.models import Response, Round
-from carecoop.surveys.services import care_impact_ship, round_save
-from carecoop.testing import PASSWORD
+from carecoop.surveys.services import (
+    care_impact_ship,
+    instance_id_new,
+    response_record,
+    round_save,
+)
+from carecoop.surveys.tests.test_rounds import _answers
+from carecoop.testing import PASSWORD, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +87,60 @@ def test_a_survey_filled_offline_is_sent_once_on_reconnection(world, live_server
     assert response.answers["days_worked"] == 5 and response.answers["monthly_income"] == 5417
     assert [m["member_age"] for m in response.answers["household_member"]] == [34, 7]
     assert "member_works" not in response.answers["household_member"][1]  # under ten: not asked
+
+
+def test_the_figures_fit_a_phone_in_arabic_with_bars_from_the_right(world, live_server, phone):
+    by = world.users["manager"]
+    with scope(coop=world.home.pk):
+        world.home.currency = "INR"
+        version = care_impact_ship(coop=world.home, by=by)
+        round_ = round_save(
+            coop=world.home,
+            by=by,
+            version=version,
+            name="Baseline",
+            opens_on=datetime.date.today() - datetime.timedelta(days=3),
+        )
+        people = [world.person, world.elsewhere.person] + [
+            make_member(
+                coop=world.home,
+                by=by,
+                member_class=world.member_class,
+                centre=world.centre,
+                given_name=f"Member {n}",
+                family_name="Phone",
+                phone="",
+            ).person
+            for n in range(12)
+        ]
+        for number, person in enumerate(people):
+            response_record(
+                round_=round_,
+                by=by,
+                respondent=person,
+                instance_id=instance_id_new(),
+                given=_answers(3 + number % 3, insurance="yes" if number % 2 else "no"),
+            )
+        indicator = round_.survey.indicators.get(code="insurance")
+    page = phone
+    page.goto(f"{live_server.url}/accounts/login/?next=/c/home-coop/surveys/")
+    page.fill("input[name=username]", "manager.home")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/surveys/")
+    page.select_option("select#language", "ar")
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    for path in (
+        f"/c/home-coop/surveys/rounds/{round_.pk}/",
+        f"/c/home-coop/surveys/indicators/{indicator.pk}/?round={round_.pk}",
+        f"/c/home-coop/surveys/rounds/{round_.pk}/fill/",
+    ):
+        page.goto(live_server.url + path)
+        assert page.evaluate(WIDTH), path
+    screenshot(page, "survey-form-ar")
+    page.goto(f"{live_server.url}/c/home-coop/surveys/indicators/{indicator.pk}/?round={round_.pk}")
+    screenshot(page, "survey-indicator-ar")
+    # Everyone's bar grows from the right edge (zero at 320) to the left.
+    bar = page.locator(".chart svg rect").first
+    x, width = float(bar.get_attribute("x")), float(bar.get_attribute("width"))
+    assert width > 0 and abs(x + width - 320) < 0.5
