@@ -6,7 +6,15 @@ from carecoop.core.permissions import (
     reach,
     rule_set,
 )
-from carecoop.surveys.models import Indicator, Response, Round, Survey, SurveyVersion
+from carecoop.surveys.models import (
+    Indicator,
+    Response,
+    Round,
+    SmsConversation,
+    SmsReply,
+    Survey,
+    SurveyVersion,
+)
 
 # Surveys: the manager uploads questionnaires, opens rounds and imports answers; the board and
 # auditors read what is asked and the figures; a facilitator interviews her centres' members.
@@ -24,3 +32,13 @@ reach(Round, personal=False)
 reach(Indicator, personal=False)
 # A response is its member's: a facilitator's centres' members' (through her household).
 reach(Response, centre="respondent__household__centre_id", household="respondent__household_id")
+reach(
+    SmsConversation,
+    centre="respondent__household__centre_id",
+    household="respondent__household_id",
+)
+reach(
+    SmsReply,
+    centre="conversation__respondent__household__centre_id",
+    household="conversation__respondent__household_id",
+)
