@@ -61,6 +61,12 @@ def _column_of(names: set[str]) -> Any:
     return column
 
 
+def _number(value: Any) -> str:
+    """A member number as a cell holds it; none when it holds a NUL, which no number holds."""
+    text = str(value or "")
+    return "" if "\x00" in text else text.strip()[:20]
+
+
 def _day(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -102,7 +108,7 @@ def responses_import(*, round_: Round, by: Actor, name: str, content: bytes) -> 
     if result.problems:
         return result
     coop_id = round_.coop_id
-    numbers = {str(cells.get(MEMBER) or "").strip() for _row, cells in read}
+    numbers = {_number(cells.get(MEMBER)) for _row, cells in read}
     members = dict(
         Membership.objects.filter(
             OneOf("number", sorted(numbers)), coop_id=coop_id, status=MembershipStatus.ACTIVE
@@ -139,7 +145,7 @@ def responses_import(*, round_: Round, by: Actor, name: str, content: bytes) -> 
             )
             continue
         seen_keys[key] = row
-        number = str(cells.get(MEMBER) or "").strip()
+        number = _number(cells.get(MEMBER))
         person_id = members.get(number)
         if person_id is None:
             result.problems.append(

@@ -170,6 +170,8 @@ def _typed(item: Item, text: str) -> tuple[Any, str]:
         if not set(chosen) <= names:
             return None, _("Choose among the answers offered.")
         return " ".join(dict.fromkeys(chosen)), ""
+    if "\x00" in text:  # no text column keeps one (PostgreSQL refuses it)
+        return None, _("This answer cannot be read.")
     if len(text) > LONGEST_TEXT:
         return None, _("At most %(count)s characters.") % {"count": LONGEST_TEXT}
     return text, ""

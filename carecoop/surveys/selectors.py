@@ -85,6 +85,8 @@ def responses(*, access: Access, round_: Round) -> QuerySet[Response]:
 def respondent_by_number(*, access: Access, number: str) -> Person:
     """The member with this number whom the role may interview (a facilitator: one of her
     centres'), or 404."""
+    if "\x00" in number:  # no number holds one (and PostgreSQL would refuse to compare it)
+        raise Http404
     found = (
         access.restrict(Membership.objects.filter(coop_id=access.coop_id))
         .filter(number=number.strip()[:20], status=MembershipStatus.ACTIVE)

@@ -182,3 +182,24 @@ def test_the_manager_defines_an_indicator_of_the_survey(world, round_):
     )
     assert edit.status_code == 302
     assert world.client("board").get(f"{SURVEYS}indicators/{found.pk}/edit/").status_code == 403
+
+
+def test_a_nul_anywhere_in_a_submission_is_refused_and_writes_nothing(world, round_):
+    facilitator = world.client("facilitator")
+    fill = f"{SURVEYS}rounds/{round_.pk}/fill/"
+    posted = _answers(4) | {"member": "1\x00", "instance_id": f"uuid:{uuid.uuid4()}"}
+    page = facilitator.post(fill, posted, format="multipart")
+    assert page.status_code == 200
+    good = {
+        "instance_id": f"uuid:{uuid.uuid4()}",
+        "round": round_.pk,
+        "member": _number(world, world.membership) + "\x00",
+        "answered_on": datetime.date.today().isoformat(),
+        "answers": _answers(5) | {"household_member": [{"member_age": "3\x00"}]},
+    }
+    sent = facilitator.post(
+        SYNC, json.dumps({"submissions": [good]}), content_type="application/json"
+    )
+    assert sent.status_code in (200, 400)
+    with scope(coop=world.home.pk):
+        assert not Response.objects.filter(round=round_).exists()
