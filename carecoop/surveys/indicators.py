@@ -284,12 +284,17 @@ def _coded(labels: list[str]) -> tuple[list[str], np.ndarray]:
 
 def _numbers(values: list[Any]) -> np.ndarray:
     """Answers as numbers: NaN for none, or for one that is not a number."""
-    found = np.full(len(values), np.nan)
-    for i, value in enumerate(values):
-        if value is not None and value != "":
-            with contextlib.suppress(TypeError, ValueError):
-                found[i] = float(value)
-    return found
+    texts = np.array(values, dtype=object)
+    texts[(texts == None) | (texts == "")] = "nan"  # noqa: E711  (numpy compares each)
+    try:
+        return texts.astype(float)
+    except (TypeError, ValueError):  # an answer that is no number: each read alone
+        found = np.full(len(values), np.nan)
+        for i, value in enumerate(values):
+            if value is not None and value != "":
+                with contextlib.suppress(TypeError, ValueError):
+                    found[i] = float(value)
+        return found
 
 
 def _age_band(born: datetime.date | None, on: datetime.date) -> str:
@@ -304,12 +309,10 @@ def _observations(indicator: Indicator, read: _Read) -> np.ndarray:
     pair's difference for a change); NaN when she did not answer (both rounds, for a pair)."""
     values = read.answers[indicator.question]
     if indicator.kind == IndicatorKind.SHARE:
-        counted = {str(c) for c in indicator.counted}
-        return np.fromiter(
-            (np.nan if v is None or v == "" else float(str(v) in counted) for v in values),
-            dtype=float,
-            count=len(values),
-        )
+        answers = np.array(values, dtype=object)
+        found = np.isin(answers, [str(c) for c in indicator.counted]).astype(float)
+        found[(answers == None) | (answers == "")] = np.nan  # noqa: E711
+        return found
     now = _numbers(values)
     if indicator.kind not in PAIRED:
         return now

@@ -6,6 +6,7 @@ import pytest
 from django_scopes import scope
 
 from carecoop.surveys.services import care_impact_ship, round_save
+from carecoop.testing import make_member
 
 OPENED = datetime.date(2026, 1, 5)
 
@@ -28,3 +29,19 @@ def rounds(world):
             baseline=baseline,
         )
         yield baseline, follow_up
+
+
+def respondents(world, count):  # type: ignore[no-untyped-def]
+    """The home cooperative's two members and ``count`` more at its first centre."""
+    return [world.person, world.elsewhere.person] + [
+        make_member(
+            coop=world.home,
+            by=world.users["manager"],
+            member_class=world.member_class,
+            centre=world.centre,
+            given_name=f"Member {n}",
+            family_name="Survey",
+            phone="",
+        ).person
+        for n in range(count)
+    ]

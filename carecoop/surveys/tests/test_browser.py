@@ -15,8 +15,9 @@ from carecoop.surveys.services import (
     response_record,
     round_save,
 )
+from carecoop.surveys.tests.conftest import respondents
 from carecoop.surveys.tests.test_rounds import _answers
-from carecoop.testing import PASSWORD, make_member
+from carecoop.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,18 +102,7 @@ def test_the_figures_fit_a_phone_in_arabic_with_bars_from_the_right(world, live_
             name="Baseline",
             opens_on=datetime.date.today() - datetime.timedelta(days=3),
         )
-        people = [world.person, world.elsewhere.person] + [
-            make_member(
-                coop=world.home,
-                by=by,
-                member_class=world.member_class,
-                centre=world.centre,
-                given_name=f"Member {n}",
-                family_name="Phone",
-                phone="",
-            ).person
-            for n in range(12)
-        ]
+        people = respondents(world, 12)
         for number, person in enumerate(people):
             response_record(
                 round_=round_,

@@ -13,9 +13,8 @@ from django_scopes import scope
 from carecoop.surveys import care_impact, indicators, questionnaire
 from carecoop.surveys.models import Channel, Indicator, Response
 from carecoop.surveys.services import care_impact_ship, response_record
-from carecoop.surveys.tests.conftest import OPENED
+from carecoop.surveys.tests.conftest import OPENED, respondents
 from carecoop.surveys.xlsform import form_read
-from carecoop.testing import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -150,18 +149,7 @@ def test_indicators_are_figured_by_hand(world, rounds):
     baseline, follow_up = rounds
     by = world.users["manager"]
     with scope(coop=world.home.pk):
-        people = [world.person, world.elsewhere.person] + [
-            make_member(
-                coop=world.home,
-                by=by,
-                member_class=world.member_class,
-                centre=world.centre,
-                given_name=f"Member {n}",
-                family_name="Survey",
-                phone="",
-            ).person
-            for n in range(10)
-        ]
+        people = respondents(world, 10)
         for number, person in enumerate(people):
             _record(baseline, person, _answers(3, 3000), by)
             more = number < 8
