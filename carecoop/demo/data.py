@@ -73,11 +73,14 @@ FEDERATIONS: list[dict[str, Any]] = [
     },
 ]
 
+# (member, federation, from, what it shares): the union is itself a member of the network, so
+# the network reaches Shakti twice and counts it once.
 AFFILIATIONS = [
-    ("shakti-creches", "women-workers-union", datetime.date(1986, 6, 1)),
-    ("shakti-creches", "care-coop-network", datetime.date(2019, 1, 1)),
-    ("manos-unidas", "care-coop-network", datetime.date(2019, 1, 1)),
-    ("recicla-bh", "care-coop-network", datetime.date(2020, 1, 1)),
+    ("shakti-creches", "women-workers-union", datetime.date(1986, 6, 1), "money"),
+    ("women-workers-union", "care-coop-network", datetime.date(2019, 1, 1), "counts"),
+    ("shakti-creches", "care-coop-network", datetime.date(2019, 1, 1), "money"),
+    ("manos-unidas", "care-coop-network", datetime.date(2019, 1, 1), "money"),
+    ("recicla-bh", "care-coop-network", datetime.date(2020, 1, 1), "counts"),
 ]
 
 AHMEDABAD_AREAS = [
@@ -150,6 +153,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
     "shakti-creches": [
         {
             "code": "care-worker",
+            "interest": "worker",
             "name": "Care worker (facilitator)",
             "description": "Facilitators and helpers who run the creches; shareholders.",
             "may_vote": True,
@@ -160,6 +164,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
         },
         {
             "code": "parent",
+            "interest": "user",
             "name": "Parent (mother)",
             "description": "Union members whose children attend; shareholders.",
             "may_vote": True,
@@ -172,6 +177,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
     "manos-unidas": [
         {
             "code": "artisan",
+            "interest": "producer",
             "name": "Socia artesana",
             "description": "Worker-members who make and sell handicrafts.",
             "may_vote": True,
@@ -181,6 +187,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
         },
         {
             "code": "community",
+            "interest": "user",
             "name": "Familia de la comunidad",
             "description": "Families from the settlement who use the centre; no vote.",
             "may_vote": False,
@@ -191,6 +198,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
     "recicla-bh": [
         {
             "code": "catador",
+            "interest": "worker",
             "name": "Catador(a) cooperado(a)",
             "description": "Waste-picker members; 70 % of the centre's places are theirs.",
             "may_vote": True,
@@ -200,6 +208,7 @@ MEMBER_CLASSES: dict[str, list[dict[str, Any]]] = {
         },
         {
             "code": "comunidade",
+            "interest": "user",
             "name": "Família da comunidade",
             "description": "Families from the neighbourhood; 30 % of the places.",
             "may_vote": False,

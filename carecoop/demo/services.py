@@ -21,7 +21,7 @@ from carecoop.demo import money as demo_money
 from carecoop.demo import protection as demo_protection
 from carecoop.demo import staffing as demo_staffing
 from carecoop.demo import surveys as demo_surveys
-from carecoop.federation.services import figures_refresh
+from carecoop.federation.services import statistics_count
 from carecoop.members import services as members
 from carecoop.members.models import GuardianRelation, MemberClass, Membership, Person, Sex
 from carecoop.tenancy import services as tenancy
@@ -41,9 +41,9 @@ def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
         orgs: dict[str, Organisation] = {}
         for fields in data.COOPERATIVES + data.FEDERATIONS:
             orgs[fields["slug"]] = tenancy.organisation_create(**fields)
-        for member, parent, started_on in data.AFFILIATIONS:
+        for member, parent, started_on, shares in data.AFFILIATIONS:
             tenancy.affiliation_create(
-                member=orgs[member], parent=orgs[parent], started_on=started_on
+                member=orgs[member], parent=orgs[parent], started_on=started_on, shares=shares
             )
         first_parent: dict[str, Person] = {}
         centres: dict[str, Centre] = {}
@@ -73,7 +73,7 @@ def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
                 person=first_parent.get(slug) if extra.get("person") else None,
             )
         # The federation pages show what the counting job last counted: count once now.
-        figures_refresh()
+        statistics_count()
     return True
 
 

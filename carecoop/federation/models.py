@@ -1,31 +1,52 @@
-"""A cooperative's counts as its federations see them, refreshed by a job rather than counted on
+"""The figures federations read: each cooperative's statistics, counted by a job rather than on
 every visit (a federation of 1.5 million members would count them all on each page)."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.models import CoopForeignKey, CoopOwned
 
-class CoopFigures(models.Model):
-    """One cooperative's counts at ``counted_at``: written only by
-    ``federation.services.figures_refresh`` (``manage.py federation_count``), read by the
-    federation overview. Counts of people, never rows of them; small cells are suppressed when
-    shown."""
 
-    coop = models.OneToOneField(
-        "tenancy.Organisation",
+class Value(CoopOwned):
+    """One figure of one cooperative (or one of its centres) for one month, DHIS2's data value:
+    data element (``federation.elements``), category option, organisation unit, ISO period.
+
+    Written only by ``federation.services.statistics_count`` (``manage.py federation_count``),
+    which replaces a cooperative's month whole. Counts of people, never rows of them; small
+    counts are suppressed where they are shown. Money is in minor units of ``currency``."""
+
+    period = models.CharField(_("month"), max_length=6)  # ISO: 202612
+    centre = CoopForeignKey(
+        "tenancy.Centre",
         models.CASCADE,
-        primary_key=True,
+        null=True,
+        blank=True,
         related_name="+",
-        verbose_name=_("cooperative"),
-    )
-    active_members = models.PositiveIntegerField(_("active members"), default=0)
-    applicants = models.PositiveIntegerField(_("applicants"), default=0)
-    children = models.PositiveIntegerField(_("children"), default=0)
+        verbose_name=_("centre"),
+    )  # None: the cooperative as a whole
+    element = models.CharField(_("data element"), max_length=40)
+    option = models.CharField(_("category option"), max_length=40, blank=True)
+    value = models.BigIntegerField(_("value"))
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
     counted_at = models.DateTimeField(_("counted at"))
 
     class Meta:
-        verbose_name = _("cooperative's counts")
-        verbose_name_plural = _("cooperatives' counts")
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coop", "period", "element", "option"],
+                condition=Q(centre__isnull=True),
+                name="federation_value_once",
+            ),
+            models.UniqueConstraint(
+                fields=["coop", "period", "centre", "element", "option"],
+                condition=Q(centre__isnull=False),
+                name="federation_value_once_a_centre",
+            ),
+        ]
+        indexes = [models.Index(fields=["coop", "period", "element"], name="federation_value_read")]
 
     def __str__(self) -> str:
-        return f"{self.coop_id} {self.counted_at:%Y-%m-%d %H:%M}"
+        return f"{self.coop_id} {self.period} {self.element} {self.option} = {self.value}"

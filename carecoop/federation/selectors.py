@@ -1,100 +1,287 @@
-"""Aggregates for federations, unions and networks: counts only, small cells suppressed."""
+"""Aggregates for federations, unions and networks: counts and money figures of the cooperatives
+they reach, never a person; small counts hidden (``federation.tables``)."""
 
-import datetime
+import statistics
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from carecoop.core.permissions import Access
-from carecoop.federation.models import CoopFigures
-from carecoop.tenancy.models import Centre, Organisation
+from carecoop.federation import elements as e
+from carecoop.federation.models import Value
+from carecoop.federation.tables import Period, Published, Table, period_parse, periods_counted
+from carecoop.federation.tables import published as tables_published
+from carecoop.federation.tree import reached
+from carecoop.ledger.selectors import convert
+from carecoop.tenancy.models import Organisation
+
+TOPICS: dict[str, tuple[e.Element, ...]] = {
+    "members": (
+        e.MEMBERSHIPS,
+        e.PERSONS,
+        e.APPLICANTS,
+        e.MEMBERS_KIND,
+        e.MEMBERS_SEX,
+        e.MEMBERS_AGE,
+    ),
+    "work": (e.WORKERS, e.MEMBERS_STATUS, e.MEMBERS_FORMALITY),
+    "care": (e.CENTRES, e.PLACES, e.CHILDREN, e.CARERS),
+    "money": (
+        e.COST,
+        e.CHILD_MONTHS,
+        e.FEES_BILLED,
+        e.FEES_COLLECTED,
+        e.FEES_WAIVED,
+        e.INCOME,
+    ),
+}
+# Size classes by memberships, each from its lower limit to the next one's (the guidelines leave
+# the limits to each country; these are the usual ones of enterprise statistics).
+SIZES = (0, 1, 10, 50, 250, 1000, 10_000)
+
+
+def size_class(memberships: int) -> int:
+    """The lower limit of the size class of a cooperative of ``memberships``."""
+    return max(limit for limit in SIZES if limit <= memberships)
+
+
+def choose_period(coop_ids: list[int], asked: str | None) -> tuple[Period, list[str]]:
+    """The period asked, or the newest month counted (this month before any count)."""
+    months = periods_counted(coop_ids)
+    period = period_parse(asked)
+    if period is None:
+        period = Period(months[0] if months else timezone.localdate().strftime("%Y%m"))
+    return period, months
 
 
 @dataclass
-class Cell:
-    """A count that is shown only when it is large enough not to single anyone out."""
-
-    value: int
-
-    @property
-    def suppressed(self) -> bool:
-        return 0 < self.value < settings.CARECOOP_SMALL_CELL
-
-
-@dataclass
-class CoopRow:
-    name: str
-    country: str
-    active_members: Cell
-    applicants: Cell
-    children: Cell
-    centres: int
-    places: int
-    counted: bool = True  # False until the counting job has counted this cooperative
+class Topic:
+    federation: Organisation
+    period: Period
+    months: list[str]
+    published: Published
+    names: dict[int, str]
+    chosen: Table | None = None
+    page: Page | None = None  # of the chosen table's rows
+    cooperatives: int = 0
 
 
-def affiliated_cooperatives(*, access: Access) -> QuerySet[Organisation]:
-    """The cooperatives affiliated to the federation today, by name."""
-    today = timezone.localdate()
-    return (
-        Organisation.objects.filter(
-            affiliations__parent=access.org,
-            affiliations__started_on__lte=today,
+def topic(
+    *, access: Access, topic: str, period: str | None, element: str | None, page: str | None
+) -> Topic:
+    """The topic's tables for the federation and period; the chosen element's table (the
+    first, unless ``element`` names another) a page of cooperatives at a time."""
+    federation = access.org
+    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
+    chosen_period, months = choose_period(coop_ids, period)
+    elements = TOPICS[topic]
+    found = tables_published(federation, chosen_period, [x.code for x in elements])
+    codes = [x.code for x in elements]
+    code = element if element in codes else codes[0]
+    chosen = found.tables[code]
+    listed = Paginator(chosen.rows, settings.CARECOOP_PAGE_SIZE).get_page(page)
+    names = dict(
+        Organisation.objects.filter(pk__in=[r.coop_id for r in listed.object_list]).values_list(
+            "pk", "name"
         )
-        .filter(Q(affiliations__ended_on__isnull=True) | Q(affiliations__ended_on__gte=today))
-        .distinct()
-        .order_by("name", "pk")
+    )
+    return Topic(
+        federation=federation,
+        period=chosen_period,
+        months=months,
+        published=found,
+        names=names,
+        chosen=chosen,
+        page=listed,
+        cooperatives=len(found.coop_ids),
     )
 
 
 @dataclass
 class Overview:
-    rows: list[CoopRow] = field(default_factory=list)
-    page: Page | None = None  # the page of affiliated cooperatives that ``rows`` counts
-    # When the oldest of the counts shown was taken (``manage.py federation_count``); None
-    # before the first count.
-    counted_at: datetime.datetime | None = None
+    period: Period
+    months: list[str]
+    published: Published
+    by: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)  # breakdowns of coops
 
 
-def federation_overview(*, access: Access, page: str | None = None) -> Overview:
-    """One row of counts per affiliated cooperative, a page of them at a time (a union runs
-    hundreds). The counts of people are read from ``CoopFigures``, taken by the counting job,
-    never counted here: a federation of 1.5 million members would count them all on every
-    visit. Centres and places are counted now, for the page's cooperatives (a few rows each). The federation is not a tenant of theirs, so this runs unscoped,
-    restricted to the affiliated cooperatives, and returns no rows of people."""
-    listed = Paginator(
-        affiliated_cooperatives(access=access), settings.CARECOOP_PAGE_SIZE
-    ).get_page(page)
-    coops: list[Organisation] = list(listed.object_list)
-    ids = [c.pk for c in coops]
-    figures = {f.coop_id: f for f in CoopFigures.objects.filter(coop_id__in=ids)}
-    with scopes_disabled():
-        centres = {
-            row["coop_id"]: row
-            for row in Centre.objects.filter(coop_id__in=ids)
-            .values("coop_id")
-            .annotate(n=Count("pk"), places=Sum("licensed_capacity"))
-        }
-    none = CoopFigures()
-    rows = [
-        CoopRow(
-            name=c.name,
-            country=c.country,
-            active_members=Cell(figures.get(c.pk, none).active_members),
-            applicants=Cell(figures.get(c.pk, none).applicants),
-            children=Cell(figures.get(c.pk, none).children),
-            centres=centres.get(c.pk, {}).get("n", 0),
-            places=centres.get(c.pk, {}).get("places", 0) or 0,
-            counted=c.pk in figures,
+def overview(*, access: Access, period: str | None) -> Overview:
+    """The cooperatives the federation reaches, by type, level, activity, size class and
+    country, and the headline counts."""
+    federation = access.org
+    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
+    chosen, months = choose_period(coop_ids, period)
+    codes = [e.MEMBERSHIPS.code, e.PERSONS.code, e.CENTRES.code, e.PLACES.code, e.CHILDREN.code]
+    found = tables_published(federation, chosen, codes)
+    memberships = {r.coop_id: r.total for r in found.tables[e.MEMBERSHIPS.code].rows}
+    coops = list(
+        Organisation.objects.filter(pk__in=found.coop_ids).values(
+            "pk", "ilo_type", "level", "activity", "country"
         )
-        for c in coops
-    ]
-    return Overview(
-        rows=rows,
-        page=listed,
-        counted_at=min((f.counted_at for f in figures.values()), default=None),
     )
+    # A hidden count is a small one: its class is the smallest.
+    sizes = Counter(size_class(memberships.get(c["pk"]) or 1) for c in coops)
+    by: dict[str, list[tuple[Any, int]]] = {
+        "type": sorted(Counter(c["ilo_type"] for c in coops).items()),
+        "level": sorted(Counter(c["level"] for c in coops).items()),
+        "activity": sorted(Counter(c["activity"] for c in coops).items()),
+        "size": [(limit, sizes[limit]) for limit in SIZES if sizes[limit]],
+        "country": sorted(Counter(c["country"] for c in coops).items()),
+    }
+    return Overview(period=chosen, months=months, published=found, by=by)
+
+
+@dataclass
+class CoopMoney:
+    coop_id: int
+    name: str
+    country: str
+    cost_per_child_month: int | None
+    recovery: float | None
+    collected_recovery: float | None
+    waived: int
+    mix: dict[str, int]
+
+
+@dataclass
+class CountryMoney:
+    country: str
+    cooperatives: int
+    median_cost: int | None
+    lowest_cost: int | None
+    highest_cost: int | None
+    median_recovery: float | None
+
+
+@dataclass
+class SetUp:
+    coop_name: str
+    period: str
+    amount: int
+
+
+@dataclass
+class Money:
+    period: Period
+    months: list[str]
+    published: Published
+    currency: str
+    rows: list[CoopMoney]
+    countries: list[CountryMoney]
+    setups: list[SetUp]
+    names: dict[int, str]
+    page: Page | None = None
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+SETUPS_SHOWN = 10
+
+
+def money(*, access: Access, period: str | None, page: str | None) -> Money:
+    """What care costs across the cooperatives that share their money figures: cost per
+    child-month, the share of it that fees recover, the funding mix and the fees waived per
+    cooperative, in the federation's currency; per country the median and range; and the
+    set-up cost of the centres opened last."""
+    federation = access.org
+    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
+    chosen, months = choose_period(coop_ids, period)
+    codes = [x.code for x in TOPICS["money"]]
+    found = tables_published(federation, chosen, codes)
+    t = found.tables
+    orgs = {
+        o["pk"]: o
+        for o in Organisation.objects.filter(pk__in=found.coop_ids).values("pk", "name", "country")
+    }
+
+    def of(code: str, coop: int) -> int:
+        row = next((r for r in t[code].rows if r.coop_id == coop), None)
+        return (row.total or 0) if row else 0
+
+    converted = [r.coop_id for r in t[e.COST.code].rows]
+    rows = []
+    for coop in converted:
+        cost, children = of(e.COST.code, coop), of(e.CHILD_MONTHS.code, coop)
+        billed, collected = of(e.FEES_BILLED.code, coop), of(e.FEES_COLLECTED.code, coop)
+        income = next(r for r in t[e.INCOME.code].rows if r.coop_id == coop)
+        rows.append(
+            CoopMoney(
+                coop_id=coop,
+                name=orgs[coop]["name"],
+                country=orgs[coop]["country"],
+                cost_per_child_month=round(cost / children) if children else None,
+                recovery=billed / cost if cost else None,
+                collected_recovery=collected / cost if cost else None,
+                waived=of(e.FEES_WAIVED.code, coop),
+                mix={
+                    o: n or 0 for o, n in zip(t[e.INCOME.code].options, income.cells, strict=True)
+                },
+            )
+        )
+    per: dict[str, list[CoopMoney]] = defaultdict(list)
+    for r in rows:
+        per[r.country].append(r)
+    countries = []
+    for country, group in sorted(per.items()):
+        costs = [r.cost_per_child_month for r in group if r.cost_per_child_month is not None]
+        recoveries = [r.recovery for r in group if r.recovery is not None]
+        median = _median([float(c) for c in costs])
+        countries.append(
+            CountryMoney(
+                country=country,
+                cooperatives=len(group),
+                median_cost=round(median) if median is not None else None,
+                lowest_cost=min(costs, default=None),
+                highest_cost=max(costs, default=None),
+                median_recovery=_median(recoveries),
+            )
+        )
+    listed = Paginator(rows, settings.CARECOOP_PAGE_SIZE).get_page(page)
+    return Money(
+        period=chosen,
+        months=months,
+        published=found,
+        currency=federation.currency,
+        rows=list(listed.object_list),
+        countries=countries,
+        setups=_setups(federation, converted, chosen),
+        names={o: orgs[o]["name"] for o in orgs},
+        page=listed,
+    )
+
+
+def _setups(federation: Organisation, coop_ids: list[int], period: Period) -> list[SetUp]:
+    """The set-up cost of the centres opened last, up to the period, in the federation's
+    currency at each cooperative's rate for the month the centre opened."""
+    with scopes_disabled():
+        found = list(
+            Value.objects.filter(
+                coop_id__in=coop_ids,
+                element=e.SETUP_COST.code,
+                centre__isnull=False,
+                period__lte=period.months[-1],
+            )
+            .order_by("-period", "coop_id", "centre_id")
+            .values_list("coop_id", "period", "value", "currency")[:SETUPS_SHOWN]
+        )
+        names = dict(
+            Organisation.objects.filter(pk__in={c for c, *_r in found}).values_list("pk", "name")
+        )
+        out = []
+        for coop, month, amount, currency in found:
+            try:
+                converted = convert(
+                    coop, amount, currency, federation.currency, Period(month).last_day
+                )
+            except ValidationError:  # no rate: left out, as on the table of costs
+                continue
+            out.append(SetUp(coop_name=names[coop], period=month, amount=converted))
+    return out

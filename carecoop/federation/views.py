@@ -1,44 +1,264 @@
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from carecoop.core.money import babel_locale
-from carecoop.core.numbers import decimal_text
+from carecoop.core.money import babel_locale, format_money
+from carecoop.core.numbers import decimal_text, percent_text
 from carecoop.core.permissions import access_of, federation_permission
-from carecoop.federation import selectors
+from carecoop.federation import elements as e
+from carecoop.federation import exports, selectors
+from carecoop.federation.tables import Period, Table
+from carecoop.funding import svg
+from carecoop.members.classifications import IsicRev4
+from carecoop.tenancy.models import IloType, Level
+
+
+def _period_text(code: str) -> str:
+    return code if len(code) == 4 else f"{code[:4]}-{code[4:]}"
+
+
+def _periods(months: list[str]) -> list[tuple[str, str]]:
+    """The periods offered: each counted month and each year with a counted month."""
+    years = sorted({m[:4] for m in months}, reverse=True)
+    return [(m, _period_text(m)) for m in months] + [(y, y) for y in years]
+
+
+def _cell(value: int | None, locale: Any) -> str | None:
+    return None if value is None else decimal_text(value, locale)
+
+
+def _chart(table: Table) -> Any:
+    """The federation's totals of the table as bars, one per option; a hidden total has none."""
+    category = table.element.category
+    parts = [(category.label(o), n or 0) for o, n in zip(table.options, table.totals, strict=True)]
+    return svg.bars(
+        str(table.element.name), [(category.label(o), [(category.label(o), n)]) for o, n in parts]
+    )
+
+
+def _common(request: HttpRequest, period: Period, months: list[str]) -> dict[str, Any]:
+    access = access_of(request)
+    return {
+        "org": access.org,
+        "period": period.code,
+        "period_text": _period_text(period.code),
+        "periods": _periods(months),
+        "small_cell": settings.CARECOOP_SMALL_CELL,
+        "can_set_up": access.can("setup.create_affiliate"),
+    }
 
 
 @federation_permission("federation.view")
 def overview(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
-    overview = selectors.federation_overview(access=access, page=request.GET.get("page"))
-    # Each row's figures formatted once, here; a count too small to show is None, and the page
-    # shows "fewer than N" in its place. A cooperative not counted yet has no counts.
+    found = selectors.overview(access=access, period=request.GET.get("period"))
     locale = babel_locale()
-    rows = [
-        {
-            "name": row.name,
-            "country": row.country,
-            "counts": [
-                None if cell.suppressed else decimal_text(cell.value, locale)
-                for cell in (row.active_members, row.applicants, row.children)
-            ]
-            if row.counted
-            else [],
-            "centres": decimal_text(row.centres, locale),
-            "places": decimal_text(row.places, locale),
+    tables = found.published.tables
+    headline = [
+        (code, e.BY_CODE[code].name, _cell(tables[code].total, locale))
+        for code in (e.MEMBERSHIPS.code, e.PERSONS.code, e.CENTRES.code, e.PLACES.code)
+    ]
+    children = tables[e.CHILDREN.code]
+    labels: dict[str, dict[Any, Any]] = {
+        "type": dict(IloType.choices),
+        "level": dict(Level.choices),
+        "activity": dict(IsicRev4.choices),
+        "size": {
+            low: _("%(low)s to %(high)s")
+            % {"low": decimal_text(low, locale), "high": decimal_text(high - 1, locale)}
+            if low
+            else decimal_text(0, locale)
+            for low, high in zip(selectors.SIZES, selectors.SIZES[1:], strict=False)
         }
-        for row in overview.rows
+        | {
+            selectors.SIZES[-1]: _("%(low)s or more")
+            % {"low": decimal_text(selectors.SIZES[-1], locale)}
+        },
+    }
+    breakdowns = [
+        (
+            title,
+            [
+                (str(labels.get(key, {}).get(value, value)), decimal_text(n, locale))
+                for value, n in found.by[key]
+            ],
+        )
+        for key, title in (
+            ("type", _("By type")),
+            ("level", _("By level")),
+            ("activity", _("By main activity (ISIC Rev.4)")),
+            ("size", _("By size (memberships)")),
+            ("country", _("By country")),
+        )
     ]
     return render(
         request,
         "federation/overview.html",
         {
-            "org": access.org,
-            "rows": rows,
-            "can_set_up": access.can("setup.create_affiliate"),
-            "page": overview.page,
-            "counted_at": overview.counted_at,
-            "small_cell": settings.CARECOOP_SMALL_CELL,
+            **_common(request, found.period, found.months),
+            "cooperatives": decimal_text(len(found.published.coop_ids), locale),
+            "headline": headline,
+            "children_total": _cell(children.total, locale),
+            "children_chart": _chart(children),
+            "breakdowns": breakdowns,
         },
     )
+
+
+def _table_context(table: Table, page: Any, names: dict[int, str]) -> dict[str, Any]:
+    locale = babel_locale()
+    category = table.element.category
+    single = category is e.TOTAL
+    return {
+        "element": table.element,
+        "single": single,
+        "columns": [] if single else [category.label(o) for o in table.options],
+        "rows": [
+            {
+                "name": names.get(r.coop_id, ""),
+                "cells": []
+                if single
+                else [
+                    (category.label(o), _cell(v, locale))
+                    for o, v in zip(table.options, r.cells, strict=True)
+                ],
+                "total": _cell(r.total, locale),
+            }
+            for r in page.object_list
+        ],
+        "totals": [] if single else [_cell(v, locale) for v in table.totals],
+        "total": _cell(table.total, locale),
+        "hidden": table.hidden,
+    }
+
+
+@federation_permission("federation.view")
+def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
+    access = access_of(request)
+    found = selectors.topic(
+        access=access,
+        topic=topic,
+        period=request.GET.get("period"),
+        element=request.GET.get("element"),
+        page=request.GET.get("page"),
+    )
+    assert found.chosen is not None
+    locale = babel_locale()
+    elements = selectors.TOPICS[topic]
+    summaries = [
+        {
+            "code": x.code,
+            "name": x.name,
+            "definition": x.definition,
+            "total": _cell(found.published.tables[x.code].total, locale),
+            "chart": None if x.category is e.TOTAL else _chart(found.published.tables[x.code]),
+        }
+        for x in elements
+    ]
+    params = f"period={found.period.code}&amp;element={found.chosen.element.code}"
+    return render(
+        request,
+        "federation/topic.html",
+        {
+            **_common(request, found.period, found.months),
+            "topic": topic,
+            "summaries": summaries,
+            "table": _table_context(found.chosen, found.page, found.names),
+            "page": found.page,
+            "params": params,
+        },
+    )
+
+
+@federation_permission("federation.view")
+def money(request: HttpRequest, org: str) -> HttpResponse:
+    access = access_of(request)
+    found = selectors.money(
+        access=access, period=request.GET.get("period"), page=request.GET.get("page")
+    )
+    locale = babel_locale()
+    currency = found.currency
+
+    def amount(minor: int | None) -> str:
+        return "—" if minor is None else format_money(minor, currency)
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else percent_text(value, locale)
+
+    sources = e.SOURCE.options
+    rows = [
+        {
+            "name": r.name,
+            "country": r.country,
+            "cost": amount(r.cost_per_child_month),
+            "recovery": share(r.recovery),
+            "collected": share(r.collected_recovery),
+            "waived": amount(r.waived),
+        }
+        for r in found.rows
+    ]
+    mix = (
+        svg.bars(
+            _("Funding mix"),
+            [
+                (r.name, [(str(label), r.mix.get(code, 0)) for code, label in sources])
+                for r in found.rows
+            ],
+        )
+        if found.rows
+        else None
+    )
+    countries = [
+        {
+            "country": c.country,
+            "cooperatives": decimal_text(c.cooperatives, locale),
+            "median": amount(c.median_cost),
+            "range": _("%(low)s to %(high)s")
+            % {"low": amount(c.lowest_cost), "high": amount(c.highest_cost)},
+            "recovery": share(c.median_recovery),
+        }
+        for c in found.countries
+    ]
+    setups = [
+        {"name": s.coop_name, "period": _period_text(s.period), "amount": amount(s.amount)}
+        for s in found.setups
+    ]
+    return render(
+        request,
+        "federation/money.html",
+        {
+            **_common(request, found.period, found.months),
+            "currency": currency,
+            "rows": rows,
+            "mix": mix,
+            "countries": countries,
+            "setups": setups,
+            "sharing": decimal_text(len(found.published.money_from), locale),
+            "reached": decimal_text(len(found.published.coop_ids), locale),
+            "unconverted": len(found.published.unconverted),
+            "page": found.page,
+            "params": f"period={found.period.code}",
+        },
+    )
+
+
+@federation_permission("federation.view")
+def statistics_csv(request: HttpRequest, org: str) -> HttpResponseBase:
+    access = access_of(request)
+    return exports.csv_response(access=access, period=request.GET.get("period"))
+
+
+@federation_permission("federation.view")
+def data_values(request: HttpRequest, org: str) -> HttpResponse:
+    access = access_of(request)
+    return exports.data_value_sets(access=access, year=request.GET.get("year"))
+
+
+@federation_permission("federation.view")
+def metadata(request: HttpRequest, org: str) -> HttpResponse:
+    access = access_of(request)
+    return exports.metadata(access=access)

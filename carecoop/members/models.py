@@ -12,11 +12,34 @@ from carecoop.core.names import person_name
 from carecoop.members.classifications import Answer, Formality, Icse18, Isco08, IsicRev4
 
 
+class Interest(models.TextChoices):
+    """What binds a class of members to the cooperative, as the ILO guidelines concerning
+    statistics of cooperatives (20th ICLS, 2018) count members: the statistics of federations
+    add up classes by it, since every cooperative names its classes its own way."""
+
+    WORKER = "worker", _("Worker-members")
+    PRODUCER = "producer", _("Producer-members")
+    USER = "user", _("User-members")
+    SUPPORTING = "supporting", _("Supporting members")
+    OTHER = "other", _("Other members")
+
+
 class MemberClass(CoopOwned):
     """A kind of member (care worker, parent-user, supporter...), with its rights as data."""
 
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    interest = models.CharField(
+        _("kind of member"),
+        max_length=12,
+        choices=Interest.choices,
+        default=Interest.OTHER,
+        db_default=Interest.OTHER,
+        help_text=_(
+            "Worker-members work in the cooperative; user-members use its services (parents); "
+            "producer-members run their own work and share the cooperative's services."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     may_vote = models.BooleanField(_("may vote"), default=True)
     vote_weight_percent = models.PositiveSmallIntegerField(

@@ -43,6 +43,18 @@ class Level(models.TextChoices):
     APEX = "apex", _("Apex")
 
 
+class Shares(models.TextChoices):
+    """What a cooperative (or a federation) lets the organisation it belongs to see of it."""
+
+    COUNTS = "counts", _("Counts only")
+    MONEY = "money", _("Counts and money figures")
+
+
+def validate_activity(code: str) -> None:
+    if not (len(code) == 4 and code.isdigit()):
+        raise ValidationError(_("Enter an ISIC Rev.4 class: four digits."), code="activity")
+
+
 def validate_country(code: str) -> None:
     if code not in Locale("en").territories or not (len(code) == 2 and code.isupper()):
         raise ValidationError(_("Enter an ISO 3166 two-letter country code."), code="country")
@@ -79,7 +91,22 @@ class Organisation(models.Model):
         _("level"), max_length=10, choices=Level.choices, default=Level.PRIMARY
     )
     country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    region = models.CharField(
+        _("region"),
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text=_("The state, province or department, as the country's statistics name it."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    activity = models.CharField(
+        _("main activity (ISIC Rev.4)"),
+        max_length=4,
+        default="8890",
+        db_default="8890",
+        validators=[validate_activity],
+        help_text=_("8890 is child day-care; a handicraft cooperative may be 1392."),
+    )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     languages = models.CharField(
         _("languages"), max_length=100, default="en", validators=[validate_languages]
@@ -146,6 +173,17 @@ class Affiliation(models.Model):
     )
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
+    shares = models.CharField(
+        _("shares"),
+        max_length=10,
+        choices=Shares.choices,
+        default=Shares.COUNTS,
+        db_default=Shares.COUNTS,
+        help_text=_(
+            "What the federation sees of the member: its counts, or its money figures too "
+            "(cost per child, fees, funding). Never a person."
+        ),
+    )
 
     class Meta:
         verbose_name = _("affiliation")
@@ -226,6 +264,12 @@ class Centre(CoopOwned):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     licensed_capacity = models.PositiveIntegerField(_("licensed places"))
+    opened_on = models.DateField(
+        _("opened on"),
+        null=True,
+        blank=True,
+        help_text=_("What was spent on the centre before this day is its set-up cost."),
+    )
     min_age_months = models.PositiveSmallIntegerField(_("youngest age (months)"), default=0)
     max_age_months = models.PositiveSmallIntegerField(_("oldest age (months)"), default=72)
     opens_at = models.TimeField(_("opens at"))

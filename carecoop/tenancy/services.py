@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role, RolePerson
+from carecoop.tenancy.models import Affiliation, Centre, Organisation, Role, RolePerson, Shares
 
 
 @transaction.atomic
@@ -28,9 +28,10 @@ def affiliation_create(
     parent: Organisation,
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
+    shares: str = Shares.COUNTS,
 ) -> Affiliation:
     affiliation = Affiliation(
-        member=member, parent=parent, started_on=started_on, ended_on=ended_on
+        member=member, parent=parent, started_on=started_on, ended_on=ended_on, shares=shares
     )
     affiliation.full_clean()
     affiliation.save()

@@ -66,6 +66,8 @@ WITHOUT_HISTORY: dict[str, str] = {
     "far become her response, recorded once and never edited; the messages are kept apart",
     "surveys.SmsReply": "append-only: a text message as it was received, kept once by the "
     "gateway's id",
+    "federation.Value": "counted figures, replaced whole by the counting job from the records "
+    "that keep their own history; never edited",
     "surveys.Response": "append-only: a submission recorded once, as it was sent, with who "
     "recorded it, when and through which channel; never edited after",
 }

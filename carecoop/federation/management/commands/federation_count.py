@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from carecoop.federation.services import figures_refresh
+from carecoop.federation.services import statistics_count
 
 
 class Command(BaseCommand):
@@ -13,5 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counted = figures_refresh()
+        counted = statistics_count()
         self.stdout.write(f"{counted} cooperatives counted")
