@@ -119,12 +119,16 @@ class Row:
 
 @dataclass
 class Table:
-    element: e.Element
+    code: str  # the element's (kept in the cache as text: elements are compared by identity)
     options: list[str]
     rows: list[Row]
     totals: list[int | None]
     total: int | None
     hidden: int = 0  # how many counts are hidden, totals included
+
+    @property
+    def element(self) -> e.Element:
+        return e.BY_CODE[self.code]
 
 
 def table(element: e.Element, cells: Cells, coop_ids: list[int]) -> Table:
@@ -149,7 +153,7 @@ def table(element: e.Element, cells: Cells, coop_ids: list[int]) -> Table:
         for c in coop_ids
     ]
     return Table(
-        element=element,
+        code=element.code,
         options=options,
         rows=rows,
         totals=[shown((TOTAL, o)) for o in options],
