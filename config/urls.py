@@ -29,6 +29,7 @@ urlpatterns = [
     path("c/<slug:coop>/surveys/", include("carecoop.surveys.urls")),
     path("c/<slug:coop>/protection/", include("carecoop.protection.urls")),
     path("c/<slug:coop>/privacy/", include("carecoop.privacy.urls")),
+    path("c/<slug:coop>/federations/", include("carecoop.federation.coop_urls")),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("", include("carecoop.api.urls")),
     path("", include("carecoop.setup.urls")),

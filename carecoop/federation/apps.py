@@ -6,3 +6,6 @@ class FederationConfig(AppConfig):
     name = "carecoop.federation"
     label = "federation"
     verbose_name = _("Federations")
+
+    def ready(self) -> None:
+        from carecoop.federation import permissions  # noqa: F401

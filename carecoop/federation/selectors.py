@@ -1,6 +1,7 @@
 """Aggregates for federations, unions and networks: counts and money figures of the cooperatives
 they reach, never a person; small counts hidden (``federation.tables``)."""
 
+import datetime
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -19,7 +21,7 @@ from carecoop.federation.tables import Period, Published, Table, period_parse, p
 from carecoop.federation.tables import published as tables_published
 from carecoop.federation.tree import reached
 from carecoop.ledger.selectors import convert
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Affiliation, Organisation
 
 TOPICS: dict[str, tuple[e.Element, ...]] = {
     "members": (
@@ -285,3 +287,65 @@ def _setups(federation: Organisation, coop_ids: list[int], period: Period) -> li
                 continue
             out.append(SetUp(coop_name=names[coop], period=month, amount=converted))
     return out
+
+
+@dataclass
+class Membership:
+    """One federation the cooperative belongs to, and what it lets it see."""
+
+    slug: str
+    name: str
+    since: datetime.date
+    shares: str
+
+
+@dataclass
+class Seen:
+    """What one federation sees of the cooperative for a period: its row of each table."""
+
+    federation: Organisation
+    period: Period
+    money: bool  # its money figures reach the federation
+    unconverted: bool  # ... but there is no rate to the federation's currency
+    rows: list[tuple[e.Element, list[tuple[str, int | None]]]]  # (element, [(option, value)])
+
+
+def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership], Seen | None]:
+    """The federations the cooperative belongs to today, and what the one named (or the
+    first) sees of it: exactly the cells of its row in that federation's tables, hidden where
+    they are hidden there."""
+    today = timezone.localdate()
+    found = [
+        Membership(slug=a.parent.slug, name=a.parent.name, since=a.started_on, shares=a.shares)
+        for a in Affiliation.objects.filter(member_id=access.coop_id, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("parent")
+        .order_by("parent__name", "pk")
+    ]
+    chosen = next((m for m in found if m.slug == federation), found[0] if found else None)
+    if chosen is None:
+        return found, None
+    parent = Organisation.objects.get(slug=chosen.slug)
+    coop_ids = sorted(reached(parent.pk, today))
+    period, _months = choose_period(coop_ids, None)
+    codes = [x.code for x in e.ELEMENTS if x is not e.OPEN_MINUTES]
+    tables = tables_published(parent, period, codes)
+    rows = []
+    for code in codes:
+        table = tables.tables[code]
+        row = next((r for r in table.rows if r.coop_id == access.coop_id), None)
+        if row is None:  # a money figure the federation does not see
+            continue
+        cells = (
+            [("", row.total)]
+            if table.element.category is e.TOTAL
+            else list(zip(table.options, row.cells, strict=True))
+        )
+        rows.append((table.element, cells))
+    return found, Seen(
+        federation=parent,
+        period=period,
+        money=access.coop_id in tables.money_from,
+        unconverted=access.coop_id in tables.unconverted,
+        rows=rows,
+    )

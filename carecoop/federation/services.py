@@ -3,17 +3,20 @@ federation pages read a few thousand rows instead of counting millions."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from carecoop.billing.fees import month_end
 from carecoop.core.dates import add_months
+from carecoop.core.types import Actor
 from carecoop.federation import elements as e
 from carecoop.federation.counting import month_counts
 from carecoop.federation.models import Value
-from carecoop.tenancy.models import Organisation, OrgKind
+from carecoop.tenancy.models import Affiliation, Organisation, OrgKind, Shares
 
 CATCH_UP = 12  # months: a job that stopped for up to a year counts what it missed
 BATCH = 5000
@@ -104,3 +107,22 @@ def statistics_count(
         month_count(coop_ids=ids, month=month, today=today)
         for month in months_due(today=today, coop_ids=ids)
     )
+
+
+@transaction.atomic
+def sharing_set(*, coop: Organisation, federation_slug: str, shares: str, by: Actor) -> int:
+    """What ``coop`` lets the federation ``federation_slug`` see of it from now on: its counts,
+    or its money figures too. Changes its current affiliations to that federation; returns how
+    many."""
+    if shares not in Shares.values:
+        raise ValidationError(_("Choose what the federation may see."), code="shares")
+    today = timezone.localdate()
+    current = Affiliation.objects.filter(
+        member=coop, parent__slug=federation_slug, started_on__lte=today
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    changed = current.update(shares=shares)
+    if not changed:
+        raise ValidationError(
+            _("The cooperative does not belong to this federation."), code="federation"
+        )
+    return changed

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Sum
+from django.db.models import Count, Max, Sum
 from django_scopes import scopes_disabled
 
 from carecoop.billing.fees import month_end
@@ -21,6 +21,7 @@ from carecoop.core import disclosure
 from carecoop.federation import elements as e
 from carecoop.federation.models import Value
 from carecoop.federation.tree import reached
+from carecoop.ledger.models import ExchangeRate
 from carecoop.ledger.selectors import convert, rate_on
 from carecoop.tenancy.models import Organisation
 
@@ -177,7 +178,8 @@ class Published:
 
 def published(federation: Organisation, period: Period, codes: list[str]) -> Published:
     """The federation's tables of ``codes`` for ``period``, read from the counted values and
-    kept in the cache until the values are counted again (the suppression of a large
+    kept in the cache until the values are counted again, an affiliation or what it shares
+    changes, or a rate is entered (the suppression of a large
     federation's tables takes longer than a page may)."""
     tree = reached(federation.pk, period.last_day)
     coop_ids = sorted(tree)
@@ -185,7 +187,11 @@ def published(federation: Organisation, period: Period, codes: list[str]) -> Pub
         stamp = Value.objects.filter(
             coop_id__in=coop_ids, period__in=period.months, element=e.MEMBERSHIPS.code
         ).aggregate(at=Max("counted_at"))["at"]
-    asked = (federation.currency, period.code, codes, sorted(tree.items()), stamp)
+        # The rates the money figures are converted at: a rate entered changes them.
+        rates = ExchangeRate.objects.filter(
+            coop_id__in=[c for c, shares in tree.items() if shares]
+        ).aggregate(n=Count("pk"), last=Max("pk"), sum=Sum("rate_millionths"))
+    asked = (federation.currency, period.code, codes, sorted(tree.items()), stamp, rates)
     key = f"federation:{federation.pk}:{hashlib.sha256(repr(asked).encode()).hexdigest()}"
     found = cache.get(key)
     if isinstance(found, Published):

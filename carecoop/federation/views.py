@@ -3,18 +3,19 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from carecoop.core.money import babel_locale, format_money
 from carecoop.core.numbers import decimal_text, percent_text
-from carecoop.core.permissions import access_of, federation_permission
+from carecoop.core.permissions import access_of, coop_permission, federation_permission
+from carecoop.core.views import act
 from carecoop.federation import elements as e
-from carecoop.federation import exports, selectors
+from carecoop.federation import exports, selectors, services
 from carecoop.federation.tables import Period, Table
 from carecoop.funding import svg
 from carecoop.members.classifications import IsicRev4
-from carecoop.tenancy.models import IloType, Level
+from carecoop.tenancy.models import IloType, Level, Shares
 
 
 def _period_text(code: str) -> str:
@@ -262,3 +263,55 @@ def data_values(request: HttpRequest, org: str) -> HttpResponse:
 def metadata(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
     return exports.metadata(access=access)
+
+
+@coop_permission("federation.sharing", write="federation.sharing_set")
+def sharing(request: HttpRequest, coop: str) -> HttpResponse:
+    """What the cooperative lets each federation it belongs to see, and what that federation
+    sees of it."""
+    access = access_of(request)
+    if request.method == "POST":
+        act(
+            request,
+            lambda: services.sharing_set(
+                coop=access.org,
+                federation_slug=request.POST.get("federation", ""),
+                shares=request.POST.get("shares", ""),
+                by=access.user,
+            ),
+            _("Saved. The federation sees it from its next page."),
+        )
+        return redirect(request.get_full_path())
+    federations, seen = selectors.sharing(access=access, federation=request.GET.get("federation"))
+    locale = babel_locale()
+    rows = []
+    if seen is not None:
+        for element, cells in seen.rows:
+            rows.append(
+                {
+                    "name": element.name,
+                    "money": element.money,
+                    "cells": [
+                        (
+                            element.category.label(option) if option else "",
+                            format_money(v, seen.federation.currency)
+                            if v is not None and element.money and element is not e.CHILD_MONTHS
+                            else _cell(v, locale),
+                        )
+                        for option, v in cells
+                    ],
+                }
+            )
+    return render(
+        request,
+        "federation/sharing.html",
+        {
+            "coop": access.org,
+            "federations": federations,
+            "choices": Shares.choices,
+            "seen": seen,
+            "period_text": _period_text(seen.period.code) if seen else "",
+            "rows": rows,
+            "can_set": access.can("federation.sharing_set"),
+        },
+    )

@@ -2,9 +2,13 @@
 shared, and the pages and exports that show them: never a person, small counts hidden."""
 
 import datetime
+import io
 import json
+from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +22,7 @@ from carecoop.federation.models import Value
 from carecoop.federation.services import months_due, statistics_count
 from carecoop.federation.tables import Period, published
 from carecoop.federation.tree import reached
+from carecoop.ledger.services import exchange_rate_set
 from carecoop.members.models import Person, WorkRecord
 from carecoop.members.tests.factories import MemberClassFactory, MembershipFactory
 from carecoop.staffing.tests.factories import StaffFactory
@@ -349,3 +354,58 @@ def test_no_published_table_lets_a_hidden_count_be_recovered(counts):
             assert key in hidden
     for key, (low, high) in _bounds(grid, hidden, rows, options).items():
         assert high - low >= 0.5, (key, low, high)
+
+
+def test_a_cooperative_chooses_what_each_federation_sees_and_sees_it_too(network, coop, world):
+    """The manager of the world's home cooperative lets the network see its money figures;
+    the page shows the home cooperative's row as the network sees it."""
+    affiliation_create(
+        member=world.home, parent=world.federation, started_on=datetime.date(2020, 1, 1)
+    )
+    statistics_count(coop_ids=[world.home.pk, coop.pk], today=TODAY)
+    manager = world.client("manager")
+    page = manager.get("/c/home-coop/federations/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "The Network" in body and "Counts only." in body
+    assert "Memberships" in body and "Running cost" not in body
+    answer = manager.post(
+        "/c/home-coop/federations/", {"federation": "the-network", "shares": "money"}
+    )
+    assert answer.status_code == 302
+    assert Affiliation.objects.get(member=world.home).shares == "money"
+    body = manager.get("/c/home-coop/federations/").content.decode()
+    assert "Counts and money figures." in body and "Running cost" not in body
+    assert "no rate from INR to USD" in body
+    with scope(coop=world.home.pk):
+        exchange_rate_set(
+            coop=world.home,
+            by=None,
+            base="USD",
+            quote="INR",
+            on=datetime.date(2020, 1, 1),
+            rate=Decimal("83.5"),
+        )
+    body = manager.get("/c/home-coop/federations/").content.decode()
+    assert "Running cost" in body and "no rate" not in body
+    # Hostile or foreign choices change nothing and say why.
+    for data in (
+        {"federation": "the-network", "shares": "everything"},
+        {"federation": "another-network", "shares": "counts"},
+        {"federation": "the-network\x00", "shares": "counts"},
+    ):
+        answer = manager.post("/c/home-coop/federations/", data, follow=True)
+        assert answer.status_code in (200, 400)
+    assert Affiliation.objects.get(member=world.home).shares == "money"
+    # The board reads it and cannot change it; the federation's analyst has no such page.
+    assert world.client("board").get("/c/home-coop/federations/").status_code == 200
+    refused = world.client("board").post(
+        "/c/home-coop/federations/", {"federation": "the-network", "shares": "counts"}
+    )
+    assert refused.status_code == 403
+    assert Affiliation.objects.get(member=world.home).shares == "money"
+
+
+def test_the_counting_command_counts(coop):
+    call_command("federation_count", stdout=io.StringIO())
+    assert _values(coop, timezone.localdate().strftime("%Y%m"))
