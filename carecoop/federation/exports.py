@@ -4,15 +4,19 @@ the pages hide is left out here too: a hidden count is not exported, and money f
 the cooperatives that share them."""
 
 import hashlib
+import io
 import json
+import operator
 import string
+import zipfile
 from typing import Any
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from carecoop.core.exports import Column, register_response
+from carecoop.core.exports import Column, csv_text, register_response
 from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
 from carecoop.federation import elements as e
@@ -240,4 +244,171 @@ def metadata(*, access: Access) -> HttpResponse:
     }
     response = HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{federation.slug}-metadata.json"'
+    return response
+
+
+STATISTICS_FIELDS = [
+    ("period", "string", gettext_lazy("period")),
+    ("org_unit", "string", gettext_lazy("organisation unit")),
+    ("data_element", "string", gettext_lazy("data element")),
+    ("category_option_combo", "string", gettext_lazy("breakdown")),
+    ("value", "number", gettext_lazy("value")),
+    ("currency", "string", gettext_lazy("currency")),
+]
+ELEMENT_FIELDS = [
+    ("code", "string", gettext_lazy("code")),
+    ("name", "string", gettext_lazy("name")),
+    ("definition", "string", gettext_lazy("definition")),
+    ("category", "string", gettext_lazy("broken down by")),
+    ("stock", "boolean", gettext_lazy("taken at the period's end")),
+    ("persons", "boolean", gettext_lazy("counts people (small counts hidden)")),
+    ("money", "boolean", gettext_lazy("shared only with money figures")),
+]
+OPTION_FIELDS = [
+    ("category", "string", gettext_lazy("category")),
+    ("category_option_combo", "string", gettext_lazy("breakdown")),
+    ("name", "string", gettext_lazy("name")),
+]
+UNIT_FIELDS = [
+    ("code", "string", gettext_lazy("code")),
+    ("name", "string", gettext_lazy("name")),
+    ("parent", "string", gettext_lazy("belongs to")),
+    ("kind", "string", gettext_lazy("kind")),
+    ("ilo_type", "string", gettext_lazy("type")),
+    ("level", "string", gettext_lazy("level")),
+    ("activity", "string", gettext_lazy("main activity (ISIC Rev.4)")),
+    ("country", "string", gettext_lazy("country")),
+    ("region", "string", gettext_lazy("region")),
+]
+
+
+def datapackage(*, access: Access, period: str | None) -> HttpResponse:
+    """The period's statistics with their codebook (data elements, breakdowns, organisation
+    units) as a zipped Frictionless tabular data package."""
+    federation = access.org
+    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
+    chosen, _months = choose_period(coop_ids, period)
+    found = published(federation, chosen, ALL)
+    units = Organisation.objects.in_bulk(found.coop_ids)
+
+    def currency_of(element: e.Element) -> str:
+        return federation.currency if element.money and element is not e.CHILD_MONTHS else ""
+
+    files = {
+        "statistics.csv": (
+            STATISTICS_FIELDS,
+            [
+                [
+                    chosen.code,
+                    r["unit"].slug,
+                    r["element"].code,
+                    e.option_code(r["element"], r["option"]),
+                    r["value"],
+                    currency_of(r["element"]),
+                ]
+                for r in _records(found, units)
+            ],
+            gettext_lazy("Statistics"),
+        ),
+        "data_elements.csv": (
+            ELEMENT_FIELDS,
+            [
+                [
+                    x.code,
+                    str(x.name),
+                    str(x.definition),
+                    x.category.code,
+                    x.stock,
+                    x.persons,
+                    x.money,
+                ]
+                for x in e.ELEMENTS
+            ],
+            gettext_lazy("Data elements"),
+        ),
+        "breakdowns.csv": (
+            OPTION_FIELDS,
+            [
+                [c.code, e.option_code(x, o), str(label)]
+                for c in e.CATEGORIES
+                for x in [next(x for x in e.ELEMENTS if x.category is c)]
+                for o, label in c.options
+            ],
+            gettext_lazy("Breakdowns"),
+        ),
+        "org_units.csv": (
+            UNIT_FIELDS,
+            [
+                [
+                    federation.slug,
+                    federation.name,
+                    "",
+                    federation.kind,
+                    "",
+                    federation.level,
+                    "",
+                    federation.country,
+                    federation.region,
+                ]
+            ]
+            + [
+                [
+                    u.slug,
+                    u.name,
+                    federation.slug,
+                    u.kind,
+                    u.ilo_type,
+                    u.level,
+                    u.activity,
+                    u.country,
+                    u.region,
+                ]
+                for u in sorted(units.values(), key=lambda u: u.slug)
+            ],
+            gettext_lazy("Organisation units"),
+        ),
+    }
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"{federation.slug}-statistics-{chosen.code}",
+        "title": f"{federation.name} · {chosen.code}",
+        "created": timezone.now().replace(microsecond=0).isoformat(),
+        "description": str(
+            gettext_lazy(
+                "Statistics of cooperatives (ILO guidelines, 20th ICLS, 2018) in the shape of "
+                "DHIS2's aggregate data. Counts only: no person is in it, and small counts are "
+                "left out with the counts that would give them away."
+            )
+        ),
+        "resources": [
+            {
+                "name": path.removesuffix(".csv").replace("_", "-"),
+                "path": path,
+                "title": str(title),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {
+                    "fields": [
+                        {"name": name, "type": kind, "title": str(field_title)}
+                        for name, kind, field_title in fields
+                    ]
+                },
+            }
+            for path, (fields, _rows, title) in files.items()
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        for path, (fields, rows, _title) in files.items():
+            columns = [
+                Column(name, operator.itemgetter(i)) for i, (name, _k, _t) in enumerate(fields)
+            ]
+            archive.writestr(path, csv_text(columns, rows))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{federation.slug}-statistics-{chosen.code}.zip"'
+    )
     return response

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("money/", views.money, name="money"),
     path("statistics.csv", views.statistics_csv, name="statistics_csv"),
+    path("statistics.zip", views.datapackage, name="datapackage"),
     path("dhis2/dataValueSets.json", views.data_values, name="data_values"),
     path("dhis2/metadata.json", views.metadata, name="metadata"),
     *(

@@ -254,6 +254,12 @@ def statistics_csv(request: HttpRequest, org: str) -> HttpResponseBase:
 
 
 @federation_permission("federation.view")
+def datapackage(request: HttpRequest, org: str) -> HttpResponse:
+    access = access_of(request)
+    return exports.datapackage(access=access, period=request.GET.get("period"))
+
+
+@federation_permission("federation.view")
 def data_values(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
     return exports.data_value_sets(access=access, year=request.GET.get("year"))

@@ -4,8 +4,10 @@ shared, and the pages and exports that show them: never a person, small counts h
 import datetime
 import io
 import json
+import zipfile
 from decimal import Decimal
 
+import frictionless
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -405,3 +407,20 @@ def test_a_cooperative_chooses_what_each_federation_sees_and_sees_it_too(network
 def test_the_counting_command_counts(coop):
     call_command("federation_count", stdout=io.StringIO())
     assert _values(coop, timezone.localdate().strftime("%Y%m"))
+
+
+def test_the_data_package_is_valid_and_holds_its_codebook(network, coop, tmp_path):
+    client = network.client("analyst")
+    zipped = client.get("/f/the-network/statistics.zip?period=202611")
+    assert zipped.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+        archive.extractall(tmp_path)
+    report = frictionless.validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    statistics = (tmp_path / "statistics.csv").read_text(encoding="utf-8-sig")
+    assert f"202611,{coop.slug},CC_MEMBERSHIPS,TOTAL,13," in statistics
+    assert "CC_MEMBERS_SEX,SEX_MALE" not in statistics  # hidden
+    elements = (tmp_path / "data_elements.csv").read_text(encoding="utf-8-sig")
+    assert all(x.code in elements for x in e.ELEMENTS)
+    units = (tmp_path / "org_units.csv").read_text(encoding="utf-8-sig")
+    assert f"{coop.slug},Counted Cooperative,the-network" in units
