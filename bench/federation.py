@@ -1174,6 +1174,15 @@ def pages() -> list[Page]:
     base = f"/c/{coop.slug}"
     return [
         Page("federation overview", "federation.officer", "/f/federation/"),
+        Page("federation: members", "federation.officer", "/f/federation/members/"),
+        Page(
+            "federation: members by age",
+            "federation.officer",
+            "/f/federation/members/?element=CC_MEMBERS_AGE&page=5",
+        ),
+        Page("federation: work", "federation.officer", "/f/federation/work/"),
+        Page("federation: care", "federation.officer", "/f/federation/care/"),
+        Page("federation: what care costs", "federation.officer", "/f/federation/money/"),
         Page("cooperative home page", "coop.manager", f"{base}/"),
         Page("member list, page 1", "coop.manager", f"{base}/members/"),
         Page(
@@ -1308,6 +1317,40 @@ def measure() -> bool:
     return ok
 
 
+EXPORT_BUDGET_S = 10.0
+EXPORT_RUNS = 3
+
+
+def export_measure() -> bool:
+    """The DHIS2 export of this year (every month counted, every cooperative), as its analyst
+    downloads it: the median of three runs, each from a cold cache (the suppression of every
+    month's tables is redone), against 10 s."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="federation.officer"))
+    year = datetime.date.today().year
+    times, size, values = [], 0, 0
+    for _ in range(EXPORT_RUNS):
+        cache.clear()
+        t0 = time.perf_counter()
+        response = client.get(f"/f/federation/dhis2/dataValueSets.json?year={year}")
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200, response.status_code
+        size = len(response.content)
+        values = response.content.count(b'"dataElement"')
+    median = statistics.median(times)
+    within = median <= EXPORT_BUDGET_S
+    print(
+        f"\nDHIS2 export of {year}: {values:,} data values, {size / 2**20:.1f} MB, median "
+        f"{median:.2f} s of {EXPORT_RUNS} (runs {', '.join(f'{t:.2f}' for t in times)}), "
+        f"budget {EXPORT_BUDGET_S:.0f} s: {'ok' if within else 'OVER'}"
+    )
+    return within
+
+
 def explain(sql: str) -> None:
     from django.db import connection
 
@@ -1345,11 +1388,20 @@ def main() -> int:
     # The federation overview reads the counts the hourly job takes; take them as it would.
     from django.core.management import call_command
 
+    # Half the cooperatives let the federation see their money figures too.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tenancy_affiliation SET shares = CASE WHEN member_id % 2 = 0 THEN 'money' "
+            "ELSE 'counts' END"
+        )
     counting = time.perf_counter()
     call_command("federation_count")
     print(f"Counted by the federation's job in {time.perf_counter() - counting:.1f} s", flush=True)
     measured = time.perf_counter()
     ok = measure()
+    ok &= export_measure()
     print(f"Measured in {time.perf_counter() - measured:.0f} s")
     return 0 if ok else 1
 
