@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -349,3 +349,30 @@ def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership]
         unconverted=access.coop_id in tables.unconverted,
         rows=rows,
     )
+
+
+TREND_MONTHS = 12
+
+
+def trend(*, access: Access, element: e.Element, months: list[str]) -> list[tuple[str, int | None]]:
+    """The federation's total of a count, month by month over the last counted months, oldest
+    first: one grouped query. A total of fewer people than the small-cell threshold is hidden
+    (None), as in the month's own table."""
+    if element.money:
+        return []
+    shown = sorted(months[:TREND_MONTHS])
+    coop_ids = sorted(reached(access.org.pk, timezone.localdate()))
+    with scopes_disabled():
+        totals = dict(
+            Value.objects.filter(
+                coop_id__in=coop_ids, centre__isnull=True, element=element.code, period__in=shown
+            )
+            .values("period")
+            .annotate(n=Sum("value"))
+            .values_list("period", "n")
+        )
+    small = settings.CARECOOP_SMALL_CELL
+    return [
+        (p, None if element.persons and 0 < (totals.get(p) or 0) < small else totals.get(p) or 0)
+        for p in shown
+    ]

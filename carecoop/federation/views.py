@@ -161,6 +161,15 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
         for x in elements
     ]
     params = f"period={found.period.code}&amp;element={found.chosen.element.code}"
+    months = selectors.trend(access=access, element=found.chosen.element, months=found.months)
+    trend = (
+        svg.bars(
+            _("Month by month"),
+            [(_period_text(p), [(str(found.chosen.element.name), n or 0)]) for p, n in months],
+        )
+        if len(months) > 1
+        else None
+    )
     return render(
         request,
         "federation/topic.html",
@@ -171,6 +180,8 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
             "table": _table_context(found.chosen, found.page, found.names),
             "page": found.page,
             "params": params,
+            "trend": trend,
+            "hidden_months": [_period_text(p) for p, n in months if n is None],
         },
     )
 
