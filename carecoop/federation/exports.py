@@ -80,8 +80,7 @@ ALL = [x.code for x in e.ELEMENTS if x is not e.OPEN_MINUTES]  # minutes add up 
 
 
 def csv_response(*, access: Access, period: str | None) -> HttpResponseBase:
-    coop_ids = sorted(reached(access.org.pk, timezone.localdate()))
-    chosen, _months = choose_period(coop_ids, period)
+    chosen, _months = choose_period(period)
     found = published(access.org, chosen, ALL)
     units = Organisation.objects.in_bulk(found.coop_ids)
     currency = found.federation.currency
@@ -117,7 +116,7 @@ def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
     coop_ids = sorted(reached(access.org.pk, today))
     units = Organisation.objects.in_bulk(coop_ids)
     values: list[dict[str, str]] = []
-    counted = set(choose_period(coop_ids, None)[1])
+    counted = set(choose_period(None)[1])
     for month in Period(chosen).months:
         if month not in counted:
             continue
@@ -286,8 +285,7 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
     """The period's statistics with their codebook (data elements, breakdowns, organisation
     units) as a zipped Frictionless tabular data package."""
     federation = access.org
-    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
-    chosen, _months = choose_period(coop_ids, period)
+    chosen, _months = choose_period(period)
     found = published(federation, chosen, ALL)
     units = Organisation.objects.in_bulk(found.coop_ids)
 

@@ -50,3 +50,21 @@ class Value(CoopOwned):
 
     def __str__(self) -> str:
         return f"{self.coop_id} {self.period} {self.element} {self.option} = {self.value}"
+
+
+class Counted(models.Model):
+    """When a month was last counted (for every cooperative, or some): the months the pages
+    offer, and the stamp that tells the cache a month's figures changed, read from a row a
+    month rather than from the values of every cooperative. Not a cooperative's row: a global
+    table (a reference table on Citus)."""
+
+    period = models.CharField(_("month"), max_length=6, unique=True)
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("month counted")
+        verbose_name_plural = _("months counted")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.counted_at:%Y-%m-%d %H:%M}"

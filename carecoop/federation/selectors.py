@@ -19,7 +19,6 @@ from carecoop.federation import elements as e
 from carecoop.federation.models import Value
 from carecoop.federation.tables import Period, Published, Table, period_parse, periods_counted
 from carecoop.federation.tables import published as tables_published
-from carecoop.federation.tree import reached
 from carecoop.ledger.selectors import convert
 from carecoop.tenancy.models import Affiliation, Organisation
 
@@ -53,9 +52,9 @@ def size_class(memberships: int) -> int:
     return max(limit for limit in SIZES if limit <= memberships)
 
 
-def choose_period(coop_ids: list[int], asked: str | None) -> tuple[Period, list[str]]:
+def choose_period(asked: str | None) -> tuple[Period, list[str]]:
     """The period asked, or the newest month counted (this month before any count)."""
-    months = periods_counted(coop_ids)
+    months = periods_counted()
     period = period_parse(asked)
     if period is None:
         period = Period(months[0] if months else timezone.localdate().strftime("%Y%m"))
@@ -80,8 +79,7 @@ def topic(
     """The topic's tables for the federation and period; the chosen element's table (the
     first, unless ``element`` names another) a page of cooperatives at a time."""
     federation = access.org
-    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
-    chosen_period, months = choose_period(coop_ids, period)
+    chosen_period, months = choose_period(period)
     elements = TOPICS[topic]
     found = tables_published(federation, chosen_period, [x.code for x in elements])
     codes = [x.code for x in elements]
@@ -117,8 +115,7 @@ def overview(*, access: Access, period: str | None) -> Overview:
     """The cooperatives the federation reaches, by type, level, activity, size class and
     country, and the headline counts."""
     federation = access.org
-    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
-    chosen, months = choose_period(coop_ids, period)
+    chosen, months = choose_period(period)
     codes = [e.MEMBERSHIPS.code, e.PERSONS.code, e.CENTRES.code, e.PLACES.code, e.CHILDREN.code]
     found = tables_published(federation, chosen, codes)
     memberships = {r.coop_id: r.total for r in found.tables[e.MEMBERSHIPS.code].rows}
@@ -194,8 +191,7 @@ def money(*, access: Access, period: str | None, page: str | None) -> Money:
     cooperative, in the federation's currency; per country the median and range; and the
     set-up cost of the centres opened last."""
     federation = access.org
-    coop_ids = sorted(reached(federation.pk, timezone.localdate()))
-    chosen, months = choose_period(coop_ids, period)
+    chosen, months = choose_period(period)
     codes = [x.code for x in TOPICS["money"]]
     found = tables_published(federation, chosen, codes)
     t = found.tables
@@ -326,8 +322,7 @@ def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership]
     if chosen is None:
         return found, None
     parent = Organisation.objects.get(slug=chosen.slug)
-    coop_ids = sorted(reached(parent.pk, today))
-    period, _months = choose_period(coop_ids, None)
+    period, _months = choose_period(None)
     codes = [x.code for x in e.ELEMENTS if x is not e.OPEN_MINUTES]
     tables = tables_published(parent, period, codes)
     rows = []
@@ -354,14 +349,15 @@ def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership]
 TREND_MONTHS = 12
 
 
-def trend(*, access: Access, element: e.Element, months: list[str]) -> list[tuple[str, int | None]]:
+def trend(
+    *, coop_ids: list[int], element: e.Element, months: list[str]
+) -> list[tuple[str, int | None]]:
     """The federation's total of a count, month by month over the last counted months, oldest
     first: one grouped query. A total of fewer people than the small-cell threshold is hidden
     (None), as in the month's own table."""
     if element.money:
         return []
     shown = sorted(months[:TREND_MONTHS])
-    coop_ids = sorted(reached(access.org.pk, timezone.localdate()))
     with scopes_disabled():
         totals = dict(
             Value.objects.filter(

@@ -15,7 +15,7 @@ from carecoop.core.dates import add_months
 from carecoop.core.types import Actor
 from carecoop.federation import elements as e
 from carecoop.federation.counting import month_counts
-from carecoop.federation.models import Value
+from carecoop.federation.models import Counted, Value
 from carecoop.tenancy.models import Affiliation, Organisation, OrgKind, Shares
 
 CATCH_UP = 12  # months: a job that stopped for up to a year counts what it missed
@@ -88,6 +88,7 @@ def month_count(*, coop_ids: list[int], month: datetime.date, today: datetime.da
     with scopes_disabled():
         Value.objects.filter(coop_id__in=coop_ids, period=period).delete()
         Value.objects.bulk_create(rows, batch_size=BATCH)
+    Counted.objects.update_or_create(period=period, defaults={"counted_at": now})
     return len(rows)
 
 

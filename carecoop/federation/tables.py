@@ -19,7 +19,7 @@ from django_scopes import scopes_disabled
 from carecoop.billing.fees import month_end
 from carecoop.core import disclosure
 from carecoop.federation import elements as e
-from carecoop.federation.models import Value
+from carecoop.federation.models import Counted, Value
 from carecoop.federation.tree import reached
 from carecoop.ledger.models import ExchangeRate
 from carecoop.ledger.selectors import convert, rate_on
@@ -62,17 +62,9 @@ def period_parse(text: str | None) -> Period | None:
     return Period(text)
 
 
-def periods_counted(coop_ids: list[int]) -> list[str]:
-    """The months counted for any of the cooperatives, newest first."""
-    with scopes_disabled():
-        return sorted(
-            set(
-                Value.objects.filter(
-                    coop_id__in=coop_ids, element=e.MEMBERSHIPS.code, centre__isnull=True
-                ).values_list("period", flat=True)
-            ),
-            reverse=True,
-        )
+def periods_counted() -> list[str]:
+    """The months counted, newest first."""
+    return list(Counted.objects.order_by("-period").values_list("period", flat=True))
 
 
 Cells = dict[int, dict[str, int]]  # cooperative -> option -> value
@@ -184,9 +176,9 @@ def published(federation: Organisation, period: Period, codes: list[str]) -> Pub
     tree = reached(federation.pk, period.last_day)
     coop_ids = sorted(tree)
     with scopes_disabled():
-        stamp = Value.objects.filter(
-            coop_id__in=coop_ids, period__in=period.months, element=e.MEMBERSHIPS.code
-        ).aggregate(at=Max("counted_at"))["at"]
+        stamp = Counted.objects.filter(period__in=period.months).aggregate(at=Max("counted_at"))[
+            "at"
+        ]
         # The rates the money figures are converted at: a rate entered changes them.
         rates = ExchangeRate.objects.filter(
             coop_id__in=[c for c, shares in tree.items() if shares]

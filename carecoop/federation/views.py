@@ -161,7 +161,9 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
         for x in elements
     ]
     params = f"period={found.period.code}&amp;element={found.chosen.element.code}"
-    months = selectors.trend(access=access, element=found.chosen.element, months=found.months)
+    months = selectors.trend(
+        coop_ids=found.published.coop_ids, element=found.chosen.element, months=found.months
+    )
     trend = (
         svg.bars(
             _("Month by month"),
