@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "carecoop.privacy",
     "carecoop.setup",
     "carecoop.federation",
+    "carecoop.harvest",
     "carecoop.directory",
     "carecoop.dashboard",
     "carecoop.api",
@@ -238,3 +239,14 @@ CARECOOP_CLIENT_ADDRESS_HEADER = os.environ.get("CARECOOP_CLIENT_ADDRESS_HEADER"
 # How long a password reset link that a manager issues stays valid.
 CARECOOP_RESET_LINK_HOURS = 24
 OTP_TOTP_ISSUER = "carecoop"
+
+# The HSDS feeds of other installations whose cooperatives this one shows on its map
+# (carecoop.harvest; docs/operations.md, "The map across installations"): their base addresses,
+# separated by spaces, harvested by `manage.py directory_harvest`. A feed is refused, and what it
+# gave before kept, when it takes longer than the deadline (seconds, the whole feed), a response
+# is larger than the size (bytes), or it has more pages or services than the caps.
+CARECOOP_HARVEST_FEEDS = os.environ.get("CARECOOP_HARVEST_FEEDS", "").split()
+CARECOOP_HARVEST_DEADLINE = float(os.environ.get("CARECOOP_HARVEST_DEADLINE", "60"))
+CARECOOP_HARVEST_MAX_BYTES = int(os.environ.get("CARECOOP_HARVEST_MAX_BYTES", str(5 * 2**20)))
+CARECOOP_HARVEST_MAX_PAGES = int(os.environ.get("CARECOOP_HARVEST_MAX_PAGES", "100"))
+CARECOOP_HARVEST_MAX_CENTRES = int(os.environ.get("CARECOOP_HARVEST_MAX_CENTRES", "20000"))
