@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import urllib3
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 SCHEMAS = Path(__file__).parent / "schemas" / "hsds"
 CHUNK = 64 * 1024
@@ -150,22 +152,31 @@ def _json(body: bytes) -> Any:
 
 @cache
 def _validators() -> tuple[jsonschema.protocols.Validator, jsonschema.protocols.Validator]:
-    """The page of services (the API's ``Page``, its contents full services) and the metadata
-    of ``/``, from the shipped HSDS 3.0 schemas."""
+    """The page of services (the API's ``Page``, its contents full HSDS 3.0 services, their
+    capacities, when given, HSDS 3.1's ``service_capacity``) and the metadata of ``/``, from the
+    shipped schemas."""
     api = json.loads((SCHEMAS / "openapi.json").read_text())
     service = json.loads((SCHEMAS / "service.json").read_text())
+    later = Registry().with_resources(
+        (path.name, Resource.from_contents(json.loads(path.read_text()), DRAFT202012))
+        for path in sorted((SCHEMAS / "3.1").glob("*.json"))
+    )
+    capacities = {"type": "array", "items": {"$ref": "service_capacity.json"}}
     page = {
         **api["components"]["schemas"]["Page"],
         "required": ["total_pages", "page_number", "contents"],
     }
     page["properties"] = {
         **page["properties"],
-        "contents": {"type": "array", "items": service},
+        "contents": {
+            "type": "array",
+            "items": {"allOf": [service], "properties": {"capacities": capacities}},
+        },
     }
     about = api["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     checker = jsonschema.FormatChecker()
     return (
-        jsonschema.Draft202012Validator(page, format_checker=checker),
+        jsonschema.Draft202012Validator(page, registry=later, format_checker=checker),
         jsonschema.Draft202012Validator(about, format_checker=checker),
     )
 

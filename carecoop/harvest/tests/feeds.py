@@ -69,6 +69,16 @@ def service(
             "description": "A care cooperative of domestic workers.",
         },
         "cost_options": [{"id": ident("cost", name), "service_id": sid, "amount": 20}],
+        "capacities": [
+            {
+                "id": ident("capacity", name),
+                "service_id": sid,
+                "unit": {"id": ident("unit", "place"), "name": "place"},
+                "available": 3,
+                "maximum": 24,
+                "updated": "2026-12-01T09:00:00Z",
+            }
+        ],
         "service_at_locations": [
             {
                 "id": ident("at", name),

@@ -89,6 +89,8 @@ def _broken(change):
             lambda s: s["service_at_locations"][0]["location"].update(latitude="north"),
             "'north' is not of type 'number'",
         ),
+        (lambda s: s["capacities"][0].pop("available"), "'available' is a required property"),
+        (lambda s: s["capacities"][0]["unit"].update(id=7), "7 is not of type 'string'"),
     ],
 )
 def test_a_service_that_does_not_follow_the_schema_is_refused(change, reason):
