@@ -61,8 +61,9 @@ class Centre:
     country: str = ""
     latitude: float | None = None
     longitude: float | None = None
-    minimum_age: Decimal | None = None
-    maximum_age: Decimal | None = None
+    min_age_months: int | None = None
+    max_age_months: int | None = None
+    services: str = ""
     days: str = ""
     opens_at: clock | None = None
     closes_at: clock | None = None
@@ -222,13 +223,15 @@ def _coordinate(value: Any, bound: int, what: str) -> float | None:
     return number
 
 
-def _age(value: Any) -> Decimal | None:
+def _age(value: Any, in_months: bool) -> int | None:
+    """An age in whole months: HSDS leaves the unit to the publisher; years unless the feed's
+    profile says months."""
     if value is None:
         return None
-    age = Decimal(str(value))
-    if not Decimal(0) <= age <= Decimal(130):
+    age = Decimal(str(value)) * (1 if in_months else 12)
+    if not Decimal(0) <= age <= Decimal(130 * 12):
         raise FeedRefused(f"an age is not one: {_quoted(str(value))}")
-    return age.quantize(Decimal("0.01"))
+    return int(age.to_integral_value())
 
 
 def _time(value: Any) -> clock | None:
@@ -242,36 +245,33 @@ def _time(value: Any) -> clock | None:
 
 
 def _hours(schedules: list[dict[str, Any]]) -> tuple[str, clock | None, clock | None, str]:
-    """Days open, earliest opening, latest closing and the hours in a few words."""
+    """Days open, earliest opening, latest closing and the hours in a few words, the days of
+    the same hours together ("MO,TU,WE,TH,FR 07:00\u201317:00; SA 08:00\u201312:00")."""
     days: set[str] = set()
     opens: list[clock] = []
     closes: list[clock] = []
-    said = []
+    said: dict[tuple[str, str], list[str]] = {}
     for schedule in schedules:
         byday = _text(schedule.get("byday"), "a schedule's days", 60).upper()
-        named = [d.strip() for d in byday.split(",") if d.strip()]
-        if any(d[-2:] not in DAYS for d in named):
+        named = [d.strip()[-2:] for d in byday.split(",") if d.strip()]
+        if any(d not in DAYS for d in named):
             raise FeedRefused(f"a schedule's days are not days: {_quoted(byday)}")
-        days.update(d[-2:] for d in named)
+        days.update(named)
         start, end = _time(schedule.get("opens_at")), _time(schedule.get("closes_at"))
         opens += [start] if start else []
         closes += [end] if end else []
-        words = " ".join(
-            w
-            for w in (
-                ",".join(d[-2:] for d in named),
-                f"{start:%H:%M}\u2013{end:%H:%M}" if start and end else "",
-                _text(schedule.get("description"), "a schedule's description", 200),
-            )
-            if w
-        )
-        said.append(words)
-    summary = "; ".join(w for w in said if w)[:300]
+        hours = f"{start:%H:%M}\u2013{end:%H:%M}" if start and end else ""
+        words = _text(schedule.get("description"), "a schedule's description", 200)
+        said.setdefault((hours, "" if named else words), []).extend(named)
+    summary = "; ".join(
+        " ".join(w for w in (",".join(d for d in DAYS if d in on), hours, words) if w)
+        for (hours, words), on in said.items()
+    )
     return (
         ",".join(d for d in DAYS if d in days),
         min(opens, default=None),
         max(closes, default=None),
-        summary,
+        summary[:300],
     )
 
 
@@ -282,12 +282,26 @@ def _country(addresses: list[dict[str, Any]]) -> tuple[str, str]:
     country = _text(address.get("country"), "a country", 2).upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         raise FeedRefused(f"a country is not a two-letter code: {_quoted(country)}")
-    return _text(address.get("city"), "a city", 100), country
+    city = _text(address.get("city"), "a city", 100)
+    return ("" if city.strip("-") == "" else city), country
 
 
-def centres_of(service: dict[str, Any]) -> Iterator[Centre]:
+def _services(service: dict[str, Any]) -> str:
+    """The kinds of care a carecoop feed names in its service's attributes (``care_service``)."""
+    codes = []
+    for attribute in service.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        if term.get("code") == "care_service":
+            code = _text(attribute.get("value"), "a kind of care", 20)
+            if not re.fullmatch(r"[a-z_]{1,20}", code):
+                raise FeedRefused(f"a kind of care is not a code: {_quoted(code)}")
+            codes.append(code)
+    return ",".join(sorted(set(codes)))[:100]
+
+
+def centres_of(service: dict[str, Any], in_months: bool = False) -> Iterator[Centre]:
     """The centres of one valid HSDS service: one for each of its locations, or one without a
-    place when it names none."""
+    place when it names none. Ages in months when ``in_months``, otherwise years."""
     service_id = _text(service["id"], "a service's identifier", 100)
     name = _text(service["name"], "a service's name", 200)
     if not name:
@@ -295,7 +309,11 @@ def centres_of(service: dict[str, Any]) -> Iterator[Centre]:
     organisation = _text(
         (service.get("organization") or {}).get("name"), "an organisation's name", 200
     )
-    ages = (_age(service.get("minimum_age")), _age(service.get("maximum_age")))
+    ages = (
+        _age(service.get("minimum_age"), in_months),
+        _age(service.get("maximum_age"), in_months),
+    )
+    services = _services(service)
     url = _web(service.get("url"))
     at_locations = service.get("service_at_locations") or [{}]
     for at in at_locations:
@@ -316,8 +334,9 @@ def centres_of(service: dict[str, Any]) -> Iterator[Centre]:
             country=country,
             latitude=latitude,
             longitude=longitude,
-            minimum_age=ages[0],
-            maximum_age=ages[1],
+            min_age_months=ages[0],
+            max_age_months=ages[1],
+            services=services,
             days=days,
             opens_at=opens,
             closes_at=closes,
@@ -326,9 +345,31 @@ def centres_of(service: dict[str, Any]) -> Iterator[Centre]:
         )
 
 
+def _ages_in_months(
+    pool: urllib3.PoolManager, root: str, profile: Any, timer: _Clock, max_bytes: int
+) -> bool:
+    """Whether the feed's HSDS profile, when it is on the feed's own server, says its ages are
+    in months (carecoop's profile does: ``service.minimum_age, service.maximum_age``). A profile
+    elsewhere is not read: the harvest asks only the server the operator listed."""
+    if not isinstance(profile, str) or not profile:
+        return False
+    here, there = urlsplit(root), urlsplit(profile)
+    if (here.scheme, here.netloc) != (there.scheme, there.netloc):
+        return False
+    said = _json(_get(pool, profile, timer, max_bytes))
+    conventions = said.get("conventions") if isinstance(said, dict) else None
+    if not isinstance(conventions, dict):
+        return False
+    return any(
+        "minimum_age" in str(key) and "month" in str(value).lower()
+        for key, value in conventions.items()
+    )
+
+
 def feed_read(base: str, limits: Limits) -> list[Centre]:
-    """Every centre of the feed at ``base``, or ``FeedRefused``: the metadata at ``<base>/``,
-    then ``<base>/services?page=1`` and each page its first says there are."""
+    """Every centre of the feed at ``base``, or ``FeedRefused``: the metadata at ``<base>/``
+    (and the HSDS profile it names, when on the same server), then ``<base>/services?page=1``
+    and each page its first says there are."""
     timer = _Clock(ends=time.monotonic() + limits.deadline)
     root = base.rstrip("/")
     page_check, about_check = _validators()
@@ -340,6 +381,7 @@ def feed_read(base: str, limits: Limits) -> list[Centre]:
         version = str(about.get("version", "3"))
         if not version.startswith("3"):
             raise FeedRefused(f"publishes HSDS {_quoted(version)}, not 3")
+        in_months = _ages_in_months(pool, root, about.get("profile"), timer, limits.max_bytes)
         centres: list[Centre] = []
         seen: set[tuple[str, str]] = set()
         number, pages = 1, 1
@@ -355,7 +397,7 @@ def feed_read(base: str, limits: Limits) -> list[Centre]:
                 if pages > limits.max_pages:
                     raise FeedRefused(f"has {pages} pages, more than {limits.max_pages}")
             for service in page["contents"]:
-                for centre in centres_of(service):
+                for centre in centres_of(service, in_months):
                     key = (centre.service_id, centre.location_id)
                     if key in seen:
                         raise FeedRefused(f"lists a centre twice: {_quoted(centre.service_id)}")

@@ -45,12 +45,13 @@ class HarvestedCentre(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    minimum_age = models.DecimalField(
-        _("youngest age, in years"), max_digits=5, decimal_places=2, null=True, blank=True
+    min_age_months = models.PositiveSmallIntegerField(
+        _("youngest age, in months"), null=True, blank=True
     )
-    maximum_age = models.DecimalField(
-        _("oldest age, in years"), max_digits=5, decimal_places=2, null=True, blank=True
+    max_age_months = models.PositiveSmallIntegerField(
+        _("oldest age, in months"), null=True, blank=True
     )
+    services = models.CharField(_("kinds of care"), max_length=100, blank=True)
     days = models.CharField(_("days open"), max_length=20, blank=True)
     opens_at = models.TimeField(_("opens at"), null=True, blank=True)
     closes_at = models.TimeField(_("closes at"), null=True, blank=True)

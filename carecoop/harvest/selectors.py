@@ -4,9 +4,9 @@ feed it came from and when that feed last listed it. Public data, read by anyone
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock
-from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from carecoop.harvest.feeds import DAYS
 from carecoop.harvest.models import HarvestedCentre, Source
@@ -20,8 +20,9 @@ class HarvestedPoint:
     country: str
     latitude: float | None
     longitude: float | None
-    minimum_age: Decimal | None
-    maximum_age: Decimal | None
+    min_age_months: int | None
+    max_age_months: int | None
+    services: str
     days: str
     opens_at: clock | None
     closes_at: clock | None
@@ -31,39 +32,55 @@ class HarvestedPoint:
     last_seen: datetime
 
 
-def harvested_points(
+def harvested(
     *,
     country: str = "",
-    age: Decimal | None = None,
+    service: str = "",
+    age_months: int | None = None,
     day: str = "",
     at: clock | None = None,
     mapped: bool = False,
-) -> list[HarvestedPoint]:
-    """The harvested centres: of a country (its two-letter code), that take a child of ``age``
-    years, open on ``day`` (``MO`` … ``SU``) and at ``at``; only those with coordinates when
-    ``mapped``."""
-    rows = HarvestedCentre.objects.all()
+) -> QuerySet[HarvestedCentre]:
+    """The harvested centres, in the list's order: of a country (its two-letter code), giving a
+    kind of care, taking a child of ``age_months``, open on ``day`` (``MO`` … ``SU``) and at
+    ``at`` (between the earliest opening and the latest closing its feed gives); only those with
+    coordinates when ``mapped``. A filter keeps only the centres whose feed says what it asks
+    about."""
+    rows = HarvestedCentre.objects.order_by("country", "city", "name", "id")
     if country:
         rows = rows.filter(country=country.upper())
-    if age is not None:
+    if service:
         rows = rows.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=age),
+            Q(services=service)
+            | Q(services__startswith=f"{service},")
+            | Q(services__endswith=f",{service}")
+            | Q(services__contains=f",{service},")
         )
+    if age_months is not None:
+        rows = rows.filter(min_age_months__lte=age_months, max_age_months__gte=age_months)
     if day:
         if day.upper() not in DAYS:
-            return []
+            return rows.none()
         rows = rows.filter(days__contains=day.upper())
     if at is not None:
         rows = rows.filter(opens_at__lte=at, closes_at__gt=at)
     if mapped:
-        rows = rows.filter(latitude__isnull=False)
-    fields = [f.name for f in HarvestedPoint.__dataclass_fields__.values()]
-    columns = [f for f in fields if f != "source"]
+        rows = rows.filter(latitude__isnull=False, longitude__isnull=False)
+    return rows
+
+
+def points_of(rows: QuerySet[HarvestedCentre]) -> list[HarvestedPoint]:
+    """What the map and the list show of these centres, read in one query."""
+    columns = [f for f in HarvestedPoint.__dataclass_fields__ if f != "source"]
     return [
         HarvestedPoint(source=row.pop("source__url"), **row)
         for row in rows.values(*columns, "source__url")
     ]
+
+
+def harvested_points(**filters: Any) -> list[HarvestedPoint]:
+    """``points_of(harvested(**filters))``."""
+    return points_of(harvested(**filters))
 
 
 def harvested_countries() -> list[str]:

@@ -32,6 +32,7 @@ def service(
     byday: str = "MO,TU,WE,TH,FR",
     opens_at: str = "07:00",
     closes_at: str = "17:00",
+    care: str = "day_care",
 ) -> dict[str, Any]:
     """A full HSDS 3.0 service: its organisation, one location with an address and a
     schedule, a cost option."""
@@ -68,6 +69,24 @@ def service(
             "name": organisation,
             "description": "A care cooperative of domestic workers.",
         },
+        "attributes": [
+            {
+                "id": ident("attribute", name, code),
+                "link_id": sid,
+                "link_type": "service",
+                "link_entity": "service",
+                "value": code,
+                "taxonomy_term_id": ident("term", code),
+                "taxonomy_term": {
+                    "id": ident("term", code),
+                    "code": "care_service",
+                    "name": code,
+                    "description": "care service",
+                },
+            }
+            for code in care.split(",")
+            if code
+        ],
         "cost_options": [{"id": ident("cost", name), "service_id": sid, "amount": 20}],
         "capacities": [
             {

@@ -4,7 +4,6 @@ is refused with its reason, within the deadline and the size."""
 import json
 import time
 from datetime import time as clock
-from decimal import Decimal
 
 import pytest
 
@@ -34,7 +33,8 @@ def test_a_valid_feed_is_read_page_after_page():
         "BR",
     )
     assert (first.latitude, first.longitude) == (-8.05, -34.9)
-    assert (first.minimum_age, first.maximum_age) == (Decimal("0.50"), Decimal("5.00"))
+    assert (first.min_age_months, first.max_age_months) == (6, 60)
+    assert first.services == "day_care"
     assert (first.days, first.opens_at, first.closes_at) == (
         "MO,TU,WE,TH,FR",
         clock(7),
@@ -129,6 +129,8 @@ def _located(**where):
             "has one coordinate of two",
         ),
         (lambda s: s.update(maximum_age=-1), "an age is not one"),
+        (lambda s: s.update(maximum_age=131), "an age is not one"),
+        (lambda s: s["attributes"][0].update(value="day care!"), "a kind of care is not a code"),
         (
             lambda s: s["service_at_locations"][0]["schedules"][0].update(opens_at="25:99"),
             "an opening time is not a time",
@@ -245,3 +247,64 @@ def test_a_compressed_body_is_refused():
     with feed_server() as feed:
         feed.routes["/"] = lambda h: answer(h, b"\x1f\x8b", Content_Encoding="gzip")
         assert "encoding not asked for" in refused(feed)
+
+
+MONTHS = {"conventions": {"service.minimum_age, service.maximum_age": "In months, not years."}}
+
+
+def test_ages_are_years_unless_the_feed_s_own_profile_says_months():
+    with feed_server() as feed, feed_server() as elsewhere:
+        feed.publish([service("Creche", minimum_age=6, maximum_age=36)])
+        (centre,) = feed_read(feed.url, LIMITS)
+        assert (centre.min_age_months, centre.max_age_months) == (72, 432)
+
+        feed.routes["/"] = {**feeds.ABOUT, "profile": f"{feed.url}/profile.json"}
+        feed.routes["/profile.json"] = MONTHS
+        (centre,) = feed_read(feed.url, LIMITS)
+        assert (centre.min_age_months, centre.max_age_months) == (6, 36)
+
+        # A profile on another server is not asked for.
+        elsewhere.routes["/profile.json"] = MONTHS
+        feed.routes["/"] = {**feeds.ABOUT, "profile": f"{elsewhere.url}/profile.json"}
+        (centre,) = feed_read(feed.url, LIMITS)
+        assert centre.max_age_months == 432
+        assert elsewhere.asked == []
+
+        feed.routes["/"] = {**feeds.ABOUT, "profile": f"{feed.url}/gone.json"}
+        assert "answered 404" in refused(feed)
+
+
+def test_the_hours_of_each_day_are_summed_up_by_the_days_that_share_them():
+    schedules = [
+        {
+            "id": feeds.ident("s", d),
+            "freq": "WEEKLY",
+            "byday": d,
+            "opens_at": "07:00",
+            "closes_at": "17:00",
+        }
+        for d in ("MO", "TU", "WE", "TH", "FR")
+    ]
+    schedules.append(
+        {
+            "id": feeds.ident("s", "SA"),
+            "freq": "WEEKLY",
+            "byday": "SA",
+            "opens_at": "08:00",
+            "closes_at": "12:30",
+        }
+    )
+    creche = service("Creche")
+    creche["service_at_locations"][0].pop("schedules")
+    creche["service_at_locations"][0]["location"]["schedules"] = schedules
+    creche["service_at_locations"][0]["location"]["addresses"][0]["city"] = "-"
+    with feed_server() as feed:
+        feed.publish([creche])
+        (centre,) = feed_read(feed.url, LIMITS)
+    assert centre.hours == "MO,TU,WE,TH,FR 07:00\u201317:00; SA 08:00\u201312:30"
+    assert (centre.days, centre.opens_at, centre.closes_at) == (
+        "MO,TU,WE,TH,FR,SA",
+        clock(7),
+        clock(17),
+    )
+    assert centre.city == ""

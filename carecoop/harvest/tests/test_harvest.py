@@ -3,7 +3,6 @@ source never stops another, and running it again is safe."""
 
 import logging
 from datetime import time as clock
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -118,7 +117,13 @@ def test_the_map_s_points_filter_by_country_age_and_opening_hours():
         feed.publish(
             [
                 service("Recife babies", minimum_age=0, maximum_age=2),
-                service("Recife nursery", minimum_age=2, maximum_age=6, byday="SA,SU"),
+                service(
+                    "Recife nursery",
+                    minimum_age=2,
+                    maximum_age=6,
+                    byday="SA,SU",
+                    care="preschool,day_care",
+                ),
                 service(
                     "Ahmedabad creche",
                     city="Ahmedabad",
@@ -139,8 +144,11 @@ def test_the_map_s_points_filter_by_country_age_and_opening_hours():
 
     assert found() == ["Ahmedabad creche", "Recife babies", "Recife nursery"]
     assert found(country="in") == ["Ahmedabad creche"]
-    assert found(age=Decimal("1.5")) == ["Ahmedabad creche", "Recife babies"]
-    assert found(age=Decimal(4)) == ["Ahmedabad creche", "Recife nursery"]
+    assert found(age_months=18) == ["Recife babies"]
+    assert found(age_months=48) == ["Recife nursery"]
+    assert found(service="preschool") == ["Recife nursery"]
+    assert found(service="day_care") == ["Ahmedabad creche", "Recife babies", "Recife nursery"]
+    assert found(service="after_school") == []
     assert found(day="sa") == ["Recife nursery"]
     assert found(day="XX") == []
     assert found(at=clock(6, 30)) == ["Ahmedabad creche"]
