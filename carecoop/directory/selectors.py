@@ -35,6 +35,7 @@ def place_range_low(code: str) -> int:
 
 @dataclass
 class PublicCooperative:
+    slug: str
     name: str
     city: str
     country: str
@@ -59,6 +60,7 @@ def public_directory() -> list[PublicCooperative]:
         }
     return [
         PublicCooperative(
+            slug=org.slug,
             name=org.name,
             city=org.city,
             country=org.country,

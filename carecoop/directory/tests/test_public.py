@@ -14,12 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope
 from jsonschema import Draft7Validator, Draft202012Validator
-from referencing import Registry, Resource
+from referencing import Registry
+from referencing.jsonschema import DRAFT7, DRAFT202012
 
+from carecoop.core.permissions import policy_of
 from carecoop.directory import selectors, services
 from carecoop.directory.models import LocationShown
 from carecoop.testing import all_patterns
-from carecoop.core.permissions import policy_of
 
 pytestmark = pytest.mark.django_db
 
@@ -137,24 +138,14 @@ def _validator(name: str) -> Draft202012Validator:
 
 
 def _capacity_validator() -> Draft202012Validator:
+    """HSDS 3.1's service capacity, with the objects it refers to."""
     folder = SCHEMAS / "hsds" / "3.1"
-    registry: Registry = (
-        Registry().with_resources(
-            (p.name, Resource.from_contents(json.loads(p.read_text()), default_specification=None))
-            for p in folder.glob("*.json")
-        )
-        if False
-        else Registry()
+    registry = Registry().with_resources(
+        (p.name, DRAFT202012.create_resource(json.loads(p.read_text())))
+        for p in folder.glob("*.json")
     )
-    resources = []
-    for p in folder.glob("*.json"):
-        from referencing.jsonschema import DRAFT202012
-
-        resources.append((p.name, DRAFT202012.create_resource(json.loads(p.read_text()))))
-    registry = registry.with_resources(resources)
-    return Draft202012Validator(
-        json.loads((folder / "service_capacity.json").read_text()), registry=registry
-    )
+    schema = json.loads((folder / "service_capacity.json").read_text())
+    return Draft202012Validator(schema, registry=registry)
 
 
 def test_the_hsds_feed_is_valid_hsds_3_0(published: Any) -> None:
@@ -209,8 +200,6 @@ def test_the_tabular_package_holds_the_hsds_tables(published: Any) -> None:
 def test_the_murmurations_profile_is_valid(published: Any) -> None:
     folder = SCHEMAS / "murmurations"
     schema = json.loads((folder / "schemas" / "organizations_schema-v1.0.0.json").read_text())
-    from referencing.jsonschema import DRAFT7
-
     registry = Registry().with_resources(
         (
             f"https://test-library.murmurations.network/v2/fields/{p.name}",
