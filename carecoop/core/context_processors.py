@@ -24,6 +24,7 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "surveys": access.can("surveys.view"),
             "protection": access.can("protection.view"),
             "protection_counts": access.can("protection.indicators"),
+            "publish": access.can("directory.view"),
         }
         if access is not None and access.org.is_cooperative
         else {},

@@ -1,6 +1,7 @@
 """Settings shared by every profile. Secrets and machine specifics come from the environment."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -152,7 +153,10 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "carecoop" / "static"]
+# Leaflet's own files (the public map over tiles) from the django-leaflet package, which is not
+# an installed app: its admin widgets need GDAL.
+_LEAFLET = Path(find_spec("leaflet").submodule_search_locations[0])  # type: ignore[union-attr,index]
+STATICFILES_DIRS = [BASE_DIR / "carecoop" / "static", _LEAFLET / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -218,6 +222,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# The public map's tiles: a URL template ({z}/{x}/{y}) of a tile server, or empty for none. Without
+# tiles (or when they cannot be reached) the map's points are drawn over a server-drawn outline;
+# the map page lets the tile server's images in (its Content-Security-Policy).
+CARECOOP_MAP_TILES = os.environ.get("CARECOOP_MAP_TILES", "")
+CARECOOP_MAP_ATTRIBUTION = os.environ.get("CARECOOP_MAP_ATTRIBUTION", "")
+
 
 # Where `manage.py backup` writes by default (docs/operations.md).
 CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))
