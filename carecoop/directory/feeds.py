@@ -523,6 +523,18 @@ def murmurations(profile: PublicProfile, base: str) -> dict[str, Any]:
 # The map ---------------------------------------------------------------------------------------
 
 
+# A centre of another installation is drawn in another colour.
+ELSEWHERE_FILL = ' fill="#36c"'
+
+
+def _elsewhere(point: MapPoint) -> dict[str, Any]:
+    """A point of another installation says so: the feed it came from, when last seen."""
+    if not point.source:
+        return {}
+    seen = point.last_seen.isoformat(timespec="seconds") if point.last_seen else None
+    return {"source": point.source, "last_seen": seen}
+
+
 def geojson(points: Iterable[MapPoint]) -> bytes:
     """The map's points as a GeoJSON FeatureCollection, compact (3,000 centres in well under
     100 KB compressed)."""
@@ -530,7 +542,7 @@ def geojson(points: Iterable[MapPoint]) -> bytes:
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(p.longitude), float(p.latitude)]},
-            "properties": {"name": p.name, "coop": p.coop, "url": p.url},
+            "properties": {"name": p.name, "coop": p.coop, "url": p.url, **_elsewhere(p)},
         }
         for p in points
     ]
@@ -574,7 +586,8 @@ def outline_svg(points: Sequence[MapPoint]) -> str:
             lines.append(f"M0 {y(lat)}H{width}")
         lat += step
     dots = "".join(
-        f'<circle cx="{x(float(p.longitude))}" cy="{y(float(p.latitude))}" r="3">'
+        f'<circle cx="{x(float(p.longitude))}" cy="{y(float(p.latitude))}" r="3"'
+        f"{ELSEWHERE_FILL if p.source else ''}>"
         f"<title>{escape(p.name)}</title></circle>"
         for p in points
     )

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django_scopes import scopes_disabled
 from carecoop.billing.models import FeeSchedule
 from carecoop.care.models import Enrolment, OpeningHours
 from carecoop.directory.models import CentreListing, Listing, LocationShown
+from carecoop.harvest import selectors as harvest
+from carecoop.harvest.models import HarvestedCentre
 from carecoop.tenancy.models import Affiliation, Centre, Organisation, OrgKind
 
 # The ranges of free places a centre shows, by their lowest count: never the count itself.
@@ -250,8 +253,8 @@ def public_centre(*, coop_slug: str, code: str) -> PublicCentre | None:
 
 @dataclass(frozen=True)
 class MapPoint:
-    """A point of the public map: a centre of this installation or, later, one harvested from
-    another's open feed (``source`` then names that installation)."""
+    """A point of the public map: a centre of this installation or one harvested from another's
+    open feed (``source`` then names that feed, and ``last_seen`` when it last listed it)."""
 
     name: str
     coop: str
@@ -259,12 +262,33 @@ class MapPoint:
     latitude: Decimal
     longitude: Decimal
     source: str = ""
+    last_seen: datetime.datetime | None = None
+
+
+def _elsewhere_filters(filters: Filters) -> dict[str, Any]:
+    return {
+        "country": filters.country,
+        "service": filters.service,
+        "age_months": filters.age_months,
+        "at": filters.open_at,
+    }
+
+
+def elsewhere(filters: Filters = Filters()) -> QuerySet[HarvestedCentre]:
+    """The centres of other installations (``harvest``) the same filters keep, in the list's
+    order; to page through (``elsewhere_points`` then reads a page's)."""
+    return harvest.harvested(**_elsewhere_filters(filters))
+
+
+def elsewhere_points(rows: QuerySet[HarvestedCentre]) -> list[harvest.HarvestedPoint]:
+    return harvest.points_of(rows)
 
 
 def map_points(filters: Filters = Filters()) -> list[MapPoint]:
     """Every point of the map: the published centres whose location is shown (to the
-    neighbourhood, rounded to about 1 km, or exactly). Points of other installations' feeds
-    are to join here."""
+    neighbourhood, rounded to about 1 km, or exactly), then, unless the map is of one
+    cooperative, the centres other installations publish (``harvest``), each with its feed and
+    when that feed last listed it."""
     with scopes_disabled():
         rows = (
             _listings(filters)
@@ -285,6 +309,20 @@ def map_points(filters: Filters = Filters()) -> list[MapPoint]:
             lat, lon = _shown(lat, location), _shown(lon, location)
             assert lat is not None and lon is not None
             points.append(MapPoint(name, coop, f"/d/{slug}/{code}/", lat, lon))
+    if not filters.coop_slug:
+        points += [
+            MapPoint(
+                p.name,
+                p.organisation,
+                p.url or p.source,
+                Decimal(repr(p.latitude)),
+                Decimal(repr(p.longitude)),
+                source=p.source,
+                last_seen=p.last_seen,
+            )
+            for p in harvest.harvested_points(mapped=True, **_elsewhere_filters(filters))
+            if p.latitude is not None and p.longitude is not None
+        ]
     return points
 
 

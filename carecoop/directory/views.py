@@ -57,6 +57,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         found = selectors.centres(page.object_list)
+    others = Paginator(selectors.elsewhere(filters), settings.CARECOOP_PAGE_SIZE).get_page(
+        request.GET.get("elsewhere")
+    )
     params = _params(form)
     tiles = settings.CARECOOP_MAP_TILES
     response = render(
@@ -66,6 +69,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "centres": found,
+            "others": others,
+            "other_centres": selectors.elsewhere_points(others.object_list),
             "params": params,
             "tiles": tiles,
             "attribution": settings.CARECOOP_MAP_ATTRIBUTION,

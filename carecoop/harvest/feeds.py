@@ -287,15 +287,15 @@ def _country(addresses: list[dict[str, Any]]) -> tuple[str, str]:
 
 
 def _services(service: dict[str, Any]) -> str:
-    """The kinds of care a carecoop feed names in its service's attributes (``care_service``)."""
+    """The kinds of care a carecoop feed names in its service's attributes (``care_service``),
+    by their codes; a value that is not a code is left aside."""
     codes = []
     for attribute in service.get("attributes") or []:
         term = attribute.get("taxonomy_term") or {}
         if term.get("code") == "care_service":
-            code = _text(attribute.get("value"), "a kind of care", 20)
-            if not re.fullmatch(r"[a-z_]{1,20}", code):
-                raise FeedRefused(f"a kind of care is not a code: {_quoted(code)}")
-            codes.append(code)
+            code = _text(attribute.get("value"), "a kind of care", 100)
+            if re.fullmatch(r"[a-z_]{1,20}", code):  # any other value is not one of the codes
+                codes.append(code)
     return ",".join(sorted(set(codes)))[:100]
 
 

@@ -35,3 +35,21 @@ def weekday_name(day: int) -> str:
 def places_text(code: str) -> str:
     """The range of free places a centre shows, in words."""
     return str(PLACES.get(code, code))
+
+
+HSDS_DAYS = {"MO": 1, "TU": 2, "WE": 3, "TH": 4, "FR": 5, "SA": 6, "SU": 7}
+
+
+@register.filter
+def hsds_hours(summary: str) -> str:
+    """The hours another installation's feed gives ("MO,TU 07:00-17:00; SA 08:00-12:00", as
+    ``harvest`` sums them up) with the days named in the reader's language."""
+    groups = []
+    for group in summary.split("; "):
+        head, _space, rest = group.partition(" ")
+        codes = head.split(",")
+        if head and all(c in HSDS_DAYS for c in codes):
+            named = ", ".join(str(Weekday(HSDS_DAYS[c]).label) for c in codes)
+            group = f"{named} {rest}".strip()
+        groups.append(group)
+    return "; ".join(groups)

@@ -130,7 +130,7 @@ def _located(**where):
         ),
         (lambda s: s.update(maximum_age=-1), "an age is not one"),
         (lambda s: s.update(maximum_age=131), "an age is not one"),
-        (lambda s: s["attributes"][0].update(value="day care!"), "a kind of care is not a code"),
+        (lambda s: s["attributes"][0].update(value="<b>day</b>"), "a kind of care holds markup"),
         (
             lambda s: s["service_at_locations"][0]["schedules"][0].update(opens_at="25:99"),
             "an opening time is not a time",
@@ -151,6 +151,13 @@ def test_a_service_with_a_hostile_or_impossible_value_is_refused(change, reason)
         text = refused(feed)
     assert reason in text
     assert "\n" not in text and "\x1b" not in text
+
+
+def test_a_kind_of_care_that_is_not_a_code_is_left_aside():
+    with feed_server() as feed:
+        feed.publish([service("Creche", care="day_care,Day care,preschool")])
+        (centre,) = feed_read(feed.url, LIMITS)
+    assert centre.services == "day_care,preschool"
 
 
 def test_a_centre_listed_twice_is_refused():

@@ -27,7 +27,9 @@
       .then(function (data) {
         var points = L.geoJSON(data, {
           pointToLayer: function (feature, at) {
-            return L.circleMarker(at, { radius: 6, color: "#fff", weight: 1, fillColor: "#b33", fillOpacity: 0.9 });
+            // A centre of another installation (its feed in "source") in another colour.
+            var fill = feature.properties.source ? "#36c" : "#b33";
+            return L.circleMarker(at, { radius: 6, color: "#fff", weight: 1, fillColor: fill, fillOpacity: 0.9 });
           },
           onEachFeature: function (feature, marker) {
             var link = document.createElement("a");
