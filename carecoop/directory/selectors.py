@@ -280,7 +280,7 @@ def elsewhere(filters: Filters = Filters()) -> QuerySet[HarvestedCentre]:
     return harvest.harvested(**_elsewhere_filters(filters))
 
 
-def elsewhere_points(rows: QuerySet[HarvestedCentre]) -> list[harvest.HarvestedPoint]:
+def elsewhere_points(rows: Iterable[HarvestedCentre]) -> list[harvest.HarvestedPoint]:
     return harvest.points_of(rows)
 
 

@@ -1,6 +1,7 @@
 """What the map shows of other installations: their centres as last harvested, each with the
 feed it came from and when that feed last listed it. Public data, read by anyone."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as clock
@@ -46,7 +47,9 @@ def harvested(
     ``at`` (between the earliest opening and the latest closing its feed gives); only those with
     coordinates when ``mapped``. A filter keeps only the centres whose feed says what it asks
     about."""
-    rows = HarvestedCentre.objects.order_by("country", "city", "name", "id")
+    rows = HarvestedCentre.objects.select_related("source").order_by(
+        "country", "city", "name", "id"
+    )
     if country:
         rows = rows.filter(country=country.upper())
     if service:
@@ -69,12 +72,12 @@ def harvested(
     return rows
 
 
-def points_of(rows: QuerySet[HarvestedCentre]) -> list[HarvestedPoint]:
-    """What the map and the list show of these centres, read in one query."""
+def points_of(rows: Iterable[HarvestedCentre]) -> list[HarvestedPoint]:
+    """What the map and the list show of these centres (read with their source)."""
     columns = [f for f in HarvestedPoint.__dataclass_fields__ if f != "source"]
     return [
-        HarvestedPoint(source=row.pop("source__url"), **row)
-        for row in rows.values(*columns, "source__url")
+        HarvestedPoint(source=row.source.url, **{c: getattr(row, c) for c in columns})
+        for row in rows
     ]
 
 
