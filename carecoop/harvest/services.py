@@ -64,7 +64,9 @@ def source_harvest(*, source: Source, limit: Limits | None = None) -> bool:
         log.exception("harvest: %s failed unexpectedly", source.url)
         return _refused(source, started, f"failed unexpectedly ({type(error).__name__})")
     with transaction.atomic():
-        Source.objects.select_for_update().filter(pk=source.pk).exists()
+        # One harvest of a source at a time; a source taken off the list meanwhile is let go.
+        if Source.objects.select_for_update().filter(pk=source.pk).first() is None:
+            return False
         HarvestedCentre.objects.filter(source=source).delete()
         HarvestedCentre.objects.bulk_create(rows, batch_size=500)
         Source.objects.filter(pk=source.pk).update(

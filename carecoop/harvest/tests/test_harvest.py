@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from carecoop.harvest import selectors
 from carecoop.harvest.models import HarvestedCentre, Source
-from carecoop.harvest.services import harvest, sources_sync
+from carecoop.harvest.services import harvest, source_harvest, sources_sync
 from carecoop.harvest.tests.feeds import closed_port, feed_server, service
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,14 @@ def test_a_centre_another_installation_could_not_be_kept_here_refuses_the_feed()
     assert (
         Source.objects.get().last_error == "a centre has values this installation cannot keep (url)"
     )
+
+
+@override_settings(**QUICK)
+def test_a_source_taken_off_the_list_during_its_harvest_is_let_go():
+    with feed_server() as feed:
+        feed.publish([service("Creche")])
+        (source,) = sources_sync(urls=[feed.url])
+        sources_sync(urls=[])  # another run, after the operator took the feed off the list
+        assert source_harvest(source=source) is False
+    assert HarvestedCentre.objects.count() == 0
+    assert Source.objects.count() == 0
