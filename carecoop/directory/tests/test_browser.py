@@ -41,6 +41,9 @@ def test_the_map_and_list_on_a_phone_without_tiles(
     assert svg.count("<circle") == 2
     # The list beside it: both centres, and nothing wider than the phone.
     assert page.locator("section.list article").count() == 2
+    # Hours read from opening to closing, left to right, in a right-to-left page.
+    times = page.locator("section.list article").first.locator("li time")
+    assert times.nth(0).bounding_box()["x"] < times.nth(1).bounding_box()["x"]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
     screenshot(page, "directory-phone-ar")
