@@ -19,6 +19,7 @@ from harness import drop_database, fresh_database, report
 DB = "carecoop_bench_directory"
 ENGINE = fresh_database(DB)
 
+from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
@@ -115,6 +116,7 @@ def main() -> int:
     geo_size = len(gzip.compress(geojson.content))
     page = client.get("/directory/")
     page_size = len(gzip.compress(page.content))
+    listed = page.content.count(b"<article")
     rows = [
         (
             f"map GeoJSON, {features:,} centres (gzip)",
@@ -125,10 +127,13 @@ def main() -> int:
             and geo_size <= GEOJSON_BUDGET,
         ),
         (
-            "directory page (gzip)",
+            f"directory page, {listed} centres listed (gzip)",
             f"{page_size / 1024:.1f} KB",
             "14 KB",
-            page.status_code == 200 and page_size <= PAGE_BUDGET,
+            page.status_code == 200
+            and listed == settings.CARECOOP_PAGE_SIZE
+            and b"Relief Road" in page.content
+            and page_size <= PAGE_BUDGET,
         ),
     ]
     ok = report(f"Public directory on {ENGINE}", rows)

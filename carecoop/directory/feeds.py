@@ -286,6 +286,11 @@ def hsds_profile(base: str) -> dict[str, Any]:
                 "Exact (4 decimals) or only the neighbourhood (2 decimals, about 1 km), as the "
                 "cooperative chose; absent when it chose to hide the location."
             ),
+            "address": (
+                "HSDS requires address_1, city, state_province and postal_code: '-' stands for "
+                "one not recorded or not published (a location shown only to the neighbourhood "
+                "gives its city as address_1)."
+            ),
             "ids": "uuid5 of the URL of the public page of the cooperative or centre; stable.",
         },
         "schemas": {

@@ -26,6 +26,8 @@ def test_the_map_and_list_on_a_phone_without_tiles(
     page.set_extra_http_headers({"Accept-Language": "ar"})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     page.goto(f"{live_server.url}/directory/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     # The script fetched the GeoJSON and put its markers on the (tile-less) map...
@@ -39,11 +41,15 @@ def test_the_map_and_list_on_a_phone_without_tiles(
     assert svg.count("<circle") == 2
     # The list beside it: both centres, and nothing wider than the phone.
     assert page.locator("section.list article").count() == 2
+    # Hours read from opening to closing, left to right, in a right-to-left page.
+    times = page.locator("section.list article").first.locator("li time")
+    assert times.nth(0).bounding_box()["x"] < times.nth(1).bounding_box()["x"]
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
     screenshot(page, "directory-phone-ar")
     # Only the tiles failed (the unreachable server), nothing of the page itself.
-    assert all("127.0.0.1" in e or "ERR_CONNECTION_REFUSED" in e for e in errors), errors
+    assert all("ERR_CONNECTION_REFUSED" in e or "404" in e for e in errors), "\n".join(errors)
+    assert all(url.endswith("/favicon.ico") for url in missing), missing
     page.click("section.list article h3 a >> nth=0")
     page.wait_for_url("**/d/home-coop/**")
     assert page.locator("script[type='application/ld+json']").count() == 1
