@@ -64,7 +64,7 @@ pytest-postgres:
 		echo "PostgreSQL is not reachable at $(PG_URL): the PostgreSQL pass is skipped."; \
 	fi
 
-BENCHES := bench/growth.py bench/members.py bench/imports.py bench/surveys.py bench/care.py bench/staffing.py bench/governance.py bench/sustainability.py bench/billing.py bench/load.py
+BENCHES := bench/growth.py bench/members.py bench/imports.py bench/surveys.py bench/care.py bench/staffing.py bench/governance.py bench/sustainability.py bench/billing.py bench/directory.py bench/load.py
 
 # Every script runs on SQLite, then on PostgreSQL when it is reachable; all results are printed
 # before the exit status says whether any budget failed.

@@ -287,6 +287,7 @@ ROUTE_MODELS: dict[str, type[Model]] = {
     "c/<slug:coop>/surveys/rounds/<int:pk>/datapackage.zip": Round,
     "c/<slug:coop>/surveys/indicators/<int:pk>/": Indicator,
     "c/<slug:coop>/protection/households/<int:pk>/": Household,
+    "c/<slug:coop>/directory/centres/<int:pk>/": Centre,
     "c/<slug:coop>/protection/schemes/<int:pk>/": Scheme,
     "c/<slug:coop>/protection/steps/<int:pk>/remove/": SchemeStep,
     "api/v1/c/<slug:coop>/people/<int:pk>": Person,

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from carecoop.accounts import views as account_views
 from carecoop.core import permissions
+from carecoop.directory import urls as directory_urls
 from carecoop.directory import views as directory_views
 
 handler400 = "carecoop.core.views.bad_request"
@@ -30,6 +31,10 @@ urlpatterns = [
     path("c/<slug:coop>/protection/", include("carecoop.protection.urls")),
     path("c/<slug:coop>/privacy/", include("carecoop.privacy.urls")),
     path("c/<slug:coop>/federations/", include("carecoop.federation.coop_urls")),
+    path(
+        "c/<slug:coop>/directory/",
+        include((directory_urls.coop_patterns, "publish")),
+    ),
     path("f/<slug:org>/", include("carecoop.federation.urls")),
     path("", include("carecoop.api.urls")),
     path("", include("carecoop.setup.urls")),

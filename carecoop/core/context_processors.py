@@ -25,6 +25,7 @@ def carecoop(request: HttpRequest) -> dict[str, Any]:
             "protection": access.can("protection.view"),
             "protection_counts": access.can("protection.indicators"),
             "federations": access.can("federation.sharing"),
+            "publish": access.can("directory.view"),
         }
         if access is not None and access.org.is_cooperative
         else {},

@@ -6,6 +6,7 @@ primary school; C a municipal centre of about 80 children open 7 a.m. to 10 p.m.
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 COOPERATIVES: list[dict[str, Any]] = [
@@ -105,6 +106,9 @@ CENTRES: dict[str, list[dict[str, Any]]] = {
             "code": f"ahd-{i + 1:02d}",
             "name": f"Shakti Creche {area}",
             "city": "Ahmedabad",
+            # Spread over the city; published only to the neighbourhood (demo/directory.py).
+            "latitude": Decimal("22.9800") + Decimal(i % 4) * Decimal("0.0310"),
+            "longitude": Decimal("72.5400") + Decimal(i // 4) * Decimal("0.0290"),
             "licensed_capacity": 30,
             "min_age_months": 0,
             "max_age_months": 72,
@@ -118,6 +122,8 @@ CENTRES: dict[str, list[dict[str, Any]]] = {
             "code": "centro-infantil",
             "name": "Centro Infantil Montessori Manos Unidas",
             "city": "Villa Nueva",
+            "latitude": Decimal("14.526900"),
+            "longitude": Decimal("-90.587500"),
             "licensed_capacity": 70,
             "min_age_months": 1,
             "max_age_months": 72,
@@ -128,6 +134,8 @@ CENTRES: dict[str, list[dict[str, Any]]] = {
             "code": "escuela",
             "name": "Escuela Primaria Manos Unidas",
             "city": "Villa Nueva",
+            "latitude": Decimal("14.528300"),
+            "longitude": Decimal("-90.589100"),
             "licensed_capacity": 150,
             "min_age_months": 60,
             "max_age_months": 156,
@@ -140,6 +148,8 @@ CENTRES: dict[str, list[dict[str, Any]]] = {
             "code": "cmei-catadores",
             "name": "Centro de Educação Infantil dos Catadores",
             "city": "Belo Horizonte",
+            "latitude": Decimal("-19.916700"),
+            "longitude": Decimal("-43.934500"),
             "licensed_capacity": 80,
             "min_age_months": 0,
             "max_age_months": 71,

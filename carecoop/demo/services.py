@@ -15,6 +15,7 @@ from carecoop.care import services as care
 from carecoop.care.models import Absence, Attendance, Room, SeatPool
 from carecoop.core.types import Actor
 from carecoop.demo import data, shipped
+from carecoop.demo import directory as demo_directory
 from carecoop.demo import governance as demo_governance
 from carecoop.demo import health as demo_health
 from carecoop.demo import money as demo_money
@@ -54,6 +55,7 @@ def demo_load(*, seed: int = 2026, only: Collection[str] | None = None) -> bool:
             with scope(coop=coop.pk):
                 first_parent[coop.slug] = _load_cooperative(coop, admin, rng, today, centres)
                 _load_care(coop, admin, rng, today)
+                demo_directory.load(coop, admin)
                 demo_governance.load(coop, admin, rng, today)
                 # Its own draws, so the records above stay as they are drawn.
                 demo_surveys.load(coop, admin, random.Random(f"{seed}-{coop.slug}"), today)

@@ -6,3 +6,6 @@ class DirectoryConfig(AppConfig):
     name = "carecoop.directory"
     label = "directory"
     verbose_name = _("Public directory")
+
+    def ready(self) -> None:
+        from carecoop.directory import permissions  # noqa: F401

@@ -1,6 +1,7 @@
 """Settings shared by every profile. Secrets and machine specifics come from the environment."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "carecoop.privacy",
     "carecoop.setup",
     "carecoop.federation",
+    "carecoop.harvest",
     "carecoop.directory",
     "carecoop.dashboard",
     "carecoop.api",
@@ -151,7 +153,10 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "carecoop" / "static"]
+# Leaflet's own files (the public map over tiles) from the django-leaflet package, which is not
+# an installed app: its admin widgets need GDAL.
+_LEAFLET = Path(find_spec("leaflet").submodule_search_locations[0])  # type: ignore[union-attr,index]
+STATICFILES_DIRS = [BASE_DIR / "carecoop" / "static", _LEAFLET / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -218,6 +223,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The public map's tiles: a URL template ({z}/{x}/{y}) of a tile server, or empty for none. Without
+# tiles (or when they cannot be reached) the map's points are drawn over a server-drawn outline;
+# the map page lets the tile server's images in (its Content-Security-Policy).
+CARECOOP_MAP_TILES = os.environ.get("CARECOOP_MAP_TILES", "")
+CARECOOP_MAP_ATTRIBUTION = os.environ.get("CARECOOP_MAP_ATTRIBUTION", "")
+
+
 # Where `manage.py backup` writes by default (docs/operations.md).
 CARECOOP_BACKUP_DIR = Path(os.environ.get("CARECOOP_BACKUP_DIR", VAR_DIR / "backups"))
 
@@ -238,3 +250,14 @@ CARECOOP_CLIENT_ADDRESS_HEADER = os.environ.get("CARECOOP_CLIENT_ADDRESS_HEADER"
 # How long a password reset link that a manager issues stays valid.
 CARECOOP_RESET_LINK_HOURS = 24
 OTP_TOTP_ISSUER = "carecoop"
+
+# The HSDS feeds of other installations whose cooperatives this one shows on its map
+# (carecoop.harvest; docs/operations.md, "The map across installations"): their base addresses,
+# separated by spaces, harvested by `manage.py directory_harvest`. A feed is refused, and what it
+# gave before kept, when it takes longer than the deadline (seconds, the whole feed), a response
+# is larger than the size (bytes), or it has more pages or services than the caps.
+CARECOOP_HARVEST_FEEDS = os.environ.get("CARECOOP_HARVEST_FEEDS", "").split()
+CARECOOP_HARVEST_DEADLINE = float(os.environ.get("CARECOOP_HARVEST_DEADLINE", "60"))
+CARECOOP_HARVEST_MAX_BYTES = int(os.environ.get("CARECOOP_HARVEST_MAX_BYTES", str(5 * 2**20)))
+CARECOOP_HARVEST_MAX_PAGES = int(os.environ.get("CARECOOP_HARVEST_MAX_PAGES", "100"))
+CARECOOP_HARVEST_MAX_CENTRES = int(os.environ.get("CARECOOP_HARVEST_MAX_CENTRES", "20000"))

@@ -231,7 +231,10 @@ def test_anonymous_visitor_is_sent_to_sign_in(world: Any) -> None:
         response = client.get(url)
         kind = policy_of(view).kind
         if kind == "public":
-            assert response.status_code in (200, 302, 405), url
+            # A public page of something not published (the other cooperative is not) is not
+            # found; the directory's own walk opens every one of a published cooperative.
+            allowed = (200, 302, 405, 404) if "<" in route else (200, 302, 405)
+            assert response.status_code in allowed, url
         elif kind == "api":  # No token: 401 (405 for a method the operation does not take).
             assert response.status_code in (401, 405) if of_coop(route) else (200, 404), url
         else:
