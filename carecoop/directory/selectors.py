@@ -222,7 +222,7 @@ def centres(
                 code=c.code,
                 name=c.name,
                 city=c.city,
-                services=c.service_list,
+                services=[code for code in c.services.split(",") if code],
                 scheme=c.scheme,
                 location=r.location,
                 latitude=_shown(c.latitude, r.location),

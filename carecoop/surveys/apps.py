@@ -9,3 +9,5 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from carecoop.surveys import permissions  # noqa: F401
+        # The shipped indicators' texts, a table ``shown`` translates (core.shipped).
+        from carecoop.surveys import indicators  # noqa: F401

@@ -13,7 +13,9 @@ from django_scopes import scope
 from carecoop.directory import services
 from carecoop.harvest.tests.servers import installation
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The first installation publishes on the suite's database and the second runs on a SQLite file of
+# its own: once, in the SQLite pass (the feed itself is tested on PostgreSQL by test_public).
+pytestmark = [pytest.mark.sqlite, pytest.mark.django_db(transaction=True)]
 
 
 def _points(site: Any) -> list[dict[str, Any]]:
