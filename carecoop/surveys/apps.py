@@ -8,6 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys and indicators")
 
     def ready(self) -> None:
-        from carecoop.surveys import permissions  # noqa: F401
         # The shipped indicators' texts, a table ``shown`` translates (core.shipped).
-        from carecoop.surveys import indicators  # noqa: F401
+        from carecoop.surveys import (
+            indicators,  # noqa: F401
+            permissions,  # noqa: F401
+        )
