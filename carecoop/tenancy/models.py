@@ -212,6 +212,25 @@ class Affiliation(models.Model):
             raise ValidationError(
                 {"parent": _("A cooperative affiliates to a federation, union or network.")}
             )
+        if self.member_id and self.parent_id and self.parent_id in self._below(self.member_id):
+            raise ValidationError(
+                {"parent": _("A federation cannot belong to one of its own members.")}
+            )
+
+    @staticmethod
+    def _below(unit: int) -> set[int]:
+        """Every organisation under ``unit``, at any depth, ever affiliated."""
+        found: set[int] = set()
+        frontier = [unit]
+        while frontier:
+            members = set(
+                Affiliation.objects.filter(parent_id__in=frontier).values_list(
+                    "member_id", flat=True
+                )
+            )
+            frontier = list(members - found)
+            found |= members
+        return found
 
 
 class RoleCode(models.TextChoices):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import frictionless
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -166,8 +167,8 @@ def test_the_tree_reaches_each_cooperative_once_and_money_only_where_every_link_
     Affiliation.objects.filter(member=b, parent=apex).update(shares="money")
     assert reached(apex.pk, TODAY) == {a.pk: False, b.pk: True}
     assert reached(union.pk, TODAY) == {a.pk: True, b.pk: False}
-    # A loop of federations ends.
-    affiliation_create(member=apex, parent=union, started_on=start)
+    # A loop of federations (written around the check, as an import might) ends.
+    Affiliation.objects.create(member=apex, parent=union, started_on=start)
     assert set(reached(apex.pk, TODAY)) == {a.pk, b.pk}
 
 
@@ -427,3 +428,16 @@ def test_the_data_package_is_valid_and_holds_its_codebook(network, coop, tmp_pat
     assert all(x.code in elements for x in e.ELEMENTS)
     units = (tmp_path / "org_units.csv").read_text(encoding="utf-8-sig")
     assert f"{coop.slug},Counted Cooperative,the-network" in units
+
+
+def test_a_federation_cannot_belong_to_one_of_its_own_members():
+    apex = make_organisation(FederationFactory, slug="apex-2", name="Apex")
+    union = make_organisation(FederationFactory, slug="union-2", name="Union")
+    local = make_organisation(FederationFactory, slug="local-2", name="Local")
+    start = datetime.date(2020, 1, 1)
+    affiliation_create(member=union, parent=apex, started_on=start)
+    affiliation_create(member=local, parent=union, started_on=start)
+    for member, parent in ((apex, local), (apex, union), (union, local)):
+        with pytest.raises(ValidationError) as refused:
+            affiliation_create(member=member, parent=parent, started_on=start)
+        assert "cannot belong to one of its own members" in str(refused.value)
