@@ -15,7 +15,10 @@ them), at the speed of the database's own bulk path (``bench/members.py``)."""
 import csv
 import datetime
 import io
+import json
+import operator
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -240,3 +243,45 @@ def register_response(
 def csv_text(columns: list[Column], rows: Iterable[Any]) -> str:
     """A register as the text of its CSV file, whole (a file of a data package)."""
     return "".join(_csv_lines(columns, rows))
+
+
+# A file of a data package: its fields (name, Frictionless type, title), its rows, its title.
+PackageFile = tuple[list[tuple[str, str, Any]], list[list[Any]], Any]
+
+
+def data_package(about: dict[str, Any], files: dict[str, PackageFile]) -> bytes:
+    """A zipped Frictionless tabular data package (https://specs.frictionlessdata.io/): the
+    ``datapackage.json`` of ``about`` (name, title, description…) with a resource for each CSV
+    file of ``files``, its fields typed and titled, and the files, each headed by its fields'
+    names."""
+    package = {
+        "profile": "tabular-data-package",
+        **about,
+        "resources": [
+            {
+                "name": path.removesuffix(".csv").replace("_", "-"),
+                "path": path,
+                "title": str(title),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {
+                    "fields": [
+                        {"name": name, "type": kind, "title": str(field_title)}
+                        for name, kind, field_title in fields
+                    ]
+                },
+            }
+            for path, (fields, _rows, title) in files.items()
+        ],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        for path, (fields, rows, _title) in files.items():
+            columns = [
+                Column(name, operator.itemgetter(i)) for i, (name, _kind, _t) in enumerate(fields)
+            ]
+            archive.writestr(path, csv_text(columns, rows))
+    return buffer.getvalue()

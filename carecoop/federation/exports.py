@@ -4,11 +4,8 @@ the pages hide is left out here too: a hidden count is not exported, and money f
 the cooperatives that share them."""
 
 import hashlib
-import io
 import json
-import operator
 import string
-import zipfile
 from typing import Any
 
 from django.http import HttpResponse
@@ -16,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from carecoop.core.exports import Column, csv_text, register_response
+from carecoop.core.exports import Column, data_package, register_response
 from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
 from carecoop.federation import elements as e
@@ -366,8 +363,7 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
             gettext_lazy("Organisation units"),
         ),
     }
-    package = {
-        "profile": "tabular-data-package",
+    about = {
         "name": f"{federation.slug}-statistics-{chosen.code}",
         "title": f"{federation.name} · {chosen.code}",
         "created": timezone.now().replace(microsecond=0).isoformat(),
@@ -378,34 +374,8 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
                 "left out with the counts that would give them away."
             )
         ),
-        "resources": [
-            {
-                "name": path.removesuffix(".csv").replace("_", "-"),
-                "path": path,
-                "title": str(title),
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8-sig",
-                "schema": {
-                    "fields": [
-                        {"name": name, "type": kind, "title": str(field_title)}
-                        for name, kind, field_title in fields
-                    ]
-                },
-            }
-            for path, (fields, _rows, title) in files.items()
-        ],
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
-        for path, (fields, rows, _title) in files.items():
-            columns = [
-                Column(name, operator.itemgetter(i)) for i, (name, _k, _t) in enumerate(fields)
-            ]
-            archive.writestr(path, csv_text(columns, rows))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(data_package(about, files), content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="{federation.slug}-statistics-{chosen.code}.zip"'
     )

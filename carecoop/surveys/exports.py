@@ -4,11 +4,8 @@ those figures, the indicators' definitions and the codebook of the questionnaire
 described field by field in ``datapackage.json``. Figures only: no member's answer is in them,
 and a hidden group is a row without a figure."""
 
-import io
-import json
 import operator
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from carecoop.core.exports import Column, csv_text
+from carecoop.core.exports import Column, data_package
 from carecoop.core.shipped import shown
 from carecoop.surveys import indicators, questionnaire
 from carecoop.surveys.charts import words
@@ -145,8 +142,7 @@ def datapackage(round_: Round, results: list[Result], found: list[Indicator]) ->
         "indicators.csv": (INDICATOR_FIELDS, list(_indicator_rows(found)), _("Indicators")),
         "codebook.csv": (CODEBOOK_FIELDS, list(_codebook_rows(round_)), _("Codebook")),
     }
-    package = {
-        "profile": "tabular-data-package",
+    about = {
         "name": _name(f"{round_.survey.code}-{round_.name}"),
         "title": f"{shown(round_.survey.title)} · {round_.name}",
         "created": timezone.now().replace(microsecond=0).isoformat(),
@@ -156,28 +152,5 @@ def datapackage(round_: Round, results: list[Result], found: list[Indicator]) ->
             "Figures of a survey round, each with its 95 % interval and its number of answers; "
             "groups of fewer than five people are hidden. No one's answers are in it."
         ),
-        "resources": [
-            {
-                "name": path.removesuffix(".csv"),
-                "path": path,
-                "title": title,
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8-sig",
-                "schema": {
-                    "fields": [
-                        {"name": name, "type": kind, "title": str(field_title)}
-                        for name, kind, field_title in fields
-                    ]
-                },
-            }
-            for path, (fields, _rows, title) in files.items()
-        ],
     }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
-        for path, (fields, rows, _title) in files.items():
-            archive.writestr(path, csv_text(_columns(fields), rows))
-    return buffer.getvalue()
+    return data_package(about, files)
