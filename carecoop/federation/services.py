@@ -4,6 +4,7 @@ federation pages read a few thousand rows instead of counting millions."""
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
@@ -117,6 +118,10 @@ def sharing_set(*, coop: Organisation, federation_slug: str, shares: str, by: Ac
     many."""
     if shares not in Shares.values:
         raise ValidationError(_("Choose what the federation may see."), code="shares")
+    if not slug_re.fullmatch(federation_slug):  # a NUL or markup is no federation's name
+        raise ValidationError(
+            _("The cooperative does not belong to this federation."), code="federation"
+        )
     today = timezone.localdate()
     current = Affiliation.objects.filter(
         member=coop, parent__slug=federation_slug, started_on__lte=today
