@@ -103,9 +103,10 @@ class Element:
 
     ``stock`` figures are taken at the month's end (or today, in the current month): a year's
     figure is its last month's. Others are flows over the month: a year's figure is their sum.
-    ``persons`` figures count people: their small cells are suppressed. ``money`` figures are
-    amounts in the cooperative's currency (minor units) and reach a federation only when the
-    cooperative shares its money figures with it. ``level`` is the lowest unit counted: a
+    ``persons`` figures count people: their small cells are suppressed. ``money`` figures reach
+    a federation only when the cooperative shares its money figures with it; most are amounts
+    in the cooperative's currency (minor units), and ``amount`` tells which (the children
+    billed are a money figure counted in children). ``level`` is the lowest unit counted: a
     centre's figures add up to its cooperative's."""
 
     code: str
@@ -116,6 +117,12 @@ class Element:
     stock: bool = True
     persons: bool = True
     money: bool = False
+    counted_in_children: bool = False
+
+    @property
+    def amount(self) -> bool:
+        """An amount of money in the cooperative's currency (minor units)."""
+        return self.money and not self.counted_in_children
 
 
 MEMBERSHIPS = Element(
@@ -232,6 +239,7 @@ CHILD_MONTHS = Element(
     stock=False,
     persons=False,
     money=True,
+    counted_in_children=True,
 )
 FEES_BILLED = Element(
     "CC_FEES_BILLED",

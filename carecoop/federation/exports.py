@@ -38,7 +38,7 @@ def uid(kind: str, code: str) -> str:
 
 
 def _value(element: e.Element, n: int, currency: str) -> str:
-    if element.money and element is not e.CHILD_MONTHS:
+    if element.amount:
         return str(to_decimal(n, currency))
     return str(n)
 
@@ -83,7 +83,7 @@ def csv_response(*, access: Access, period: str | None) -> HttpResponseBase:
     currency = found.federation.currency
 
     def money_currency(r: dict[str, Any]) -> str:
-        return currency if r["element"].money and r["element"] is not e.CHILD_MONTHS else ""
+        return currency if r["element"].amount else ""
 
     columns = [
         Column("period", lambda r: chosen.code),
@@ -202,7 +202,7 @@ def metadata(*, access: Access) -> HttpResponse:
             "shortName": x.code,
             "description": str(x.definition),
             "domainType": "AGGREGATE",
-            "valueType": "NUMBER" if x.money and x is not e.CHILD_MONTHS else "INTEGER",
+            "valueType": "NUMBER" if x.amount else "INTEGER",
             "aggregationType": "LAST" if x.stock else "SUM",
             "categoryCombo": {
                 "id": DEFAULT_COMBO
@@ -287,7 +287,7 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
     units = Organisation.objects.in_bulk(found.coop_ids)
 
     def currency_of(element: e.Element) -> str:
-        return federation.currency if element.money and element is not e.CHILD_MONTHS else ""
+        return federation.currency if element.amount else ""
 
     files = {
         "statistics.csv": (

@@ -124,8 +124,11 @@ def overview(*, access: Access, period: str | None) -> Overview:
             "pk", "ilo_type", "level", "activity", "country"
         )
     )
-    # A hidden count is a small one: its class is the smallest.
-    sizes = Counter(size_class(memberships.get(c["pk"]) or 1) for c in coops)
+    # A hidden count (None) is a small one, of the class from 1; a cooperative with no member
+    # left is of the class of none.
+    sizes = Counter(
+        size_class(1 if memberships.get(c["pk"]) is None else memberships[c["pk"]]) for c in coops
+    )
     by: dict[str, list[tuple[Any, int]]] = {
         "type": sorted(Counter(c["ilo_type"] for c in coops).items()),
         "level": sorted(Counter(c["level"] for c in coops).items()),
@@ -200,8 +203,10 @@ def money(*, access: Access, period: str | None, page: str | None) -> Money:
         for o in Organisation.objects.filter(pk__in=found.coop_ids).values("pk", "name", "country")
     }
 
+    by_coop = {code: {r.coop_id: r for r in t[code].rows} for code in codes}
+
     def of(code: str, coop: int) -> int:
-        row = next((r for r in t[code].rows if r.coop_id == coop), None)
+        row = by_coop[code].get(coop)
         return (row.total or 0) if row else 0
 
     converted = [r.coop_id for r in t[e.COST.code].rows]
@@ -209,7 +214,7 @@ def money(*, access: Access, period: str | None, page: str | None) -> Money:
     for coop in converted:
         cost, children = of(e.COST.code, coop), of(e.CHILD_MONTHS.code, coop)
         billed, collected = of(e.FEES_BILLED.code, coop), of(e.FEES_COLLECTED.code, coop)
-        income = next(r for r in t[e.INCOME.code].rows if r.coop_id == coop)
+        income = by_coop[e.INCOME.code][coop]
         rows.append(
             CoopMoney(
                 coop_id=coop,

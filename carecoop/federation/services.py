@@ -79,9 +79,7 @@ def month_count(*, coop_ids: list[int], month: datetime.date, today: datetime.da
             element=code,
             option=option,
             value=n,
-            currency=currencies[coop]
-            if e.BY_CODE[code].money and code != e.CHILD_MONTHS.code
-            else "",
+            currency=currencies[coop] if e.BY_CODE[code].amount else "",
             counted_at=now,
         )
         for (coop, centre, code, option), n in sorted(counts.items(), key=str)

@@ -314,7 +314,7 @@ def sharing(request: HttpRequest, coop: str) -> HttpResponse:
                         (
                             element.category.label(option) if option else "",
                             format_money(v, seen.federation.currency)
-                            if v is not None and element.money and element is not e.CHILD_MONTHS
+                            if v is not None and element.amount
                             else _cell(v, locale),
                         )
                         for option, v in cells
