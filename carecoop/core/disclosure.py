@@ -12,7 +12,7 @@ count beside it is hidden, until none is. A zero is shown: it singles no one out
 A table is a mapping of (row, column) to a count; its totals by row, by column and overall are
 part of what is shown, named with ``TOTAL`` in place of the row or the column."""
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -131,31 +131,51 @@ def _audited(unknown: list[Key], equations: list[Any], sums: list[float]) -> set
     return given
 
 
-def suppressed(cells: Mapping[Key, int], *, threshold: int) -> set[Key]:
+def suppressed(
+    cells: Mapping[Key, int],
+    *,
+    threshold: int,
+    forced: Collection[Key] = (),
+    fixed: Collection[Key] = (),
+) -> set[Key]:
     """The counts of ``cells`` and of its totals (``with_totals``) to hide: every count from 1
-    to ``threshold`` - 1, and as many others as keep them from being recovered."""
+    to ``threshold`` - 1, and as many others as keep them from being recovered.
+
+    A table that breaks down the counts of another (a cooperative's centres, whose totals are
+    the cooperative's counts in its federation's table) hides what the other hides: its
+    ``forced`` counts are hidden from the start, and its ``fixed`` ones, shown or hidden as the
+    other decided, are never chosen to hide more."""
     table = with_totals(cells)
     lines = _lines(cells)
-    hidden = {key for key, count in table.items() if 0 < count < threshold}
+    sensitive = {key for key, count in table.items() if 0 < count < threshold} | (
+        set(forced) & set(table)
+    )
+    sensitive -= {key for key in fixed if key not in forced}
+    hidden = set(sensitive)
+
+    def choosable(key: Key) -> bool:
+        return key not in hidden and key not in fixed and table[key] > 0
+
     while True:
         changed = False
         for inside, total in lines:
             entries = [*inside, total]
             if sum(key in hidden for key in entries) != 1:
                 continue
-            shown = [k for k in entries if k not in hidden and table[k] > 0]
+            shown = [k for k in entries if choosable(k)]
             if shown:  # The smallest other count, a count within the table before a total.
                 hidden.add(min(shown, key=lambda k: (TOTAL in k, table[k], repr(k))))
                 changed = True
         if changed:
             continue
-        given = recoverable(table, hidden, lines)
+        # A count hidden only to protect others may be given away; a sensitive one may not.
+        given = recoverable(table, hidden, lines) & sensitive
         if not given:
             return hidden
         key = min(given, key=repr)
         row = key[0]
-        beside = [k for k in table if k[0] == row and k not in hidden and table[k] > 0]
-        beside = beside or [k for k in table if k not in hidden and table[k] > 0]
+        beside = [k for k in table if k[0] == row and choosable(k)]
+        beside = beside or [k for k in table if choosable(k)]
         if not beside:
             return hidden
         hidden.add(min(beside, key=lambda k: (TOTAL in k, table[k], repr(k))))

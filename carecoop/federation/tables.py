@@ -9,6 +9,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,39 +68,64 @@ def periods_counted() -> list[str]:
     return list(Counted.objects.order_by("-period").values_list("period", flat=True))
 
 
-Cells = dict[int, dict[str, int]]  # cooperative -> option -> value
+Cells = dict[int, dict[str, int]]  # cooperative (or centre) -> option -> value
+CentreCells = dict[int, Cells]  # cooperative -> centre -> option -> value
 
 
-def values(coop_ids: list[int], period: Period, codes: list[str]) -> dict[str, Cells]:
-    """Each element's values per cooperative for the period (cooperative level)."""
-    found: dict[str, Cells] = {code: defaultdict(dict) for code in codes}
+def _last_months(coop_ids: list[int], period: Period) -> dict[str, list[int]]:
+    """The cooperatives by the month their stocks are read from: the period's last month
+    counted for each."""
     with scopes_disabled():
-        units = Value.objects.filter(coop_id__in=coop_ids, centre__isnull=True)
+        last = (
+            Value.objects.filter(
+                coop_id__in=coop_ids,
+                centre__isnull=True,
+                period__in=period.months,
+                element=e.MEMBERSHIPS.code,
+            )
+            .values("coop_id")
+            .annotate(last=Max("period"))
+        )
+        by_last: dict[str, list[int]] = defaultdict(list)
+        for row in last:
+            by_last[row["last"]].append(row["coop_id"])
+    return by_last
+
+
+def values(
+    coop_ids: list[int], period: Period, codes: list[str], *, centres: bool = False
+) -> dict[str, Any]:
+    """Each element's values for the period: per cooperative (``Cells``), or with ``centres``
+    per cooperative and centre (``CentreCells``, the elements counted for centres only)."""
+    found: dict[str, Any] = {
+        code: defaultdict(lambda: defaultdict(dict)) if centres else defaultdict(dict)
+        for code in codes
+    }
+
+    def put(coop: int, centre: int | None, code: str, option: str, n: int) -> None:
+        if centres:
+            found[code][coop][centre][option] = n
+        else:
+            found[code][coop][option] = n
+
+    with scopes_disabled():
+        units = Value.objects.filter(coop_id__in=coop_ids, centre__isnull=not centres)
         base = units.filter(element__in=codes)
         stock = [c for c in codes if e.BY_CODE[c].stock]
         flow = [c for c in codes if not e.BY_CODE[c].stock]
         if stock:
-            last = (
-                units.filter(period__in=period.months, element=e.MEMBERSHIPS.code)
-                .values("coop_id")
-                .annotate(last=Max("period"))
-            )
-            lasts = {row["coop_id"]: row["last"] for row in last}
-            by_last: dict[str, list[int]] = defaultdict(list)
-            for coop, month in lasts.items():
-                by_last[month].append(coop)
-            for month, coops in by_last.items():
-                for coop, code, option, n in base.filter(
+            for month, coops in _last_months(coop_ids, period).items():
+                for coop, centre, code, option, n in base.filter(
                     coop_id__in=coops, period=month, element__in=stock
-                ).values_list("coop_id", "element", "option", "value"):
-                    found[code][coop][option] = n
+                ).values_list("coop_id", "centre_id", "element", "option", "value"):
+                    put(coop, centre, code, option, n)
         if flow:
             for row in (
                 base.filter(period__in=period.months, element__in=flow)
-                .values("coop_id", "element", "option")
+                .values("coop_id", "centre_id", "element", "option")
                 .annotate(n=Sum("value"))
             ):
-                found[row["element"]][row["coop_id"]][row["option"]] = row["n"] or 0
+                put(row["coop_id"], row["centre_id"], row["element"], row["option"], row["n"] or 0)
     return found
 
 
@@ -156,6 +182,58 @@ def table(element: e.Element, cells: Cells, coop_ids: list[int]) -> Table:
 
 
 @dataclass
+class CentreRow:
+    centre_id: int
+    cells: list[int | None]  # per option; None: hidden
+    total: int | None
+
+
+@dataclass
+class CentreTable:
+    """One cooperative's centres for an element counted for centres (the third level of the
+    tree): a row a centre; its totals are the cooperative's row of the federation's table,
+    shown or hidden as they are there."""
+
+    code: str
+    coop_id: int
+    options: list[str]
+    rows: list[CentreRow]
+
+
+def centre_table(element: e.Element, cells: Cells, above: Row, options: list[str]) -> CentreTable:
+    """The centres of the cooperative whose row of the federation's table is ``above``, small
+    counts of people hidden with their complements; what that row hides stays hidden, and no
+    count of it is chosen to hide more (its table has been audited with it shown)."""
+    centre_ids = sorted(cells)
+    grid: dict[disclosure.Key, int] = {
+        (c, o): int(cells[c].get(o, 0)) for c in centre_ids for o in options
+    }
+    full = disclosure.with_totals(grid)
+    hidden: set[disclosure.Key] = set()
+    if element.persons:
+        totals = [*[(TOTAL, o) for o in options], (TOTAL, TOTAL)]
+        above_cells = [*above.cells, above.total]
+        hidden = disclosure.suppressed(
+            grid,
+            threshold=settings.CARECOOP_SMALL_CELL,
+            forced={k for k, v in zip(totals, above_cells, strict=True) if v is None},
+            fixed=totals,
+        )
+
+    def shown(key: disclosure.Key) -> int | None:
+        return None if key in hidden else full.get(key, 0)
+
+    return CentreTable(
+        code=element.code,
+        coop_id=above.coop_id,
+        options=options,
+        rows=[
+            CentreRow(c, [shown((c, o)) for o in options], shown((c, TOTAL))) for c in centre_ids
+        ],
+    )
+
+
+@dataclass
 class Published:
     """What a federation sees for a period: its cooperatives, the tables of the elements
     asked, and which cooperatives' money figures it does not see."""
@@ -166,10 +244,15 @@ class Published:
     tables: dict[str, Table] = field(default_factory=dict)
     money_from: list[int] = field(default_factory=list)  # cooperatives sharing money figures
     unconverted: list[int] = field(default_factory=list)  # sharing, but with no rate
+    # element -> cooperative -> its centres, when asked for (the exports)
+    centres: dict[str, dict[int, CentreTable]] = field(default_factory=dict)
 
 
-def published(federation: Organisation, period: Period, codes: list[str]) -> Published:
-    """The federation's tables of ``codes`` for ``period``, read from the counted values and
+def published(
+    federation: Organisation, period: Period, codes: list[str], *, centres: bool = False
+) -> Published:
+    """The federation's tables of ``codes`` for ``period`` (with ``centres``, the tables of
+    each cooperative's centres for the elements counted for centres), read from the counted values and
     kept in the cache until the values are counted again, an affiliation or what it shares
     changes, or a rate is entered (the suppression of a large
     federation's tables takes longer than a page may)."""
@@ -183,7 +266,7 @@ def published(federation: Organisation, period: Period, codes: list[str]) -> Pub
         rates = ExchangeRate.objects.filter(
             coop_id__in=[c for c, shares in tree.items() if shares]
         ).aggregate(n=Count("pk"), last=Max("pk"), sum=Sum("rate_millionths"))
-    asked = (federation.currency, period.code, codes, sorted(tree.items()), stamp, rates)
+    asked = (federation.currency, period.code, codes, centres, sorted(tree.items()), stamp, rates)
     key = f"federation:{federation.pk}:{hashlib.sha256(repr(asked).encode()).hexdigest()}"
     found = cache.get(key)
     if isinstance(found, Published):
@@ -199,14 +282,45 @@ def published(federation: Organisation, period: Period, codes: list[str]) -> Pub
         rows = coop_ids
         if element.money:
             rows = [c for c in money_from if c not in unconverted]
-            if code != e.CHILD_MONTHS.code:
+            if element.amount:
                 kept = {c: v for c, v in cells.items() if c in rows}
                 cells = _converted(kept, currencies, federation.currency, period.last_day)
         result.tables[code] = table(element, cells, rows)
+    if centres:
+        result.centres = _centre_tables(result, currencies, codes)
     result.money_from = money_from
     result.unconverted = sorted(unconverted)
     cache.set(key, result, 3600)
     return result
+
+
+def _centre_tables(
+    found: Published, currencies: dict[int, str], codes: list[str]
+) -> dict[str, dict[int, CentreTable]]:
+    """Each cooperative's table of centres for the elements counted for centres, below its
+    row of the federation's table (money converted at the cooperative's rate)."""
+    asked = [c for c in codes if e.BY_CODE[c].level == e.CENTRE]
+    read = values(found.coop_ids, found.period, asked, centres=True)
+    quote, on = found.federation.currency, found.period.last_day
+    out: dict[str, dict[int, CentreTable]] = {}
+    for code in asked:
+        element, above = e.BY_CODE[code], found.tables[code]
+        out[code] = {}
+        for row in above.rows:
+            cells: Cells = read[code].get(row.coop_id, {})
+            if element.amount:
+                coop = row.coop_id
+                with scopes_disabled():
+                    cells = {
+                        centre: {
+                            o: convert(coop, n, currencies[coop], quote, on)
+                            for o, n in options.items()
+                        }
+                        for centre, options in cells.items()
+                    }
+            if cells:
+                out[code][row.coop_id] = centre_table(element, cells, row, above.options)
+    return out
 
 
 def _unconvertible(
