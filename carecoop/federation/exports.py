@@ -3,15 +3,18 @@ metadata (data elements, categories, organisation units) a ministry's DHIS2 impo
 the pages hide is left out here too: a hidden count is not exported, and money figures only of
 the cooperatives that share them."""
 
+import datetime
 import hashlib
 import json
 import string
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django_scopes import scopes_disabled
 
 from carecoop.core.exports import Column, data_package, register_response
 from carecoop.core.money import to_decimal
@@ -20,7 +23,7 @@ from carecoop.federation import elements as e
 from carecoop.federation.selectors import choose_period
 from carecoop.federation.tables import Period, Published, published
 from carecoop.federation.tree import reached
-from carecoop.tenancy.models import Organisation
+from carecoop.tenancy.models import Centre, Organisation
 
 # DHIS2's own identifiers of the default category combination and its one option combination,
 # the same in every DHIS2.
@@ -43,58 +46,120 @@ def _value(element: e.Element, n: int, currency: str) -> str:
     return str(n)
 
 
-def _records(found: Published, units: dict[int, Organisation]) -> list[dict[str, Any]]:
-    """Each value shown: per cooperative and for the federation as a whole."""
+@dataclass(frozen=True)
+class Unit:
+    """An organisation unit of the tree: the federation, a cooperative or a centre."""
+
+    code: str  # the cooperative's short name; a centre's is its cooperative's, "/", its own
+    name: str
+    level: int  # 1: the federation, 2: a cooperative, 3: a centre
+    parent: str = ""
+    opened: datetime.date | None = None
+    about: Organisation | None = None  # the federation or the cooperative
+
+
+FEDERATION, COOPERATIVE, CENTRE = 1, 2, 3
+
+
+def _units(federation: Organisation, coop_ids: list[int]) -> dict[tuple[int, int], Unit]:
+    """The tree's units by (level, id): the federation, the cooperatives, their centres."""
+    units = {
+        (FEDERATION, federation.pk): Unit(
+            federation.slug, federation.name, FEDERATION, "", federation.founded_on, federation
+        )
+    }
+    coops = Organisation.objects.in_bulk(coop_ids)
+    for pk, c in coops.items():
+        units[(COOPERATIVE, pk)] = Unit(
+            c.slug, c.name, COOPERATIVE, federation.slug, c.founded_on, c
+        )
+    with scopes_disabled():
+        centres = Centre.objects.filter(coop_id__in=coop_ids).values_list(
+            "pk", "coop_id", "code", "name", "opened_on"
+        )
+        for pk, coop, code, name, opened in centres:
+            slug = coops[coop].slug
+            units[(CENTRE, pk)] = Unit(f"{slug}/{code}", name, CENTRE, slug, opened)
+    return units
+
+
+@dataclass
+class Record:
+    unit: Unit
+    element: e.Element
+    option: str
+    value: int  # minor units for amounts
+
+    def text(self, currency: str) -> str:
+        return _value(self.element, self.value, currency)
+
+
+def _records(found: Published, units: dict[tuple[int, int], Unit]) -> list[Record]:
+    """Each value shown: for the federation as a whole, per cooperative and, for the elements
+    counted for centres, per centre (the minutes a centre opens only there: they add up to
+    nothing)."""
     out = []
-    currency = found.federation.currency
     for code, table in found.tables.items():
         element = e.BY_CODE[code]
-        for row in table.rows:
-            for option, n in zip(table.options, row.cells, strict=True):
+        if element is not e.OPEN_MINUTES:
+            for option, n in zip(table.options, table.totals, strict=True):
                 if n is not None:
-                    out.append(
-                        {
-                            "unit": units[row.coop_id],
-                            "element": element,
-                            "option": option,
-                            "value": _value(element, n, currency),
-                        }
-                    )
-        for option, n in zip(table.options, table.totals, strict=True):
-            if n is not None:
-                out.append(
-                    {
-                        "unit": found.federation,
-                        "element": element,
-                        "option": option,
-                        "value": _value(element, n, currency),
-                    }
-                )
+                    out.append(Record(units[(FEDERATION, found.federation.pk)], element, option, n))
+            for row in table.rows:
+                unit = units[(COOPERATIVE, row.coop_id)]
+                for option, n in zip(table.options, row.cells, strict=True):
+                    if n is not None:
+                        out.append(Record(unit, element, option, n))
+        for below in found.centres.get(code, {}).values():
+            for centre in below.rows:
+                unit = units[(CENTRE, centre.centre_id)]
+                for option, n in zip(below.options, centre.cells, strict=True):
+                    if n is not None:
+                        out.append(Record(unit, element, option, n))
     return out
 
 
-ALL = [x.code for x in e.ELEMENTS if x is not e.OPEN_MINUTES]  # minutes add up to nothing
+def _remainders(found: Published, units: dict[tuple[int, int], Unit]) -> list[Record]:
+    """For each element counted for centres, what each cooperative's shown count holds beyond
+    its centres' shown ones (the sum of the centres' hidden counts, which anyone can work out
+    from both), so that DHIS2, adding a unit's children to its own values, finds the
+    cooperative's count exactly."""
+    out = []
+    for code, by_coop in found.centres.items():
+        element = e.BY_CODE[code]
+        if element is e.OPEN_MINUTES:
+            continue
+        rows = {r.coop_id: r for r in found.tables[code].rows}
+        for coop, below in by_coop.items():
+            for i, option in enumerate(below.options):
+                shown = rows[coop].cells[i]
+                if shown is None:
+                    continue
+                rest = shown - sum(r.cells[i] or 0 for r in below.rows)
+                if rest:
+                    out.append(Record(units[(COOPERATIVE, coop)], element, option, rest))
+    return out
+
+
+ALL = [x.code for x in e.ELEMENTS]
 
 
 def csv_response(*, access: Access, period: str | None) -> HttpResponseBase:
     chosen, _months = choose_period(period)
-    found = published(access.org, chosen, ALL)
-    units = Organisation.objects.in_bulk(found.coop_ids)
+    found = published(access.org, chosen, ALL, centres=True)
+    units = _units(access.org, found.coop_ids)
     currency = found.federation.currency
-
-    def money_currency(r: dict[str, Any]) -> str:
-        return currency if r["element"].amount else ""
-
     columns = [
         Column("period", lambda r: chosen.code),
-        Column("org_unit", lambda r: r["unit"].slug),
-        Column("org_unit_name", lambda r: r["unit"].name),
-        Column("data_element", lambda r: r["element"].code),
-        Column("data_element_name", lambda r: str(r["element"].name)),
-        Column("category_option_combo", lambda r: e.option_code(r["element"], r["option"])),
-        Column("category_option_name", lambda r: r["element"].category.label(r["option"])),
-        Column("value", lambda r: r["value"]),
-        Column("currency", money_currency),
+        Column("org_unit", lambda r: r.unit.code),
+        Column("org_unit_name", lambda r: r.unit.name),
+        Column("org_unit_parent", lambda r: r.unit.parent),
+        Column("data_element", lambda r: r.element.code),
+        Column("data_element_name", lambda r: str(r.element.name)),
+        Column("category_option_combo", lambda r: e.option_code(r.element, r.option)),
+        Column("category_option_name", lambda r: r.element.category.label(r.option)),
+        Column("value", lambda r: r.text(currency)),
+        Column("currency", lambda r: currency if r.element.amount else ""),
     ]
     return register_response(
         "csv",
@@ -104,34 +169,52 @@ def csv_response(*, access: Access, period: str | None) -> HttpResponseBase:
     )
 
 
+def _year(asked: str | None) -> str:
+    """The year asked (``2026``), or the current one."""
+    if asked and asked.isascii() and asked.isdigit() and len(asked) == 4:
+        return asked
+    return str(timezone.localdate().year)
+
+
+def _tree(federation: Organisation, year: str) -> list[int]:
+    """The cooperatives the federation reaches today or at the end of a counted month of the
+    year: those its data values of the year can name."""
+    counted = set(choose_period(None)[1])
+    days = [Period(m).last_day for m in Period(year).months if m in counted]
+    return sorted({c for day in [timezone.localdate(), *days] for c in reached(federation.pk, day)})
+
+
 def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
     """Every month of the year as DHIS2 data values (the current year unless ``year`` names
-    another): stocks at each month's end, flows over it, per cooperative."""
-    today = timezone.localdate()
-    chosen = year if year and year.isascii() and year.isdigit() and len(year) == 4 else None
-    chosen = chosen or str(today.year)
-    coop_ids = sorted(reached(access.org.pk, today))
-    units = Organisation.objects.in_bulk(coop_ids)
-    values: list[dict[str, str]] = []
+    another): stocks at each month's end, flows over it, per cooperative, and per centre for
+    what is counted for centres. DHIS2 adds up the tree itself: the federation's totals are
+    left out, and a cooperative holds of a centre's element only what its centres' shown
+    values leave (``_remainders``)."""
+    chosen = _year(year)
     counted = set(choose_period(None)[1])
-    for month in Period(chosen).months:
-        if month not in counted:
-            continue
-        found = published(access.org, Period(month), ALL)
-        for r in _records(found, units):
-            if r["unit"].pk == access.org.pk:
-                continue  # DHIS2 adds up the tree itself
-            element = r["element"]
+    months = [m for m in Period(chosen).months if m in counted]
+    founds = [published(access.org, Period(month), ALL, centres=True) for month in months]
+    units = _units(access.org, sorted({c for found in founds for c in found.coop_ids}))
+    values: list[dict[str, str]] = []
+    for month, found in zip(months, founds, strict=True):
+        currency = found.federation.currency
+        kept = [
+            r
+            for r in _records(found, units)
+            if r.unit.level == CENTRE
+            or (r.unit.level == COOPERATIVE and r.element.level != e.CENTRE)
+        ]
+        for r in kept + _remainders(found, units):
             values.append(
                 {
-                    "dataElement": uid("dataElement", element.code),
+                    "dataElement": uid("dataElement", r.element.code),
                     "period": month,
-                    "orgUnit": uid("organisationUnit", r["unit"].slug),
+                    "orgUnit": uid("organisationUnit", r.unit.code),
                     "categoryOptionCombo": DEFAULT_OPTION_COMBO
-                    if element.category is e.TOTAL
-                    else uid("categoryOptionCombo", e.option_code(element, r["option"])),
+                    if r.element.category is e.TOTAL
+                    else uid("categoryOptionCombo", e.option_code(r.element, r.option)),
                     "attributeOptionCombo": DEFAULT_OPTION_COMBO,
-                    "value": r["value"],
+                    "value": r.text(currency),
                 }
             )
     response = HttpResponse(
@@ -144,12 +227,13 @@ def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
     return response
 
 
-def metadata(*, access: Access) -> HttpResponse:
-    """The DHIS2 metadata the data values point to: category options, categories, their
-    combinations, data elements, and the organisation units (the federation and the
-    cooperatives it reaches), each with its code and the identifier derived from it."""
+def metadata(*, access: Access, year: str | None) -> HttpResponse:
+    """The DHIS2 metadata the data values of the year point to: category options, categories,
+    their combinations, data elements, and the organisation units (the federation, the
+    cooperatives it reaches and their centres), each with its code and the identifier derived
+    from it."""
     federation = access.org
-    coops = Organisation.objects.in_bulk(sorted(reached(federation.pk, timezone.localdate())))
+    tree = _units(federation, _tree(federation, _year(year)))
     categories = [c for c in e.CATEGORIES if c is not e.TOTAL]
     options, cats, combos, option_combos = [], [], [], []
     for c in categories:
@@ -203,7 +287,8 @@ def metadata(*, access: Access) -> HttpResponse:
             "description": str(x.definition),
             "domainType": "AGGREGATE",
             "valueType": "NUMBER" if x.amount else "INTEGER",
-            "aggregationType": "LAST" if x.stock else "SUM",
+            # Minutes open a week are a centre's: across centres, their average.
+            "aggregationType": "AVERAGE" if x is e.OPEN_MINUTES else "LAST" if x.stock else "SUM",
             "categoryCombo": {
                 "id": DEFAULT_COMBO
                 if x.category is e.TOTAL
@@ -212,24 +297,19 @@ def metadata(*, access: Access) -> HttpResponse:
         }
         for x in e.ELEMENTS
     ]
-    root = {
-        "id": uid("organisationUnit", federation.slug),
-        "code": federation.slug,
-        "name": federation.name,
-        "shortName": federation.name[:50],
-        "openingDate": (federation.founded_on or timezone.localdate()).isoformat(),
-    }
-    units = [root] + [
-        {
-            "id": uid("organisationUnit", c.slug),
-            "code": c.slug,
-            "name": c.name,
-            "shortName": c.name[:50],
-            "openingDate": (c.founded_on or timezone.localdate()).isoformat(),
-            "parent": {"id": root["id"]},
+    units = []
+    for unit in sorted(tree.values(), key=lambda u: (u.level, u.code)):
+        described: dict[str, Any] = {
+            "id": uid("organisationUnit", unit.code),
+            "name": unit.name,
+            "shortName": unit.name[:50],
+            "openingDate": (unit.opened or timezone.localdate()).isoformat(),
         }
-        for c in sorted(coops.values(), key=lambda c: c.slug)
-    ]
+        if len(unit.code) <= 50:  # DHIS2's longest code; the identifier is derived all the same
+            described["code"] = unit.code
+        if unit.parent:
+            described["parent"] = {"id": uid("organisationUnit", unit.parent)}
+        units.append(described)
     body = {
         "categoryOptions": options,
         "categories": cats,
@@ -259,6 +339,7 @@ ELEMENT_FIELDS = [
     ("stock", "boolean", gettext_lazy("taken at the period's end")),
     ("persons", "boolean", gettext_lazy("counts people (small counts hidden)")),
     ("money", "boolean", gettext_lazy("shared only with money figures")),
+    ("level", "string", gettext_lazy("counted down to")),
 ]
 OPTION_FIELDS = [
     ("category", "string", gettext_lazy("category")),
@@ -278,28 +359,43 @@ UNIT_FIELDS = [
 ]
 
 
+def _unit_row(unit: Unit) -> list[Any]:
+    org = unit.about
+    if org is None:  # a centre
+        return [unit.code, unit.name, unit.parent, "centre", "", "", "", "", ""]
+    return [
+        unit.code,
+        unit.name,
+        unit.parent,
+        org.kind,
+        org.ilo_type,
+        org.level,
+        org.activity if org.is_cooperative else "",
+        org.country,
+        org.region,
+    ]
+
+
 def datapackage(*, access: Access, period: str | None) -> HttpResponse:
     """The period's statistics with their codebook (data elements, breakdowns, organisation
     units) as a zipped Frictionless tabular data package."""
     federation = access.org
     chosen, _months = choose_period(period)
-    found = published(federation, chosen, ALL)
-    units = Organisation.objects.in_bulk(found.coop_ids)
+    found = published(federation, chosen, ALL, centres=True)
+    units = _units(federation, found.coop_ids)
+    currency = federation.currency
 
-    def currency_of(element: e.Element) -> str:
-        return federation.currency if element.amount else ""
-
-    files = {
+    files: dict[str, tuple[list[tuple[str, str, Any]], list[list[Any]], Any]] = {
         "statistics.csv": (
             STATISTICS_FIELDS,
             [
                 [
                     chosen.code,
-                    r["unit"].slug,
-                    r["element"].code,
-                    e.option_code(r["element"], r["option"]),
-                    r["value"],
-                    currency_of(r["element"]),
+                    r.unit.code,
+                    r.element.code,
+                    e.option_code(r.element, r.option),
+                    r.text(currency),
+                    currency if r.element.amount else "",
                 ]
                 for r in _records(found, units)
             ],
@@ -316,6 +412,7 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
                     x.stock,
                     x.persons,
                     x.money,
+                    x.level,
                 ]
                 for x in e.ELEMENTS
             ],
@@ -333,33 +430,7 @@ def datapackage(*, access: Access, period: str | None) -> HttpResponse:
         ),
         "org_units.csv": (
             UNIT_FIELDS,
-            [
-                [
-                    federation.slug,
-                    federation.name,
-                    "",
-                    federation.kind,
-                    "",
-                    federation.level,
-                    "",
-                    federation.country,
-                    federation.region,
-                ]
-            ]
-            + [
-                [
-                    u.slug,
-                    u.name,
-                    federation.slug,
-                    u.kind,
-                    u.ilo_type,
-                    u.level,
-                    u.activity,
-                    u.country,
-                    u.region,
-                ]
-                for u in sorted(units.values(), key=lambda u: u.slug)
-            ],
+            [_unit_row(u) for u in sorted(units.values(), key=lambda u: (u.level, u.code))],
             gettext_lazy("Organisation units"),
         ),
     }

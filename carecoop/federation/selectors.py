@@ -52,6 +52,10 @@ def size_class(memberships: int) -> int:
     return max(limit for limit in SIZES if limit <= memberships)
 
 
+def _shown_or_small(count: int | None) -> int:
+    return 1 if count is None else count
+
+
 def choose_period(asked: str | None) -> tuple[Period, list[str]]:
     """The period asked, or the newest month counted (this month before any count)."""
     months = periods_counted()
@@ -126,9 +130,7 @@ def overview(*, access: Access, period: str | None) -> Overview:
     )
     # A hidden count (None) is a small one, of the class from 1; a cooperative with no member
     # left is of the class of none.
-    sizes = Counter(
-        size_class(1 if memberships.get(c["pk"]) is None else memberships[c["pk"]]) for c in coops
-    )
+    sizes = Counter(size_class(_shown_or_small(memberships.get(c["pk"]))) for c in coops)
     by: dict[str, list[tuple[Any, int]]] = {
         "type": sorted(Counter(c["ilo_type"] for c in coops).items()),
         "level": sorted(Counter(c["level"] for c in coops).items()),

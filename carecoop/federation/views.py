@@ -281,7 +281,7 @@ def data_values(request: HttpRequest, org: str) -> HttpResponse:
 @federation_permission("federation.view")
 def metadata(request: HttpRequest, org: str) -> HttpResponse:
     access = access_of(request)
-    return exports.metadata(access=access)
+    return exports.metadata(access=access, year=request.GET.get("year"))
 
 
 @coop_permission("federation.sharing", write="federation.sharing_set")

@@ -271,6 +271,63 @@ def test_the_dhis2_export_names_every_value_by_the_metadata_it_ships(network, co
     assert uid("categoryOptionCombo", "SEX_UNKNOWN") not in shown
 
 
+def test_the_tree_goes_down_to_the_centres_and_dhis2_adds_it_up_exactly(network, coop):
+    """The centre is the third level of the tree: its places and opening minutes are exported
+    for it, not again for its cooperative (DHIS2 adds a unit's children to it); its children,
+    2 and 3 of an age, stay hidden as they are for the cooperative."""
+    client = network.client("analyst")
+    data = json.loads(client.get("/f/the-network/dhis2/dataValueSets.json?year=2026").content)
+    meta = json.loads(client.get("/f/the-network/dhis2/metadata.json?year=2026").content)
+    centre_code = f"{coop.slug}/{coop.centre.code}"
+    units = {u["id"]: u for u in meta["organisationUnits"]}
+    centre = units[uid("organisationUnit", centre_code)]
+    assert centre["parent"] == {"id": uid("organisationUnit", coop.slug)}
+    assert units[uid("organisationUnit", coop.slug)]["parent"] == {
+        "id": uid("organisationUnit", "the-network")
+    }
+    november = [v for v in data["dataValues"] if v["period"] == "202611"]
+
+    def at(unit, element):
+        return sorted(
+            v["value"]
+            for v in november
+            if v["orgUnit"] == uid("organisationUnit", unit)
+            and v["dataElement"] == uid("dataElement", element.code)
+        )
+
+    assert at(centre_code, e.PLACES) == ["25"] and at(coop.slug, e.PLACES) == []
+    assert at(centre_code, e.OPEN_MINUTES) == [str(5 * 8 * 60)]
+    assert at(centre_code, e.CHILDREN) == ["0"] * 3 and at(coop.slug, e.CHILDREN) == []
+    assert at(coop.slug, e.MEMBERSHIPS) == ["13"] and at(centre_code, e.MEMBERSHIPS) == []
+    csv = client.get("/f/the-network/statistics.csv?period=202611")
+    text = b"".join(csv.streaming_content).decode()
+    assert (
+        f"202611,{centre_code},{coop.centre.name},{coop.slug},CC_PLACES,Licensed places,TOTAL,Total,25,"
+        in text
+    )
+
+
+def test_a_cooperative_s_centres_hide_what_the_federation_hides(coop):
+    """Two centres: the centres' 3 and 2 children of 3 to 5 years are hidden, and the 2
+    infants the federation hides for the cooperative stay hidden for the centre that has
+    them; the other's zero is shown."""
+    federation = make_organisation(FederationFactory, slug="fed-centres", name="Fed")
+    affiliation_create(member=coop, parent=federation, started_on=datetime.date(2020, 1, 1))
+    with scope(coop=coop.pk):
+        room = RoomFactory(coop=coop, centre__coop=coop, centre__licensed_capacity=10)
+        for _ in range(2):
+            EnrolmentFactory(coop=coop, room=room, child__date_of_birth=datetime.date(2022, 1, 1))
+    statistics_count(coop_ids=[coop.pk], today=TODAY)
+    found = published(federation, Period("202611"), [e.CHILDREN.code], centres=True)
+    above = found.tables[e.CHILDREN.code].rows[0]
+    cells = dict(zip(found.tables[e.CHILDREN.code].options, above.cells, strict=True))
+    assert cells["M_LT12"] is None
+    below = found.centres[e.CHILDREN.code][coop.pk]
+    rows = {r.centre_id: dict(zip(below.options, r.cells, strict=True)) for r in below.rows}
+    assert rows[coop.centre.pk]["M36_71"] is None and rows[room.centre.pk]["M36_71"] is None
+    assert rows[coop.centre.pk]["M_LT12"] is None and rows[room.centre.pk]["M_LT12"] == 0
+
+
 def test_money_reaches_a_federation_only_when_shared_and_converted(network, coop):
     federation = network.federation
     found = published(federation, Period("202611"), [e.COST.code])
