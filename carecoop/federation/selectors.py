@@ -17,10 +17,18 @@ from django_scopes import scopes_disabled
 from carecoop.core.permissions import Access
 from carecoop.federation import elements as e
 from carecoop.federation.models import Value
-from carecoop.federation.tables import Period, Published, Table, period_parse, periods_counted
+from carecoop.federation.tables import (
+    CentreTable,
+    Period,
+    Published,
+    Table,
+    centres_of,
+    period_parse,
+    periods_counted,
+)
 from carecoop.federation.tables import published as tables_published
 from carecoop.ledger.selectors import convert
-from carecoop.tenancy.models import Affiliation, Organisation
+from carecoop.tenancy.models import Affiliation, Centre, Organisation, OrgKind
 
 TOPICS: dict[str, tuple[e.Element, ...]] = {
     "members": (
@@ -72,6 +80,7 @@ class Topic:
     months: list[str]
     published: Published
     names: dict[int, str]
+    slugs: dict[int, str]
     chosen: Table | None = None
     page: Page | None = None  # of the chosen table's rows
     cooperatives: int = 0
@@ -90,20 +99,67 @@ def topic(
     code = element if element in codes else codes[0]
     chosen = found.tables[code]
     listed = Paginator(chosen.rows, settings.CARECOOP_PAGE_SIZE).get_page(page)
-    names = dict(
-        Organisation.objects.filter(pk__in=[r.coop_id for r in listed.object_list]).values_list(
-            "pk", "name"
-        )
-    )
+    shown = Organisation.objects.filter(pk__in=[r.coop_id for r in listed.object_list])
+    names, slugs = {}, {}
+    for pk, name, slug in shown.values_list("pk", "name", "slug"):
+        names[pk], slugs[pk] = name, slug
     return Topic(
         federation=federation,
         period=chosen_period,
         months=months,
         published=found,
         names=names,
+        slugs=slugs,
         chosen=chosen,
         page=listed,
         cooperatives=len(found.coop_ids),
+    )
+
+
+@dataclass
+class Centres:
+    """One cooperative's centres as its federation sees them: each element counted for
+    centres, a row a centre, hidden where the tables hide."""
+
+    federation: Organisation
+    coop: Organisation
+    period: Period
+    months: list[str]
+    tables: dict[str, CentreTable]
+    names: dict[int, str]
+    page: Page
+
+
+CENTRE_ELEMENTS = (e.PLACES, e.CHILDREN, e.CARERS, e.OPEN_MINUTES)
+
+
+def centres(*, access: Access, coop: str, period: str | None, page: str | None) -> Centres | None:
+    """The centres of the cooperative ``coop`` (its short name) a page at a time, or None
+    when the federation does not reach it."""
+    federation = access.org
+    chosen, months = choose_period(period)
+    found = Organisation.objects.filter(slug=coop, kind=OrgKind.COOPERATIVE).first()
+    if found is None:
+        return None
+    tables = centres_of(federation, chosen, found.pk, [x.code for x in CENTRE_ELEMENTS])
+    if tables is None:
+        return None
+    centre_ids = sorted({r.centre_id for t in tables.values() for r in t.rows})
+    listed = Paginator(centre_ids, settings.CARECOOP_PAGE_SIZE).get_page(page)
+    with scopes_disabled():
+        names = dict(
+            Centre.objects.filter(coop=found, pk__in=list(listed.object_list)).values_list(
+                "pk", "name"
+            )
+        )
+    return Centres(
+        federation=federation,
+        coop=found,
+        period=chosen,
+        months=months,
+        tables=tables,
+        names=names,
+        page=listed,
     )
 
 

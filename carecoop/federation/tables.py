@@ -294,19 +294,36 @@ def published(
     return result
 
 
+def centres_of(
+    federation: Organisation, period: Period, coop_id: int, codes: list[str]
+) -> dict[str, CentreTable] | None:
+    """One cooperative's tables of centres, below its rows of the federation's tables; None
+    when the federation does not reach it."""
+    found = published(federation, period, codes)
+    if coop_id not in found.coop_ids:
+        return None
+    currency = Organisation.objects.filter(pk=coop_id).values_list("currency", flat=True)
+    tables = _centre_tables(found, {coop_id: currency[0]}, codes, only=coop_id)
+    return {code: by_coop[coop_id] for code, by_coop in tables.items() if coop_id in by_coop}
+
+
 def _centre_tables(
-    found: Published, currencies: dict[int, str], codes: list[str]
+    found: Published, currencies: dict[int, str], codes: list[str], only: int | None = None
 ) -> dict[str, dict[int, CentreTable]]:
-    """Each cooperative's table of centres for the elements counted for centres, below its
-    row of the federation's table (money converted at the cooperative's rate)."""
+    """Each cooperative's table of centres (or the one cooperative ``only``'s) for the
+    elements counted for centres, below its row of the federation's table (money converted at
+    the cooperative's rate)."""
     asked = [c for c in codes if e.BY_CODE[c].level == e.CENTRE]
-    read = values(found.coop_ids, found.period, asked, centres=True)
+    coop_ids = found.coop_ids if only is None else [only]
+    read = values(coop_ids, found.period, asked, centres=True)
     quote, on = found.federation.currency, found.period.last_day
     out: dict[str, dict[int, CentreTable]] = {}
     for code in asked:
         element, above = e.BY_CODE[code], found.tables[code]
         out[code] = {}
         for row in above.rows:
+            if only is not None and row.coop_id != only:
+                continue
             cells: Cells = read[code].get(row.coop_id, {})
             if element.amount:
                 coop = row.coop_id

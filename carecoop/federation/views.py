@@ -1,9 +1,10 @@
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from carecoop.core.money import babel_locale, format_money
@@ -110,7 +111,9 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-def _table_context(table: Table, page: Any, names: dict[int, str]) -> dict[str, Any]:
+def _table_context(
+    table: Table, page: Any, names: dict[int, str], links: dict[int, str]
+) -> dict[str, Any]:
     locale = babel_locale()
     category = table.element.category
     single = category is e.TOTAL
@@ -121,6 +124,7 @@ def _table_context(table: Table, page: Any, names: dict[int, str]) -> dict[str, 
         "rows": [
             {
                 "name": names.get(r.coop_id, ""),
+                "link": links.get(r.coop_id),
                 "cells": []
                 if single
                 else [
@@ -179,11 +183,78 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
             **_common(request, found.period, found.months),
             "topic": topic,
             "summaries": summaries,
-            "table": _table_context(found.chosen, found.page, found.names),
+            "table": _table_context(
+                found.chosen,
+                found.page,
+                found.names,
+                # A count of centres' breaks down by centre, on the cooperative's page of them.
+                {
+                    pk: reverse("federation:centres", kwargs={"org": org, "coop": slug})
+                    + f"?period={found.period.code}"
+                    for pk, slug in found.slugs.items()
+                }
+                if found.chosen.element.level == e.CENTRE
+                else {},
+            ),
             "page": found.page,
             "params": params,
             "trend": trend,
             "hidden_months": [_period_text(p) for p, n in months if n is None],
+        },
+    )
+
+
+@federation_permission("federation.view")
+def centres(request: HttpRequest, org: str, coop: str) -> HttpResponse:
+    """A cooperative's centres, the third level of the federation's tree."""
+    access = access_of(request)
+    found = selectors.centres(
+        access=access, coop=coop, period=request.GET.get("period"), page=request.GET.get("page")
+    )
+    if found is None:
+        raise Http404
+    locale = babel_locale()
+    listed = list(found.page.object_list)
+
+    def by_centre(element: e.Element) -> dict[int, Any]:
+        table = found.tables.get(element.code)
+        return {r.centre_id: r for r in table.rows} if table else {}
+
+    places, children, carers, minutes = (by_centre(x) for x in selectors.CENTRE_ELEMENTS)
+
+    def total(rows: dict[int, Any], centre: int) -> str | None:
+        row = rows.get(centre)
+        return _cell(row.total, locale) if row else _cell(0, locale)
+
+    def hours(centre: int) -> str:
+        row = minutes.get(centre)
+        return decimal_text(round(row.total / 60, 1), locale) if row and row.total else "—"
+
+    ages = e.CHILD_AGE.options
+    rows = [
+        {
+            "name": found.names.get(c, ""),
+            "places": total(places, c),
+            "children": total(children, c),
+            "carers": total(carers, c),
+            "hours": hours(c),
+            "ages": [
+                (label, _cell(children[c].cells[i], locale) if c in children else _cell(0, locale))
+                for i, (_code, label) in enumerate(ages)
+            ],
+        }
+        for c in listed
+    ]
+    return render(
+        request,
+        "federation/centres.html",
+        {
+            **_common(request, found.period, found.months),
+            "coop": found.coop,
+            "rows": rows,
+            "ages": [label for _code, label in ages],
+            "page": found.page,
+            "params": f"period={found.period.code}",
         },
     )
 

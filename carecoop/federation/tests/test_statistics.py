@@ -307,6 +307,21 @@ def test_the_tree_goes_down_to_the_centres_and_dhis2_adds_it_up_exactly(network,
     )
 
 
+def test_a_federation_sees_the_centres_of_its_cooperatives_and_of_no_other(network, coop):
+    client = network.client("analyst")
+    care = client.get("/f/the-network/care/?period=202611&element=CC_PLACES").content.decode()
+    assert 'href="/f/the-network/care/counted/?period=202611"' in care
+    page = client.get("/f/the-network/care/counted/?period=202611")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert coop.centre.name in body and '<td data-label="Licensed places">25</td>' in body
+    assert '<td data-label="Hours open a week">40</td>' in body
+    # The infants (2) and the children of 3 to 5 (3) are hidden here as for the cooperative.
+    assert '<td data-label="Under 1 year">—</td>' in body
+    for elsewhere in ("home-coop", "no-such-coop", "the-network"):
+        assert client.get(f"/f/the-network/care/{elsewhere}/").status_code == 404
+
+
 def test_a_cooperative_s_centres_hide_what_the_federation_hides(coop):
     """Two centres: the centres' 3 and 2 children of 3 to 5 years are hidden, and the 2
     infants the federation hides for the cooperative stay hidden for the centre that has
