@@ -54,10 +54,11 @@ pytest:
 	fi; \
 	env -u DATABASE_URL $(BIN)/pytest -q -m "$$marks" $(PYTEST_ARGS)
 
+# The browser tests drive pages, not the database: they run in the SQLite pass only.
 pytest-postgres:
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== pytest on PostgreSQL =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not sqlite and not redis" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not sqlite and not redis and not browser" $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "PostgreSQL is not reachable at $(PG_URL), and CI must test on it."; exit 1; \
 	else \
