@@ -101,6 +101,7 @@ class CentreForm(ServiceModelForm):
             "latitude",
             "longitude",
             "licensed_capacity",
+            "opened_on",
             "min_age_months",
             "max_age_months",
             "opens_at",
@@ -108,7 +109,7 @@ class CentreForm(ServiceModelForm):
             "scheme",
             "services",
         ]
-        widgets = {"opens_at": TIME, "closes_at": TIME}
+        widgets = {"opens_at": TIME, "closes_at": TIME, "opened_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

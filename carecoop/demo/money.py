@@ -27,6 +27,7 @@ from django.db.models import Sum
 from carecoop.billing import services as billing
 from carecoop.billing.fees import month_start, previous_month
 from carecoop.billing.models import Invoice, InvoiceStatus
+from carecoop.care import services as care
 from carecoop.core.money import minor_digits, to_decimal
 from carecoop.core.types import Actor
 from carecoop.demo import shipped
@@ -51,6 +52,7 @@ PLANS: dict[str, dict[str, Any]] = {
             ("Sales of the cooperative's masala", "sales", "INR", Decimal(1500)),
         ],
         "decision": "Board resolution 2025/07",
+        "newest_opened": True,  # its thirteenth creche, opened two months ago
     },
     "manos-unidas": {
         "member_class": "artisan",
@@ -106,6 +108,33 @@ def centre_costs(centre: Centre, running: Decimal, rng: random.Random) -> dict[s
             share /= 2
         costs[kind] = running * share * Decimal(rng.uniform(0.8, 1.25))
     return costs
+
+
+SET_UP_MONTHS = 4  # what setting a centre up costs, in months of its running cost
+
+
+def newest_opened(
+    coop: Organisation,
+    by: Actor,
+    centre: Centre,
+    plan: dict[str, Any],
+    *,
+    opened: datetime.date,
+    before: datetime.date,
+) -> None:
+    """The cooperative's newest centre opened on ``opened``, equipped and made ready in the
+    month ``before``: what care costs to set up, as federations compare it."""
+    care.centre_update(centre=centre, by=by, opened_on=opened)
+    funding.expense_record(
+        coop=coop,
+        by=by,
+        date=before + datetime.timedelta(days=10),
+        category="supplies",
+        amount=plan["cost_per_place"] * centre.licensed_capacity * SET_UP_MONTHS,
+        paid_from="bank",
+        description="Setting up: cots, mats, toys, a water filter, repairs",
+        centre=centre,
+    )
 
 
 def budget_round(amount: Decimal) -> Decimal:
@@ -221,6 +250,8 @@ def load(coop: Organisation, by: Actor, rng: random.Random, today: datetime.date
                     amount=monthly,
                     reference=f"{month:%Y%m}-{centre.pk}",
                 )
+    if plan.get("newest_opened"):
+        newest_opened(coop, by, centres[-1], plan, opened=months[0], before=start)
     shared = Decimal(0)
     for centre in centres:
         running = plan["cost_per_place"] * centre.licensed_capacity

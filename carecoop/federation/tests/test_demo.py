@@ -6,7 +6,9 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.html import escape
 from django_scopes import scope, scopes_disabled
 
 from carecoop.care.models import Enrolment
@@ -15,6 +17,7 @@ from carecoop.federation.models import Value
 from carecoop.members.models import Membership
 from carecoop.staffing.models import CARING_ROLES, Staff
 from carecoop.tenancy.models import Centre, Organisation
+from carecoop.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,20 @@ def test_the_demonstration_cooperative_s_statistics_are_those_counted_by_hand():
     assert kept.get((None, "CC_CARERS", ""), 0) == carers.count()
     # The worker-members are the waste pickers: every member of the "catador" class.
     assert kept[(None, "CC_WORKERS", "worker_member")] == kinds["worker"]
+
+
+def test_the_newest_creche_s_set_up_cost_reaches_the_network():
+    """The creches' cooperative opened its thirteenth creche two months ago, after equipping it
+    the month before: what that cost is the network's figure of what a centre costs to set up
+    (the cooperative shares its money figures with it)."""
+    assert demo_load(only={"shakti-creches"})
+    coop = Organisation.objects.get(slug="shakti-creches")
+    with scopes_disabled():
+        newest = Centre.objects.filter(coop=coop).order_by("pk").last()
+        opened = newest.opened_on
+        kept = Value.objects.get(coop=coop, centre=newest, element="CC_SETUP_COST")
+    assert kept.period == opened.strftime("%Y%m")
+    assert kept.value == 750 * newest.licensed_capacity * 4 * 100  # INR, in paise
+    analyst = get_user_model().objects.get(username="analyst.network")
+    body = client_for(analyst).get("/f/care-coop-network/money/").content.decode()
+    assert opened.strftime("%Y-%m") in body and escape(newest.coop.name) in body
