@@ -151,6 +151,8 @@ def suppressed(
         set(forced) & set(table)
     )
     sensitive -= {key for key in fixed if key not in forced}
+    if not sensitive:
+        return set()
     hidden = set(sensitive)
 
     def choosable(key: Key) -> bool:

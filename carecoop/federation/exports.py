@@ -4,6 +4,7 @@ the pages hide is left out here too: a hidden count is not exported, and money f
 the cooperatives that share them."""
 
 import datetime
+import functools
 import hashlib
 import json
 import string
@@ -32,6 +33,7 @@ DEFAULT_OPTION_COMBO = "HllvX50cXC0"
 ALPHABET = string.ascii_letters + string.digits
 
 
+@functools.lru_cache(maxsize=65536)
 def uid(kind: str, code: str) -> str:
     """A DHIS2 identifier (a letter and ten letters or digits) derived from a stable code, so
     the same element, option or unit has the same identifier in every export."""
@@ -205,6 +207,8 @@ def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
             or (r.unit.level == COOPERATIVE and r.element.level != e.CENTRE)
         ]
         for r in kept + _remainders(found, units):
+            if not r.value:  # DHIS2 keeps no zero of an element whose zeros are not significant
+                continue
             values.append(
                 {
                     "dataElement": uid("dataElement", r.element.code),

@@ -19,7 +19,7 @@ from scipy.optimize import linprog
 
 from carecoop.care.tests.factories import EnrolmentFactory, RoomFactory
 from carecoop.federation import elements as e
-from carecoop.federation import tables
+from carecoop.federation import exports, tables
 from carecoop.federation.exports import uid
 from carecoop.federation.models import Value
 from carecoop.federation.services import months_due, statistics_count
@@ -274,7 +274,7 @@ def test_the_dhis2_export_names_every_value_by_the_metadata_it_ships(network, co
 def test_the_tree_goes_down_to_the_centres_and_dhis2_adds_it_up_exactly(network, coop):
     """The centre is the third level of the tree: its places and opening minutes are exported
     for it, not again for its cooperative (DHIS2 adds a unit's children to it); its children,
-    2 and 3 of an age, stay hidden as they are for the cooperative."""
+    2 and 3 of an age, stay hidden as they are for the cooperative; the CSV has each level."""
     client = network.client("analyst")
     data = json.loads(client.get("/f/the-network/dhis2/dataValueSets.json?year=2026").content)
     meta = json.loads(client.get("/f/the-network/dhis2/metadata.json?year=2026").content)
@@ -297,7 +297,8 @@ def test_the_tree_goes_down_to_the_centres_and_dhis2_adds_it_up_exactly(network,
 
     assert at(centre_code, e.PLACES) == ["25"] and at(coop.slug, e.PLACES) == []
     assert at(centre_code, e.OPEN_MINUTES) == [str(5 * 8 * 60)]
-    assert at(centre_code, e.CHILDREN) == ["0"] * 3 and at(coop.slug, e.CHILDREN) == []
+    # 2 and 3 hidden, the zeros not sent (DHIS2 keeps none): no child's count at all.
+    assert at(centre_code, e.CHILDREN) == [] and at(coop.slug, e.CHILDREN) == []
     assert at(coop.slug, e.MEMBERSHIPS) == ["13"] and at(centre_code, e.MEMBERSHIPS) == []
     csv = client.get("/f/the-network/statistics.csv?period=202611")
     text = b"".join(csv.streaming_content).decode()
@@ -320,6 +321,35 @@ def test_a_federation_sees_the_centres_of_its_cooperatives_and_of_no_other(netwo
     assert '<td data-label="Under 1 year">—</td>' in body
     for elsewhere in ("home-coop", "no-such-coop", "the-network"):
         assert client.get(f"/f/the-network/care/{elsewhere}/").status_code == 404
+
+
+def test_dhis2_adding_up_the_centres_and_the_rest_finds_each_shown_count(coop):
+    """Three infants and two children of 3 to 5 in a second centre: the cooperative's 5 and 5
+    are shown, each centre's 2 or 3 hidden; the cooperative holds the 5 its centres' shown
+    counts leave."""
+    federation = make_organisation(FederationFactory, slug="fed-rest", name="Fed")
+    affiliation_create(member=coop, parent=federation, started_on=datetime.date(2020, 1, 1))
+    with scope(coop=coop.pk):
+        room = RoomFactory(coop=coop, centre__coop=coop, centre__licensed_capacity=10)
+        for born in [datetime.date(2026, 5, 1)] * 3 + [datetime.date(2022, 5, 1)] * 2:
+            EnrolmentFactory(coop=coop, room=room, child__date_of_birth=born)
+    statistics_count(coop_ids=[coop.pk], today=TODAY)
+    found = published(federation, Period("202611"), exports.ALL, centres=True)
+    units = exports._units(federation, found.coop_ids)
+    rest = {
+        (r.element.code, r.option): r.value
+        for r in exports._remainders(found, units)
+        if r.unit.code == coop.slug
+    }
+    above = found.tables[e.CHILDREN.code]
+    shown = dict(zip(above.options, above.rows[0].cells, strict=True))
+    below = found.centres[e.CHILDREN.code][coop.pk]
+    assert shown["M_LT12"] == 5 and rest[(e.CHILDREN.code, "M_LT12")] == 5
+    for i, option in enumerate(above.options):
+        if shown[option] is not None:
+            centres = sum(r.cells[i] or 0 for r in below.rows)
+            assert centres + rest.get((e.CHILDREN.code, option), 0) == shown[option]
+    assert (e.PLACES.code, "") not in rest  # the places are all the centres'
 
 
 def test_a_cooperative_s_centres_hide_what_the_federation_hides(coop):
