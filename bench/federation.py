@@ -1182,6 +1182,11 @@ def pages() -> list[Page]:
         ),
         Page("federation: work", "federation.officer", "/f/federation/work/"),
         Page("federation: care", "federation.officer", "/f/federation/care/"),
+        Page(
+            "federation: a cooperative's centres",
+            "federation.officer",
+            f"/f/federation/care/{coop.slug}/",
+        ),
         Page("federation: what care costs", "federation.officer", "/f/federation/money/"),
         Page("cooperative home page", "coop.manager", f"{base}/"),
         Page("member list, page 1", "coop.manager", f"{base}/members/"),

@@ -4,10 +4,11 @@ A count of fewer people than the small-cell threshold (``CARECOOP_SMALL_CELL``) 
 so is any total that small (primary suppression). Hiding one count of a row whose total is
 shown would let anyone recover it by subtraction, so more counts are hidden beside it
 (complementary suppression): first so that no row or column, totals included, has exactly one
-hidden count, the smallest others chosen; then each hidden count is audited by linear
-programming (``scipy.optimize.linprog``) for the least and the most it could be, given every
-count and total shown: a count whose least and most are the same is recoverable, and one more
-count beside it is hidden, until none is. A zero is shown: it singles no one out.
+hidden count, the smallest others chosen; then the hidden counts are audited (``recoverable``)
+for the least and the most each could be, given every count and total shown: while a small
+count's least and most are the same, one more count beside it is hidden. A count hidden only
+beside a small one may itself be given away: it singles no one out. A zero is shown: it singles
+no one out either.
 
 A table is a mapping of (row, column) to a count; its totals by row, by column and overall are
 part of what is shown, named with ``TOTAL`` in place of the row or the column."""
