@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from carecoop.billing import fees
 from carecoop.billing.models import ContributionKind, FeeCategory, Method, WaiverCriterion
 from carecoop.care.models import SeatPool
-from carecoop.core.forms import MoneyField, SubmitOnce, money_in
+from carecoop.core.forms import DATE, MoneyField, SubmitOnce, money_in
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField
 from carecoop.core.uploads import import_within_limits
@@ -19,7 +19,6 @@ from carecoop.members import forms as member_forms
 from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Centre, Organisation
 
-DATE = forms.DateInput(attrs={"type": "date"})
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 

@@ -8,14 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.capital.models import PaymentMethod, ShareClass
-from carecoop.core.forms import MoneyField, SubmitOnce
+from carecoop.core.forms import DATE, MoneyField, SubmitOnce
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField
 from carecoop.governance.models import BoardDecision
 from carecoop.members import forms as member_forms
 from carecoop.members.models import MemberClass
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

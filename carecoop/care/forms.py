@@ -20,15 +20,12 @@ from carecoop.care.models import (
     Room,
     Weekday,
 )
-from carecoop.core.forms import ServiceModelForm
+from carecoop.core.forms import DATE, TIME, ServiceModelForm
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField
 from carecoop.members import forms as member_forms
 from carecoop.members.models import MemberClass
 from carecoop.tenancy.models import Centre, Service
-
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"})
 
 # A day's opening and closing times; none for a closed day.
 Hours = tuple[datetime.time | None, datetime.time | None]

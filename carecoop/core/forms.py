@@ -10,6 +10,10 @@ from django.utils import formats
 from carecoop.core.money import parse_amount, parse_decimal, to_decimal
 from carecoop.core.services import FORM_EXPIRED
 
+# The browser's own pickers: a calendar on a phone, in the phone's language.
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's validation errors on the form: on their field, else on top."""

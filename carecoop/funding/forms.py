@@ -7,11 +7,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import MoneyField, SubmitOnce, money_in
+from carecoop.core.forms import DATE, MoneyField, SubmitOnce, money_in
 from carecoop.funding.models import ExpenseCategory, Funder, FunderKind, Grant, PaidFrom
 from carecoop.tenancy.models import Centre, Organisation
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

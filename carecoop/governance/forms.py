@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.forms import DATE
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField
 from carecoop.governance.models import (
@@ -33,7 +34,6 @@ class Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -6,11 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import ServiceModelForm
+from carecoop.core.forms import DATE, ServiceModelForm
 from carecoop.health.models import Meal, Outcome, Referral
 from carecoop.health.schedules import DoseStatus
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class MeasurementForm(forms.Form):

@@ -8,12 +8,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import MoneyField, SubmitOnce
+from carecoop.core.forms import DATE, MoneyField, SubmitOnce
 from carecoop.core.money import parse_amount
 from carecoop.ledger.models import Account
 from carecoop.tenancy.models import Centre, Organisation
 
-DATE = forms.DateInput(attrs={"type": "date"})
 ROWS = 4
 
 

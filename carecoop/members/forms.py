@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import MoneyField, ServiceModelForm, money_in
+from carecoop.core.forms import DATE, TIME, MoneyField, ServiceModelForm, money_in
 from carecoop.core.languages import shipped_languages
 from carecoop.core.money import parse_amount, to_decimal
 from carecoop.core.permissions import Access
@@ -26,9 +26,6 @@ from carecoop.members.models import (
 )
 from carecoop.members.services import TRANSITIONS
 from carecoop.tenancy.models import Centre
-
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"})
 
 PERSON_FIELDS = [
     "given_name",

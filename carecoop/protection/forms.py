@@ -7,14 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from carecoop.core.forms import ServiceModelForm
+from carecoop.core.forms import DATE, ServiceModelForm
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField
 from carecoop.members import forms as member_forms
 from carecoop.protection import selectors
 from carecoop.protection.models import Scheme, SchemeStep
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class SchemeForm(ServiceModelForm):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carecoop.care.models import Room, Weekday
-from carecoop.core.forms import MoneyField
+from carecoop.core.forms import DATE, TIME, MoneyField
 from carecoop.core.money import to_decimal
 from carecoop.core.permissions import Access
 from carecoop.core.pickers import PickerField, PickerMixin, PickerMultipleField
@@ -25,9 +25,6 @@ from carecoop.staffing.models import (
     WagePeriod,
 )
 from carecoop.tenancy.models import Centre, Organisation
-
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"})
 
 
 def _offer(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carecoop.core.forms import DATE
 from carecoop.core.registers import RegisterFileForm
 from carecoop.surveys.models import (
     Dimension,
@@ -15,7 +16,6 @@ from carecoop.surveys.models import (
     SurveyVersion,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
 LABEL = _("questionnaire (XLSForm, XLSX)")
 HINT = _(
     "The XLSForm of ODK or KoboToolbox: a “survey” sheet of questions, a “choices” "
