@@ -234,13 +234,12 @@ def hsds_services(profiles: Iterable[PublicProfile], base: str) -> list[dict[str
     return [hsds_service(p, c, base) for p in profiles for c in p.centres]
 
 
-def page_of(items: Sequence[Any], *, page: int, per_page: int) -> dict[str, Any]:
-    """The HSDS API's Page object."""
-    total_pages = max(1, -(-len(items) // per_page))
-    page = min(max(page, 1), total_pages)
-    contents = list(items[(page - 1) * per_page : page * per_page])
+def page_of(items: Sequence[Any], *, page: int, per_page: int, total: int) -> dict[str, Any]:
+    """The HSDS API's Page object of the page's items (``page`` within the pages there are)."""
+    total_pages = max(1, -(-total // per_page))
+    contents = list(items)
     return {
-        "total_items": len(items),
+        "total_items": total,
         "total_pages": total_pages,
         "page_number": page,
         "size": len(contents),

@@ -154,7 +154,7 @@ def _listings(filters: Filters = Filters()) -> QuerySet[CentreListing]:
             Exists(days.filter(opens_at__lte=t, closes_at__gt=t))
             | (~Exists(days) & Q(centre__opens_at__lte=t, centre__closes_at__gt=t))
         )
-    return rows.order_by("coop__name", "centre__name", "centre_id")
+    return rows.order_by("coop__name", "coop_id", "centre__name", "centre_id")
 
 
 def listings(filters: Filters = Filters()) -> QuerySet[CentreListing]:
@@ -392,15 +392,58 @@ def public_profile(*, slug: str) -> PublicProfile | None:
         return _profile(org, listing, centres(listings(Filters(coop_slug=slug))))
 
 
-def public_profiles() -> list[PublicProfile]:
-    """Every published cooperative's profile with its centres (the feeds)."""
-    orgs = list(published().order_by("name", "pk"))
+def public_profiles(orgs: Sequence[Organisation] | None = None) -> list[PublicProfile]:
+    """Every published cooperative's profile with its centres (the feeds), or those of
+    ``orgs`` (published ones, in their order)."""
+    orgs = list(published().order_by("name", "pk")) if orgs is None else list(orgs)
     with scopes_disabled():
         chosen = {row.coop_id: row for row in Listing.objects.filter(coop__in=orgs)}
+        rows = listings().filter(coop__in=orgs)
         by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
-        for c in centres(listings()):
+        for c in centres(rows):
             by_coop[c.coop_slug].append(c)
         return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
+
+
+def profiles_of(rows: Sequence[CentreListing]) -> list[PublicProfile]:
+    """The profiles of these listings' cooperatives, each with just these listings' centres,
+    in their order (a page of a feed of centres)."""
+    with scopes_disabled():
+        orgs = list(dict.fromkeys(r.coop for r in rows))
+        chosen = {row.coop_id: row for row in Listing.objects.filter(coop__in=orgs)}
+        by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
+        for c in centres(rows):
+            by_coop[c.coop_slug].append(c)
+        return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
+
+
+def a_page(rows: QuerySet[Any], *, page: int, per_page: int) -> tuple[int, int, list[Any]]:
+    """The number of rows, the page asked within the pages there are, and its rows."""
+    with scopes_disabled():
+        total = rows.count()
+        page = min(max(page, 1), max(1, -(-total // per_page)))
+        return total, page, list(rows[(page - 1) * per_page : page * per_page])
+
+
+def listings_page(*, page: int, per_page: int) -> tuple[int, int, list[CentreListing]]:
+    """A page of the published centres' listings (``a_page``), in the order of the list."""
+    with scopes_disabled():
+        return a_page(listings(), page=page, per_page=per_page)
+
+
+def listing_paths() -> list[tuple[int, str]]:
+    """Every published centre's listing and the path of its page (to find one by the
+    identifier the feeds derive from the path)."""
+    with scopes_disabled():
+        return [
+            (pk, f"/d/{slug}/{code}/")
+            for pk, slug, code in listings().values_list("pk", "coop__slug", "centre__code")
+        ]
+
+
+def listing(pk: int) -> list[CentreListing]:
+    with scopes_disabled():
+        return list(listings().filter(pk=pk))
 
 
 def choices_of(coop: Organisation) -> tuple[Listing | None, dict[int, CentreListing]]:

@@ -166,39 +166,48 @@ def hsds_profile(request: HttpRequest) -> JsonResponse:
     return _json(feeds.hsds_profile(_base(request)))
 
 
+# Each feed builds only the page asked for: a harvester walks thousands of centres a page at a
+# time, and a request costs the same whatever the directory's size.
+
+
 @public
 def hsds_services(request: HttpRequest) -> JsonResponse:
     page, per_page = _page_params(request)
-    items = feeds.hsds_services(selectors.public_profiles(), _base(request))
-    return _json(feeds.page_of(items, page=page, per_page=per_page))
+    total, page, chosen = selectors.listings_page(page=page, per_page=per_page)
+    items = feeds.hsds_services(selectors.profiles_of(chosen), _base(request))
+    return _json(feeds.page_of(items, page=page, per_page=per_page, total=total))
 
 
 @public
 def hsds_service(request: HttpRequest, id: str) -> JsonResponse:
-    found = [
-        s
-        for s in feeds.hsds_services(selectors.public_profiles(), _base(request))
-        if s["id"] == str(id)
-    ]
-    if not found:
-        raise Http404
-    return _json(found[0])
+    base = _base(request)
+    for pk, path in selectors.listing_paths():
+        if feeds.stable_id(base, path + "#service") == str(id):
+            chosen = selectors.listing(pk)
+            return _json(feeds.hsds_services(selectors.profiles_of(chosen), base)[0])
+    raise Http404
 
 
 @public
 def hsds_organizations(request: HttpRequest) -> JsonResponse:
     page, per_page = _page_params(request)
     base = _base(request)
-    items = [feeds.hsds_organization(p, base, services=True) for p in selectors.public_profiles()]
-    return _json(feeds.page_of(items, page=page, per_page=per_page))
+    orgs = selectors.published().order_by("name", "pk")
+    total, page, chosen = selectors.a_page(orgs, page=page, per_page=per_page)
+    items = [
+        feeds.hsds_organization(p, base, services=True) for p in selectors.public_profiles(chosen)
+    ]
+    return _json(feeds.page_of(items, page=page, per_page=per_page, total=total))
 
 
 @public
 def hsds_organization(request: HttpRequest, id: str) -> JsonResponse:
     base = _base(request)
-    for p in selectors.public_profiles():
-        if feeds.stable_id(base, p.path) == str(id):
-            return _json(feeds.hsds_organization(p, base, services=True))
+    for slug in selectors.published().values_list("slug", flat=True):
+        if feeds.stable_id(base, f"/d/{slug}/") == str(id):
+            profile = selectors.public_profile(slug=slug)
+            assert profile is not None
+            return _json(feeds.hsds_organization(profile, base, services=True))
     raise Http404
 
 

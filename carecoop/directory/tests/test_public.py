@@ -155,6 +155,12 @@ def test_the_hsds_feed_is_valid_hsds_3_0(published: Any) -> None:
     page = client.get("/hsds/services?per_page=1").json()
     assert page["total_items"] == 2 and page["total_pages"] == 2 and page["size"] == 1
     assert page["first_page"] and not page["last_page"] and not page["empty"]
+    # Each page is its own: the second is the other centre, and a page past the end the last.
+    second = client.get("/hsds/services?per_page=1&page=2").json()
+    beyond = client.get("/hsds/services?per_page=1&page=99").json()
+    assert second["page_number"] == beyond["page_number"] == 2 and second["last_page"]
+    assert second["contents"] == beyond["contents"]
+    assert second["contents"][0]["id"] != page["contents"][0]["id"]
     service = _validator("service.json")
     capacity = _capacity_validator()
     services_found = client.get("/hsds/services").json()["contents"]
