@@ -25,6 +25,7 @@ from carecoop.federation.tables import (
     centres_of,
     period_parse,
     periods_counted,
+    values,
 )
 from carecoop.federation.tables import published as tables_published
 from carecoop.ledger.selectors import convert
@@ -113,6 +114,51 @@ def topic(
         chosen=chosen,
         page=listed,
         cooperatives=len(found.coop_ids),
+    )
+
+
+@dataclass
+class CareRatios:
+    """How full the places are, how many children a carer has and how long centres open: for
+    all the cooperatives and for each on the page, from shown counts only (a ratio of a hidden
+    count would give it away)."""
+
+    occupancy: float | None
+    children_per_carer: float | None
+    median_hours: float | None  # a week, across the centres
+    rows: list[tuple[int, float | None, float | None]]  # cooperative, occupancy, per carer
+
+
+def _ratio(top: int | None, bottom: int | None) -> float | None:
+    return top / bottom if top is not None and bottom else None
+
+
+def care_ratios(found: Topic) -> CareRatios:
+    t = found.published.tables
+    children, places, carers = t[e.CHILDREN.code], t[e.PLACES.code], t[e.CARERS.code]
+    by = {code: {r.coop_id: r.total for r in t[code].rows} for code in t}
+    shown = [r.coop_id for r in found.page.object_list] if found.page else []
+    minutes = [
+        n
+        for by_centre in values(
+            found.published.coop_ids, found.period, [e.OPEN_MINUTES.code], centres=True
+        )[e.OPEN_MINUTES.code].values()
+        for options in by_centre.values()
+        for n in options.values()
+        if n
+    ]
+    return CareRatios(
+        occupancy=_ratio(children.total, places.total),
+        children_per_carer=_ratio(children.total, carers.total),
+        median_hours=statistics.median(minutes) / 60 if minutes else None,
+        rows=[
+            (
+                c,
+                _ratio(by[e.CHILDREN.code].get(c), by[e.PLACES.code].get(c)),
+                _ratio(by[e.CHILDREN.code].get(c), by[e.CARERS.code].get(c)),
+            )
+            for c in shown
+        ],
     )
 
 

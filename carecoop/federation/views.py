@@ -200,8 +200,34 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
             "params": params,
             "trend": trend,
             "hidden_months": [_period_text(p) for p, n in months if n is None],
+            "ratios": _care_ratios(found, locale) if topic == "care" else None,
         },
     )
+
+
+def _care_ratios(found: selectors.Topic, locale: Any) -> dict[str, Any]:
+    ratios = selectors.care_ratios(found)
+
+    def share(value: float | None) -> str:
+        return "—" if value is None else percent_text(value, locale)
+
+    def number(value: float | None) -> str:
+        return "—" if value is None else decimal_text(round(value, 1), locale)
+
+    return {
+        "all": [
+            (
+                _("Places taken (children enrolled for each licensed place)"),
+                share(ratios.occupancy),
+            ),
+            (_("Children for each carer"), number(ratios.children_per_carer)),
+            (_("Hours open a week (the median centre)"), number(ratios.median_hours)),
+        ],
+        "rows": [
+            (found.names.get(c, ""), share(occupancy), number(per_carer))
+            for c, occupancy, per_carer in ratios.rows
+        ],
+    }
 
 
 @federation_permission("federation.view")

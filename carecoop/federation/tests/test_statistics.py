@@ -352,6 +352,23 @@ def test_dhis2_adding_up_the_centres_and_the_rest_finds_each_shown_count(coop):
     assert (e.PLACES.code, "") not in rest  # the places are all the centres'
 
 
+def test_the_care_page_tells_places_taken_children_per_carer_and_hours(network, coop):
+    """5 children (2 infants and 3 of 3 to 5 years: hidden by age, shown together) in 25
+    places with 2 carers, open 40 hours a week; a ratio only of counts shown."""
+    found = published(
+        network.federation,
+        Period("202611"),
+        [e.CHILDREN.code, e.PLACES.code, e.CARERS.code],
+    )
+    assert found.tables[e.CHILDREN.code].total == 5
+    assert found.tables[e.CARERS.code].total is None  # 2 carers: a small count
+    body = network.client("analyst").get("/f/the-network/care/?period=202611").content.decode()
+    shown = body[body.index("<dl>") : body.index("</dl>")]
+    assert "<dd>20%</dd>" in shown  # 5 of 25 places
+    assert "Children for each carer</dt><dd>—</dd>" in shown  # 5 / 2 would give the 2 away
+    assert "<dd>40</dd>" in shown  # hours
+
+
 def test_a_cooperative_s_centres_hide_what_the_federation_hides(coop):
     """Two centres: the centres' 3 and 2 children of 3 to 5 years are hidden, and the 2
     infants the federation hides for the cooperative stay hidden for the centre that has
