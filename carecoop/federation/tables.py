@@ -251,11 +251,11 @@ class Published:
 def published(
     federation: Organisation, period: Period, codes: list[str], *, centres: bool = False
 ) -> Published:
-    """The federation's tables of ``codes`` for ``period`` (with ``centres``, the tables of
-    each cooperative's centres for the elements counted for centres), read from the counted values and
-    kept in the cache until the values are counted again, an affiliation or what it shares
-    changes, or a rate is entered (the suppression of a large
-    federation's tables takes longer than a page may)."""
+    """The federation's tables of ``codes`` for ``period`` (with ``centres``, also each
+    cooperative's table of its centres for the elements counted for centres), read from the
+    counted values and kept in the cache until the values are counted again, an affiliation or
+    what it shares changes, or a rate is entered (the suppression of a large federation's
+    tables takes longer than a page may)."""
     tree = reached(federation.pk, period.last_day)
     coop_ids = sorted(tree)
     with scopes_disabled():
