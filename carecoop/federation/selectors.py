@@ -413,9 +413,15 @@ class Seen:
     money: bool  # its money figures reach the federation
     unconverted: bool  # ... but there is no rate to the federation's currency
     rows: list[tuple[e.Element, list[tuple[str, int | None]]]]  # (element, [(option, value)])
+    # its table of centres, a page of them at a time
+    centres: dict[str, CentreTable] = field(default_factory=dict)
+    centre_names: dict[int, str] = field(default_factory=dict)
+    centre_page: Page | None = None
 
 
-def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership], Seen | None]:
+def sharing(
+    *, access: Access, federation: str | None, page: str | None = None
+) -> tuple[list[Membership], Seen | None]:
     """The federations the cooperative belongs to today, and what the one named (or the
     first) sees of it: exactly the cells of its row in that federation's tables, hidden where
     they are hidden there."""
@@ -446,12 +452,19 @@ def sharing(*, access: Access, federation: str | None) -> tuple[list[Membership]
             else list(zip(table.options, row.cells, strict=True))
         )
         rows.append((table.element, cells))
+    below = centres_of(parent, period, access.coop_id, [x.code for x in CENTRE_ELEMENTS]) or {}
+    centre_ids = sorted({r.centre_id for t in below.values() for r in t.rows})
+    listed = Paginator(centre_ids, settings.CARECOOP_PAGE_SIZE).get_page(page)
+    names = dict(Centre.objects.filter(pk__in=list(listed.object_list)).values_list("pk", "name"))
     return found, Seen(
         federation=parent,
         period=period,
         money=access.coop_id in tables.money_from,
         unconverted=access.coop_id in tables.unconverted,
         rows=rows,
+        centres=below,
+        centre_names=names,
+        centre_page=listed if centre_ids else None,
     )
 
 

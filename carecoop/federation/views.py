@@ -13,7 +13,7 @@ from carecoop.core.permissions import access_of, coop_permission, federation_per
 from carecoop.core.views import act
 from carecoop.federation import elements as e
 from carecoop.federation import exports, selectors, services
-from carecoop.federation.tables import Period, Table
+from carecoop.federation.tables import CentreTable, Period, Table
 from carecoop.funding import svg
 from carecoop.members.classifications import IsicRev4
 from carecoop.tenancy.models import IloType, Level, Shares
@@ -230,20 +230,14 @@ def _care_ratios(found: selectors.Topic, locale: Any) -> dict[str, Any]:
     }
 
 
-@federation_permission("federation.view")
-def centres(request: HttpRequest, org: str, coop: str) -> HttpResponse:
-    """A cooperative's centres, the third level of the federation's tree."""
-    access = access_of(request)
-    found = selectors.centres(
-        access=access, coop=coop, period=request.GET.get("period"), page=request.GET.get("page")
-    )
-    if found is None:
-        raise Http404
+def _centre_rows(
+    tables: dict[str, CentreTable], names: dict[int, str], centre_ids: list[int]
+) -> list[dict[str, Any]]:
+    """The rows of a cooperative's table of centres, as its federation sees them."""
     locale = babel_locale()
-    listed = list(found.page.object_list)
 
     def by_centre(element: e.Element) -> dict[int, Any]:
-        table = found.tables.get(element.code)
+        table = tables.get(element.code)
         return {r.centre_id: r for r in table.rows} if table else {}
 
     places, children, carers, minutes = (by_centre(x) for x in selectors.CENTRE_ELEMENTS)
@@ -256,21 +250,32 @@ def centres(request: HttpRequest, org: str, coop: str) -> HttpResponse:
         row = minutes.get(centre)
         return decimal_text(round(row.total / 60, 1), locale) if row and row.total else "—"
 
-    ages = e.CHILD_AGE.options
-    rows = [
+    return [
         {
-            "name": found.names.get(c, ""),
+            "name": names.get(c, ""),
             "places": total(places, c),
             "children": total(children, c),
             "carers": total(carers, c),
             "hours": hours(c),
             "ages": [
                 (label, _cell(children[c].cells[i], locale) if c in children else _cell(0, locale))
-                for i, (_code, label) in enumerate(ages)
+                for i, (_code, label) in enumerate(e.CHILD_AGE.options)
             ],
         }
-        for c in listed
+        for c in centre_ids
     ]
+
+
+@federation_permission("federation.view")
+def centres(request: HttpRequest, org: str, coop: str) -> HttpResponse:
+    """A cooperative's centres, the third level of the federation's tree."""
+    access = access_of(request)
+    found = selectors.centres(
+        access=access, coop=coop, period=request.GET.get("period"), page=request.GET.get("page")
+    )
+    if found is None:
+        raise Http404
+    rows = _centre_rows(found.tables, found.names, list(found.page.object_list))
     return render(
         request,
         "federation/centres.html",
@@ -278,7 +283,7 @@ def centres(request: HttpRequest, org: str, coop: str) -> HttpResponse:
             **_common(request, found.period, found.months),
             "coop": found.coop,
             "rows": rows,
-            "ages": [label for _code, label in ages],
+            "ages": [label for _code, label in e.CHILD_AGE.options],
             "page": found.page,
             "params": f"period={found.period.code}",
         },
@@ -398,7 +403,9 @@ def sharing(request: HttpRequest, coop: str) -> HttpResponse:
             _("Saved. The federation sees it from its next page."),
         )
         return redirect(request.get_full_path())
-    federations, seen = selectors.sharing(access=access, federation=request.GET.get("federation"))
+    federations, seen = selectors.sharing(
+        access=access, federation=request.GET.get("federation"), page=request.GET.get("page")
+    )
     locale = babel_locale()
     rows = []
     if seen is not None:
@@ -428,6 +435,12 @@ def sharing(request: HttpRequest, coop: str) -> HttpResponse:
             "seen": seen,
             "period_text": _period_text(seen.period.code) if seen else "",
             "rows": rows,
+            "centres": _centre_rows(seen.centres, seen.centre_names, list(seen.centre_page))
+            if seen and seen.centre_page
+            else [],
+            "ages": [label for _code, label in e.CHILD_AGE.options],
+            "page": seen.centre_page if seen else None,
+            "params": f"federation={seen.federation.slug}" if seen else "",
             "can_set": access.can("federation.sharing_set"),
         },
     )

@@ -584,6 +584,10 @@ def test_a_cooperative_chooses_what_each_federation_sees_and_sees_it_too(network
         )
     body = manager.get("/c/home-coop/federations/").content.decode()
     assert "Running cost" in body and "no rate" not in body
+    # Its centre, as the network sees it on its page of the cooperative's centres.
+    assert "Its centres" in body and world.centre.name in body
+    seen = network.client("analyst").get("/f/the-network/care/home-coop/").content.decode()
+    assert world.centre.name in seen
     # Hostile or foreign choices change nothing and say why.
     for data in (
         {"federation": "the-network", "shares": "everything"},
