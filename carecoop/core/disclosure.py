@@ -147,13 +147,13 @@ def suppressed(
     ``forced`` counts are hidden from the start, and its ``fixed`` ones, shown or hidden as the
     other decided, are never chosen to hide more."""
     table = with_totals(cells)
-    lines = _lines(cells)
     sensitive = {key for key, count in table.items() if 0 < count < threshold} | (
         set(forced) & set(table)
     )
     sensitive -= {key for key in fixed if key not in forced}
     if not sensitive:
         return set()
+    lines = _lines(cells)
     hidden = set(sensitive)
 
     def choosable(key: Key) -> bool:

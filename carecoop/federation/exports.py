@@ -8,6 +8,7 @@ import functools
 import hashlib
 import json
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +187,43 @@ def _tree(federation: Organisation, year: str) -> list[int]:
     return sorted({c for day in [timezone.localdate(), *days] for c in reached(federation.pk, day)})
 
 
+def _dhis2(
+    found: Published, units: dict[tuple[int, int], Unit], month: str
+) -> Iterator[dict[str, str]]:
+    """The month's data values as DHIS2 imports them: per cooperative, per centre for what is
+    counted for centres, and the cooperatives' rests (``_remainders``); no zero."""
+    currency = found.federation.currency
+
+    def value(element: e.Element, unit: Unit, option: str, n: int) -> dict[str, str]:
+        return {
+            "dataElement": uid("dataElement", element.code),
+            "period": month,
+            "orgUnit": uid("organisationUnit", unit.code),
+            "categoryOptionCombo": DEFAULT_OPTION_COMBO
+            if element.category is e.TOTAL
+            else uid("categoryOptionCombo", e.option_code(element, option)),
+            "attributeOptionCombo": DEFAULT_OPTION_COMBO,
+            "value": _value(element, n, currency),
+        }
+
+    for code, table in found.tables.items():
+        element = e.BY_CODE[code]
+        if element.level != e.CENTRE:
+            for row in table.rows:
+                unit = units[(COOPERATIVE, row.coop_id)]
+                for option, n in zip(table.options, row.cells, strict=True):
+                    if n:  # DHIS2 keeps no zero of an element whose zeros are not significant
+                        yield value(element, unit, option, n)
+        for below in found.centres.get(code, {}).values():
+            for centre in below.rows:
+                unit = units[(CENTRE, centre.centre_id)]
+                for option, n in zip(below.options, centre.cells, strict=True):
+                    if n:
+                        yield value(element, unit, option, n)
+    for r in _remainders(found, units):
+        yield value(r.element, r.unit, r.option, r.value)
+
+
 def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
     """Every month of the year as DHIS2 data values (the current year unless ``year`` names
     another): stocks at each month's end, flows over it, per cooperative, and per centre for
@@ -197,30 +235,9 @@ def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:
     months = [m for m in Period(chosen).months if m in counted]
     founds = [published(access.org, Period(month), ALL, centres=True) for month in months]
     units = _units(access.org, sorted({c for found in founds for c in found.coop_ids}))
-    values: list[dict[str, str]] = []
-    for month, found in zip(months, founds, strict=True):
-        currency = found.federation.currency
-        kept = [
-            r
-            for r in _records(found, units)
-            if r.unit.level == CENTRE
-            or (r.unit.level == COOPERATIVE and r.element.level != e.CENTRE)
-        ]
-        for r in kept + _remainders(found, units):
-            if not r.value:  # DHIS2 keeps no zero of an element whose zeros are not significant
-                continue
-            values.append(
-                {
-                    "dataElement": uid("dataElement", r.element.code),
-                    "period": month,
-                    "orgUnit": uid("organisationUnit", r.unit.code),
-                    "categoryOptionCombo": DEFAULT_OPTION_COMBO
-                    if r.element.category is e.TOTAL
-                    else uid("categoryOptionCombo", e.option_code(r.element, r.option)),
-                    "attributeOptionCombo": DEFAULT_OPTION_COMBO,
-                    "value": r.text(currency),
-                }
-            )
+    values = [
+        v for month, found in zip(months, founds, strict=True) for v in _dhis2(found, units, month)
+    ]
     response = HttpResponse(
         json.dumps({"dataValues": values}, separators=(",", ":")),
         content_type="application/json",

@@ -25,7 +25,6 @@ from carecoop.federation.tables import (
     centres_of,
     period_parse,
     periods_counted,
-    values,
 )
 from carecoop.federation.tables import published as tables_published
 from carecoop.ledger.selectors import convert
@@ -138,19 +137,11 @@ def care_ratios(found: Topic) -> CareRatios:
     children, places, carers = t[e.CHILDREN.code], t[e.PLACES.code], t[e.CARERS.code]
     by = {code: {r.coop_id: r.total for r in t[code].rows} for code in t}
     shown = [r.coop_id for r in found.page.object_list] if found.page else []
-    minutes = [
-        n
-        for by_centre in values(
-            found.published.coop_ids, found.period, [e.OPEN_MINUTES.code], centres=True
-        )[e.OPEN_MINUTES.code].values()
-        for options in by_centre.values()
-        for n in options.values()
-        if n
-    ]
+    minutes = found.published.centre_median(e.OPEN_MINUTES)
     return CareRatios(
         occupancy=_ratio(children.total, places.total),
         children_per_carer=_ratio(children.total, carers.total),
-        median_hours=statistics.median(minutes) / 60 if minutes else None,
+        median_hours=minutes / 60 if minutes else None,
         rows=[
             (
                 c,

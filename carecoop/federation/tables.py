@@ -5,8 +5,10 @@ people that would single someone out are hidden (``core.disclosure``: every coun
 totals shown). Money figures are converted into the federation's currency at each cooperative's
 dated rate, and only for the cooperatives that share them."""
 
+import dataclasses
 import datetime
 import hashlib
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -205,32 +207,24 @@ def centre_table(element: e.Element, cells: Cells, above: Row, options: list[str
     counts of people hidden with their complements; what that row hides stays hidden, and no
     count of it is chosen to hide more (its table has been audited with it shown)."""
     centre_ids = sorted(cells)
-    grid: dict[disclosure.Key, int] = {
-        (c, o): int(cells[c].get(o, 0)) for c in centre_ids for o in options
-    }
-    full = disclosure.with_totals(grid)
-    hidden: set[disclosure.Key] = set()
+    counts = {c: [int(cells[c].get(o, 0)) for o in options] for c in centre_ids}
+    rows = [CentreRow(c, list(counts[c]), sum(counts[c])) for c in centre_ids]
     if element.persons:
         totals = [*[(TOTAL, o) for o in options], (TOTAL, TOTAL)]
         above_cells = [*above.cells, above.total]
         hidden = disclosure.suppressed(
-            grid,
+            {(c, o): n for c in centre_ids for o, n in zip(options, counts[c], strict=True)},
             threshold=settings.CARECOOP_SMALL_CELL,
             forced={k for k, v in zip(totals, above_cells, strict=True) if v is None},
             fixed=totals,
         )
-
-    def shown(key: disclosure.Key) -> int | None:
-        return None if key in hidden else full.get(key, 0)
-
-    return CentreTable(
-        code=element.code,
-        coop_id=above.coop_id,
-        options=options,
-        rows=[
-            CentreRow(c, [shown((c, o)) for o in options], shown((c, TOTAL))) for c in centre_ids
-        ],
-    )
+        for row in rows:
+            row.cells = [
+                None if (row.centre_id, o) in hidden else n
+                for o, n in zip(options, row.cells, strict=True)
+            ]
+            row.total = None if (row.centre_id, TOTAL) in hidden else row.total
+    return CentreTable(code=element.code, coop_id=above.coop_id, options=options, rows=rows)
 
 
 @dataclass
@@ -246,6 +240,19 @@ class Published:
     unconverted: list[int] = field(default_factory=list)  # sharing, but with no rate
     # element -> cooperative -> its centres, when asked for (the exports)
     centres: dict[str, dict[int, CentreTable]] = field(default_factory=dict)
+    key: str = ""  # in the cache, and the stem of what is kept beside it
+
+    def centre_median(self, element: e.Element) -> float | None:
+        """The median of the centres' values of an element that counts no one (the minutes a
+        centre opens a week), kept beside the tables."""
+
+        def median() -> float | None:
+            read = values(self.coop_ids, self.period, [element.code], centres=True)
+            found = [n for c in read[element.code].values() for o in c.values() for n in o.values()]
+            return float(statistics.median(found)) if found else None
+
+        assert not element.persons
+        return cache.get_or_set(f"{self.key}:median:{element.code}", median, 3600)
 
 
 def published(
@@ -253,9 +260,20 @@ def published(
 ) -> Published:
     """The federation's tables of ``codes`` for ``period`` (with ``centres``, also each
     cooperative's table of its centres for the elements counted for centres), read from the
-    counted values and kept in the cache until the values are counted again, an affiliation or
-    what it shares changes, or a rate is entered (the suppression of a large federation's
-    tables takes longer than a page may)."""
+    counted values. The federation's tables are kept in the cache until the values are counted
+    again, an affiliation or what it shares changes, or a rate is entered (the suppression of a
+    large federation's tables takes longer than a page may); the centres' are built for each
+    export, not kept (a year's would fill the cache)."""
+    found = _federation_tables(federation, period, codes)
+    if not centres:
+        return found
+    currencies = dict(
+        Organisation.objects.filter(pk__in=found.coop_ids).values_list("pk", "currency")
+    )
+    return dataclasses.replace(found, centres=_centre_tables(found, currencies, codes))
+
+
+def _federation_tables(federation: Organisation, period: Period, codes: list[str]) -> Published:
     tree = reached(federation.pk, period.last_day)
     coop_ids = sorted(tree)
     with scopes_disabled():
@@ -266,13 +284,13 @@ def published(
         rates = ExchangeRate.objects.filter(
             coop_id__in=[c for c, shares in tree.items() if shares]
         ).aggregate(n=Count("pk"), last=Max("pk"), sum=Sum("rate_millionths"))
-    asked = (federation.currency, period.code, codes, centres, sorted(tree.items()), stamp, rates)
+    asked = (federation.currency, period.code, codes, sorted(tree.items()), stamp, rates)
     key = f"federation:{federation.pk}:{hashlib.sha256(repr(asked).encode()).hexdigest()}"
     found = cache.get(key)
     if isinstance(found, Published):
         return found
     money_from = [c for c, shares in tree.items() if shares]
-    result = Published(federation=federation, period=period, coop_ids=coop_ids)
+    result = Published(federation=federation, period=period, coop_ids=coop_ids, key=key)
     read = values(coop_ids, period, codes)
     currencies = dict(Organisation.objects.filter(pk__in=coop_ids).values_list("pk", "currency"))
     unconverted = _unconvertible(money_from, currencies, federation.currency, period.last_day)
@@ -286,8 +304,6 @@ def published(
                 kept = {c: v for c, v in cells.items() if c in rows}
                 cells = _converted(kept, currencies, federation.currency, period.last_day)
         result.tables[code] = table(element, cells, rows)
-    if centres:
-        result.centres = _centre_tables(result, currencies, codes)
     result.money_from = money_from
     result.unconverted = sorted(unconverted)
     cache.set(key, result, 3600)
