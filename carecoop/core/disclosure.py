@@ -28,11 +28,16 @@ Key = tuple[Hashable, Hashable]
 def with_totals(cells: Mapping[Key, int]) -> dict[Key, int]:
     """The table with its totals: by row ``(row, TOTAL)``, by column ``(TOTAL, column)`` and
     overall ``(TOTAL, TOTAL)``."""
-    full: dict[Key, int] = dict(cells)
+    rows: dict[Hashable, int] = {}
+    columns: dict[Hashable, int] = {}
     for (row, column), count in cells.items():
-        full[(row, TOTAL)] = full.get((row, TOTAL), 0) + count
-        full[(TOTAL, column)] = full.get((TOTAL, column), 0) + count
-        full[(TOTAL, TOTAL)] = full.get((TOTAL, TOTAL), 0) + count
+        rows[row] = rows.get(row, 0) + count
+        columns[column] = columns.get(column, 0) + count
+    full: dict[Key, int] = dict(cells)
+    full.update(((row, TOTAL), n) for row, n in rows.items())
+    full.update(((TOTAL, column), n) for column, n in columns.items())
+    if cells:
+        full[(TOTAL, TOTAL)] = sum(rows.values())
     return full
 
 
