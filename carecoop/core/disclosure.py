@@ -143,6 +143,7 @@ def suppressed(
     threshold: int,
     forced: Collection[Key] = (),
     fixed: Collection[Key] = (),
+    groups: Mapping[Hashable, Collection[Hashable]] | None = None,
 ) -> set[Key]:
     """The counts of ``cells`` and of its totals (``with_totals``) to hide: every count from 1
     to ``threshold`` - 1, and as many others as keep them from being recovered.
@@ -150,15 +151,28 @@ def suppressed(
     A table that breaks down the counts of another (a cooperative's centres, whose totals are
     the cooperative's counts in its federation's table) hides what the other hides: its
     ``forced`` counts are hidden from the start, and its ``fixed`` ones, shown or hidden as the
-    other decided, are never chosen to hide more."""
+    other decided, are never chosen to hide more.
+
+    A table whose rows hold those of other tables (an apex's cooperatives, some of them a
+    union's) is audited with them: ``groups`` names each other table's rows, whose totals by
+    column, ``(group, column)``, are then counts of this table too (to be named in ``fixed``,
+    and in ``forced`` where the other table hides them), each column of a group a line."""
     table = with_totals(cells)
+    extra: list[tuple[list[Key], Key]] = []
+    if groups:
+        columns = [*dict.fromkeys(c for _r, c in cells), TOTAL]
+        for group, members in groups.items():
+            for column in columns:
+                inside = [(r, column) for r in members if (r, column) in table]
+                table[(group, column)] = sum(table[k] for k in inside)
+                extra.append((inside, (group, column)))
     sensitive = {key for key, count in table.items() if 0 < count < threshold} | (
         set(forced) & set(table)
     )
     sensitive -= {key for key in fixed if key not in forced}
     if not sensitive:
         return set()
-    lines = _lines(cells)
+    lines = _lines(cells) + extra
     hidden = set(sensitive)
 
     def choosable(key: Key) -> bool:

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from carecoop.billing.fees import month_end
 from carecoop.core import disclosure
 from carecoop.federation import elements as e
 from carecoop.federation.models import Counted, Value
-from carecoop.federation.tree import reached
+from carecoop.federation.tree import member_federations, reached
 from carecoop.ledger.models import ExchangeRate
 from carecoop.ledger.selectors import convert, rate_on
 from carecoop.tenancy.models import Organisation
@@ -152,19 +153,53 @@ class Table:
         return e.BY_CODE[self.code]
 
 
-def table(element: e.Element, cells: Cells, coop_ids: list[int]) -> Table:
+def table(
+    element: e.Element,
+    cells: Cells,
+    coop_ids: list[int],
+    below: Sequence[tuple[int, "Table"]] = (),
+) -> Table:
     """The element's table over the cooperatives ``coop_ids`` (each a row, a cooperative with
-    no value a row of zeros), small counts of people hidden with their complements."""
+    no value a row of zeros), small counts of people hidden with their complements.
+
+    ``below`` are the tables of the federations among the members (by id), which reach some of
+    the same cooperatives: their rows are hidden and shown here as there, and their totals
+    are audited with this table's, so that someone who sees both can work out no small count
+    from the one's totals and the other's."""
     options = [code for code, _label in element.category.options]
     grid: dict[disclosure.Key, int] = {
         (c, o): int(cells.get(c, {}).get(o, 0)) for c in coop_ids for o in options
     }
     full = disclosure.with_totals(grid)
-    hidden = (
-        disclosure.suppressed(grid, threshold=settings.CARECOOP_SMALL_CELL)
-        if element.persons
-        else set()
-    )
+    hidden: set[disclosure.Key] = set()
+    if element.persons:
+        forced: set[disclosure.Key] = set()
+        fixed: set[disclosure.Key] = set()
+        groups: dict[Any, list[int]] = {}
+        for federation, other in below:
+            group = ("federation", federation)
+            groups[group] = [r.coop_id for r in other.rows]
+            shown_there = [
+                *(
+                    ((r.coop_id, o), v)
+                    for r in other.rows
+                    for o, v in zip(options, [*r.cells], strict=True)
+                ),
+                *(((r.coop_id, TOTAL), r.total) for r in other.rows),
+                *(((group, o), v) for o, v in zip(options, other.totals, strict=True)),
+                ((group, TOTAL), other.total),
+            ]
+            for key, v in shown_there:
+                fixed.add(key)
+                if v is None:
+                    forced.add(key)
+        hidden = disclosure.suppressed(
+            grid,
+            threshold=settings.CARECOOP_SMALL_CELL,
+            forced=forced,
+            fixed=fixed,
+            groups=groups,
+        )
 
     def shown(key: tuple[object, object]) -> int | None:
         return None if key in hidden else full.get(key, 0)
@@ -273,7 +308,20 @@ def published(
     return dataclasses.replace(found, centres=_centre_tables(found, currencies, codes))
 
 
-def _federation_tables(federation: Organisation, period: Period, codes: list[str]) -> Published:
+def _federation_tables(
+    federation: Organisation, period: Period, codes: list[str], chain: frozenset[int] = frozenset()
+) -> Published:
+    """The federation's tables, audited with those of the federations among its members (each
+    built the same way first; ``chain`` ends a loop of affiliations)."""
+    chain = chain | {federation.pk}
+    below = [
+        _federation_tables(member, period, codes, chain)
+        for member in Organisation.objects.filter(
+            pk__in=[
+                pk for pk in member_federations(federation.pk, period.last_day) if pk not in chain
+            ]
+        ).order_by("pk")
+    ]
     tree = reached(federation.pk, period.last_day)
     coop_ids = sorted(tree)
     with scopes_disabled():
@@ -284,7 +332,15 @@ def _federation_tables(federation: Organisation, period: Period, codes: list[str
         rates = ExchangeRate.objects.filter(
             coop_id__in=[c for c, shares in tree.items() if shares]
         ).aggregate(n=Count("pk"), last=Max("pk"), sum=Sum("rate_millionths"))
-    asked = (federation.currency, period.code, codes, sorted(tree.items()), stamp, rates)
+    asked = (
+        federation.currency,
+        period.code,
+        codes,
+        sorted(tree.items()),
+        stamp,
+        rates,
+        [other.key for other in below],
+    )
     key = f"federation:{federation.pk}:{hashlib.sha256(repr(asked).encode()).hexdigest()}"
     found = cache.get(key)
     if isinstance(found, Published):
@@ -303,7 +359,14 @@ def _federation_tables(federation: Organisation, period: Period, codes: list[str
             if element.amount:
                 kept = {c: v for c, v in cells.items() if c in rows}
                 cells = _converted(kept, currencies, federation.currency, period.last_day)
-        result.tables[code] = table(element, cells, rows)
+        result.tables[code] = table(
+            element,
+            cells,
+            rows,
+            [(other.federation.pk, other.tables[code]) for other in below]
+            if element.persons
+            else (),
+        )
     result.money_from = money_from
     result.unconverted = sorted(unconverted)
     cache.set(key, result, 3600)

@@ -45,3 +45,14 @@ def members_of(federation_id: int, on: datetime.date) -> list[int]:
         .values_list("member_id", flat=True)
         .distinct()
     )
+
+
+def member_federations(federation_id: int, on: datetime.date) -> list[int]:
+    """The federations (and unions, networks) among the federation's own members on ``on``."""
+    return sorted(
+        Affiliation.objects.filter(parent_id=federation_id, started_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .exclude(member__kind=OrgKind.COOPERATIVE)
+        .values_list("member_id", flat=True)
+        .distinct()
+    )

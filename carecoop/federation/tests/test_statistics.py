@@ -170,6 +170,9 @@ def test_the_tree_reaches_each_cooperative_once_and_money_only_where_every_link_
     # A loop of federations (written around the check, as an import might) ends.
     Affiliation.objects.create(member=apex, parent=union, started_on=start)
     assert set(reached(apex.pk, TODAY)) == {a.pk, b.pk}
+    # The apex's tables, audited with the union's, which are audited with the apex's: it ends.
+    found = published(apex, Period("202611"), [e.MEMBERS_SEX.code])
+    assert [r.coop_id for r in found.tables[e.MEMBERS_SEX.code].rows] == sorted([a.pk, b.pk])
 
 
 def test_small_counts_and_their_complements_are_hidden(coop):
@@ -544,6 +547,49 @@ def test_no_count_is_recovered_from_a_federation_and_its_centres_together(coops)
                 assert v is None or v == centre_cells[r][c][o]
     hidden |= {("T", o) for o, v in zip(options, above.totals, strict=True) if v is None}
     hidden |= {("T", "T")} if above.total is None else set()
+    for key, n in full.items():
+        if 0 < n < 5:
+            assert key in hidden, key
+    for key, (low, high) in _audit(full, hidden, lines).items():
+        if 0 < full[key] < 5:
+            assert high - low >= 0.5, (key, low, high)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
+        min_size=2,
+        max_size=6,
+    ),
+    st.data(),
+)
+def test_no_count_is_recovered_from_a_union_s_table_and_its_apex_s_together(counts, data):
+    """An apex reaches every cooperative, a union some of them: whatever the counts, each
+    small count could be at least two values given everything both tables show."""
+    rows = list(range(len(counts)))
+    union_rows = data.draw(st.lists(st.sampled_from(rows), min_size=1, unique=True).map(sorted))
+    options = ["female", "male", "other"]
+    element = e.Element("X", "x", "x", e.Category("C", "c", tuple((o, o) for o in options)))
+    cells = {r: dict(zip(options, counts[r], strict=True)) for r in rows}
+    union = tables.table(element, cells, union_rows)
+    apex = tables.table(element, cells, rows, [(99, union)])
+    grid = {(r, o): counts[r][i] for r in rows for i, o in enumerate(options)}
+    full = _with_totals(grid)
+    for o in [*options, "T"]:
+        full[("U", o)] = sum(full[(r, o)] for r in union_rows)
+    hidden = set()
+    for name, shown in (("T", apex), ("U", union)):
+        seen = set()
+        for row in shown.rows:
+            seen |= {(row.coop_id, o) for o, v in zip(options, row.cells, strict=True) if v is None}
+            seen |= {(row.coop_id, "T")} if row.total is None else set()
+        if name == "U":  # the union's rows are hidden and shown in the apex's table as there
+            assert seen == {k for k in hidden if k[0] in union_rows}
+        hidden |= seen
+        hidden |= {(name, o) for o, v in zip(options, shown.totals, strict=True) if v is None}
+        hidden |= {(name, "T")} if shown.total is None else set()
+    lines = _table_lines(rows, options) + _table_lines(union_rows, options, total="U")
     for key, n in full.items():
         if 0 < n < 5:
             assert key in hidden, key
