@@ -46,6 +46,7 @@ def test_the_statistics_fit_a_phone_in_arabic(world, live_server, phone):
         f"{start}members/?element=CC_MEMBERS_SEX",
         f"{start}work/",
         f"{start}care/",
+        f"{start}care/{world.home.slug}/",
         f"{start}money/",
     ):
         page.goto(f"{live_server.url}{address}")
