@@ -429,6 +429,24 @@ def _bounds(grid, hidden, rows, options):
     return _audit(_with_totals(grid), hidden, _table_lines(rows, options))
 
 
+# A table of 2 to 6 cooperatives by 3 options.
+COUNTS = st.lists(
+    st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
+    min_size=2,
+    max_size=6,
+)
+
+
+def _no_small_count_given_away(full, hidden, lines):
+    """Every small count is hidden, and could be at least two values given all that is shown."""
+    for key, n in full.items():
+        if 0 < n < 5:
+            assert key in hidden, key
+    for key, (low, high) in _audit(full, hidden, lines).items():
+        if 0 < full[key] < 5:
+            assert high - low >= 0.5, (key, low, high)
+
+
 def _audit(full, hidden, lines):
     """The least and most each hidden count of ``full`` can be given the shown ones, every
     line's sum and no count below zero, by linear programming."""
@@ -462,13 +480,7 @@ def _audit(full, hidden, lines):
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
-        min_size=2,
-        max_size=6,
-    )
-)
+@given(COUNTS)
 def test_no_published_table_lets_a_small_count_be_recovered(counts):
     """Whatever the counts, each small count the table hides could be at least two values
     given everything it shows."""
@@ -547,21 +559,12 @@ def test_no_count_is_recovered_from_a_federation_and_its_centres_together(coops)
                 assert v is None or v == centre_cells[r][c][o]
     hidden |= {("T", o) for o, v in zip(options, above.totals, strict=True) if v is None}
     hidden |= {("T", "T")} if above.total is None else set()
-    for key, n in full.items():
-        if 0 < n < 5:
-            assert key in hidden, key
-    for key, (low, high) in _audit(full, hidden, lines).items():
-        if 0 < full[key] < 5:
-            assert high - low >= 0.5, (key, low, high)
+    _no_small_count_given_away(full, hidden, lines)
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
-        min_size=2,
-        max_size=6,
-    ),
+    COUNTS,
     st.data(),
 )
 def test_no_count_is_recovered_from_a_union_s_table_and_its_apex_s_together(counts, data):
@@ -590,12 +593,7 @@ def test_no_count_is_recovered_from_a_union_s_table_and_its_apex_s_together(coun
         hidden |= {(name, o) for o, v in zip(options, shown.totals, strict=True) if v is None}
         hidden |= {(name, "T")} if shown.total is None else set()
     lines = _table_lines(rows, options) + _table_lines(union_rows, options, total="U")
-    for key, n in full.items():
-        if 0 < n < 5:
-            assert key in hidden, key
-    for key, (low, high) in _audit(full, hidden, lines).items():
-        if 0 < full[key] < 5:
-            assert high - low >= 0.5, (key, low, high)
+    _no_small_count_given_away(full, hidden, lines)
 
 
 def test_a_cooperative_chooses_what_each_federation_sees_and_sees_it_too(network, coop, world):
