@@ -397,24 +397,23 @@ def public_profiles(orgs: Sequence[Organisation] | None = None) -> list[PublicPr
     ``orgs`` (published ones, in their order)."""
     orgs = list(published().order_by("name", "pk")) if orgs is None else list(orgs)
     with scopes_disabled():
-        chosen = {row.coop_id: row for row in Listing.objects.filter(coop__in=orgs)}
-        rows = listings().filter(coop__in=orgs)
-        by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
-        for c in centres(rows):
-            by_coop[c.coop_slug].append(c)
-        return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
+        return _profiles(orgs, listings().filter(coop__in=orgs))
 
 
 def profiles_of(rows: Sequence[CentreListing]) -> list[PublicProfile]:
     """The profiles of these listings' cooperatives, each with just these listings' centres,
     in their order (a page of a feed of centres)."""
     with scopes_disabled():
-        orgs = list(dict.fromkeys(r.coop for r in rows))
-        chosen = {row.coop_id: row for row in Listing.objects.filter(coop__in=orgs)}
-        by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
-        for c in centres(rows):
-            by_coop[c.coop_slug].append(c)
-        return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
+        return _profiles(list(dict.fromkeys(r.coop for r in rows)), rows)
+
+
+def _profiles(orgs: list[Organisation], rows: Iterable[CentreListing]) -> list[PublicProfile]:
+    """The profiles of ``orgs`` with the centres of the listings ``rows`` (scopes disabled)."""
+    chosen = {row.coop_id: row for row in Listing.objects.filter(coop__in=orgs)}
+    by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
+    for c in centres(rows):
+        by_coop[c.coop_slug].append(c)
+    return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
 
 
 def a_page(rows: QuerySet[Any], *, page: int, per_page: int) -> tuple[int, int, list[Any]]:

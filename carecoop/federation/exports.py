@@ -10,7 +10,7 @@ import json
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -86,8 +86,7 @@ def _units(federation: Organisation, coop_ids: list[int]) -> dict[tuple[int, int
     return units
 
 
-@dataclass
-class Record:
+class Record(NamedTuple):  # a tuple: a year's export makes hundreds of thousands
     unit: Unit
     element: e.Element
     option: str
@@ -97,28 +96,32 @@ class Record:
         return _value(self.element, self.value, currency)
 
 
-def _records(found: Published, units: dict[tuple[int, int], Unit]) -> list[Record]:
+def _records(
+    found: Published, units: dict[tuple[int, int], Unit], *, dhis2: bool = False
+) -> list[Record]:
     """Each value shown: for the federation as a whole, per cooperative and, for the elements
     counted for centres, per centre (the minutes a centre opens only there: they add up to
-    nothing)."""
+    nothing). For DHIS2, which adds a unit's children up itself and keeps no zero of an
+    element whose zeros are not significant: no federation total, no cooperative's count of
+    what its centres hold, no zero."""
     out = []
+    least = 1 if dhis2 else 0
+
+    def add(unit: Unit, element: e.Element, options: list[str], cells: list[int | None]) -> None:
+        for option, n in zip(options, cells, strict=True):
+            if n is not None and n >= least:
+                out.append(Record(unit, element, option, n))
+
     for code, table in found.tables.items():
         element = e.BY_CODE[code]
-        if element is not e.OPEN_MINUTES:
-            for option, n in zip(table.options, table.totals, strict=True):
-                if n is not None:
-                    out.append(Record(units[(FEDERATION, found.federation.pk)], element, option, n))
+        if not dhis2 and element is not e.OPEN_MINUTES:
+            add(units[(FEDERATION, found.federation.pk)], element, table.options, table.totals)
+        if element.level != e.CENTRE or (not dhis2 and element is not e.OPEN_MINUTES):
             for row in table.rows:
-                unit = units[(COOPERATIVE, row.coop_id)]
-                for option, n in zip(table.options, row.cells, strict=True):
-                    if n is not None:
-                        out.append(Record(unit, element, option, n))
+                add(units[(COOPERATIVE, row.coop_id)], element, table.options, row.cells)
         for below in found.centres.get(code, {}).values():
             for centre in below.rows:
-                unit = units[(CENTRE, centre.centre_id)]
-                for option, n in zip(below.options, centre.cells, strict=True):
-                    if n is not None:
-                        out.append(Record(unit, element, option, n))
+                add(units[(CENTRE, centre.centre_id)], element, below.options, centre.cells)
     return out
 
 
@@ -194,7 +197,7 @@ def _dhis2(
     counted for centres, and the cooperatives' rests (``_remainders``); no zero."""
     currency = found.federation.currency
 
-    def value(element: e.Element, unit: Unit, option: str, n: int) -> dict[str, str]:
+    def value(unit: Unit, element: e.Element, option: str, n: int) -> dict[str, str]:
         return {
             "dataElement": uid("dataElement", element.code),
             "period": month,
@@ -206,22 +209,8 @@ def _dhis2(
             "value": _value(element, n, currency),
         }
 
-    for code, table in found.tables.items():
-        element = e.BY_CODE[code]
-        if element.level != e.CENTRE:
-            for row in table.rows:
-                unit = units[(COOPERATIVE, row.coop_id)]
-                for option, n in zip(table.options, row.cells, strict=True):
-                    if n:  # DHIS2 keeps no zero of an element whose zeros are not significant
-                        yield value(element, unit, option, n)
-        for below in found.centres.get(code, {}).values():
-            for centre in below.rows:
-                unit = units[(CENTRE, centre.centre_id)]
-                for option, n in zip(below.options, centre.cells, strict=True):
-                    if n:
-                        yield value(element, unit, option, n)
-    for r in _remainders(found, units):
-        yield value(r.element, r.unit, r.option, r.value)
+    for r in [*_records(found, units, dhis2=True), *_remainders(found, units)]:
+        yield value(*r)
 
 
 def data_value_sets(*, access: Access, year: str | None) -> HttpResponse:

@@ -170,6 +170,21 @@ class Centres:
 CENTRE_ELEMENTS = (e.PLACES, e.CHILDREN, e.CARERS, e.OPEN_MINUTES)
 
 
+def _centre_page(
+    tables: dict[str, CentreTable], coop_id: int, page: str | None
+) -> tuple[Page, dict[int, str]]:
+    """A page of the centres of a cooperative's tables of centres, and their names."""
+    centre_ids = sorted({r.centre_id for t in tables.values() for r in t.rows})
+    listed = Paginator(centre_ids, settings.CARECOOP_PAGE_SIZE).get_page(page)
+    with scopes_disabled():
+        names = dict(
+            Centre.objects.filter(coop_id=coop_id, pk__in=list(listed.object_list)).values_list(
+                "pk", "name"
+            )
+        )
+    return listed, names
+
+
 def centres(*, access: Access, coop: str, period: str | None, page: str | None) -> Centres | None:
     """The centres of the cooperative ``coop`` (its short name) a page at a time, or None
     when the federation does not reach it."""
@@ -181,14 +196,7 @@ def centres(*, access: Access, coop: str, period: str | None, page: str | None) 
     tables = centres_of(federation, chosen, found.pk, [x.code for x in CENTRE_ELEMENTS])
     if tables is None:
         return None
-    centre_ids = sorted({r.centre_id for t in tables.values() for r in t.rows})
-    listed = Paginator(centre_ids, settings.CARECOOP_PAGE_SIZE).get_page(page)
-    with scopes_disabled():
-        names = dict(
-            Centre.objects.filter(coop=found, pk__in=list(listed.object_list)).values_list(
-                "pk", "name"
-            )
-        )
+    listed, names = _centre_page(tables, found.pk, page)
     return Centres(
         federation=federation,
         coop=found,
@@ -444,9 +452,7 @@ def sharing(
         )
         rows.append((table.element, cells))
     below = centres_of(parent, period, access.coop_id, [x.code for x in CENTRE_ELEMENTS]) or {}
-    centre_ids = sorted({r.centre_id for t in below.values() for r in t.rows})
-    listed = Paginator(centre_ids, settings.CARECOOP_PAGE_SIZE).get_page(page)
-    names = dict(Centre.objects.filter(pk__in=list(listed.object_list)).values_list("pk", "name"))
+    listed, names = _centre_page(below, access.coop_id, page)
     return found, Seen(
         federation=parent,
         period=period,
@@ -455,7 +461,7 @@ def sharing(
         rows=rows,
         centres=below,
         centre_names=names,
-        centre_page=listed if centre_ids else None,
+        centre_page=listed if below else None,
     )
 
 
