@@ -1,6 +1,7 @@
 """A questionnaire read from its XLSForm: a valid form is built (an XForm, as ODK builds it),
 and a broken one is refused with every problem on its sheet, row and column."""
 
+import datetime
 import io
 
 import xlsxwriter
@@ -15,6 +16,8 @@ SETTINGS = [["form_title", "form_id", "version"], ["Care impact", "care_impact",
 def _book(survey, choices=CHOICES, settings=SETTINGS) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # A fixed creation time: the same rows give the same bytes, whichever second they are written in.
+    book.set_properties({"created": datetime.datetime(2025, 1, 1)})
     for name, rows in (("survey", survey), ("choices", choices), ("settings", settings)):
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
