@@ -351,8 +351,25 @@ class PublicProfile:
         return f"/d/{self.slug}/"
 
 
+def _federations(orgs: Sequence[Organisation]) -> dict[int, list[str]]:
+    """The public federations each of ``orgs`` belongs to today, by name (one query for all)."""
+    today = timezone.localdate()
+    names: dict[int, list[str]] = defaultdict(list)
+    for member, name in (
+        Affiliation.objects.filter(member__in=orgs, started_on__lte=today, parent__is_public=True)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .order_by("parent__name", "parent_id")
+        .values_list("member_id", "parent__name")
+    ):
+        names[member].append(name)
+    return names
+
+
 def _profile(
-    org: Organisation, listing: Listing | None, found: Sequence[PublicCentre]
+    org: Organisation,
+    listing: Listing | None,
+    found: Sequence[PublicCentre],
+    federations: Sequence[str],
 ) -> PublicProfile:
     shown = listing or Listing()  # Nothing chosen yet: the record's fields, with no description.
     profile = PublicProfile(
@@ -372,13 +389,7 @@ def _profile(
     if shown.show_services:
         profile.services = sorted({s for c in found for s in c.services})
     if shown.show_federations:
-        today = timezone.localdate()
-        profile.federations = list(
-            Affiliation.objects.filter(member=org, started_on__lte=today, parent__is_public=True)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-            .order_by("parent__name")
-            .values_list("parent__name", flat=True)
-        )
+        profile.federations = list(federations)
     return profile
 
 
@@ -389,7 +400,8 @@ def public_profile(*, slug: str) -> PublicProfile | None:
         return None
     with scopes_disabled():
         listing = Listing.objects.filter(coop=org).first()
-        return _profile(org, listing, centres(listings(Filters(coop_slug=slug))))
+        found = centres(listings(Filters(coop_slug=slug)))
+        return _profile(org, listing, found, _federations([org])[org.pk])
 
 
 def public_profiles(orgs: Sequence[Organisation] | None = None) -> list[PublicProfile]:
@@ -413,7 +425,8 @@ def _profiles(orgs: list[Organisation], rows: Iterable[CentreListing]) -> list[P
     by_coop: dict[str, list[PublicCentre]] = defaultdict(list)
     for c in centres(rows):
         by_coop[c.coop_slug].append(c)
-    return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, [])) for o in orgs]
+    federations = _federations(orgs)
+    return [_profile(o, chosen.get(o.pk), by_coop.get(o.slug, []), federations[o.pk]) for o in orgs]
 
 
 def a_page(rows: QuerySet[Any], *, page: int, per_page: int) -> tuple[int, int, list[Any]]:
@@ -460,4 +473,5 @@ def preview(org: Organisation) -> PublicProfile:
             .select_related("coop", "centre")
             .order_by("centre__name", "centre_id")
         )
-        return _profile(org, Listing.objects.filter(coop_id=org.pk).first(), centres(rows))
+        listing = Listing.objects.filter(coop_id=org.pk).first()
+        return _profile(org, listing, centres(rows), _federations([org])[org.pk])

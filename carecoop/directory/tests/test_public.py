@@ -1,5 +1,6 @@
 """The public pages and feeds: only what the cooperative chose, never a person."""
 
+import datetime
 import io
 import json
 import re
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope
 from jsonschema import Draft7Validator, Draft202012Validator
@@ -20,6 +23,7 @@ from referencing.jsonschema import DRAFT7, DRAFT202012
 from carecoop.core.permissions import policy_of
 from carecoop.directory import selectors, services
 from carecoop.directory.models import LocationShown
+from carecoop.tenancy import services as tenancy
 from carecoop.testing import all_patterns
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +294,28 @@ def test_a_cooperative_hides_what_it_chose_to_hide(published: Any) -> None:
         if s["name"] == "Home Centre One"
     ]
     assert "capacities" not in one[0] and one[0]["cost_options"] == []
+
+
+def test_a_page_of_organisations_reads_as_much_for_two_as_for_one(published: Any) -> None:
+    """The feed's profiles are read together: a second cooperative in a federation adds rows,
+    not queries."""
+    world = published.world
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert Client().get("/hsds/organizations").status_code == 200
+        return len(seen)
+
+    one = queries()
+    world.other.is_public = True
+    world.other.save()
+    tenancy.affiliation_create(
+        member=world.other, parent=world.federation, started_on=datetime.date(2021, 1, 1)
+    )
+    two = queries()
+    assert Client().get("/hsds/organizations").json()["total_items"] == 2
+    assert two == one
+    assert [p.federations for p in selectors.public_profiles()] == [[world.federation.name]] * 2
 
 
 def test_the_manager_chooses_and_previews_what_is_published(published: Any) -> None:
