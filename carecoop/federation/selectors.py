@@ -22,6 +22,7 @@ from carecoop.federation.tables import (
     Period,
     Published,
     Table,
+    centre_median,
     centres_of,
     period_parse,
     periods_counted,
@@ -137,7 +138,7 @@ def care_ratios(found: Topic) -> CareRatios:
     children, places, carers = t[e.CHILDREN.code], t[e.PLACES.code], t[e.CARERS.code]
     by = {code: {r.coop_id: r.total for r in t[code].rows} for code in t}
     shown = [r.coop_id for r in found.page.object_list] if found.page else []
-    minutes = found.published.centre_median(e.OPEN_MINUTES)
+    minutes = centre_median(found.published, e.OPEN_MINUTES)
     return CareRatios(
         occupancy=_ratio(children.total, places.total),
         children_per_carer=_ratio(children.total, carers.total),

@@ -277,17 +277,18 @@ class Published:
     centres: dict[str, dict[int, CentreTable]] = field(default_factory=dict)
     key: str = ""  # in the cache, and the stem of what is kept beside it
 
-    def centre_median(self, element: e.Element) -> float | None:
-        """The median of the centres' values of an element that counts no one (the minutes a
-        centre opens a week), kept beside the tables."""
 
-        def median() -> float | None:
-            read = values(self.coop_ids, self.period, [element.code], centres=True)
-            found = [n for c in read[element.code].values() for o in c.values() for n in o.values()]
-            return float(statistics.median(found)) if found else None
+def centre_median(found: Published, element: e.Element) -> float | None:
+    """The median of the centres' values of an element that counts no one (the minutes a
+    centre opens a week), kept in the cache beside the federation's tables."""
 
-        assert not element.persons
-        return cache.get_or_set(f"{self.key}:median:{element.code}", median, 3600)
+    def median() -> float | None:
+        read = values(found.coop_ids, found.period, [element.code], centres=True)
+        numbers = [n for c in read[element.code].values() for o in c.values() for n in o.values()]
+        return float(statistics.median(numbers)) if numbers else None
+
+    assert not element.persons
+    return cache.get_or_set(f"{found.key}:median:{element.code}", median, 3600)
 
 
 def published(

@@ -33,6 +33,17 @@ def _cell(value: int | None, locale: Any) -> str | None:
     return None if value is None else decimal_text(value, locale)
 
 
+NONE_SHOWN = "—"  # a figure hidden, not shared or not known
+
+
+def _share(value: float | None, locale: Any) -> str:
+    return NONE_SHOWN if value is None else percent_text(value, locale)
+
+
+def _tenths(value: float | None, locale: Any) -> str:
+    return NONE_SHOWN if value is None else decimal_text(round(value, 1), locale)
+
+
 def _chart(table: Table) -> Any:
     """The federation's totals of the table as bars, one per option; a hidden total has none."""
     category = table.element.category
@@ -207,24 +218,17 @@ def topic(request: HttpRequest, org: str, topic: str) -> HttpResponse:
 
 def _care_ratios(found: selectors.Topic, locale: Any) -> dict[str, Any]:
     ratios = selectors.care_ratios(found)
-
-    def share(value: float | None) -> str:
-        return "—" if value is None else percent_text(value, locale)
-
-    def number(value: float | None) -> str:
-        return "—" if value is None else decimal_text(round(value, 1), locale)
-
     return {
         "all": [
             (
                 _("Places taken (children enrolled for each licensed place)"),
-                share(ratios.occupancy),
+                _share(ratios.occupancy, locale),
             ),
-            (_("Children for each carer"), number(ratios.children_per_carer)),
-            (_("Hours open a week (the median centre)"), number(ratios.median_hours)),
+            (_("Children for each carer"), _tenths(ratios.children_per_carer, locale)),
+            (_("Hours open a week (the median centre)"), _tenths(ratios.median_hours, locale)),
         ],
         "rows": [
-            (found.names.get(c, ""), share(occupancy), number(per_carer))
+            (found.names.get(c, ""), _share(occupancy, locale), _tenths(per_carer, locale))
             for c, occupancy, per_carer in ratios.rows
         ],
     }
@@ -248,7 +252,7 @@ def _centre_rows(
 
     def hours(centre: int) -> str:
         row = minutes.get(centre)
-        return decimal_text(round(row.total / 60, 1), locale) if row and row.total else "—"
+        return _tenths(row.total / 60 if row and row.total else None, locale)
 
     return [
         {
@@ -300,10 +304,7 @@ def money(request: HttpRequest, org: str) -> HttpResponse:
     currency = found.currency
 
     def amount(minor: int | None) -> str:
-        return "—" if minor is None else format_money(minor, currency)
-
-    def share(value: float | None) -> str:
-        return "—" if value is None else percent_text(value, locale)
+        return NONE_SHOWN if minor is None else format_money(minor, currency)
 
     sources = e.SOURCE.options
     rows = [
@@ -311,8 +312,8 @@ def money(request: HttpRequest, org: str) -> HttpResponse:
             "name": r.name,
             "country": r.country,
             "cost": amount(r.cost_per_child_month),
-            "recovery": share(r.recovery),
-            "collected": share(r.collected_recovery),
+            "recovery": _share(r.recovery, locale),
+            "collected": _share(r.collected_recovery, locale),
             "waived": amount(r.waived),
         }
         for r in found.rows
@@ -335,7 +336,7 @@ def money(request: HttpRequest, org: str) -> HttpResponse:
             "median": amount(c.median_cost),
             "range": _("%(low)s to %(high)s")
             % {"low": amount(c.lowest_cost), "high": amount(c.highest_cost)},
-            "recovery": share(c.median_recovery),
+            "recovery": _share(c.median_recovery, locale),
         }
         for c in found.countries
     ]
