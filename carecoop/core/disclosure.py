@@ -23,6 +23,7 @@ TOTAL = "total"
 UNBOUNDED = 3  # ``linprog``'s status for a goal without an end
 
 Key = tuple[Hashable, Hashable]
+Node = tuple[str, Hashable]  # ("row", row) or ("column", column): a line of a table
 
 
 def with_totals(cells: Mapping[Key, int]) -> dict[Key, int]:
@@ -201,3 +202,126 @@ def suppressed(
         if not beside:
             return hidden
         hidden.add(min(beside, key=lambda k: (TOTAL in k, table[k], repr(k))))
+
+
+def broken_down(
+    cells: Mapping[Key, int],
+    hidden: Collection[Key],
+    *,
+    threshold: int,
+    above: Collection[Hashable],
+) -> set[Key]:
+    """The counts of a table that breaks down one row of another (a cooperative's centres, whose
+    totals by column are its row of its federation's table) to hide, from ``hidden`` (chosen
+    with that row fixed, ``suppressed``) on, so that neither table helps to recover the other's
+    small counts, whatever else the other table hides or shows; ``above`` names the columns
+    (``TOTAL`` included) the row hides.
+
+    Each line of the two tables is a node and each count an arc between the two lines it lies
+    on: the rows of the breakdown, and its columns, where the arcs of the row above leave for
+    the rest of the other table. With every hidden count at least one, a hidden count can be
+    moved a step up and down exactly when its arc lies on a cycle of hidden arcs: it is not a
+    bridge of their graph. So the row's hidden arcs keep the cycles they had in the other table
+    when the columns they leave from are joined by hidden arcs of the breakdown; and a small
+    count of the breakdown is not recovered when its arc is no bridge, or when it is a bridge
+    with just one of the row's hidden arcs beyond it, a small count of the row (which lies on a
+    cycle of the other table through another of the row's hidden arcs, on this side). Counts
+    are hidden, the smallest first, until both hold; when no count left to hide makes them
+    hold, every count of the breakdown is hidden, zeros too."""
+    table = with_totals(cells)
+    inner = [key for key in table if key[0] != TOTAL]
+    sensitive = {key for key in inner if 0 < table[key] < threshold}
+    small_above = {c for c in above if 0 < table.get((TOTAL, c), 0) < threshold}
+    chosen = set(hidden) & set(inner)
+    while True:
+        wanting = _breakdown_exposed(table, chosen, sensitive, set(above), small_above)
+        if wanting is None:
+            return chosen
+        choices = [key for key in inner if key not in chosen and table[key] > 0]
+        if not choices:
+            return set(inner)
+        near = [key for key in choices if wanting(key)] or choices
+        chosen.add(min(near, key=lambda k: (TOTAL in k, table[k], repr(k))))
+
+
+def _breakdown_exposed(
+    table: Mapping[Key, int],
+    hidden: set[Key],
+    sensitive: set[Key],
+    above: set[Hashable],
+    small_above: set[Hashable],
+) -> Any:
+    """None when ``broken_down``'s two conditions hold; else which counts to hide next would
+    help (a test of a key)."""
+    leaving: set[Node] = {("column", c) for c in above}
+    part, bridges = _bridges([key for key in hidden if table[key] > 0], leaving)
+    if len({part.get(node, node) for node in leaving}) > 1:  # not all joined
+        first = min(leaving, key=repr)
+        joined = {node for node, p in part.items() if p == part.get(first, first)} | {first}
+
+        def joins(key: Key) -> bool:
+            return (("row", key[0]) in joined) != (("column", key[1]) in joined)
+
+        return joins
+    for key, (one, other) in sorted(bridges.items(), key=lambda item: repr(item[0])):
+        if key not in sensitive:
+            continue
+        if any(len(side) == 1 and side[0][1] in small_above for side in (one, other)):
+            continue
+        return lambda k, key=key: k[0] == key[0] or k[1] == key[1]
+    return None
+
+
+def _bridges(
+    arcs: list[Key], marked: set[Node]
+) -> tuple[dict[Node, int], dict[Key, tuple[list[Node], list[Node]]]]:
+    """The graph of ``arcs``, each (row, column) joining the nodes ("row", row) and ("column",
+    column): the part each node is in, and each bridge with the ``marked`` nodes on either side
+    of it (Tarjan's depth-first search)."""
+    around: dict[Node, list[tuple[Node, Key]]] = {}
+    for key in arcs:
+        ends: tuple[Node, Node] = (("row", key[0]), ("column", key[1]))
+        around.setdefault(ends[0], []).append((ends[1], key))
+        around.setdefault(ends[1], []).append((ends[0], key))
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    below: dict[Node, list[Node]] = {}
+    part: dict[Node, int] = {}
+    roots: dict[int, Node] = {}
+    found: dict[Key, list[Node]] = {}
+    for root in around:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        below[root] = [root] if root in marked else []
+        stack: list[tuple[Node, Key | None, Any]] = [(root, None, iter(around[root]))]
+        members = [root]
+        while stack:
+            node, via, rest = stack[-1]
+            for step, key in rest:
+                if key == via:
+                    continue
+                if step in order:
+                    low[node] = min(low[node], order[step])
+                    continue
+                order[step] = low[step] = len(order)
+                below[step] = [step] if step in marked else []
+                members.append(step)
+                stack.append((step, key, iter(around[step])))
+                break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    below[parent] += below[node]
+                    if low[node] > order[parent]:
+                        assert via is not None
+                        found[via] = below[node]
+        roots[order[root]] = root
+        part.update((node, order[root]) for node in members)
+    bridges = {}
+    for key, side in found.items():
+        whole = below[roots[part[("row", key[0])]]]
+        bridges[key] = (side, [n for n in whole if n not in side])
+    return part, bridges

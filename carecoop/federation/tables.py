@@ -247,11 +247,17 @@ def centre_table(element: e.Element, cells: Cells, above: Row, options: list[str
     if element.persons:
         totals = [*[(TOTAL, o) for o in options], (TOTAL, TOTAL)]
         above_cells = [*above.cells, above.total]
-        hidden = disclosure.suppressed(
-            {(c, o): n for c in centre_ids for o, n in zip(options, counts[c], strict=True)},
+        grid: dict[disclosure.Key, int] = {
+            (c, o): n for c in centre_ids for o, n in zip(options, counts[c], strict=True)
+        }
+        forced = {k for k, v in zip(totals, above_cells, strict=True) if v is None}
+        hidden = disclosure.broken_down(
+            grid,
+            disclosure.suppressed(
+                grid, threshold=settings.CARECOOP_SMALL_CELL, forced=forced, fixed=totals
+            ),
             threshold=settings.CARECOOP_SMALL_CELL,
-            forced={k for k, v in zip(totals, above_cells, strict=True) if v is None},
-            fixed=totals,
+            above=[column for _row, column in forced],
         )
         for row in rows:
             row.cells = [

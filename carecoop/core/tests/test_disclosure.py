@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from carecoop.core.disclosure import TOTAL, _audited, _lines, recoverable, suppressed, with_totals
+from carecoop.core.disclosure import (
+    TOTAL,
+    _audited,
+    _lines,
+    broken_down,
+    recoverable,
+    suppressed,
+    with_totals,
+)
 
 THRESHOLD = 5
 
@@ -128,3 +136,57 @@ def test_the_quick_audit_finds_what_linear_programming_finds(cells, rng):
             equations.append(row)
             sums.append(-known)
     assert quick == _audited(unknown, equations, sums)
+
+
+def _breakdown(cells, above):
+    fixed = [(TOTAL, c) for c in ["a", "b", "c", TOTAL]]
+    chosen = suppressed(cells, threshold=THRESHOLD, forced=[(TOTAL, c) for c in above], fixed=fixed)
+    return broken_down(cells, chosen, threshold=THRESHOLD, above=above)
+
+
+def test_a_breakdown_hides_what_the_row_above_would_give_away_with_it():
+    """The row above hides a and b (1 and 2 of its 10) and shows the rest: a + b is 3 to
+    anyone. The first centre alone has children in a and b, and the second's zeros say so:
+    the first centre's total, 3, would be given away by the row above whatever the centres
+    hide of their counts of one or more; so the breakdown is hidden whole, zeros too."""
+    cells = {("one", "a"): 1, ("one", "b"): 2, ("one", "c"): 0}
+    cells |= {("two", "a"): 0, ("two", "b"): 0, ("two", "c"): 7}
+    assert _breakdown(cells, ["a", "b"]) == set(cells) | {("one", TOTAL), ("two", TOTAL)}
+
+
+def _joined(hidden, columns):
+    """Whether the hidden counts join the columns: a path from each to each, from a column to
+    a row by a hidden count of both."""
+    graph = {}
+    for row, column in hidden:
+        graph.setdefault(("row", row), set()).add(("column", column))
+        graph.setdefault(("column", column), set()).add(("row", row))
+    seen, todo = set(), [("column", columns[0])]
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += graph.get(node, ())
+    return {("column", c) for c in columns} <= seen
+
+
+def test_a_breakdown_keeps_the_row_above_s_hidden_counts_joined():
+    """The row above (14, 3, 9; 26) hides every count, b (3) for being small. Each of its
+    hidden counts lies on a cycle of the other table through another of them; which one, the
+    other table does not say. Hiding the first centre's a and total and the second's b and c
+    would tie a to the total only and b to c only: were the other table's cycles through a and
+    b, and through c and the total, b would be given away. So the breakdown joins them all."""
+    cells = {("one", "a"): 6, ("one", "b"): 0, ("one", "c"): 7}
+    cells |= {("two", "a"): 8, ("two", "b"): 3, ("two", "c"): 2}
+    above = ["a", "b", "c", TOTAL]
+    fixed = [(TOTAL, c) for c in above]
+    first = suppressed(cells, threshold=THRESHOLD, forced=fixed, fixed=fixed)
+    assert {k for k in first if k[0] != TOTAL} == {
+        ("one", "a"),
+        ("one", TOTAL),
+        ("two", "b"),
+        ("two", "c"),
+    }
+    assert not _joined(first - set(fixed), above)
+    hidden = _breakdown(cells, above)
+    assert first - set(fixed) < hidden and _joined(hidden, above)
