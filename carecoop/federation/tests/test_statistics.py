@@ -516,9 +516,9 @@ def test_no_published_table_lets_a_small_count_be_recovered(counts):
 @given(
     st.lists(
         st.lists(
-            st.lists(st.integers(min_value=0, max_value=9), min_size=3, max_size=3),
+            st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
             min_size=1,
-            max_size=3,
+            max_size=4,
         ),
         min_size=2,
         max_size=4,
