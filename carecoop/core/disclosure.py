@@ -13,11 +13,14 @@ no one out either.
 A table is a mapping of (row, column) to a count; its totals by row, by column and overall are
 part of what is shown, named with ``TOTAL`` in place of the row or the column."""
 
-from collections.abc import Collection, Hashable, Mapping
+import logging
+from collections.abc import Callable, Collection, Hashable, Mapping
 from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
+
+log = logging.getLogger(__name__)
 
 TOTAL = "total"
 UNBOUNDED = 3  # ``linprog``'s status for a goal without an end
@@ -199,7 +202,8 @@ def suppressed(
         row = key[0]
         beside = [k for k in table if k[0] == row and choosable(k)]
         beside = beside or [k for k in table if choosable(k)]
-        if not beside:
+        if not beside:  # every count it may choose is hidden: the tables it is audited with fix
+            log.warning("%d small counts of a table cannot be protected", len(given))
             return hidden
         hidden.add(min(beside, key=lambda k: (TOTAL in k, table[k], repr(k))))
 
@@ -250,7 +254,7 @@ def _breakdown_exposed(
     sensitive: set[Key],
     above: set[Hashable],
     small_above: set[Hashable],
-) -> Any:
+) -> Callable[[Key], bool] | None:
     """None when ``broken_down``'s two conditions hold; else which counts to hide next would
     help (a test of a key)."""
     leaving: set[Node] = {("column", c) for c in above}
@@ -268,8 +272,13 @@ def _breakdown_exposed(
             continue
         if any(len(side) == 1 and side[0][1] in small_above for side in (one, other)):
             continue
-        return lambda k, key=key: k[0] == key[0] or k[1] == key[1]
+        return _beside(key)
     return None
+
+
+def _beside(key: Key) -> Callable[[Key], bool]:
+    """A test of a key: whether it lies on the row or the column of ``key``."""
+    return lambda other: other[0] == key[0] or other[1] == key[1]
 
 
 def _bridges(
