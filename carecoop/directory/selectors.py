@@ -110,7 +110,6 @@ class PublicCentre:
     places: str | None = None
     capacity: int | None = None
     fees: list[Fee] | None = None
-    updated: datetime.datetime | None = None
 
     @property
     def path(self) -> str:
@@ -356,8 +355,8 @@ def _federations(orgs: Sequence[Organisation]) -> dict[int, list[str]]:
     today = timezone.localdate()
     names: dict[int, list[str]] = defaultdict(list)
     for member, name in (
-        Affiliation.objects.filter(member__in=orgs, started_on__lte=today, parent__is_public=True)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        Affiliation.objects.on(today)
+        .filter(member__in=orgs, parent__is_public=True)
         .order_by("parent__name", "parent_id")
         .values_list("member_id", "parent__name")
     ):
@@ -399,9 +398,7 @@ def public_profile(*, slug: str) -> PublicProfile | None:
     if org is None:
         return None
     with scopes_disabled():
-        listing = Listing.objects.filter(coop=org).first()
-        found = centres(listings(Filters(coop_slug=slug)))
-        return _profile(org, listing, found, _federations([org])[org.pk])
+        return _profiles([org], listings(Filters(coop_slug=slug)))[0]
 
 
 def public_profiles(orgs: Sequence[Organisation] | None = None) -> list[PublicProfile]:
@@ -473,5 +470,4 @@ def preview(org: Organisation) -> PublicProfile:
             .select_related("coop", "centre")
             .order_by("centre__name", "centre_id")
         )
-        listing = Listing.objects.filter(coop_id=org.pk).first()
-        return _profile(org, listing, centres(rows), _federations([org])[org.pk])
+        return _profiles([org], rows)[0]

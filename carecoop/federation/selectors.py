@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -428,8 +428,8 @@ def sharing(
     today = timezone.localdate()
     found = [
         Membership(slug=a.parent.slug, name=a.parent.name, since=a.started_on, shares=a.shares)
-        for a in Affiliation.objects.filter(member_id=access.coop_id, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        for a in Affiliation.objects.on(today)
+        .filter(member_id=access.coop_id)
         .select_related("parent")
         .order_by("parent__name", "pk")
     ]

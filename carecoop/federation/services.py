@@ -6,7 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -121,9 +121,7 @@ def sharing_set(*, coop: Organisation, federation_slug: str, shares: str, by: Ac
             _("The cooperative does not belong to this federation."), code="federation"
         )
     today = timezone.localdate()
-    current = Affiliation.objects.filter(
-        member=coop, parent__slug=federation_slug, started_on__lte=today
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    current = Affiliation.objects.on(today).filter(member=coop, parent__slug=federation_slug)
     changed = current.update(shares=shares)
     if not changed:
         raise ValidationError(

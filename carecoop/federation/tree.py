@@ -5,8 +5,6 @@ its money figures all the way up."""
 import datetime
 from collections import defaultdict
 
-from django.db.models import Q
-
 from carecoop.tenancy.models import Affiliation, OrgKind, Shares
 
 
@@ -16,10 +14,8 @@ def reached(federation_id: int, on: datetime.date) -> dict[int, bool]:
     figures (a union that keeps its members' money figures to itself keeps them from the apex
     too). A cooperative reached by two paths is counted once; a loop of affiliations ends."""
     children: dict[int, list[tuple[int, bool, bool]]] = defaultdict(list)
-    for member, parent, shared, kind in (
-        Affiliation.objects.filter(started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .values_list("member_id", "parent_id", "shares", "member__kind")
+    for member, parent, shared, kind in Affiliation.objects.on(on).values_list(
+        "member_id", "parent_id", "shares", "member__kind"
     ):
         children[parent].append((member, shared == Shares.MONEY, kind == OrgKind.COOPERATIVE))
     money: dict[int, bool] = {federation_id: True}
@@ -40,8 +36,8 @@ def reached(federation_id: int, on: datetime.date) -> dict[int, bool]:
 def members_of(federation_id: int, on: datetime.date) -> list[int]:
     """The federation's own members on ``on`` (cooperatives and federations), by id."""
     return sorted(
-        Affiliation.objects.filter(parent_id=federation_id, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        Affiliation.objects.on(on)
+        .filter(parent_id=federation_id)
         .values_list("member_id", flat=True)
         .distinct()
     )
@@ -50,8 +46,8 @@ def members_of(federation_id: int, on: datetime.date) -> list[int]:
 def member_federations(federation_id: int, on: datetime.date) -> list[int]:
     """The federations (and unions, networks) among the federation's own members on ``on``."""
     return sorted(
-        Affiliation.objects.filter(parent_id=federation_id, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        Affiliation.objects.on(on)
+        .filter(parent_id=federation_id)
         .exclude(member__kind=OrgKind.COOPERATIVE)
         .values_list("member_id", flat=True)
         .distinct()

@@ -1,6 +1,7 @@
 """Cooperatives, federations, their affiliations, their care centres, and the roles people hold
 in them."""
 
+import datetime
 import zoneinfo
 
 from babel import Locale
@@ -162,6 +163,14 @@ class Organisation(models.Model):
         return [c.strip() for c in self.languages.split(",") if c.strip()]
 
 
+class AffiliationQuerySet(models.QuerySet["Affiliation"]):
+    def on(self, day: datetime.date) -> "AffiliationQuerySet":
+        """The affiliations in force on ``day``: started by then and not yet ended."""
+        return self.filter(started_on__lte=day).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
 class Affiliation(models.Model):
     """A cooperative belongs to a federation, union or network for a period."""
 
@@ -184,6 +193,8 @@ class Affiliation(models.Model):
             "(cost per child, fees, funding). Never a person."
         ),
     )
+
+    objects = AffiliationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("affiliation")
