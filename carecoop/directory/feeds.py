@@ -189,7 +189,11 @@ def hsds_service(
                 "available": place_range_low(centre.places),
                 "maximum": centre.capacity,
                 "description": PLACES_TEXT[centre.places],
-                "updated": timezone.now().replace(microsecond=0).isoformat(),
+                # Places free are counted for the day: the figure is as of its start, the same
+                # in every request of the day (a harvester sees no change where there is none).
+                "updated": timezone.make_aware(
+                    datetime.datetime.combine(timezone.localdate(), datetime.time())
+                ).isoformat(),
             }
         ]
     location: dict[str, Any] = {
